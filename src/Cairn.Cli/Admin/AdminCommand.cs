@@ -1,0 +1,85 @@
+using System.CommandLine;
+using System.Text.Json;
+using Spectre.Console;
+
+namespace Cairn.Cli.Admin;
+
+/// <summary>`cairn admin …`: the operator's commands, each a signed call to the admin API.</summary>
+public static class AdminCommand
+{
+    public static Command Create()
+    {
+        var endpoint = new Option<Uri>("--endpoint") { Description = "The server's URL", DefaultValueFactory = _ => new Uri("http://127.0.0.1:9000"), Recursive = true };
+        var json = new Option<bool>("--json") { Description = "Print JSON instead of a table", Recursive = true };
+        var admin = new Command("admin", "Operate a running server") { endpoint, json };
+
+        var info = new Command("info", "Version, uptime, data path, drives, and bucket, object and byte counts");
+        info.SetAction((parse, ct) => RunAsync(parse, endpoint, json, "info", ct, RenderInfo));
+        admin.Add(info);
+
+        var bucket = new Option<string?>("--bucket") { Description = "Only this bucket" };
+        var usage = new Command("usage", "Space used per bucket: live, noncurrent and total bytes") { bucket };
+        usage.SetAction((parse, ct) =>
+        {
+            var b = parse.GetValue(bucket);
+            return RunAsync(parse, endpoint, json, b is null ? "usage" : "usage?bucket=" + Uri.EscapeDataString(b), ct, RenderUsage);
+        });
+        admin.Add(usage);
+        return admin;
+    }
+
+    private static async Task<int> RunAsync(System.CommandLine.ParseResult parse, Option<Uri> endpoint, Option<bool> json, string call,
+        CancellationToken cancellationToken, Action<JsonElement> render)
+    {
+        using var client = new AdminClient(parse.GetValue(endpoint)!, Credentials.FromEnvironment());
+        try
+        {
+            using var doc = await client.GetAsync(call, cancellationToken);
+            if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(doc.RootElement, new JsonSerializerOptions { WriteIndented = true }));
+            else render(doc.RootElement);
+            return 0;
+        }
+        catch (Exception e) when (e is AdminCallFailed or HttpRequestException)
+        {
+            Console.Error.WriteLine($"cairn admin: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static void RenderInfo(JsonElement info)
+    {
+        var table = new Table().AddColumns("Property", "Value");
+        table.AddRow("Version", Markup.Escape(info.GetProperty("version").GetString()!));
+        table.AddRow("Uptime", TimeSpan.FromSeconds(info.GetProperty("uptimeSeconds").GetInt64()).ToString());
+        table.AddRow("Data path", Markup.Escape(info.GetProperty("dataPath").GetString()!));
+        table.AddRow("Buckets", info.GetProperty("buckets").GetInt32().ToString());
+        table.AddRow("Objects", info.GetProperty("objects").GetInt64().ToString());
+        table.AddRow("Bytes", Bytes(info.GetProperty("bytes").GetInt64()));
+        AnsiConsole.Write(table);
+        var drives = new Table().AddColumns("Drive", "Path", "Total", "Free");
+        foreach (var d in info.GetProperty("drives").EnumerateArray())
+            drives.AddRow(Markup.Escape(d.GetProperty("id").GetString()!), Markup.Escape(d.GetProperty("path").GetString()!),
+                Bytes(d.GetProperty("totalBytes").GetInt64()), Bytes(d.GetProperty("freeBytes").GetInt64()));
+        AnsiConsole.Write(drives);
+    }
+
+    private static void RenderUsage(JsonElement usage)
+    {
+        var table = new Table().AddColumns("Bucket", "Objects", "Live", "Noncurrent versions", "Noncurrent", "Delete markers", "Total");
+        foreach (var b in usage.GetProperty("buckets").EnumerateArray())
+            table.AddRow(Markup.Escape(b.GetProperty("bucket").GetString()!), b.GetProperty("objects").GetInt64().ToString(),
+                Bytes(b.GetProperty("liveBytes").GetInt64()), b.GetProperty("noncurrentVersions").GetInt64().ToString(),
+                Bytes(b.GetProperty("noncurrentBytes").GetInt64()), b.GetProperty("deleteMarkers").GetInt64().ToString(),
+                Bytes(b.GetProperty("totalBytes").GetInt64()));
+        AnsiConsole.Write(table);
+    }
+
+    internal static string Bytes(long n)
+    {
+        string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
+        double v = n;
+        var u = 0;
+        while (v >= 1024 && u < units.Length - 1) { v /= 1024; u++; }
+        return u == 0 ? $"{n} B" : $"{v:0.##} {units[u]}";
+    }
+}

@@ -1,0 +1,51 @@
+using System.CommandLine;
+using Cairn.FrontDoor;
+using Cairn.FrontDoor.Hosting;
+using Cairn.Workers;
+using Microsoft.Extensions.Hosting;
+
+namespace Cairn.Cli.Server;
+
+/// <summary>`cairn server`: runs a single node until interrupted.</summary>
+public static class ServerCommand
+{
+    public static Command Create()
+    {
+        var address = new Option<string>("--address") { Description = "HOST:PORT to listen on", DefaultValueFactory = _ => "127.0.0.1:9000" };
+        var data = new Option<string>("--data") { Description = "Directory for the index and the default drive", DefaultValueFactory = _ => "./data" };
+        var region = new Option<string>("--region") { Description = "The region this endpoint serves", DefaultValueFactory = _ => "us-east-1" };
+        var domain = new Option<string[]>("--domain") { Description = "Domain for virtual-hosted-style addressing (bucket.DOMAIN)", DefaultValueFactory = _ => ["localhost"] };
+        var gcGrace = new Option<TimeSpan>("--gc-grace") { Description = "Age before an unreferenced fragment is freed", DefaultValueFactory = _ => TimeSpan.FromMinutes(15) };
+        var gcInterval = new Option<TimeSpan>("--gc-interval") { Description = "How often orphans are swept", DefaultValueFactory = _ => TimeSpan.FromMinutes(10) };
+        var command = new Command("server", "Start a single-node store") { address, data, region, domain, gcGrace, gcInterval };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var credentials = Credentials.FromEnvironment();
+            if (credentials.IsDevelopmentPair)
+                Console.WriteLine($"CAIRN_ACCESS_KEY/CAIRN_SECRET_KEY not set: using the development pair {Credentials.DevelopmentAccessKey} / {Credentials.DevelopmentSecretKey}. Do not use it in production.");
+            var options = new ServerOptions
+            {
+                Address = parse.GetValue(address)!,
+                DataPath = parse.GetValue(data)!,
+                FrontDoor = new FrontDoorOptions
+                {
+                    Region = parse.GetValue(region)!,
+                    Domains = parse.GetValue(domain)!,
+                    AccessKey = credentials.AccessKey,
+                    SecretKey = credentials.SecretKey,
+                },
+                GarbageCollector = new GarbageCollectorOptions
+                {
+                    OrphanGrace = parse.GetValue(gcGrace),
+                    OrphanSweepInterval = parse.GetValue(gcInterval),
+                },
+            };
+            await using var app = CairnServer.Build(options);
+            await app.StartAsync(cancellationToken);
+            Console.WriteLine($"Cairn {CairnServer.Version()} serving S3 on http://{options.Address} (data: {Path.GetFullPath(options.DataPath)}, region {options.FrontDoor.Region})");
+            await app.WaitForShutdownAsync(cancellationToken);
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,96 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Cairn.Core.Blobs;
+using Cairn.Data.Drives;
+using Cairn.Data.Fragments;
+using Cairn.Placement;
+
+namespace Cairn.Data.Blobs;
+
+/// <summary>
+/// The data plane's front: writes immutable blobs from a stream, reads verified ranges back, and
+/// frees whole blobs. Blobs being written are tracked so the orphan sweep never frees one whose
+/// index commit is still to come.
+/// </summary>
+public sealed class BlobStore(IReadOnlyDictionary<string, IFragmentStore> drives, IPlacement placement)
+{
+    private const int CopyBufferSize = 1024 * 1024;
+    private readonly ConcurrentDictionary<string, byte> inFlight = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, IFragmentStore> Drives => drives;
+
+    public bool IsInFlight(string blobId) => inFlight.ContainsKey(blobId);
+
+    /// <summary>
+    /// Copies the whole source into a new durable blob. The returned draft must be disposed once the
+    /// index commit has happened (or failed): until then the GC leaves the blob alone.
+    /// </summary>
+    public async Task<BlobDraft> WriteAsync(Stream source, CancellationToken cancellationToken = default)
+    {
+        var blobId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        inFlight[blobId] = 0;
+        var draft = new BlobDraft(this, blobId);
+        try
+        {
+            var driveId = placement.Place(blobId, 1)[0];
+            var sink = await drives[driveId].CreateAsync(blobId, 0, cancellationToken).ConfigureAwait(false);
+            await using var writer = new FragmentWriter(sink);
+            var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+            try
+            {
+                int read;
+                while ((read = await source.ReadAsync(buffer.AsMemory(0, CopyBufferSize), cancellationToken).ConfigureAwait(false)) > 0)
+                    await writer.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+            await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
+            draft.Layout = new BlobLayout
+            {
+                BlobId = blobId,
+                Length = writer.DataLength,
+                BlockSize = writer.BlockSize,
+                Drives = [driveId],
+            };
+            return draft;
+        }
+        catch
+        {
+            draft.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Delivers verified bytes [offset, offset+length) of the blob; throws FragmentCorruptException rather than serve bad bytes.</summary>
+    public async Task ReadAsync(BlobLayout layout, long offset, long length,
+        Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> deliver, CancellationToken cancellationToken = default)
+    {
+        if (!drives.TryGetValue(layout.Drives[0], out var drive))
+            throw new FragmentCorruptException($"drive {layout.Drives[0]} of blob {layout.BlobId} is unknown");
+        using var source = await drive.OpenAsync(layout.BlobId, 0, cancellationToken).ConfigureAwait(false)
+            ?? throw new FragmentCorruptException($"fragment of blob {layout.BlobId} is missing");
+        await FragmentReader.ReadRangeAsync(source, layout.Length, offset, length, deliver, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task FreeAsync(BlobLayout layout, CancellationToken cancellationToken = default)
+    {
+        for (var slot = 0; slot < layout.Drives.Count; slot++)
+            if (drives.TryGetValue(layout.Drives[slot], out var drive))
+                await drive.DeleteAsync(layout.BlobId, slot, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal void Release(string blobId) => inFlight.TryRemove(blobId, out _);
+}
+
+/// <summary>A written blob whose index commit is pending; disposing it lets the GC see it.</summary>
+public sealed class BlobDraft(BlobStore store, string blobId) : IDisposable
+{
+    public string BlobId { get; } = blobId;
+
+    public BlobLayout Layout { get; internal set; } = null!;
+
+    public void Dispose() => store.Release(BlobId);
+}

@@ -1,0 +1,41 @@
+namespace Cairn.Data.Drives;
+
+/// <summary>
+/// The fragment-store seam: immutable fragment files on one drive. There is deliberately no
+/// "modify": a fragment is created, committed (durable), read, and deleted whole.
+/// </summary>
+public interface IFragmentStore
+{
+    string DriveId { get; }
+
+    /// <summary>Starts a new fragment; nothing is visible or durable until the sink commits.</summary>
+    ValueTask<IFragmentSink> CreateAsync(string blobId, int slot, CancellationToken cancellationToken = default);
+
+    /// <summary>Opens a committed fragment for random-access reads, or null when it is missing.</summary>
+    ValueTask<IFragmentSource?> OpenAsync(string blobId, int slot, CancellationToken cancellationToken = default);
+
+    ValueTask DeleteAsync(string blobId, int slot, CancellationToken cancellationToken = default);
+
+    IAsyncEnumerable<FragmentInfo> ListAsync(CancellationToken cancellationToken = default);
+
+    DriveStats Stats();
+}
+
+public interface IFragmentSink : IAsyncDisposable
+{
+    ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes the fragment durable: file and directory entry fsync'd.</summary>
+    Task CommitAsync(CancellationToken cancellationToken = default);
+}
+
+public interface IFragmentSource : IDisposable
+{
+    long Length { get; }
+
+    ValueTask<int> ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default);
+}
+
+public sealed record FragmentInfo(string BlobId, int Slot, long Length, DateTimeOffset LastWrite);
+
+public sealed record DriveStats(string DriveId, string Path, long TotalBytes, long FreeBytes);

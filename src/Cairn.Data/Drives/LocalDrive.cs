@@ -1,0 +1,117 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace Cairn.Data.Drives;
+
+/// <summary>A drive that is a local directory: fragments are files under 256 fan-out folders.</summary>
+public sealed class LocalDrive : IFragmentStore
+{
+    private readonly string fragments;
+
+    public LocalDrive(string id, string path)
+    {
+        DriveId = id;
+        Path = System.IO.Path.GetFullPath(path);
+        fragments = System.IO.Path.Combine(Path, "fragments");
+        if (!Directory.Exists(fragments))
+        {
+            for (var i = 0; i < 256; i++) Directory.CreateDirectory(System.IO.Path.Combine(fragments, i.ToString("x2")));
+            DirectorySync.Sync(fragments);
+            DirectorySync.Sync(Path);
+        }
+    }
+
+    public string DriveId { get; }
+
+    public string Path { get; }
+
+    public ValueTask<IFragmentSink> CreateAsync(string blobId, int slot, CancellationToken cancellationToken = default)
+    {
+        var file = FileOf(blobId, slot);
+        var handle = File.OpenHandle(file, FileMode.CreateNew, FileAccess.Write, FileShare.Read, FileOptions.None);
+        return ValueTask.FromResult<IFragmentSink>(new Sink(handle, file));
+    }
+
+    public ValueTask<IFragmentSource?> OpenAsync(string blobId, int slot, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var handle = File.OpenHandle(FileOf(blobId, slot), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return ValueTask.FromResult<IFragmentSource?>(new Source(handle));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return ValueTask.FromResult<IFragmentSource?>(null);
+        }
+    }
+
+    public ValueTask DeleteAsync(string blobId, int slot, CancellationToken cancellationToken = default)
+    {
+        File.Delete(FileOf(blobId, slot));
+        return ValueTask.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<FragmentInfo> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var folder in Directory.EnumerateDirectories(fragments))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            foreach (var info in new DirectoryInfo(folder).EnumerateFiles())
+            {
+                var dot = info.Name.LastIndexOf('.');
+                if (dot <= 0 || !int.TryParse(info.Name.AsSpan(dot + 1), out var slot)) continue;
+                yield return new FragmentInfo(info.Name[..dot], slot, info.Length, info.LastWriteTimeUtc);
+            }
+            await Task.Yield();
+        }
+    }
+
+    public DriveStats Stats()
+    {
+        var drive = new DriveInfo(Path);
+        return new DriveStats(DriveId, Path, drive.TotalSize, drive.AvailableFreeSpace);
+    }
+
+    private string FileOf(string blobId, int slot) =>
+        System.IO.Path.Combine(fragments, blobId[..2], $"{blobId}.{slot}");
+
+    private sealed class Sink(SafeFileHandle handle, string file) : IFragmentSink
+    {
+        private long position;
+        private bool committed;
+
+        public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+        {
+            await RandomAccess.WriteAsync(handle, data, position, cancellationToken).ConfigureAwait(false);
+            position += data.Length;
+        }
+
+        public Task CommitAsync(CancellationToken cancellationToken = default)
+        {
+            // fsync blocks; run it off the request thread.
+            return Task.Run(() =>
+            {
+                RandomAccess.FlushToDisk(handle);
+                DirectorySync.Sync(System.IO.Path.GetDirectoryName(file)!);
+                committed = true;
+            }, cancellationToken);
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            handle.Dispose();
+            if (!committed) File.Delete(file);
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    private sealed class Source(SafeFileHandle handle) : IFragmentSource
+    {
+        public long Length { get; } = RandomAccess.GetLength(handle);
+
+        public ValueTask<int> ReadAsync(long offset, Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            RandomAccess.ReadAsync(handle, buffer, offset, cancellationToken);
+
+        public void Dispose() => handle.Dispose();
+    }
+}

@@ -1,0 +1,129 @@
+using System.Xml.Linq;
+using Cairn.Core.Errors;
+using Cairn.Core.Names;
+using Cairn.FrontDoor.Routing;
+using Cairn.FrontDoor.Xml;
+using Cairn.Index.Buckets;
+using Cairn.Index.Records;
+
+namespace Cairn.FrontDoor.Buckets;
+
+/// <summary>ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation, Get/PutBucketVersioning.</summary>
+public sealed class BucketHandlers(BucketCatalog buckets, FrontDoorOptions options, Owner owner)
+{
+    public async Task ListAsync(S3Request s3)
+    {
+        using var xml = new S3Xml("ListAllMyBucketsResult");
+        xml.Open("Owner").Element("ID", owner.Id).Element("DisplayName", owner.DisplayName).Close();
+        xml.Open("Buckets");
+        await foreach (var bucket in buckets.ListAsync(s3.Aborted).ConfigureAwait(false))
+            xml.Open("Bucket").Element("Name", bucket.Name).Element("CreationDate", bucket.Created).Element("BucketRegion", bucket.Region).Close();
+        xml.Close();
+        await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
+    }
+
+    public async Task CreateAsync(S3Request s3)
+    {
+        var name = BucketName.Parse(s3.Bucket!).Value;
+        var body = await ReadSmallBodyAsync(s3).ConfigureAwait(false);
+        if (body.Length > 0)
+        {
+            var doc = ParseXml(body);
+            var constraint = doc.Root?.Elements().FirstOrDefault(e => e.Name.LocalName == "LocationConstraint")?.Value;
+            if (!string.IsNullOrEmpty(constraint) && constraint != options.Region)
+                throw new S3Exception(S3ErrorCode.InvalidArgument with { Code = "InvalidLocationConstraint" },
+                    $"The specified location-constraint is not valid; this endpoint serves {options.Region}.");
+        }
+        await buckets.CreateAsync(name, owner.Id, options.Region, s3.Aborted).ConfigureAwait(false);
+        s3.Response.Headers.Location = "/" + name;
+        s3.Response.StatusCode = 200;
+    }
+
+    public async Task HeadAsync(S3Request s3)
+    {
+        var bucket = await RequireValidAsync(s3).ConfigureAwait(false);
+        s3.Response.Headers["x-amz-bucket-region"] = bucket.Region;
+        s3.Response.StatusCode = 200;
+    }
+
+    public async Task DeleteAsync(S3Request s3)
+    {
+        await RequireValidAsync(s3).ConfigureAwait(false);
+        await buckets.DeleteAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        s3.Response.StatusCode = 204;
+    }
+
+    public async Task GetLocationAsync(S3Request s3)
+    {
+        var bucket = await RequireValidAsync(s3).ConfigureAwait(false);
+        using var xml = new S3Xml("LocationConstraint");
+        // S3 answers an empty constraint for us-east-1.
+        await (bucket.Region == "us-east-1" ? xml : xml.Text(bucket.Region)).WriteToAsync(s3.Response).ConfigureAwait(false);
+    }
+
+    public async Task GetVersioningAsync(S3Request s3)
+    {
+        var bucket = await RequireValidAsync(s3).ConfigureAwait(false);
+        using var xml = new S3Xml("VersioningConfiguration");
+        if (bucket.Versioning != VersioningState.Unversioned) xml.Element("Status", bucket.Versioning.ToString());
+        await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
+    }
+
+    public async Task PutVersioningAsync(S3Request s3)
+    {
+        var bucket = await RequireValidAsync(s3).ConfigureAwait(false);
+        var doc = ParseXml(await ReadSmallBodyAsync(s3).ConfigureAwait(false));
+        if (doc.Root?.Name.LocalName != "VersioningConfiguration") throw new S3Exception(S3ErrorCode.MalformedXML);
+        var status = doc.Root.Elements().FirstOrDefault(e => e.Name.LocalName == "Status")?.Value;
+        var mfa = doc.Root.Elements().FirstOrDefault(e => e.Name.LocalName == "MfaDelete")?.Value;
+        if (mfa == "Enabled") throw new S3Exception(S3ErrorCode.NotImplemented, "MFA Delete is not supported.");
+        var state = status switch
+        {
+            "Enabled" => VersioningState.Enabled,
+            "Suspended" => VersioningState.Suspended,
+            // An empty configuration leaves the state as it is, as in S3.
+            null => bucket.Versioning,
+            _ => throw new S3Exception(S3ErrorCode.MalformedXML),
+        };
+        // A bucket that was ever versioned can only be suspended, never unversioned again.
+        if (bucket.Versioning != VersioningState.Unversioned && state == VersioningState.Unversioned) state = VersioningState.Suspended;
+        await buckets.UpdateAsync(bucket with { Versioning = state }, s3.Aborted).ConfigureAwait(false);
+        s3.Response.StatusCode = 200;
+    }
+
+    private async Task<BucketRecord> RequireValidAsync(S3Request s3)
+    {
+        if (!BucketName.IsValid(s3.Bucket!)) throw BucketCatalog.NoSuchBucket(s3.Bucket!);
+        return await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+    }
+
+    internal static XDocument ParseXml(byte[] body)
+    {
+        try
+        {
+            return XDocument.Load(new MemoryStream(body), LoadOptions.None);
+        }
+        catch (System.Xml.XmlException)
+        {
+            throw new S3Exception(S3ErrorCode.MalformedXML);
+        }
+    }
+
+    /// <summary>Configuration bodies are small; anything over 1 MiB is refused rather than buffered.</summary>
+    internal static async Task<byte[]> ReadSmallBodyAsync(S3Request s3)
+    {
+        const int limit = 1024 * 1024;
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int n;
+        while ((n = await s3.Payload.ReadAsync(chunk, s3.Aborted).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + n > limit) throw new S3Exception(S3ErrorCode.MalformedXML, "The XML you provided was too large.");
+            buffer.Write(chunk, 0, n);
+        }
+        return buffer.ToArray();
+    }
+}
+
+/// <summary>The single owner of every bucket in this store: the root credentials' canonical user.</summary>
+public sealed record Owner(string Id, string DisplayName);

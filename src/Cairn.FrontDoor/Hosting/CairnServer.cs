@@ -1,0 +1,114 @@
+using System.Net;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using Cairn.Auth;
+using Cairn.Core.Time;
+using Cairn.Data.Blobs;
+using Cairn.Data.Drives;
+using Cairn.FrontDoor.Admin;
+using Cairn.FrontDoor.Buckets;
+using Cairn.FrontDoor.Listing;
+using Cairn.FrontDoor.Objects;
+using Cairn.FrontDoor.Routing;
+using Cairn.Index.Buckets;
+using Cairn.Index.Objects;
+using Cairn.Index.Shards;
+using Cairn.Placement;
+using Cairn.Workers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Cairn.FrontDoor.Hosting;
+
+/// <summary>The composition root of a single node: opens the planes and wires them behind Kestrel.</summary>
+public static class CairnServer
+{
+    public static WebApplication Build(ServerOptions options)
+    {
+        var dataPath = Path.GetFullPath(options.DataPath);
+        Directory.CreateDirectory(dataPath);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(ParseEndpoint(options.Address));
+            kestrel.Limits.MaxRequestBodySize = null; // S3's own limits apply (5 GiB per PUT)
+            kestrel.Limits.MinRequestBodyDataRate = null;
+            kestrel.RequestHeaderEncodingSelector = _ => Encoding.UTF8;
+            kestrel.AddServerHeader = false;
+        });
+
+        var s = builder.Services;
+        s.AddSingleton(TimeProvider.System);
+        s.AddSingleton(options.FrontDoor);
+        s.AddSingleton(options.GarbageCollector);
+        s.AddSingleton(new ServerInfo(Version(), DateTimeOffset.UtcNow, dataPath));
+        s.AddSingleton(new Owner(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(options.FrontDoor.AccessKey))), "cairn"));
+
+        // Index plane: one local shard.
+        s.AddSingleton<IIndexShard>(_ => new RocksDbIndexShard(Path.Combine(dataPath, "index")));
+        s.AddSingleton<BucketGates>();
+        s.AddSingleton<KeyLocks>(_ => new KeyLocks());
+        s.AddSingleton<VersionClock>();
+        s.AddSingleton<BucketCatalog>();
+        s.AddSingleton<ObjectCatalog>();
+        s.AddSingleton<ObjectLister>();
+        s.AddSingleton<BucketUsage>();
+        s.AddSingleton<BlobBookkeeping>();
+
+        // Data plane: one drive under the data path, placement over it.
+        var drive = new LocalDrive("d0", Path.Combine(dataPath, "drives", "d0"));
+        s.AddSingleton<IPlacement>(new RendezvousPlacement([new DriveEntry(drive.DriveId)]));
+        s.AddSingleton<IReadOnlyDictionary<string, IFragmentStore>>(new Dictionary<string, IFragmentStore> { [drive.DriveId] = drive });
+        s.AddSingleton<BlobStore>();
+
+        // Front door.
+        s.AddSingleton<ICredentialStore>(new RootCredentials(options.FrontDoor.AccessKey, options.FrontDoor.SecretKey));
+        s.AddSingleton<SigV4Verifier>();
+        s.AddSingleton(new S3Router(options.FrontDoor.Domains));
+        s.AddSingleton<ObjectWriter>();
+        s.AddSingleton<ObjectReader>();
+        s.AddSingleton<ObjectHandlers>();
+        s.AddSingleton<BucketHandlers>();
+        s.AddSingleton<ListingHandlers>();
+        s.AddSingleton<AdminHandlers>();
+        s.AddSingleton<S3Dispatcher>();
+        s.AddSingleton<ReadinessGate>();
+        s.AddSingleton<HealthEndpoints>();
+
+        // Workers.
+        s.AddSingleton<GarbageCollector>();
+        s.AddHostedService(sp => sp.GetRequiredService<GarbageCollector>());
+
+        var app = builder.Build();
+        var health = app.Services.GetRequiredService<HealthEndpoints>();
+        var dispatcher = app.Services.GetRequiredService<S3Dispatcher>();
+        app.Run(http => health.TryHandle(http, out var response) ? response : dispatcher.HandleAsync(http));
+        app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<ReadinessGate>().MarkReady());
+        return app;
+    }
+
+    public static IPEndPoint ParseEndpoint(string address)
+    {
+        if (IPEndPoint.TryParse(address, out var endpoint) && endpoint.Port != 0 || address.EndsWith(":0", StringComparison.Ordinal) && IPEndPoint.TryParse(address, out endpoint))
+            return endpoint;
+        var colon = address.LastIndexOf(':');
+        if (colon > 0 && int.TryParse(address[(colon + 1)..], out var port))
+        {
+            var host = address[..colon];
+            var ip = host is "localhost" or "" ? IPAddress.Loopback : Dns.GetHostAddresses(host).First();
+            return new IPEndPoint(ip, port);
+        }
+        throw new ArgumentException($"Cannot parse address '{address}': expected HOST:PORT.");
+    }
+
+    public static string Version() =>
+        typeof(CairnServer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+}

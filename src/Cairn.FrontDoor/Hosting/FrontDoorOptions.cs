@@ -1,0 +1,15 @@
+namespace Cairn.FrontDoor;
+
+public sealed record FrontDoorOptions
+{
+    public string Region { get; init; } = "us-east-1";
+
+    /// <summary>Domains under which bucket.domain means virtual-hosted-style addressing.</summary>
+    public IReadOnlyList<string> Domains { get; init; } = ["localhost"];
+
+    /// <summary>Objects up to this size live inline in their index record, sharing its group-committed fsync.</summary>
+    public long InlineThreshold { get; init; } = 16 * 1024;
+
+    public required string AccessKey { get; init; }
+    public required string SecretKey { get; init; }
+}

@@ -1,0 +1,90 @@
+using Cairn.Auth;
+using Cairn.Core.Errors;
+using Cairn.FrontDoor.Admin;
+using Cairn.FrontDoor.Buckets;
+using Cairn.FrontDoor.Http;
+using Cairn.FrontDoor.Listing;
+using Cairn.FrontDoor.Objects;
+using Cairn.FrontDoor.Routing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Cairn.FrontDoor.Hosting;
+
+/// <summary>
+/// The request pipeline, in one direction: route → authenticate → open the verified payload →
+/// one handler → response; any S3Exception on the way is rendered by ErrorRenderer.
+/// </summary>
+public sealed partial class S3Dispatcher(
+    S3Router router,
+    SigV4Verifier verifier,
+    BucketHandlers buckets,
+    ObjectHandlers objects,
+    ListingHandlers listings,
+    AdminHandlers admin,
+    ILogger<S3Dispatcher> log)
+{
+    public async Task HandleAsync(HttpContext http)
+    {
+        http.Response.Headers.Server = "Cairn";
+        http.Response.Headers["x-amz-request-id"] = http.TraceIdentifier;
+        var resource = http.Request.Path.Value ?? "/";
+        try
+        {
+            if (AdminHandlers.IsAdminPath(http.Request))
+            {
+                var auth = Authenticate(http.Request) ?? throw new S3Exception(S3ErrorCode.AccessDenied);
+                await admin.HandleAsync(http, auth).ConfigureAwait(false);
+                return;
+            }
+            var s3 = router.Route(http);
+            resource = s3.Resource;
+            if (s3.Operation == S3Operation.NotImplemented)
+                throw new S3Exception(S3ErrorCode.NotImplemented);
+            var result = Authenticate(http.Request) ?? throw new S3Exception(S3ErrorCode.AccessDenied);
+            s3.Payload = verifier.OpenPayload(http.Request, result);
+            await DispatchAsync(s3).ConfigureAwait(false);
+        }
+        catch (S3Exception e)
+        {
+            await ErrorRenderer.WriteAsync(http, e, resource).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nothing to answer.
+        }
+        catch (Microsoft.AspNetCore.Http.BadHttpRequestException e)
+        {
+            await ErrorRenderer.WriteAsync(http, new S3Exception(S3ErrorCode.IncompleteBody, e.Message), resource).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            LogUnhandled(e, http.Request.Method, resource);
+            await ErrorRenderer.WriteAsync(http, new S3Exception(S3ErrorCode.InternalError), resource).ConfigureAwait(false);
+        }
+    }
+
+    private AuthResult? Authenticate(HttpRequest request) => verifier.Authenticate(request);
+
+    private Task DispatchAsync(S3Request s3) => s3.Operation switch
+    {
+        S3Operation.ListBuckets => buckets.ListAsync(s3),
+        S3Operation.CreateBucket => buckets.CreateAsync(s3),
+        S3Operation.HeadBucket => buckets.HeadAsync(s3),
+        S3Operation.DeleteBucket => buckets.DeleteAsync(s3),
+        S3Operation.GetBucketLocation => buckets.GetLocationAsync(s3),
+        S3Operation.GetBucketVersioning => buckets.GetVersioningAsync(s3),
+        S3Operation.PutBucketVersioning => buckets.PutVersioningAsync(s3),
+        S3Operation.ListObjects => listings.ListV1Async(s3),
+        S3Operation.ListObjectsV2 => listings.ListV2Async(s3),
+        S3Operation.PutObject => objects.PutAsync(s3),
+        S3Operation.CopyObject => objects.CopyAsync(s3),
+        S3Operation.GetObject => objects.GetAsync(s3, headOnly: false),
+        S3Operation.HeadObject => objects.GetAsync(s3, headOnly: true),
+        S3Operation.DeleteObject => objects.DeleteAsync(s3),
+        _ => throw new S3Exception(S3ErrorCode.NotImplemented),
+    };
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error serving {Method} {Resource}")]
+    private partial void LogUnhandled(Exception e, string method, string resource);
+}

@@ -1,0 +1,12 @@
+using Cairn.Workers;
+
+namespace Cairn.FrontDoor.Hosting;
+
+/// <summary>Everything `cairn server` is configured with.</summary>
+public sealed record ServerOptions
+{
+    public string Address { get; init; } = "127.0.0.1:9000";
+    public string DataPath { get; init; } = "./data";
+    public required FrontDoorOptions FrontDoor { get; init; }
+    public GarbageCollectorOptions GarbageCollector { get; init; } = new();
+}

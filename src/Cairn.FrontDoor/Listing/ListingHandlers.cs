@@ -1,0 +1,123 @@
+using System.Text;
+using Cairn.Core.Errors;
+using Cairn.Core.Names;
+using Cairn.FrontDoor.Buckets;
+using Cairn.FrontDoor.Routing;
+using Cairn.FrontDoor.Xml;
+using Cairn.Index.Buckets;
+using Cairn.Index.Objects;
+
+namespace Cairn.FrontDoor.Listing;
+
+/// <summary>ListObjects (v1, marker-based) and ListObjectsV2 (continuation tokens).</summary>
+public sealed class ListingHandlers(BucketCatalog buckets, ObjectLister lister, Owner owner)
+{
+    public async Task ListV2Async(S3Request s3)
+    {
+        await RequireBucketAsync(s3).ConfigureAwait(false);
+        var q = s3.Query;
+        var prefix = q["prefix"].ToString();
+        var delimiter = NullIfEmpty(q["delimiter"].ToString());
+        var startAfter = NullIfEmpty(q["start-after"].ToString());
+        var token = NullIfEmpty(q["continuation-token"].ToString());
+        var maxKeys = MaxKeys(q["max-keys"].ToString());
+        var url = EncodingType(q["encoding-type"].ToString());
+        var fetchOwner = q["fetch-owner"].ToString() == "true";
+        var marker = token is not null ? DecodeToken(token) : startAfter;
+        var page = await lister.ListAsync(s3.Bucket!, prefix, delimiter, marker, maxKeys, s3.Aborted).ConfigureAwait(false);
+
+        using var xml = new S3Xml("ListBucketResult");
+        xml.Element("Name", s3.Bucket).Element("Prefix", Encode(prefix, url)).Element("MaxKeys", maxKeys)
+            .Element("Delimiter", Encode(delimiter, url)).Element("IsTruncated", page.IsTruncated)
+            .Element("KeyCount", page.Objects.Count + page.CommonPrefixes.Count)
+            .Element("ContinuationToken", token).Element("StartAfter", Encode(startAfter, url));
+        if (page.IsTruncated) xml.Element("NextContinuationToken", EncodeToken(page.NextMarker!));
+        if (url) xml.Element("EncodingType", "url");
+        WriteContents(xml, page, url, fetchOwner);
+        await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
+    }
+
+    public async Task ListV1Async(S3Request s3)
+    {
+        await RequireBucketAsync(s3).ConfigureAwait(false);
+        var q = s3.Query;
+        var prefix = q["prefix"].ToString();
+        var delimiter = NullIfEmpty(q["delimiter"].ToString());
+        var marker = NullIfEmpty(q["marker"].ToString());
+        var maxKeys = MaxKeys(q["max-keys"].ToString());
+        var url = EncodingType(q["encoding-type"].ToString());
+        var page = await lister.ListAsync(s3.Bucket!, prefix, delimiter, marker, maxKeys, s3.Aborted).ConfigureAwait(false);
+
+        using var xml = new S3Xml("ListBucketResult");
+        xml.Element("Name", s3.Bucket).Element("Prefix", Encode(prefix, url)).Element("Marker", Encode(marker ?? "", url))
+            .Element("MaxKeys", maxKeys).Element("Delimiter", Encode(delimiter, url)).Element("IsTruncated", page.IsTruncated);
+        if (page.IsTruncated) xml.Element("NextMarker", Encode(page.NextMarker, url));
+        if (url) xml.Element("EncodingType", "url");
+        WriteContents(xml, page, url, fetchOwner: true);
+        await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
+    }
+
+    private void WriteContents(S3Xml xml, ListPage page, bool url, bool fetchOwner)
+    {
+        foreach (var o in page.Objects)
+        {
+            xml.Open("Contents").Element("Key", Encode(o.Key, url)).Element("LastModified", o.Version.LastModified)
+                .Element("ETag", o.Version.ETag).Element("Size", o.Version.Size);
+            foreach (var algorithm in o.Version.Checksums.Keys) xml.Element("ChecksumAlgorithm", algorithm);
+            if (o.Version.Checksums.Count > 0) xml.Element("ChecksumType", "FULL_OBJECT");
+            if (fetchOwner) xml.Open("Owner").Element("ID", owner.Id).Element("DisplayName", owner.DisplayName).Close();
+            xml.Element("StorageClass", o.Version.StorageClass).Close();
+        }
+        foreach (var p in page.CommonPrefixes) xml.Open("CommonPrefixes").Element("Prefix", Encode(p, url)).Close();
+    }
+
+    private async Task RequireBucketAsync(S3Request s3)
+    {
+        if (!BucketName.IsValid(s3.Bucket!)) throw BucketCatalog.NoSuchBucket(s3.Bucket!);
+        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+    }
+
+    internal static int MaxKeys(string text)
+    {
+        if (text.Length == 0) return 1000;
+        if (!int.TryParse(text, out var n) || n < 0)
+            throw new S3Exception(S3ErrorCode.InvalidArgument, "Provided max-keys not an integer or within integer range")
+            {
+                Details = new Dictionary<string, string> { ["ArgumentName"] = "max-keys", ["ArgumentValue"] = text },
+            };
+        return Math.Min(n, 1000);
+    }
+
+    internal static bool EncodingType(string text) => text switch
+    {
+        "" => false,
+        "url" => true,
+        _ => throw new S3Exception(S3ErrorCode.InvalidArgument, "Invalid Encoding Method specified in Request")
+        {
+            Details = new Dictionary<string, string> { ["ArgumentName"] = "encoding-type", ["ArgumentValue"] = text },
+        },
+    };
+
+    /// <summary>encoding-type=url: each path segment percent-encoded, slashes kept.</summary>
+    internal static string? Encode(string? value, bool url) =>
+        value is null || !url ? value : string.Join("/", value.Split('/').Select(Uri.EscapeDataString));
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+
+    private static string EncodeToken(string marker) => Convert.ToBase64String(Encoding.UTF8.GetBytes(marker));
+
+    private static string DecodeToken(string token)
+    {
+        try
+        {
+            return Encoding.UTF8.GetString(Convert.FromBase64String(token));
+        }
+        catch (FormatException)
+        {
+            throw new S3Exception(S3ErrorCode.InvalidArgument, "The continuation token provided is incorrect")
+            {
+                Details = new Dictionary<string, string> { ["ArgumentName"] = "continuation-token" },
+            };
+        }
+    }
+}

@@ -1,0 +1,175 @@
+using System.Globalization;
+using Cairn.Auth;
+using Cairn.Core.Errors;
+using Cairn.Core.Names;
+using Cairn.Data.Blobs;
+using Cairn.FrontDoor.Routing;
+using Cairn.FrontDoor.Xml;
+using Cairn.Index.Buckets;
+using Cairn.Index.Objects;
+using Cairn.Index.Records;
+using Microsoft.AspNetCore.Http;
+
+namespace Cairn.FrontDoor.Objects;
+
+/// <summary>PutObject, GetObject, HeadObject, DeleteObject and CopyObject.</summary>
+public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects, ObjectWriter writer, ObjectReader reader, BlobStore blobs, TimeProvider time)
+{
+    public async Task PutAsync(S3Request s3)
+    {
+        if (s3.Request.Headers.ContainsKey("Content-Range"))
+            throw new S3Exception(S3ErrorCode.NotImplemented, "Objects are immutable: partial writes (Content-Range on PUT) are not supported.");
+        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        var version = await writer.PutAsync(s3, s3.Payload, s3.Aborted).ConfigureAwait(false);
+        var h = s3.Response.Headers;
+        h.ETag = version.ETag;
+        if (version.VersionId != VersionIds.Null) h["x-amz-version-id"] = version.VersionId;
+        ObjectHeaders.WriteChecksumHeaders(s3.Response, version);
+        s3.Response.StatusCode = 200;
+    }
+
+    public async Task GetAsync(S3Request s3, bool headOnly)
+    {
+        var version = await ResolveAsync(s3).ConfigureAwait(false);
+        Preconditions.CheckRead(s3.Header, version);
+        var range = ByteRange.Parse(s3.Header("Range"), version.Size);
+        var response = s3.Response;
+        ObjectHeaders.WriteObjectHeaders(response, version);
+        if (string.Equals(s3.Header("x-amz-checksum-mode"), "ENABLED", StringComparison.OrdinalIgnoreCase) && range is null)
+            ObjectHeaders.WriteChecksumHeaders(response, version);
+        ApplyResponseOverrides(s3);
+        long offset = 0, length = version.Size;
+        if (range is { } r)
+        {
+            response.StatusCode = 206;
+            response.Headers.ContentRange = $"bytes {r.First}-{r.Last}/{version.Size}";
+            (offset, length) = (r.First, r.Length);
+        }
+        else response.StatusCode = 200;
+        response.ContentLength = length;
+        if (headOnly) return;
+        await reader.WriteToResponseAsync(version, offset, length, response).ConfigureAwait(false);
+    }
+
+    public async Task DeleteAsync(S3Request s3)
+    {
+        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        var key = ObjectKey.Parse(s3.Key!).Value;
+        var versionId = s3.Query["versionId"].ToString();
+        if (versionId.Length > 0)
+        {
+            var removed = await objects.DeleteVersionAsync(s3.Bucket!, key, versionId, s3.Aborted).ConfigureAwait(false);
+            s3.Response.Headers["x-amz-version-id"] = versionId;
+            if (removed?.IsDeleteMarker == true) s3.Response.Headers["x-amz-delete-marker"] = "true";
+        }
+        else if (await objects.DeleteAsync(s3.Bucket!, key, s3.Aborted).ConfigureAwait(false) is { } marker)
+        {
+            s3.Response.Headers["x-amz-delete-marker"] = "true";
+            if (marker.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-version-id"] = marker.VersionId;
+        }
+        s3.Response.StatusCode = 204;
+    }
+
+    public async Task CopyAsync(S3Request s3)
+    {
+        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        var key = ObjectKey.Parse(s3.Key!).Value;
+        var (sourceBucket, sourceKey, sourceVersionId) = CopySource.Parse(s3.Header("x-amz-copy-source")!);
+        await buckets.RequireAsync(sourceBucket, s3.Aborted).ConfigureAwait(false);
+        var source = await LoadAsync(sourceBucket, sourceKey, sourceVersionId, s3.Aborted).ConfigureAwait(false);
+        Preconditions.CheckCopySource(s3.Header, source);
+
+        var replace = s3.Header("x-amz-metadata-directive") switch
+        {
+            null or "COPY" => false,
+            "REPLACE" => true,
+            _ => throw new S3Exception(S3ErrorCode.InvalidArgument, "Unknown metadata directive."),
+        };
+        var storageClass = s3.Header("x-amz-storage-class") is null ? source.StorageClass : ObjectWriter.StorageClass(s3.Request);
+        if (sourceBucket == s3.Bucket && sourceKey == key && !replace && storageClass == source.StorageClass && sourceVersionId is null)
+            throw new S3Exception(S3ErrorCode.InvalidRequest,
+                "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
+
+        BlobDraft? draft = null;
+        try
+        {
+            if (source.Blob is not null)
+            {
+                await using var bytes = reader.OpenStream(source, s3.Aborted);
+                draft = await blobs.WriteAsync(bytes, s3.Aborted).ConfigureAwait(false);
+            }
+            var copy = source with
+            {
+                LastModified = time.GetUtcNow(),
+                StorageClass = storageClass,
+                ContentType = replace ? s3.Request.ContentType : source.ContentType,
+                Headers = replace ? ObjectHeaders.StoredHeaders(s3.Request) : source.Headers,
+                Metadata = replace ? ObjectHeaders.UserMetadata(s3.Request) : source.Metadata,
+                Blob = draft?.Layout,
+            };
+            var version = await objects.PutAsync(s3.Bucket!, key, copy, s3.Aborted).ConfigureAwait(false);
+            if (version.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-version-id"] = version.VersionId;
+            if (source.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-copy-source-version-id"] = source.VersionId;
+            using var xml = new S3Xml("CopyObjectResult");
+            xml.Element("ETag", version.ETag).Element("LastModified", version.LastModified);
+            foreach (var (algorithm, value) in version.Checksums) xml.Element("Checksum" + algorithm, value);
+            await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
+        }
+        finally
+        {
+            draft?.Dispose();
+        }
+    }
+
+    private async Task<VersionRecord> ResolveAsync(S3Request s3)
+    {
+        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        var key = ObjectKey.Parse(s3.Key!).Value;
+        var versionId = s3.Query["versionId"].ToString();
+        return await LoadAsync(s3.Bucket!, key, versionId.Length > 0 ? versionId : null, s3.Aborted).ConfigureAwait(false);
+    }
+
+    private async Task<VersionRecord> LoadAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken)
+    {
+        if (versionId is null)
+        {
+            var current = await objects.GetCurrentAsync(bucket, key, cancellationToken).ConfigureAwait(false);
+            if (current is null) throw NoSuchKey(key);
+            if (current.IsDeleteMarker)
+                throw new S3Exception(S3ErrorCode.NoSuchKey)
+                {
+                    Details = new Dictionary<string, string> { ["Key"] = key },
+                    Headers = current.VersionId == VersionIds.Null
+                        ? new Dictionary<string, string> { ["x-amz-delete-marker"] = "true" }
+                        : new Dictionary<string, string> { ["x-amz-delete-marker"] = "true", ["x-amz-version-id"] = current.VersionId },
+                };
+            return current;
+        }
+        var version = await objects.GetVersionAsync(bucket, key, versionId, cancellationToken).ConfigureAwait(false)
+            ?? throw new S3Exception(S3ErrorCode.NoSuchVersion) { Details = new Dictionary<string, string> { ["Key"] = key, ["VersionId"] = versionId } };
+        if (version.IsDeleteMarker)
+            throw new S3Exception(S3ErrorCode.MethodNotAllowed)
+            {
+                Headers = new Dictionary<string, string> { ["x-amz-delete-marker"] = "true", ["Allow"] = "DELETE", ["x-amz-version-id"] = versionId },
+            };
+        return version;
+    }
+
+    private static S3Exception NoSuchKey(string key) =>
+        new(S3ErrorCode.NoSuchKey) { Details = new Dictionary<string, string> { ["Key"] = key } };
+
+    /// <summary>GET's response-* query parameters override stored headers (presigned downloads use them).</summary>
+    private static void ApplyResponseOverrides(S3Request s3)
+    {
+        foreach (var (query, header) in new[]
+                 {
+                     ("response-content-type", "Content-Type"), ("response-content-language", "Content-Language"),
+                     ("response-expires", "Expires"), ("response-cache-control", "Cache-Control"),
+                     ("response-content-disposition", "Content-Disposition"), ("response-content-encoding", "Content-Encoding"),
+                 })
+        {
+            var value = s3.Query[query].ToString();
+            if (value.Length > 0) s3.Response.Headers[header] = value;
+        }
+    }
+}

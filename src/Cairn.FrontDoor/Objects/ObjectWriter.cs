@@ -1,0 +1,128 @@
+using System.Buffers;
+using Cairn.Auth;
+using Cairn.Core.Errors;
+using Cairn.Core.Names;
+using Cairn.Data.Blobs;
+using Cairn.FrontDoor.Routing;
+using Cairn.Index.Objects;
+using Cairn.Index.Records;
+using Microsoft.AspNetCore.Http;
+
+namespace Cairn.FrontDoor.Objects;
+
+/// <summary>
+/// The PUT path: body → (aws-chunked decoding and signature checks) → MD5 and checksums in the
+/// same pass → bytes (inline in the index when small, else a durable blob) → one atomic index
+/// commit. Nothing is visible until the commit; a failure before it leaves only an orphan for GC.
+/// </summary>
+public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, TimeProvider time, FrontDoorOptions options)
+{
+    public const long MaxObjectSize = 5L * 1024 * 1024 * 1024;
+
+    public async Task<VersionRecord> PutAsync(S3Request s3, PayloadStream payload, CancellationToken cancellationToken)
+    {
+        var request = s3.Request;
+        var key = ObjectKey.Parse(s3.Key!).Value;
+        var length = DeclaredLength(request);
+        var expectedMd5 = ContentMd5(request);
+        var checksums = ChecksumRequest.From(request);
+
+        using var digest = new BodyDigest(payload, length, checksums.Algorithms);
+        byte[]? inline = null;
+        BlobDraft? draft = null;
+        try
+        {
+            if (length <= options.InlineThreshold) inline = await ReadAllAsync(digest, (int)length, cancellationToken).ConfigureAwait(false);
+            else draft = await blobs.WriteAsync(digest, cancellationToken).ConfigureAwait(false);
+
+            var md5 = digest.Md5();
+            if (expectedMd5 is not null && !expectedMd5.AsSpan().SequenceEqual(md5)) throw new S3Exception(S3ErrorCode.BadDigest);
+            var stored = checksums.Verify(digest.Checksums(), payload.Trailers);
+
+            var draftRecord = new VersionRecord
+            {
+                VersionId = "",
+                Sequence = 0,
+                LastModified = time.GetUtcNow(),
+                Size = length,
+                ETag = "\"" + Convert.ToHexStringLower(md5) + "\"",
+                ContentType = request.ContentType,
+                Headers = ObjectHeaders.StoredHeaders(request),
+                Metadata = ObjectHeaders.UserMetadata(request),
+                Checksums = stored,
+                StorageClass = StorageClass(request),
+                Blob = draft?.Layout,
+                Inline = inline,
+            };
+            return await objects.PutAsync(s3.Bucket!, key, draftRecord, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            draft?.Dispose();
+        }
+    }
+
+    /// <summary>The object's size: the decoded length for aws-chunked bodies, else Content-Length.</summary>
+    public static long DeclaredLength(HttpRequest request)
+    {
+        long length;
+        var decoded = request.Headers["x-amz-decoded-content-length"].ToString();
+        if (decoded.Length > 0)
+        {
+            if (!long.TryParse(decoded, out length) || length < 0)
+                throw new S3Exception(S3ErrorCode.InvalidArgument, "x-amz-decoded-content-length is not a valid length.");
+        }
+        else if (request.ContentLength is { } contentLength) length = contentLength;
+        else throw new S3Exception(S3ErrorCode.MissingContentLength);
+        if (length > MaxObjectSize)
+            throw new S3Exception(S3ErrorCode.EntityTooLarge)
+            {
+                Details = new Dictionary<string, string> { ["ProposedSize"] = length.ToString(), ["MaxSizeAllowed"] = MaxObjectSize.ToString() },
+            };
+        return length;
+    }
+
+    public static string StorageClass(HttpRequest request)
+    {
+        var value = request.Headers["x-amz-storage-class"].ToString();
+        if (value.Length == 0) return "STANDARD";
+        return StorageClasses.Contains(value) ? value : throw new S3Exception(S3ErrorCode.InvalidStorageClass);
+    }
+
+    private static readonly HashSet<string> StorageClasses = new(StringComparer.Ordinal)
+    {
+        "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER", "DEEP_ARCHIVE", "GLACIER_IR", "OUTPOSTS", "SNOW", "EXPRESS_ONEZONE",
+    };
+
+    private static byte[]? ContentMd5(HttpRequest request)
+    {
+        var header = request.Headers["Content-MD5"].ToString();
+        if (header.Length == 0) return null;
+        var md5 = new byte[16];
+        if (!Convert.TryFromBase64String(header, md5, out var written) || written != 16) throw new S3Exception(S3ErrorCode.InvalidDigest);
+        return md5;
+    }
+
+    private static async Task<byte[]> ReadAllAsync(Stream source, int length, CancellationToken cancellationToken)
+    {
+        var bytes = new byte[length];
+        var read = 0;
+        while (read < length)
+        {
+            var n = await source.ReadAsync(bytes.AsMemory(read), cancellationToken).ConfigureAwait(false);
+            if (n == 0) break; // BodyDigest raises IncompleteBody at the end of a short body
+            read += n;
+        }
+        // Reading to the end lets the digest check the length and the chunk decoder the trailers.
+        var probe = ArrayPool<byte>.Shared.Rent(1);
+        try
+        {
+            while (await source.ReadAsync(probe.AsMemory(0, 1), cancellationToken).ConfigureAwait(false) > 0) { }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(probe);
+        }
+        return bytes;
+    }
+}

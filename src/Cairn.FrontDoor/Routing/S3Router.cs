@@ -1,0 +1,106 @@
+using Cairn.Core.Names;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Cairn.FrontDoor.Routing;
+
+/// <summary>
+/// Resolves path-style (/bucket/key) and virtual-hosted-style (bucket.domain/key) addressing and
+/// names the operation from the method and the query's subresources. Subresources Cairn does not
+/// serve name NotImplemented, so they answer 501 rather than being mistaken for a plain GET.
+/// </summary>
+public sealed class S3Router(IReadOnlyList<string> domains)
+{
+    private static readonly HashSet<string> UnsupportedBucketSubresources = new(StringComparer.Ordinal)
+    {
+        "accelerate", "acl", "analytics", "cors", "encryption", "intelligent-tiering", "inventory", "lifecycle",
+        "logging", "metrics", "notification", "object-lock", "ownershipControls", "policy", "policyStatus",
+        "publicAccessBlock", "replication", "requestPayment", "tagging", "website", "uploads", "session",
+    };
+
+    private static readonly HashSet<string> UnsupportedObjectSubresources = new(StringComparer.Ordinal)
+    {
+        "acl", "attributes", "legal-hold", "retention", "restore", "select", "tagging", "torrent", "uploads", "uploadId",
+    };
+
+    public S3Request Route(HttpContext http)
+    {
+        var (bucket, key) = Address(http.Request);
+        return new S3Request(http, Operation(http.Request, bucket, key), bucket, key);
+    }
+
+    private (string? Bucket, string? Key) Address(HttpRequest request)
+    {
+        var path = DecodedPath(request);
+        var host = request.Host.Host;
+        foreach (var domain in domains)
+        {
+            if (host.Length > domain.Length + 1 && host.EndsWith("." + domain, StringComparison.OrdinalIgnoreCase))
+            {
+                var hostedBucket = host[..^(domain.Length + 1)];
+                var objectKey = path.Length > 1 ? path[1..] : null;
+                return (hostedBucket, objectKey);
+            }
+        }
+        if (path.Length <= 1) return (null, null);
+        var slash = path.IndexOf('/', 1);
+        if (slash < 0) return (path[1..], null);
+        var keyPart = path[(slash + 1)..];
+        return (path[1..slash], keyPart.Length == 0 ? null : keyPart);
+    }
+
+    /// <summary>The path with percent-escapes decoded once, from the raw target (Kestrel's Path would
+    /// already have collapsed some sequences S3 keeps literally, such as %2F).</summary>
+    public static string DecodedPath(HttpRequest request)
+    {
+        var raw = request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path.Value ?? "/";
+        var q = raw.IndexOf('?');
+        if (q >= 0) raw = raw[..q];
+        if (raw.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || raw.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        {
+            var afterScheme = raw.IndexOf("//", StringComparison.Ordinal) + 2;
+            var pathStart = raw.IndexOf('/', afterScheme);
+            raw = pathStart < 0 ? "/" : raw[pathStart..];
+        }
+        return Uri.UnescapeDataString(raw);
+    }
+
+    private static S3Operation Operation(HttpRequest request, string? bucket, string? key)
+    {
+        var q = request.Query;
+        var method = request.Method;
+        if (bucket is null)
+            return method == "GET" ? S3Operation.ListBuckets : S3Operation.NotImplemented;
+
+        if (key is null)
+        {
+            if (q.ContainsKey("location")) return method == "GET" ? S3Operation.GetBucketLocation : S3Operation.NotImplemented;
+            if (q.ContainsKey("versioning"))
+                return method switch { "GET" => S3Operation.GetBucketVersioning, "PUT" => S3Operation.PutBucketVersioning, _ => S3Operation.NotImplemented };
+            if (q.ContainsKey("versions")) return method == "GET" ? S3Operation.ListObjectVersions : S3Operation.NotImplemented;
+            if (q.ContainsKey("delete")) return method == "POST" ? S3Operation.DeleteObjects : S3Operation.NotImplemented;
+            if (q.Keys.Any(UnsupportedBucketSubresources.Contains)) return S3Operation.NotImplemented;
+            return method switch
+            {
+                "PUT" => S3Operation.CreateBucket,
+                "HEAD" => S3Operation.HeadBucket,
+                "DELETE" => S3Operation.DeleteBucket,
+                "GET" => q["list-type"] == "2" ? S3Operation.ListObjectsV2 : S3Operation.ListObjects,
+                _ => S3Operation.NotImplemented,
+            };
+        }
+
+        if (q.Keys.Any(UnsupportedObjectSubresources.Contains) || q.ContainsKey("partNumber") && method == "PUT")
+            return S3Operation.NotImplemented;
+        return method switch
+        {
+            "PUT" => request.Headers.ContainsKey("x-amz-copy-source") ? S3Operation.CopyObject : S3Operation.PutObject,
+            "GET" => S3Operation.GetObject,
+            "HEAD" => S3Operation.HeadObject,
+            "DELETE" => S3Operation.DeleteObject,
+            _ => S3Operation.NotImplemented,
+        };
+    }
+
+    public static bool IsValidBucketName(string name) => BucketName.IsValid(name);
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+using System.Text;
+using System.Xml;
+using Microsoft.AspNetCore.Http;
+
+namespace Cairn.FrontDoor.Xml;
+
+/// <summary>Builds S3 XML documents and writes them to a response.</summary>
+public sealed class S3Xml : IDisposable
+{
+    public const string Namespace = "http://s3.amazonaws.com/doc/2006-03-01/";
+    private readonly MemoryStream buffer = new();
+    private readonly XmlWriter writer;
+
+    public S3Xml(string root, bool withNamespace = true)
+    {
+        writer = XmlWriter.Create(buffer, new XmlWriterSettings { Encoding = new UTF8Encoding(false), Async = false });
+        writer.WriteStartDocument();
+        if (withNamespace) writer.WriteStartElement(root, Namespace);
+        else writer.WriteStartElement(root);
+    }
+
+    public S3Xml Element(string name, string? value)
+    {
+        if (value is null) return this;
+        writer.WriteStartElement(name);
+        writer.WriteString(value);
+        writer.WriteEndElement();
+        return this;
+    }
+
+    public S3Xml Element(string name, long value) => Element(name, value.ToString(CultureInfo.InvariantCulture));
+
+    public S3Xml Element(string name, bool value) => Element(name, value ? "true" : "false");
+
+    public S3Xml Element(string name, DateTimeOffset value) => Element(name, Timestamp(value));
+
+    /// <summary>Text directly inside the current element.</summary>
+    public S3Xml Text(string value)
+    {
+        writer.WriteString(value);
+        return this;
+    }
+
+    public S3Xml Open(string name)
+    {
+        writer.WriteStartElement(name);
+        return this;
+    }
+
+    public S3Xml Close()
+    {
+        writer.WriteEndElement();
+        return this;
+    }
+
+    public byte[] ToBytes()
+    {
+        writer.WriteEndElement();
+        writer.WriteEndDocument();
+        writer.Flush();
+        return buffer.ToArray();
+    }
+
+    public async Task WriteToAsync(HttpResponse response, int status = 200)
+    {
+        var bytes = ToBytes();
+        response.StatusCode = status;
+        response.ContentType = "application/xml";
+        response.ContentLength = bytes.Length;
+        await response.Body.WriteAsync(bytes, response.HttpContext.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>ISO 8601 with milliseconds, as S3 writes timestamps in XML.</summary>
+    public static string Timestamp(DateTimeOffset value) =>
+        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    public void Dispose()
+    {
+        writer.Dispose();
+        buffer.Dispose();
+    }
+}

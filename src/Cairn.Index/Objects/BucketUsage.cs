@@ -1,0 +1,32 @@
+using Cairn.Index.Records;
+using Cairn.Index.Shards;
+
+namespace Cairn.Index.Objects;
+
+public sealed record BucketUsageFigures(string Bucket, long Objects, long LiveBytes, long NoncurrentVersions, long NoncurrentBytes, long DeleteMarkers)
+{
+    public long TotalBytes => LiveBytes + NoncurrentBytes;
+}
+
+/// <summary>Counts what a bucket holds by walking its versions; an operator's query, not a hot path.</summary>
+public sealed class BucketUsage(IIndexShard shard)
+{
+    public async Task<BucketUsageFigures> MeasureAsync(string bucket, CancellationToken cancellationToken = default)
+    {
+        long objects = 0, live = 0, noncurrent = 0, noncurrentBytes = 0, markers = 0;
+        byte[]? previousKey = null;
+        var (from, to) = IndexKeys.VersionsOfBucket(bucket);
+        await foreach (var entry in shard.ScanAsync(from, to, cancellationToken).ConfigureAwait(false))
+        {
+            var keyPart = entry.Key.AsSpan(0, entry.Key.Length - 8);
+            // Versions sort newest first, so the first version of each key is its current one.
+            var isCurrent = previousKey is null || !keyPart.SequenceEqual(previousKey);
+            previousKey = keyPart.ToArray();
+            var version = IndexJson.DecodeVersion(entry.Value);
+            if (version.IsDeleteMarker) markers++;
+            else if (isCurrent) { objects++; live += version.Size; }
+            else { noncurrent++; noncurrentBytes += version.Size; }
+        }
+        return new BucketUsageFigures(bucket, objects, live, noncurrent, noncurrentBytes, markers);
+    }
+}

@@ -1,0 +1,174 @@
+using System.Buffers.Binary;
+using Cairn.Core.Blobs;
+using Cairn.Core.Errors;
+using Cairn.Core.Time;
+using Cairn.Index.Buckets;
+using Cairn.Index.Records;
+using Cairn.Index.Shards;
+
+namespace Cairn.Index.Objects;
+
+/// <summary>
+/// The version table and the current pointer. Every change of what a key means is one atomic,
+/// synced batch: the version record, the pointer flip, the blob references, and the frees of any
+/// version it reaps. Nothing here touches bytes; freed blobs go to the free queue for the GC.
+/// </summary>
+public sealed class ObjectCatalog(IIndexShard shard, BucketCatalog buckets, BucketGates gates, KeyLocks locks, VersionClock clock, TimeProvider time)
+{
+    public async Task<VersionRecord?> GetCurrentAsync(string bucket, string key, CancellationToken cancellationToken = default)
+    {
+        await shard.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
+        var pointer = await shard.GetAsync(IndexKeys.CurrentKey(bucket, key), cancellationToken).ConfigureAwait(false);
+        return pointer is null ? null : await ReadVersionAsync(bucket, key, DecodeSequence(pointer), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<VersionRecord?> GetVersionAsync(string bucket, string key, string versionId, CancellationToken cancellationToken = default)
+    {
+        await shard.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
+        if (versionId == VersionIds.Null)
+        {
+            var pointer = await shard.GetAsync(IndexKeys.NullVersionKey(bucket, key), cancellationToken).ConfigureAwait(false);
+            return pointer is null ? null : await ReadVersionAsync(bucket, key, DecodeSequence(pointer), cancellationToken).ConfigureAwait(false);
+        }
+        var record = await ReadVersionAsync(bucket, key, VersionIds.SequenceOf(versionId), cancellationToken).ConfigureAwait(false);
+        return record?.VersionId == versionId ? record : null;
+    }
+
+    /// <summary>Commits a new version of the key and makes it current. Sequence and VersionId are assigned here.</summary>
+    public async Task<VersionRecord> PutAsync(string bucket, string key, VersionRecord draft, CancellationToken cancellationToken = default)
+    {
+        using var pass = gates.Enter(bucket);
+        var bucketRecord = await buckets.RequireAsync(bucket, cancellationToken).ConfigureAwait(false);
+        using var _ = await locks.AcquireAsync(bucket, key, cancellationToken).ConfigureAwait(false);
+        var sequence = clock.Next();
+        var record = draft with
+        {
+            Sequence = sequence,
+            VersionId = bucketRecord.Versioning == VersioningState.Enabled ? VersionIds.New(sequence) : VersionIds.Null,
+        };
+        var batch = new IndexBatch();
+        await WriteVersionAsync(batch, bucket, key, record, cancellationToken).ConfigureAwait(false);
+        await shard.CommitAsync(batch, cancellationToken).ConfigureAwait(false);
+        return record;
+    }
+
+    /// <summary>
+    /// DELETE without a version id: removes the object in an unversioned bucket, or drops a delete
+    /// marker (a "null" one when versioning is suspended). Returns the marker, or null if none was made.
+    /// </summary>
+    public async Task<VersionRecord?> DeleteAsync(string bucket, string key, CancellationToken cancellationToken = default)
+    {
+        using var pass = gates.Enter(bucket);
+        var bucketRecord = await buckets.RequireAsync(bucket, cancellationToken).ConfigureAwait(false);
+        using var _ = await locks.AcquireAsync(bucket, key, cancellationToken).ConfigureAwait(false);
+        var batch = new IndexBatch();
+        if (bucketRecord.Versioning == VersioningState.Unversioned)
+        {
+            var current = await GetCurrentAsync(bucket, key, cancellationToken).ConfigureAwait(false);
+            if (current is null) return null;
+            Reap(batch, bucket, key, current);
+            batch.Delete(IndexKeys.CurrentKey(bucket, key));
+            await shard.CommitAsync(batch, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        var sequence = clock.Next();
+        var marker = new VersionRecord
+        {
+            Sequence = sequence,
+            VersionId = bucketRecord.Versioning == VersioningState.Enabled ? VersionIds.New(sequence) : VersionIds.Null,
+            IsDeleteMarker = true,
+            LastModified = time.GetUtcNow(),
+        };
+        await WriteVersionAsync(batch, bucket, key, marker, cancellationToken).ConfigureAwait(false);
+        await shard.CommitAsync(batch, cancellationToken).ConfigureAwait(false);
+        return marker;
+    }
+
+    /// <summary>
+    /// DELETE with a version id: the reap. Permanently removes that version or marker; if it was
+    /// current, the pointer falls back to the next newest version. Returns what was removed, if anything.
+    /// </summary>
+    public async Task<VersionRecord?> DeleteVersionAsync(string bucket, string key, string versionId, CancellationToken cancellationToken = default)
+    {
+        using var pass = gates.Enter(bucket);
+        await buckets.RequireAsync(bucket, cancellationToken).ConfigureAwait(false);
+        using var _ = await locks.AcquireAsync(bucket, key, cancellationToken).ConfigureAwait(false);
+        var victim = await GetVersionAsync(bucket, key, versionId, cancellationToken).ConfigureAwait(false);
+        if (victim is null) return null;
+        var batch = new IndexBatch();
+        Reap(batch, bucket, key, victim);
+        var pointer = await shard.GetAsync(IndexKeys.CurrentKey(bucket, key), cancellationToken).ConfigureAwait(false);
+        if (pointer is not null && DecodeSequence(pointer) == victim.Sequence)
+        {
+            var next = await NewestVersionExceptAsync(bucket, key, victim.Sequence, cancellationToken).ConfigureAwait(false);
+            if (next is null) batch.Delete(IndexKeys.CurrentKey(bucket, key));
+            else batch.Put(IndexKeys.CurrentKey(bucket, key), EncodeSequence(next.Value));
+        }
+        await shard.CommitAsync(batch, cancellationToken).ConfigureAwait(false);
+        return victim;
+    }
+
+    /// <summary>Every version of one key, newest first.</summary>
+    public async IAsyncEnumerable<VersionRecord> VersionsAsync(string bucket, string key, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var (from, to) = IndexKeys.VersionsOf(bucket, key);
+        await foreach (var entry in shard.ScanAsync(from, to, cancellationToken).ConfigureAwait(false))
+            yield return IndexJson.DecodeVersion(entry.Value);
+    }
+
+    private async Task WriteVersionAsync(IndexBatch batch, string bucket, string key, VersionRecord record, CancellationToken cancellationToken)
+    {
+        if (record.VersionId == VersionIds.Null)
+        {
+            // A null version replaces the key's previous null version, whose bytes are reaped.
+            var nullPointer = await shard.GetAsync(IndexKeys.NullVersionKey(bucket, key), cancellationToken).ConfigureAwait(false);
+            if (nullPointer is not null && await ReadVersionAsync(bucket, key, DecodeSequence(nullPointer), cancellationToken).ConfigureAwait(false) is { } previous)
+                Reap(batch, bucket, key, previous);
+            batch.Put(IndexKeys.NullVersionKey(bucket, key), EncodeSequence(record.Sequence));
+        }
+        batch.Put(IndexKeys.VersionKey(bucket, key, record.Sequence), IndexJson.Encode(record));
+        if (record.Blob is { } blob)
+            batch.Put(IndexKeys.ReferenceKey(blob.BlobId), IndexJson.Encode(new BlobReference(bucket, key, record.Sequence)));
+        batch.Put(IndexKeys.CurrentKey(bucket, key), EncodeSequence(record.Sequence));
+    }
+
+    /// <summary>Removes a version record and queues its bytes for freeing, in the caller's batch.</summary>
+    private void Reap(IndexBatch batch, string bucket, string key, VersionRecord version)
+    {
+        batch.Delete(IndexKeys.VersionKey(bucket, key, version.Sequence));
+        if (version.VersionId == VersionIds.Null) batch.Delete(IndexKeys.NullVersionKey(bucket, key));
+        if (version.Blob is { } blob) FreeBlob(batch, blob);
+    }
+
+    private void FreeBlob(IndexBatch batch, BlobLayout blob)
+    {
+        batch.Delete(IndexKeys.ReferenceKey(blob.BlobId));
+        batch.Put(IndexKeys.FreeKey(time.GetUtcNow(), blob.BlobId), IndexJson.Encode(blob));
+    }
+
+    private async Task<long?> NewestVersionExceptAsync(string bucket, string key, long excluded, CancellationToken cancellationToken)
+    {
+        var (from, to) = IndexKeys.VersionsOf(bucket, key);
+        await foreach (var entry in shard.ScanAsync(from, to, cancellationToken).ConfigureAwait(false))
+        {
+            var sequence = long.MaxValue - BinaryPrimitives.ReadInt64BigEndian(entry.Key.AsSpan(entry.Key.Length - 8));
+            if (sequence != excluded) return sequence;
+        }
+        return null;
+    }
+
+    private async Task<VersionRecord?> ReadVersionAsync(string bucket, string key, long sequence, CancellationToken cancellationToken)
+    {
+        var value = await shard.GetAsync(IndexKeys.VersionKey(bucket, key, sequence), cancellationToken).ConfigureAwait(false);
+        return value is null ? null : IndexJson.DecodeVersion(value);
+    }
+
+    internal static long DecodeSequence(byte[] pointer) => BinaryPrimitives.ReadInt64BigEndian(pointer);
+
+    private static byte[] EncodeSequence(long sequence)
+    {
+        var b = new byte[8];
+        BinaryPrimitives.WriteInt64BigEndian(b, sequence);
+        return b;
+    }
+}

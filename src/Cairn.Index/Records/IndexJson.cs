@@ -1,0 +1,29 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Cairn.Core.Blobs;
+
+namespace Cairn.Index.Records;
+
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, UseStringEnumConverter = true)]
+[JsonSerializable(typeof(BucketRecord))]
+[JsonSerializable(typeof(VersionRecord))]
+[JsonSerializable(typeof(BlobLayout))]
+[JsonSerializable(typeof(BlobReference))]
+internal sealed partial class IndexJsonContext : JsonSerializerContext;
+
+/// <summary>Serialises index records; the one place their stored format is decided.</summary>
+internal static class IndexJson
+{
+    public static byte[] Encode(BucketRecord r) => JsonSerializer.SerializeToUtf8Bytes(r, IndexJsonContext.Default.BucketRecord);
+    public static byte[] Encode(VersionRecord r) => JsonSerializer.SerializeToUtf8Bytes(r, IndexJsonContext.Default.VersionRecord);
+    public static byte[] Encode(BlobLayout r) => JsonSerializer.SerializeToUtf8Bytes(r, IndexJsonContext.Default.BlobLayout);
+    public static byte[] Encode(BlobReference r) => JsonSerializer.SerializeToUtf8Bytes(r, IndexJsonContext.Default.BlobReference);
+
+    public static BucketRecord DecodeBucket(byte[] b) => JsonSerializer.Deserialize(b, IndexJsonContext.Default.BucketRecord)!;
+    public static VersionRecord DecodeVersion(byte[] b) => JsonSerializer.Deserialize(b, IndexJsonContext.Default.VersionRecord)!;
+    public static BlobLayout DecodeBlob(byte[] b) => JsonSerializer.Deserialize(b, IndexJsonContext.Default.BlobLayout)!;
+    public static BlobReference DecodeReference(byte[] b) => JsonSerializer.Deserialize(b, IndexJsonContext.Default.BlobReference)!;
+}
+
+/// <summary>Who references a blob: the GC frees only blobs with no reference.</summary>
+public sealed record BlobReference(string Bucket, string Key, long Sequence);

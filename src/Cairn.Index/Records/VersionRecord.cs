@@ -1,0 +1,37 @@
+using Cairn.Core.Blobs;
+
+namespace Cairn.Index.Records;
+
+/// <summary>One version of one key: what a name means at one point in its history.</summary>
+public sealed record VersionRecord
+{
+    /// <summary>The S3 version id; "null" for versions written while versioning was off or suspended.</summary>
+    public required string VersionId { get; init; }
+
+    /// <summary>Commit order; versions of a key sort newest first by it.</summary>
+    public required long Sequence { get; init; }
+
+    public bool IsDeleteMarker { get; init; }
+    public required DateTimeOffset LastModified { get; init; }
+    public long Size { get; init; }
+
+    /// <summary>The ETag as S3 returns it, quoted.</summary>
+    public string ETag { get; init; } = "";
+
+    public string StorageClass { get; init; } = "STANDARD";
+    public string? ContentType { get; init; }
+
+    /// <summary>Standard headers kept verbatim: Content-Encoding, Content-Disposition, Cache-Control, Expires, Content-Language.</summary>
+    public Dictionary<string, string> Headers { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>User metadata, names without the x-amz-meta- prefix, lowercase.</summary>
+    public Dictionary<string, string> Metadata { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Additional checksums by S3 algorithm name (CRC32, SHA256, …), base64.</summary>
+    public Dictionary<string, string> Checksums { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Where the bytes are, unless they are small enough to live inline.</summary>
+    public BlobLayout? Blob { get; init; }
+
+    public byte[]? Inline { get; init; }
+}

@@ -1,0 +1,86 @@
+using Cairn.Data.Blobs;
+using Cairn.Index.Objects;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Cairn.Workers;
+
+public sealed record GarbageCollectorOptions
+{
+    /// <summary>How often the free queue is drained.</summary>
+    public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>An unreferenced fragment younger than this is left alone: its upload may still be committing.</summary>
+    public TimeSpan OrphanGrace { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How often every drive is swept for orphans (bytes of PUTs that died before their commit).</summary>
+    public TimeSpan OrphanSweepInterval { get; init; } = TimeSpan.FromMinutes(10);
+}
+
+/// <summary>
+/// Frees bytes: blobs that reaps put on the free queue, and orphans that no index record
+/// references (a PUT killed before its commit) once they are older than the grace period.
+/// </summary>
+public sealed partial class GarbageCollector(BlobBookkeeping bookkeeping, BlobStore blobs, GarbageCollectorOptions options,
+    TimeProvider time, ILogger<GarbageCollector> log) : BackgroundService
+{
+    private DateTimeOffset nextSweep = DateTimeOffset.MinValue;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Interval, time);
+        do
+        {
+            try
+            {
+                await DrainFreeQueueAsync(stoppingToken).ConfigureAwait(false);
+                if (time.GetUtcNow() >= nextSweep)
+                {
+                    await SweepOrphansAsync(stoppingToken).ConfigureAwait(false);
+                    nextSweep = time.GetUtcNow() + options.OrphanSweepInterval;
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogPassFailed(e);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    public async Task<int> DrainFreeQueueAsync(CancellationToken cancellationToken)
+    {
+        var freed = 0;
+        await foreach (var free in bookkeeping.QueuedFreesAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await blobs.FreeAsync(free.Blob, cancellationToken).ConfigureAwait(false);
+            await bookkeeping.CompleteFreeAsync(free, cancellationToken).ConfigureAwait(false);
+            freed++;
+        }
+        return freed;
+    }
+
+    public async Task<int> SweepOrphansAsync(CancellationToken cancellationToken)
+    {
+        var freed = 0;
+        var cutoff = time.GetUtcNow() - options.OrphanGrace;
+        foreach (var drive in blobs.Drives.Values)
+        {
+            await foreach (var fragment in drive.ListAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (fragment.LastWrite > cutoff || blobs.IsInFlight(fragment.BlobId)) continue;
+                if (await bookkeeping.IsReferencedAsync(fragment.BlobId, cancellationToken).ConfigureAwait(false)) continue;
+                await drive.DeleteAsync(fragment.BlobId, fragment.Slot, cancellationToken).ConfigureAwait(false);
+                LogOrphanFreed(fragment.BlobId, fragment.Slot, drive.DriveId, fragment.Length);
+                freed++;
+            }
+        }
+        return freed;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "GC pass failed")]
+    private partial void LogPassFailed(Exception e);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "GC freed orphan fragment {BlobId}.{Slot} on {Drive} ({Bytes} bytes)")]
+    private partial void LogOrphanFreed(string blobId, int slot, string drive, long bytes);
+}
