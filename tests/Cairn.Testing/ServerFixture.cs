@@ -1,0 +1,28 @@
+using Amazon.S3;
+using Xunit;
+
+namespace Cairn.Testing;
+
+/// <summary>One server process shared by the tests of a class (xunit IClassFixture).</summary>
+public sealed class ServerFixture : IAsyncLifetime
+{
+    public ServerProcess Server { get; private set; } = null!;
+
+    public AmazonS3Client S3 { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Server = await ServerProcess.StartAsync();
+        S3 = Server.Client();
+    }
+
+    public async Task DisposeAsync()
+    {
+        S3.Dispose();
+        await Server.DisposeAsync();
+    }
+
+    /// <summary>A fresh bucket name for one test, so tests sharing a server never collide.</summary>
+    public static string NewBucketName(string hint = "t") =>
+        $"{hint.ToLowerInvariant()}-{Guid.NewGuid():N}"[..Math.Min(40, hint.Length + 33)];
+}
