@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the Debian packages of the real S3 clients the tests drive, if any is missing.
+set -euo pipefail
+need=()
+[ -x /usr/bin/aws ] || need+=(awscli)
+command -v s3cmd >/dev/null || need+=(s3cmd)
+command -v rclone >/dev/null || need+=(rclone)
+/usr/bin/python3 -c "import boto3" 2>/dev/null || need+=(python3-boto3)
+[ ${#need[@]} -eq 0 ] && exit 0
+echo "installing test clients: ${need[*]}"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

@@ -1,0 +1,44 @@
+using System.Net.Http.Headers;
+using System.Xml.Linq;
+using Cairn.Auth;
+
+namespace Cairn.Testing;
+
+/// <summary>Raw HTTP against the server, SigV4-signed by Cairn's own signer: for the requests an SDK will not send.</summary>
+public sealed class SignedHttp(ServerProcess server, string? accessKey = null, string? secretKey = null) : IDisposable
+{
+    private readonly HttpClient http = new(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(60) };
+
+    public Uri Url(string pathAndQuery) => new(server.Endpoint + pathAndQuery);
+
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string pathAndQuery, HttpContent? content = null,
+        Action<HttpRequestMessage>? configure = null, DateTimeOffset? signedAt = null, string? payloadSha256 = null, bool sign = true)
+    {
+        var request = new HttpRequestMessage(method, Url(pathAndQuery)) { Content = content };
+        configure?.Invoke(request);
+        if (sign)
+            SigV4Signer.Sign(request, accessKey ?? ServerProcess.AccessKey, secretKey ?? ServerProcess.SecretKey, ServerProcess.Region,
+                signedAt ?? DateTimeOffset.UtcNow, payloadSha256Hex: payloadSha256);
+        return await http.SendAsync(request);
+    }
+
+    public Task<HttpResponseMessage> SendUnsignedAsync(HttpRequestMessage request) => http.SendAsync(request);
+
+    /// <summary>Reads an S3 error response: (status, Code element).</summary>
+    public static async Task<(int Status, string? Code)> ErrorOf(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        if (body.Length == 0) return ((int)response.StatusCode, null);
+        var code = XDocument.Parse(body).Root?.Element("Code")?.Value;
+        return ((int)response.StatusCode, code);
+    }
+
+    public static ByteArrayContent Bytes(byte[] data, string? contentType = null)
+    {
+        var c = new ByteArrayContent(data);
+        if (contentType is not null) c.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        return c;
+    }
+
+    public void Dispose() => http.Dispose();
+}
