@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using System.Text;
 using Cairn.Auth.Internal;
 
