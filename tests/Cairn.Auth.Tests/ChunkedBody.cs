@@ -42,7 +42,7 @@ internal sealed class ChunkedBody
         {
             var chunk = data.AsSpan(offset, Math.Min(chunkSize, data.Length - offset));
             previous = ChunkSignature(previous, chunk);
-            Write(output, $"{chunk.Length:x};chunk-signature={previous}\r\n");
+            Write(output, $"{chunk.Length:X};chunk-signature={previous}\r\n");
             output.Write(chunk);
             Write(output, "\r\n");
         }
@@ -70,7 +70,7 @@ internal sealed class ChunkedBody
         for (int offset = 0; offset < data.Length; offset += chunkSize)
         {
             int length = Math.Min(chunkSize, data.Length - offset);
-            Write(output, $"{length:x}\r\n");
+            Write(output, $"{length:X}\r\n");
             output.Write(data, offset, length);
             Write(output, "\r\n");
         }
