@@ -60,6 +60,7 @@ public static class CairnServer
         s.AddSingleton<BucketCatalog>();
         s.AddSingleton<ObjectCatalog>();
         s.AddSingleton<ObjectLister>();
+        s.AddSingleton<VersionLister>();
         s.AddSingleton<BucketUsage>();
         s.AddSingleton<BlobBookkeeping>();
 
@@ -76,6 +77,7 @@ public static class CairnServer
         s.AddSingleton<ObjectWriter>();
         s.AddSingleton<ObjectReader>();
         s.AddSingleton<ObjectHandlers>();
+        s.AddSingleton<DeleteObjectsHandler>();
         s.AddSingleton<BucketHandlers>();
         s.AddSingleton<ListingHandlers>();
         s.AddSingleton<AdminHandlers>();

@@ -20,6 +20,7 @@ public sealed partial class S3Dispatcher(
     SigV4Verifier verifier,
     BucketHandlers buckets,
     ObjectHandlers objects,
+    DeleteObjectsHandler multiDelete,
     ListingHandlers listings,
     AdminHandlers admin,
     ILogger<S3Dispatcher> log)
@@ -77,6 +78,8 @@ public sealed partial class S3Dispatcher(
         S3Operation.PutBucketVersioning => buckets.PutVersioningAsync(s3),
         S3Operation.ListObjects => listings.ListV1Async(s3),
         S3Operation.ListObjectsV2 => listings.ListV2Async(s3),
+        S3Operation.ListObjectVersions => listings.ListVersionsAsync(s3),
+        S3Operation.DeleteObjects => multiDelete.HandleAsync(s3),
         S3Operation.PutObject => objects.PutAsync(s3),
         S3Operation.CopyObject => objects.CopyAsync(s3),
         S3Operation.GetObject => objects.GetAsync(s3, headOnly: false),

@@ -9,8 +9,8 @@ using Cairn.Index.Objects;
 
 namespace Cairn.FrontDoor.Listing;
 
-/// <summary>ListObjects (v1, marker-based) and ListObjectsV2 (continuation tokens).</summary>
-public sealed class ListingHandlers(BucketCatalog buckets, ObjectLister lister, Owner owner)
+/// <summary>ListObjects (v1, marker-based), ListObjectsV2 (continuation tokens) and ListObjectVersions.</summary>
+public sealed class ListingHandlers(BucketCatalog buckets, ObjectLister lister, VersionLister versionLister, Owner owner)
 {
     public async Task ListV2Async(S3Request s3)
     {
@@ -54,6 +54,46 @@ public sealed class ListingHandlers(BucketCatalog buckets, ObjectLister lister, 
         if (page.IsTruncated) xml.Element("NextMarker", Encode(page.NextMarker, url));
         if (url) xml.Element("EncodingType", "url");
         WriteContents(xml, page, url, fetchOwner: true);
+        await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
+    }
+
+    public async Task ListVersionsAsync(S3Request s3)
+    {
+        await RequireBucketAsync(s3).ConfigureAwait(false);
+        var q = s3.Query;
+        var prefix = q["prefix"].ToString();
+        var delimiter = NullIfEmpty(q["delimiter"].ToString());
+        var keyMarker = NullIfEmpty(q["key-marker"].ToString());
+        var versionIdMarker = NullIfEmpty(q["version-id-marker"].ToString());
+        if (versionIdMarker is not null && keyMarker is null)
+            throw new S3Exception(S3ErrorCode.InvalidArgument, "A version-id marker cannot be specified without a key marker.")
+            {
+                Details = new Dictionary<string, string> { ["ArgumentName"] = "version-id-marker", ["ArgumentValue"] = versionIdMarker },
+            };
+        var maxKeys = MaxKeys(q["max-keys"].ToString());
+        var url = EncodingType(q["encoding-type"].ToString());
+        var page = await versionLister.ListAsync(s3.Bucket!, prefix, delimiter, keyMarker, versionIdMarker, maxKeys, s3.Aborted).ConfigureAwait(false);
+
+        using var xml = new S3Xml("ListVersionsResult");
+        xml.Element("Name", s3.Bucket).Element("Prefix", Encode(prefix, url)).Element("KeyMarker", Encode(keyMarker ?? "", url))
+            .Element("VersionIdMarker", versionIdMarker ?? "").Element("MaxKeys", maxKeys).Element("Delimiter", Encode(delimiter, url))
+            .Element("IsTruncated", page.IsTruncated);
+        if (page.IsTruncated)
+            xml.Element("NextKeyMarker", Encode(page.NextKeyMarker, url)).Element("NextVersionIdMarker", page.NextVersionIdMarker);
+        if (url) xml.Element("EncodingType", "url");
+        foreach (var v in page.Versions)
+        {
+            xml.Open(v.Version.IsDeleteMarker ? "DeleteMarker" : "Version").Element("Key", Encode(v.Key, url))
+                .Element("VersionId", v.Version.VersionId).Element("IsLatest", v.IsLatest).Element("LastModified", v.Version.LastModified);
+            if (!v.Version.IsDeleteMarker)
+            {
+                xml.Element("ETag", v.Version.ETag).Element("Size", v.Version.Size);
+                foreach (var algorithm in v.Version.Checksums.Keys) xml.Element("ChecksumAlgorithm", algorithm);
+                xml.Element("StorageClass", v.Version.StorageClass);
+            }
+            xml.Open("Owner").Element("ID", owner.Id).Element("DisplayName", owner.DisplayName).Close().Close();
+        }
+        foreach (var p in page.CommonPrefixes) xml.Open("CommonPrefixes").Element("Prefix", Encode(p, url)).Close();
         await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
     }
 

@@ -64,8 +64,9 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
         }
         else if (await objects.DeleteAsync(s3.Bucket!, key, s3.Aborted).ConfigureAwait(false) is { } marker)
         {
+            // A marker always names its version, "null" ones included (suspended buckets).
             s3.Response.Headers["x-amz-delete-marker"] = "true";
-            if (marker.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-version-id"] = marker.VersionId;
+            s3.Response.Headers["x-amz-version-id"] = marker.VersionId;
         }
         s3.Response.StatusCode = 204;
     }

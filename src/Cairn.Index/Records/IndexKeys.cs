@@ -58,6 +58,17 @@ public static class IndexKeys
     /// <summary>Pointer to the key's "null" version, the one unversioned and suspended writes replace.</summary>
     public static byte[] NullVersionKey(string bucket, string key) => Join(NullVersion, bucket, key);
 
+    /// <summary>The first version-table key in a bucket at or after the given key bytes.</summary>
+    public static byte[] VersionFrom(string bucket, ReadOnlySpan<byte> keyUtf8) => JoinBytes(Version, bucket, keyUtf8);
+
+    /// <summary>Splits a version-table key into the object key bytes and the sequence.</summary>
+    public static (byte[] Key, long Sequence) ParseVersionKey(ReadOnlySpan<byte> indexKey, string bucket)
+    {
+        var keyStart = 2 + Encoding.UTF8.GetByteCount(bucket);
+        var key = indexKey[keyStart..^9].ToArray();
+        return (key, long.MaxValue - BinaryPrimitives.ReadInt64BigEndian(indexKey[^8..]));
+    }
+
     public static byte[] ReferenceKey(string blobId) => Prefixed(Reference, blobId);
 
     public static byte[] FreeKey(DateTimeOffset queued, string blobId)

@@ -1,0 +1,62 @@
+using System.Security.Cryptography;
+using Cairn.Core.Errors;
+using Cairn.Core.Names;
+using Cairn.FrontDoor.Buckets;
+using Cairn.FrontDoor.Routing;
+using Cairn.FrontDoor.Xml;
+using Cairn.Index.Buckets;
+using Cairn.Index.Objects;
+
+namespace Cairn.FrontDoor.Objects;
+
+/// <summary>DeleteObjects (POST ?delete): up to 1000 keys, each deleted or reaped as a single DELETE would.</summary>
+public sealed class DeleteObjectsHandler(BucketCatalog buckets, ObjectCatalog objects)
+{
+    private const int MaxObjects = 1000;
+
+    public async Task HandleAsync(S3Request s3)
+    {
+        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        var body = await BucketHandlers.ReadSmallBodyAsync(s3).ConfigureAwait(false);
+        if (s3.Header("Content-MD5") is { } md5Header && md5Header != Convert.ToBase64String(MD5.HashData(body)))
+            throw new S3Exception(S3ErrorCode.BadDigest);
+        var root = BucketHandlers.ParseXml(body).Root;
+        if (root?.Name.LocalName != "Delete") throw new S3Exception(S3ErrorCode.MalformedXML);
+        var quiet = root.Elements().FirstOrDefault(e => e.Name.LocalName == "Quiet")?.Value == "true";
+        var targets = root.Elements().Where(e => e.Name.LocalName == "Object")
+            .Select(o => (Key: o.Elements().FirstOrDefault(e => e.Name.LocalName == "Key")?.Value,
+                          VersionId: o.Elements().FirstOrDefault(e => e.Name.LocalName == "VersionId")?.Value))
+            .ToList();
+        if (targets.Count == 0 || targets.Count > MaxObjects || targets.Any(t => t.Key is null)) throw new S3Exception(S3ErrorCode.MalformedXML);
+
+        using var xml = new S3Xml("DeleteResult");
+        foreach (var (key, versionId) in targets)
+        {
+            try
+            {
+                var parsed = ObjectKey.Parse(key!).Value;
+                if (!string.IsNullOrEmpty(versionId))
+                {
+                    var removed = await objects.DeleteVersionAsync(s3.Bucket!, parsed, versionId, s3.Aborted).ConfigureAwait(false);
+                    if (quiet) continue;
+                    xml.Open("Deleted").Element("Key", key).Element("VersionId", versionId);
+                    if (removed?.IsDeleteMarker == true) xml.Element("DeleteMarker", true).Element("DeleteMarkerVersionId", versionId);
+                    xml.Close();
+                }
+                else
+                {
+                    var marker = await objects.DeleteAsync(s3.Bucket!, parsed, s3.Aborted).ConfigureAwait(false);
+                    if (quiet) continue;
+                    xml.Open("Deleted").Element("Key", key);
+                    if (marker is not null) xml.Element("DeleteMarker", true).Element("DeleteMarkerVersionId", marker.VersionId);
+                    xml.Close();
+                }
+            }
+            catch (S3Exception e)
+            {
+                xml.Open("Error").Element("Key", key).Element("VersionId", versionId).Element("Code", e.Code.Code).Element("Message", e.Message).Close();
+            }
+        }
+        await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
+    }
+}
