@@ -19,6 +19,7 @@ public sealed class ServerFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         S3.Dispose();
+
         await Server.DisposeAsync();
     }
 

@@ -51,6 +51,7 @@ public sealed class ServerProcess : IAsyncDisposable
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["CAIRN_ACCESS_KEY"] = AccessKey;
         info.Environment["CAIRN_SECRET_KEY"] = SecretKey;
+        info.Environment["CAIRN_LOG_LEVEL"] = "Debug";
         return info;
     }
 

@@ -9,7 +9,7 @@ public static class AdminCommand
 {
     public static Command Create()
     {
-        var endpoint = new Option<Uri>("--endpoint") { Description = "The server's URL", DefaultValueFactory = _ => new Uri("http://127.0.0.1:9000"), Recursive = true };
+        var endpoint = new Option<string>("--endpoint") { Description = "The server's URL", DefaultValueFactory = _ => "http://127.0.0.1:9000", Recursive = true };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of a table", Recursive = true };
         var admin = new Command("admin", "Operate a running server") { endpoint, json };
 
@@ -28,10 +28,15 @@ public static class AdminCommand
         return admin;
     }
 
-    private static async Task<int> RunAsync(System.CommandLine.ParseResult parse, Option<Uri> endpoint, Option<bool> json, string call,
+    private static async Task<int> RunAsync(System.CommandLine.ParseResult parse, Option<string> endpoint, Option<bool> json, string call,
         CancellationToken cancellationToken, Action<JsonElement> render)
     {
-        using var client = new AdminClient(parse.GetValue(endpoint)!, Credentials.FromEnvironment());
+        if (!Uri.TryCreate(parse.GetValue(endpoint), UriKind.Absolute, out var url))
+        {
+            Console.Error.WriteLine($"cairn admin: --endpoint must be an absolute URL such as http://127.0.0.1:9000");
+            return 2;
+        }
+        using var client = new AdminClient(url, Credentials.FromEnvironment());
         try
         {
             using var doc = await client.GetAsync(call, cancellationToken);

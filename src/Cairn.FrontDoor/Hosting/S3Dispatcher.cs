@@ -48,6 +48,7 @@ public sealed partial class S3Dispatcher(
         }
         catch (S3Exception e)
         {
+            LogS3Error(http.Request.Method, resource, e.Code.Code, e.Message);
             await ErrorRenderer.WriteAsync(http, e, resource).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
@@ -87,6 +88,9 @@ public sealed partial class S3Dispatcher(
         S3Operation.DeleteObject => objects.DeleteAsync(s3),
         _ => throw new S3Exception(S3ErrorCode.NotImplemented),
     };
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Method} {Resource} failed: {Code} {Message}")]
+    private partial void LogS3Error(string method, string resource, string code, string message);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error serving {Method} {Resource}")]
     private partial void LogUnhandled(Exception e, string method, string resource);
