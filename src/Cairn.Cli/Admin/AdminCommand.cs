@@ -70,12 +70,12 @@ public static class AdminCommand
 
     private static void RenderUsage(JsonElement usage)
     {
-        var table = new Table().AddColumns("Bucket", "Objects", "Live", "Noncurrent versions", "Noncurrent", "Delete markers", "Total");
+        var table = new Table().AddColumns("Bucket", "Objects", "Live", "Noncurrent versions", "Noncurrent", "Delete markers", "Incomplete uploads", "Total");
         foreach (var b in usage.GetProperty("buckets").EnumerateArray())
             table.AddRow(Markup.Escape(b.GetProperty("bucket").GetString()!), b.GetProperty("objects").GetInt64().ToString(),
                 Bytes(b.GetProperty("liveBytes").GetInt64()), b.GetProperty("noncurrentVersions").GetInt64().ToString(),
                 Bytes(b.GetProperty("noncurrentBytes").GetInt64()), b.GetProperty("deleteMarkers").GetInt64().ToString(),
-                Bytes(b.GetProperty("totalBytes").GetInt64()));
+                Bytes(b.GetProperty("incompleteUploadBytes").GetInt64()), Bytes(b.GetProperty("totalBytes").GetInt64()));
         AnsiConsole.Write(table);
     }
 

@@ -43,14 +43,14 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
             blobs.Drives.Values.Select(d => d.Stats()).Select(s => new AdminDrive(s.DriveId, s.Path, s.TotalBytes, s.FreeBytes)).ToArray(),
             figures.Count,
             figures.Sum(f => f.Objects),
-            figures.Sum(f => f.LiveBytes + f.NoncurrentBytes));
+            figures.Sum(f => f.TotalBytes));
     }
 
     private async Task<AdminUsage> UsageAsync(string bucket, CancellationToken cancellationToken)
     {
         if (bucket.Length > 0) await buckets.RequireAsync(bucket, cancellationToken).ConfigureAwait(false);
         var figures = await MeasureAsync(bucket.Length > 0 ? bucket : null, cancellationToken).ConfigureAwait(false);
-        return new AdminUsage(figures.Select(f => new AdminBucketUsage(f.Bucket, f.Objects, f.LiveBytes, f.NoncurrentVersions, f.NoncurrentBytes, f.DeleteMarkers, f.TotalBytes)).ToArray());
+        return new AdminUsage(figures.Select(f => new AdminBucketUsage(f.Bucket, f.Objects, f.LiveBytes, f.NoncurrentVersions, f.NoncurrentBytes, f.DeleteMarkers, f.IncompleteUploadParts, f.IncompleteUploadBytes, f.TotalBytes)).ToArray());
     }
 
     private async Task<List<BucketUsageFigures>> MeasureAsync(string? only, CancellationToken cancellationToken)
@@ -70,7 +70,8 @@ public sealed record AdminDrive(string Id, string Path, long TotalBytes, long Fr
 
 public sealed record AdminInfo(string Version, long UptimeSeconds, string DataPath, AdminDrive[] Drives, int Buckets, long Objects, long Bytes);
 
-public sealed record AdminBucketUsage(string Bucket, long Objects, long LiveBytes, long NoncurrentVersions, long NoncurrentBytes, long DeleteMarkers, long TotalBytes);
+public sealed record AdminBucketUsage(string Bucket, long Objects, long LiveBytes, long NoncurrentVersions, long NoncurrentBytes, long DeleteMarkers,
+    long IncompleteUploadParts, long IncompleteUploadBytes, long TotalBytes);
 
 public sealed record AdminUsage(AdminBucketUsage[] Buckets);
 

@@ -9,6 +9,8 @@ using Cairn.Data.Drives;
 using Cairn.FrontDoor.Admin;
 using Cairn.FrontDoor.Buckets;
 using Cairn.FrontDoor.Listing;
+using Cairn.FrontDoor.Multipart;
+using Cairn.Index.Uploads;
 using Cairn.FrontDoor.Objects;
 using Cairn.FrontDoor.Routing;
 using Cairn.Index.Buckets;
@@ -61,6 +63,7 @@ public static class CairnServer
         s.AddSingleton<ObjectCatalog>();
         s.AddSingleton<ObjectLister>();
         s.AddSingleton<VersionLister>();
+        s.AddSingleton<UploadCatalog>();
         s.AddSingleton<BucketUsage>();
         s.AddSingleton<BlobBookkeeping>();
 
@@ -78,6 +81,7 @@ public static class CairnServer
         s.AddSingleton<ObjectReader>();
         s.AddSingleton<ObjectHandlers>();
         s.AddSingleton<DeleteObjectsHandler>();
+        s.AddSingleton<MultipartHandlers>();
         s.AddSingleton<BucketHandlers>();
         s.AddSingleton<ListingHandlers>();
         s.AddSingleton<AdminHandlers>();

@@ -10,6 +10,9 @@ public sealed record FrontDoorOptions
     /// <summary>Objects up to this size live inline in their index record, sharing its group-committed fsync.</summary>
     public long InlineThreshold { get; init; } = 16 * 1024;
 
+    /// <summary>Every part of a multipart upload but the last must be at least this large (S3: 5 MiB).</summary>
+    public long MinimumPartSize { get; init; } = 5 * 1024 * 1024;
+
     public required string AccessKey { get; init; }
     public required string SecretKey { get; init; }
 }

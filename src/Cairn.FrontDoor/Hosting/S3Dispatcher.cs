@@ -4,6 +4,7 @@ using Cairn.FrontDoor.Admin;
 using Cairn.FrontDoor.Buckets;
 using Cairn.FrontDoor.Http;
 using Cairn.FrontDoor.Listing;
+using Cairn.FrontDoor.Multipart;
 using Cairn.FrontDoor.Objects;
 using Cairn.FrontDoor.Routing;
 using Microsoft.AspNetCore.Http;
@@ -21,6 +22,7 @@ public sealed partial class S3Dispatcher(
     BucketHandlers buckets,
     ObjectHandlers objects,
     DeleteObjectsHandler multiDelete,
+    MultipartHandlers multipart,
     ListingHandlers listings,
     AdminHandlers admin,
     ILogger<S3Dispatcher> log)
@@ -81,6 +83,13 @@ public sealed partial class S3Dispatcher(
         S3Operation.ListObjectsV2 => listings.ListV2Async(s3),
         S3Operation.ListObjectVersions => listings.ListVersionsAsync(s3),
         S3Operation.DeleteObjects => multiDelete.HandleAsync(s3),
+        S3Operation.CreateMultipartUpload => multipart.CreateAsync(s3),
+        S3Operation.UploadPart => multipart.UploadPartAsync(s3),
+        S3Operation.UploadPartCopy => multipart.UploadPartCopyAsync(s3),
+        S3Operation.CompleteMultipartUpload => multipart.CompleteAsync(s3),
+        S3Operation.AbortMultipartUpload => multipart.AbortAsync(s3),
+        S3Operation.ListParts => multipart.ListPartsAsync(s3),
+        S3Operation.ListMultipartUploads => multipart.ListUploadsAsync(s3),
         S3Operation.PutObject => objects.PutAsync(s3),
         S3Operation.CopyObject => objects.CopyAsync(s3),
         S3Operation.GetObject => objects.GetAsync(s3, headOnly: false),

@@ -15,9 +15,11 @@ public sealed class ChecksumRequest
 
     public IReadOnlyCollection<ChecksumAlgorithm> Algorithms => claimed.Keys;
 
-    public static ChecksumRequest From(HttpRequest request)
+    /// <param name="extra">An algorithm to compute even if the request names none (a multipart upload's).</param>
+    public static ChecksumRequest From(HttpRequest request, ChecksumAlgorithm? extra = null)
     {
         var result = new ChecksumRequest();
+        if (extra is { } always) result.claimed[always] = null;
         foreach (var (name, value) in request.Headers)
             if (ChecksumAlgorithms.TryParseHeader(name, out var algorithm))
                 result.claimed[algorithm] = value.ToString();

@@ -32,7 +32,7 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
     {
         var version = await ResolveAsync(s3).ConfigureAwait(false);
         Preconditions.CheckRead(s3.Header, version);
-        var range = ByteRange.Parse(s3.Header("Range"), version.Size);
+        var range = s3.Query.ContainsKey("partNumber") ? PartRange(s3, version) : ByteRange.Parse(s3.Header("Range"), version.Size);
         var response = s3.Response;
         ObjectHeaders.WriteObjectHeaders(response, version);
         if (string.Equals(s3.Header("x-amz-checksum-mode"), "ENABLED", StringComparison.OrdinalIgnoreCase) && range is null)
@@ -77,7 +77,7 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
         var key = ObjectKey.Parse(s3.Key!).Value;
         var (sourceBucket, sourceKey, sourceVersionId) = CopySource.Parse(s3.Header("x-amz-copy-source")!);
         await buckets.RequireAsync(sourceBucket, s3.Aborted).ConfigureAwait(false);
-        var source = await LoadAsync(sourceBucket, sourceKey, sourceVersionId, s3.Aborted).ConfigureAwait(false);
+        var source = await objects.LoadReadableAsync(sourceBucket, sourceKey, sourceVersionId, s3.Aborted).ConfigureAwait(false);
         Preconditions.CheckCopySource(s3.Header, source);
 
         var replace = s3.Header("x-amz-metadata-directive") switch
@@ -127,37 +127,24 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
         await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         var key = ObjectKey.Parse(s3.Key!).Value;
         var versionId = s3.Query["versionId"].ToString();
-        return await LoadAsync(s3.Bucket!, key, versionId.Length > 0 ? versionId : null, s3.Aborted).ConfigureAwait(false);
+        return await objects.LoadReadableAsync(s3.Bucket!, key, versionId.Length > 0 ? versionId : null, s3.Aborted).ConfigureAwait(false);
     }
 
-    private async Task<VersionRecord> LoadAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken)
+    /// <summary>GET/HEAD ?partNumber=N: the byte range of that part of a multipart object (a plain object has one part).</summary>
+    private static ByteRange? PartRange(S3Request s3, VersionRecord version)
     {
-        if (versionId is null)
-        {
-            var current = await objects.GetCurrentAsync(bucket, key, cancellationToken).ConfigureAwait(false);
-            if (current is null) throw NoSuchKey(key);
-            if (current.IsDeleteMarker)
-                throw new S3Exception(S3ErrorCode.NoSuchKey)
-                {
-                    Details = new Dictionary<string, string> { ["Key"] = key },
-                    Headers = current.VersionId == VersionIds.Null
-                        ? new Dictionary<string, string> { ["x-amz-delete-marker"] = "true" }
-                        : new Dictionary<string, string> { ["x-amz-delete-marker"] = "true", ["x-amz-version-id"] = current.VersionId },
-                };
-            return current;
-        }
-        var version = await objects.GetVersionAsync(bucket, key, versionId, cancellationToken).ConfigureAwait(false)
-            ?? throw new S3Exception(S3ErrorCode.NoSuchVersion) { Details = new Dictionary<string, string> { ["Key"] = key, ["VersionId"] = versionId } };
-        if (version.IsDeleteMarker)
-            throw new S3Exception(S3ErrorCode.MethodNotAllowed)
-            {
-                Headers = new Dictionary<string, string> { ["x-amz-delete-marker"] = "true", ["Allow"] = "DELETE", ["x-amz-version-id"] = versionId },
-            };
-        return version;
+        if (s3.Header("Range") is not null) throw new S3Exception(S3ErrorCode.InvalidRequest, "Cannot specify both Range header and partNumber query parameter");
+        var text = s3.Query["partNumber"].ToString();
+        if (!int.TryParse(text, out var number) || number < 1 || number > 10_000)
+            throw new S3Exception(S3ErrorCode.InvalidArgument, "Part number must be an integer between 1 and 10000, inclusive");
+        var parts = version.Parts;
+        var count = parts?.Count ?? 1;
+        if (number > count) throw new S3Exception(S3ErrorCode.InvalidPartNumber);
+        s3.Response.Headers["x-amz-mp-parts-count"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (parts is null) return version.Size == 0 ? null : new ByteRange(0, version.Size - 1);
+        var first = parts.Take(number - 1).Sum(p => p.Size);
+        return parts[number - 1].Size == 0 ? null : new ByteRange(first, first + parts[number - 1].Size - 1);
     }
-
-    private static S3Exception NoSuchKey(string key) =>
-        new(S3ErrorCode.NoSuchKey) { Details = new Dictionary<string, string> { ["Key"] = key } };
 
     /// <summary>GET's response-* query parameters override stored headers (presigned downloads use them).</summary>
     private static void ApplyResponseOverrides(S3Request s3)

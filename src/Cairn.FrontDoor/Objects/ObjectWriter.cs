@@ -1,5 +1,7 @@
 using System.Buffers;
 using Cairn.Auth;
+using Cairn.Core.Blobs;
+using Cairn.Core.Checksums;
 using Cairn.Core.Errors;
 using Cairn.Core.Names;
 using Cairn.Data.Blobs;
@@ -23,42 +25,54 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, TimePro
     {
         var request = s3.Request;
         var key = ObjectKey.Parse(s3.Key!).Value;
+        var storageClass = StorageClass(request);
+        await using var body = await IngestAsync(request, payload, allowInline: true, extraChecksum: null, cancellationToken).ConfigureAwait(false);
+        var draft = new VersionRecord
+        {
+            VersionId = "",
+            Sequence = 0,
+            LastModified = time.GetUtcNow(),
+            Size = body.Length,
+            ETag = "\"" + Convert.ToHexStringLower(body.Md5) + "\"",
+            ContentType = request.ContentType,
+            Headers = ObjectHeaders.StoredHeaders(request),
+            Metadata = ObjectHeaders.UserMetadata(request),
+            Checksums = body.Checksums,
+            StorageClass = storageClass,
+            Blob = body.Blob,
+            Inline = body.Inline,
+        };
+        var version = await objects.PutAsync(s3.Bucket!, key, draft, cancellationToken).ConfigureAwait(false);
+        body.Committed();
+        return version;
+    }
+
+    /// <summary>
+    /// Reads the whole body once: verifies length, Content-MD5, checksums and trailers while storing
+    /// it inline (small, when allowed) or as a durable blob. The caller commits it to the index and
+    /// then calls Committed(); disposing an uncommitted body frees its blob at once.
+    /// </summary>
+    public async Task<IngestedBody> IngestAsync(HttpRequest request, PayloadStream payload, bool allowInline, ChecksumAlgorithm? extraChecksum,
+        CancellationToken cancellationToken)
+    {
         var length = DeclaredLength(request);
         var expectedMd5 = ContentMd5(request);
-        var checksums = ChecksumRequest.From(request);
-
+        var checksums = ChecksumRequest.From(request, extraChecksum);
         using var digest = new BodyDigest(payload, length, checksums.Algorithms);
-        byte[]? inline = null;
-        BlobDraft? draft = null;
+        var body = new IngestedBody(blobs) { Length = length };
         try
         {
-            if (length <= options.InlineThreshold) inline = await ReadAllAsync(digest, (int)length, cancellationToken).ConfigureAwait(false);
-            else draft = await blobs.WriteAsync(digest, cancellationToken).ConfigureAwait(false);
-
-            var md5 = digest.Md5();
-            if (expectedMd5 is not null && !expectedMd5.AsSpan().SequenceEqual(md5)) throw new S3Exception(S3ErrorCode.BadDigest);
-            var stored = checksums.Verify(digest.Checksums(), payload.Trailers);
-
-            var draftRecord = new VersionRecord
-            {
-                VersionId = "",
-                Sequence = 0,
-                LastModified = time.GetUtcNow(),
-                Size = length,
-                ETag = "\"" + Convert.ToHexStringLower(md5) + "\"",
-                ContentType = request.ContentType,
-                Headers = ObjectHeaders.StoredHeaders(request),
-                Metadata = ObjectHeaders.UserMetadata(request),
-                Checksums = stored,
-                StorageClass = StorageClass(request),
-                Blob = draft?.Layout,
-                Inline = inline,
-            };
-            return await objects.PutAsync(s3.Bucket!, key, draftRecord, cancellationToken).ConfigureAwait(false);
+            if (allowInline && length <= options.InlineThreshold) body.Inline = await ReadAllAsync(digest, (int)length, cancellationToken).ConfigureAwait(false);
+            else body.Draft = await blobs.WriteAsync(digest, cancellationToken).ConfigureAwait(false);
+            body.Md5 = digest.Md5();
+            if (expectedMd5 is not null && !expectedMd5.AsSpan().SequenceEqual(body.Md5)) throw new S3Exception(S3ErrorCode.BadDigest);
+            body.Checksums = checksums.Verify(digest.Checksums(), payload.Trailers);
+            return body;
         }
-        finally
+        catch
         {
-            draft?.Dispose();
+            await body.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
     }
 
@@ -124,5 +138,29 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, TimePro
             ArrayPool<byte>.Shared.Return(probe);
         }
         return bytes;
+    }
+}
+
+/// <summary>A request body that has been stored and verified but not yet committed to the index.</summary>
+public sealed class IngestedBody(BlobStore blobs) : IAsyncDisposable
+{
+    private bool committed;
+
+    public long Length { get; init; }
+    public byte[] Md5 { get; set; } = [];
+    public Dictionary<string, string> Checksums { get; set; } = [];
+    public byte[]? Inline { get; set; }
+    public BlobDraft? Draft { get; set; }
+    public BlobLayout? Blob => Draft?.Layout;
+
+    /// <summary>The index now references the blob: it must outlive this request.</summary>
+    public void Committed() => committed = true;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Draft is null) return;
+        // A blob that never made it into the index is freed now rather than left for the orphan sweep.
+        if (!committed && Draft.Layout is not null) await blobs.FreeAsync(Draft.Layout).ConfigureAwait(false);
+        Draft.Dispose();
     }
 }

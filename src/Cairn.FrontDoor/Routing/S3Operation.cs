@@ -19,5 +19,12 @@ public enum S3Operation
     HeadObject,
     DeleteObject,
     DeleteObjects,
+    CreateMultipartUpload,
+    UploadPart,
+    UploadPartCopy,
+    CompleteMultipartUpload,
+    AbortMultipartUpload,
+    ListParts,
+    ListMultipartUploads,
     NotImplemented,
 }

@@ -15,12 +15,12 @@ public sealed class S3Router(IReadOnlyList<string> domains)
     {
         "accelerate", "acl", "analytics", "cors", "encryption", "intelligent-tiering", "inventory", "lifecycle",
         "logging", "metrics", "notification", "object-lock", "ownershipControls", "policy", "policyStatus",
-        "publicAccessBlock", "replication", "requestPayment", "tagging", "website", "uploads", "session",
+        "publicAccessBlock", "replication", "requestPayment", "tagging", "website", "session",
     };
 
     private static readonly HashSet<string> UnsupportedObjectSubresources = new(StringComparer.Ordinal)
     {
-        "acl", "attributes", "legal-hold", "retention", "restore", "select", "tagging", "torrent", "uploads", "uploadId",
+        "acl", "attributes", "legal-hold", "retention", "restore", "select", "tagging", "torrent",
     };
 
     public S3Request Route(HttpContext http)
@@ -79,6 +79,7 @@ public sealed class S3Router(IReadOnlyList<string> domains)
                 return method switch { "GET" => S3Operation.GetBucketVersioning, "PUT" => S3Operation.PutBucketVersioning, _ => S3Operation.NotImplemented };
             if (q.ContainsKey("versions")) return method == "GET" ? S3Operation.ListObjectVersions : S3Operation.NotImplemented;
             if (q.ContainsKey("delete")) return method == "POST" ? S3Operation.DeleteObjects : S3Operation.NotImplemented;
+            if (q.ContainsKey("uploads")) return method == "GET" ? S3Operation.ListMultipartUploads : S3Operation.NotImplemented;
             if (q.Keys.Any(UnsupportedBucketSubresources.Contains)) return S3Operation.NotImplemented;
             return method switch
             {
@@ -90,8 +91,18 @@ public sealed class S3Router(IReadOnlyList<string> domains)
             };
         }
 
-        if (q.Keys.Any(UnsupportedObjectSubresources.Contains) || q.ContainsKey("partNumber") && method == "PUT")
-            return S3Operation.NotImplemented;
+        if (q.Keys.Any(UnsupportedObjectSubresources.Contains)) return S3Operation.NotImplemented;
+        if (q.ContainsKey("uploads")) return method == "POST" ? S3Operation.CreateMultipartUpload : S3Operation.NotImplemented;
+        if (q.ContainsKey("uploadId"))
+            return method switch
+            {
+                "PUT" when q.ContainsKey("partNumber") => request.Headers.ContainsKey("x-amz-copy-source") ? S3Operation.UploadPartCopy : S3Operation.UploadPart,
+                "POST" => S3Operation.CompleteMultipartUpload,
+                "DELETE" => S3Operation.AbortMultipartUpload,
+                "GET" => S3Operation.ListParts,
+                _ => S3Operation.NotImplemented,
+            };
+        if (q.ContainsKey("partNumber") && method == "PUT") return S3Operation.NotImplemented;
         return method switch
         {
             "PUT" => request.Headers.ContainsKey("x-amz-copy-source") ? S3Operation.CopyObject : S3Operation.PutObject,

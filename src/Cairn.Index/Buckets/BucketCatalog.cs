@@ -53,9 +53,10 @@ public sealed class BucketCatalog(IIndexShard shard, BucketGates gates, TimeProv
         await gates.CloseAsync(name, cancellationToken).ConfigureAwait(false);
         try
         {
-            var (from, to) = IndexKeys.VersionsOfBucket(name);
-            await foreach (var _ in shard.ScanAsync(from, to, cancellationToken).ConfigureAwait(false))
-                throw new S3Exception(S3ErrorCode.BucketNotEmpty, resource: name) { Details = new Dictionary<string, string> { ["BucketName"] = name } };
+            // Versions, delete markers and uploads in progress all keep a bucket from being deleted.
+            foreach (var (from, to) in new[] { IndexKeys.VersionsOfBucket(name), IndexKeys.UploadsOfBucket(name) })
+                await foreach (var _ in shard.ScanAsync(from, to, cancellationToken).ConfigureAwait(false))
+                    throw new S3Exception(S3ErrorCode.BucketNotEmpty, resource: name) { Details = new Dictionary<string, string> { ["BucketName"] = name } };
             await shard.CommitAsync(new IndexBatch().Delete(IndexKeys.BucketKey(name)), cancellationToken).ConfigureAwait(false);
         }
         finally

@@ -3,9 +3,10 @@ using Cairn.Index.Shards;
 
 namespace Cairn.Index.Objects;
 
-public sealed record BucketUsageFigures(string Bucket, long Objects, long LiveBytes, long NoncurrentVersions, long NoncurrentBytes, long DeleteMarkers)
+public sealed record BucketUsageFigures(string Bucket, long Objects, long LiveBytes, long NoncurrentVersions, long NoncurrentBytes, long DeleteMarkers,
+    long IncompleteUploadParts, long IncompleteUploadBytes)
 {
-    public long TotalBytes => LiveBytes + NoncurrentBytes;
+    public long TotalBytes => LiveBytes + NoncurrentBytes + IncompleteUploadBytes;
 }
 
 /// <summary>Counts what a bucket holds by walking its versions; an operator's query, not a hot path.</summary>
@@ -27,6 +28,14 @@ public sealed class BucketUsage(IIndexShard shard)
             else if (isCurrent) { objects++; live += version.Size; }
             else { noncurrent++; noncurrentBytes += version.Size; }
         }
-        return new BucketUsageFigures(bucket, objects, live, noncurrent, noncurrentBytes, markers);
+        // Parts of uploads in progress occupy space too, though no object shows them.
+        long parts = 0, partBytes = 0;
+        var (partsFrom, partsTo) = IndexKeys.PartsOfBucket(bucket);
+        await foreach (var entry in shard.ScanAsync(partsFrom, partsTo, cancellationToken).ConfigureAwait(false))
+        {
+            parts++;
+            partBytes += IndexJson.DecodePart(entry.Value).Size;
+        }
+        return new BucketUsageFigures(bucket, objects, live, noncurrent, noncurrentBytes, markers, parts, partBytes);
     }
 }

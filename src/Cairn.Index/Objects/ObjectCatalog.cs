@@ -34,8 +34,43 @@ public sealed class ObjectCatalog(IIndexShard shard, BucketCatalog buckets, Buck
         return record?.VersionId == versionId ? record : null;
     }
 
-    /// <summary>Commits a new version of the key and makes it current. Sequence and VersionId are assigned here.</summary>
-    public async Task<VersionRecord> PutAsync(string bucket, string key, VersionRecord draft, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The version a GET or a copy reads: the current one, or the one named. A current delete marker is
+    /// NoSuchKey (with x-amz-delete-marker), a named marker is MethodNotAllowed, an unknown id NoSuchVersion.
+    /// </summary>
+    public async Task<VersionRecord> LoadReadableAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken = default)
+    {
+        if (versionId is null)
+        {
+            var current = await GetCurrentAsync(bucket, key, cancellationToken).ConfigureAwait(false);
+            if (current is null) throw new S3Exception(S3ErrorCode.NoSuchKey) { Details = new Dictionary<string, string> { ["Key"] = key } };
+            if (current.IsDeleteMarker)
+                throw new S3Exception(S3ErrorCode.NoSuchKey)
+                {
+                    Details = new Dictionary<string, string> { ["Key"] = key },
+                    Headers = current.VersionId == VersionIds.Null
+                        ? new Dictionary<string, string> { ["x-amz-delete-marker"] = "true" }
+                        : new Dictionary<string, string> { ["x-amz-delete-marker"] = "true", ["x-amz-version-id"] = current.VersionId },
+                };
+            return current;
+        }
+        var version = await GetVersionAsync(bucket, key, versionId, cancellationToken).ConfigureAwait(false)
+            ?? throw new S3Exception(S3ErrorCode.NoSuchVersion) { Details = new Dictionary<string, string> { ["Key"] = key, ["VersionId"] = versionId } };
+        if (version.IsDeleteMarker)
+            throw new S3Exception(S3ErrorCode.MethodNotAllowed)
+            {
+                Headers = new Dictionary<string, string> { ["x-amz-delete-marker"] = "true", ["Allow"] = "DELETE", ["x-amz-version-id"] = versionId },
+            };
+        return version;
+    }
+
+    /// <summary>
+    /// Commits a new version of the key and makes it current. Sequence and VersionId are assigned here.
+    /// <paramref name="alongside"/> runs under the key's lock before the commit, to check preconditions
+    /// and add its own operations to the same atomic batch (CompleteMultipartUpload retires its upload so).
+    /// </summary>
+    public async Task<VersionRecord> PutAsync(string bucket, string key, VersionRecord draft, CancellationToken cancellationToken = default,
+        Func<IndexBatch, Task>? alongside = null)
     {
         using var pass = gates.Enter(bucket);
         var bucketRecord = await buckets.RequireAsync(bucket, cancellationToken).ConfigureAwait(false);
@@ -47,6 +82,7 @@ public sealed class ObjectCatalog(IIndexShard shard, BucketCatalog buckets, Buck
             VersionId = bucketRecord.Versioning == VersioningState.Enabled ? VersionIds.New(sequence) : VersionIds.Null,
         };
         var batch = new IndexBatch();
+        if (alongside is not null) await alongside(batch).ConfigureAwait(false);
         await WriteVersionAsync(batch, bucket, key, record, cancellationToken).ConfigureAwait(false);
         await shard.CommitAsync(batch, cancellationToken).ConfigureAwait(false);
         return record;
@@ -127,7 +163,7 @@ public sealed class ObjectCatalog(IIndexShard shard, BucketCatalog buckets, Buck
             batch.Put(IndexKeys.NullVersionKey(bucket, key), EncodeSequence(record.Sequence));
         }
         batch.Put(IndexKeys.VersionKey(bucket, key, record.Sequence), IndexJson.Encode(record));
-        if (record.Blob is { } blob)
+        foreach (var blob in record.Blobs())
             batch.Put(IndexKeys.ReferenceKey(blob.BlobId), IndexJson.Encode(new BlobReference(bucket, key, record.Sequence)));
         batch.Put(IndexKeys.CurrentKey(bucket, key), EncodeSequence(record.Sequence));
     }
@@ -137,10 +173,11 @@ public sealed class ObjectCatalog(IIndexShard shard, BucketCatalog buckets, Buck
     {
         batch.Delete(IndexKeys.VersionKey(bucket, key, version.Sequence));
         if (version.VersionId == VersionIds.Null) batch.Delete(IndexKeys.NullVersionKey(bucket, key));
-        if (version.Blob is { } blob) FreeBlob(batch, blob);
+        foreach (var blob in version.Blobs()) FreeBlob(batch, blob);
     }
 
-    private void FreeBlob(IndexBatch batch, BlobLayout blob)
+    /// <summary>Drops a blob's reference and queues its bytes for the GC, in the caller's batch.</summary>
+    internal void FreeBlob(IndexBatch batch, BlobLayout blob)
     {
         batch.Delete(IndexKeys.ReferenceKey(blob.BlobId));
         batch.Put(IndexKeys.FreeKey(time.GetUtcNow(), blob.BlobId), IndexJson.Encode(blob));

@@ -9,6 +9,8 @@ namespace Cairn.Index.Records;
 [JsonSerializable(typeof(VersionRecord))]
 [JsonSerializable(typeof(BlobLayout))]
 [JsonSerializable(typeof(BlobReference))]
+[JsonSerializable(typeof(UploadRecord))]
+[JsonSerializable(typeof(PartRecord))]
 internal sealed partial class IndexJsonContext : JsonSerializerContext;
 
 /// <summary>Serialises index records; the one place their stored format is decided.</summary>
@@ -17,6 +19,10 @@ internal static class IndexJson
     public static byte[] Encode(BucketRecord r) => JsonSerializer.SerializeToUtf8Bytes(r, IndexJsonContext.Default.BucketRecord);
     public static byte[] Encode(VersionRecord r) => JsonSerializer.SerializeToUtf8Bytes(r, IndexJsonContext.Default.VersionRecord);
     public static byte[] Encode(BlobLayout r) => JsonSerializer.SerializeToUtf8Bytes(r, IndexJsonContext.Default.BlobLayout);
+    public static byte[] Encode(UploadRecord r) => JsonSerializer.SerializeToUtf8Bytes(r, IndexJsonContext.Default.UploadRecord);
+    public static byte[] Encode(PartRecord r) => JsonSerializer.SerializeToUtf8Bytes(r, IndexJsonContext.Default.PartRecord);
+    public static UploadRecord DecodeUpload(byte[] b) => JsonSerializer.Deserialize(b, IndexJsonContext.Default.UploadRecord)!;
+    public static PartRecord DecodePart(byte[] b) => JsonSerializer.Deserialize(b, IndexJsonContext.Default.PartRecord)!;
     public static byte[] Encode(BlobReference r) => JsonSerializer.SerializeToUtf8Bytes(r, IndexJsonContext.Default.BlobReference);
 
     public static BucketRecord DecodeBucket(byte[] b) => JsonSerializer.Deserialize(b, IndexJsonContext.Default.BucketRecord)!;
@@ -26,4 +32,4 @@ internal static class IndexJson
 }
 
 /// <summary>Who references a blob: the GC frees only blobs with no reference.</summary>
-public sealed record BlobReference(string Bucket, string Key, long Sequence);
+public sealed record BlobReference(string Bucket, string Key, long Sequence, string? UploadId = null, int PartNumber = 0);

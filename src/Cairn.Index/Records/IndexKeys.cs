@@ -16,6 +16,8 @@ public static class IndexKeys
     private const byte Reference = (byte)'r';
     private const byte Free = (byte)'f';
     private const byte NullVersion = (byte)'n';
+    private const byte Upload = (byte)'u';
+    private const byte Part = (byte)'p';
 
     public static byte[] BucketKey(string bucket) => Prefixed(Bucket, bucket);
     public static byte[] BucketsStart() => [Bucket];
@@ -68,6 +70,37 @@ public static class IndexKeys
         var key = indexKey[keyStart..^9].ToArray();
         return (key, long.MaxValue - BinaryPrimitives.ReadInt64BigEndian(indexKey[^8..]));
     }
+
+    /// <summary>Uploads sort by key, then by upload id (time-ordered), as ListMultipartUploads returns them.</summary>
+    public static byte[] UploadKey(string bucket, string key, string uploadId) => JoinBytes(Upload, bucket, [.. Encoding.UTF8.GetBytes(key), 0, .. Encoding.UTF8.GetBytes(uploadId)]);
+    public static byte[] UploadFrom(string bucket, ReadOnlySpan<byte> keyUtf8) => JoinBytes(Upload, bucket, keyUtf8);
+    public static (byte[] From, byte[] To) UploadsOfBucket(string bucket) => (Prefixed(Upload, bucket + "\0"), BucketEnd(Upload, bucket));
+
+    public static (byte[] Key, string UploadId) ParseUploadKey(ReadOnlySpan<byte> indexKey, string bucket)
+    {
+        var rest = indexKey[(2 + Encoding.UTF8.GetByteCount(bucket))..];
+        var sep = rest.LastIndexOf((byte)0);
+        return (rest[..sep].ToArray(), Encoding.UTF8.GetString(rest[(sep + 1)..]));
+    }
+
+    public static byte[] PartKey(string bucket, string uploadId, int partNumber)
+    {
+        var head = JoinBytes(Part, bucket, [.. Encoding.UTF8.GetBytes(uploadId), 0]);
+        var k = new byte[head.Length + 4];
+        head.CopyTo(k, 0);
+        BinaryPrimitives.WriteInt32BigEndian(k.AsSpan(head.Length), partNumber);
+        return k;
+    }
+
+    public static (byte[] From, byte[] To) PartsOf(string bucket, string uploadId)
+    {
+        var from = JoinBytes(Part, bucket, [.. Encoding.UTF8.GetBytes(uploadId), 0]);
+        var to = (byte[])from.Clone();
+        to[^1] = 1;
+        return (from, to);
+    }
+
+    public static (byte[] From, byte[] To) PartsOfBucket(string bucket) => (Prefixed(Part, bucket + "\0"), BucketEnd(Part, bucket));
 
     public static byte[] ReferenceKey(string blobId) => Prefixed(Reference, blobId);
 

@@ -34,4 +34,15 @@ public sealed record VersionRecord
     public BlobLayout? Blob { get; init; }
 
     public byte[]? Inline { get; init; }
+
+    /// <summary>For an object stitched by CompleteMultipartUpload: its parts' blobs, in order. No byte was copied.</summary>
+    public List<PartRecord>? Parts { get; init; }
+
+    /// <summary>Every blob this version owns, whichever way its bytes are held.</summary>
+    public IEnumerable<BlobLayout> Blobs()
+    {
+        if (Blob is not null) yield return Blob;
+        if (Parts is not null)
+            foreach (var part in Parts) yield return part.Blob;
+    }
 }

@@ -1,0 +1,268 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Cairn.Core.Checksums;
+using Cairn.Core.Errors;
+using Cairn.Core.Names;
+using Cairn.Data.Blobs;
+using Cairn.FrontDoor.Buckets;
+using Cairn.FrontDoor.Listing;
+using Cairn.FrontDoor.Objects;
+using Cairn.FrontDoor.Routing;
+using Cairn.FrontDoor.Xml;
+using Cairn.Index.Buckets;
+using Cairn.Index.Objects;
+using Cairn.Index.Records;
+using Cairn.Index.Uploads;
+
+namespace Cairn.FrontDoor.Multipart;
+
+/// <summary>
+/// CreateMultipartUpload, UploadPart, UploadPartCopy, ListParts, ListMultipartUploads,
+/// AbortMultipartUpload and CompleteMultipartUpload.
+/// </summary>
+public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objects, UploadCatalog uploads, ObjectWriter writer, ObjectReader reader,
+    BlobStore blobs, Owner owner, FrontDoorOptions options, TimeProvider time)
+{
+    public const int MaxPartNumber = 10_000;
+    public const long MaxPartSize = 5L * 1024 * 1024 * 1024;
+
+    public async Task CreateAsync(S3Request s3)
+    {
+        var key = ObjectKey.Parse(s3.Key!).Value;
+        var algorithmName = s3.Header("x-amz-checksum-algorithm");
+        if (algorithmName is not null && !ChecksumAlgorithms.TryParse(algorithmName, out _))
+            throw new S3Exception(S3ErrorCode.InvalidRequest, "Checksum algorithm provided is unsupported.");
+        var upload = await uploads.CreateAsync(s3.Bucket!, new UploadRecord
+        {
+            UploadId = "",
+            Key = key,
+            Initiated = time.GetUtcNow(),
+            StorageClass = ObjectWriter.StorageClass(s3.Request),
+            ContentType = s3.Request.ContentType,
+            Headers = ObjectHeaders.StoredHeaders(s3.Request),
+            Metadata = ObjectHeaders.UserMetadata(s3.Request),
+            ChecksumAlgorithm = algorithmName?.ToUpperInvariant(),
+        }, s3.Aborted).ConfigureAwait(false);
+        if (upload.ChecksumAlgorithm is not null)
+        {
+            s3.Response.Headers["x-amz-checksum-algorithm"] = upload.ChecksumAlgorithm;
+            s3.Response.Headers["x-amz-checksum-type"] = "COMPOSITE";
+        }
+        using var xml = new S3Xml("InitiateMultipartUploadResult");
+        xml.Element("Bucket", s3.Bucket).Element("Key", key).Element("UploadId", upload.UploadId);
+        await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
+    }
+
+    public async Task UploadPartAsync(S3Request s3)
+    {
+        var (key, uploadId, partNumber) = PartAddress(s3);
+        var upload = await uploads.RequireAsync(s3.Bucket!, key, uploadId, s3.Aborted).ConfigureAwait(false);
+        if (ObjectWriter.DeclaredLength(s3.Request) > MaxPartSize) throw new S3Exception(S3ErrorCode.EntityTooLarge);
+        await using var body = await writer.IngestAsync(s3.Request, s3.Payload, allowInline: false, UploadAlgorithm(upload), s3.Aborted).ConfigureAwait(false);
+        var part = new PartRecord
+        {
+            PartNumber = partNumber,
+            Size = body.Length,
+            ETag = "\"" + Convert.ToHexStringLower(body.Md5) + "\"",
+            LastModified = time.GetUtcNow(),
+            Blob = body.Blob!,
+            Checksums = body.Checksums,
+        };
+        await uploads.PutPartAsync(s3.Bucket!, key, uploadId, part, s3.Aborted).ConfigureAwait(false);
+        body.Committed();
+        s3.Response.Headers.ETag = part.ETag;
+        foreach (var (algorithm, value) in part.Checksums) s3.Response.Headers["x-amz-checksum-" + algorithm.ToLowerInvariant()] = value;
+    }
+
+    public async Task UploadPartCopyAsync(S3Request s3)
+    {
+        var (key, uploadId, partNumber) = PartAddress(s3);
+        var upload = await uploads.RequireAsync(s3.Bucket!, key, uploadId, s3.Aborted).ConfigureAwait(false);
+        var (sourceBucket, sourceKey, sourceVersionId) = CopySource.Parse(s3.Header("x-amz-copy-source")!);
+        await buckets.RequireAsync(sourceBucket, s3.Aborted).ConfigureAwait(false);
+        var source = await objects.LoadReadableAsync(sourceBucket, sourceKey, sourceVersionId, s3.Aborted).ConfigureAwait(false);
+        Preconditions.CheckCopySource(s3.Header, source);
+        var (offset, length) = CopyRange(s3.Header("x-amz-copy-source-range"), source.Size);
+
+        var algorithms = UploadAlgorithm(upload) is { } a ? new[] { a } : [];
+        await using var stream = reader.OpenStream(source, offset, length, s3.Aborted);
+        using var digest = new BodyDigest(stream, length, algorithms);
+        using var draft = await blobs.WriteAsync(digest, s3.Aborted).ConfigureAwait(false);
+        var part = new PartRecord
+        {
+            PartNumber = partNumber,
+            Size = length,
+            ETag = "\"" + Convert.ToHexStringLower(digest.Md5()) + "\"",
+            LastModified = time.GetUtcNow(),
+            Blob = draft.Layout,
+            Checksums = digest.Checksums().ToDictionary(c => c.Key.Name(), c => c.Value),
+        };
+        try
+        {
+            await uploads.PutPartAsync(s3.Bucket!, key, uploadId, part, s3.Aborted).ConfigureAwait(false);
+        }
+        catch
+        {
+            await blobs.FreeAsync(draft.Layout).ConfigureAwait(false);
+            throw;
+        }
+        if (source.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-copy-source-version-id"] = source.VersionId;
+        using var xml = new S3Xml("CopyPartResult");
+        xml.Element("ETag", part.ETag).Element("LastModified", part.LastModified);
+        foreach (var (algorithm, value) in part.Checksums) xml.Element("Checksum" + algorithm, value);
+        await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
+    }
+
+    public async Task CompleteAsync(S3Request s3)
+    {
+        var key = ObjectKey.Parse(s3.Key!).Value;
+        var uploadId = s3.Query["uploadId"].ToString();
+        var root = BucketHandlers.ParseXml(await BucketHandlers.ReadSmallBodyAsync(s3).ConfigureAwait(false)).Root;
+        if (root?.Name.LocalName != "CompleteMultipartUpload") throw new S3Exception(S3ErrorCode.MalformedXML);
+        var manifest = new List<ManifestPart>();
+        foreach (var part in root.Elements().Where(e => e.Name.LocalName == "Part"))
+        {
+            var number = part.Elements().FirstOrDefault(e => e.Name.LocalName == "PartNumber")?.Value;
+            var etag = part.Elements().FirstOrDefault(e => e.Name.LocalName == "ETag")?.Value;
+            if (!int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || etag is null) throw new S3Exception(S3ErrorCode.MalformedXML);
+            manifest.Add(new ManifestPart(n, etag));
+        }
+        var version = await uploads.CompleteAsync(s3.Bucket!, key, uploadId, manifest, options.MinimumPartSize, Stitch, s3.Aborted).ConfigureAwait(false);
+        if (version.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-version-id"] = version.VersionId;
+        using var xml = new S3Xml("CompleteMultipartUploadResult");
+        xml.Element("Location", $"/{s3.Bucket}/{key}").Element("Bucket", s3.Bucket).Element("Key", key).Element("ETag", version.ETag);
+        foreach (var (algorithm, value) in version.Checksums) xml.Element("Checksum" + algorithm, value);
+        if (version.Checksums.Count > 0) xml.Element("ChecksumType", "COMPOSITE");
+        await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
+    }
+
+    public async Task AbortAsync(S3Request s3)
+    {
+        var key = ObjectKey.Parse(s3.Key!).Value;
+        await uploads.AbortAsync(s3.Bucket!, key, s3.Query["uploadId"].ToString(), s3.Aborted).ConfigureAwait(false);
+        s3.Response.StatusCode = 204;
+    }
+
+    public async Task ListPartsAsync(S3Request s3)
+    {
+        var key = ObjectKey.Parse(s3.Key!).Value;
+        var uploadId = s3.Query["uploadId"].ToString();
+        var upload = await uploads.RequireAsync(s3.Bucket!, key, uploadId, s3.Aborted).ConfigureAwait(false);
+        var marker = IntArgument(s3.Query["part-number-marker"].ToString(), "part-number-marker", 0);
+        var max = Math.Min(IntArgument(s3.Query["max-parts"].ToString(), "max-parts", 1000), 1000);
+        var page = await uploads.ListPartsAsync(s3.Bucket!, uploadId, marker, max, s3.Aborted).ConfigureAwait(false);
+        using var xml = new S3Xml("ListPartsResult");
+        xml.Element("Bucket", s3.Bucket).Element("Key", key).Element("UploadId", uploadId);
+        WriteParties(xml);
+        xml.Element("StorageClass", upload.StorageClass).Element("PartNumberMarker", marker).Element("NextPartNumberMarker", page.NextPartNumberMarker)
+            .Element("MaxParts", max).Element("IsTruncated", page.IsTruncated);
+        if (upload.ChecksumAlgorithm is not null) xml.Element("ChecksumAlgorithm", upload.ChecksumAlgorithm);
+        foreach (var part in page.Parts)
+        {
+            xml.Open("Part").Element("PartNumber", part.PartNumber).Element("LastModified", part.LastModified).Element("ETag", part.ETag).Element("Size", part.Size);
+            foreach (var (algorithm, value) in part.Checksums) xml.Element("Checksum" + algorithm, value);
+            xml.Close();
+        }
+        await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
+    }
+
+    public async Task ListUploadsAsync(S3Request s3)
+    {
+        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        var q = s3.Query;
+        var prefix = q["prefix"].ToString();
+        var delimiter = q["delimiter"].ToString() is { Length: > 0 } d ? d : null;
+        var keyMarker = q["key-marker"].ToString() is { Length: > 0 } k ? k : null;
+        var uploadIdMarker = q["upload-id-marker"].ToString() is { Length: > 0 } u ? u : null;
+        var max = Math.Min(IntArgument(q["max-uploads"].ToString(), "max-uploads", 1000), 1000);
+        var url = ListingHandlers.EncodingType(q["encoding-type"].ToString());
+        var page = await uploads.ListUploadsAsync(s3.Bucket!, prefix, delimiter, keyMarker, uploadIdMarker, max, s3.Aborted).ConfigureAwait(false);
+        using var xml = new S3Xml("ListMultipartUploadsResult");
+        xml.Element("Bucket", s3.Bucket).Element("KeyMarker", ListingHandlers.Encode(keyMarker ?? "", url)).Element("UploadIdMarker", uploadIdMarker ?? "");
+        if (page.IsTruncated) xml.Element("NextKeyMarker", ListingHandlers.Encode(page.NextKeyMarker, url)).Element("NextUploadIdMarker", page.NextUploadIdMarker ?? "");
+        xml.Element("Prefix", ListingHandlers.Encode(prefix, url)).Element("Delimiter", ListingHandlers.Encode(delimiter, url)).Element("MaxUploads", max)
+            .Element("IsTruncated", page.IsTruncated);
+        if (url) xml.Element("EncodingType", "url");
+        foreach (var listed in page.Uploads)
+        {
+            xml.Open("Upload").Element("Key", ListingHandlers.Encode(listed.Key, url)).Element("UploadId", listed.Upload.UploadId);
+            WriteParties(xml);
+            xml.Element("StorageClass", listed.Upload.StorageClass).Element("Initiated", listed.Upload.Initiated);
+            if (listed.Upload.ChecksumAlgorithm is not null) xml.Element("ChecksumAlgorithm", listed.Upload.ChecksumAlgorithm);
+            xml.Close();
+        }
+        foreach (var p in page.CommonPrefixes) xml.Open("CommonPrefixes").Element("Prefix", ListingHandlers.Encode(p, url)).Close();
+        await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
+    }
+
+    /// <summary>The object as S3 builds it from parts: ETag md5-of-md5s-N, composite checksum, parts in order.</summary>
+    private VersionRecord Stitch(UploadRecord upload, IReadOnlyList<PartRecord> parts)
+    {
+        using var md5s = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        foreach (var part in parts) md5s.AppendData(Convert.FromHexString(part.ETag.Trim('"')));
+        var checksums = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (upload.ChecksumAlgorithm is { } name && ChecksumAlgorithms.TryParse(name, out var algorithm)
+            && parts.All(p => p.Checksums.ContainsKey(algorithm.Name())))
+        {
+            var composite = algorithm.Create();
+            foreach (var part in parts) composite.Append(Convert.FromBase64String(part.Checksums[algorithm.Name()]));
+            checksums[algorithm.Name()] = Convert.ToBase64String(composite.Finish()) + "-" + parts.Count;
+        }
+        return new VersionRecord
+        {
+            VersionId = "",
+            Sequence = 0,
+            LastModified = time.GetUtcNow(),
+            Size = parts.Sum(p => p.Size),
+            ETag = $"\"{Convert.ToHexStringLower(md5s.GetHashAndReset())}-{parts.Count}\"",
+            ContentType = upload.ContentType,
+            Headers = upload.Headers,
+            Metadata = upload.Metadata,
+            StorageClass = upload.StorageClass,
+            Checksums = checksums,
+            Parts = [.. parts],
+        };
+    }
+
+    private void WriteParties(S3Xml xml)
+    {
+        xml.Open("Initiator").Element("ID", owner.Id).Element("DisplayName", owner.DisplayName).Close();
+        xml.Open("Owner").Element("ID", owner.Id).Element("DisplayName", owner.DisplayName).Close();
+    }
+
+    private static ChecksumAlgorithm? UploadAlgorithm(UploadRecord upload) =>
+        upload.ChecksumAlgorithm is { } name && ChecksumAlgorithms.TryParse(name, out var a) ? a : null;
+
+    private static (string Key, string UploadId, int PartNumber) PartAddress(S3Request s3)
+    {
+        var key = ObjectKey.Parse(s3.Key!).Value;
+        var text = s3.Query["partNumber"].ToString();
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n is < 1 or > MaxPartNumber)
+            throw new S3Exception(S3ErrorCode.InvalidArgument, "Part number must be an integer between 1 and 10000, inclusive")
+            {
+                Details = new Dictionary<string, string> { ["ArgumentName"] = "partNumber", ["ArgumentValue"] = text },
+            };
+        return (key, s3.Query["uploadId"].ToString(), n);
+    }
+
+    private static (long Offset, long Length) CopyRange(string? header, long size)
+    {
+        if (header is null) return (0, size);
+        var spec = header.StartsWith("bytes=", StringComparison.Ordinal) ? header[6..].Split('-') : [];
+        if (spec.Length != 2 || !long.TryParse(spec[0], out var first) || !long.TryParse(spec[1], out var last) || last < first)
+            throw new S3Exception(S3ErrorCode.InvalidArgument, "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy");
+        if (last >= size)
+            throw new S3Exception(S3ErrorCode.InvalidRange, "The requested range is not satisfiable") { Details = new Dictionary<string, string> { ["ActualObjectSize"] = size.ToString() } };
+        return (first, last - first + 1);
+    }
+
+    private static int IntArgument(string text, string name, int fallback)
+    {
+        if (text.Length == 0) return fallback;
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n)) return n;
+        throw new S3Exception(S3ErrorCode.InvalidArgument, $"Provided {name} not an integer or within integer range")
+        {
+            Details = new Dictionary<string, string> { ["ArgumentName"] = name, ["ArgumentValue"] = text },
+        };
+    }
+}

@@ -1,0 +1,32 @@
+using Cairn.Core.Blobs;
+
+namespace Cairn.Index.Records;
+
+/// <summary>A multipart upload in progress: what the object will be once completed.</summary>
+public sealed record UploadRecord
+{
+    public required string UploadId { get; init; }
+    public required string Key { get; init; }
+    public required DateTimeOffset Initiated { get; init; }
+    public string StorageClass { get; init; } = "STANDARD";
+    public string? ContentType { get; init; }
+    public Dictionary<string, string> Headers { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+    public Dictionary<string, string> Metadata { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The checksum algorithm named at creation (CRC32, SHA256, …), which every part must carry.</summary>
+    public string? ChecksumAlgorithm { get; init; }
+}
+
+/// <summary>One uploaded part: an immutable blob of its own.</summary>
+public sealed record PartRecord
+{
+    public required int PartNumber { get; init; }
+    public required long Size { get; init; }
+
+    /// <summary>Quoted MD5 hex of the part.</summary>
+    public required string ETag { get; init; }
+
+    public required DateTimeOffset LastModified { get; init; }
+    public required BlobLayout Blob { get; init; }
+    public Dictionary<string, string> Checksums { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+}
