@@ -11,7 +11,12 @@ public static class BenchCommand
 {
     public static Command Create()
     {
-        var endpoint = new Option<Uri>("--endpoint") { Description = "The S3 endpoint's URL", DefaultValueFactory = _ => new Uri("http://127.0.0.1:9000") };
+        var endpoint = new Option<Uri>("--endpoint")
+        {
+            Description = "The S3 endpoint's URL",
+            DefaultValueFactory = _ => new Uri("http://127.0.0.1:9000"),
+            CustomParser = r => Parse<Uri>(r, TryParseEndpoint),
+        };
         var size = new Option<long>("--size")
         {
             Description = "Object size: 512B, 4KiB, 64MiB, 1GiB (binary) or 1KB, 1MB (decimal)",
@@ -68,6 +73,18 @@ public static class BenchCommand
         if (parser(result.Tokens.Count == 1 ? result.Tokens[0].Value : null, out var value, out var error)) return value;
         result.AddError(error);
         return default!;
+    }
+
+    private static bool TryParseEndpoint(string? text, out Uri endpoint, out string error)
+    {
+        error = $"'{text}' is not an http:// or https:// URL";
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+        {
+            endpoint = uri;
+            return true;
+        }
+        endpoint = null!;
+        return false;
     }
 
     private static long Parse(ArgumentResult result, TryParser<long> parser) => Parse<long>(result, parser);
