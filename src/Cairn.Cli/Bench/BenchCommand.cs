@@ -39,6 +39,10 @@ public static class BenchCommand
                 + "so the server's own work is measured. WHEN_SUPPORTED: the AWS SDK default, CRC32 computed by the client on PUT and validated on GET",
             DefaultValueFactory = _ => BenchSettings.WhenRequired,
         };
+        concurrency.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1) r.AddError("--concurrency must be at least 1");
+        });
         checksum.AcceptOnlyFromAmong(BenchSettings.WhenRequired, BenchSettings.WhenSupported);
         var memoryProbe = new Option<int?>("--memory-probe") { Description = "PID of a local process (the server) whose RSS is sampled during the run; the maximum is reported" };
 
@@ -46,10 +50,6 @@ public static class BenchCommand
         {
             endpoint, size, concurrency, duration, bucket, region, json, checksum, memoryProbe,
         };
-        command.Validators.Add(r =>
-        {
-            if (r.GetValue(concurrency) < 1) r.AddError("--concurrency must be at least 1");
-        });
         command.SetAction((parse, cancellationToken) => BenchRun.RunAsync(
             new BenchSettings(
                 parse.GetValue(endpoint)!,
