@@ -1,14 +1,91 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 
 namespace Cairn.Cli.Bench;
 
-// Placeholder while the load generator is written; it refuses to run rather than pretend.
+/// <summary>
+/// `cairn bench`: a warp-style load generator for any S3 endpoint. PUTs distinct keys, GETs them back,
+/// DELETEs them, each phase for --duration with --concurrency workers, and reports throughput and latency.
+/// </summary>
 public static class BenchCommand
 {
     public static Command Create()
     {
-        var command = new Command("bench", "S3 load generator (not yet available)");
-        command.SetAction(_ => { Console.Error.WriteLine("cairn bench: not implemented yet"); return 2; });
+        var endpoint = new Option<Uri>("--endpoint")
+        {
+            Description = "The S3 endpoint's URL",
+            DefaultValueFactory = _ => new Uri("http://127.0.0.1:9000"),
+            CustomParser = r => Parse<Uri>(r, TryParseEndpoint),
+        };
+        var size = new Option<long>("--size")
+        {
+            Description = "Object size: 512B, 4KiB, 64MiB, 1GiB (binary) or 1KB, 1MB (decimal)",
+            DefaultValueFactory = _ => 4096,
+            CustomParser = r => Parse(r, ByteSize.TryParse),
+        };
+        var concurrency = new Option<int>("--concurrency") { Description = "Parallel workers (one connection each)", DefaultValueFactory = _ => 16 };
+        var duration = new Option<TimeSpan>("--duration")
+        {
+            Description = "Length of each phase: 500ms, 20s, 1m",
+            DefaultValueFactory = _ => TimeSpan.FromSeconds(20),
+            CustomParser = r => Parse<TimeSpan>(r, DurationText.TryParse),
+        };
+        var bucket = new Option<string?>("--bucket") { Description = "Bucket to use (created if missing, kept if it existed); default: a new cairn-bench-… bucket, deleted afterwards" };
+        var region = new Option<string>("--region") { Description = "Signing region", DefaultValueFactory = _ => "us-east-1" };
+        var json = new Option<bool>("--json") { Description = "Print the result as JSON, without progress display" };
+        var checksum = new Option<string>("--checksum")
+        {
+            Description = "SDK checksum behaviour for requests and responses. WHEN_REQUIRED (default): no CRC32 trailer on PUT, no validation on GET, "
+                + "so the server's own work is measured. WHEN_SUPPORTED: the AWS SDK default, CRC32 computed by the client on PUT and validated on GET",
+            DefaultValueFactory = _ => BenchSettings.WhenRequired,
+        };
+        concurrency.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1) r.AddError("--concurrency must be at least 1");
+        });
+        checksum.AcceptOnlyFromAmong(BenchSettings.WhenRequired, BenchSettings.WhenSupported);
+        var memoryProbe = new Option<int?>("--memory-probe") { Description = "PID of a local process (the server) whose RSS is sampled during the run; the maximum is reported" };
+
+        var command = new Command("bench", "S3 load generator: PUT, GET, then DELETE objects of one size, each phase for --duration")
+        {
+            endpoint, size, concurrency, duration, bucket, region, json, checksum, memoryProbe,
+        };
+        command.SetAction((parse, cancellationToken) => BenchRun.RunAsync(
+            new BenchSettings(
+                parse.GetValue(endpoint)!,
+                parse.GetValue(size),
+                parse.GetValue(concurrency),
+                parse.GetValue(duration),
+                parse.GetValue(bucket),
+                parse.GetValue(region)!,
+                parse.GetValue(json),
+                parse.GetValue(checksum)!,
+                parse.GetValue(memoryProbe)),
+            Credentials.FromEnvironment(),
+            cancellationToken));
         return command;
     }
+
+    private delegate bool TryParser<T>(string? text, out T value, out string error);
+
+    private static T Parse<T>(ArgumentResult result, TryParser<T> parser)
+    {
+        if (parser(result.Tokens.Count == 1 ? result.Tokens[0].Value : null, out var value, out var error)) return value;
+        result.AddError(error);
+        return default!;
+    }
+
+    private static bool TryParseEndpoint(string? text, out Uri endpoint, out string error)
+    {
+        error = $"'{text}' is not an http:// or https:// URL";
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+        {
+            endpoint = uri;
+            return true;
+        }
+        endpoint = null!;
+        return false;
+    }
+
+    private static long Parse(ArgumentResult result, TryParser<long> parser) => Parse<long>(result, parser);
 }

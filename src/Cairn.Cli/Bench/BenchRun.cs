@@ -1,0 +1,84 @@
+namespace Cairn.Cli.Bench;
+
+/// <summary>
+/// One `cairn bench` run: bucket, then PUT, GET and DELETE phases of the same duration, then cleanup
+/// (leftover keys, and the bucket if this run created it).
+/// </summary>
+public static class BenchRun
+{
+    public static async Task<int> RunAsync(BenchSettings settings, Credentials credentials, CancellationToken cancellationToken)
+    {
+        MemoryProbe? probe;
+        try
+        {
+            probe = settings.MemoryProbePid is { } pid ? MemoryProbe.Start(pid) : null;
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"cairn bench: --memory-probe: {e.Message}");
+            return 2;
+        }
+        await using var _ = probe;
+
+        var runId = Guid.NewGuid().ToString("N")[..8];
+        var bucket = settings.Bucket ?? $"cairn-bench-{runId}";
+        using var s3 = BenchClientFactory.Create(settings, credentials);
+        bool created;
+        try
+        {
+            created = await BucketSetup.EnsureAsync(s3, bucket, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Console.Error.WriteLine($"cairn bench: cannot create bucket {bucket} at {settings.Endpoint}: {PhaseRunner.Describe(e)}");
+            return 2;
+        }
+
+        var workload = new S3Workload(s3, bucket, settings.Size, settings.Concurrency, $"bench-{runId}");
+        var progress = PhaseProgress.For(settings.Json);
+        var phases = new List<PhaseResult>();
+        try
+        {
+            phases.Add(await RunPhaseAsync("PUT", workload.PutAsync));
+            workload.Keys.Seal();
+            phases.Add(await RunPhaseAsync("GET", workload.GetAsync));
+            phases.Add(await RunPhaseAsync("DELETE", workload.DeleteAsync));
+        }
+        finally
+        {
+            await CleanUpAsync(s3, workload, bucket, created, settings.Concurrency);
+        }
+
+        var memory = probe is null ? null : new MemoryReport(probe.Pid, probe.Samples, probe.MaxRssBytes, probe.PeakRssBytes);
+        var result = new BenchResult(settings, bucket, phases, memory);
+        BenchReport.Write(result, settings.Json, terminal: !Console.IsOutputRedirected);
+        return result.TotalErrors == 0 ? 0 : 1;
+
+        async Task<PhaseResult> RunPhaseAsync(string name, BenchOperation operation)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var counters = new PhaseCounters();
+            probe?.BeginPhase();
+            var (elapsed, latency) = await progress.ShowAsync(name, settings.Duration, counters,
+                () => PhaseRunner.RunAsync(settings.Concurrency, settings.Duration, operation, counters, cancellationToken));
+            var rss = probe?.EndPhase();
+            return new PhaseResult(name, counters.Ops, counters.Bytes, counters.Errors, elapsed, latency, counters.FirstError, rss);
+        }
+    }
+
+    private static async Task CleanUpAsync(Amazon.S3.IAmazonS3 s3, S3Workload workload, string bucket, bool created, int concurrency)
+    {
+        workload.Keys.Seal();
+        var failures = await workload.DeleteLeftoversAsync(concurrency);
+        if (failures > 0) Console.Error.WriteLine($"cairn bench: {failures} objects could not be deleted from {bucket}");
+        if (!created) return;
+        try
+        {
+            await BucketSetup.DeleteAsync(s3, bucket);
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"cairn bench: could not delete bucket {bucket}: {PhaseRunner.Describe(e)}");
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using Amazon.Runtime;
+
+namespace Cairn.Cli.Bench;
+
+/// <summary>Everything `cairn bench` was asked to do.</summary>
+public sealed record BenchSettings(
+    Uri Endpoint,
+    long Size,
+    int Concurrency,
+    TimeSpan Duration,
+    string? Bucket,
+    string Region,
+    bool Json,
+    string Checksum,
+    int? MemoryProbePid)
+{
+    public const string WhenRequired = "WHEN_REQUIRED";
+    public const string WhenSupported = "WHEN_SUPPORTED";
+
+    public RequestChecksumCalculation RequestChecksums =>
+        Checksum == WhenSupported ? RequestChecksumCalculation.WHEN_SUPPORTED : RequestChecksumCalculation.WHEN_REQUIRED;
+
+    public ResponseChecksumValidation ResponseChecksums =>
+        Checksum == WhenSupported ? ResponseChecksumValidation.WHEN_SUPPORTED : ResponseChecksumValidation.WHEN_REQUIRED;
+}
