@@ -24,43 +24,62 @@ public static class FragmentReader
             throw new FragmentCorruptException("fragment shorter than its blob");
 
         var framed = blockSize + FragmentFormat.ChecksumSize;
-        var buffer = ArrayPool<byte>.Shared.Rent(framed * BlocksPerRead);
+        var current = ArrayPool<byte>.Shared.Rent(framed * BlocksPerRead);
+        var ahead = ArrayPool<byte>.Shared.Rent(framed * BlocksPerRead);
+        var end = offset + length;
+        var block = offset / blockSize;
+        var lastBlock = (end - 1) / blockSize;
+        // Read-ahead: the next run of blocks is read from the drive while this one is verified and sent.
+        var pending = ReadRunAsync(source, block, RunLength(block, lastBlock), blockSize, dataLength, current, cancellationToken);
         try
         {
-            var block = offset / blockSize;
-            var end = offset + length;
-            while (offset < end)
+            while (true)
             {
-                var blocksLeft = (end - 1) / blockSize - block + 1;
-                var count = (int)Math.Min(BlocksPerRead, blocksLeft);
-                var blockStart = block * blockSize;
-                var dataInRun = (int)Math.Min((long)count * blockSize, dataLength - blockStart);
-                var runBytes = dataInRun + count * FragmentFormat.ChecksumSize;
-                var read = 0;
-                while (read < runBytes)
-                {
-                    var n = await source.ReadAsync(FragmentFormat.BlockOffset(block, blockSize) + read, buffer.AsMemory(read, runBytes - read), cancellationToken).ConfigureAwait(false);
-                    if (n == 0) throw new FragmentCorruptException("fragment truncated");
-                    read += n;
-                }
-                for (var i = 0; i < count; i++)
+                var count = await pending.ConfigureAwait(false);
+                var nextBlock = block + count;
+                pending = nextBlock <= lastBlock
+                    ? ReadRunAsync(source, nextBlock, RunLength(nextBlock, lastBlock), blockSize, dataLength, ahead, cancellationToken)
+                    : Task.FromResult(0);
+                for (var i = 0; i < count; i++, block++)
                 {
                     var dataStart = block * blockSize;
                     var size = (int)Math.Min(blockSize, dataLength - dataStart);
-                    var framedBlock = buffer.AsMemory(i * framed, size);
-                    if (!FragmentFormat.Verify(framedBlock.Span, buffer.AsSpan(i * framed + size, FragmentFormat.ChecksumSize)))
+                    var data = current.AsMemory(i * framed, size);
+                    if (!FragmentFormat.Verify(data.Span, current.AsSpan(i * framed + size, FragmentFormat.ChecksumSize)))
                         throw new FragmentCorruptException($"block {block} failed its checksum");
                     var from = (int)Math.Max(0, offset - dataStart);
                     var to = (int)Math.Min(size, end - dataStart);
-                    await deliver(framedBlock[from..to], cancellationToken).ConfigureAwait(false);
+                    await deliver(data[from..to], cancellationToken).ConfigureAwait(false);
                     offset = dataStart + to;
-                    block++;
                 }
+                if (nextBlock > lastBlock) break;
+                (current, ahead) = (ahead, current);
             }
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // Never hand a buffer back to the pool while a read may still be filling it.
+            try { await pending.ConfigureAwait(false); } catch { /* the read's failure no longer matters */ }
+            ArrayPool<byte>.Shared.Return(current);
+            ArrayPool<byte>.Shared.Return(ahead);
         }
+    }
+
+    private static int RunLength(long block, long lastBlock) => (int)Math.Min(BlocksPerRead, lastBlock - block + 1);
+
+    /// <summary>Reads <paramref name="count"/> framed blocks starting at <paramref name="block"/>; returns count.</summary>
+    private static async Task<int> ReadRunAsync(IFragmentSource source, long block, int count, int blockSize, long dataLength, byte[] buffer,
+        CancellationToken cancellationToken)
+    {
+        var dataInRun = (int)Math.Min((long)count * blockSize, dataLength - block * blockSize);
+        var runBytes = dataInRun + count * FragmentFormat.ChecksumSize;
+        var read = 0;
+        while (read < runBytes)
+        {
+            var n = await source.ReadAsync(FragmentFormat.BlockOffset(block, blockSize) + read, buffer.AsMemory(read, runBytes - read), cancellationToken).ConfigureAwait(false);
+            if (n == 0) throw new FragmentCorruptException("fragment truncated");
+            read += n;
+        }
+        return count;
     }
 }

@@ -20,6 +20,7 @@ namespace Cairn.FrontDoor.Objects;
 public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, TimeProvider time, FrontDoorOptions options)
 {
     public const long MaxObjectSize = 5L * 1024 * 1024 * 1024;
+    private const long ReadAheadThreshold = 1024 * 1024;
 
     public async Task<VersionRecord> PutAsync(S3Request s3, PayloadStream payload, CancellationToken cancellationToken)
     {
@@ -58,11 +59,14 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, TimePro
         var length = DeclaredLength(request);
         var expectedMd5 = ContentMd5(request);
         var checksums = ChecksumRequest.From(request, extraChecksum);
-        using var digest = new BodyDigest(payload, length, checksums.Algorithms);
+        var inline = allowInline && length <= options.InlineThreshold;
+        // Large bodies are read ahead on another core; small ones are not worth the hand-off.
+        await using var source = inline || length < ReadAheadThreshold ? null : new ReadAheadStream(payload, cancellationToken);
+        using var digest = new BodyDigest(source ?? (Stream)payload, length, checksums.Algorithms);
         var body = new IngestedBody(blobs) { Length = length };
         try
         {
-            if (allowInline && length <= options.InlineThreshold) body.Inline = await ReadAllAsync(digest, (int)length, cancellationToken).ConfigureAwait(false);
+            if (inline) body.Inline = await ReadAllAsync(digest, (int)length, cancellationToken).ConfigureAwait(false);
             else body.Draft = await blobs.WriteAsync(digest, cancellationToken).ConfigureAwait(false);
             body.Md5 = digest.Md5();
             if (expectedMd5 is not null && !expectedMd5.AsSpan().SequenceEqual(body.Md5)) throw new S3Exception(S3ErrorCode.BadDigest);
