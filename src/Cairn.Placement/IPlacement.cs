@@ -3,8 +3,26 @@ namespace Cairn.Placement;
 /// <summary>The placement seam: which drives hold the fragment slots of a blob.</summary>
 public interface IPlacement
 {
-    /// <summary>Deterministic from the blob id and the map: the same blob always maps to the same drives.</summary>
-    IReadOnlyList<string> Place(string blobId, int fragments);
+    /// <summary>
+    /// The drives for slots 0..k+m-1 of a blob, deterministic from the blob id and the map, never more
+    /// than m of them in one failure domain at the protection level. Drives in <paramref name="exclude"/>
+    /// are not chosen. Throws PlacementException when the map cannot satisfy that.
+    /// </summary>
+    IReadOnlyList<string> Place(string blobId, int dataFragments, int parityFragments, IReadOnlySet<string>? exclude = null);
 }
 
-public sealed record DriveEntry(string Id, double Weight = 1.0);
+/// <summary>
+/// A drive in the cluster map. <paramref name="Domain"/> is its failure-domain path, outermost first
+/// (e.g. "zone-a/rack-1/node-1/d3"); the last segment is the drive itself.
+/// </summary>
+public sealed record DriveEntry(string Id, string Domain, double Weight = 1.0)
+{
+    /// <summary>The domain this drive belongs to at a protection level (0 = outermost segment).</summary>
+    public string DomainAt(int level)
+    {
+        var segments = Domain.Split('/');
+        return level >= segments.Length - 1 ? Domain : string.Join('/', segments.Take(level + 1));
+    }
+}
+
+public sealed class PlacementException(string message) : Exception(message);

@@ -15,7 +15,7 @@ public sealed class FragmentTests : IDisposable
     public FragmentTests()
     {
         drive = new LocalDrive("d0", root);
-        store = new BlobStore(new Dictionary<string, IFragmentStore> { ["d0"] = drive }, new RendezvousPlacement([new DriveEntry("d0")]));
+        store = new BlobStore(new Dictionary<string, IFragmentStore> { ["d0"] = drive }, new RendezvousPlacement([new DriveEntry("d0", "d0")]), ErasureSettings.Plain);
     }
 
     [Theory]

@@ -17,16 +17,27 @@ public static class ServerCommand
         var domain = new Option<string[]>("--domain") { Description = "Domain for virtual-hosted-style addressing (bucket.DOMAIN)", DefaultValueFactory = _ => ["localhost"] };
         var gcGrace = new Option<TimeSpan>("--gc-grace") { Description = "Age before an unreferenced fragment is freed", DefaultValueFactory = _ => TimeSpan.FromMinutes(15) };
         var gcInterval = new Option<TimeSpan>("--gc-interval") { Description = "How often orphans are swept", DefaultValueFactory = _ => TimeSpan.FromMinutes(10) };
-        var command = new Command("server", "Start a single-node store") { address, data, region, domain, gcGrace, gcInterval };
+        var drives = new Option<string?>("--drives") { Description = "Comma-separated drive directories (default: one drive under --data)" };
+        var ec = new Option<string?>("--ec") { Description = "Erasure code K+M for new objects (default: chosen from the drive count)" };
+        var protection = new Option<string>("--protection-level") { Description = "Failure-domain level holding at most M fragments of a stripe: zone, rack, node or drive", DefaultValueFactory = _ => "drive" };
+        var config = new Option<string?>("--config") { Description = "JSON file with the drives, their failure domains and weights, ec and protectionLevel" };
+        var command = new Command("server", "Start a single-node store") { address, data, region, domain, gcGrace, gcInterval, drives, ec, protection, config };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var credentials = Credentials.FromEnvironment();
             if (credentials.IsDevelopmentPair)
                 Console.WriteLine($"CAIRN_ACCESS_KEY/CAIRN_SECRET_KEY not set: using the development pair {Credentials.DevelopmentAccessKey} / {Credentials.DevelopmentSecretKey}. Do not use it in production.");
+            NodeConfiguration? node = null;
+            if (parse.GetValue(config) is { } configFile) node = NodeConfiguration.Load(configFile);
+            else if (parse.GetValue(drives) is { } driveList)
+                node = NodeConfiguration.FromPaths(driveList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), parse.GetValue(ec), parse.GetValue(protection)!);
+            else if (parse.GetValue(ec) is { } code)
+                node = NodeConfiguration.SingleDrive(parse.GetValue(data)!) with { Ec = code };
             var options = new ServerOptions
             {
                 Address = parse.GetValue(address)!,
                 DataPath = parse.GetValue(data)!,
+                Node = node,
                 FrontDoor = new FrontDoorOptions
                 {
                     Region = parse.GetValue(region)!,
@@ -42,7 +53,8 @@ public static class ServerCommand
             };
             await using var app = CairnServer.Build(options);
             await app.StartAsync(cancellationToken);
-            Console.WriteLine($"Cairn {CairnServer.Version()} serving S3 on http://{options.Address} (data: {Path.GetFullPath(options.DataPath)}, region {options.FrontDoor.Region})");
+            var layout = options.Node is null ? "1 drive" : $"{options.Node.Drives.Count} drives, {options.Node.Erasure}";
+            Console.WriteLine($"Cairn {CairnServer.Version()} serving S3 on http://{options.Address} (data: {Path.GetFullPath(options.DataPath)}, {layout}, region {options.FrontDoor.Region})");
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
         });

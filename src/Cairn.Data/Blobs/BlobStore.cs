@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using Cairn.Core.Blobs;
 using Cairn.Data.Drives;
 using Cairn.Data.Fragments;
+using Cairn.Erasure;
 using Cairn.Placement;
 
 namespace Cairn.Data.Blobs;
@@ -13,8 +14,10 @@ namespace Cairn.Data.Blobs;
 /// frees whole blobs. Blobs being written are tracked so the orphan sweep never frees one whose
 /// index commit is still to come.
 /// </summary>
-public sealed class BlobStore(IReadOnlyDictionary<string, IFragmentStore> drives, IPlacement placement)
+public sealed class BlobStore(IReadOnlyDictionary<string, IFragmentStore> drives, IPlacement placement, ErasureSettings code)
 {
+    private readonly ConcurrentDictionary<(int K, int M), IErasureCodec> codecs = new();
+
     private const int CopyBufferSize = 1024 * 1024;
     private readonly ConcurrentDictionary<string, byte> inFlight = new(StringComparer.Ordinal);
 
@@ -33,7 +36,13 @@ public sealed class BlobStore(IReadOnlyDictionary<string, IFragmentStore> drives
         var draft = new BlobDraft(this, blobId);
         try
         {
-            var driveId = placement.Place(blobId, 1)[0];
+            if (code.IsStriped)
+            {
+                var slots = placement.Place(blobId, code.DataFragments, code.ParityFragments);
+                draft.Layout = await StripedBlobWriter.WriteAsync(blobId, source, code, slots, drives, Codec(code.DataFragments, code.ParityFragments), cancellationToken).ConfigureAwait(false);
+                return draft;
+            }
+            var driveId = placement.Place(blobId, 1, 0)[0];
             var sink = await drives[driveId].CreateAsync(blobId, 0, cancellationToken).ConfigureAwait(false);
             await using var writer = new FragmentWriter(sink);
             var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
@@ -68,6 +77,12 @@ public sealed class BlobStore(IReadOnlyDictionary<string, IFragmentStore> drives
     public async Task ReadAsync(BlobLayout layout, long offset, long length,
         Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> deliver, CancellationToken cancellationToken = default)
     {
+        if (layout.IsStriped)
+        {
+            using var reader = new StripedBlobReader(layout, drives, Codec(layout.DataFragments, layout.ParityFragments));
+            await reader.ReadAsync(offset, length, deliver, cancellationToken).ConfigureAwait(false);
+            return;
+        }
         if (!drives.TryGetValue(layout.Drives[0], out var drive))
             throw new FragmentCorruptException($"drive {layout.Drives[0]} of blob {layout.BlobId} is unknown");
         using var source = await drive.OpenAsync(layout.BlobId, 0, cancellationToken).ConfigureAwait(false)
@@ -78,9 +93,20 @@ public sealed class BlobStore(IReadOnlyDictionary<string, IFragmentStore> drives
     public async Task FreeAsync(BlobLayout layout, CancellationToken cancellationToken = default)
     {
         for (var slot = 0; slot < layout.Drives.Count; slot++)
-            if (drives.TryGetValue(layout.Drives[slot], out var drive))
+        {
+            if (!drives.TryGetValue(layout.Drives[slot], out var drive)) continue;
+            try
+            {
                 await drive.DeleteAsync(layout.BlobId, slot, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A dead drive's bytes are gone anyway; the orphan sweep catches any that come back.
+            }
+        }
     }
+
+    public IErasureCodec Codec(int k, int m) => codecs.GetOrAdd((k, m), key => ErasureCodecs.Create(key.K, key.M));
 
     internal void Release(string blobId) => inFlight.TryRemove(blobId, out _);
 }

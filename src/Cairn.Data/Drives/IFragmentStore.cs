@@ -19,6 +19,9 @@ public interface IFragmentStore
     IAsyncEnumerable<FragmentInfo> ListAsync(CancellationToken cancellationToken = default);
 
     DriveStats Stats();
+
+    /// <summary>Re-checks the drive, bringing it back into use if it returned.</summary>
+    bool TryInitialize();
 }
 
 public interface IFragmentSink : IAsyncDisposable
@@ -38,4 +41,4 @@ public interface IFragmentSource : IDisposable
 
 public sealed record FragmentInfo(string BlobId, int Slot, long Length, DateTimeOffset LastWrite);
 
-public sealed record DriveStats(string DriveId, string Path, long TotalBytes, long FreeBytes);
+public sealed record DriveStats(string DriveId, string Path, long TotalBytes, long FreeBytes, bool Online);

@@ -13,17 +13,35 @@ public sealed class LocalDrive : IFragmentStore
         DriveId = id;
         Path = System.IO.Path.GetFullPath(path);
         fragments = System.IO.Path.Combine(Path, "fragments");
-        if (!Directory.Exists(fragments))
-        {
-            for (var i = 0; i < 256; i++) Directory.CreateDirectory(System.IO.Path.Combine(fragments, i.ToString("x2")));
-            DirectorySync.Sync(fragments);
-            DirectorySync.Sync(Path);
-        }
+        TryInitialize();
     }
 
     public string DriveId { get; }
 
     public string Path { get; }
+
+    /// <summary>Whether the drive's directory is there and initialised; a missing one is a failed drive.</summary>
+    public bool IsOnline => Directory.Exists(fragments);
+
+    /// <summary>
+    /// Prepares the fan-out folders. Called at start and by the drive monitor, so a drive that comes
+    /// back (a replaced, empty disk mounted at the same path) is taken into use again.
+    /// </summary>
+    public bool TryInitialize()
+    {
+        if (IsOnline) return true;
+        try
+        {
+            for (var i = 0; i < 256; i++) Directory.CreateDirectory(System.IO.Path.Combine(fragments, i.ToString("x2")));
+            DirectorySync.Sync(fragments);
+            DirectorySync.Sync(Path);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
 
     public ValueTask<IFragmentSink> CreateAsync(string blobId, int slot, CancellationToken cancellationToken = default)
     {
@@ -53,6 +71,7 @@ public sealed class LocalDrive : IFragmentStore
 
     public async IAsyncEnumerable<FragmentInfo> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        if (!IsOnline) yield break;
         foreach (var folder in Directory.EnumerateDirectories(fragments))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -68,8 +87,9 @@ public sealed class LocalDrive : IFragmentStore
 
     public DriveStats Stats()
     {
+        if (!IsOnline) return new DriveStats(DriveId, Path, 0, 0, false);
         var drive = new DriveInfo(Path);
-        return new DriveStats(DriveId, Path, drive.TotalSize, drive.AvailableFreeSpace);
+        return new DriveStats(DriveId, Path, drive.TotalSize, drive.AvailableFreeSpace, true);
     }
 
     private string FileOf(string blobId, int slot) =>

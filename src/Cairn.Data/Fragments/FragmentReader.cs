@@ -65,6 +65,18 @@ public static class FragmentReader
         }
     }
 
+    /// <summary>Reads and verifies data bytes [offset, offset+destination.Length) of a fragment into <paramref name="destination"/>.</summary>
+    public static Task ReadIntoAsync(IFragmentSource source, long dataLength, long offset, Memory<byte> destination, CancellationToken cancellationToken)
+    {
+        var written = 0;
+        return ReadRangeAsync(source, dataLength, offset, destination.Length, (chunk, _) =>
+        {
+            chunk.CopyTo(destination[written..]);
+            written += chunk.Length;
+            return ValueTask.CompletedTask;
+        }, cancellationToken);
+    }
+
     private static int RunLength(long block, long lastBlock) => (int)Math.Min(BlocksPerRead, lastBlock - block + 1);
 
     /// <summary>Reads <paramref name="count"/> framed blocks starting at <paramref name="block"/>; returns count.</summary>

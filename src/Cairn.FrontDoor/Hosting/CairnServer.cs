@@ -67,10 +67,14 @@ public static class CairnServer
         s.AddSingleton<BucketUsage>();
         s.AddSingleton<BlobBookkeeping>();
 
-        // Data plane: one drive under the data path, placement over it.
-        var drive = new LocalDrive("d0", Path.Combine(dataPath, "drives", "d0"));
-        s.AddSingleton<IPlacement>(new RendezvousPlacement([new DriveEntry(drive.DriveId)]));
-        s.AddSingleton<IReadOnlyDictionary<string, IFragmentStore>>(new Dictionary<string, IFragmentStore> { [drive.DriveId] = drive });
+        // Data plane: the node's drives, placement over their failure domains, the code for new blobs.
+        var node = options.Node ?? NodeConfiguration.SingleDrive(dataPath);
+        node.Validate();
+        var drives = node.Drives.Select((d, i) => (IFragmentStore)new LocalDrive(node.DriveId(i), d.Path)).ToDictionary(d => d.DriveId);
+        s.AddSingleton(node);
+        s.AddSingleton<IPlacement>(new RendezvousPlacement(node.PlacementMap(), node.ProtectionLevelIndex));
+        s.AddSingleton<IReadOnlyDictionary<string, IFragmentStore>>(drives);
+        s.AddSingleton(node.Erasure);
         s.AddSingleton<BlobStore>();
 
         // Front door.
@@ -92,6 +96,7 @@ public static class CairnServer
         // Workers.
         s.AddSingleton<GarbageCollector>();
         s.AddHostedService(sp => sp.GetRequiredService<GarbageCollector>());
+        s.AddHostedService<DriveMonitor>();
 
         var app = builder.Build();
         var health = app.Services.GetRequiredService<HealthEndpoints>();

@@ -7,6 +7,9 @@ public sealed record ServerOptions
 {
     public string Address { get; init; } = "127.0.0.1:9000";
     public string DataPath { get; init; } = "./data";
+
+    /// <summary>The drives and the code; null means one drive under the data path.</summary>
+    public NodeConfiguration? Node { get; init; }
     public required FrontDoorOptions FrontDoor { get; init; }
     public GarbageCollectorOptions GarbageCollector { get; init; } = new();
 }

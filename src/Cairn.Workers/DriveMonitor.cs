@@ -1,0 +1,41 @@
+using Cairn.Data.Drives;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Cairn.Workers;
+
+/// <summary>
+/// Watches the drives: notices one that disappears and brings one that returns (a replaced disk
+/// mounted at the same path) back into use, so repair can place fragments on it again.
+/// </summary>
+public sealed partial class DriveMonitor(IReadOnlyDictionary<string, IFragmentStore> drives, TimeProvider time, ILogger<DriveMonitor> log) : BackgroundService
+{
+    private readonly Dictionary<string, bool> lastSeen = [];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
+        do Check();
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    public void Check()
+    {
+        foreach (var drive in drives.Values)
+        {
+            var online = drive.TryInitialize();
+            if (lastSeen.TryGetValue(drive.DriveId, out var was) && was != online)
+            {
+                if (online) LogReturned(drive.DriveId);
+                else LogLost(drive.DriveId);
+            }
+            lastSeen[drive.DriveId] = online;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Drive {Drive} is offline")]
+    private partial void LogLost(string drive);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Drive {Drive} is back online")]
+    private partial void LogReturned(string drive);
+}
