@@ -31,6 +31,7 @@ public sealed partial class S3Dispatcher(
     {
         http.Response.Headers.Server = "Cairn";
         http.Response.Headers["x-amz-request-id"] = http.TraceIdentifier;
+        ConnectionReuse.BeforeHandling(http);
         var resource = http.Request.Path.Value ?? "/";
         try
         {

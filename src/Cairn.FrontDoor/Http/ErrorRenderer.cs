@@ -17,6 +17,7 @@ public static class ErrorRenderer
             return;
         }
         response.Clear();
+        ConnectionReuse.OnError(http);
         foreach (var (name, value) in error.Headers) response.Headers[name] = value;
         response.Headers["x-amz-request-id"] = http.TraceIdentifier;
         if (error.Code.Status == 416 && error.Details.TryGetValue("ActualObjectSize", out var size))
