@@ -9,6 +9,13 @@ public interface IPlacement
     /// are not chosen. Throws PlacementException when the map cannot satisfy that.
     /// </summary>
     IReadOnlyList<string> Place(string blobId, int dataFragments, int parityFragments, IReadOnlySet<string>? exclude = null);
+
+    /// <summary>
+    /// A drive to rebuild one lost fragment on: not one of <paramref name="kept"/> (the blob's surviving
+    /// fragments' drives) nor <paramref name="unavailable"/>, and not a domain that already holds m of the
+    /// blob's fragments. Null when the map has no such drive right now.
+    /// </summary>
+    string? Replacement(string blobId, IReadOnlyCollection<string> kept, int parityFragments, IReadOnlySet<string> unavailable);
 }
 
 /// <summary>

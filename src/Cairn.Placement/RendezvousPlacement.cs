@@ -40,6 +40,18 @@ public sealed class RendezvousPlacement(IReadOnlyList<DriveEntry> drives, int pr
             $"Cannot place {dataFragments}+{parityFragments} fragments on {drives.Count} drives with at most {perDomain} per failure domain at level {protectionLevel}.");
     }
 
+    public string? Replacement(string blobId, IReadOnlyCollection<string> kept, int parityFragments, IReadOnlySet<string> unavailable)
+    {
+        var byId = drives.ToDictionary(d => d.Id);
+        var load = kept.Where(byId.ContainsKey).GroupBy(id => byId[id].DomainAt(protectionLevel)).ToDictionary(g => g.Key, g => g.Count());
+        var perDomain = Math.Max(1, parityFragments);
+        return drives
+            .Where(d => !kept.Contains(d.Id) && !unavailable.Contains(d.Id) && load.GetValueOrDefault(d.DomainAt(protectionLevel)) < perDomain)
+            .OrderByDescending(d => Score(blobId, d))
+            .Select(d => d.Id)
+            .FirstOrDefault();
+    }
+
     private static double Score(string blobId, DriveEntry drive)
     {
         var hash = XxHash3.HashToUInt64(Encoding.UTF8.GetBytes(blobId + "/" + drive.Id));

@@ -69,7 +69,10 @@ public sealed partial class GarbageCollector(BlobBookkeeping bookkeeping, BlobSt
             await foreach (var fragment in drive.ListAsync(cancellationToken).ConfigureAwait(false))
             {
                 if (fragment.LastWrite > cutoff || blobs.IsInFlight(fragment.BlobId)) continue;
-                if (await bookkeeping.IsReferencedAsync(fragment.BlobId, cancellationToken).ConfigureAwait(false)) continue;
+                // Referenced, and this drive still holds that slot: live. A slot repair moved elsewhere is not.
+                var reference = await bookkeeping.ReferenceAsync(fragment.BlobId, cancellationToken).ConfigureAwait(false);
+                if (reference is not null && (reference.Layout is not { } layout
+                    || fragment.Slot < layout.Drives.Count && layout.Drives[fragment.Slot] == drive.DriveId)) continue;
                 await drive.DeleteAsync(fragment.BlobId, fragment.Slot, cancellationToken).ConfigureAwait(false);
                 LogOrphanFreed(fragment.BlobId, fragment.Slot, drive.DriveId, fragment.Length);
                 freed++;

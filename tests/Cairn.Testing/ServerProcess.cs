@@ -108,9 +108,14 @@ public sealed class ServerProcess : IAsyncDisposable
         return new AmazonS3Client(new BasicAWSCredentials(AccessKey, SecretKey), config);
     }
 
+    /// <summary>Where each server's log is kept after the test, for diagnosing failures.</summary>
+    public static string LogDirectory => Path.Combine(Path.GetTempPath(), "cairn-test-logs");
+
     public async ValueTask DisposeAsync()
     {
         Kill();
+        Directory.CreateDirectory(LogDirectory);
+        await File.WriteAllTextAsync(Path.Combine(LogDirectory, $"server-{Port}.log"), Log);
         process?.Dispose();
         await Task.Yield();
         try

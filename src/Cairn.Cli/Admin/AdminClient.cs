@@ -8,11 +8,13 @@ namespace Cairn.Cli.Admin;
 /// <summary>Calls the server's admin API, SigV4-signed with the root credentials.</summary>
 public sealed class AdminClient(Uri endpoint, Credentials credentials, string region = "us-east-1") : IDisposable
 {
-    private readonly HttpClient http = new() { Timeout = TimeSpan.FromMinutes(5) };
+    private readonly HttpClient http = new() { Timeout = Timeout.InfiniteTimeSpan };
 
-    public async Task<JsonDocument> GetAsync(string call, CancellationToken cancellationToken)
+    public Task<JsonDocument> GetAsync(string call, CancellationToken cancellationToken) => SendAsync(HttpMethod.Get, call, cancellationToken);
+
+    public async Task<JsonDocument> SendAsync(HttpMethod method, string call, CancellationToken cancellationToken)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(endpoint, "/_cairn/admin/v1/" + call));
+        var request = new HttpRequestMessage(method, new Uri(endpoint, "/_cairn/admin/v1/" + call));
         SigV4Signer.Sign(request, credentials.AccessKey, credentials.SecretKey, region, DateTimeOffset.UtcNow);
         using var response = await http.SendAsync(request, cancellationToken);
         var body = await response.Content.ReadAsStringAsync(cancellationToken);

@@ -25,11 +25,27 @@ public static class AdminCommand
             return RunAsync(parse, endpoint, json, b is null ? "usage" : "usage?bucket=" + Uri.EscapeDataString(b), ct, RenderUsage);
         });
         admin.Add(usage);
+
+        var drives = new Command("drives", "Per-drive state, fragment count and bytes");
+        drives.SetAction((parse, ct) => RunAsync(parse, endpoint, json, "drives", ct, RenderDrives));
+        admin.Add(drives);
+
+        var durability = new Command("durability", "Fragments lost and rebuilt, time to repair, estimated annual durability");
+        durability.SetAction((parse, ct) => RunAsync(parse, endpoint, json, "durability", ct, RenderObject));
+        admin.Add(durability);
+
+        var scrub = new Command("scrub", "Verify every fragment of every blob now");
+        scrub.SetAction((parse, ct) => RunAsync(parse, endpoint, json, "scrub", ct, RenderObject, HttpMethod.Post));
+        admin.Add(scrub);
+
+        var repair = new Command("repair", "Scrub, then rebuild every lost fragment now");
+        repair.SetAction((parse, ct) => RunAsync(parse, endpoint, json, "repair", ct, RenderObject, HttpMethod.Post));
+        admin.Add(repair);
         return admin;
     }
 
     private static async Task<int> RunAsync(System.CommandLine.ParseResult parse, Option<string> endpoint, Option<bool> json, string call,
-        CancellationToken cancellationToken, Action<JsonElement> render)
+        CancellationToken cancellationToken, Action<JsonElement> render, HttpMethod? method = null)
     {
         if (!Uri.TryCreate(parse.GetValue(endpoint), UriKind.Absolute, out var url))
         {
@@ -39,7 +55,11 @@ public static class AdminCommand
         using var client = new AdminClient(url, Credentials.FromEnvironment());
         try
         {
-            using var doc = await client.GetAsync(call, cancellationToken);
+            // Long calls (scrub, repair) show a spinner on a terminal while the server works.
+            var send = () => client.SendAsync(method ?? HttpMethod.Get, call, cancellationToken);
+            using var doc = parse.GetValue(json) || Console.IsOutputRedirected
+                ? await send()
+                : await AnsiConsole.Status().StartAsync($"{call}…", _ => send());
             if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(doc.RootElement, new JsonSerializerOptions { WriteIndented = true }));
             else render(doc.RootElement);
             return 0;
@@ -76,6 +96,23 @@ public static class AdminCommand
                 Bytes(b.GetProperty("liveBytes").GetInt64()), b.GetProperty("noncurrentVersions").GetInt64().ToString(),
                 Bytes(b.GetProperty("noncurrentBytes").GetInt64()), b.GetProperty("deleteMarkers").GetInt64().ToString(),
                 Bytes(b.GetProperty("incompleteUploadBytes").GetInt64()), Bytes(b.GetProperty("totalBytes").GetInt64()));
+        AnsiConsole.Write(table);
+    }
+
+    private static void RenderDrives(JsonElement drives)
+    {
+        var table = new Table().AddColumns("Drive", "State", "Fragments", "Bytes", "Free", "Path");
+        foreach (var d in drives.EnumerateArray())
+            table.AddRow(Markup.Escape(d.GetProperty("id").GetString()!), d.GetProperty("state").GetString()!, d.GetProperty("fragments").GetInt64().ToString(),
+                Bytes(d.GetProperty("fragmentBytes").GetInt64()), Bytes(d.GetProperty("freeBytes").GetInt64()), Markup.Escape(d.GetProperty("path").GetString()!));
+        AnsiConsole.Write(table);
+    }
+
+    /// <summary>A flat JSON object as a two-column table.</summary>
+    private static void RenderObject(JsonElement value)
+    {
+        var table = new Table().AddColumns("Property", "Value");
+        foreach (var p in value.EnumerateObject()) table.AddRow(Markup.Escape(p.Name), Markup.Escape(p.Value.ToString()));
         AnsiConsole.Write(table);
     }
 

@@ -16,6 +16,7 @@ internal sealed class StripedBlobReader(BlobLayout layout, IReadOnlyDictionary<s
     private readonly IFragmentSource?[] sources = new IFragmentSource?[layout.TotalFragments];
     private readonly bool[] opened = new bool[layout.TotalFragments];
     private readonly bool[] failed = new bool[layout.TotalFragments];
+    private readonly string?[] reasons = new string?[layout.TotalFragments];
 
     /// <summary>Slots found missing or rotten during this read: the scrubber's business too.</summary>
     public IEnumerable<int> FailedSlots => Enumerable.Range(0, failed.Length).Where(i => failed[i]);
@@ -63,9 +64,10 @@ internal sealed class StripedBlobReader(BlobLayout layout, IReadOnlyDictionary<s
                 present[slot] = true;
                 return true;
             }
-            catch (IOException)
+            catch (IOException e)
             {
                 failed[slot] = true;
+                reasons[slot] = e.Message;
                 return false;
             }
         })).ConfigureAwait(false);
@@ -82,7 +84,8 @@ internal sealed class StripedBlobReader(BlobLayout layout, IReadOnlyDictionary<s
             await ReadShardsAsync(stripe, shardLength, [slot], buffer, present, cancellationToken).ConfigureAwait(false);
         }
         if (present.Count(p => p) < k)
-            throw new FragmentCorruptException($"blob {layout.BlobId}: stripe {stripe} has fewer than {k} readable fragments");
+            throw new FragmentCorruptException($"blob {layout.BlobId}: stripe {stripe} has fewer than {k} readable fragments ("
+                + string.Join(", ", Enumerable.Range(0, total).Select(i => $"{i}@{layout.Drives[i]}: {(present[i] ? "ok" : reasons[i] ?? (failed[i] ? "missing" : "unread"))}")) + ")");
         var shards = new Memory<byte>[total];
         for (var i = 0; i < total; i++) shards[i] = buffer.AsMemory(i * shardLength, shardLength);
         codec.Reconstruct(shards, present);

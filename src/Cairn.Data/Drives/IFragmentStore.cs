@@ -11,6 +11,12 @@ public interface IFragmentStore
     /// <summary>Starts a new fragment; nothing is visible or durable until the sink commits.</summary>
     ValueTask<IFragmentSink> CreateAsync(string blobId, int slot, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Starts a rebuilt fragment that, once committed, atomically takes the place of any fragment of the
+    /// same blob and slot on this drive (a rotten one): written aside, then renamed over it.
+    /// </summary>
+    ValueTask<IFragmentSink> CreateReplacementAsync(string blobId, int slot, CancellationToken cancellationToken = default);
+
     /// <summary>Opens a committed fragment for random-access reads, or null when it is missing.</summary>
     ValueTask<IFragmentSource?> OpenAsync(string blobId, int slot, CancellationToken cancellationToken = default);
 

@@ -13,6 +13,7 @@ public sealed class LocalDrive : IFragmentStore
         DriveId = id;
         Path = System.IO.Path.GetFullPath(path);
         fragments = System.IO.Path.Combine(Path, "fragments");
+        Directory.CreateDirectory(Path);
         TryInitialize();
     }
 
@@ -30,6 +31,8 @@ public sealed class LocalDrive : IFragmentStore
     public bool TryInitialize()
     {
         if (IsOnline) return true;
+        // A missing drive root is an unmounted or dead disk: never recreate it on whatever lies beneath.
+        if (!Directory.Exists(Path)) return false;
         try
         {
             for (var i = 0; i < 256; i++) Directory.CreateDirectory(System.IO.Path.Combine(fragments, i.ToString("x2")));
@@ -47,7 +50,15 @@ public sealed class LocalDrive : IFragmentStore
     {
         var file = FileOf(blobId, slot);
         var handle = File.OpenHandle(file, FileMode.CreateNew, FileAccess.Write, FileShare.Read, FileOptions.None);
-        return ValueTask.FromResult<IFragmentSink>(new Sink(handle, file));
+        return ValueTask.FromResult<IFragmentSink>(new Sink(handle, file, file));
+    }
+
+    public ValueTask<IFragmentSink> CreateReplacementAsync(string blobId, int slot, CancellationToken cancellationToken = default)
+    {
+        var file = FileOf(blobId, slot);
+        var aside = $"{file}.rebuild-{Guid.NewGuid():N}";
+        var handle = File.OpenHandle(aside, FileMode.CreateNew, FileAccess.Write, FileShare.Read, FileOptions.None);
+        return ValueTask.FromResult<IFragmentSink>(new Sink(handle, aside, file));
     }
 
     public ValueTask<IFragmentSource?> OpenAsync(string blobId, int slot, CancellationToken cancellationToken = default)
@@ -78,6 +89,7 @@ public sealed class LocalDrive : IFragmentStore
             foreach (var info in new DirectoryInfo(folder).EnumerateFiles())
             {
                 var dot = info.Name.LastIndexOf('.');
+                // Files that are not "blob.slot" (a rebuild that died before its rename) are not fragments.
                 if (dot <= 0 || !int.TryParse(info.Name.AsSpan(dot + 1), out var slot)) continue;
                 yield return new FragmentInfo(info.Name[..dot], slot, info.Length, info.LastWriteTimeUtc);
             }
@@ -95,7 +107,8 @@ public sealed class LocalDrive : IFragmentStore
     private string FileOf(string blobId, int slot) =>
         System.IO.Path.Combine(fragments, blobId[..2], $"{blobId}.{slot}");
 
-    private sealed class Sink(SafeFileHandle handle, string file) : IFragmentSink
+    /// <summary>Writes <paramref name="file"/>; on commit it is fsync'd and, if it was written aside, renamed to <paramref name="final"/>.</summary>
+    private sealed class Sink(SafeFileHandle handle, string file, string final) : IFragmentSink
     {
         private long position;
         private bool committed;
@@ -112,7 +125,8 @@ public sealed class LocalDrive : IFragmentStore
             return Task.Run(() =>
             {
                 RandomAccess.FlushToDisk(handle);
-                DirectorySync.Sync(System.IO.Path.GetDirectoryName(file)!);
+                if (file != final) File.Move(file, final, overwrite: true);
+                DirectorySync.Sync(System.IO.Path.GetDirectoryName(final)!);
                 committed = true;
             }, cancellationToken);
         }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Cairn.Auth;
 using Cairn.Core.Errors;
 using Cairn.Data.Blobs;
+using Cairn.Workers;
 using Cairn.Index.Buckets;
 using Cairn.Index.Objects;
 using Microsoft.AspNetCore.Http;
@@ -12,7 +13,8 @@ namespace Cairn.FrontDoor.Admin;
 /// The operator's API under /_cairn/admin/v1/ (a path no bucket can have: '_' is not allowed in
 /// bucket names). Every call must be SigV4-signed with the root credentials; answers are JSON.
 /// </summary>
-public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, BlobStore blobs, ServerInfo server, FrontDoorOptions options)
+public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, BlobStore blobs, ServerInfo server, FrontDoorOptions options,
+    ScrubAndRepair scrubber, DurabilityLedger ledger, ErasureSettings code)
 {
     public const string Prefix = "/_cairn/admin/v1/";
 
@@ -22,12 +24,16 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
     {
         if (auth.AccessKey != options.AccessKey) throw new S3Exception(S3ErrorCode.AccessDenied);
         var path = http.Request.Path.Value ?? "";
-        if (!HttpMethods.IsGet(http.Request.Method)) throw new S3Exception(S3ErrorCode.MethodNotAllowed);
-        object result = path switch
+        var method = http.Request.Method;
+        object result = (method, path) switch
         {
-            Prefix + "info" => await InfoAsync(http.RequestAborted).ConfigureAwait(false),
-            Prefix + "usage" => await UsageAsync(http.Request.Query["bucket"].ToString(), http.RequestAborted).ConfigureAwait(false),
-            _ => throw new S3Exception(S3ErrorCode.NotImplemented, $"Unknown admin call {path}"),
+            ("GET", Prefix + "info") => await InfoAsync(http.RequestAborted).ConfigureAwait(false),
+            ("GET", Prefix + "usage") => await UsageAsync(http.Request.Query["bucket"].ToString(), http.RequestAborted).ConfigureAwait(false),
+            ("GET", Prefix + "drives") => await DrivesAsync(http.RequestAborted).ConfigureAwait(false),
+            ("GET", Prefix + "durability") => await DurabilityAsync(http.RequestAborted).ConfigureAwait(false),
+            ("POST", Prefix + "scrub") => ScrubReport((await scrubber.ScrubAsync(null, http.RequestAborted).ConfigureAwait(false)), null),
+            ("POST", Prefix + "repair") => await RepairAsync(http.RequestAborted).ConfigureAwait(false),
+            _ => throw new S3Exception(S3ErrorCode.NotImplemented, $"Unknown admin call {method} {path}"),
         };
         http.Response.ContentType = "application/json";
         await JsonSerializer.SerializeAsync(http.Response.Body, result, result.GetType(), AdminJson.Options, http.RequestAborted).ConfigureAwait(false);
@@ -53,6 +59,36 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
         return new AdminUsage(figures.Select(f => new AdminBucketUsage(f.Bucket, f.Objects, f.LiveBytes, f.NoncurrentVersions, f.NoncurrentBytes, f.DeleteMarkers, f.IncompleteUploadParts, f.IncompleteUploadBytes, f.TotalBytes)).ToArray());
     }
 
+    private async Task<AdminDriveState[]> DrivesAsync(CancellationToken cancellationToken)
+    {
+        var result = new List<AdminDriveState>();
+        foreach (var drive in blobs.Drives.Values)
+        {
+            long fragments = 0, bytes = 0;
+            await foreach (var f in drive.ListAsync(cancellationToken).ConfigureAwait(false)) { fragments++; bytes += f.Length; }
+            var stats = drive.Stats();
+            result.Add(new AdminDriveState(drive.DriveId, stats.Path, stats.Online ? "online" : "offline", fragments, bytes, stats.TotalBytes, stats.FreeBytes));
+        }
+        return [.. result];
+    }
+
+    private async Task<DurabilityReport> DurabilityAsync(CancellationToken cancellationToken)
+    {
+        var drives = await DrivesAsync(cancellationToken).ConfigureAwait(false);
+        var perDrive = drives.Length == 0 ? 0 : drives.Max(d => d.FragmentBytes);
+        return ledger.Report(drives.Length, code.DataFragments, code.ParityFragments, perDrive);
+    }
+
+    private async Task<AdminScrubReport> RepairAsync(CancellationToken cancellationToken)
+    {
+        var (scrub, repair) = await scrubber.ScrubAndRepairAsync(null, cancellationToken).ConfigureAwait(false);
+        return ScrubReport(scrub, repair);
+    }
+
+    private static AdminScrubReport ScrubReport(ScrubResult scrub, RepairResult? repair) =>
+        new(scrub.Blobs, scrub.Bytes, scrub.Damaged.Count, scrub.Damaged.Sum(d => d.Damage.BadSlots.Count),
+            repair?.BlobsRepaired, repair?.FragmentsRebuilt, repair?.BlobsLeftDegraded, repair?.BlobsUnrepairable);
+
     private async Task<List<BucketUsageFigures>> MeasureAsync(string? only, CancellationToken cancellationToken)
     {
         var result = new List<BucketUsageFigures>();
@@ -74,6 +110,11 @@ public sealed record AdminBucketUsage(string Bucket, long Objects, long LiveByte
     long IncompleteUploadParts, long IncompleteUploadBytes, long TotalBytes);
 
 public sealed record AdminUsage(AdminBucketUsage[] Buckets);
+
+public sealed record AdminDriveState(string Id, string Path, string State, long Fragments, long FragmentBytes, long TotalBytes, long FreeBytes);
+
+public sealed record AdminScrubReport(long BlobsScrubbed, long BytesVerified, long BlobsDamaged, long FragmentsLost,
+    long? BlobsRepaired, long? FragmentsRebuilt, long? BlobsLeftDegraded, long? BlobsUnrepairable);
 
 public static class AdminJson
 {

@@ -76,6 +76,7 @@ public static class CairnServer
         s.AddSingleton<IReadOnlyDictionary<string, IFragmentStore>>(drives);
         s.AddSingleton(node.Erasure);
         s.AddSingleton<BlobStore>();
+        s.AddSingleton<BlobRepair>();
 
         // Front door.
         s.AddSingleton<ICredentialStore>(new RootCredentials(options.FrontDoor.AccessKey, options.FrontDoor.SecretKey));
@@ -97,6 +98,10 @@ public static class CairnServer
         s.AddSingleton<GarbageCollector>();
         s.AddHostedService(sp => sp.GetRequiredService<GarbageCollector>());
         s.AddHostedService<DriveMonitor>();
+        s.AddSingleton(options.Durability);
+        s.AddSingleton<DurabilityLedger>();
+        s.AddSingleton<ScrubAndRepair>();
+        s.AddHostedService<ScrubWorker>();
 
         var app = builder.Build();
         var health = app.Services.GetRequiredService<HealthEndpoints>();

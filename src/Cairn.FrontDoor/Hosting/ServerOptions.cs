@@ -12,4 +12,5 @@ public sealed record ServerOptions
     public NodeConfiguration? Node { get; init; }
     public required FrontDoorOptions FrontDoor { get; init; }
     public GarbageCollectorOptions GarbageCollector { get; init; } = new();
+    public DurabilityOptions Durability { get; init; } = new();
 }

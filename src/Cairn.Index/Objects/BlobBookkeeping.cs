@@ -17,6 +17,16 @@ public sealed class BlobBookkeeping(IIndexShard shard)
     public async Task<bool> IsReferencedAsync(string blobId, CancellationToken cancellationToken = default) =>
         await shard.GetAsync(IndexKeys.ReferenceKey(blobId), cancellationToken).ConfigureAwait(false) is not null;
 
+    public async Task<BlobReference?> ReferenceAsync(string blobId, CancellationToken cancellationToken = default) =>
+        await shard.GetAsync(IndexKeys.ReferenceKey(blobId), cancellationToken).ConfigureAwait(false) is { } value ? IndexJson.DecodeReference(value) : null;
+
+    /// <summary>Every referenced blob with its layout: what scrub walks.</summary>
+    public async IAsyncEnumerable<BlobReference> ReferencesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var entry in shard.ScanAsync(IndexKeys.ReferencesStart(), IndexKeys.ReferencesEnd(), cancellationToken).ConfigureAwait(false))
+            yield return IndexJson.DecodeReference(entry.Value);
+    }
+
     public async IAsyncEnumerable<QueuedFree> QueuedFreesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await foreach (var entry in shard.ScanAsync(IndexKeys.FreeStart(), IndexKeys.FreeEnd(), cancellationToken).ConfigureAwait(false))

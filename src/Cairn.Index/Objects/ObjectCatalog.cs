@@ -164,8 +164,41 @@ public sealed class ObjectCatalog(IIndexShard shard, BucketCatalog buckets, Buck
         }
         batch.Put(IndexKeys.VersionKey(bucket, key, record.Sequence), IndexJson.Encode(record));
         foreach (var blob in record.Blobs())
-            batch.Put(IndexKeys.ReferenceKey(blob.BlobId), IndexJson.Encode(new BlobReference(bucket, key, record.Sequence)));
+            batch.Put(IndexKeys.ReferenceKey(blob.BlobId), IndexJson.Encode(new BlobReference(bucket, key, record.Sequence) { Layout = blob }));
         batch.Put(IndexKeys.CurrentKey(bucket, key), EncodeSequence(record.Sequence));
+    }
+
+    /// <summary>
+    /// Repair's flip: the record that owns the blob now points at its rebuilt layout, atomically, under
+    /// the key's lock. False when the blob is no longer referenced (it was reaped meanwhile).
+    /// </summary>
+    public async Task<bool> ReplaceLayoutAsync(BlobReference reference, BlobLayout layout, CancellationToken cancellationToken = default)
+    {
+        using var _ = await locks.AcquireAsync(reference.Bucket, reference.Key, cancellationToken).ConfigureAwait(false);
+        var current = await shard.GetAsync(IndexKeys.ReferenceKey(layout.BlobId), cancellationToken).ConfigureAwait(false);
+        if (current is null || IndexJson.DecodeReference(current) with { Layout = null } != reference with { Layout = null }) return false;
+        var batch = new IndexBatch();
+        if (reference.UploadId is { } uploadId)
+        {
+            var partKey = IndexKeys.PartKey(reference.Bucket, uploadId, reference.PartNumber);
+            var part = await shard.GetAsync(partKey, cancellationToken).ConfigureAwait(false);
+            if (part is null) return false;
+            batch.Put(partKey, IndexJson.Encode(IndexJson.DecodePart(part) with { Blob = layout }));
+        }
+        else
+        {
+            var versionKey = IndexKeys.VersionKey(reference.Bucket, reference.Key, reference.Sequence);
+            var value = await shard.GetAsync(versionKey, cancellationToken).ConfigureAwait(false);
+            if (value is null) return false;
+            var version = IndexJson.DecodeVersion(value);
+            version = version.Blob?.BlobId == layout.BlobId
+                ? version with { Blob = layout }
+                : version with { Parts = version.Parts?.Select(p => p.Blob.BlobId == layout.BlobId ? p with { Blob = layout } : p).ToList() };
+            batch.Put(versionKey, IndexJson.Encode(version));
+        }
+        batch.Put(IndexKeys.ReferenceKey(layout.BlobId), IndexJson.Encode(reference with { Layout = layout }));
+        await shard.CommitAsync(batch, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>Removes a version record and queues its bytes for freeing, in the caller's batch.</summary>

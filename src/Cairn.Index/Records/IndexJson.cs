@@ -32,4 +32,8 @@ internal static class IndexJson
 }
 
 /// <summary>Who references a blob: the GC frees only blobs with no reference.</summary>
-public sealed record BlobReference(string Bucket, string Key, long Sequence, string? UploadId = null, int PartNumber = 0);
+public sealed record BlobReference(string Bucket, string Key, long Sequence, string? UploadId = null, int PartNumber = 0)
+{
+    /// <summary>The blob's current layout, so scrub and repair can walk blobs without reading every version.</summary>
+    public BlobLayout? Layout { get; init; }
+}

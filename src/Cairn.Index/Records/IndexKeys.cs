@@ -103,6 +103,8 @@ public static class IndexKeys
     public static (byte[] From, byte[] To) PartsOfBucket(string bucket) => (Prefixed(Part, bucket + "\0"), BucketEnd(Part, bucket));
 
     public static byte[] ReferenceKey(string blobId) => Prefixed(Reference, blobId);
+    public static byte[] ReferencesStart() => [Reference];
+    public static byte[] ReferencesEnd() => [Reference + 1];
 
     public static byte[] FreeKey(DateTimeOffset queued, string blobId)
     {

@@ -50,7 +50,7 @@ public sealed class UploadCatalog(IIndexShard shard, BucketCatalog buckets, Buck
         if (await shard.GetAsync(partKey, cancellationToken).ConfigureAwait(false) is { } previous)
             objects.FreeBlob(batch, IndexJson.DecodePart(previous).Blob);
         batch.Put(partKey, IndexJson.Encode(part));
-        batch.Put(IndexKeys.ReferenceKey(part.Blob.BlobId), IndexJson.Encode(new BlobReference(bucket, key, 0, uploadId, part.PartNumber)));
+        batch.Put(IndexKeys.ReferenceKey(part.Blob.BlobId), IndexJson.Encode(new BlobReference(bucket, key, 0, uploadId, part.PartNumber) { Layout = part.Blob }));
         await shard.CommitAsync(batch, cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,0 +1,102 @@
+using System.Buffers;
+using Cairn.Core.Blobs;
+using Cairn.Data.Drives;
+using Cairn.Data.Fragments;
+using Cairn.Erasure;
+
+namespace Cairn.Data.Blobs;
+
+/// <summary>What a scrub found wrong with one blob: the slots that are missing or fail their checksums.</summary>
+public sealed record BlobDamage(BlobLayout Layout, IReadOnlyList<int> BadSlots)
+{
+    public int Survivors => Layout.TotalFragments - BadSlots.Count;
+}
+
+/// <summary>
+/// Verifies every block of a blob's fragments (scrub), and rebuilds lost fragments from any k
+/// survivors onto the drives it is given (repair). Neither touches a surviving fragment.
+/// </summary>
+public sealed class BlobRepair(IReadOnlyDictionary<string, IFragmentStore> drives, BlobStore blobs)
+{
+    /// <summary>Reads every fragment end to end, verifying each block; returns the bad slots.</summary>
+    public async Task<(IReadOnlyList<int> BadSlots, long BytesRead)> VerifyAsync(BlobLayout layout, CancellationToken cancellationToken)
+    {
+        var bad = new List<int>();
+        long bytes = 0;
+        var fragmentLength = layout.IsStriped ? layout.FragmentLength : layout.Length;
+        for (var slot = 0; slot < layout.TotalFragments; slot++)
+        {
+            if (layout.MissingSlots.Contains(slot) || !drives.TryGetValue(layout.Drives[slot], out var drive)) { bad.Add(slot); continue; }
+            try
+            {
+                using var source = await drive.OpenAsync(layout.BlobId, slot, cancellationToken).ConfigureAwait(false);
+                if (source is null) { bad.Add(slot); continue; }
+                await FragmentReader.ReadRangeAsync(source, fragmentLength, 0, fragmentLength, (_, _) => ValueTask.CompletedTask, cancellationToken).ConfigureAwait(false);
+                bytes += fragmentLength;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                bad.Add(slot);
+            }
+        }
+        return (bad, bytes);
+    }
+
+    /// <summary>
+    /// Rebuilds <paramref name="targets"/> (slot → drive) stripe by stripe from k verified survivors and
+    /// returns the layout with those slots moved and no longer missing. The caller flips the index to it.
+    /// </summary>
+    public async Task<BlobLayout> RebuildAsync(BlobLayout layout, IReadOnlySet<int> badSlots, IReadOnlyDictionary<int, string> targets, CancellationToken cancellationToken)
+    {
+        int k = layout.DataFragments, total = layout.TotalFragments;
+        var codec = blobs.Codec(k, layout.ParityFragments);
+        var writers = new Dictionary<int, FragmentWriter>();
+        var sources = new IFragmentSource?[total];
+        var buffer = ArrayPool<byte>.Shared.Rent(total * Math.Max(layout.ShardSize, 1));
+        try
+        {
+            foreach (var (slot, driveId) in targets)
+                writers[slot] = new FragmentWriter(await drives[driveId].CreateReplacementAsync(layout.BlobId, slot, cancellationToken).ConfigureAwait(false));
+            for (var slot = 0; slot < total; slot++)
+                if (!badSlots.Contains(slot) && drives.TryGetValue(layout.Drives[slot], out var drive))
+                    sources[slot] = await drive.OpenAsync(layout.BlobId, slot, cancellationToken).ConfigureAwait(false);
+
+            for (long stripe = 0; stripe < layout.StripeCount; stripe++)
+            {
+                var shardLength = layout.ShardLength(stripe);
+                var present = new bool[total];
+                var have = 0;
+                for (var slot = 0; slot < total && have < k; slot++)
+                {
+                    if (sources[slot] is not { } source) continue;
+                    try
+                    {
+                        await FragmentReader.ReadIntoAsync(source, layout.FragmentLength, stripe * layout.ShardSize, buffer.AsMemory(slot * shardLength, shardLength), cancellationToken).ConfigureAwait(false);
+                        present[slot] = true;
+                        have++;
+                    }
+                    catch (IOException)
+                    {
+                        // Rot found mid-repair: this survivor does not count for this stripe.
+                    }
+                }
+                if (have < k) throw new FragmentCorruptException($"blob {layout.BlobId}: stripe {stripe} has fewer than {k} readable fragments; it cannot be repaired");
+                var shards = new Memory<byte>[total];
+                for (var i = 0; i < total; i++) shards[i] = buffer.AsMemory(i * shardLength, shardLength);
+                codec.Reconstruct(shards, present);
+                foreach (var (slot, writer) in writers)
+                    await writer.WriteAsync(shards[slot], cancellationToken).ConfigureAwait(false);
+            }
+            await Task.WhenAll(writers.Values.Select(w => w.CommitAsync(cancellationToken))).ConfigureAwait(false);
+            var moved = layout.Drives.ToArray();
+            foreach (var (slot, driveId) in targets) moved[slot] = driveId;
+            return layout with { Drives = moved, MissingSlots = [.. layout.MissingSlots.Where(s => !targets.ContainsKey(s))] };
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            foreach (var source in sources) source?.Dispose();
+            foreach (var writer in writers.Values) await writer.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+namespace Cairn.Workers;
+
+/// <summary>
+/// The durability race in numbers: fragments found lost and rebuilt, how long rebuilding took, and
+/// the annual durability those figures imply (model in docs/durability.md). In memory: it describes
+/// this process's view since it started.
+/// </summary>
+public sealed class DurabilityLedger(DurabilityOptions options, TimeProvider time)
+{
+    private readonly object gate = new();
+    private long scrubs, blobsScrubbed, bytesScrubbed, fragmentsLost, fragmentsRebuilt, bytesRebuilt, unrepairable;
+    private TimeSpan repairTime;
+    private DateTimeOffset? lastScrub;
+
+    public void Scrubbed(long blobs, long bytes, long lost)
+    {
+        lock (gate) { scrubs++; blobsScrubbed += blobs; bytesScrubbed += bytes; fragmentsLost += lost; lastScrub = time.GetUtcNow(); }
+    }
+
+    public void Rebuilt(int fragments, long bytes, TimeSpan took)
+    {
+        lock (gate) { fragmentsRebuilt += fragments; bytesRebuilt += bytes; repairTime += took; }
+    }
+
+    public void Unrepairable()
+    {
+        lock (gate) unrepairable++;
+    }
+
+    public DurabilityReport Report(int drives, int dataFragments, int parityFragments, long bytesPerDrive)
+    {
+        lock (gate)
+        {
+            // Repair throughput as measured; before any repair, the configured assumption.
+            var rate = repairTime > TimeSpan.Zero && bytesRebuilt > 0 ? bytesRebuilt / repairTime.TotalSeconds : options.AssumedRepairBytesPerSecond;
+            var rebuildHours = bytesPerDrive / rate / 3600.0;
+            var mttrHours = options.DetectionHours + rebuildHours;
+            var nines = AnnualNines(drives, parityFragments, options.AnnualFailureRate, mttrHours);
+            return new DurabilityReport(scrubs, lastScrub, blobsScrubbed, bytesScrubbed, fragmentsLost, fragmentsRebuilt, bytesRebuilt, unrepairable,
+                repairTime.TotalSeconds, rate, mttrHours, options.AnnualFailureRate, drives, dataFragments, parityFragments, nines);
+        }
+    }
+
+    /// <summary>
+    /// -log10 of the annual loss rate N·λ·Π_{i=1..m}((N−i)·λ_h·MTTR): a first drive failure, then m more
+    /// among the rest before each repair completes (every set of m+1 drives assumed to share a stripe).
+    /// </summary>
+    public static double AnnualNines(int drives, int parity, double afr, double mttrHours)
+    {
+        if (drives <= parity) return 0;
+        var lossRate = drives * afr;
+        var hourly = afr / 8760.0;
+        for (var i = 1; i <= parity; i++) lossRate *= Math.Max(0, drives - i) * hourly * mttrHours;
+        if (parity > 0 && drives - parity <= 0) return 0;
+        return lossRate <= 0 ? 99 : Math.Min(99, -Math.Log10(Math.Min(1, lossRate)));
+    }
+}
+
+public sealed record DurabilityOptions
+{
+    /// <summary>Annual failure rate of one drive (AFR).</summary>
+    public double AnnualFailureRate { get; init; } = 0.02;
+
+    /// <summary>Time until a failure is noticed: about the scrub interval, or a drive monitor tick for a whole drive.</summary>
+    public double DetectionHours { get; init; } = 1;
+
+    /// <summary>Repair throughput assumed until one has been measured.</summary>
+    public double AssumedRepairBytesPerSecond { get; init; } = 100 * 1024 * 1024;
+
+    /// <summary>How often scrub and repair run by themselves; zero turns them off (on demand only).</summary>
+    public TimeSpan ScrubInterval { get; init; } = TimeSpan.FromHours(6);
+
+    /// <summary>Scrub reads at most this many bytes per second; zero is unthrottled.</summary>
+    public long ScrubBytesPerSecond { get; init; } = 200L * 1024 * 1024;
+}
+
+public sealed record DurabilityReport(long Scrubs, DateTimeOffset? LastScrub, long BlobsScrubbed, long BytesScrubbed, long FragmentsLost,
+    long FragmentsRebuilt, long BytesRebuilt, long UnrepairableBlobs, double RepairSeconds, double RepairBytesPerSecond, double MeanTimeToRepairHours,
+    double DriveAnnualFailureRate, int Drives, int DataFragments, int ParityFragments, double EstimatedAnnualNines);

@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using Cairn.Core.Blobs;
+using Cairn.Data.Blobs;
+using Cairn.Data.Drives;
+using Cairn.Index.Objects;
+using Cairn.Index.Records;
+using Cairn.Placement;
+using Microsoft.Extensions.Logging;
+
+namespace Cairn.Workers;
+
+public sealed record ScrubResult(long Blobs, long Bytes, IReadOnlyList<(BlobReference Reference, BlobDamage Damage)> Damaged);
+
+public sealed record RepairResult(long BlobsRepaired, long FragmentsRebuilt, long BlobsLeftDegraded, long BlobsUnrepairable);
+
+/// <summary>
+/// Scrub walks every referenced blob and verifies every block of every fragment; repair rebuilds
+/// what scrub found lost, most endangered blobs (fewest surviving fragments) first, onto drives
+/// placement picks, then flips each blob's layout in the index. A blob that was reaped meanwhile
+/// keeps nothing: its rebuilt fragments are freed.
+/// </summary>
+public sealed partial class ScrubAndRepair(BlobBookkeeping bookkeeping, ObjectCatalog objects, BlobRepair repair, BlobStore blobs,
+    IReadOnlyDictionary<string, IFragmentStore> drives, IPlacement placement, DurabilityLedger ledger, DurabilityOptions options,
+    ILogger<ScrubAndRepair> log)
+{
+    private readonly SemaphoreSlim oneAtATime = new(1, 1);
+
+    public async Task<ScrubResult> ScrubAsync(IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        await oneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await ScrubLockedAsync(progress, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            oneAtATime.Release();
+        }
+    }
+
+    /// <summary>Scrub, then repair everything it found.</summary>
+    public async Task<(ScrubResult Scrub, RepairResult Repair)> ScrubAndRepairAsync(IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        await oneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var scrub = await ScrubLockedAsync(progress, cancellationToken).ConfigureAwait(false);
+            return (scrub, await RepairLockedAsync(scrub.Damaged, cancellationToken).ConfigureAwait(false));
+        }
+        finally
+        {
+            oneAtATime.Release();
+        }
+    }
+
+    private async Task<ScrubResult> ScrubLockedAsync(IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        long count = 0, bytes = 0, lost = 0;
+        var damaged = new List<(BlobReference, BlobDamage)>();
+        var clock = Stopwatch.StartNew();
+        await foreach (var reference in bookkeeping.ReferencesAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (reference.Layout is not { } layout) continue;
+            var (bad, read) = await repair.VerifyAsync(layout, cancellationToken).ConfigureAwait(false);
+            count++;
+            bytes += read;
+            progress?.Report(count);
+            if (bad.Count > 0)
+            {
+                lost += bad.Count;
+                damaged.Add((reference, new BlobDamage(layout, bad)));
+            }
+            await ThrottleAsync(bytes, clock, cancellationToken).ConfigureAwait(false);
+        }
+        ledger.Scrubbed(count, bytes, lost);
+        LogScrubbed(count, bytes, lost);
+        return new ScrubResult(count, bytes, damaged);
+    }
+
+    private async Task<RepairResult> RepairLockedAsync(IReadOnlyList<(BlobReference Reference, BlobDamage Damage)> damaged, CancellationToken cancellationToken)
+    {
+        long repaired = 0, rebuilt = 0, degraded = 0, unrepairable = 0;
+        var offline = drives.Values.Where(d => !d.Stats().Online).Select(d => d.DriveId).ToHashSet();
+        foreach (var (reference, damage) in damaged.OrderBy(d => d.Damage.Survivors))
+        {
+            var layout = damage.Layout;
+            if (damage.Survivors < layout.DataFragments || !layout.IsStriped)
+            {
+                ledger.Unrepairable();
+                unrepairable++;
+                LogUnrepairable(layout.BlobId, damage.Survivors, layout.DataFragments);
+                continue;
+            }
+            var targets = ChooseTargets(layout, damage.BadSlots, offline);
+            if (targets.Count == 0) { degraded++; continue; }
+            var clock = Stopwatch.StartNew();
+            try
+            {
+                var rebuiltLayout = await repair.RebuildAsync(layout, damage.BadSlots.ToHashSet(), targets, cancellationToken).ConfigureAwait(false);
+                if (!await objects.ReplaceLayoutAsync(reference, rebuiltLayout, cancellationToken).ConfigureAwait(false))
+                {
+                    // Reaped while we rebuilt: nothing references the new fragments.
+                    foreach (var (slot, drive) in targets)
+                        if (drive != layout.Drives[slot]) await drives[drive].DeleteAsync(layout.BlobId, slot, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+                ledger.Rebuilt(targets.Count, targets.Count * layout.FragmentLength, clock.Elapsed);
+                repaired++;
+                rebuilt += targets.Count;
+                if (targets.Count < damage.BadSlots.Count) degraded++;
+            }
+            catch (IOException e)
+            {
+                LogRepairFailed(e, layout.BlobId);
+                degraded++;
+            }
+        }
+        LogRepaired(repaired, rebuilt, degraded);
+        return new RepairResult(repaired, rebuilt, degraded, unrepairable);
+    }
+
+    /// <summary>
+    /// Where each lost slot is rebuilt: in place when its drive is up and only the file went bad, else
+    /// on a drive placement picks that keeps the failure-domain rule.
+    /// </summary>
+    private Dictionary<int, string> ChooseTargets(BlobLayout layout, IReadOnlyList<int> badSlots, IReadOnlySet<string> offline)
+    {
+        var targets = new Dictionary<int, string>();
+        var kept = Enumerable.Range(0, layout.TotalFragments).Where(s => !badSlots.Contains(s)).Select(s => layout.Drives[s]).ToList();
+        foreach (var slot in badSlots)
+        {
+            var home = layout.Drives[slot];
+            var target = !offline.Contains(home) && drives.ContainsKey(home) && !kept.Contains(home)
+                ? home
+                : placement.Replacement(layout.BlobId, kept, layout.ParityFragments, offline);
+            if (target is null) continue;
+            targets[slot] = target;
+            kept.Add(target);
+        }
+        return targets;
+    }
+
+    private async Task ThrottleAsync(long bytes, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        if (options.ScrubBytesPerSecond <= 0) return;
+        var due = TimeSpan.FromSeconds((double)bytes / options.ScrubBytesPerSecond);
+        if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed, cancellationToken).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Scrub verified {Blobs} blobs ({Bytes} bytes): {Lost} fragments lost or rotten")]
+    private partial void LogScrubbed(long blobs, long bytes, long lost);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Repair rebuilt {Fragments} fragments of {Blobs} blobs; {Degraded} still degraded")]
+    private partial void LogRepaired(long blobs, long fragments, long degraded);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Blob {BlobId} has {Survivors} fragments left, {Needed} are needed: it cannot be rebuilt")]
+    private partial void LogUnrepairable(string blobId, int survivors, int needed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Repair of blob {BlobId} failed")]
+    private partial void LogRepairFailed(Exception e, string blobId);
+}
