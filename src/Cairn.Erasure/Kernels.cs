@@ -139,21 +139,48 @@ internal static unsafe class Kernels
                         byte* row = mul + (c << 8);
                         if (i == 0)
                         {
-                            if (c == 1) { for (nint j = b; j < e; j++) o[j] = src[j]; }
-                            else { for (nint j = b; j < e; j++) o[j] = row[src[j]]; }
+                            if (c == 1) new ReadOnlySpan<byte>(src + b, (int)(e - b)).CopyTo(new Span<byte>(o + b, (int)(e - b)));
+                            else MulWords(row, src, o, b, e, accumulate: false);
                         }
                         else if (c == 1)
                         {
-                            for (nint j = b; j < e; j++) o[j] ^= src[j];
+                            nint j = b;
+                            for (; j + 8 <= e; j += 8)
+                                Unsafe.WriteUnaligned(o + j, Unsafe.ReadUnaligned<ulong>(o + j) ^ Unsafe.ReadUnaligned<ulong>(src + j));
+                            for (; j < e; j++) o[j] ^= src[j];
                         }
                         else if (c != 0)
                         {
-                            for (nint j = b; j < e; j++) o[j] ^= row[src[j]];
+                            MulWords(row, src, o, b, e, accumulate: true);
                         }
                     }
                 }
             }
         }
+    }
+
+    /// <summary>o[j] (^)= row[src[j]] for j in [b, e), eight bytes per load and store.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MulWords(byte* row, byte* src, byte* o, nint b, nint e, bool accumulate)
+    {
+        nint j = b;
+        for (; j + 8 <= e; j += 8)
+        {
+            ulong v = Unsafe.ReadUnaligned<ulong>(src + j);
+            if (!BitConverter.IsLittleEndian) v = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(v);
+            ulong p = row[(byte)v]
+                | (ulong)row[(byte)(v >> 8)] << 8
+                | (ulong)row[(byte)(v >> 16)] << 16
+                | (ulong)row[(byte)(v >> 24)] << 24
+                | (ulong)row[(byte)(v >> 32)] << 32
+                | (ulong)row[(byte)(v >> 40)] << 40
+                | (ulong)row[(byte)(v >> 48)] << 48
+                | (ulong)row[(byte)(v >> 56)] << 56;
+            if (!BitConverter.IsLittleEndian) p = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(p);
+            if (accumulate) p ^= Unsafe.ReadUnaligned<ulong>(o + j);
+            Unsafe.WriteUnaligned(o + j, p);
+        }
+        for (; j < e; j++) o[j] = accumulate ? (byte)(o[j] ^ row[src[j]]) : row[src[j]];
     }
 
     // ---------------------------------------------------------------- AVX2 split tables
