@@ -19,7 +19,7 @@ public sealed record RepairResult(long BlobsRepaired, long FragmentsRebuilt, lon
 /// placement picks, then flips each blob's layout in the index. A blob that was reaped meanwhile
 /// keeps nothing: its rebuilt fragments are freed.
 /// </summary>
-public sealed partial class ScrubAndRepair(BlobBookkeeping bookkeeping, ObjectCatalog objects, BlobRepair repair, BlobStore blobs,
+public sealed partial class ScrubAndRepair(BlobBookkeeping bookkeeping, ObjectCatalog objects, BlobRepair repair,
     IReadOnlyDictionary<string, IFragmentStore> drives, IPlacement placement, DurabilityLedger ledger, DurabilityOptions options,
     ILogger<ScrubAndRepair> log)
 {

@@ -14,9 +14,8 @@ public sealed class AwsCliTests(ServerFixture fixture) : IClassFixture<ServerFix
     public void Dispose() => temp.Dispose();
 
     /// <summary>
-    /// Cairn does not implement multipart upload yet, and the CLI switches to multipart above 8 MiB. The config
-    /// file raises the threshold to 64 MB so that a 20 MiB file goes as one PUT; drop this file once multipart
-    /// upload exists (and add a test that goes multipart).
+    /// The CLI switches to multipart above 8 MiB; these tests pin the single-PUT path, so the config file raises
+    /// the threshold to 64 MB. Multipart through the CLI is tested in AwsCliMultipartTests.
     /// </summary>
     private Dictionary<string, string?> Env()
     {

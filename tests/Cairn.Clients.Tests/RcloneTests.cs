@@ -136,4 +136,21 @@ public sealed class RcloneTests(ServerFixture fixture) : IClassFixture<ServerFix
         var head = await fixture.S3.ListBucketsAsync();
         Assert.DoesNotContain(head.Buckets ?? [], b => b.BucketName == bucket);
     }
+
+    [Fact]
+    public async Task Large_files_go_multipart_with_small_chunks_and_check_clean()
+    {
+        var bucket = ServerFixture.NewBucketName("rcmpu");
+        var source = temp.Sub("mpu-source");
+        var data = new byte[13 * 1024 * 1024 + 321];
+        new Random(9).NextBytes(data);
+        await File.WriteAllBytesAsync(Path.Combine(source, "big.bin"), data);
+        await RcloneOkAsync("mkdir", $"cairn:{bucket}");
+        // Cut-off and chunk at 5 MiB: a 13 MiB file becomes a 3-part upload.
+        await RcloneOkAsync("copy", "--s3-upload-cutoff", "5M", "--s3-chunk-size", "5M", source, $"cairn:{bucket}");
+        var head = await fixture.S3.GetObjectMetadataAsync(bucket, "big.bin");
+        Assert.EndsWith("-3\"", head.ETag);
+        var check = await RcloneOkAsync("check", "--download", source, $"cairn:{bucket}");
+        Assert.Contains("0 differences found", check.Stderr);
+    }
 }

@@ -164,4 +164,20 @@ public sealed class S3cmdTests(ServerFixture fixture) : IClassFixture<ServerFixt
         Assert.Contains($"s3://{bucket}/ (bucket):", bucketInfo);
         Assert.Matches(@"Location:\s+us-east-1\n", bucketInfo);
     }
+
+    [Fact]
+    public async Task Files_over_the_chunk_size_go_multipart_and_round_trip()
+    {
+        var bucket = await NewBucketAsync("s3cmpu");
+        var data = new byte[12 * 1024 * 1024 + 77];
+        new Random(12).NextBytes(data);
+        var source = temp.File("mpu.bin");
+        await File.WriteAllBytesAsync(source, data);
+        await S3cmdOkAsync("put", "--multipart-chunk-size-mb=5", source, $"s3://{bucket}/mpu.bin");
+        var head = await fixture.S3.GetObjectMetadataAsync(bucket, "mpu.bin");
+        Assert.EndsWith("-3\"", head.ETag);
+        var back = temp.File("mpu.back");
+        await S3cmdOkAsync("get", $"s3://{bucket}/mpu.bin", back);
+        Assert.True(Bytes.Same(data, await File.ReadAllBytesAsync(back)));
+    }
 }

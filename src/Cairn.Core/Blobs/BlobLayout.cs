@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Cairn.Core.Blobs;
 
 /// <summary>
@@ -25,14 +27,18 @@ public sealed record BlobLayout
     /// <summary>Slots that could not be written (their drive was down): repair rebuilds them.</summary>
     public IReadOnlyList<int> MissingSlots { get; init; } = [];
 
+    [JsonIgnore]
     public int TotalFragments => DataFragments + ParityFragments;
 
+    [JsonIgnore]
     public bool IsStriped => TotalFragments > 1;
 
     /// <summary>Bytes of one stripe's shard in every fragment (the last stripe's are shorter).</summary>
+    [JsonIgnore]
     public int ShardSize => StripeSize / DataFragments;
 
-    public long StripeCount => Length == 0 ? 0 : (Length + StripeSize - 1) / StripeSize;
+    [JsonIgnore]
+    public long StripeCount => Length == 0 || StripeSize == 0 ? 0 : (Length + StripeSize - 1) / StripeSize;
 
     /// <summary>Object bytes in stripe s.</summary>
     public int StripeLength(long stripe) => (int)Math.Min(StripeSize, Length - stripe * StripeSize);
@@ -41,5 +47,6 @@ public sealed record BlobLayout
     public int ShardLength(long stripe) => (StripeLength(stripe) + DataFragments - 1) / DataFragments;
 
     /// <summary>Data bytes every fragment file of this blob holds.</summary>
+    [JsonIgnore]
     public long FragmentLength => StripeCount == 0 ? 0 : (StripeCount - 1) * ShardSize + ShardLength(StripeCount - 1);
 }
