@@ -39,21 +39,13 @@ public sealed class ObjectLister(IIndexShard shard)
             {
                 var key = IndexKeys.ObjectKeyOfCurrent(entry.Key, bucket).ToArray();
                 if (!key.AsSpan().StartsWith(prefixBytes)) goto done;
-                if (delimiterBytes is not null)
+                if (CommonPrefixes.TryRollUp(key, prefixBytes, delimiterBytes, out var common, out var past))
                 {
-                    var at = key.AsSpan(prefixBytes.Length).IndexOf(delimiterBytes);
-                    if (at >= 0)
-                    {
-                        var common = key[..(prefixBytes.Length + at + delimiterBytes.Length)];
-                        // Everything under this prefix rolls up into one entry: skip past it in one seek.
-                        var past = (byte[])common.Clone();
-                        past[^1]++;
-                        restart = IndexKeys.CurrentFrom(bucket, past);
-                        if (markerBytes is not null && common.AsSpan().SequenceCompareTo(markerBytes) <= 0) break;
-                        if (objects.Count + prefixes.Count == maxKeys) { truncated = true; goto done; }
-                        prefixes.Add(last = Encoding.UTF8.GetString(common));
-                        break;
-                    }
+                    restart = IndexKeys.CurrentFrom(bucket, past);
+                    if (CommonPrefixes.ListedBefore(common, markerBytes)) break;
+                    if (objects.Count + prefixes.Count == maxKeys) { truncated = true; goto done; }
+                    prefixes.Add(last = Encoding.UTF8.GetString(common));
+                    break;
                 }
                 var version = await ReadCurrentAsync(bucket, key, entry.Value, cancellationToken).ConfigureAwait(false);
                 if (version is null || version.IsDeleteMarker) continue;

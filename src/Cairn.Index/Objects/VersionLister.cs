@@ -41,21 +41,14 @@ public sealed class VersionLister(IIndexShard shard)
             {
                 var (key, _) = IndexKeys.ParseVersionKey(entry.Key, bucket);
                 if (!key.AsSpan().StartsWith(prefixBytes)) goto done;
-                if (delimiterBytes is not null)
+                if (CommonPrefixes.TryRollUp(key, prefixBytes, delimiterBytes, out var common, out var past))
                 {
-                    var at = key.AsSpan(prefixBytes.Length).IndexOf(delimiterBytes);
-                    if (at >= 0)
-                    {
-                        var common = key[..(prefixBytes.Length + at + delimiterBytes.Length)];
-                        var past = (byte[])common.Clone();
-                        past[^1]++;
-                        restart = IndexKeys.VersionFrom(bucket, past);
-                        if (markerBytes is not null && common.AsSpan().SequenceCompareTo(markerBytes) <= 0) break;
-                        if (versions.Count + prefixes.Count == maxKeys) { truncated = true; goto done; }
-                        prefixes.Add(lastPrefix = Encoding.UTF8.GetString(common));
-                        last = null;
-                        break;
-                    }
+                    restart = IndexKeys.VersionFrom(bucket, past);
+                    if (CommonPrefixes.ListedBefore(common, markerBytes)) break;
+                    if (versions.Count + prefixes.Count == maxKeys) { truncated = true; goto done; }
+                    prefixes.Add(lastPrefix = Encoding.UTF8.GetString(common));
+                    last = null;
+                    break;
                 }
                 var isLatest = previousKey is null || !previousKey.AsSpan().SequenceEqual(key);
                 previousKey = key;

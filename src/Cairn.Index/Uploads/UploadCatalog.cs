@@ -133,6 +133,7 @@ public sealed class UploadCatalog(IIndexShard shard, BucketCatalog buckets, Buck
         var prefixes = new List<string>();
         var prefixBytes = Encoding.UTF8.GetBytes(prefix);
         var markerBytes = string.IsNullOrEmpty(keyMarker) ? null : Encoding.UTF8.GetBytes(keyMarker);
+        var delimiterBytes = string.IsNullOrEmpty(delimiter) ? null : Encoding.UTF8.GetBytes(delimiter);
         var from = markerBytes is null || markerBytes.AsSpan().SequenceCompareTo(prefixBytes) < 0
             ? IndexKeys.UploadFrom(bucket, prefixBytes)
             : uploadIdMarker is null
@@ -148,22 +149,14 @@ public sealed class UploadCatalog(IIndexShard shard, BucketCatalog buckets, Buck
             {
                 var (key, uploadId) = IndexKeys.ParseUploadKey(entry.Key, bucket);
                 if (!key.AsSpan().StartsWith(prefixBytes)) goto done;
-                if (delimiter is { Length: > 0 })
+                if (CommonPrefixes.TryRollUp(key, prefixBytes, delimiterBytes, out var common, out var past))
                 {
-                    var d = Encoding.UTF8.GetBytes(delimiter);
-                    var at = key.AsSpan(prefixBytes.Length).IndexOf(d);
-                    if (at >= 0)
-                    {
-                        var common = key[..(prefixBytes.Length + at + d.Length)];
-                        var past = (byte[])common.Clone();
-                        past[^1]++;
-                        restart = IndexKeys.UploadFrom(bucket, past);
-                        if (markerBytes is not null && common.AsSpan().SequenceCompareTo(markerBytes) <= 0) break;
-                        if (uploads.Count + prefixes.Count == maxUploads) { truncated = true; goto done; }
-                        prefixes.Add(lastKey = Encoding.UTF8.GetString(common));
-                        lastUploadId = null;
-                        break;
-                    }
+                    restart = IndexKeys.UploadFrom(bucket, past);
+                    if (CommonPrefixes.ListedBefore(common, markerBytes)) break;
+                    if (uploads.Count + prefixes.Count == maxUploads) { truncated = true; goto done; }
+                    prefixes.Add(lastKey = Encoding.UTF8.GetString(common));
+                    lastUploadId = null;
+                    break;
                 }
                 if (uploads.Count + prefixes.Count == maxUploads) { truncated = true; goto done; }
                 var upload = IndexJson.DecodeUpload(entry.Value);
