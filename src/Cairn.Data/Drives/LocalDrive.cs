@@ -108,34 +108,52 @@ public sealed class LocalDrive : IFragmentStore
         System.IO.Path.Combine(fragments, blobId[..2], $"{blobId}.{slot}");
 
     /// <summary>Writes <paramref name="file"/>; on commit it is fsync'd and, if it was written aside, renamed to <paramref name="final"/>.</summary>
+    /// <summary>Writes <paramref name="file"/>; on commit it is fsync'd and, if it was written aside, renamed to <paramref name="final"/>.</summary>
     private sealed class Sink(SafeFileHandle handle, string file, string final) : IFragmentSink
     {
+        // Start writeback while the body is still arriving, so the fsync at commit only has the tail left.
+        private const long EarlyFlushBytes = 8 * 1024 * 1024;
         private long position;
+        private long flushedUpTo;
+        private Task earlyFlush = Task.CompletedTask;
         private bool committed;
 
         public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
         {
             await RandomAccess.WriteAsync(handle, data, position, cancellationToken).ConfigureAwait(false);
             position += data.Length;
+            if (position - flushedUpTo >= EarlyFlushBytes && earlyFlush.IsCompleted)
+            {
+                flushedUpTo = position;
+                earlyFlush = Task.Run(() => RandomAccess.FlushToDisk(handle), CancellationToken.None);
+            }
         }
 
-        public Task CommitAsync(CancellationToken cancellationToken = default)
+        public async Task CommitAsync(CancellationToken cancellationToken = default)
         {
+            await earlyFlush.ConfigureAwait(false);
             // fsync blocks; run it off the request thread.
-            return Task.Run(() =>
+            await Task.Run(() =>
             {
                 RandomAccess.FlushToDisk(handle);
                 if (file != final) File.Move(file, final, overwrite: true);
                 DirectorySync.Sync(System.IO.Path.GetDirectoryName(final)!);
                 committed = true;
-            }, cancellationToken);
+            }, cancellationToken).ConfigureAwait(false);
         }
 
-        public ValueTask DisposeAsync()
+        public async ValueTask DisposeAsync()
         {
+            try
+            {
+                await earlyFlush.ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                // The write is being abandoned anyway.
+            }
             handle.Dispose();
             if (!committed) File.Delete(file);
-            return ValueTask.CompletedTask;
         }
     }
 
