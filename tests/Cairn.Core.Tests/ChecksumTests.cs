@@ -62,3 +62,20 @@ public sealed class ChecksumTests
         if (ok) Assert.Equal(expected, algorithm);
     }
 }
+
+public sealed class CrcCombineTests
+{
+    [Theory]
+    [InlineData(ChecksumAlgorithm.Crc32)]
+    [InlineData(ChecksumAlgorithm.Crc32C)]
+    [InlineData(ChecksumAlgorithm.Crc64Nvme)]
+    public void Combined_part_crcs_equal_the_crc_of_the_whole(ChecksumAlgorithm algorithm)
+    {
+        var rng = new Random(21);
+        var parts = new[] { 1000, 1, 65_536, 0, 77_777 }.Select(n => { var b = new byte[n]; rng.NextBytes(b); return b; }).ToArray();
+        var whole = algorithm.Create();
+        foreach (var p in parts) whole.Append(p);
+        var pieces = parts.Select(p => { var c = algorithm.Create(); c.Append(p); return (c.Finish(), (long)p.Length); }).ToList();
+        Assert.Equal(whole.Finish(), CrcCombine.Combine(algorithm, pieces));
+    }
+}

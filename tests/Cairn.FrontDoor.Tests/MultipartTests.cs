@@ -203,6 +203,32 @@ public sealed class MultipartTests(ServerFixture fixture) : IClassFixture<Server
     }
 
     [Fact]
+    public async Task A_full_object_crc_upload_reports_the_crc_of_the_whole_object()
+    {
+        var bucket = await NewBucketAsync();
+        var create = await S3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
+        {
+            BucketName = bucket, Key = "full", ChecksumAlgorithm = ChecksumAlgorithm.CRC32, ChecksumType = ChecksumType.FULL_OBJECT,
+        });
+        var data = new[] { RandomNumberGenerator.GetBytes(5 * MiB), RandomNumberGenerator.GetBytes(4321) };
+        var etags = new List<PartETag>();
+        for (var i = 0; i < 2; i++)
+        {
+            var up = await S3.UploadPartAsync(new UploadPartRequest { BucketName = bucket, Key = "full", UploadId = create.UploadId, PartNumber = i + 1, InputStream = new MemoryStream(data[i]), ChecksumAlgorithm = ChecksumAlgorithm.CRC32 });
+            etags.Add(new PartETag(i + 1, up.ETag) { ChecksumCRC32 = up.ChecksumCRC32 });
+        }
+        var complete = await S3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = bucket, Key = "full", UploadId = create.UploadId, PartETags = etags });
+        var whole = new System.IO.Hashing.Crc32();
+        foreach (var d in data) whole.Append(d);
+        var expected = Convert.ToBase64String(BitConverter.GetBytes(whole.GetCurrentHashAsUInt32()).Reverse().ToArray());
+        Assert.Equal(expected, complete.ChecksumCRC32);
+        using var get = await S3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "full", ChecksumMode = ChecksumMode.ENABLED });
+        Assert.Equal(expected, get.ChecksumCRC32);
+        var joined = data[0].Concat(data[1]).ToArray();
+        Assert.Equal(joined, await ReadAllAsync(get.ResponseStream));
+    }
+
+    [Fact]
     public async Task Complete_on_a_versioned_bucket_makes_a_new_version()
     {
         var bucket = await NewBucketAsync();

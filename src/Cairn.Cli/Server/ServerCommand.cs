@@ -21,9 +21,10 @@ public static class ServerCommand
         var ec = new Option<string?>("--ec") { Description = "Erasure code K+M for new objects (default: chosen from the drive count)" };
         var protection = new Option<string>("--protection-level") { Description = "Failure-domain level holding at most M fragments of a stripe: zone, rack, node or drive", DefaultValueFactory = _ => "drive" };
         var scrubInterval = new Option<TimeSpan>("--scrub-interval") { Description = "How often scrub and repair run by themselves (0 = only on demand)", DefaultValueFactory = _ => TimeSpan.FromHours(6) };
+        var scrubRate = new Option<long>("--scrub-rate") { Description = "Bytes per second scrub may read (0 = unthrottled)", DefaultValueFactory = _ => 200L * 1024 * 1024 };
         var afr = new Option<double>("--drive-afr") { Description = "Annual failure rate of one drive, for the durability estimate", DefaultValueFactory = _ => 0.02 };
         var config = new Option<string?>("--config") { Description = "JSON file with the drives, their failure domains and weights, ec and protectionLevel" };
-        var command = new Command("server", "Start a single-node store") { address, data, region, domain, gcGrace, gcInterval, drives, ec, protection, config, scrubInterval, afr };
+        var command = new Command("server", "Start a single-node store") { address, data, region, domain, gcGrace, gcInterval, drives, ec, protection, config, scrubInterval, scrubRate, afr };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var credentials = Credentials.FromEnvironment();
@@ -47,7 +48,7 @@ public static class ServerCommand
                     AccessKey = credentials.AccessKey,
                     SecretKey = credentials.SecretKey,
                 },
-                Durability = new DurabilityOptions { ScrubInterval = parse.GetValue(scrubInterval), AnnualFailureRate = parse.GetValue(afr) },
+                Durability = new DurabilityOptions { ScrubInterval = parse.GetValue(scrubInterval), ScrubBytesPerSecond = parse.GetValue(scrubRate), AnnualFailureRate = parse.GetValue(afr) },
                 GarbageCollector = new GarbageCollectorOptions
                 {
                     OrphanGrace = parse.GetValue(gcGrace),

@@ -30,8 +30,14 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
     {
         var key = ObjectKey.Parse(s3.Key!).Value;
         var algorithmName = s3.Header("x-amz-checksum-algorithm");
-        if (algorithmName is not null && !ChecksumAlgorithms.TryParse(algorithmName, out _))
-            throw new S3Exception(S3ErrorCode.InvalidRequest, "Checksum algorithm provided is unsupported.");
+        ChecksumAlgorithm? algorithm = null;
+        if (algorithmName is not null)
+        {
+            if (!ChecksumAlgorithms.TryParse(algorithmName, out var parsed))
+                throw new S3Exception(S3ErrorCode.InvalidRequest, "Checksum algorithm provided is unsupported.");
+            algorithm = parsed;
+        }
+        var checksumType = ChecksumType(s3.Header("x-amz-checksum-type"), algorithm);
         var upload = await uploads.CreateAsync(s3.Bucket!, new UploadRecord
         {
             UploadId = "",
@@ -41,12 +47,13 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
             ContentType = s3.Request.ContentType,
             Headers = ObjectHeaders.StoredHeaders(s3.Request),
             Metadata = ObjectHeaders.UserMetadata(s3.Request),
-            ChecksumAlgorithm = algorithmName?.ToUpperInvariant(),
+            ChecksumAlgorithm = algorithm?.Name(),
+            ChecksumType = checksumType,
         }, s3.Aborted).ConfigureAwait(false);
         if (upload.ChecksumAlgorithm is not null)
         {
             s3.Response.Headers["x-amz-checksum-algorithm"] = upload.ChecksumAlgorithm;
-            s3.Response.Headers["x-amz-checksum-type"] = "COMPOSITE";
+            s3.Response.Headers["x-amz-checksum-type"] = upload.ChecksumType;
         }
         using var xml = new S3Xml("InitiateMultipartUploadResult");
         xml.Element("Bucket", s3.Bucket).Element("Key", key).Element("UploadId", upload.UploadId);
@@ -127,12 +134,13 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
             if (!int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || etag is null) throw new S3Exception(S3ErrorCode.MalformedXML);
             manifest.Add(new ManifestPart(n, etag));
         }
-        var version = await uploads.CompleteAsync(s3.Bucket!, key, uploadId, manifest, options.MinimumPartSize, Stitch, s3.Aborted).ConfigureAwait(false);
+        var version = await uploads.CompleteAsync(s3.Bucket!, key, uploadId, manifest, options.MinimumPartSize,
+            (upload, parts) => VerifiedAgainstClaim(s3, Stitch(upload, parts)), s3.Aborted).ConfigureAwait(false);
         if (version.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-version-id"] = version.VersionId;
         using var xml = new S3Xml("CompleteMultipartUploadResult");
         xml.Element("Location", $"/{s3.Bucket}/{key}").Element("Bucket", s3.Bucket).Element("Key", key).Element("ETag", version.ETag);
         foreach (var (algorithm, value) in version.Checksums) xml.Element("Checksum" + algorithm, value);
-        if (version.Checksums.Count > 0) xml.Element("ChecksumType", "COMPOSITE");
+        if (version.Checksums.Count > 0) xml.Element("ChecksumType", version.Checksums.Values.First().Contains('-') ? "COMPOSITE" : "FULL_OBJECT");
         await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
     }
 
@@ -156,7 +164,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
         WriteParties(xml);
         xml.Element("StorageClass", upload.StorageClass).Element("PartNumberMarker", marker).Element("NextPartNumberMarker", page.NextPartNumberMarker)
             .Element("MaxParts", max).Element("IsTruncated", page.IsTruncated);
-        if (upload.ChecksumAlgorithm is not null) xml.Element("ChecksumAlgorithm", upload.ChecksumAlgorithm);
+        if (upload.ChecksumAlgorithm is not null) xml.Element("ChecksumAlgorithm", upload.ChecksumAlgorithm).Element("ChecksumType", upload.ChecksumType);
         foreach (var part in page.Parts)
         {
             xml.Open("Part").Element("PartNumber", part.PartNumber).Element("LastModified", part.LastModified).Element("ETag", part.ETag).Element("Size", part.Size);
@@ -204,9 +212,18 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
         if (upload.ChecksumAlgorithm is { } name && ChecksumAlgorithms.TryParse(name, out var algorithm)
             && parts.All(p => p.Checksums.ContainsKey(algorithm.Name())))
         {
-            var composite = algorithm.Create();
-            foreach (var part in parts) composite.Append(Convert.FromBase64String(part.Checksums[algorithm.Name()]));
-            checksums[algorithm.Name()] = Convert.ToBase64String(composite.Finish()) + "-" + parts.Count;
+            if (upload.ChecksumType == "FULL_OBJECT")
+            {
+                // The whole object's CRC, combined from the parts' CRCs and lengths.
+                var pieces = parts.Select(p => (Convert.FromBase64String(p.Checksums[algorithm.Name()]), p.Size)).ToList();
+                checksums[algorithm.Name()] = Convert.ToBase64String(CrcCombine.Combine(algorithm, pieces));
+            }
+            else
+            {
+                var composite = algorithm.Create();
+                foreach (var part in parts) composite.Append(Convert.FromBase64String(part.Checksums[algorithm.Name()]));
+                checksums[algorithm.Name()] = Convert.ToBase64String(composite.Finish()) + "-" + parts.Count;
+            }
         }
         return new VersionRecord
         {
@@ -221,6 +238,28 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
             StorageClass = upload.StorageClass,
             Checksums = checksums,
             Parts = [.. parts],
+        };
+    }
+
+    /// <summary>A checksum the client sent with CompleteMultipartUpload must match the one stitched.</summary>
+    private static VersionRecord VerifiedAgainstClaim(S3Request s3, VersionRecord version)
+    {
+        foreach (var (algorithm, value) in version.Checksums)
+            if (s3.Header("x-amz-checksum-" + algorithm.ToLowerInvariant()) is { } claimed && claimed != value)
+                throw new S3Exception(S3ErrorCode.BadDigest, $"The {algorithm} you specified for the object did not match the calculated checksum.");
+        return version;
+    }
+
+    /// <summary>COMPOSITE or FULL_OBJECT; S3's defaults are FULL_OBJECT for CRC64NVME and COMPOSITE for the rest.</summary>
+    private static string? ChecksumType(string? requested, ChecksumAlgorithm? algorithm)
+    {
+        if (algorithm is not { } a) return requested is null ? null : throw new S3Exception(S3ErrorCode.InvalidRequest, "x-amz-checksum-type requires x-amz-checksum-algorithm.");
+        var type = requested?.ToUpperInvariant() ?? (a == ChecksumAlgorithm.Crc64Nvme ? "FULL_OBJECT" : "COMPOSITE");
+        return type switch
+        {
+            "COMPOSITE" when a != ChecksumAlgorithm.Crc64Nvme => type,
+            "FULL_OBJECT" when CrcCombine.Supports(a) => type,
+            _ => throw new S3Exception(S3ErrorCode.InvalidRequest, $"The {type} checksum type cannot be used with the {a.Name()} checksum algorithm."),
         };
     }
 

@@ -15,6 +15,9 @@ public sealed record UploadRecord
 
     /// <summary>The checksum algorithm named at creation (CRC32, SHA256, …), which every part must carry.</summary>
     public string? ChecksumAlgorithm { get; init; }
+
+    /// <summary>COMPOSITE (checksum of the parts' checksums, "-N") or FULL_OBJECT (CRCs combined into the whole object's).</summary>
+    public string? ChecksumType { get; init; }
 }
 
 /// <summary>One uploaded part: an immutable blob of its own.</summary>

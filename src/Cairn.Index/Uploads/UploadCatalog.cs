@@ -100,7 +100,11 @@ public sealed class UploadCatalog(IIndexShard shard, BucketCatalog buckets, Buck
         foreach (var m in manifest)
         {
             if (!stored.TryGetValue(m.PartNumber, out var part) || part.ETag.Trim('"') != m.ETag.Trim().Trim('"'))
+            {
+                // An abort that won the race took the parts with it: that is NoSuchUpload, not a bad manifest.
+                await RequireAsync(bucket, key, uploadId, cancellationToken).ConfigureAwait(false);
                 throw new S3Exception(S3ErrorCode.InvalidPart) { Details = new Dictionary<string, string> { ["PartNumber"] = m.PartNumber.ToString(), ["ETag"] = m.ETag } };
+            }
             chosen.Add(part);
         }
         for (var i = 0; i < chosen.Count - 1; i++)
