@@ -24,7 +24,7 @@ public sealed class MultipartTests(ServerFixture fixture) : IClassFixture<Server
         Assert.Equal(ExpectedEtag(data, 5 * MiB), head.ETag);
         Assert.Equal(data.Length, head.ContentLength);
         using var get = await S3.GetObjectAsync(bucket, "big");
-        Assert.Equal(data, await ReadAllAsync(get.ResponseStream));
+        Assert.Equal(data, await TestStreams.ReadAllBytesAsync(get.ResponseStream));
     }
 
     [Fact]
@@ -52,11 +52,11 @@ public sealed class MultipartTests(ServerFixture fixture) : IClassFixture<Server
 
         using (var part2 = await S3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "k", PartNumber = 2 }))
         {
-            Assert.Equal(parts[1], await ReadAllAsync(part2.ResponseStream));
+            Assert.Equal(parts[1], await TestStreams.ReadAllBytesAsync(part2.ResponseStream));
             Assert.Equal(3, part2.PartsCount);
         }
         using (var across = await S3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "k", ByteRange = new ByteRange(5 * MiB - 10, 10 * MiB) }))
-            Assert.Equal(whole.AsSpan(5 * MiB - 10, 5 * MiB + 11).ToArray(), await ReadAllAsync(across.ResponseStream));
+            Assert.Equal(whole.AsSpan(5 * MiB - 10, 5 * MiB + 11).ToArray(), await TestStreams.ReadAllBytesAsync(across.ResponseStream));
         var head = await S3.GetObjectMetadataAsync(bucket, "k");
         Assert.Equal("application/x-parts", head.Headers.ContentType);
         Assert.Empty((await S3.ListMultipartUploadsAsync(bucket)).MultipartUploads ?? []);
@@ -172,7 +172,7 @@ public sealed class MultipartTests(ServerFixture fixture) : IClassFixture<Server
         await S3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = bucket, Key = "dst", UploadId = create.UploadId, PartETags = [new PartETag(1, p1.ETag), new PartETag(2, p2.ETag)] });
         byte[] expected = [.. source.AsSpan(0, 5 * MiB), .. source.AsSpan(100, 100)];
         using var get = await S3.GetObjectAsync(bucket, "dst");
-        Assert.Equal(expected, await ReadAllAsync(get.ResponseStream));
+        Assert.Equal(expected, await TestStreams.ReadAllBytesAsync(get.ResponseStream));
     }
 
     [Fact]
@@ -225,7 +225,7 @@ public sealed class MultipartTests(ServerFixture fixture) : IClassFixture<Server
         using var get = await S3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "full", ChecksumMode = ChecksumMode.ENABLED });
         Assert.Equal(expected, get.ChecksumCRC32);
         var joined = data[0].Concat(data[1]).ToArray();
-        Assert.Equal(joined, await ReadAllAsync(get.ResponseStream));
+        Assert.Equal(joined, await TestStreams.ReadAllBytesAsync(get.ResponseStream));
     }
 
     [Fact]
@@ -255,7 +255,7 @@ public sealed class MultipartTests(ServerFixture fixture) : IClassFixture<Server
             if (completed)
             {
                 using var get = await S3.GetObjectAsync(bucket, "k");
-                Assert.Equal(5 * MiB + 1000, (await ReadAllAsync(get.ResponseStream)).Length);
+                Assert.Equal(5 * MiB + 1000, (await TestStreams.ReadAllBytesAsync(get.ResponseStream)).Length);
             }
             else Assert.Empty((await S3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket })).S3Objects ?? []);
         }
@@ -294,10 +294,4 @@ public sealed class MultipartTests(ServerFixture fixture) : IClassFixture<Server
         return name;
     }
 
-    private static async Task<byte[]> ReadAllAsync(Stream s)
-    {
-        using var m = new MemoryStream();
-        await s.CopyToAsync(m);
-        return m.ToArray();
-    }
 }

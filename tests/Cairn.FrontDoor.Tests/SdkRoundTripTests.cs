@@ -26,7 +26,7 @@ public sealed class SdkRoundTripTests(ServerFixture fixture) : IClassFixture<Ser
         Assert.Equal("\"" + Convert.ToHexStringLower(MD5.HashData(data)) + "\"", put.ETag);
 
         using var get = await S3.GetObjectAsync(bucket, "obj");
-        Assert.Equal(data, await ReadAllAsync(get.ResponseStream));
+        Assert.Equal(data, await TestStreams.ReadAllBytesAsync(get.ResponseStream));
         Assert.Equal(put.ETag, get.ETag);
         Assert.Equal(size, get.ContentLength);
     }
@@ -46,7 +46,7 @@ public sealed class SdkRoundTripTests(ServerFixture fixture) : IClassFixture<Ser
             UseChunkEncoding = useChunkEncoding,
         });
         using var get = await S3.GetObjectAsync(bucket, "k");
-        Assert.Equal(data, await ReadAllAsync(get.ResponseStream));
+        Assert.Equal(data, await TestStreams.ReadAllBytesAsync(get.ResponseStream));
     }
 
     [Fact]
@@ -93,10 +93,4 @@ public sealed class SdkRoundTripTests(ServerFixture fixture) : IClassFixture<Ser
         return name;
     }
 
-    private static async Task<byte[]> ReadAllAsync(Stream s)
-    {
-        using var m = new MemoryStream();
-        await s.CopyToAsync(m);
-        return m.ToArray();
-    }
 }

@@ -57,8 +57,8 @@ public sealed class BytesOnDiskTests
             await s3.PutObjectAsync(new PutObjectRequest { BucketName = "gc-bucket", Key = "k", InputStream = new MemoryStream(RandomNumberGenerator.GetBytes(1_000_000)) });
         await s3.PutObjectAsync(new PutObjectRequest { BucketName = "gc-bucket", Key = "gone", InputStream = new MemoryStream(RandomNumberGenerator.GetBytes(1_000_000)) });
         await s3.DeleteObjectAsync("gc-bucket", "gone");
-        await WaitForAsync(() => FragmentFiles(server) == 1);
-        Assert.Equal(1, FragmentFiles(server));
+        await WaitForAsync(() => server.FragmentFiles() == 1);
+        Assert.Equal(1, server.FragmentFiles());
     }
 
     [Fact]
@@ -90,6 +90,4 @@ public sealed class BytesOnDiskTests
         while (!condition() && DateTime.UtcNow < deadline) await Task.Delay(100);
     }
 
-    private static int FragmentFiles(ServerProcess server) =>
-        Directory.EnumerateFiles(Path.Combine(server.DataPath, "drives", "d0", "fragments"), "*", SearchOption.AllDirectories).Count();
 }

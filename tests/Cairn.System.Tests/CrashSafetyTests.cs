@@ -53,7 +53,7 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
                 if (o.Size > 16 * 1024) blobBacked++;
             var deadline = DateTime.UtcNow.AddSeconds(60);
             int fragments;
-            while ((fragments = FragmentFiles(server)) != blobBacked && DateTime.UtcNow < deadline) await Task.Delay(250);
+            while ((fragments = server.FragmentFiles()) != blobBacked && DateTime.UtcNow < deadline) await Task.Delay(250);
             Assert.Equal(blobBacked, fragments);
         }
     }
@@ -121,6 +121,4 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
         }
     }
 
-    private static int FragmentFiles(ServerProcess server) =>
-        Directory.EnumerateFiles(Path.Combine(server.DataPath, "drives", "d0", "fragments"), "*", SearchOption.AllDirectories).Count();
 }

@@ -22,13 +22,13 @@ public sealed class MultipartBytesTests
         var usage = await UsageAsync(server, "mpu-space");
         Assert.Equal(6L * MiB, usage.GetProperty("incompleteUploadBytes").GetInt64());
         Assert.Equal(0, usage.GetProperty("liveBytes").GetInt64());
-        Assert.Equal(3, FragmentFiles(server));
+        Assert.Equal(3, server.FragmentFiles());
 
         await s3.AbortMultipartUploadAsync("mpu-space", "k", create.UploadId);
         Assert.Equal(0, (await UsageAsync(server, "mpu-space")).GetProperty("incompleteUploadBytes").GetInt64());
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (FragmentFiles(server) > 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
-        Assert.Equal(0, FragmentFiles(server));
+        while (server.FragmentFiles() > 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Assert.Equal(0, server.FragmentFiles());
     }
 
     [Fact]
@@ -68,6 +68,4 @@ public sealed class MultipartBytesTests
         return JsonDocument.Parse(result.Stdout).RootElement.GetProperty("buckets")[0].Clone();
     }
 
-    private static int FragmentFiles(ServerProcess server) =>
-        Directory.EnumerateFiles(Path.Combine(server.DataPath, "drives", "d0", "fragments"), "*", SearchOption.AllDirectories).Count();
 }

@@ -26,13 +26,13 @@ public sealed class VersionedBytesTests
 
         await s3.DeleteObjectAsync("acct", "k");
         Assert.Equal((0, 0, 2, big + 4, 1), await UsageAsync(server));
-        Assert.Equal(1, FragmentFiles(server)); // a marker frees nothing
+        Assert.Equal(1, server.FragmentFiles()); // a marker frees nothing
 
         await s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = "acct", Key = "k", VersionId = v1.VersionId });
         Assert.Equal((0, 0, 1, 4, 1), await UsageAsync(server));
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (FragmentFiles(server) > 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
-        Assert.Equal(0, FragmentFiles(server)); // the reaped 50 MiB went back to the disk
+        while (server.FragmentFiles() > 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Assert.Equal(0, server.FragmentFiles()); // the reaped 50 MiB went back to the disk
     }
 
     [Fact]
@@ -141,6 +141,4 @@ public sealed class VersionedBytesTests
             b.GetProperty("noncurrentBytes").GetInt64(), b.GetProperty("deleteMarkers").GetInt64());
     }
 
-    private static int FragmentFiles(ServerProcess server) =>
-        Directory.EnumerateFiles(Path.Combine(server.DataPath, "drives", "d0", "fragments"), "*", SearchOption.AllDirectories).Count();
 }

@@ -79,6 +79,10 @@ public sealed class ServerProcess : IAsyncDisposable
         throw new TimeoutException($"cairn server did not become ready:\n{Log}");
     }
 
+    /// <summary>Fragment files on the default single drive: what the GC tests count.</summary>
+    public int FragmentFiles() =>
+        Directory.EnumerateFiles(Path.Combine(DataPath, "drives", "d0", "fragments"), "*", SearchOption.AllDirectories).Count();
+
     /// <summary>kill -9: no shutdown hooks, no flushes.</summary>
     public void Kill()
     {
