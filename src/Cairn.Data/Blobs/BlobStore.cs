@@ -29,8 +29,13 @@ public sealed class BlobStore(IReadOnlyDictionary<string, IFragmentStore> drives
     /// Copies the whole source into a new durable blob. The returned draft must be disposed once the
     /// index commit has happened (or failed): until then the GC leaves the blob alone.
     /// </summary>
-    public async Task<BlobDraft> WriteAsync(Stream source, CancellationToken cancellationToken = default)
+    public Task<BlobDraft> WriteAsync(Stream source, CancellationToken cancellationToken = default) =>
+        WriteAsync(source, new BlobMedium("default", code, placement), cancellationToken);
+
+    /// <summary>As <see cref="WriteAsync(Stream, CancellationToken)"/>, onto a given medium (a storage class's drives and code).</summary>
+    public async Task<BlobDraft> WriteAsync(Stream source, BlobMedium medium, CancellationToken cancellationToken = default)
     {
+        var (code, placement) = (medium.Code, medium.Placement);
         var blobId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         inFlight[blobId] = 0;
         var draft = new BlobDraft(this, blobId);

@@ -3,11 +3,13 @@ using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using Cairn.Auth;
+using Cairn.Core.StorageClasses;
 using Cairn.Core.Time;
 using Cairn.Data.Blobs;
 using Cairn.Data.Drives;
 using Cairn.FrontDoor.Admin;
 using Cairn.FrontDoor.Buckets;
+using Cairn.FrontDoor.Lifecycle;
 using Cairn.FrontDoor.Listing;
 using Cairn.FrontDoor.Multipart;
 using Cairn.Index.Uploads;
@@ -49,6 +51,8 @@ public static class CairnServer
 
         var s = builder.Services;
         s.AddSingleton(TimeProvider.System);
+        s.AddSingleton(options.StorageClasses);
+        s.AddSingleton(sp => new DayClock(sp.GetRequiredService<TimeProvider>(), options.DaySeconds));
         s.AddSingleton(options.FrontDoor);
         s.AddSingleton(options.GarbageCollector);
         s.AddSingleton(new ServerInfo(Version(), DateTimeOffset.UtcNow, dataPath));
@@ -75,6 +79,7 @@ public static class CairnServer
         s.AddSingleton<IPlacement>(new RendezvousPlacement(node.PlacementMap(), node.ProtectionLevelIndex));
         s.AddSingleton<IReadOnlyDictionary<string, IFragmentStore>>(drives);
         s.AddSingleton(node.Erasure);
+        s.AddSingleton(node.Media(options.StorageClasses));
         s.AddSingleton<BlobStore>();
         s.AddSingleton<BlobRepair>();
 
@@ -90,6 +95,8 @@ public static class CairnServer
         s.AddSingleton<BucketHandlers>();
         s.AddSingleton<ListingHandlers>();
         s.AddSingleton<AdminHandlers>();
+        s.AddSingleton<ArchiveAccess>();
+        s.AddSingleton<RestoreObjectHandler>();
         s.AddSingleton<S3Dispatcher>();
         s.AddSingleton<ReadinessGate>();
         s.AddSingleton<HealthEndpoints>();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Cairn.Core.StorageClasses;
 using Cairn.Data.Blobs;
 using Cairn.Placement;
 
@@ -15,6 +16,31 @@ public sealed record DriveConfiguration
     /// <summary>zone/rack/node/drive; defaults to one node whose drives are the domains.</summary>
     public string? Domain { get; init; }
     public double Weight { get; init; } = 1.0;
+
+    /// <summary>hot, warm or cold: which storage classes' blobs this drive holds (see <see cref="StorageClass.Tier"/>).</summary>
+    public string Tier { get; init; } = "hot";
+}
+
+/// <summary>An operator's changes to one storage class's defaults; absent fields keep them.</summary>
+public sealed record StorageClassOverride
+{
+    public required string Name { get; init; }
+    public decimal? PricePerGibMonth { get; init; }
+    public double? MinimumDays { get; init; }
+    public long? MinimumBillableBytes { get; init; }
+    public string? Tier { get; init; }
+    public string? Ec { get; init; }
+    public Dictionary<string, double>? RestoreDays { get; init; }
+
+    public StorageClass ApplyTo(StorageClass c) => c with
+    {
+        PricePerGibMonth = PricePerGibMonth ?? c.PricePerGibMonth,
+        MinimumDays = MinimumDays ?? c.MinimumDays,
+        MinimumBillableBytes = MinimumBillableBytes ?? c.MinimumBillableBytes,
+        Tier = Tier ?? c.Tier,
+        Ec = Ec ?? c.Ec,
+        RestoreDays = RestoreDays ?? c.RestoreDays,
+    };
 }
 
 /// <summary>
@@ -32,6 +58,40 @@ public sealed record NodeConfiguration
 
     /// <summary>The failure-domain level no more than m fragments of a stripe may share: zone, rack, node or drive.</summary>
     public string ProtectionLevel { get; init; } = "drive";
+
+    /// <summary>Changes to the storage classes' defaults: prices, minimum durations, tiers, codes, restore delays.</summary>
+    public IReadOnlyList<StorageClassOverride> StorageClasses { get; init; } = [];
+
+    public StorageClassTable StorageClassTable()
+    {
+        foreach (var o in StorageClasses)
+            if (!Core.StorageClasses.StorageClassTable.Default.IsKnown(o.Name)) throw new ArgumentException($"Unknown storage class '{o.Name}'.");
+        return new(StorageClasses.Select(o => o.ApplyTo(Core.StorageClasses.StorageClassTable.Default[o.Name])));
+    }
+
+    /// <summary>
+    /// Each storage class's medium: the drives of its tier (all drives when the tier has none) with
+    /// its own code, else the node's code when it fits those drives, else a default for their count.
+    /// </summary>
+    public StorageMedia Media(StorageClassTable classes)
+    {
+        var all = PlacementMap();
+        var defaultMedium = new BlobMedium("default", Erasure, new RendezvousPlacement(all, ProtectionLevelIndex));
+        var byClass = new Dictionary<string, BlobMedium>(StringComparer.Ordinal);
+        foreach (var c in classes.All)
+        {
+            var tierDrives = all.Where((_, i) => Drives[i].Tier == c.Tier).ToArray();
+            if (tierDrives.Length == 0 || tierDrives.Length == all.Count)
+            {
+                if (c.Ec is not null) byClass[c.Name] = defaultMedium with { Name = c.Name, Code = ErasureSettings.Parse(c.Ec) };
+                continue;
+            }
+            var code = c.Ec is not null ? ErasureSettings.Parse(c.Ec)
+                : Erasure.DataFragments + Erasure.ParityFragments <= tierDrives.Length ? Erasure : ErasureSettings.ForDrives(tierDrives.Length);
+            byClass[c.Name] = new BlobMedium(c.Name, code, new RendezvousPlacement(tierDrives, ProtectionLevelIndex));
+        }
+        return new StorageMedia(defaultMedium, byClass);
+    }
 
     public ErasureSettings Erasure => Ec is null ? ErasureSettings.ForDrives(Drives.Count) : ErasureSettings.Parse(Ec);
 
@@ -57,8 +117,8 @@ public sealed record NodeConfiguration
     public void Validate()
     {
         if (Drives.Count == 0) throw new ArgumentException("At least one drive is needed.");
-        var placement = new RendezvousPlacement(PlacementMap(), ProtectionLevelIndex);
-        var code = Erasure;
-        placement.Place("startup-check", code.DataFragments, code.ParityFragments);
+        var media = Media(StorageClassTable());
+        foreach (var medium in media.ByStorageClass.Values.Prepend(media.Default))
+            medium.Placement.Place("startup-check", medium.Code.DataFragments, medium.Code.ParityFragments);
     }
 }

@@ -3,6 +3,7 @@ using Cairn.Core.Errors;
 using Cairn.FrontDoor.Admin;
 using Cairn.FrontDoor.Buckets;
 using Cairn.FrontDoor.Http;
+using Cairn.FrontDoor.Lifecycle;
 using Cairn.FrontDoor.Listing;
 using Cairn.FrontDoor.Multipart;
 using Cairn.FrontDoor.Objects;
@@ -25,6 +26,7 @@ public sealed partial class S3Dispatcher(
     MultipartHandlers multipart,
     ListingHandlers listings,
     AdminHandlers admin,
+    RestoreObjectHandler restore,
     ILogger<S3Dispatcher> log)
 {
     public async Task HandleAsync(HttpContext http)
@@ -96,6 +98,7 @@ public sealed partial class S3Dispatcher(
         S3Operation.GetObject => objects.GetAsync(s3, headOnly: false),
         S3Operation.HeadObject => objects.GetAsync(s3, headOnly: true),
         S3Operation.DeleteObject => objects.DeleteAsync(s3),
+        S3Operation.RestoreObject => restore.HandleAsync(s3),
         _ => throw new S3Exception(S3ErrorCode.NotImplemented),
     };
 

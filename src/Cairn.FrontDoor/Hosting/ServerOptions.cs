@@ -1,3 +1,5 @@
+using Cairn.Core.StorageClasses;
+using Cairn.Core.Time;
 using Cairn.Workers;
 
 namespace Cairn.FrontDoor.Hosting;
@@ -13,4 +15,10 @@ public sealed record ServerOptions
     public required FrontDoorOptions FrontDoor { get; init; }
     public GarbageCollectorOptions GarbageCollector { get; init; } = new();
     public DurabilityOptions Durability { get; init; } = new();
+
+    /// <summary>How long a lifecycle, restore and billing day lasts, in seconds (86,400 unless scaled down).</summary>
+    public double DaySeconds { get; init; } = DayClock.RealDaySeconds;
+
+    /// <summary>The storage classes: AWS-like defaults with the node configuration's overrides.</summary>
+    public StorageClassTable StorageClasses { get; init; } = StorageClassTable.Default;
 }

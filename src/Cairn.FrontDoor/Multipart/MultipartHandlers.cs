@@ -7,6 +7,7 @@ using Cairn.Data.Blobs;
 using Cairn.FrontDoor.Buckets;
 using Cairn.FrontDoor.Listing;
 using Cairn.FrontDoor.Objects;
+using Cairn.FrontDoor.Lifecycle;
 using Cairn.FrontDoor.Routing;
 using Cairn.FrontDoor.Xml;
 using Cairn.Index.Buckets;
@@ -20,7 +21,7 @@ namespace Cairn.FrontDoor.Multipart;
 /// CreateMultipartUpload, UploadPart, UploadPartCopy, ListParts, ListMultipartUploads,
 /// AbortMultipartUpload and CompleteMultipartUpload.
 /// </summary>
-public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objects, UploadCatalog uploads, ObjectWriter writer, ObjectReader reader,
+public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objects, UploadCatalog uploads, ObjectWriter writer, ObjectReader reader, ArchiveAccess archive, StorageMedia media,
     BlobStore blobs, Owner owner, FrontDoorOptions options, TimeProvider time)
 {
     public const int MaxPartNumber = 10_000;
@@ -65,7 +66,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
         var (key, uploadId, partNumber) = PartAddress(s3);
         var upload = await uploads.RequireAsync(s3.Bucket!, key, uploadId, s3.Aborted).ConfigureAwait(false);
         if (ObjectWriter.DeclaredLength(s3.Request) > MaxPartSize) throw new S3Exception(S3ErrorCode.EntityTooLarge);
-        await using var body = await writer.IngestAsync(s3.Request, s3.Payload, allowInline: false, UploadAlgorithm(upload), s3.Aborted).ConfigureAwait(false);
+        await using var body = await writer.IngestAsync(s3.Request, s3.Payload, upload.StorageClass, allowInline: false, UploadAlgorithm(upload), s3.Aborted).ConfigureAwait(false);
         var part = new PartRecord
         {
             PartNumber = partNumber,
@@ -89,12 +90,13 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
         await buckets.RequireAsync(sourceBucket, s3.Aborted).ConfigureAwait(false);
         var source = await objects.LoadReadableAsync(sourceBucket, sourceKey, sourceVersionId, s3.Aborted).ConfigureAwait(false);
         Preconditions.CheckCopySource(s3.Header, source);
+        archive.RequireReadable(source);
         var (offset, length) = CopyRange(s3.Header("x-amz-copy-source-range"), source.Size);
 
         var algorithms = UploadAlgorithm(upload) is { } a ? new[] { a } : [];
         await using var stream = reader.OpenStream(source, offset, length, s3.Aborted);
         using var digest = new BodyDigest(stream, length, algorithms);
-        using var draft = await blobs.WriteAsync(digest, s3.Aborted).ConfigureAwait(false);
+        using var draft = await blobs.WriteAsync(digest, media.For(upload.StorageClass), s3.Aborted).ConfigureAwait(false);
         var part = new PartRecord
         {
             PartNumber = partNumber,

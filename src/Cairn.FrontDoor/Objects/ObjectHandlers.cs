@@ -3,6 +3,7 @@ using Cairn.Auth;
 using Cairn.Core.Errors;
 using Cairn.Core.Names;
 using Cairn.Data.Blobs;
+using Cairn.FrontDoor.Lifecycle;
 using Cairn.FrontDoor.Routing;
 using Cairn.FrontDoor.Xml;
 using Cairn.Index.Buckets;
@@ -13,7 +14,7 @@ using Microsoft.AspNetCore.Http;
 namespace Cairn.FrontDoor.Objects;
 
 /// <summary>PutObject, GetObject, HeadObject, DeleteObject and CopyObject.</summary>
-public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects, ObjectWriter writer, ObjectReader reader, BlobStore blobs, TimeProvider time)
+public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects, ObjectWriter writer, ObjectReader reader, BlobStore blobs, StorageMedia media, ArchiveAccess archive, TimeProvider time)
 {
     public async Task PutAsync(S3Request s3)
     {
@@ -32,9 +33,11 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
     {
         var version = await ResolveAsync(s3).ConfigureAwait(false);
         Preconditions.CheckRead(s3.Header, version);
+        if (!headOnly) archive.RequireReadable(version);
         var range = s3.Query.ContainsKey("partNumber") ? PartRange(s3, version) : ByteRange.Parse(s3.Header("Range"), version.Size);
         var response = s3.Response;
         ObjectHeaders.WriteObjectHeaders(response, version);
+        archive.WriteRestoreHeader(response, version);
         if (string.Equals(s3.Header("x-amz-checksum-mode"), "ENABLED", StringComparison.OrdinalIgnoreCase) && range is null)
             ObjectHeaders.WriteChecksumHeaders(response, version);
         ApplyResponseOverrides(s3);
@@ -79,6 +82,7 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
         await buckets.RequireAsync(sourceBucket, s3.Aborted).ConfigureAwait(false);
         var source = await objects.LoadReadableAsync(sourceBucket, sourceKey, sourceVersionId, s3.Aborted).ConfigureAwait(false);
         Preconditions.CheckCopySource(s3.Header, source);
+        archive.RequireReadable(source);
 
         var replace = s3.Header("x-amz-metadata-directive") switch
         {
@@ -97,12 +101,14 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
             if (source.Blob is not null)
             {
                 await using var bytes = reader.OpenStream(source, s3.Aborted);
-                draft = await blobs.WriteAsync(bytes, s3.Aborted).ConfigureAwait(false);
+                draft = await blobs.WriteAsync(bytes, media.For(storageClass), s3.Aborted).ConfigureAwait(false);
             }
             var copy = source with
             {
                 LastModified = time.GetUtcNow(),
                 StorageClass = storageClass,
+                ClassSince = null,
+                Restore = null,
                 ContentType = replace ? s3.Request.ContentType : source.ContentType,
                 Headers = replace ? ObjectHeaders.StoredHeaders(s3.Request) : source.Headers,
                 Metadata = replace ? ObjectHeaders.UserMetadata(s3.Request) : source.Metadata,

@@ -3,6 +3,7 @@ using Cairn.Auth;
 using Cairn.Core.Blobs;
 using Cairn.Core.Checksums;
 using Cairn.Core.Errors;
+using Cairn.Core.StorageClasses;
 using Cairn.Core.Names;
 using Cairn.Data.Blobs;
 using Cairn.FrontDoor.Routing;
@@ -17,7 +18,7 @@ namespace Cairn.FrontDoor.Objects;
 /// same pass → bytes (inline in the index when small, else a durable blob) → one atomic index
 /// commit. Nothing is visible until the commit; a failure before it leaves only an orphan for GC.
 /// </summary>
-public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, TimeProvider time, FrontDoorOptions options)
+public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, StorageMedia media, TimeProvider time, FrontDoorOptions options)
 {
     public const long MaxObjectSize = 5L * 1024 * 1024 * 1024;
     private const long ReadAheadThreshold = 1024 * 1024;
@@ -27,7 +28,7 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, TimePro
         var request = s3.Request;
         var key = ObjectKey.Parse(s3.Key!).Value;
         var storageClass = StorageClass(request);
-        await using var body = await IngestAsync(request, payload, allowInline: true, extraChecksum: null, cancellationToken).ConfigureAwait(false);
+        await using var body = await IngestAsync(request, payload, storageClass, allowInline: true, extraChecksum: null, cancellationToken).ConfigureAwait(false);
         var draft = new VersionRecord
         {
             VersionId = "",
@@ -53,7 +54,7 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, TimePro
     /// it inline (small, when allowed) or as a durable blob. The caller commits it to the index and
     /// then calls Committed(); disposing an uncommitted body frees its blob at once.
     /// </summary>
-    public async Task<IngestedBody> IngestAsync(HttpRequest request, PayloadStream payload, bool allowInline, ChecksumAlgorithm? extraChecksum,
+    public async Task<IngestedBody> IngestAsync(HttpRequest request, PayloadStream payload, string storageClass, bool allowInline, ChecksumAlgorithm? extraChecksum,
         CancellationToken cancellationToken)
     {
         var length = DeclaredLength(request);
@@ -67,7 +68,7 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, TimePro
         try
         {
             if (inline) body.Inline = await ReadAllAsync(digest, (int)length, cancellationToken).ConfigureAwait(false);
-            else body.Draft = await blobs.WriteAsync(digest, cancellationToken).ConfigureAwait(false);
+            else body.Draft = await blobs.WriteAsync(digest, media.For(storageClass), cancellationToken).ConfigureAwait(false);
             body.Md5 = digest.Md5();
             if (expectedMd5 is not null && !expectedMd5.AsSpan().SequenceEqual(body.Md5)) throw new S3Exception(S3ErrorCode.BadDigest);
             body.Checksums = checksums.Verify(digest.Checksums(), payload.Trailers);
@@ -104,13 +105,9 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, TimePro
     {
         var value = request.Headers["x-amz-storage-class"].ToString();
         if (value.Length == 0) return "STANDARD";
-        return StorageClasses.Contains(value) ? value : throw new S3Exception(S3ErrorCode.InvalidStorageClass);
+        return StorageClassTable.Default.IsKnown(value) ? value : throw new S3Exception(S3ErrorCode.InvalidStorageClass);
     }
 
-    private static readonly HashSet<string> StorageClasses = new(StringComparer.Ordinal)
-    {
-        "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER", "DEEP_ARCHIVE", "GLACIER_IR", "OUTPOSTS", "SNOW", "EXPRESS_ONEZONE",
-    };
 
     private static byte[]? ContentMd5(HttpRequest request)
     {

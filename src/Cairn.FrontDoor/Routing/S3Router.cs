@@ -13,14 +13,14 @@ public sealed class S3Router(IReadOnlyList<string> domains)
 {
     private static readonly HashSet<string> UnsupportedBucketSubresources = new(StringComparer.Ordinal)
     {
-        "accelerate", "acl", "analytics", "cors", "encryption", "intelligent-tiering", "inventory", "lifecycle",
+        "accelerate", "acl", "analytics", "cors", "encryption", "intelligent-tiering", "inventory",
         "logging", "metrics", "notification", "object-lock", "ownershipControls", "policy", "policyStatus",
         "publicAccessBlock", "replication", "requestPayment", "tagging", "website", "session",
     };
 
     private static readonly HashSet<string> UnsupportedObjectSubresources = new(StringComparer.Ordinal)
     {
-        "acl", "attributes", "legal-hold", "retention", "restore", "select", "tagging", "torrent",
+        "acl", "attributes", "legal-hold", "retention", "select", "tagging", "torrent",
     };
 
     public S3Request Route(HttpContext http)
@@ -80,6 +80,14 @@ public sealed class S3Router(IReadOnlyList<string> domains)
             if (q.ContainsKey("versions")) return method == "GET" ? S3Operation.ListObjectVersions : S3Operation.NotImplemented;
             if (q.ContainsKey("delete")) return method == "POST" ? S3Operation.DeleteObjects : S3Operation.NotImplemented;
             if (q.ContainsKey("uploads")) return method == "GET" ? S3Operation.ListMultipartUploads : S3Operation.NotImplemented;
+            if (q.ContainsKey("lifecycle"))
+                return method switch
+                {
+                    "PUT" => S3Operation.PutBucketLifecycleConfiguration,
+                    "GET" => S3Operation.GetBucketLifecycleConfiguration,
+                    "DELETE" => S3Operation.DeleteBucketLifecycle,
+                    _ => S3Operation.NotImplemented,
+                };
             if (q.Keys.Any(UnsupportedBucketSubresources.Contains)) return S3Operation.NotImplemented;
             return method switch
             {
@@ -92,6 +100,7 @@ public sealed class S3Router(IReadOnlyList<string> domains)
         }
 
         if (q.Keys.Any(UnsupportedObjectSubresources.Contains)) return S3Operation.NotImplemented;
+        if (q.ContainsKey("restore")) return method == "POST" ? S3Operation.RestoreObject : S3Operation.NotImplemented;
         if (q.ContainsKey("uploads")) return method == "POST" ? S3Operation.CreateMultipartUpload : S3Operation.NotImplemented;
         if (q.ContainsKey("uploadId"))
             return method switch

@@ -169,6 +169,23 @@ public sealed class ObjectCatalog(IIndexShard shard, BucketCatalog buckets, Buck
     }
 
     /// <summary>
+    /// Rewrites one version's record in place: metadata only (restore state, tags), never its bytes, its
+    /// version id or its place in the key's history. The change runs under the key's lock and may throw
+    /// to refuse. Returns the stored record, or null when the version is gone.
+    /// </summary>
+    public async Task<VersionRecord?> UpdateVersionAsync(string bucket, string key, long sequence, Func<VersionRecord, VersionRecord> change,
+        CancellationToken cancellationToken = default)
+    {
+        using var _ = await locks.AcquireAsync(bucket, key, cancellationToken).ConfigureAwait(false);
+        var record = await ReadVersionAsync(bucket, key, sequence, cancellationToken).ConfigureAwait(false);
+        if (record is null) return null;
+        var updated = change(record);
+        if (ReferenceEquals(updated, record)) return record;
+        await shard.CommitAsync(new IndexBatch().Put(IndexKeys.VersionKey(bucket, key, sequence), IndexJson.Encode(updated)), cancellationToken).ConfigureAwait(false);
+        return updated;
+    }
+
+    /// <summary>
     /// Repair's flip: the record that owns the blob now points at its rebuilt layout, atomically, under
     /// the key's lock. False when the blob is no longer referenced (it was reaped meanwhile).
     /// </summary>

@@ -19,6 +19,13 @@ public sealed record VersionRecord
     public string ETag { get; init; } = "";
 
     public string StorageClass { get; init; } = "STANDARD";
+
+    /// <summary>When the version entered its storage class; a transition resets it. Null means since LastModified.</summary>
+    public DateTimeOffset? ClassSince { get; init; }
+
+    /// <summary>The latest RestoreObject request on an archived version, if any.</summary>
+    public RestoreRecord? Restore { get; init; }
+
     public string? ContentType { get; init; }
 
     /// <summary>Standard headers kept verbatim: Content-Encoding, Content-Disposition, Cache-Control, Expires, Content-Language.</summary>
@@ -37,6 +44,9 @@ public sealed record VersionRecord
 
     /// <summary>For an object stitched by CompleteMultipartUpload: its parts' blobs, in order. No byte was copied.</summary>
     public List<PartRecord>? Parts { get; init; }
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public DateTimeOffset EnteredClass => ClassSince ?? LastModified;
 
     /// <summary>Every blob this version owns, whichever way its bytes are held.</summary>
     public IEnumerable<BlobLayout> Blobs()

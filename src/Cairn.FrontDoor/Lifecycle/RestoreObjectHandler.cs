@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Xml.Linq;
+using Cairn.Core.Errors;
+using Cairn.Core.Names;
+using Cairn.Core.StorageClasses;
+using Cairn.Core.Time;
+using Cairn.FrontDoor.Buckets;
+using Cairn.FrontDoor.Routing;
+using Cairn.Index.Buckets;
+using Cairn.Index.Objects;
+using Cairn.Index.Records;
+
+namespace Cairn.FrontDoor.Lifecycle;
+
+/// <summary>
+/// RestoreObject (POST ?restore): asks for a temporary readable copy of an archived version. The copy
+/// becomes readable after the class's retrieval delay for the tier, and stays so for the requested
+/// days. 202 for a new request, 409 while one is in progress, 200 when it extends a live copy.
+/// </summary>
+public sealed class RestoreObjectHandler(BucketCatalog buckets, ObjectCatalog objects, StorageClassTable classes, DayClock clock)
+{
+    private const int MaxDays = 2_147_483;
+
+    public async Task HandleAsync(S3Request s3)
+    {
+        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        var key = ObjectKey.Parse(s3.Key!).Value;
+        var versionId = s3.Query["versionId"].ToString();
+        var version = await objects.LoadReadableAsync(s3.Bucket!, key, versionId.Length > 0 ? versionId : null, s3.Aborted).ConfigureAwait(false);
+        var (days, tier) = ParseRequest(BucketHandlers.ParseXml(await BucketHandlers.ReadSmallBodyAsync(s3).ConfigureAwait(false)));
+        var storageClass = classes[version.StorageClass];
+        if (!storageClass.NeedsRestore)
+            throw new S3Exception(S3ErrorCode.InvalidObjectState, "Restore is not allowed for the object's current storage class");
+        if (!storageClass.RestoreDays.TryGetValue(tier, out var delayDays))
+            throw new S3Exception(S3ErrorCode.InvalidArgument, $"{tier} retrievals are not available for the {storageClass.Name} storage class");
+
+        var status = 202;
+        var updated = await objects.UpdateVersionAsync(s3.Bucket!, key, version.Sequence, current =>
+        {
+            var now = clock.Now;
+            switch (current.Restore?.StateAt(now))
+            {
+                case RestoreState.Ongoing:
+                    throw new S3Exception(S3ErrorCode.RestoreAlreadyInProgress);
+                case RestoreState.Restored:
+                    // A live copy's expiry is reset from now, as S3 does.
+                    status = 200;
+                    return current with { Restore = current.Restore! with { Days = days, ExpiresAt = clock.AddDays(now, days) } };
+                default:
+                    var ready = clock.AddDays(now, delayDays);
+                    return current with
+                    {
+                        Restore = new RestoreRecord { Tier = tier, Days = days, Requested = now, ReadyAt = ready, ExpiresAt = clock.AddDays(ready, days) },
+                    };
+            }
+        }, s3.Aborted).ConfigureAwait(false);
+        if (updated is null) throw new S3Exception(S3ErrorCode.NoSuchKey) { Details = new Dictionary<string, string> { ["Key"] = key } };
+        if (updated.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-version-id"] = updated.VersionId;
+        s3.Response.StatusCode = status;
+    }
+
+    /// <summary>RestoreRequest: Days (required) and GlacierJobParameters/Tier (Standard when absent). SELECT restores are not served.</summary>
+    private static (int Days, string Tier) ParseRequest(XDocument doc)
+    {
+        var root = doc.Root;
+        if (root?.Name.LocalName != "RestoreRequest") throw new S3Exception(S3ErrorCode.MalformedXML);
+        if (Child(root, "Type") is not null || Child(root, "SelectParameters") is not null)
+            throw new S3Exception(S3ErrorCode.NotImplemented, "SELECT restore requests are not supported.");
+        var daysText = Child(root, "Days")?.Value
+            ?? throw new S3Exception(S3ErrorCode.MalformedXML, "Days is required for a restore request.");
+        if (!int.TryParse(daysText, NumberStyles.None, CultureInfo.InvariantCulture, out var days) || days < 1 || days > MaxDays)
+            throw new S3Exception(S3ErrorCode.InvalidArgument, "Days must be a positive integer.");
+        var tier = Child(root, "GlacierJobParameters") is { } job ? Child(job, "Tier")?.Value ?? "Standard" : Child(root, "Tier")?.Value ?? "Standard";
+        if (tier is not ("Standard" or "Bulk" or "Expedited")) throw new S3Exception(S3ErrorCode.MalformedXML, $"'{tier}' is not a retrieval tier.");
+        return (days, tier);
+    }
+
+    private static XElement? Child(XElement parent, string name) => parent.Elements().FirstOrDefault(e => e.Name.LocalName == name);
+}
