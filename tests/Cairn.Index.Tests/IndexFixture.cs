@@ -16,7 +16,7 @@ public sealed class IndexFixture : IAsyncDisposable
         Shard = new RocksDbIndexShard(path);
         var gates = new BucketGates();
         Buckets = new BucketCatalog(Shard, gates, TimeProvider.System);
-        Objects = new ObjectCatalog(Shard, Buckets, gates, new KeyLocks(), new VersionClock(TimeProvider.System), TimeProvider.System);
+        Objects = new ObjectCatalog(Shard, Buckets, gates, new KeyLocks(), new VersionClock(TimeProvider.System), new Cairn.Index.Billing.StorageMeter(Cairn.Core.StorageClasses.StorageClassTable.Default, new Cairn.Core.Time.DayClock(TimeProvider.System), new VersionClock(TimeProvider.System)), TimeProvider.System);
         Lister = new ObjectLister(Shard);
         Bookkeeping = new BlobBookkeeping(Shard);
     }

@@ -15,6 +15,7 @@ using Cairn.FrontDoor.Multipart;
 using Cairn.Index.Uploads;
 using Cairn.FrontDoor.Objects;
 using Cairn.FrontDoor.Routing;
+using Cairn.Index.Billing;
 using Cairn.Index.Buckets;
 using Cairn.Index.Objects;
 using Cairn.Index.Shards;
@@ -69,6 +70,8 @@ public static class CairnServer
         s.AddSingleton<VersionLister>();
         s.AddSingleton<UploadCatalog>();
         s.AddSingleton<BucketUsage>();
+        s.AddSingleton<StorageMeter>();
+        s.AddSingleton<BillCalculator>();
         s.AddSingleton<BlobBookkeeping>();
 
         // Data plane: the node's drives, placement over their failure domains, the code for new blobs.

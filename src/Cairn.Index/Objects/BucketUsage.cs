@@ -15,19 +15,14 @@ public sealed class BucketUsage(IIndexShard shard)
     public async Task<BucketUsageFigures> MeasureAsync(string bucket, CancellationToken cancellationToken = default)
     {
         long objects = 0, live = 0, noncurrent = 0, noncurrentBytes = 0, markers = 0;
-        byte[]? previousKey = null;
-        var (from, to) = IndexKeys.VersionsOfBucket(bucket);
-        await foreach (var entry in shard.ScanAsync(from, to, cancellationToken).ConfigureAwait(false))
-        {
-            var keyPart = entry.Key.AsSpan(0, entry.Key.Length - 8);
-            // Versions sort newest first, so the first version of each key is its current one.
-            var isCurrent = previousKey is null || !keyPart.SequenceEqual(previousKey);
-            previousKey = keyPart.ToArray();
-            var version = IndexJson.DecodeVersion(entry.Value);
-            if (version.IsDeleteMarker) markers++;
-            else if (isCurrent) { objects++; live += version.Size; }
-            else { noncurrent++; noncurrentBytes += version.Size; }
-        }
+        await foreach (var key in BucketVersionWalk.KeysAsync(shard, bucket, cancellationToken).ConfigureAwait(false))
+            for (var i = 0; i < key.NewestFirst.Count; i++)
+            {
+                var version = key.NewestFirst[i];
+                if (version.IsDeleteMarker) markers++;
+                else if (i == 0) { objects++; live += version.Size; }
+                else { noncurrent++; noncurrentBytes += version.Size; }
+            }
         // Parts of uploads in progress occupy space too, though no object shows them.
         long parts = 0, partBytes = 0;
         var (partsFrom, partsTo) = IndexKeys.PartsOfBucket(bucket);

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using Cairn.Core.Blobs;
 using Cairn.Core.Errors;
 using Cairn.Core.Time;
+using Cairn.Index.Billing;
 using Cairn.Index.Buckets;
 using Cairn.Index.Records;
 using Cairn.Index.Shards;
@@ -13,7 +14,7 @@ namespace Cairn.Index.Objects;
 /// synced batch: the version record, the pointer flip, the blob references, and the frees of any
 /// version it reaps. Nothing here touches bytes; freed blobs go to the free queue for the GC.
 /// </summary>
-public sealed class ObjectCatalog(IIndexShard shard, BucketCatalog buckets, BucketGates gates, KeyLocks locks, VersionClock clock, TimeProvider time)
+public sealed class ObjectCatalog(IIndexShard shard, BucketCatalog buckets, BucketGates gates, KeyLocks locks, VersionClock clock, StorageMeter meter, TimeProvider time)
 {
     public async Task<VersionRecord?> GetCurrentAsync(string bucket, string key, CancellationToken cancellationToken = default)
     {
@@ -102,7 +103,7 @@ public sealed class ObjectCatalog(IIndexShard shard, BucketCatalog buckets, Buck
         {
             var current = await GetCurrentAsync(bucket, key, cancellationToken).ConfigureAwait(false);
             if (current is null) return null;
-            Reap(batch, bucket, key, current);
+            await ReapAsync(batch, bucket, key, current, "delete", cancellationToken).ConfigureAwait(false);
             batch.Delete(IndexKeys.CurrentKey(bucket, key));
             await shard.CommitAsync(batch, cancellationToken).ConfigureAwait(false);
             return null;
@@ -132,7 +133,7 @@ public sealed class ObjectCatalog(IIndexShard shard, BucketCatalog buckets, Buck
         var victim = await GetVersionAsync(bucket, key, versionId, cancellationToken).ConfigureAwait(false);
         if (victim is null) return null;
         var batch = new IndexBatch();
-        Reap(batch, bucket, key, victim);
+        await ReapAsync(batch, bucket, key, victim, "delete", cancellationToken).ConfigureAwait(false);
         var pointer = await shard.GetAsync(IndexKeys.CurrentKey(bucket, key), cancellationToken).ConfigureAwait(false);
         if (pointer is not null && DecodeSequence(pointer) == victim.Sequence)
         {
@@ -159,7 +160,7 @@ public sealed class ObjectCatalog(IIndexShard shard, BucketCatalog buckets, Buck
             // A null version replaces the key's previous null version, whose bytes are reaped.
             var nullPointer = await shard.GetAsync(IndexKeys.NullVersionKey(bucket, key), cancellationToken).ConfigureAwait(false);
             if (nullPointer is not null && await ReadVersionAsync(bucket, key, DecodeSequence(nullPointer), cancellationToken).ConfigureAwait(false) is { } previous)
-                Reap(batch, bucket, key, previous);
+                await ReapAsync(batch, bucket, key, previous, "overwrite", cancellationToken).ConfigureAwait(false);
             batch.Put(IndexKeys.NullVersionKey(bucket, key), EncodeSequence(record.Sequence));
         }
         batch.Put(IndexKeys.VersionKey(bucket, key, record.Sequence), IndexJson.Encode(record));
@@ -218,9 +219,10 @@ public sealed class ObjectCatalog(IIndexShard shard, BucketCatalog buckets, Buck
         return true;
     }
 
-    /// <summary>Removes a version record and queues its bytes for freeing, in the caller's batch.</summary>
-    private void Reap(IndexBatch batch, string bucket, string key, VersionRecord version)
+    /// <summary>Removes a version record, closes its meter and queues its bytes for freeing, in the caller's batch.</summary>
+    private async Task ReapAsync(IndexBatch batch, string bucket, string key, VersionRecord version, string reason, CancellationToken cancellationToken)
     {
+        meter.CloseVersion(batch, bucket, key, version, await NoncurrentSinceAsync(bucket, key, version.Sequence, cancellationToken).ConfigureAwait(false), reason);
         batch.Delete(IndexKeys.VersionKey(bucket, key, version.Sequence));
         if (version.VersionId == VersionIds.Null) batch.Delete(IndexKeys.NullVersionKey(bucket, key));
         foreach (var blob in version.Blobs()) FreeBlob(batch, blob);
@@ -231,6 +233,18 @@ public sealed class ObjectCatalog(IIndexShard shard, BucketCatalog buckets, Buck
     {
         batch.Delete(IndexKeys.ReferenceKey(blob.BlobId));
         batch.Put(IndexKeys.FreeKey(time.GetUtcNow(), blob.BlobId), IndexJson.Encode(blob));
+    }
+
+    /// <summary>When a version stopped being current: the time its next newer version was written; null while it is the newest.</summary>
+    public async Task<DateTimeOffset?> NoncurrentSinceAsync(string bucket, string key, long sequence, CancellationToken cancellationToken = default)
+    {
+        VersionRecord? newer = null;
+        await foreach (var version in VersionsAsync(bucket, key, cancellationToken).ConfigureAwait(false))
+        {
+            if (version.Sequence == sequence) return newer?.LastModified;
+            newer = version;
+        }
+        return null;
     }
 
     private async Task<long?> NewestVersionExceptAsync(string bucket, string key, long excluded, CancellationToken cancellationToken)

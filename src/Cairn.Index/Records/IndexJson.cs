@@ -11,6 +11,7 @@ namespace Cairn.Index.Records;
 [JsonSerializable(typeof(BlobReference))]
 [JsonSerializable(typeof(UploadRecord))]
 [JsonSerializable(typeof(PartRecord))]
+[JsonSerializable(typeof(Billing.LedgerLine))]
 internal sealed partial class IndexJsonContext : JsonSerializerContext;
 
 /// <summary>Serialises index records; the one place their stored format is decided.</summary>
@@ -23,6 +24,8 @@ internal static class IndexJson
     public static byte[] Encode(PartRecord r) => JsonSerializer.SerializeToUtf8Bytes(r, IndexJsonContext.Default.PartRecord);
     public static UploadRecord DecodeUpload(byte[] b) => JsonSerializer.Deserialize(b, IndexJsonContext.Default.UploadRecord)!;
     public static PartRecord DecodePart(byte[] b) => JsonSerializer.Deserialize(b, IndexJsonContext.Default.PartRecord)!;
+    public static byte[] Encode(Billing.LedgerLine r) => JsonSerializer.SerializeToUtf8Bytes(r, IndexJsonContext.Default.LedgerLine);
+    public static Billing.LedgerLine DecodeLedgerLine(byte[] b) => JsonSerializer.Deserialize(b, IndexJsonContext.Default.LedgerLine)!;
     public static byte[] Encode(BlobReference r) => JsonSerializer.SerializeToUtf8Bytes(r, IndexJsonContext.Default.BlobReference);
 
     public static BucketRecord DecodeBucket(byte[] b) => JsonSerializer.Deserialize(b, IndexJsonContext.Default.BucketRecord)!;

@@ -18,6 +18,8 @@ public static class IndexKeys
     private const byte NullVersion = (byte)'n';
     private const byte Upload = (byte)'u';
     private const byte Part = (byte)'p';
+    private const byte Ledger = (byte)'m';
+    private const byte LifecycleRules = (byte)'l';
 
     public static byte[] BucketKey(string bucket) => Prefixed(Bucket, bucket);
     public static byte[] BucketsStart() => [Bucket];
@@ -101,6 +103,22 @@ public static class IndexKeys
     }
 
     public static (byte[] From, byte[] To) PartsOfBucket(string bucket) => (Prefixed(Part, bucket + "\0"), BucketEnd(Part, bucket));
+
+    /// <summary>Billing ledger lines of a bucket, in the order they were closed.</summary>
+    public static byte[] LedgerKey(string bucket, long sequence)
+    {
+        var head = Prefixed(Ledger, bucket + "\0");
+        var k = new byte[head.Length + 8];
+        head.CopyTo(k, 0);
+        BinaryPrimitives.WriteInt64BigEndian(k.AsSpan(head.Length), sequence);
+        return k;
+    }
+
+    public static (byte[] From, byte[] To) LedgerOfBucket(string bucket) => (Prefixed(Ledger, bucket + "\0"), BucketEnd(Ledger, bucket));
+    public static (byte[] From, byte[] To) WholeLedger() => ([Ledger], [Ledger + 1]);
+
+    /// <summary>A bucket's lifecycle configuration, kept apart from the bucket record that every request reads.</summary>
+    public static byte[] LifecycleKey(string bucket) => Prefixed(LifecycleRules, bucket);
 
     public static byte[] ReferenceKey(string blobId) => Prefixed(Reference, blobId);
     public static byte[] ReferencesStart() => [Reference];

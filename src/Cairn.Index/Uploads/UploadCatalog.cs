@@ -1,6 +1,7 @@
 using System.Text;
 using Cairn.Core.Errors;
 using Cairn.Core.Time;
+using Cairn.Index.Billing;
 using Cairn.Index.Buckets;
 using Cairn.Index.Objects;
 using Cairn.Index.Records;
@@ -22,7 +23,7 @@ public readonly record struct ManifestPart(int PartNumber, string ETag);
 /// Multipart uploads and their parts. Parts are immutable blobs; completing an upload writes one
 /// version record that references them in order and retires the upload in the same atomic batch.
 /// </summary>
-public sealed class UploadCatalog(IIndexShard shard, BucketCatalog buckets, BucketGates gates, KeyLocks locks, ObjectCatalog objects, VersionClock clock)
+public sealed class UploadCatalog(IIndexShard shard, BucketCatalog buckets, BucketGates gates, KeyLocks locks, ObjectCatalog objects, StorageMeter meter, VersionClock clock)
 {
     public async Task<UploadRecord> CreateAsync(string bucket, UploadRecord draft, CancellationToken cancellationToken = default)
     {
@@ -44,11 +45,15 @@ public sealed class UploadCatalog(IIndexShard shard, BucketCatalog buckets, Buck
     {
         using var pass = gates.Enter(bucket);
         using var _ = await locks.AcquireAsync(bucket, key, cancellationToken).ConfigureAwait(false);
-        await RequireAsync(bucket, key, uploadId, cancellationToken).ConfigureAwait(false);
         var batch = new IndexBatch();
         var partKey = IndexKeys.PartKey(bucket, uploadId, part.PartNumber);
+        var upload = await RequireAsync(bucket, key, uploadId, cancellationToken).ConfigureAwait(false);
         if (await shard.GetAsync(partKey, cancellationToken).ConfigureAwait(false) is { } previous)
-            objects.FreeBlob(batch, IndexJson.DecodePart(previous).Blob);
+        {
+            var replaced = IndexJson.DecodePart(previous);
+            meter.CloseParts(batch, bucket, key, upload.StorageClass, [replaced], "replace");
+            objects.FreeBlob(batch, replaced.Blob);
+        }
         batch.Put(partKey, IndexJson.Encode(part));
         batch.Put(IndexKeys.ReferenceKey(part.Blob.BlobId), IndexJson.Encode(new BlobReference(bucket, key, 0, uploadId, part.PartNumber) { Layout = part.Blob }));
         await shard.CommitAsync(batch, cancellationToken).ConfigureAwait(false);
@@ -68,16 +73,19 @@ public sealed class UploadCatalog(IIndexShard shard, BucketCatalog buckets, Buck
     }
 
     /// <summary>Aborts the upload and frees every part's bytes.</summary>
-    public async Task AbortAsync(string bucket, string key, string uploadId, CancellationToken cancellationToken = default)
+    public async Task AbortAsync(string bucket, string key, string uploadId, CancellationToken cancellationToken = default, string reason = "abort")
     {
         using var _ = await locks.AcquireAsync(bucket, key, cancellationToken).ConfigureAwait(false);
-        await RequireAsync(bucket, key, uploadId, cancellationToken).ConfigureAwait(false);
+        var upload = await RequireAsync(bucket, key, uploadId, cancellationToken).ConfigureAwait(false);
         var batch = new IndexBatch().Delete(IndexKeys.UploadKey(bucket, key, uploadId));
+        var parts = new List<PartRecord>();
         await foreach (var part in AllPartsAsync(bucket, uploadId, cancellationToken).ConfigureAwait(false))
         {
+            parts.Add(part);
             batch.Delete(IndexKeys.PartKey(bucket, uploadId, part.PartNumber));
             objects.FreeBlob(batch, part.Blob);
         }
+        meter.CloseParts(batch, bucket, key, upload.StorageClass, parts, reason);
         await shard.CommitAsync(batch, cancellationToken).ConfigureAwait(false);
     }
 
@@ -120,13 +128,17 @@ public sealed class UploadCatalog(IIndexShard shard, BucketCatalog buckets, Buck
             // Under the key's lock: the upload must still exist (an Abort may have won) and the parts be the ones stitched.
             await RequireAsync(bucket, key, uploadId, cancellationToken).ConfigureAwait(false);
             var chosenNumbers = chosen.ToDictionary(p => p.PartNumber, p => p.Blob.BlobId);
+            var retired = new List<PartRecord>();
             await foreach (var part in AllPartsAsync(bucket, uploadId, cancellationToken).ConfigureAwait(false))
             {
+                retired.Add(part);
                 batch.Delete(IndexKeys.PartKey(bucket, uploadId, part.PartNumber));
                 if (!chosenNumbers.TryGetValue(part.PartNumber, out var blobId)) objects.FreeBlob(batch, part.Blob);
                 else if (blobId != part.Blob.BlobId) throw new S3Exception(S3ErrorCode.InvalidPart, "A part was replaced while the upload completed.");
             }
             batch.Delete(IndexKeys.UploadKey(bucket, key, uploadId));
+            // The parts stop accruing as upload storage; the object accrues from its commit on.
+            meter.CloseParts(batch, bucket, key, upload.StorageClass, retired, "complete");
         }).ConfigureAwait(false);
     }
 

@@ -1,0 +1,68 @@
+using Cairn.Core.StorageClasses;
+using Cairn.Index.Objects;
+using Cairn.Index.Records;
+using Cairn.Index.Shards;
+
+namespace Cairn.Index.Billing;
+
+/// <summary>One line of a bill: byte-days of one kind in one class of one bucket, and what they cost.</summary>
+public sealed record BillLine(string Bucket, string StorageClass, MeterKind Kind, double ByteDays, double GibMonths, decimal Cost);
+
+/// <summary>The bill so far: closed ledger lines plus what is still stored, accrued up to now.</summary>
+public sealed record Bill(DateTimeOffset At, IReadOnlyList<BillLine> Lines)
+{
+    public decimal Total => Lines.Sum(l => l.Cost);
+}
+
+/// <summary>
+/// Prices the ledger and the live accrual. A month is 30 clock days and a GiB 2^30 bytes; every kind
+/// is priced at its class's storage rate (early-delete days are storage days charged in advance).
+/// </summary>
+public sealed class BillCalculator(IIndexShard shard, StorageMeter meter, StorageClassTable classes)
+{
+    private const double GiB = 1024.0 * 1024 * 1024;
+    private const double DaysPerMonth = 30;
+
+    public async Task<Bill> ComputeAsync(IEnumerable<string> bucketNames, CancellationToken cancellationToken = default)
+    {
+        var at = meter.Now;
+        var totals = new Dictionary<(string Bucket, string Class, MeterKind Kind), double>();
+        void Add(string bucket, string storageClass, MeterKind kind, double byteDays)
+        {
+            if (byteDays <= 0) return;
+            totals[(bucket, storageClass, kind)] = totals.GetValueOrDefault((bucket, storageClass, kind)) + byteDays;
+        }
+
+        foreach (var bucket in bucketNames)
+        {
+            var (ledgerFrom, ledgerTo) = IndexKeys.LedgerOfBucket(bucket);
+            await foreach (var entry in shard.ScanAsync(ledgerFrom, ledgerTo, cancellationToken).ConfigureAwait(false))
+            {
+                var line = IndexJson.DecodeLedgerLine(entry.Value);
+                Add(bucket, line.StorageClass, line.Kind, line.ByteDays);
+            }
+            await foreach (var key in BucketVersionWalk.KeysAsync(shard, bucket, cancellationToken).ConfigureAwait(false))
+                for (var i = 0; i < key.NewestFirst.Count; i++)
+                    foreach (var (kind, byteDays) in meter.Accrued(key.NewestFirst[i], key.NoncurrentSince(i)))
+                        Add(bucket, key.NewestFirst[i].StorageClass, kind, byteDays);
+            var (uploadsFrom, uploadsTo) = IndexKeys.UploadsOfBucket(bucket);
+            await foreach (var entry in shard.ScanAsync(uploadsFrom, uploadsTo, cancellationToken).ConfigureAwait(false))
+            {
+                var upload = IndexJson.DecodeUpload(entry.Value);
+                var (partsFrom, partsTo) = IndexKeys.PartsOf(bucket, upload.UploadId);
+                await foreach (var part in shard.ScanAsync(partsFrom, partsTo, cancellationToken).ConfigureAwait(false))
+                    Add(bucket, upload.StorageClass, MeterKind.IncompleteUpload, meter.AccruedPartByteDays(IndexJson.DecodePart(part.Value)));
+            }
+        }
+
+        var lines = totals
+            .OrderBy(t => t.Key.Bucket, StringComparer.Ordinal).ThenBy(t => classes[t.Key.Class].Rank).ThenBy(t => t.Key.Class, StringComparer.Ordinal).ThenBy(t => t.Key.Kind)
+            .Select(t =>
+            {
+                var gibMonths = t.Value / GiB / DaysPerMonth;
+                return new BillLine(t.Key.Bucket, t.Key.Class, t.Key.Kind, t.Value, gibMonths, Math.Round((decimal)gibMonths * classes[t.Key.Class].PricePerGibMonth, 10));
+            })
+            .ToArray();
+        return new Bill(at, lines);
+    }
+}
