@@ -41,6 +41,16 @@ public static class AdminCommand
         var repair = new Command("repair", "Scrub, then rebuild every lost fragment now");
         repair.SetAction((parse, ct) => RunAsync(parse, endpoint, json, "repair", ct, RenderObject, HttpMethod.Post));
         admin.Add(repair);
+
+        var lifecycleBucket = new Option<string?>("--bucket") { Description = "Only this bucket" };
+        var run = new Command("run", "Run a lifecycle pass now and print what it did") { lifecycleBucket };
+        run.SetAction((parse, ct) => RunAsync(parse, endpoint, json, WithBucket("lifecycle/run", parse.GetValue(lifecycleBucket)), ct, RenderLifecycleRun, HttpMethod.Post));
+        admin.Add(new Command("lifecycle", "Lifecycle rules: transitions, expirations, upload aborts") { run });
+
+        var billingBucket = new Option<string?>("--bucket") { Description = "Only this bucket" };
+        var billing = new Command("billing", "The bill so far: storage by class, early-delete charges, incomplete uploads, totals") { billingBucket };
+        billing.SetAction((parse, ct) => RunAsync(parse, endpoint, json, WithBucket("billing", parse.GetValue(billingBucket)), ct, RenderBill));
+        admin.Add(billing);
         return admin;
     }
 
@@ -106,6 +116,32 @@ public static class AdminCommand
             table.AddRow(Markup.Escape(d.GetProperty("id").GetString()!), d.GetProperty("state").GetString()!, d.GetProperty("fragments").GetInt64().ToString(),
                 Bytes(d.GetProperty("fragmentBytes").GetInt64()), Bytes(d.GetProperty("freeBytes").GetInt64()), Markup.Escape(d.GetProperty("path").GetString()!));
         AnsiConsole.Write(table);
+    }
+
+    private static string WithBucket(string call, string? bucket) => bucket is null ? call : call + "?bucket=" + Uri.EscapeDataString(bucket);
+
+    private static void RenderLifecycleRun(JsonElement run)
+    {
+        var table = new Table().AddColumns("Bucket", "Key", "Version", "Action", "Storage class", "Rule");
+        foreach (var o in run.GetProperty("outcomes").EnumerateArray())
+            table.AddRow(Markup.Escape(o.GetProperty("bucket").GetString()!), Markup.Escape(o.GetProperty("key").GetString()!),
+                Markup.Escape(o.GetProperty("versionId").GetString() ?? ""), o.GetProperty("action").GetString()!,
+                o.GetProperty("storageClass").GetString() ?? "", Markup.Escape(o.GetProperty("ruleId").GetString()!));
+        AnsiConsole.Write(table);
+        AnsiConsole.WriteLine($"{run.GetProperty("actions").GetInt32()} actions");
+    }
+
+    private static void RenderBill(JsonElement bill)
+    {
+        var table = new Table().AddColumns("Bucket", "Storage class", "Kind", "GiB-months", "Cost (USD)");
+        foreach (var l in bill.GetProperty("lines").EnumerateArray())
+            table.AddRow(Markup.Escape(l.GetProperty("bucket").GetString()!), l.GetProperty("storageClass").GetString()!, l.GetProperty("kind").GetString()!,
+                l.GetProperty("gibMonths").GetDouble().ToString("0.######"), l.GetProperty("cost").GetDecimal().ToString("0.######"));
+        AnsiConsole.Write(table);
+        var totals = new Table().AddColumns("Total", "Cost (USD)");
+        foreach (var (name, property) in new[] { ("Storage", "storageCost"), ("Early delete", "earlyDeleteCost"), ("Incomplete uploads", "incompleteUploadCost"), ("All", "totalCost") })
+            totals.AddRow(name, bill.GetProperty(property).GetDecimal().ToString("0.######"));
+        AnsiConsole.Write(totals);
     }
 
     /// <summary>A flat JSON object as a two-column table.</summary>

@@ -3,6 +3,8 @@ using Cairn.Auth;
 using Cairn.Core.Errors;
 using Cairn.Data.Blobs;
 using Cairn.Workers;
+using Cairn.Workers.Lifecycle;
+using Cairn.Index.Billing;
 using Cairn.Index.Buckets;
 using Cairn.Index.Objects;
 using Microsoft.AspNetCore.Http;
@@ -14,7 +16,7 @@ namespace Cairn.FrontDoor.Admin;
 /// bucket names). Every call must be SigV4-signed with the root credentials; answers are JSON.
 /// </summary>
 public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, BlobStore blobs, ServerInfo server, FrontDoorOptions options,
-    ScrubAndRepair scrubber, DurabilityLedger ledger, ErasureSettings code)
+    ScrubAndRepair scrubber, DurabilityLedger ledger, ErasureSettings code, LifecyclePass lifecycle, BillCalculator billing)
 {
     public const string Prefix = "/_cairn/admin/v1/";
 
@@ -33,6 +35,8 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
             ("GET", Prefix + "durability") => await DurabilityAsync(http.RequestAborted).ConfigureAwait(false),
             ("POST", Prefix + "scrub") => ScrubReport((await scrubber.ScrubAsync(null, http.RequestAborted).ConfigureAwait(false)), null),
             ("POST", Prefix + "repair") => await RepairAsync(http.RequestAborted).ConfigureAwait(false),
+            ("POST", Prefix + "lifecycle/run") => await LifecycleRunAsync(http.Request.Query["bucket"].ToString(), http.RequestAborted).ConfigureAwait(false),
+            ("GET", Prefix + "billing") => await BillingAsync(http.Request.Query["bucket"].ToString(), http.RequestAborted).ConfigureAwait(false),
             _ => throw new S3Exception(S3ErrorCode.NotImplemented, $"Unknown admin call {method} {path}"),
         };
         http.Response.ContentType = "application/json";
@@ -85,6 +89,33 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
         return ScrubReport(scrub, repair);
     }
 
+    private async Task<AdminLifecycleRun> LifecycleRunAsync(string bucket, CancellationToken cancellationToken)
+    {
+        if (bucket.Length > 0) await buckets.RequireAsync(bucket, cancellationToken).ConfigureAwait(false);
+        var outcomes = await lifecycle.RunAsync(bucket.Length > 0 ? bucket : null, cancellationToken).ConfigureAwait(false);
+        return new AdminLifecycleRun(outcomes.Count, outcomes.ToArray());
+    }
+
+    private async Task<AdminBill> BillingAsync(string bucket, CancellationToken cancellationToken)
+    {
+        var names = new List<string>();
+        if (bucket.Length > 0) names.Add(bucket); // a deleted bucket's ledger is still billable history
+        else await foreach (var b in buckets.ListAsync(cancellationToken).ConfigureAwait(false)) names.Add(b.Name);
+        var bill = await billing.ComputeAsync(names, cancellationToken).ConfigureAwait(false);
+        var lines = bill.Lines.Select(l => new AdminBillLine(l.Bucket, l.StorageClass, KindName(l.Kind), l.ByteDays, l.GibMonths, l.Cost)).ToArray();
+        decimal Sum(MeterKind kind) => bill.Lines.Where(l => l.Kind == kind).Sum(l => l.Cost);
+        return new AdminBill(bill.At, lines,
+            Sum(MeterKind.Current) + Sum(MeterKind.Noncurrent), Sum(MeterKind.EarlyDelete), Sum(MeterKind.IncompleteUpload), bill.Total);
+    }
+
+    private static string KindName(MeterKind kind) => kind switch
+    {
+        MeterKind.Current => "current",
+        MeterKind.Noncurrent => "noncurrent",
+        MeterKind.IncompleteUpload => "incomplete-upload",
+        _ => "early-delete",
+    };
+
     private static AdminScrubReport ScrubReport(ScrubResult scrub, RepairResult? repair) =>
         new(scrub.Blobs, scrub.Bytes, scrub.Damaged.Count, scrub.Damaged.Sum(d => d.Damage.BadSlots.Count),
             repair?.BlobsRepaired, repair?.FragmentsRebuilt, repair?.BlobsLeftDegraded, repair?.BlobsUnrepairable);
@@ -115,6 +146,12 @@ public sealed record AdminDriveState(string Id, string Path, string State, long 
 
 public sealed record AdminScrubReport(long BlobsScrubbed, long BytesVerified, long BlobsDamaged, long FragmentsLost,
     long? BlobsRepaired, long? FragmentsRebuilt, long? BlobsLeftDegraded, long? BlobsUnrepairable);
+
+public sealed record AdminLifecycleRun(int Actions, LifecycleOutcome[] Outcomes);
+
+public sealed record AdminBillLine(string Bucket, string StorageClass, string Kind, double ByteDays, double GibMonths, decimal Cost);
+
+public sealed record AdminBill(DateTimeOffset At, AdminBillLine[] Lines, decimal StorageCost, decimal EarlyDeleteCost, decimal IncompleteUploadCost, decimal TotalCost);
 
 public static class AdminJson
 {

@@ -21,6 +21,7 @@ using Cairn.Index.Objects;
 using Cairn.Index.Shards;
 using Cairn.Placement;
 using Cairn.Workers;
+using Cairn.Workers.Lifecycle;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -70,6 +71,7 @@ public static class CairnServer
         s.AddSingleton<VersionLister>();
         s.AddSingleton<UploadCatalog>();
         s.AddSingleton<BucketUsage>();
+        s.AddSingleton<LifecycleStore>();
         s.AddSingleton<StorageMeter>();
         s.AddSingleton<BillCalculator>();
         s.AddSingleton<BlobBookkeeping>();
@@ -100,6 +102,7 @@ public static class CairnServer
         s.AddSingleton<AdminHandlers>();
         s.AddSingleton<ArchiveAccess>();
         s.AddSingleton<RestoreObjectHandler>();
+        s.AddSingleton<LifecycleConfigurationHandlers>();
         s.AddSingleton<S3Dispatcher>();
         s.AddSingleton<ReadinessGate>();
         s.AddSingleton<HealthEndpoints>();
@@ -112,6 +115,9 @@ public static class CairnServer
         s.AddSingleton<DurabilityLedger>();
         s.AddSingleton<ScrubAndRepair>();
         s.AddHostedService<ScrubWorker>();
+        s.AddSingleton<IVersionBytes>(sp => sp.GetRequiredService<ObjectReader>());
+        s.AddSingleton<LifecyclePass>();
+        s.AddHostedService<LifecycleWorker>();
 
         var app = builder.Build();
         var health = app.Services.GetRequiredService<HealthEndpoints>();

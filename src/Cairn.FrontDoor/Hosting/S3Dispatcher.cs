@@ -27,6 +27,7 @@ public sealed partial class S3Dispatcher(
     ListingHandlers listings,
     AdminHandlers admin,
     RestoreObjectHandler restore,
+    LifecycleConfigurationHandlers lifecycle,
     ILogger<S3Dispatcher> log)
 {
     public async Task HandleAsync(HttpContext http)
@@ -99,6 +100,9 @@ public sealed partial class S3Dispatcher(
         S3Operation.HeadObject => objects.GetAsync(s3, headOnly: true),
         S3Operation.DeleteObject => objects.DeleteAsync(s3),
         S3Operation.RestoreObject => restore.HandleAsync(s3),
+        S3Operation.PutBucketLifecycleConfiguration => lifecycle.PutAsync(s3),
+        S3Operation.GetBucketLifecycleConfiguration => lifecycle.GetAsync(s3),
+        S3Operation.DeleteBucketLifecycle => lifecycle.DeleteAsync(s3),
         _ => throw new S3Exception(S3ErrorCode.NotImplemented),
     };
 

@@ -57,7 +57,8 @@ public sealed class BucketCatalog(IIndexShard shard, BucketGates gates, TimeProv
             foreach (var (from, to) in new[] { IndexKeys.VersionsOfBucket(name), IndexKeys.UploadsOfBucket(name) })
                 await foreach (var _ in shard.ScanAsync(from, to, cancellationToken).ConfigureAwait(false))
                     throw new S3Exception(S3ErrorCode.BucketNotEmpty, resource: name) { Details = new Dictionary<string, string> { ["BucketName"] = name } };
-            await shard.CommitAsync(new IndexBatch().Delete(IndexKeys.BucketKey(name)), cancellationToken).ConfigureAwait(false);
+            // A bucket created again under the name must not inherit its rules.
+            await shard.CommitAsync(new IndexBatch().Delete(IndexKeys.BucketKey(name)).Delete(IndexKeys.LifecycleKey(name)), cancellationToken).ConfigureAwait(false);
         }
         finally
         {

@@ -93,11 +93,15 @@ public sealed class ObjectCatalog(IIndexShard shard, BucketCatalog buckets, Buck
     /// DELETE without a version id: removes the object in an unversioned bucket, or drops a delete
     /// marker (a "null" one when versioning is suspended). Returns the marker, or null if none was made.
     /// </summary>
-    public async Task<VersionRecord?> DeleteAsync(string bucket, string key, CancellationToken cancellationToken = default)
+    /// <remarks>With <paramref name="ifCurrentSequence"/> (lifecycle expiration) nothing happens unless that version is still current.</remarks>
+    public async Task<VersionRecord?> DeleteAsync(string bucket, string key, CancellationToken cancellationToken = default, long? ifCurrentSequence = null)
     {
         using var pass = gates.Enter(bucket);
         var bucketRecord = await buckets.RequireAsync(bucket, cancellationToken).ConfigureAwait(false);
         using var _ = await locks.AcquireAsync(bucket, key, cancellationToken).ConfigureAwait(false);
+        if (ifCurrentSequence is { } expected
+            && (await shard.GetAsync(IndexKeys.CurrentKey(bucket, key), cancellationToken).ConfigureAwait(false) is not { } pointer || DecodeSequence(pointer) != expected))
+            return null;
         var batch = new IndexBatch();
         if (bucketRecord.Versioning == VersioningState.Unversioned)
         {
@@ -184,6 +188,33 @@ public sealed class ObjectCatalog(IIndexShard shard, BucketCatalog buckets, Buck
         if (ReferenceEquals(updated, record)) return record;
         await shard.CommitAsync(new IndexBatch().Put(IndexKeys.VersionKey(bucket, key, sequence), IndexJson.Encode(updated)), cancellationToken).ConfigureAwait(false);
         return updated;
+    }
+
+    /// <summary>
+    /// Lifecycle's flip: the version moves to another storage class, its bytes rewritten onto that
+    /// class's medium (null for inline bytes, which stay in the record). One atomic commit under the
+    /// key's lock frees the old blobs and closes the old class on the meter; false when the version is
+    /// gone or changed class meanwhile, so the caller frees what it wrote.
+    /// </summary>
+    public async Task<bool> TransitionAsync(string bucket, string key, VersionRecord read, string storageClass, BlobLayout? rewritten,
+        CancellationToken cancellationToken = default)
+    {
+        using var _ = await locks.AcquireAsync(bucket, key, cancellationToken).ConfigureAwait(false);
+        var record = await ReadVersionAsync(bucket, key, read.Sequence, cancellationToken).ConfigureAwait(false);
+        if (record is null || record.StorageClass != read.StorageClass || !record.Blobs().Select(b => b.BlobId).SequenceEqual(read.Blobs().Select(b => b.BlobId)))
+            return false;
+        var batch = new IndexBatch();
+        meter.CloseVersion(batch, bucket, key, record, await NoncurrentSinceAsync(bucket, key, record.Sequence, cancellationToken).ConfigureAwait(false), "transition");
+        var moved = record with { StorageClass = storageClass, ClassSince = meter.Now, Restore = null };
+        if (rewritten is not null)
+        {
+            foreach (var blob in record.Blobs()) FreeBlob(batch, blob);
+            moved = moved with { Blob = rewritten, Parts = null };
+            batch.Put(IndexKeys.ReferenceKey(rewritten.BlobId), IndexJson.Encode(new BlobReference(bucket, key, record.Sequence) { Layout = rewritten }));
+        }
+        batch.Put(IndexKeys.VersionKey(bucket, key, record.Sequence), IndexJson.Encode(moved));
+        await shard.CommitAsync(batch, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>

@@ -11,6 +11,7 @@ namespace Cairn.Index.Records;
 [JsonSerializable(typeof(BlobReference))]
 [JsonSerializable(typeof(UploadRecord))]
 [JsonSerializable(typeof(PartRecord))]
+[JsonSerializable(typeof(Buckets.StoredLifecycle))]
 [JsonSerializable(typeof(Billing.LedgerLine))]
 internal sealed partial class IndexJsonContext : JsonSerializerContext;
 
@@ -26,6 +27,8 @@ internal static class IndexJson
     public static PartRecord DecodePart(byte[] b) => JsonSerializer.Deserialize(b, IndexJsonContext.Default.PartRecord)!;
     public static byte[] Encode(Billing.LedgerLine r) => JsonSerializer.SerializeToUtf8Bytes(r, IndexJsonContext.Default.LedgerLine);
     public static Billing.LedgerLine DecodeLedgerLine(byte[] b) => JsonSerializer.Deserialize(b, IndexJsonContext.Default.LedgerLine)!;
+    public static byte[] Encode(Buckets.StoredLifecycle r) => JsonSerializer.SerializeToUtf8Bytes(r, IndexJsonContext.Default.StoredLifecycle);
+    public static Buckets.StoredLifecycle DecodeLifecycle(byte[] b) => JsonSerializer.Deserialize(b, IndexJsonContext.Default.StoredLifecycle)!;
     public static byte[] Encode(BlobReference r) => JsonSerializer.SerializeToUtf8Bytes(r, IndexJsonContext.Default.BlobReference);
 
     public static BucketRecord DecodeBucket(byte[] b) => JsonSerializer.Deserialize(b, IndexJsonContext.Default.BucketRecord)!;

@@ -185,6 +185,17 @@ public sealed class UploadCatalog(IIndexShard shard, BucketCatalog buckets, Buck
         return new UploadPage(uploads, prefixes, truncated, truncated ? lastKey : null, truncated ? lastUploadId : null);
     }
 
+    /// <summary>Every upload in progress in a bucket, in key order: what lifecycle's abort rule walks.</summary>
+    public async IAsyncEnumerable<ListedUpload> AllUploadsAsync(string bucket, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var (from, to) = IndexKeys.UploadsOfBucket(bucket);
+        await foreach (var entry in shard.ScanAsync(from, to, cancellationToken).ConfigureAwait(false))
+        {
+            var upload = IndexJson.DecodeUpload(entry.Value);
+            yield return new ListedUpload(upload.Key, upload);
+        }
+    }
+
     public async IAsyncEnumerable<PartRecord> AllPartsAsync(string bucket, string uploadId,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {

@@ -1,0 +1,26 @@
+using Cairn.Index.Records;
+using Cairn.Index.Shards;
+
+namespace Cairn.Index.Buckets;
+
+/// <summary>
+/// A bucket's lifecycle configuration as S3 returns it, with the transition size floor chosen at PUT
+/// (x-amz-transition-default-minimum-object-size: all_storage_classes_128K or varies_by_storage_class).
+/// </summary>
+public sealed record StoredLifecycle(string Xml, string TransitionDefaultMinimumObjectSize);
+
+/// <summary>
+/// Each bucket's lifecycle configuration, kept apart from the bucket record so that the requests
+/// that read that record never decode rules.
+/// </summary>
+public sealed class LifecycleStore(IIndexShard shard)
+{
+    public async Task<StoredLifecycle?> GetAsync(string bucket, CancellationToken cancellationToken = default) =>
+        await shard.GetAsync(IndexKeys.LifecycleKey(bucket), cancellationToken).ConfigureAwait(false) is { } value ? IndexJson.DecodeLifecycle(value) : null;
+
+    public Task PutAsync(string bucket, StoredLifecycle configuration, CancellationToken cancellationToken = default) =>
+        shard.CommitAsync(new IndexBatch().Put(IndexKeys.LifecycleKey(bucket), IndexJson.Encode(configuration)), cancellationToken);
+
+    public Task DeleteAsync(string bucket, CancellationToken cancellationToken = default) =>
+        shard.CommitAsync(new IndexBatch().Delete(IndexKeys.LifecycleKey(bucket)), cancellationToken);
+}

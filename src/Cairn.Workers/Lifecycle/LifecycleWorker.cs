@@ -1,0 +1,37 @@
+using Cairn.Core.Time;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Cairn.Workers.Lifecycle;
+
+/// <summary>
+/// Runs lifecycle passes by itself: a quarter of a (clock) day apart, at least every hour and at
+/// most four times a second, so a scaled-down day still sees every rule fire in its own pass.
+/// </summary>
+public sealed partial class LifecycleWorker(LifecyclePass pass, DayClock clock, TimeProvider time, ILogger<LifecycleWorker> log) : BackgroundService
+{
+    public TimeSpan Interval => TimeSpan.FromSeconds(Math.Clamp(clock.DaySeconds / 4, 0.25, 3600));
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        {
+            try
+            {
+                var outcomes = await pass.RunAsync(null, stoppingToken).ConfigureAwait(false);
+                if (outcomes.Count > 0) LogPass(outcomes.Count);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogPassFailed(e);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Lifecycle pass: {Count} actions")]
+    private partial void LogPass(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lifecycle pass failed; the next interval tries again")]
+    private partial void LogPassFailed(Exception e);
+}
