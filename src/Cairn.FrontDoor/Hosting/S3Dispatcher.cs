@@ -21,6 +21,7 @@ public sealed partial class S3Dispatcher(
     SigV4Verifier verifier,
     BucketHandlers buckets,
     ObjectHandlers objects,
+    ObjectTaggingHandlers tagging,
     DeleteObjectsHandler multiDelete,
     MultipartHandlers multipart,
     ListingHandlers listings,
@@ -96,6 +97,9 @@ public sealed partial class S3Dispatcher(
         S3Operation.GetObject => objects.GetAsync(s3, headOnly: false),
         S3Operation.HeadObject => objects.GetAsync(s3, headOnly: true),
         S3Operation.DeleteObject => objects.DeleteAsync(s3),
+        S3Operation.GetObjectTagging => tagging.GetAsync(s3),
+        S3Operation.PutObjectTagging => tagging.PutAsync(s3),
+        S3Operation.DeleteObjectTagging => tagging.DeleteAsync(s3),
         _ => throw new S3Exception(S3ErrorCode.NotImplemented),
     };
 

@@ -27,6 +27,7 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, TimePro
         var request = s3.Request;
         var key = ObjectKey.Parse(s3.Key!).Value;
         var storageClass = StorageClass(request);
+        var tags = ObjectTags.FromHeader(request);
         await using var body = await IngestAsync(request, payload, allowInline: true, extraChecksum: null, cancellationToken).ConfigureAwait(false);
         var draft = new VersionRecord
         {
@@ -38,6 +39,7 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, TimePro
             ContentType = request.ContentType,
             Headers = ObjectHeaders.StoredHeaders(request),
             Metadata = ObjectHeaders.UserMetadata(request),
+            Tags = tags,
             Checksums = body.Checksums,
             StorageClass = storageClass,
             Blob = body.Blob,
@@ -112,7 +114,7 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, TimePro
         "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER", "DEEP_ARCHIVE", "GLACIER_IR", "OUTPOSTS", "SNOW", "EXPRESS_ONEZONE",
     };
 
-    private static byte[]? ContentMd5(HttpRequest request)
+    internal static byte[]? ContentMd5(HttpRequest request)
     {
         var header = request.Headers["Content-MD5"].ToString();
         if (header.Length == 0) return null;
