@@ -54,6 +54,10 @@ public sealed class AwsCliTests(ServerFixture fixture) : IClassFixture<ServerFix
 
     private static string Md5ETag(byte[] data) => "\"" + Convert.ToHexStringLower(MD5.HashData(data)) + "\"";
 
+    private async Task<List<(string?, string?)>> CliTagsAsync(string bucket, string key) =>
+        (await AwsJsonAsync("s3api", "get-object-tagging", "--bucket", bucket, "--key", key)).GetProperty("TagSet").EnumerateArray()
+            .Select(t => (t.GetProperty("Key").GetString(), t.GetProperty("Value").GetString())).ToList();
+
     [Fact]
     public async Task Mb_creates_a_bucket_that_ls_lists()
     {
@@ -312,6 +316,26 @@ public sealed class AwsCliTests(ServerFixture fixture) : IClassFixture<ServerFix
         var head = await fixture.S3.GetObjectMetadataAsync(bucket, $"third/{destination}");
         Assert.Equal(Md5ETag(data), head.ETag);
         Assert.Equal("copy-test", head.Metadata["origin"]);
+    }
+
+    [Fact]
+    public async Task Object_tagging_round_trips_through_put_object_and_the_tagging_calls()
+    {
+        var bucket = await NewBucketAsync("tags");
+        var file = temp.File("tagged");
+        await File.WriteAllTextAsync(file, "tagged body");
+        await AwsOkAsync("s3api", "put-object", "--bucket", bucket, "--key", "doc", "--body", file, "--tagging", "team=blue&stage=dev");
+        Assert.Equal([("stage", "dev"), ("team", "blue")], await CliTagsAsync(bucket, "doc"));
+
+        await AwsOkAsync("s3api", "put-object-tagging", "--bucket", bucket, "--key", "doc",
+            "--tagging", "TagSet=[{Key=project,Value=cairn},{Key=owner,Value=ops team}]");
+        Assert.Equal([("owner", "ops team"), ("project", "cairn")], await CliTagsAsync(bucket, "doc"));
+        var get = await AwsJsonAsync("s3api", "get-object", "--bucket", bucket, "--key", "doc", temp.File("tagged-out"));
+        Assert.Equal(2, get.GetProperty("TagCount").GetInt32());
+
+        await AwsOkAsync("s3api", "delete-object-tagging", "--bucket", bucket, "--key", "doc");
+        Assert.Empty(await CliTagsAsync(bucket, "doc"));
+        Assert.Equal("tagged body", await File.ReadAllTextAsync(temp.File("tagged-out")));
     }
 
     [Fact]

@@ -92,6 +92,7 @@ public sealed class BucketTests(ServerFixture fixture) : IClassFixture<ServerFix
     [InlineData("PUT", "?policy")]
     [InlineData("GET", "?lifecycle")]
     [InlineData("GET", "?cors")]
+    [InlineData("GET", "?tagging")]
     public async Task Unimplemented_bucket_operations_answer_501_NotImplemented(string method, string query)
     {
         var name = ServerFixture.NewBucketName("ni");

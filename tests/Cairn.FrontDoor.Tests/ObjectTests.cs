@@ -289,7 +289,7 @@ public sealed class ObjectTests(ServerFixture fixture) : IClassFixture<ServerFix
     }
 
     [Theory]
-    [InlineData("?tagging")]
+    [InlineData("?legal-hold")]
     [InlineData("?acl")]
     [InlineData("?retention")]
     public async Task Unimplemented_object_operations_answer_501(string query)

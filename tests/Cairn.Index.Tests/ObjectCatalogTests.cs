@@ -89,4 +89,30 @@ public sealed class ObjectCatalogTests
             Assert.False(acknowledged && deleted, "an acknowledged PUT went into a bucket that was then deleted");
         }
     }
+
+    [Fact]
+    public async Task Replacing_tags_rewrites_one_version_in_place_and_a_marker_cannot_be_tagged()
+    {
+        await using var index = new IndexFixture();
+        var bucket = await index.Buckets.CreateAsync("b5b", "o", "r");
+        await index.Buckets.UpdateAsync(bucket with { Versioning = VersioningState.Enabled });
+        var v1 = await index.Objects.PutAsync("b5b", "k", IndexFixture.Draft(10, Blob("ee01")));
+        var v2 = await index.Objects.PutAsync("b5b", "k", IndexFixture.Draft(10, Blob("ee02")));
+
+        var tagged = await index.Objects.ReplaceTagsAsync("b5b", "k", v1.VersionId, new() { ["team"] = "blue" });
+        var reread = (await index.Objects.GetVersionAsync("b5b", "k", v1.VersionId))!;
+        Assert.Equal("blue", reread.Tags["team"]);
+        Assert.Equal((v1.Sequence, v1.LastModified, v1.ETag), (reread.Sequence, reread.LastModified, reread.ETag));
+        Assert.Equal(reread.Tags, tagged.Tags);
+        Assert.Equal(v2.VersionId, (await index.Objects.GetCurrentAsync("b5b", "k"))!.VersionId);
+        Assert.Empty((await index.Objects.GetCurrentAsync("b5b", "k"))!.Tags);
+        Assert.True(await index.Bookkeeping.IsReferencedAsync("ee01"));
+        var versions = new List<VersionRecord>();
+        await foreach (var v in index.Objects.VersionsAsync("b5b", "k")) versions.Add(v);
+        Assert.Equal(2, versions.Count);
+
+        await index.Objects.DeleteAsync("b5b", "k");
+        var current = await Assert.ThrowsAsync<S3Exception>(() => index.Objects.ReplaceTagsAsync("b5b", "k", null, new()));
+        Assert.Equal("MethodNotAllowed", current.Code.Code);
+    }
 }

@@ -4,6 +4,7 @@ namespace Cairn.Core.Errors;
 public sealed record S3ErrorCode(string Code, int Status, string DefaultMessage)
 {
     public static readonly S3ErrorCode AccessDenied = new("AccessDenied", 403, "Access Denied");
+    public static readonly S3ErrorCode BadRequest = new("BadRequest", 400, "Bad Request");
     public static readonly S3ErrorCode BadDigest = new("BadDigest", 400, "The Content-MD5 or checksum value that you specified did not match what the server received.");
     public static readonly S3ErrorCode BucketAlreadyExists = new("BucketAlreadyExists", 409, "The requested bucket name is not available.");
     public static readonly S3ErrorCode BucketAlreadyOwnedByYou = new("BucketAlreadyOwnedByYou", 409, "Your previous request to create the named bucket succeeded and you already own it.");
@@ -19,6 +20,7 @@ public sealed record S3ErrorCode(string Code, int Status, string DefaultMessage)
     public static readonly S3ErrorCode InvalidPart = new("InvalidPart", 400, "One or more of the specified parts could not be found. The part might not have been uploaded, or the specified entity tag might not have matched the part's entity tag.");
     public static readonly S3ErrorCode InvalidPartOrder = new("InvalidPartOrder", 400, "The list of parts was not in ascending order. The parts list must be specified in order by part number.");
     public static readonly S3ErrorCode InvalidPartNumber = new("InvalidPartNumber", 416, "The requested partnumber is not satisfiable");
+    public static readonly S3ErrorCode InvalidTag = new("InvalidTag", 400, "The tag provided was not a valid tag.");
     public static readonly S3ErrorCode InvalidRange = new("InvalidRange", 416, "The requested range is not satisfiable");
     public static readonly S3ErrorCode InvalidRequest = new("InvalidRequest", 400, "Invalid Request");
     public static readonly S3ErrorCode InvalidStorageClass = new("InvalidStorageClass", 400, "The storage class you specified is not valid");

@@ -95,6 +95,7 @@ public static class CairnServer
         s.AddSingleton<ObjectWriter>();
         s.AddSingleton<ObjectReader>();
         s.AddSingleton<ObjectHandlers>();
+        s.AddSingleton<ObjectTaggingHandlers>();
         s.AddSingleton<DeleteObjectsHandler>();
         s.AddSingleton<MultipartHandlers>();
         s.AddSingleton<BucketHandlers>();

@@ -22,6 +22,7 @@ public sealed partial class S3Dispatcher(
     SigV4Verifier verifier,
     BucketHandlers buckets,
     ObjectHandlers objects,
+    ObjectTaggingHandlers tagging,
     DeleteObjectsHandler multiDelete,
     MultipartHandlers multipart,
     ListingHandlers listings,
@@ -103,6 +104,9 @@ public sealed partial class S3Dispatcher(
         S3Operation.PutBucketLifecycleConfiguration => lifecycle.PutAsync(s3),
         S3Operation.GetBucketLifecycleConfiguration => lifecycle.GetAsync(s3),
         S3Operation.DeleteBucketLifecycle => lifecycle.DeleteAsync(s3),
+        S3Operation.GetObjectTagging => tagging.GetAsync(s3),
+        S3Operation.PutObjectTagging => tagging.PutAsync(s3),
+        S3Operation.DeleteObjectTagging => tagging.DeleteAsync(s3),
         _ => throw new S3Exception(S3ErrorCode.NotImplemented),
     };
 

@@ -48,6 +48,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
             ContentType = s3.Request.ContentType,
             Headers = ObjectHeaders.StoredHeaders(s3.Request),
             Metadata = ObjectHeaders.UserMetadata(s3.Request),
+            Tags = ObjectTags.FromHeader(s3.Request),
             ChecksumAlgorithm = algorithm?.Name(),
             ChecksumType = checksumType,
         }, s3.Aborted).ConfigureAwait(false);
@@ -237,6 +238,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
             ContentType = upload.ContentType,
             Headers = upload.Headers,
             Metadata = upload.Metadata,
+            Tags = upload.Tags,
             StorageClass = upload.StorageClass,
             Checksums = checksums,
             Parts = [.. parts],

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Cairn.Core.Errors;
 using Cairn.Core.Names;
 using Cairn.FrontDoor.Buckets;
@@ -17,10 +16,7 @@ public sealed class DeleteObjectsHandler(BucketCatalog buckets, ObjectCatalog ob
     public async Task HandleAsync(S3Request s3)
     {
         await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
-        var body = await BucketHandlers.ReadSmallBodyAsync(s3).ConfigureAwait(false);
-        if (s3.Header("Content-MD5") is { } md5Header && md5Header != Convert.ToBase64String(MD5.HashData(body)))
-            throw new S3Exception(S3ErrorCode.BadDigest);
-        var root = BucketHandlers.ParseXml(body).Root;
+        var root = BucketHandlers.ParseXml(await SmallBody.ReadVerifiedAsync(s3).ConfigureAwait(false)).Root;
         if (root?.Name.LocalName != "Delete") throw new S3Exception(S3ErrorCode.MalformedXML);
         var quiet = root.Elements().FirstOrDefault(e => e.Name.LocalName == "Quiet")?.Value == "true";
         var targets = root.Elements().Where(e => e.Name.LocalName == "Object")

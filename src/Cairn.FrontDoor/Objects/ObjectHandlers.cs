@@ -84,12 +84,8 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
         Preconditions.CheckCopySource(s3.Header, source);
         archive.RequireReadable(source);
 
-        var replace = s3.Header("x-amz-metadata-directive") switch
-        {
-            null or "COPY" => false,
-            "REPLACE" => true,
-            _ => throw new S3Exception(S3ErrorCode.InvalidArgument, "Unknown metadata directive."),
-        };
+        var replace = Replaces(s3, "x-amz-metadata-directive", "metadata");
+        var tags = Replaces(s3, "x-amz-tagging-directive", "tagging") ? ObjectTags.FromHeader(s3.Request) : source.Tags;
         var storageClass = s3.Header("x-amz-storage-class") is null ? source.StorageClass : ObjectWriter.StorageClass(s3.Request);
         if (sourceBucket == s3.Bucket && sourceKey == key && !replace && storageClass == source.StorageClass && sourceVersionId is null)
             throw new S3Exception(S3ErrorCode.InvalidRequest,
@@ -112,6 +108,7 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
                 ContentType = replace ? s3.Request.ContentType : source.ContentType,
                 Headers = replace ? ObjectHeaders.StoredHeaders(s3.Request) : source.Headers,
                 Metadata = replace ? ObjectHeaders.UserMetadata(s3.Request) : source.Metadata,
+                Tags = tags,
                 Blob = draft?.Layout,
             };
             var version = await objects.PutAsync(s3.Bucket!, key, copy, s3.Aborted).ConfigureAwait(false);
@@ -127,6 +124,17 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
             draft?.Dispose();
         }
     }
+
+    /// <summary>CopyObject's COPY (the default: keep the source's) or REPLACE (take this request's) directives.</summary>
+    private static bool Replaces(S3Request s3, string header, string what) => s3.Header(header) switch
+    {
+        null or "COPY" => false,
+        "REPLACE" => true,
+        var other => throw new S3Exception(S3ErrorCode.InvalidArgument, $"Unknown {what} directive.")
+        {
+            Details = new Dictionary<string, string> { ["ArgumentName"] = header, ["ArgumentValue"] = other },
+        },
+    };
 
     private async Task<VersionRecord> ResolveAsync(S3Request s3)
     {

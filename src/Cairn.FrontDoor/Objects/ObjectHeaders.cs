@@ -48,6 +48,7 @@ public static class ObjectHeaders
         h.AcceptRanges = "bytes";
         if (version.VersionId != "null") h["x-amz-version-id"] = version.VersionId;
         if (version.StorageClass != "STANDARD") h["x-amz-storage-class"] = version.StorageClass;
+        if (version.Tags.Count > 0) h["x-amz-tagging-count"] = version.Tags.Count.ToString(CultureInfo.InvariantCulture);
         foreach (var (name, value) in version.Headers) h[name] = value;
         foreach (var (name, value) in version.Metadata) h[MetaPrefix + name] = EncodeIfNeeded(value);
     }

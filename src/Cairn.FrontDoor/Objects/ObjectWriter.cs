@@ -28,6 +28,7 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
         var request = s3.Request;
         var key = ObjectKey.Parse(s3.Key!).Value;
         var storageClass = StorageClass(request);
+        var tags = ObjectTags.FromHeader(request);
         await using var body = await IngestAsync(request, payload, storageClass, allowInline: true, extraChecksum: null, cancellationToken).ConfigureAwait(false);
         var draft = new VersionRecord
         {
@@ -39,6 +40,7 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
             ContentType = request.ContentType,
             Headers = ObjectHeaders.StoredHeaders(request),
             Metadata = ObjectHeaders.UserMetadata(request),
+            Tags = tags,
             Checksums = body.Checksums,
             StorageClass = storageClass,
             Blob = body.Blob,
@@ -109,7 +111,7 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
     }
 
 
-    private static byte[]? ContentMd5(HttpRequest request)
+    internal static byte[]? ContentMd5(HttpRequest request)
     {
         var header = request.Headers["Content-MD5"].ToString();
         if (header.Length == 0) return null;

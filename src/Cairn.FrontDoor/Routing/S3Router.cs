@@ -20,7 +20,7 @@ public sealed class S3Router(IReadOnlyList<string> domains)
 
     private static readonly HashSet<string> UnsupportedObjectSubresources = new(StringComparer.Ordinal)
     {
-        "acl", "attributes", "legal-hold", "retention", "select", "tagging", "torrent",
+        "acl", "attributes", "legal-hold", "retention", "select", "torrent",
     };
 
     public S3Request Route(HttpContext http)
@@ -101,6 +101,14 @@ public sealed class S3Router(IReadOnlyList<string> domains)
 
         if (q.Keys.Any(UnsupportedObjectSubresources.Contains)) return S3Operation.NotImplemented;
         if (q.ContainsKey("restore")) return method == "POST" ? S3Operation.RestoreObject : S3Operation.NotImplemented;
+        if (q.ContainsKey("tagging"))
+            return method switch
+            {
+                "GET" => S3Operation.GetObjectTagging,
+                "PUT" => S3Operation.PutObjectTagging,
+                "DELETE" => S3Operation.DeleteObjectTagging,
+                _ => S3Operation.NotImplemented,
+            };
         if (q.ContainsKey("uploads")) return method == "POST" ? S3Operation.CreateMultipartUpload : S3Operation.NotImplemented;
         if (q.ContainsKey("uploadId"))
             return method switch

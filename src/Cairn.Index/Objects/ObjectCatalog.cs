@@ -41,29 +41,60 @@ public sealed class ObjectCatalog(IIndexShard shard, BucketCatalog buckets, Buck
     /// </summary>
     public async Task<VersionRecord> LoadReadableAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken = default)
     {
-        if (versionId is null)
+        var version = await LoadAsync(bucket, key, versionId, cancellationToken).ConfigureAwait(false);
+        if (!version.IsDeleteMarker) return version;
+        if (versionId is not null) throw MarkerNotAllowed(version);
+        throw new S3Exception(S3ErrorCode.NoSuchKey)
         {
-            var current = await GetCurrentAsync(bucket, key, cancellationToken).ConfigureAwait(false);
-            if (current is null) throw new S3Exception(S3ErrorCode.NoSuchKey) { Details = new Dictionary<string, string> { ["Key"] = key } };
-            if (current.IsDeleteMarker)
-                throw new S3Exception(S3ErrorCode.NoSuchKey)
-                {
-                    Details = new Dictionary<string, string> { ["Key"] = key },
-                    Headers = current.VersionId == VersionIds.Null
-                        ? new Dictionary<string, string> { ["x-amz-delete-marker"] = "true" }
-                        : new Dictionary<string, string> { ["x-amz-delete-marker"] = "true", ["x-amz-version-id"] = current.VersionId },
-                };
-            return current;
-        }
-        var version = await GetVersionAsync(bucket, key, versionId, cancellationToken).ConfigureAwait(false)
-            ?? throw new S3Exception(S3ErrorCode.NoSuchVersion) { Details = new Dictionary<string, string> { ["Key"] = key, ["VersionId"] = versionId } };
-        if (version.IsDeleteMarker)
-            throw new S3Exception(S3ErrorCode.MethodNotAllowed)
-            {
-                Headers = new Dictionary<string, string> { ["x-amz-delete-marker"] = "true", ["Allow"] = "DELETE", ["x-amz-version-id"] = versionId },
-            };
-        return version;
+            Details = new Dictionary<string, string> { ["Key"] = key },
+            Headers = version.VersionId == VersionIds.Null
+                ? new Dictionary<string, string> { ["x-amz-delete-marker"] = "true" }
+                : new Dictionary<string, string> { ["x-amz-delete-marker"] = "true", ["x-amz-version-id"] = version.VersionId },
+        };
     }
+
+    /// <summary>
+    /// The version a tagging call acts on. Unlike a GET, a delete marker is MethodNotAllowed whether it
+    /// is current or named, as S3 answers: markers carry no tags.
+    /// </summary>
+    public async Task<VersionRecord> LoadTaggableAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken = default)
+    {
+        var version = await LoadAsync(bucket, key, versionId, cancellationToken).ConfigureAwait(false);
+        return version.IsDeleteMarker ? throw MarkerNotAllowed(version) : version;
+    }
+
+    /// <summary>
+    /// PutObjectTagging and DeleteObjectTagging: rewrites one version's record with a new tag set, atomically,
+    /// under the key's lock (so a concurrent PUT cannot reap the version between the read and the write).
+    /// No byte, sequence, pointer or Last-Modified changes; no new version is made.
+    /// </summary>
+    public async Task<VersionRecord> ReplaceTagsAsync(string bucket, string key, string? versionId, Dictionary<string, string> tags,
+        CancellationToken cancellationToken = default)
+    {
+        using var pass = gates.Enter(bucket);
+        await buckets.RequireAsync(bucket, cancellationToken).ConfigureAwait(false);
+        using var _ = await locks.AcquireAsync(bucket, key, cancellationToken).ConfigureAwait(false);
+        var tagged = await LoadTaggableAsync(bucket, key, versionId, cancellationToken).ConfigureAwait(false) with { Tags = tags };
+        var batch = new IndexBatch();
+        batch.Put(IndexKeys.VersionKey(bucket, key, tagged.Sequence), IndexJson.Encode(tagged));
+        await shard.CommitAsync(batch, cancellationToken).ConfigureAwait(false);
+        return tagged;
+    }
+
+    /// <summary>The current version or the one named, delete markers included: NoSuchKey or NoSuchVersion when there is none.</summary>
+    private async Task<VersionRecord> LoadAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken)
+    {
+        if (versionId is null)
+            return await GetCurrentAsync(bucket, key, cancellationToken).ConfigureAwait(false)
+                ?? throw new S3Exception(S3ErrorCode.NoSuchKey) { Details = new Dictionary<string, string> { ["Key"] = key } };
+        return await GetVersionAsync(bucket, key, versionId, cancellationToken).ConfigureAwait(false)
+            ?? throw new S3Exception(S3ErrorCode.NoSuchVersion) { Details = new Dictionary<string, string> { ["Key"] = key, ["VersionId"] = versionId } };
+    }
+
+    private static S3Exception MarkerNotAllowed(VersionRecord marker) => new(S3ErrorCode.MethodNotAllowed)
+    {
+        Headers = new Dictionary<string, string> { ["x-amz-delete-marker"] = "true", ["Allow"] = "DELETE", ["x-amz-version-id"] = marker.VersionId },
+    };
 
     /// <summary>
     /// Commits a new version of the key and makes it current. Sequence and VersionId are assigned here.

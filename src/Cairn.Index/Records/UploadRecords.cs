@@ -13,6 +13,9 @@ public sealed record UploadRecord
     public Dictionary<string, string> Headers { get; init; } = new(StringComparer.OrdinalIgnoreCase);
     public Dictionary<string, string> Metadata { get; init; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The tag set from x-amz-tagging at creation, which the completed object carries.</summary>
+    public Dictionary<string, string> Tags { get; init; } = new(StringComparer.Ordinal);
+
     /// <summary>The checksum algorithm named at creation (CRC32, SHA256, …), which every part must carry.</summary>
     public string? ChecksumAlgorithm { get; init; }
 

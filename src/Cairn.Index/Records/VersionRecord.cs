@@ -34,6 +34,9 @@ public sealed record VersionRecord
     /// <summary>User metadata, names without the x-amz-meta- prefix, lowercase.</summary>
     public Dictionary<string, string> Metadata { get; init; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The object's tag set (S3 object tagging): case-sensitive keys, at most 10, changed in place by PutObjectTagging.</summary>
+    public Dictionary<string, string> Tags { get; init; } = new(StringComparer.Ordinal);
+
     /// <summary>Additional checksums by S3 algorithm name (CRC32, SHA256, …), base64.</summary>
     public Dictionary<string, string> Checksums { get; init; } = new(StringComparer.OrdinalIgnoreCase);
 

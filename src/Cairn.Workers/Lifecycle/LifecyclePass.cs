@@ -134,9 +134,8 @@ public sealed partial class LifecyclePass(
         }
     }
 
-    private static IReadOnlyDictionary<string, string> TagsOf(VersionRecord version) => NoTags;
+    private static IReadOnlyDictionary<string, string> TagsOf(VersionRecord version) => version.Tags;
 
-    private static readonly IReadOnlyDictionary<string, string> NoTags = new Dictionary<string, string>();
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Upload {Bucket}/{Key} {UploadId} was gone before lifecycle could abort it")]
     private partial void LogUploadGone(string bucket, string key, string uploadId);
