@@ -386,4 +386,44 @@ public sealed class AwsCliTests(ServerFixture fixture) : IClassFixture<ServerFix
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, forged.StatusCode);
         Assert.Contains("SignatureDoesNotMatch", await forged.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task Lifecycle_configuration_and_restore_object_work_through_s3api()
+    {
+        var bucket = await NewBucketAsync("lifecycle");
+        var rules = temp.File("lifecycle.json");
+        await File.WriteAllTextAsync(rules, """
+            {"Rules":[{"ID":"ladder","Filter":{"Prefix":"logs/"},"Status":"Enabled",
+              "Transitions":[{"Days":30,"StorageClass":"STANDARD_IA"},{"Days":90,"StorageClass":"GLACIER"}],
+              "Expiration":{"Days":365},"AbortIncompleteMultipartUpload":{"DaysAfterInitiation":7}}]}
+            """);
+        await AwsOkAsync("s3api", "put-bucket-lifecycle-configuration", "--bucket", bucket, "--lifecycle-configuration", "file://" + rules);
+        var rule = (await AwsJsonAsync("s3api", "get-bucket-lifecycle-configuration", "--bucket", bucket)).GetProperty("Rules")[0];
+        Assert.Equal("ladder", rule.GetProperty("ID").GetString());
+        Assert.Equal("logs/", rule.GetProperty("Filter").GetProperty("Prefix").GetString());
+        Assert.Equal(["STANDARD_IA", "GLACIER"], rule.GetProperty("Transitions").EnumerateArray().Select(t => t.GetProperty("StorageClass").GetString()));
+        Assert.Equal(365, rule.GetProperty("Expiration").GetProperty("Days").GetInt32());
+
+        var tooSoon = temp.File("too-soon.json");
+        await File.WriteAllTextAsync(tooSoon, """{"Rules":[{"ID":"r","Filter":{},"Status":"Enabled","Transitions":[{"Days":10,"StorageClass":"STANDARD_IA"}]}]}""");
+        var refused = await AwsAsync("s3api", "put-bucket-lifecycle-configuration", "--bucket", bucket, "--lifecycle-configuration", "file://" + tooSoon);
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("InvalidArgument", refused.Stderr);
+
+        await AwsOkAsync("s3api", "delete-bucket-lifecycle", "--bucket", bucket);
+        var gone = await AwsAsync("s3api", "get-bucket-lifecycle-configuration", "--bucket", bucket);
+        Assert.Contains("NoSuchLifecycleConfiguration", gone.Stderr);
+
+        var file = temp.File("archived");
+        await File.WriteAllTextAsync(file, "archived body");
+        await AwsOkAsync("s3api", "put-object", "--bucket", bucket, "--key", "cold", "--body", file, "--storage-class", "GLACIER");
+        var denied = await AwsAsync("s3api", "get-object", "--bucket", bucket, "--key", "cold", temp.File("out"));
+        Assert.Contains("InvalidObjectState", denied.Stderr);
+        await AwsOkAsync("s3api", "restore-object", "--bucket", bucket, "--key", "cold", "--restore-request", "Days=2,GlacierJobParameters={Tier=Standard}");
+        var head = await AwsJsonAsync("s3api", "head-object", "--bucket", bucket, "--key", "cold");
+        Assert.Equal("GLACIER", head.GetProperty("StorageClass").GetString());
+        Assert.Equal("ongoing-request=\"true\"", head.GetProperty("Restore").GetString());
+        var again = await AwsAsync("s3api", "restore-object", "--bucket", bucket, "--key", "cold", "--restore-request", "Days=2");
+        Assert.Contains("RestoreAlreadyInProgress", again.Stderr);
+    }
 }

@@ -113,6 +113,14 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Where each server's log is kept after the test, for diagnosing failures.</summary>
+    /// <summary>Runs `cairn admin ARGS --json` against this server and returns the parsed answer.</summary>
+    public async Task<System.Text.Json.JsonElement> AdminAsync(params string[] args)
+    {
+        var result = await ProcessRunner.RunAsync(CairnCommand(["admin", .. args, "--json", "--endpoint", Endpoint]));
+        if (result.ExitCode != 0) throw new InvalidOperationException($"cairn admin {string.Join(' ', args)} failed: {result}");
+        return System.Text.Json.JsonDocument.Parse(result.Stdout).RootElement.Clone();
+    }
+
     public static string LogDirectory => Path.Combine(Path.GetTempPath(), "cairn-test-logs");
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,228 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Cairn.Testing;
+
+namespace Cairn.System.Tests;
+
+/// <summary>
+/// Lifecycle rules on a real server whose day lasts a fraction of a second (--day-seconds), so a
+/// 365-day ladder runs in under a minute. Conditions are polled: the worker fires on its own.
+/// </summary>
+public sealed class LifecycleTests
+{
+    private const string Ladder = """
+        <LifecycleConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+          <Rule><ID>ladder</ID><Filter><Prefix></Prefix></Filter><Status>Enabled</Status>
+            <Transition><Days>30</Days><StorageClass>STANDARD_IA</StorageClass></Transition>
+            <Transition><Days>90</Days><StorageClass>GLACIER</StorageClass></Transition>
+            <Transition><Days>180</Days><StorageClass>DEEP_ARCHIVE</StorageClass></Transition>
+            <Expiration><Days>365</Days></Expiration>
+            <AbortIncompleteMultipartUpload><DaysAfterInitiation>7</DaysAfterInitiation></AbortIncompleteMultipartUpload>
+          </Rule>
+        </LifecycleConfiguration>
+        """;
+
+    [Fact]
+    public async Task An_object_walks_down_the_ladder_with_its_bytes_intact_then_expires_and_a_stale_upload_is_aborted()
+    {
+        await using var server = await ServerProcess.StartAsync("--day-seconds", "0.1", "--gc-grace", "00:00:01", "--gc-interval", "00:00:01");
+        using var s3 = server.Client();
+        await s3.PutBucketAsync("ladder");
+        await PutLifecycleAsync(server, "ladder", Ladder);
+        var data = RandomNumberGenerator.GetBytes(200 * 1024); // over S3's 128 KiB transition floor
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = "ladder", Key = "doc", InputStream = new MemoryStream(data) });
+        var upload = await s3.InitiateMultipartUploadAsync("ladder", "stale");
+        await s3.UploadPartAsync(new UploadPartRequest { BucketName = "ladder", Key = "stale", UploadId = upload.UploadId, PartNumber = 1, InputStream = new MemoryStream(new byte[1024 * 1024]) });
+
+        var seen = new List<string>();
+        var restored = false;
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            GetObjectMetadataResponse head;
+            try
+            {
+                head = await s3.GetObjectMetadataAsync("ladder", "doc");
+            }
+            catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+            {
+                break; // expired after 365 days
+            }
+            var storageClass = head.StorageClass?.Value ?? "STANDARD";
+            if (seen.Count == 0 || seen[^1] != storageClass) seen.Add(storageClass);
+            if (storageClass is "STANDARD" or "STANDARD_IA")
+                Assert.Equal(data, await ReadAsync(s3, "ladder", "doc")); // no read fails while the bytes move
+            else if (storageClass == "GLACIER" && !restored)
+            {
+                var refused = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.GetObjectAsync("ladder", "doc"));
+                Assert.Equal(("InvalidObjectState", HttpStatusCode.Forbidden), (refused.ErrorCode, refused.StatusCode));
+                await s3.RestoreObjectAsync(new RestoreObjectRequest { BucketName = "ladder", Key = "doc", Days = 30, RetrievalTier = GlacierJobTier.Expedited });
+                while ((await s3.GetObjectMetadataAsync("ladder", "doc")).RestoreInProgress == true) await Task.Delay(20);
+                Assert.Equal(data, await ReadAsync(s3, "ladder", "doc"));
+                restored = true;
+            }
+            await Task.Delay(50);
+        }
+        Assert.Equal(["STANDARD", "STANDARD_IA", "GLACIER", "DEEP_ARCHIVE"], seen);
+        Assert.True(restored, "the GLACIER object was restored and read");
+        await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.GetObjectMetadataAsync("ladder", "doc"));
+
+        Assert.Empty((await s3.ListMultipartUploadsAsync("ladder")).MultipartUploads ?? []);
+        var usage = (await server.AdminAsync("usage", "--bucket", "ladder")).GetProperty("buckets")[0];
+        Assert.Equal(0, usage.GetProperty("incompleteUploadBytes").GetInt64());
+        Assert.Equal(0, usage.GetProperty("totalBytes").GetInt64());
+        await WaitUntilAsync(() => server.FragmentFiles() == 0, "the expired object's and the aborted upload's bytes are freed");
+    }
+
+    [Fact]
+    public async Task Noncurrent_versions_expire_keeping_the_newest_and_markers_left_alone_are_removed()
+    {
+        await using var server = await ServerProcess.StartAsync("--day-seconds", "0.2");
+        using var s3 = server.Client();
+        await s3.PutBucketAsync("versions");
+        await s3.PutBucketVersioningAsync(new PutBucketVersioningRequest { BucketName = "versions", VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled } });
+        await PutLifecycleAsync(server, "versions", """
+            <LifecycleConfiguration>
+              <Rule><ID>keep-one</ID><Filter><Prefix>k</Prefix></Filter><Status>Enabled</Status>
+                <NoncurrentVersionExpiration><NoncurrentDays>2</NoncurrentDays><NewerNoncurrentVersions>1</NewerNoncurrentVersions></NoncurrentVersionExpiration>
+              </Rule>
+              <Rule><ID>markers</ID><Filter><Prefix>dm/</Prefix></Filter><Status>Enabled</Status>
+                <Expiration><ExpiredObjectDeleteMarker>true</ExpiredObjectDeleteMarker></Expiration>
+                <NoncurrentVersionExpiration><NoncurrentDays>2</NoncurrentDays></NoncurrentVersionExpiration>
+              </Rule>
+              <Rule><ID>expire-current</ID><Filter><Prefix>exp/</Prefix></Filter><Status>Enabled</Status>
+                <Expiration><Days>2</Days></Expiration>
+              </Rule>
+            </LifecycleConfiguration>
+            """);
+        var v1 = await s3.PutObjectAsync(new PutObjectRequest { BucketName = "versions", Key = "k", ContentBody = "one" });
+        var v2 = await s3.PutObjectAsync(new PutObjectRequest { BucketName = "versions", Key = "k", ContentBody = "two" });
+        var v3 = await s3.PutObjectAsync(new PutObjectRequest { BucketName = "versions", Key = "k", ContentBody = "three" });
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = "versions", Key = "dm/x", ContentBody = "hidden" });
+        await s3.DeleteObjectAsync("versions", "dm/x");
+        var current = await s3.PutObjectAsync(new PutObjectRequest { BucketName = "versions", Key = "exp/a", ContentBody = "expiring" });
+
+        await WaitUntilAsync(async () => (await VersionsAsync(s3, "k")).Count == 2, "the oldest noncurrent version of k expires");
+        await WaitUntilAsync(async () => (await VersionsAsync(s3, "dm/x")).Count == 0, "dm/x's version expires, then its lone marker is removed");
+        await WaitUntilAsync(async () => (await VersionsAsync(s3, "exp/a")).Count == 2, "exp/a's current version expires behind a delete marker");
+
+        await server.AdminAsync("lifecycle", "run"); // one more pass: what is left must stay
+        Assert.Equal([v3.VersionId, v2.VersionId], (await VersionsAsync(s3, "k")).Select(v => v.VersionId));
+        using (var kept = await s3.GetObjectAsync(new GetObjectRequest { BucketName = "versions", Key = "k", VersionId = v2.VersionId }))
+            Assert.Equal("two", await new StreamReader(kept.ResponseStream).ReadToEndAsync());
+        var exp = await VersionsAsync(s3, "exp/a");
+        Assert.True(exp[0].IsDeleteMarker);
+        Assert.Equal(current.VersionId, exp[1].VersionId);
+        Assert.NotEqual(v1.VersionId, v2.VersionId);
+    }
+
+    [Fact]
+    public async Task Rules_fire_only_for_objects_their_prefix_tag_and_size_filters_match()
+    {
+        await using var server = await ServerProcess.StartAsync("--day-seconds", "0.2");
+        using var s3 = server.Client();
+        await s3.PutBucketAsync("filters");
+        await PutLifecycleAsync(server, "filters", """
+            <LifecycleConfiguration>
+              <Rule><ID>temp-logs</ID><Filter><And><Prefix>logs/</Prefix><Tag><Key>temp</Key><Value>yes</Value></Tag></And></Filter><Status>Enabled</Status>
+                <Expiration><Days>1</Days></Expiration></Rule>
+              <Rule><ID>big</ID><Filter><And><Prefix>size/</Prefix><ObjectSizeGreaterThan>1000</ObjectSizeGreaterThan></And></Filter><Status>Enabled</Status>
+                <Expiration><Days>1</Days></Expiration></Rule>
+              <Rule><ID>off</ID><Filter><Prefix>off/</Prefix></Filter><Status>Disabled</Status>
+                <Expiration><Days>1</Days></Expiration></Rule>
+            </LifecycleConfiguration>
+            """);
+        async Task PutAsync(string key, int size, string? tagging = null)
+        {
+            var request = new PutObjectRequest { BucketName = "filters", Key = key, InputStream = new MemoryStream(new byte[size]) };
+            if (tagging is not null) request.TagSet = [new Tag { Key = "temp", Value = tagging }];
+            await s3.PutObjectAsync(request);
+        }
+        await PutAsync("logs/a", 10, "yes");
+        await PutAsync("logs/b", 10);
+        await PutAsync("logs/c", 10, "no");
+        await PutAsync("other/a", 10, "yes");
+        await PutAsync("size/big", 2000);
+        await PutAsync("size/small", 10);
+        await PutAsync("off/a", 10);
+
+        await WaitUntilAsync(async () => (await KeysAsync(s3, "filters")).SequenceEqual(["logs/b", "logs/c", "off/a", "other/a", "size/small"]),
+            "logs/a (tagged temp=yes) and size/big (over 1000 bytes) expire");
+        await Task.Delay(TimeSpan.FromSeconds(1)); // five more days
+        await server.AdminAsync("lifecycle", "run", "--bucket", "filters");
+        Assert.Equal(["logs/b", "logs/c", "off/a", "other/a", "size/small"], await KeysAsync(s3, "filters"));
+    }
+
+    [Fact]
+    public async Task Deleting_a_glacier_object_early_charges_its_90_day_minimum_and_the_bill_shows_each_kind()
+    {
+        // A day of 1000 s: the test's seconds are a sliver of a day, so nearly all of the minimum is still owed.
+        await using var server = await ServerProcess.StartAsync("--day-seconds", "1000");
+        using var s3 = server.Client();
+        await s3.PutBucketAsync("bill");
+        const int size = 1024 * 1024;
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = "bill", Key = "cold", InputStream = new MemoryStream(new byte[size]), StorageClass = S3StorageClass.Glacier });
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = "bill", Key = "tiny-ia", ContentBody = "x", StorageClass = S3StorageClass.StandardInfrequentAccess });
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = "bill", Key = "hot", ContentBody = "hot" });
+        var upload = await s3.InitiateMultipartUploadAsync("bill", "parts");
+        await s3.UploadPartAsync(new UploadPartRequest { BucketName = "bill", Key = "parts", UploadId = upload.UploadId, PartNumber = 1, InputStream = new MemoryStream(new byte[size]) });
+        await Task.Delay(500);
+        await s3.DeleteObjectAsync("bill", "cold");
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = "bill", Key = "hot", ContentBody = "overwritten" }); // STANDARD: no minimum
+
+        var bill = await server.AdminAsync("billing", "--bucket", "bill");
+        var lines = bill.GetProperty("lines").EnumerateArray().ToList();
+        double ByteDays(string storageClass, string kind) =>
+            lines.Where(l => l.GetProperty("storageClass").GetString() == storageClass && l.GetProperty("kind").GetString() == kind).Sum(l => l.GetProperty("byteDays").GetDouble());
+
+        var earlyGlacierDays = ByteDays("GLACIER", "early-delete") / size;
+        Assert.InRange(earlyGlacierDays, 89.9, 90.0);
+        Assert.InRange(ByteDays("GLACIER", "current") / size, 0.0001, 0.1); // the half second it was stored
+        Assert.Equal(0, ByteDays("STANDARD", "early-delete"));
+        Assert.InRange(ByteDays("STANDARD_IA", "current") / (128 * 1024), 0.0001, 0.1); // billed at its 128 KiB minimum size
+        Assert.True(ByteDays("STANDARD", "incomplete-upload") > 0, "the upload's part accrues as incomplete-upload storage");
+        Assert.True(bill.GetProperty("earlyDeleteCost").GetDecimal() > 0);
+        Assert.Equal(bill.GetProperty("totalCost").GetDecimal(),
+            bill.GetProperty("storageCost").GetDecimal() + bill.GetProperty("earlyDeleteCost").GetDecimal() + bill.GetProperty("incompleteUploadCost").GetDecimal());
+        // 90 days of 1 MiB in GLACIER at $0.0036 per GiB-month.
+        var expected = (decimal)(earlyGlacierDays / 30 / 1024) * 0.0036m;
+        var earlyCost = bill.GetProperty("earlyDeleteCost").GetDecimal();
+        Assert.InRange(earlyCost, expected * 0.999m, expected * 1.001m);
+    }
+
+    private static async Task PutLifecycleAsync(ServerProcess server, string bucket, string xml)
+    {
+        using var http = new SignedHttp(server);
+        var response = await http.SendAsync(HttpMethod.Put, $"/{bucket}?lifecycle", new ByteArrayContent(Encoding.UTF8.GetBytes(xml)));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private static async Task<byte[]> ReadAsync(IAmazonS3 s3, string bucket, string key)
+    {
+        using var get = await s3.GetObjectAsync(bucket, key);
+        return await TestStreams.ReadAllBytesAsync(get.ResponseStream);
+    }
+
+    private static async Task<List<S3ObjectVersion>> VersionsAsync(IAmazonS3 s3, string key) =>
+        ((await s3.ListVersionsAsync(new ListVersionsRequest { BucketName = "versions", Prefix = key })).Versions ?? []).Where(v => v.Key == key).ToList();
+
+    private static async Task<List<string>> KeysAsync(IAmazonS3 s3, string bucket) =>
+        ((await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket })).S3Objects ?? []).Select(o => o.Key).ToList();
+
+    private static Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), what);
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("Never happened: " + what);
+            await Task.Delay(100);
+        }
+    }
+}
