@@ -90,7 +90,7 @@ public sealed class BucketTests(ServerFixture fixture) : IClassFixture<ServerFix
     [Theory]
     [InlineData("GET", "?acl")]
     [InlineData("PUT", "?policy")]
-    [InlineData("GET", "?lifecycle")]
+    [InlineData("GET", "?website")]
     [InlineData("GET", "?cors")]
     [InlineData("GET", "?tagging")]
     public async Task Unimplemented_bucket_operations_answer_501_NotImplemented(string method, string query)
