@@ -95,6 +95,9 @@ public sealed class LifecycleTests
                 <Expiration><ExpiredObjectDeleteMarker>true</ExpiredObjectDeleteMarker></Expiration>
                 <NoncurrentVersionExpiration><NoncurrentDays>2</NoncurrentDays></NoncurrentVersionExpiration>
               </Rule>
+              <Rule><ID>cold-history</ID><Filter><Prefix>nt/</Prefix></Filter><Status>Enabled</Status>
+                <NoncurrentVersionTransition><NoncurrentDays>1</NoncurrentDays><StorageClass>GLACIER</StorageClass></NoncurrentVersionTransition>
+              </Rule>
               <Rule><ID>expire-current</ID><Filter><Prefix>exp/</Prefix></Filter><Status>Enabled</Status>
                 <Expiration><Days>2</Days></Expiration>
               </Rule>
@@ -106,10 +109,16 @@ public sealed class LifecycleTests
         await s3.PutObjectAsync(new PutObjectRequest { BucketName = "versions", Key = "dm/x", ContentBody = "hidden" });
         await s3.DeleteObjectAsync("versions", "dm/x");
         var current = await s3.PutObjectAsync(new PutObjectRequest { BucketName = "versions", Key = "exp/a", ContentBody = "expiring" });
+        var old = await s3.PutObjectAsync(new PutObjectRequest { BucketName = "versions", Key = "nt/a", InputStream = new MemoryStream(new byte[200 * 1024]) });
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = "versions", Key = "nt/a", ContentBody = "newest" });
 
         await WaitUntilAsync(async () => (await VersionsAsync(s3, "k")).Count == 2, "the oldest noncurrent version of k expires");
         await WaitUntilAsync(async () => (await VersionsAsync(s3, "dm/x")).Count == 0, "dm/x's version expires, then its lone marker is removed");
         await WaitUntilAsync(async () => (await VersionsAsync(s3, "exp/a")).Count == 2, "exp/a's current version expires behind a delete marker");
+
+        await WaitUntilAsync(async () => (await s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = "versions", Key = "nt/a", VersionId = old.VersionId })).StorageClass == S3StorageClass.Glacier,
+            "the noncurrent version of nt/a moves to GLACIER");
+        Assert.NotEqual(S3StorageClass.Glacier, (await s3.GetObjectMetadataAsync("versions", "nt/a")).StorageClass); // the current version stays
 
         await server.AdminAsync("lifecycle", "run"); // one more pass: what is left must stay
         Assert.Equal([v3.VersionId, v2.VersionId], (await VersionsAsync(s3, "k")).Select(v => v.VersionId));
@@ -250,6 +259,49 @@ public sealed class LifecycleTests
     {
         var fragments = Path.Combine(drives, tier, "fragments");
         return Directory.Exists(fragments) ? Directory.EnumerateFiles(fragments, "*", SearchOption.AllDirectories).Count() : 0;
+    }
+
+    [Fact]
+    public async Task Kill_9_in_the_middle_of_transitions_loses_no_object_and_leaks_no_bytes()
+    {
+        await using var server = await ServerProcess.StartAsync("--day-seconds", "1", "--gc-grace", "00:00:02", "--gc-interval", "00:00:01");
+        using (var s3 = server.Client())
+        {
+            await s3.PutBucketAsync("crash");
+            for (var i = 0; i < 40; i++)
+                await s3.PutObjectAsync(new PutObjectRequest { BucketName = "crash", Key = $"k{i:D2}", InputStream = new MemoryStream(Payload(i)) });
+            await PutLifecycleAsync(server, "crash", """
+                <LifecycleConfiguration><Rule><ID>deep</ID><Filter/><Status>Enabled</Status>
+                  <Transition><Days>0</Days><StorageClass>DEEP_ARCHIVE</StorageClass></Transition></Rule></LifecycleConfiguration>
+                """);
+            // Kill as soon as the worker has moved some, but not all, of the objects.
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while ((await s3.GetObjectMetadataAsync("crash", "k00")).StorageClass != S3StorageClass.DeepArchive && DateTime.UtcNow < deadline) await Task.Delay(5);
+        }
+        server.Kill();
+        await server.StartProcessAsync();
+        using var after = server.Client();
+        await WaitUntilAsync(async () =>
+        {
+            for (var i = 0; i < 40; i++)
+                if ((await after.GetObjectMetadataAsync("crash", $"k{i:D2}")).StorageClass != S3StorageClass.DeepArchive) return false;
+            return true;
+        }, "every object reaches DEEP_ARCHIVE after the restart");
+        for (var i = 0; i < 40; i++)
+        {
+            await after.RestoreObjectAsync(new RestoreObjectRequest { BucketName = "crash", Key = $"k{i:D2}", Days = 1 });
+        }
+        await WaitUntilAsync(async () => (await after.GetObjectMetadataAsync("crash", "k39")).RestoreInProgress != true, "restores finish");
+        for (var i = 0; i < 40; i++)
+            Assert.Equal(Payload(i), await ReadAsync(after, "crash", $"k{i:D2}"));
+        await WaitUntilAsync(() => server.FragmentFiles() == 40, "blobs half-written by the killed pass are reclaimed: one fragment per object");
+    }
+
+    private static byte[] Payload(int i)
+    {
+        var data = new byte[150 * 1024];
+        new Random(i).NextBytes(data);
+        return data;
     }
 
     private static async Task PutLifecycleAsync(ServerProcess server, string bucket, string xml)
