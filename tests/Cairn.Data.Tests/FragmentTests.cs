@@ -25,6 +25,9 @@ public sealed class FragmentTests : IDisposable
     [InlineData(65536)]
     [InlineData(65537)]
     [InlineData(1_048_576 + 3)]
+    [InlineData(2 * 1_048_576 - 40)] // around the drive's 2 MiB direct-write stage, framed size on either side
+    [InlineData(2 * 1_048_576)]
+    [InlineData(9 * 1_048_576 + 4095)] // several direct writes, then a padded tail cut back to length
     public async Task Any_range_reads_back_exactly(int size)
     {
         var data = RandomNumberGenerator.GetBytes(size);
@@ -38,6 +41,8 @@ public sealed class FragmentTests : IDisposable
             Assert.Equal(data.AsSpan(first, length).ToArray(), await ReadAsync(draft.Layout, first, length));
         }
         Assert.Equal(data, await ReadAsync(draft.Layout, 0, size));
+        var file = Assert.Single(Directory.EnumerateFiles(Path.Combine(root, "fragments"), "*", SearchOption.AllDirectories));
+        Assert.Equal(FragmentFormat.FileLength(size, FragmentFormat.DefaultBlockSize), new FileInfo(file).Length); // no padding left behind
     }
 
     [Fact]

@@ -44,11 +44,18 @@ public static class BenchCommand
             if (r.GetValueOrDefault<int>() < 1) r.AddError("--concurrency must be at least 1");
         });
         checksum.AcceptOnlyFromAmong(BenchSettings.WhenRequired, BenchSettings.WhenSupported);
+        var client = new Option<string>("--client")
+        {
+            Description = "http (default): a lean SigV4 HttpClient, as warp uses a lean client, so the load generator's CPU stays small. "
+                + "sdk: AWSSDK.S3, with --checksum deciding its CRC32 behaviour",
+            DefaultValueFactory = _ => BenchSettings.HttpClient,
+        };
+        client.AcceptOnlyFromAmong(BenchSettings.HttpClient, BenchSettings.SdkClient);
         var memoryProbe = new Option<int?>("--memory-probe") { Description = "PID of a local process (the server) whose RSS is sampled during the run; the maximum is reported" };
 
         var command = new Command("bench", "S3 load generator: PUT, GET, then DELETE objects of one size, each phase for --duration")
         {
-            endpoint, size, concurrency, duration, bucket, region, json, checksum, memoryProbe,
+            endpoint, size, concurrency, duration, bucket, region, json, checksum, memoryProbe, client,
         };
         command.SetAction((parse, cancellationToken) => BenchRun.RunAsync(
             new BenchSettings(
@@ -60,7 +67,8 @@ public static class BenchCommand
                 parse.GetValue(region)!,
                 parse.GetValue(json),
                 parse.GetValue(checksum)!,
-                parse.GetValue(memoryProbe)),
+                parse.GetValue(memoryProbe),
+                parse.GetValue(client)!),
             Credentials.FromEnvironment(),
             cancellationToken));
         return command;

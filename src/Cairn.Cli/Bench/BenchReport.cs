@@ -22,6 +22,7 @@ public static class BenchReport
         objectSize = r.Settings.Size,
         concurrency = r.Settings.Concurrency,
         durationSeconds = r.Settings.Duration.TotalSeconds,
+        client = r.Settings.Client,
         checksum = r.Settings.Checksum,
         phases = r.Phases.Select(p => new
         {
@@ -42,7 +43,7 @@ public static class BenchReport
     public static string Plain(BenchResult r)
     {
         var s = new StringBuilder();
-        s.AppendLine(CultureInfo.InvariantCulture, $"cairn bench: {r.Settings.Endpoint} bucket {r.Bucket}, {ByteSize.Format(r.Settings.Size)} objects, concurrency {r.Settings.Concurrency}, {r.Settings.Duration.TotalSeconds:0.###}s per phase, checksum {r.Settings.Checksum}");
+        s.AppendLine(CultureInfo.InvariantCulture, $"cairn bench: {r.Settings.Endpoint} bucket {r.Bucket}, {ByteSize.Format(r.Settings.Size)} objects, concurrency {r.Settings.Concurrency}, {r.Settings.Duration.TotalSeconds:0.###}s per phase, client {r.Settings.Client}{(r.Settings.Client == BenchSettings.SdkClient ? ", checksum " + r.Settings.Checksum : "")}");
         s.AppendLine(CultureInfo.InvariantCulture, $"{"phase",-7}{"ops",10}{"ops/s",12}{"MiB/s",10}{"p50 ms",10}{"p99 ms",10}{"max ms",10}{"errors",8}{(r.Memory is null ? "" : "  server RSS max")}");
         foreach (var p in r.Phases)
             s.AppendLine(CultureInfo.InvariantCulture, $"{p.Name,-7}{p.Ops,10}{p.OpsPerSecond,12:0.0}{p.MiBPerSecond,10:0.0}{p.Latency.P50,10:0.00}{p.Latency.P99,10:0.00}{p.Latency.Max,10:0.00}{p.Errors,8}{(p.MaxServerRssBytes is { } rss ? "  " + ByteSize.Format(rss) : "")}");
@@ -55,7 +56,7 @@ public static class BenchReport
 
     private static void WriteTable(BenchResult r)
     {
-        AnsiConsole.MarkupLine(Markup.Escape($"{r.Settings.Endpoint} bucket {r.Bucket}: {ByteSize.Format(r.Settings.Size)} objects, concurrency {r.Settings.Concurrency}, {r.Settings.Duration.TotalSeconds:0.###}s per phase, checksum {r.Settings.Checksum}"));
+        AnsiConsole.MarkupLine(Markup.Escape($"{r.Settings.Endpoint} bucket {r.Bucket}: {ByteSize.Format(r.Settings.Size)} objects, concurrency {r.Settings.Concurrency}, {r.Settings.Duration.TotalSeconds:0.###}s per phase, client {r.Settings.Client}{(r.Settings.Client == BenchSettings.SdkClient ? ", checksum " + r.Settings.Checksum : "")}"));
         var table = new Table().AddColumns("Phase", "Ops", "Ops/s", "MiB/s", "p50 ms", "p99 ms", "max ms", "Errors");
         if (r.Memory is not null) table.AddColumn("Server RSS max");
         foreach (var column in table.Columns.Skip(1)) column.RightAligned();

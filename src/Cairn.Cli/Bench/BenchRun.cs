@@ -22,11 +22,11 @@ public static class BenchRun
 
         var runId = Guid.NewGuid().ToString("N")[..8];
         var bucket = settings.Bucket ?? $"cairn-bench-{runId}";
-        using var s3 = BenchClientFactory.Create(settings, credentials);
+        using IBenchStore s3 = settings.Client == BenchSettings.SdkClient ? new SdkBenchStore(settings, credentials) : new HttpBenchStore(settings, credentials);
         bool created;
         try
         {
-            created = await BucketSetup.EnsureAsync(s3, bucket, cancellationToken);
+            created = await s3.CreateBucketAsync(bucket, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -66,7 +66,7 @@ public static class BenchRun
         }
     }
 
-    private static async Task CleanUpAsync(Amazon.S3.IAmazonS3 s3, S3Workload workload, string bucket, bool created, int concurrency)
+    private static async Task CleanUpAsync(IBenchStore s3, S3Workload workload, string bucket, bool created, int concurrency)
     {
         workload.Keys.Seal();
         var failures = await workload.DeleteLeftoversAsync(concurrency);
@@ -74,7 +74,7 @@ public static class BenchRun
         if (!created) return;
         try
         {
-            await BucketSetup.DeleteAsync(s3, bucket);
+            await s3.DeleteBucketAsync(bucket, CancellationToken.None);
         }
         catch (Exception e)
         {

@@ -12,8 +12,15 @@ public sealed record BenchSettings(
     string Region,
     bool Json,
     string Checksum,
-    int? MemoryProbePid)
+    int? MemoryProbePid,
+    string Client = BenchSettings.HttpClient)
 {
+    /// <summary>The lean SigV4 HttpClient (default): the server's cost, not the client's, is what gets measured.</summary>
+    public const string HttpClient = "http";
+
+    /// <summary>AWSSDK.S3 with its full pipeline (checksums per --checksum).</summary>
+    public const string SdkClient = "sdk";
+
     public const string WhenRequired = "WHEN_REQUIRED";
     public const string WhenSupported = "WHEN_SUPPORTED";
 

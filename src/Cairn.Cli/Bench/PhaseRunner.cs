@@ -48,6 +48,7 @@ public static class PhaseRunner
     public static string Describe(Exception e) => e switch
     {
         AmazonS3Exception s3 => $"{(int)s3.StatusCode} {s3.ErrorCode}: {s3.Message}",
+        BenchRequestFailed failed => failed.Message,
         _ when e.InnerException is { } inner && e is not InvalidDataException => $"{e.GetType().Name}: {e.Message} ({inner.GetType().Name}: {inner.Message})",
         _ => $"{e.GetType().Name}: {e.Message}",
     };

@@ -1,19 +1,16 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using Amazon.Runtime;
-using Amazon.S3;
-using Amazon.S3.Model;
 
 namespace Cairn.Cli.Bench;
 
 /// <summary>
 /// The three operations, each done by one worker. Every worker owns a random payload block (made once)
-/// and a read buffer, so an operation allocates only the SDK's request objects, whatever the size.
+/// and a read buffer, so an operation allocates only the client's request objects, whatever the size.
 /// </summary>
 public sealed class S3Workload
 {
     private const int MaxBlock = 1 << 20;
-    private readonly IAmazonS3 s3;
+    private readonly IBenchStore s3;
     private readonly string bucket;
     private readonly long size;
     private readonly string prefix;
@@ -22,7 +19,7 @@ public sealed class S3Workload
     private readonly long[] sequence;
     private readonly ConcurrentQueue<string> undeleted = new();
 
-    public S3Workload(IAmazonS3 s3, string bucket, long size, int workers, string prefix)
+    public S3Workload(IBenchStore s3, string bucket, long size, int workers, string prefix)
     {
         this.s3 = s3;
         this.bucket = bucket;
@@ -40,13 +37,7 @@ public sealed class S3Workload
     public async Task<long?> PutAsync(int worker, CancellationToken cancellationToken)
     {
         var key = $"{prefix}/w{worker:D3}/{sequence[worker]++:D9}";
-        await s3.PutObjectAsync(new PutObjectRequest
-        {
-            BucketName = bucket,
-            Key = key,
-            InputStream = new RepeatingPayloadStream(payloads[worker], size),
-            ContentType = "application/octet-stream",
-        }, cancellationToken).ConfigureAwait(false);
+        await s3.PutAsync(bucket, key, new RepeatingPayloadStream(payloads[worker], size), size, cancellationToken).ConfigureAwait(false);
         Keys.Written(worker, key);
         return size;
     }
@@ -55,14 +46,7 @@ public sealed class S3Workload
     {
         var key = Keys.NextToRead();
         if (key is null) return null;
-        using var response = await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key }, cancellationToken).ConfigureAwait(false);
-        var buffer = readBuffers[worker];
-        long total = 0;
-        int n;
-        while ((n = await response.ResponseStream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0) total += n;
-        if (total != size || response.ContentLength != size)
-            throw new InvalidDataException($"GET {key}: {total} bytes read (Content-Length {response.ContentLength}), expected {size}");
-        return total;
+        return await s3.GetAsync(bucket, key, readBuffers[worker], size, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<long?> DeleteAsync(int worker, CancellationToken cancellationToken)
@@ -71,7 +55,7 @@ public sealed class S3Workload
         if (key is null) return null;
         try
         {
-            await s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = bucket, Key = key }, cancellationToken).ConfigureAwait(false);
+            await s3.DeleteAsync(bucket, key, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -91,9 +75,9 @@ public sealed class S3Workload
             {
                 try
                 {
-                    await s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = bucket, Key = key }).ConfigureAwait(false);
+                    await s3.DeleteAsync(bucket, key, CancellationToken.None).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is AmazonServiceException or HttpRequestException or IOException or TaskCanceledException)
+                catch (Exception e) when (e is Amazon.Runtime.AmazonServiceException or BenchRequestFailed or HttpRequestException or IOException or TaskCanceledException)
                 {
                     Interlocked.Increment(ref failures);
                 }

@@ -8,6 +8,9 @@ public sealed class LocalDrive : IFragmentStore
 {
     private readonly string fragments;
 
+    // 2 MiB stages: large enough that direct writes run at disk speed, few enough to stay small in RSS.
+    private readonly AlignedBufferPool stages = new(2 * 1024 * 1024, keep: 32);
+
     public LocalDrive(string id, string path)
     {
         DriveId = id;
@@ -50,7 +53,7 @@ public sealed class LocalDrive : IFragmentStore
     {
         var file = FileOf(blobId, slot);
         var handle = File.OpenHandle(file, FileMode.CreateNew, FileAccess.Write, FileShare.Read, FileOptions.None);
-        return ValueTask.FromResult<IFragmentSink>(new Sink(handle, file, file));
+        return ValueTask.FromResult<IFragmentSink>(new Sink(handle, file, file, stages));
     }
 
     public ValueTask<IFragmentSink> CreateReplacementAsync(string blobId, int slot, CancellationToken cancellationToken = default)
@@ -58,7 +61,7 @@ public sealed class LocalDrive : IFragmentStore
         var file = FileOf(blobId, slot);
         var aside = $"{file}.rebuild-{Guid.NewGuid():N}";
         var handle = File.OpenHandle(aside, FileMode.CreateNew, FileAccess.Write, FileShare.Read, FileOptions.None);
-        return ValueTask.FromResult<IFragmentSink>(new Sink(handle, aside, file));
+        return ValueTask.FromResult<IFragmentSink>(new Sink(handle, aside, file, stages));
     }
 
     public ValueTask<IFragmentSource?> OpenAsync(string blobId, int slot, CancellationToken cancellationToken = default)
@@ -107,32 +110,72 @@ public sealed class LocalDrive : IFragmentStore
     private string FileOf(string blobId, int slot) =>
         System.IO.Path.Combine(fragments, blobId[..2], $"{blobId}.{slot}");
 
-    /// <summary>Writes <paramref name="file"/>; on commit it is fsync'd and, if it was written aside, renamed to <paramref name="final"/>.</summary>
-    /// <summary>Writes <paramref name="file"/>; on commit it is fsync'd and, if it was written aside, renamed to <paramref name="final"/>.</summary>
-    private sealed class Sink(SafeFileHandle handle, string file, string final) : IFragmentSink
+    /// <summary>
+    /// Writes <paramref name="file"/>; on commit it is fsync'd and, if it was written aside, renamed to
+    /// <paramref name="final"/>. Bytes are staged in an aligned buffer: a fragment that outgrows it is
+    /// written with O_DIRECT from then on (the tail padded, then the file cut to its length); a small one
+    /// is written once, through the page cache, at commit.
+    /// </summary>
+    private sealed class Sink(SafeFileHandle handle, string file, string final, AlignedBufferPool buffers) : IFragmentSink
     {
-        // Start writeback while the body is still arriving, so the fsync at commit only has the tail left.
-        private const long EarlyFlushBytes = 8 * 1024 * 1024;
-        private long position;
-        private long flushedUpTo;
-        private Task earlyFlush = Task.CompletedTask;
+        // Two stages: one is on its way to the disk while the next fills, so the body never waits for the drive.
+        private byte[] filling = buffers.Rent();
+        private byte[] writing = buffers.Rent();
+        private Task inFlight = Task.CompletedTask;
+        private SafeFileHandle? direct;
+        private bool directRefused;
+        private long position;   // bytes handed to the disk
+        private int filled;      // bytes staged after them
         private bool committed;
+
+        private Memory<byte> Stage => buffers.Window(filling);
 
         public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
         {
-            await RandomAccess.WriteAsync(handle, data, position, cancellationToken).ConfigureAwait(false);
-            position += data.Length;
-            if (position - flushedUpTo >= EarlyFlushBytes && earlyFlush.IsCompleted)
+            while (!data.IsEmpty)
             {
-                flushedUpTo = position;
-                earlyFlush = Task.Run(() => RandomAccess.FlushToDisk(handle), CancellationToken.None);
+                var take = Math.Min(buffers.Size - filled, data.Length);
+                data[..take].CopyTo(Stage[filled..]);
+                filled += take;
+                data = data[take..];
+                if (filled == buffers.Size) await FlushStageAsync(cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        /// <summary>Sends the full stage to the disk (directly when the file system allows it) and starts filling the other.</summary>
+        private async Task FlushStageAsync(CancellationToken cancellationToken)
+        {
+            await inFlight.ConfigureAwait(false);
+            if (direct is null && !directRefused)
+            {
+                direct = DirectFile.TryOpenForWrite(file);
+                directRefused = direct is null;
+            }
+            inFlight = RandomAccess.WriteAsync(direct ?? handle, Stage[..filled], position, cancellationToken).AsTask();
+            position += filled;
+            filled = 0;
+            (filling, writing) = (writing, filling);
         }
 
         public async Task CommitAsync(CancellationToken cancellationToken = default)
         {
-            await earlyFlush.ConfigureAwait(false);
-            // fsync blocks; run it off the request thread.
+            await inFlight.ConfigureAwait(false);
+            if (direct is not null && filled > 0)
+            {
+                // O_DIRECT writes whole aligned blocks: pad the tail, then cut the file back to its length.
+                var length = position + filled;
+                var padded = (filled + DirectFile.Alignment - 1) / DirectFile.Alignment * DirectFile.Alignment;
+                Stage.Span[filled..padded].Clear();
+                await RandomAccess.WriteAsync(direct, Stage[..padded], position, cancellationToken).ConfigureAwait(false);
+                DirectFile.Truncate(handle, length);
+                (position, filled) = (length, 0);
+            }
+            else if (filled > 0)
+            {
+                await RandomAccess.WriteAsync(handle, Stage[..filled], position, cancellationToken).ConfigureAwait(false);
+                (position, filled) = (position + filled, 0);
+            }
+            // fsync blocks; run it off the request thread. It also flushes the drive's cache for the direct writes.
             await Task.Run(() =>
             {
                 RandomAccess.FlushToDisk(handle);
@@ -146,13 +189,16 @@ public sealed class LocalDrive : IFragmentStore
         {
             try
             {
-                await earlyFlush.ConfigureAwait(false);
+                await inFlight.ConfigureAwait(false);
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or OperationCanceledException)
             {
                 // The write is being abandoned anyway.
             }
+            direct?.Dispose();
             handle.Dispose();
+            buffers.Return(filling);
+            buffers.Return(writing);
             if (!committed) File.Delete(file);
         }
     }

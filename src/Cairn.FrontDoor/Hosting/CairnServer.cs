@@ -52,6 +52,7 @@ public static class CairnServer
         });
 
         var s = builder.Services;
+        s.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
         s.AddSingleton(TimeProvider.System);
         s.AddSingleton(options.StorageClasses);
         s.AddSingleton(sp => new DayClock(sp.GetRequiredService<TimeProvider>(), options.DaySeconds));
