@@ -6,11 +6,13 @@ namespace Cairn.Cli.Tests;
 /// <summary>Runs the built `cairn bench` against a real server. Checks that it works, never how fast.</summary>
 public sealed class BenchSmokeTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
-    [Fact]
-    public async Task Bench_puts_gets_and_deletes_without_errors_and_reports_json()
+    [Theory]
+    [InlineData("http")]
+    [InlineData("sdk")]
+    public async Task Bench_puts_gets_and_deletes_without_errors_and_reports_json(string client)
     {
         var result = await ProcessRunner.RunAsync(ServerProcess.CairnCommand(
-            "bench", "--endpoint", fixture.Server.Endpoint, "--duration", "2s", "--size", "4KiB", "--concurrency", "4", "--json"),
+            "bench", "--endpoint", fixture.Server.Endpoint, "--duration", "2s", "--size", "4KiB", "--concurrency", "4", "--json", "--client", client),
             TimeSpan.FromMinutes(3));
         Assert.True(result.ExitCode == 0, result.ToString());
 
@@ -23,6 +25,7 @@ public sealed class BenchSmokeTests(ServerFixture fixture) : IClassFixture<Serve
             Assert.True(phase.GetProperty("errors").GetInt64() == 0, $"{phase.GetProperty("name")} had errors:\n{result}");
         }
         Assert.Equal(4096 * phases[0].GetProperty("ops").GetInt64(), phases[0].GetProperty("bytes").GetInt64());
+        Assert.Equal(client, json.RootElement.GetProperty("client").GetString());
 
         // The bucket it created is gone again.
         var bucket = json.RootElement.GetProperty("bucket").GetString();
