@@ -17,6 +17,9 @@ public abstract class PayloadStream : Stream
     /// <summary>True once the payload has been read to the end and fully verified.</summary>
     public bool IsCompleted { get; protected set; }
 
+    /// <summary>Whether reading does work per byte (hashing, chunk decoding) beyond copying it out of the socket.</summary>
+    public virtual bool VerifiesBytes => true;
+
     /// <summary>Decoded payload bytes returned so far.</summary>
     public long BytesRead { get; protected set; }
 

@@ -3,6 +3,8 @@ namespace Cairn.Auth.Internal;
 /// <summary>UNSIGNED-PAYLOAD: nothing to verify, the body goes through as-is.</summary>
 internal sealed class PassThroughPayloadStream(Stream inner) : PayloadStream
 {
+    public override bool VerifiesBytes => false;
+
     public override int Read(Span<byte> buffer)
     {
         if (buffer.IsEmpty) return 0;

@@ -63,8 +63,9 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
         var expectedMd5 = ContentMd5(request);
         var checksums = ChecksumRequest.From(request, extraChecksum);
         var inline = allowInline && length <= options.InlineThreshold;
-        // Large bodies are read ahead on another core; small ones are not worth the hand-off.
-        await using var source = inline || length < ReadAheadThreshold ? null : new ReadAheadStream(payload, cancellationToken);
+        // Large verified bodies (chunk signatures, SHA-256) are read ahead on another core; small ones and
+        // pass-through ones (UNSIGNED-PAYLOAD) are not worth the hand-off and its extra copy.
+        await using var source = inline || length < ReadAheadThreshold || !payload.VerifiesBytes ? null : new ReadAheadStream(payload, cancellationToken);
         using var digest = new BodyDigest(source ?? (Stream)payload, length, checksums.Algorithms);
         var body = new IngestedBody(blobs) { Length = length };
         try
