@@ -46,6 +46,27 @@ public sealed class FragmentTests : IDisposable
     }
 
     [Fact]
+    public async Task A_drive_on_a_file_system_without_direct_io_falls_back_to_the_page_cache()
+    {
+        if (!Directory.Exists("/dev/shm")) return; // tmpfs refuses O_DIRECT; without one there is nothing to fall back from
+        var shm = Path.Combine("/dev/shm", "cairn-data-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var tmpfs = new LocalDrive("d0", shm);
+            var onTmpfs = new BlobStore(new Dictionary<string, IFragmentStore> { ["d0"] = tmpfs }, new RendezvousPlacement([new DriveEntry("d0", "d0")]), ErasureSettings.Plain);
+            var data = RandomNumberGenerator.GetBytes(5 * 1_048_576 + 17);
+            using var draft = await onTmpfs.WriteAsync(new MemoryStream(data));
+            var read = new MemoryStream();
+            await onTmpfs.ReadAsync(draft.Layout, 0, data.Length, async (chunk, ct) => await read.WriteAsync(chunk, ct));
+            Assert.Equal(data, read.ToArray());
+        }
+        finally
+        {
+            Directory.Delete(shm, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_flipped_bit_fails_the_block_checksum()
     {
         var data = RandomNumberGenerator.GetBytes(200_000);

@@ -14,16 +14,17 @@ internal static partial class DirectFile
 {
     public const int Alignment = 4096;
     private const int WriteOnly = 0x1, Direct = 0x4000, CloseOnExec = 0x80000; // Linux x86-64/arm64 values
-    private const int InvalidArgument = 22;
 
-    /// <summary>A second, O_DIRECT descriptor on a file already created; null where the file system refuses O_DIRECT (tmpfs).</summary>
+    /// <summary>
+    /// A second, O_DIRECT descriptor on a file already created; null where the file system refuses
+    /// O_DIRECT (tmpfs answers EINVAL) or anything else goes wrong: the caller then keeps writing
+    /// through the page cache with the descriptor it has, which is just slower.
+    /// </summary>
     public static SafeFileHandle? TryOpenForWrite(string path)
     {
         if (!OperatingSystem.IsLinux()) return null;
         var fd = Open(path, WriteOnly | Direct | CloseOnExec);
-        if (fd >= 0) return new SafeFileHandle(fd, ownsHandle: true);
-        var errno = Marshal.GetLastPInvokeError();
-        return errno == InvalidArgument ? null : throw new IOException($"open({path}, O_DIRECT) failed: errno {errno}");
+        return fd >= 0 ? new SafeFileHandle(fd, ownsHandle: true) : null;
     }
 
     public static void Truncate(SafeFileHandle handle, long length)

@@ -151,10 +151,30 @@ public sealed class LocalDrive : IFragmentStore
                 direct = DirectFile.TryOpenForWrite(file);
                 directRefused = direct is null;
             }
-            inFlight = RandomAccess.WriteAsync(direct ?? handle, Stage[..filled], position, cancellationToken).AsTask();
+            inFlight = WriteStageAsync(Stage[..filled], position, cancellationToken);
             position += filled;
             filled = 0;
             (filling, writing) = (writing, filling);
+        }
+
+        /// <summary>A direct write the file system refuses after all (an odd sector size) is redone through the page cache, and so are the rest.</summary>
+        private async Task WriteStageAsync(ReadOnlyMemory<byte> stage, long offset, CancellationToken cancellationToken)
+        {
+            if (direct is { } d)
+            {
+                try
+                {
+                    await RandomAccess.WriteAsync(d, stage, offset, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+                catch (IOException)
+                {
+                    direct = null;
+                    directRefused = true;
+                    d.Dispose();
+                }
+            }
+            await RandomAccess.WriteAsync(handle, stage, offset, cancellationToken).ConfigureAwait(false);
         }
 
         public async Task CommitAsync(CancellationToken cancellationToken = default)
