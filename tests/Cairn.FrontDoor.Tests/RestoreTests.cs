@@ -7,23 +7,9 @@ using Cairn.Testing;
 namespace Cairn.FrontDoor.Tests;
 
 /// <summary>A server whose day lasts two seconds, so restore delays (hours) and restored-copy lifetimes (days) pass in seconds.</summary>
-public sealed class FastDayServerFixture : IAsyncLifetime
+public sealed class FastDayServerFixture : ServerFixture
 {
-    public const double DaySeconds = 2;
-    public ServerProcess Server { get; private set; } = null!;
-    public AmazonS3Client S3 { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        Server = await ServerProcess.StartAsync("--day-seconds", DaySeconds.ToString(global::System.Globalization.CultureInfo.InvariantCulture));
-        S3 = Server.Client();
-    }
-
-    public async Task DisposeAsync()
-    {
-        S3.Dispose();
-        await Server.DisposeAsync();
-    }
+    protected override string[] ServerArguments => ["--day-seconds", "2"];
 }
 
 /// <summary>Archived classes (GLACIER, DEEP_ARCHIVE): reads refused until RestoreObject's copy is ready, then allowed until it expires.</summary>

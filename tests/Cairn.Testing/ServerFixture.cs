@@ -4,15 +4,18 @@ using Xunit;
 namespace Cairn.Testing;
 
 /// <summary>One server process shared by the tests of a class (xunit IClassFixture).</summary>
-public sealed class ServerFixture : IAsyncLifetime
+public class ServerFixture : IAsyncLifetime
 {
+    /// <summary>Extra `cairn server` arguments, for fixtures of a differently configured server.</summary>
+    protected virtual string[] ServerArguments => [];
+
     public ServerProcess Server { get; private set; } = null!;
 
     public AmazonS3Client S3 { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        Server = await ServerProcess.StartAsync();
+        Server = await ServerProcess.StartAsync(ServerArguments);
         S3 = Server.Client();
     }
 

@@ -28,15 +28,11 @@ public sealed class RestoreObjectHandler(BucketCatalog buckets, ObjectCatalog ob
         var versionId = s3.Query["versionId"].ToString();
         var version = await objects.LoadReadableAsync(s3.Bucket!, key, versionId.Length > 0 ? versionId : null, s3.Aborted).ConfigureAwait(false);
         var (days, tier) = ParseRequest(BucketHandlers.ParseXml(await BucketHandlers.ReadSmallBodyAsync(s3).ConfigureAwait(false)));
-        var storageClass = classes[version.StorageClass];
-        if (!storageClass.NeedsRestore)
-            throw new S3Exception(S3ErrorCode.InvalidObjectState, "Restore is not allowed for the object's current storage class");
-        if (!storageClass.RestoreDays.TryGetValue(tier, out var delayDays))
-            throw new S3Exception(S3ErrorCode.InvalidArgument, $"{tier} retrievals are not available for the {storageClass.Name} storage class");
-
         var status = 202;
-        var updated = await objects.UpdateVersionAsync(s3.Bucket!, key, version.Sequence, current =>
+        // Pinned to the version just resolved; its class is checked under the key's lock, where a transition cannot move it meanwhile.
+        var updated = await objects.UpdateVersionAsync(s3.Bucket!, key, version.VersionId, current =>
         {
+            var delayDays = RestoreDelay(classes[current.StorageClass], tier);
             var now = clock.Now;
             switch (current.Restore?.StateAt(now))
             {
@@ -54,9 +50,16 @@ public sealed class RestoreObjectHandler(BucketCatalog buckets, ObjectCatalog ob
                     };
             }
         }, s3.Aborted).ConfigureAwait(false);
-        if (updated is null) throw new S3Exception(S3ErrorCode.NoSuchKey) { Details = new Dictionary<string, string> { ["Key"] = key } };
         if (updated.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-version-id"] = updated.VersionId;
         s3.Response.StatusCode = status;
+    }
+
+    private static double RestoreDelay(StorageClass storageClass, string tier)
+    {
+        if (!storageClass.NeedsRestore)
+            throw new S3Exception(S3ErrorCode.InvalidObjectState, "Restore is not allowed for the object's current storage class");
+        return storageClass.RestoreDays.TryGetValue(tier, out var delayDays) ? delayDays
+            : throw new S3Exception(S3ErrorCode.InvalidArgument, $"{tier} retrievals are not available for the {storageClass.Name} storage class");
     }
 
     /// <summary>RestoreRequest: Days (required) and GlacierJobParameters/Tier (Standard when absent). SELECT restores are not served.</summary>

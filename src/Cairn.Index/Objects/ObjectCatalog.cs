@@ -68,17 +68,27 @@ public sealed class ObjectCatalog(IIndexShard shard, BucketCatalog buckets, Buck
     /// under the key's lock (so a concurrent PUT cannot reap the version between the read and the write).
     /// No byte, sequence, pointer or Last-Modified changes; no new version is made.
     /// </summary>
-    public async Task<VersionRecord> ReplaceTagsAsync(string bucket, string key, string? versionId, Dictionary<string, string> tags,
+    public Task<VersionRecord> ReplaceTagsAsync(string bucket, string key, string? versionId, Dictionary<string, string> tags,
+        CancellationToken cancellationToken = default) =>
+        UpdateVersionAsync(bucket, key, versionId, v => v.IsDeleteMarker ? throw MarkerNotAllowed(v) : v with { Tags = tags }, cancellationToken);
+
+    /// <summary>
+    /// Rewrites one version's record in place: metadata only (tags, restore state), never its bytes, its
+    /// version id or its place in the key's history. The version (current, or named) is found under the
+    /// key's lock, so a concurrent PUT cannot reap it between the read and the write; the change runs
+    /// there too and may throw to refuse. Returns the stored record.
+    /// </summary>
+    public async Task<VersionRecord> UpdateVersionAsync(string bucket, string key, string? versionId, Func<VersionRecord, VersionRecord> change,
         CancellationToken cancellationToken = default)
     {
         using var pass = gates.Enter(bucket);
         await buckets.RequireAsync(bucket, cancellationToken).ConfigureAwait(false);
         using var _ = await locks.AcquireAsync(bucket, key, cancellationToken).ConfigureAwait(false);
-        var tagged = await LoadTaggableAsync(bucket, key, versionId, cancellationToken).ConfigureAwait(false) with { Tags = tags };
-        var batch = new IndexBatch();
-        batch.Put(IndexKeys.VersionKey(bucket, key, tagged.Sequence), IndexJson.Encode(tagged));
-        await shard.CommitAsync(batch, cancellationToken).ConfigureAwait(false);
-        return tagged;
+        var record = await LoadAsync(bucket, key, versionId, cancellationToken).ConfigureAwait(false);
+        var updated = change(record);
+        if (ReferenceEquals(updated, record)) return record;
+        await shard.CommitAsync(new IndexBatch().Put(IndexKeys.VersionKey(bucket, key, record.Sequence), IndexJson.Encode(updated)), cancellationToken).ConfigureAwait(false);
+        return updated;
     }
 
     /// <summary>The current version or the one named, delete markers included: NoSuchKey or NoSuchVersion when there is none.</summary>
@@ -202,23 +212,6 @@ public sealed class ObjectCatalog(IIndexShard shard, BucketCatalog buckets, Buck
         foreach (var blob in record.Blobs())
             batch.Put(IndexKeys.ReferenceKey(blob.BlobId), IndexJson.Encode(new BlobReference(bucket, key, record.Sequence) { Layout = blob }));
         batch.Put(IndexKeys.CurrentKey(bucket, key), EncodeSequence(record.Sequence));
-    }
-
-    /// <summary>
-    /// Rewrites one version's record in place: metadata only (restore state, tags), never its bytes, its
-    /// version id or its place in the key's history. The change runs under the key's lock and may throw
-    /// to refuse. Returns the stored record, or null when the version is gone.
-    /// </summary>
-    public async Task<VersionRecord?> UpdateVersionAsync(string bucket, string key, long sequence, Func<VersionRecord, VersionRecord> change,
-        CancellationToken cancellationToken = default)
-    {
-        using var _ = await locks.AcquireAsync(bucket, key, cancellationToken).ConfigureAwait(false);
-        var record = await ReadVersionAsync(bucket, key, sequence, cancellationToken).ConfigureAwait(false);
-        if (record is null) return null;
-        var updated = change(record);
-        if (ReferenceEquals(updated, record)) return record;
-        await shard.CommitAsync(new IndexBatch().Put(IndexKeys.VersionKey(bucket, key, sequence), IndexJson.Encode(updated)), cancellationToken).ConfigureAwait(false);
-        return updated;
     }
 
     /// <summary>
