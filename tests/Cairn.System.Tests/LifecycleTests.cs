@@ -237,7 +237,7 @@ public sealed class LifecycleTests
             Assert.Empty((await server.AdminAsync("lifecycle", "run", "--bucket", "tiers")).GetProperty("outcomes").EnumerateArray());
             await WaitUntilAsync(() => Files(drives, "hot") == 0 && Files(drives, "cold") == 1, "the bytes moved from the hot drive to the cold one");
 
-            await s3.RestoreObjectAsync(new RestoreObjectRequest { BucketName = "tiers", Key = "doc", Days = 1, RetrievalTier = GlacierJobTier.Expedited });
+            await s3.RestoreObjectAsync(new RestoreObjectRequest { BucketName = "tiers", Key = "doc", Days = 30, RetrievalTier = GlacierJobTier.Expedited });
             while ((await s3.GetObjectMetadataAsync("tiers", "doc")).RestoreInProgress == true) await Task.Delay(20);
             Assert.Equal(data, await ReadAsync(s3, "tiers", "doc"));
 
@@ -289,7 +289,7 @@ public sealed class LifecycleTests
         }, "every object reaches DEEP_ARCHIVE after the restart");
         for (var i = 0; i < 40; i++)
         {
-            await after.RestoreObjectAsync(new RestoreObjectRequest { BucketName = "crash", Key = $"k{i:D2}", Days = 1 });
+            await after.RestoreObjectAsync(new RestoreObjectRequest { BucketName = "crash", Key = $"k{i:D2}", Days = 30 }); // a day is a second here: the copies must outlive the reads below
         }
         await WaitUntilAsync(async () => (await after.GetObjectMetadataAsync("crash", "k39")).RestoreInProgress != true, "restores finish");
         for (var i = 0; i < 40; i++)

@@ -293,6 +293,9 @@ public sealed class ObjectCatalog(IIndexShard shard, BucketCatalog buckets, Buck
     /// <summary>When a version stopped being current: the time its next newer version was written; null while it is the newest.</summary>
     public async Task<DateTimeOffset?> NoncurrentSinceAsync(string bucket, string key, long sequence, CancellationToken cancellationToken = default)
     {
+        // The common case (an overwrite or a delete of the current version) needs one point read, not a scan.
+        if (await shard.GetAsync(IndexKeys.CurrentKey(bucket, key), cancellationToken).ConfigureAwait(false) is { } pointer && DecodeSequence(pointer) == sequence)
+            return null;
         VersionRecord? newer = null;
         await foreach (var version in VersionsAsync(bucket, key, cancellationToken).ConfigureAwait(false))
         {
