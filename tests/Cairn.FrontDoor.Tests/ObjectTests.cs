@@ -25,6 +25,39 @@ public sealed class ObjectTests(ServerFixture fixture) : IClassFixture<ServerFix
     }
 
     [Fact]
+    public async Task Concurrent_large_puts_each_get_their_own_ETag_and_bytes()
+    {
+        // Six large bodies at once: the later ones hash in the shared MD5 lanes, the first alone.
+        var bucket = await NewBucketAsync();
+        var bodies = Enumerable.Range(0, 6).Select(i =>
+        {
+            var data = new byte[3 * 1024 * 1024 + 1000 * i + 7];
+            new Random(i).NextBytes(data);
+            return data;
+        }).ToArray();
+        var puts = await Task.WhenAll(bodies.Select(async (data, i) =>
+        {
+            using var http = new SignedHttp(fixture.Server);
+            using var response = await http.SendAsync(HttpMethod.Put, $"/{bucket}/big-{i}", SignedHttp.Bytes(data),
+                // The last one lies about its MD5: it alone must fail.
+                r => r.Content!.Headers.ContentMD5 = i == 5 ? MD5.HashData(bodies[0]) : MD5.HashData(data));
+            return (response.StatusCode, ETag: response.Headers.ETag?.Tag);
+        }));
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, puts[i].StatusCode);
+            Assert.Equal("\"" + Convert.ToHexStringLower(MD5.HashData(bodies[i])) + "\"", puts[i].ETag);
+            using var get = await S3.GetObjectAsync(bucket, $"big-{i}");
+            using var copy = new MemoryStream();
+            await get.ResponseStream.CopyToAsync(copy);
+            Assert.Equal(bodies[i], copy.ToArray());
+        }
+        Assert.Equal(HttpStatusCode.BadRequest, puts[5].StatusCode);
+        var e = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => S3.GetObjectMetadataAsync(bucket, "big-5"));
+        Assert.Equal(HttpStatusCode.NotFound, e.StatusCode);
+    }
+
+    [Fact]
     public async Task Malformed_Content_MD5_is_InvalidDigest()
     {
         var bucket = await NewBucketAsync();

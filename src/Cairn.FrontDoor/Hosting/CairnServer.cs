@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using Cairn.Auth;
+using Cairn.Core.Checksums;
 using Cairn.Core.StorageClasses;
 using Cairn.Core.Time;
 using Cairn.Data.Blobs;
@@ -93,6 +94,7 @@ public static class CairnServer
         s.AddSingleton<ICredentialStore>(new RootCredentials(options.FrontDoor.AccessKey, options.FrontDoor.SecretKey));
         s.AddSingleton<SigV4Verifier>();
         s.AddSingleton(new S3Router(options.FrontDoor.Domains));
+        s.AddSingleton(_ => new BodyMd5Factory());
         s.AddSingleton<ObjectWriter>();
         s.AddSingleton<ObjectReader>();
         s.AddSingleton<ObjectHandlers>();

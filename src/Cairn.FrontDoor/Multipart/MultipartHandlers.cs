@@ -22,7 +22,7 @@ namespace Cairn.FrontDoor.Multipart;
 /// AbortMultipartUpload and CompleteMultipartUpload.
 /// </summary>
 public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objects, UploadCatalog uploads, ObjectWriter writer, ObjectReader reader, ArchiveAccess archive, StorageMedia media,
-    BlobStore blobs, Owner owner, FrontDoorOptions options, TimeProvider time)
+    BlobStore blobs, BodyMd5Factory md5s, Owner owner, FrontDoorOptions options, TimeProvider time)
 {
     public const int MaxPartNumber = 10_000;
     public const long MaxPartSize = 5L * 1024 * 1024 * 1024;
@@ -96,13 +96,14 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
 
         var algorithms = UploadAlgorithm(upload) is { } a ? new[] { a } : [];
         await using var stream = reader.OpenStream(source, offset, length, s3.Aborted);
-        using var digest = new BodyDigest(stream, length, algorithms);
+        await using var digest = new BodyDigest(stream, length, algorithms, md5s);
         using var draft = await blobs.WriteAsync(digest, media.For(upload.StorageClass), s3.Aborted).ConfigureAwait(false);
+        var md5 = await digest.Md5Async().ConfigureAwait(false);
         var part = new PartRecord
         {
             PartNumber = partNumber,
             Size = length,
-            ETag = "\"" + Convert.ToHexStringLower(digest.Md5()) + "\"",
+            ETag = "\"" + Convert.ToHexStringLower(md5) + "\"",
             LastModified = time.GetUtcNow(),
             Blob = draft.Layout,
             Checksums = digest.Checksums().ToDictionary(c => c.Key.Name(), c => c.Value),

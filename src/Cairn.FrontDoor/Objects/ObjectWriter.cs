@@ -18,7 +18,7 @@ namespace Cairn.FrontDoor.Objects;
 /// same pass → bytes (inline in the index when small, else a durable blob) → one atomic index
 /// commit. Nothing is visible until the commit; a failure before it leaves only an orphan for GC.
 /// </summary>
-public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, StorageMedia media, TimeProvider time, FrontDoorOptions options)
+public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, StorageMedia media, BodyMd5Factory md5s, TimeProvider time, FrontDoorOptions options)
 {
     public const long MaxObjectSize = 5L * 1024 * 1024 * 1024;
     private const long ReadAheadThreshold = 1024 * 1024;
@@ -66,13 +66,13 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
         // Large verified bodies (chunk signatures, SHA-256) are read ahead on another core; small ones and
         // pass-through ones (UNSIGNED-PAYLOAD) are not worth the hand-off and its extra copy.
         await using var source = inline || length < ReadAheadThreshold || !payload.VerifiesBytes ? null : new ReadAheadStream(payload, cancellationToken);
-        using var digest = new BodyDigest(source ?? (Stream)payload, length, checksums.Algorithms);
+        await using var digest = new BodyDigest(source ?? (Stream)payload, length, checksums.Algorithms, md5s);
         var body = new IngestedBody(blobs) { Length = length };
         try
         {
             if (inline) body.Inline = await ReadAllAsync(digest, (int)length, cancellationToken).ConfigureAwait(false);
             else body.Draft = await blobs.WriteAsync(digest, media.For(storageClass), cancellationToken).ConfigureAwait(false);
-            body.Md5 = digest.Md5();
+            body.Md5 = await digest.Md5Async().ConfigureAwait(false);
             if (expectedMd5 is not null && !expectedMd5.AsSpan().SequenceEqual(body.Md5)) throw new S3Exception(S3ErrorCode.BadDigest);
             body.Checksums = checksums.Verify(digest.Checksums(), payload.Trailers);
             return body;
