@@ -122,6 +122,11 @@ public sealed class LocalDrive : IFragmentStore
         private byte[] filling = buffers.Rent();
         private byte[] writing = buffers.Rent();
         private Task inFlight = Task.CompletedTask;
+        // The drive's cache is flushed every few MiB in the background as the fragment grows, so the
+        // commit's fsync has little left to do: flushing 64 MiB at once took 25–100 ms on this kind of VM.
+        private const long EarlyFlushBytes = 8 * 1024 * 1024;
+        private Task earlyFlush = Task.CompletedTask;
+        private long flushedUpTo;
         private SafeFileHandle? direct;
         private bool directRefused;
         private long position;   // bytes handed to the disk
@@ -146,6 +151,12 @@ public sealed class LocalDrive : IFragmentStore
         private async Task FlushStageAsync(CancellationToken cancellationToken)
         {
             await inFlight.ConfigureAwait(false);
+            if (position - flushedUpTo >= EarlyFlushBytes && earlyFlush.IsCompleted)
+            {
+                await earlyFlush.ConfigureAwait(false); // a failed flush fails the fragment
+                flushedUpTo = position; // every write below it has completed
+                earlyFlush = Task.Run(() => RandomAccess.FlushToDisk(handle), cancellationToken);
+            }
             if (direct is null && !directRefused)
             {
                 direct = DirectFile.TryOpenForWrite(file);
@@ -180,6 +191,7 @@ public sealed class LocalDrive : IFragmentStore
         public async Task CommitAsync(CancellationToken cancellationToken = default)
         {
             await inFlight.ConfigureAwait(false);
+            await earlyFlush.ConfigureAwait(false);
             if (direct is not null && filled > 0)
             {
                 // O_DIRECT writes whole aligned blocks: pad the tail, then cut the file back to its length.
@@ -207,13 +219,16 @@ public sealed class LocalDrive : IFragmentStore
 
         public async ValueTask DisposeAsync()
         {
-            try
+            foreach (var pending in new[] { inFlight, earlyFlush })
             {
-                await inFlight.ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is IOException or OperationCanceledException)
-            {
-                // The write is being abandoned anyway.
+                try
+                {
+                    await pending.ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or OperationCanceledException)
+                {
+                    // The write is being abandoned anyway.
+                }
             }
             direct?.Dispose();
             handle.Dispose();
