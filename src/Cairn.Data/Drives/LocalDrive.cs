@@ -9,7 +9,7 @@ public sealed class LocalDrive : IFragmentStore
     private readonly string fragments;
 
     // 2 MiB stages: large enough that direct writes run at disk speed, few enough to stay small in RSS.
-    private readonly AlignedBufferPool stages = new(2 * 1024 * 1024, keep: 32);
+    private readonly AlignedBufferPool stages = new(2 * 1024 * 1024, keep: 16);
 
     public LocalDrive(string id, string path)
     {

@@ -21,7 +21,11 @@ public sealed class RocksDbIndexShard : IIndexShard
     public RocksDbIndexShard(string path)
     {
         Directory.CreateDirectory(path);
-        var options = new DbOptions().SetCreateIfMissing(true);
+        // Memtables of 16 MiB (RocksDB's default is 64 MiB, two of them): small objects live inline in the
+        // index, and a burst of them otherwise left ~130 MiB of memtable resident in the server.
+        var options = new DbOptions().SetCreateIfMissing(true)
+            .SetWriteBufferSize(16UL * 1024 * 1024)
+            .SetMaxWriteBufferNumber(2);
         db = RocksDb.Open(options, path);
         committer = new Thread(CommitLoop) { IsBackground = true, Name = "index-group-commit" };
         committer.Start();
