@@ -78,11 +78,21 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>Deterministic content from the key: sizes from tiny (inline) to a few MiB (blob).</summary>
+    /// <summary>
+    /// Deterministic content from the key: sizes from tiny (inline) to a few MiB (blob, direct writes past
+    /// 2 MiB) and past 8 MiB (the drive's background flushes run while the server is killed).
+    /// </summary>
     private static byte[] Body(string key)
     {
         var rng = new Random(BitConverter.ToInt32(SHA256.HashData(Encoding.UTF8.GetBytes(key))));
-        var size = rng.Next(4) switch { 0 => rng.Next(0, 2000), 1 => rng.Next(10_000, 20_000), 2 => rng.Next(100_000, 400_000), _ => rng.Next(1_000_000, 3_000_000) };
+        var size = rng.Next(5) switch
+        {
+            0 => rng.Next(0, 2000),
+            1 => rng.Next(10_000, 20_000),
+            2 => rng.Next(100_000, 400_000),
+            3 => rng.Next(1_000_000, 3_000_000),
+            _ => rng.Next(9_000_000, 12_000_000),
+        };
         var body = new byte[size];
         rng.NextBytes(body);
         return body;

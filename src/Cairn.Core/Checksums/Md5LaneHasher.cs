@@ -11,12 +11,14 @@ namespace Cairn.Core.Checksums;
 public sealed class Md5LaneHasher : IDisposable
 {
     private const int RoundBlocks = 64; // 4 KiB per lane: newcomers are admitted within microseconds
+    private const int GatherMilliseconds = 1;
 
     private readonly ConcurrentQueue<Job> incoming = new();
     private readonly ManualResetEventSlim wake = new(false);
     private readonly Thread thread;
     private volatile bool disposed;
     private long rounds, laneRounds;
+    private int streams; // attached lane bodies, whether or not a job of theirs is queued
 
     public Md5LaneHasher()
     {
@@ -24,9 +26,6 @@ public sealed class Md5LaneHasher : IDisposable
         thread = new Thread(Run) { IsBackground = true, Name = "md5-lanes" };
         thread.Start();
     }
-
-    private int streams;
-    private const int GatherMilliseconds = 1;
 
     /// <summary>Rounds run so far, and lanes busy summed over them: their ratio is how many streams shared a round.</summary>
     public (long Rounds, long LaneRounds) Occupancy => (Interlocked.Read(ref rounds), Interlocked.Read(ref laneRounds));
