@@ -51,7 +51,7 @@ public sealed partial class GarbageCollector(BlobBookkeeping bookkeeping, BlobSt
     public async Task<int> DrainFreeQueueAsync(CancellationToken cancellationToken)
     {
         var freed = 0;
-        await foreach (var free in bookkeeping.QueuedFreesAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var free in bookkeeping.QueuedFrees())
         {
             await blobs.FreeAsync(free.Blob, cancellationToken).ConfigureAwait(false);
             await bookkeeping.CompleteFreeAsync(free, cancellationToken).ConfigureAwait(false);

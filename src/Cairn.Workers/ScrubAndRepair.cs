@@ -58,7 +58,7 @@ public sealed partial class ScrubAndRepair(BlobBookkeeping bookkeeping, ObjectCa
         long count = 0, bytes = 0, lost = 0;
         var damaged = new List<(BlobReference, BlobDamage)>();
         var clock = Stopwatch.StartNew();
-        await foreach (var reference in bookkeeping.ReferencesAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var reference in bookkeeping.References())
         {
             if (reference.Layout is not { } layout) continue;
             var (bad, read) = await repair.VerifyAsync(layout, cancellationToken).ConfigureAwait(false);
@@ -97,7 +97,7 @@ public sealed partial class ScrubAndRepair(BlobBookkeeping bookkeeping, ObjectCa
             try
             {
                 var rebuiltLayout = await repair.RebuildAsync(layout, damage.BadSlots.ToHashSet(), targets, cancellationToken).ConfigureAwait(false);
-                if (!await objects.ReplaceLayoutAsync(reference, rebuiltLayout, cancellationToken).ConfigureAwait(false))
+                if (!await objects.ReplaceLayoutAsync(layout, rebuiltLayout, cancellationToken).ConfigureAwait(false))
                 {
                     // Reaped while we rebuilt: nothing references the new fragments.
                     foreach (var (slot, drive) in targets)

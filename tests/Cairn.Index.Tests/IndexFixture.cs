@@ -1,8 +1,11 @@
+using Cairn.Core.StorageClasses;
 using Cairn.Core.Time;
+using Cairn.Index.Apply;
 using Cairn.Index.Buckets;
 using Cairn.Index.Objects;
 using Cairn.Index.Records;
 using Cairn.Index.Shards;
+using Cairn.Index.Uploads;
 
 namespace Cairn.Index.Tests;
 
@@ -11,21 +14,36 @@ public sealed class IndexFixture : IAsyncDisposable
 {
     private readonly string path = Path.Combine(Path.GetTempPath(), "cairn-index-" + Guid.NewGuid().ToString("N"));
 
-    public IndexFixture()
+    public IndexFixture() => Open();
+
+    public RocksDbIndexShard Shard { get; private set; } = null!;
+    public BucketCatalog Buckets { get; private set; } = null!;
+    public ObjectCatalog Objects { get; private set; } = null!;
+    public UploadCatalog Uploads { get; private set; } = null!;
+    public ObjectLister Lister { get; private set; } = null!;
+    public BlobBookkeeping Bookkeeping { get; private set; } = null!;
+
+    public static ShardStateMachine Machine() => new(StorageClassTable.Default, new DayClock(TimeProvider.System));
+
+    /// <summary>A second set of catalogs over the same shard: another issuer of commands, as another process or node would be.</summary>
+    public (ObjectCatalog Objects, UploadCatalog Uploads) SecondIssuer() => (new ObjectCatalog(Shard, TimeProvider.System), new UploadCatalog(Shard, TimeProvider.System));
+
+    /// <summary>Closes the shard and opens it again from disk, as a restart would.</summary>
+    public async Task ReopenAsync()
     {
-        Shard = new RocksDbIndexShard(path);
-        var gates = new BucketGates();
-        Buckets = new BucketCatalog(Shard, gates, TimeProvider.System);
-        Objects = new ObjectCatalog(Shard, Buckets, gates, new KeyLocks(), new VersionClock(TimeProvider.System), new Cairn.Index.Billing.StorageMeter(Cairn.Core.StorageClasses.StorageClassTable.Default, new Cairn.Core.Time.DayClock(TimeProvider.System), new VersionClock(TimeProvider.System)), TimeProvider.System);
-        Lister = new ObjectLister(Shard);
-        Bookkeeping = new BlobBookkeeping(Shard);
+        await Shard.DisposeAsync();
+        Open();
     }
 
-    public RocksDbIndexShard Shard { get; private set; }
-    public BucketCatalog Buckets { get; }
-    public ObjectCatalog Objects { get; }
-    public ObjectLister Lister { get; }
-    public BlobBookkeeping Bookkeeping { get; }
+    private void Open()
+    {
+        Shard = new RocksDbIndexShard(path, Machine());
+        Buckets = new BucketCatalog(Shard, TimeProvider.System);
+        Objects = new ObjectCatalog(Shard, TimeProvider.System);
+        Uploads = new UploadCatalog(Shard, TimeProvider.System);
+        Lister = new ObjectLister(Shard);
+        Bookkeeping = new BlobBookkeeping(Shard, TimeProvider.System);
+    }
 
     public static VersionRecord Draft(long size = 1, Cairn.Core.Blobs.BlobLayout? blob = null) => new()
     {

@@ -18,8 +18,7 @@ public sealed class ObjectCatalogTests
         await index.Objects.PutAsync("b1b", "k", IndexFixture.Draft(10, Blob("aa02")));
         Assert.False(await index.Bookkeeping.IsReferencedAsync("aa01"));
         Assert.True(await index.Bookkeeping.IsReferencedAsync("aa02"));
-        var queued = new List<string>();
-        await foreach (var free in index.Bookkeeping.QueuedFreesAsync()) queued.Add(free.Blob.BlobId);
+        var queued = index.Bookkeeping.QueuedFrees().Select(f => f.Blob.BlobId).ToList();
         Assert.Equal(["aa01"], queued);
     }
 
@@ -27,8 +26,8 @@ public sealed class ObjectCatalogTests
     public async Task A_delete_marker_frees_nothing_and_a_reap_frees_the_version()
     {
         await using var index = new IndexFixture();
-        var bucket = await index.Buckets.CreateAsync("b2b", "o", "r");
-        await index.Buckets.UpdateAsync(bucket with { Versioning = VersioningState.Enabled });
+        await index.Buckets.CreateAsync("b2b", "o", "r");
+        await index.Buckets.PutVersioningAsync("b2b", VersioningState.Enabled);
         var v1 = await index.Objects.PutAsync("b2b", "k", IndexFixture.Draft(10, Blob("bb01")));
         var marker = await index.Objects.DeleteAsync("b2b", "k");
         Assert.True(marker!.IsDeleteMarker);
@@ -56,11 +55,10 @@ public sealed class ObjectCatalogTests
     public async Task Concurrent_puts_to_one_key_each_become_a_version_in_commit_order()
     {
         await using var index = new IndexFixture();
-        var bucket = await index.Buckets.CreateAsync("b4b", "o", "r");
-        await index.Buckets.UpdateAsync(bucket with { Versioning = VersioningState.Enabled });
+        await index.Buckets.CreateAsync("b4b", "o", "r");
+        await index.Buckets.PutVersioningAsync("b4b", VersioningState.Enabled);
         var committed = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => index.Objects.PutAsync("b4b", "k", IndexFixture.Draft()))));
-        var versions = new List<VersionRecord>();
-        await foreach (var v in index.Objects.VersionsAsync("b4b", "k")) versions.Add(v);
+        var versions = await index.Objects.VersionsAsync("b4b", "k");
         Assert.Equal(50, versions.Count);
         Assert.Equal(committed.Select(c => c.Sequence).OrderDescending(), versions.Select(v => v.Sequence));
         Assert.Equal(versions[0].VersionId, (await index.Objects.GetCurrentAsync("b4b", "k"))!.VersionId);
@@ -94,8 +92,8 @@ public sealed class ObjectCatalogTests
     public async Task Replacing_tags_rewrites_one_version_in_place_and_a_marker_cannot_be_tagged()
     {
         await using var index = new IndexFixture();
-        var bucket = await index.Buckets.CreateAsync("b5b", "o", "r");
-        await index.Buckets.UpdateAsync(bucket with { Versioning = VersioningState.Enabled });
+        await index.Buckets.CreateAsync("b5b", "o", "r");
+        await index.Buckets.PutVersioningAsync("b5b", VersioningState.Enabled);
         var v1 = await index.Objects.PutAsync("b5b", "k", IndexFixture.Draft(10, Blob("ee01")));
         var v2 = await index.Objects.PutAsync("b5b", "k", IndexFixture.Draft(10, Blob("ee02")));
 
@@ -107,8 +105,7 @@ public sealed class ObjectCatalogTests
         Assert.Equal(v2.VersionId, (await index.Objects.GetCurrentAsync("b5b", "k"))!.VersionId);
         Assert.Empty((await index.Objects.GetCurrentAsync("b5b", "k"))!.Tags);
         Assert.True(await index.Bookkeeping.IsReferencedAsync("ee01"));
-        var versions = new List<VersionRecord>();
-        await foreach (var v in index.Objects.VersionsAsync("b5b", "k")) versions.Add(v);
+        var versions = await index.Objects.VersionsAsync("b5b", "k");
         Assert.Equal(2, versions.Count);
 
         await index.Objects.DeleteAsync("b5b", "k");

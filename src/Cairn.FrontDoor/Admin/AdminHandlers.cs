@@ -100,7 +100,7 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
     {
         var names = new List<string>();
         if (bucket.Length > 0) names.Add(bucket); // a deleted bucket's ledger is still billable history
-        else await foreach (var b in buckets.ListAsync(cancellationToken).ConfigureAwait(false)) names.Add(b.Name);
+        else names.AddRange((await buckets.ListAsync(cancellationToken).ConfigureAwait(false)).Select(b => b.Name));
         var bill = await billing.ComputeAsync(names, cancellationToken).ConfigureAwait(false);
         var lines = bill.Lines.Select(l => new AdminBillLine(l.Bucket, l.StorageClass, KindName(l.Kind), l.ByteDays, l.GibMonths, l.Cost)).ToArray();
         decimal Sum(MeterKind kind) => bill.Lines.Where(l => l.Kind == kind).Sum(l => l.Cost);
@@ -123,7 +123,7 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
     private async Task<List<BucketUsageFigures>> MeasureAsync(string? only, CancellationToken cancellationToken)
     {
         var result = new List<BucketUsageFigures>();
-        await foreach (var bucket in buckets.ListAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var bucket in await buckets.ListAsync(cancellationToken).ConfigureAwait(false))
             if (only is null || bucket.Name == only)
                 result.Add(await usage.MeasureAsync(bucket.Name, cancellationToken).ConfigureAwait(false));
         return result;

@@ -16,7 +16,7 @@ public sealed class BucketHandlers(BucketCatalog buckets, FrontDoorOptions optio
         using var xml = new S3Xml("ListAllMyBucketsResult");
         xml.Open("Owner").Element("ID", owner.Id).Element("DisplayName", owner.DisplayName).Close();
         xml.Open("Buckets");
-        await foreach (var bucket in buckets.ListAsync(s3.Aborted).ConfigureAwait(false))
+        foreach (var bucket in await buckets.ListAsync(s3.Aborted).ConfigureAwait(false))
             xml.Open("Bucket").Element("Name", bucket.Name).Element("CreationDate", bucket.Created).Element("BucketRegion", bucket.Region).Close();
         xml.Close();
         await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
@@ -71,23 +71,22 @@ public sealed class BucketHandlers(BucketCatalog buckets, FrontDoorOptions optio
 
     public async Task PutVersioningAsync(S3Request s3)
     {
-        var bucket = await RequireValidAsync(s3).ConfigureAwait(false);
+        await RequireValidAsync(s3).ConfigureAwait(false);
         var doc = ParseXml(await ReadSmallBodyAsync(s3).ConfigureAwait(false));
         if (doc.Root?.Name.LocalName != "VersioningConfiguration") throw new S3Exception(S3ErrorCode.MalformedXML);
         var status = doc.Root.Elements().FirstOrDefault(e => e.Name.LocalName == "Status")?.Value;
         var mfa = doc.Root.Elements().FirstOrDefault(e => e.Name.LocalName == "MfaDelete")?.Value;
         if (mfa == "Enabled") throw new S3Exception(S3ErrorCode.NotImplemented, "MFA Delete is not supported.");
-        var state = status switch
+        VersioningState? state = status switch
         {
             "Enabled" => VersioningState.Enabled,
             "Suspended" => VersioningState.Suspended,
             // An empty configuration leaves the state as it is, as in S3.
-            null => bucket.Versioning,
+            null => null,
             _ => throw new S3Exception(S3ErrorCode.MalformedXML),
         };
-        // A bucket that was ever versioned can only be suspended, never unversioned again.
-        if (bucket.Versioning != VersioningState.Unversioned && state == VersioningState.Unversioned) state = VersioningState.Suspended;
-        await buckets.UpdateAsync(bucket with { Versioning = state }, s3.Aborted).ConfigureAwait(false);
+        // Only the state changes, in the shard: a racing DeleteBucket or configuration change is never undone.
+        if (state is { } changed) await buckets.PutVersioningAsync(s3.Bucket!, changed, s3.Aborted).ConfigureAwait(false);
         s3.Response.StatusCode = 200;
     }
 

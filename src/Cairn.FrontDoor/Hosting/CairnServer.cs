@@ -19,6 +19,7 @@ using Cairn.FrontDoor.Routing;
 using Cairn.Index.Billing;
 using Cairn.Index.Buckets;
 using Cairn.Index.Objects;
+using Cairn.Index.Apply;
 using Cairn.Index.Shards;
 using Cairn.Placement;
 using Cairn.Workers;
@@ -63,10 +64,8 @@ public static class CairnServer
         s.AddSingleton(new Owner(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(options.FrontDoor.AccessKey))), "cairn"));
 
         // Index plane: one local shard.
-        s.AddSingleton<IIndexShard>(_ => new RocksDbIndexShard(Path.Combine(dataPath, "index")));
-        s.AddSingleton<BucketGates>();
-        s.AddSingleton<KeyLocks>(_ => new KeyLocks());
-        s.AddSingleton<VersionClock>();
+        s.AddSingleton(sp => new ShardStateMachine(sp.GetRequiredService<StorageClassTable>(), sp.GetRequiredService<DayClock>()));
+        s.AddSingleton<IIndexShard>(sp => new RocksDbIndexShard(Path.Combine(dataPath, "index"), sp.GetRequiredService<ShardStateMachine>()));
         s.AddSingleton<BucketCatalog>();
         s.AddSingleton<ObjectCatalog>();
         s.AddSingleton<ObjectLister>();

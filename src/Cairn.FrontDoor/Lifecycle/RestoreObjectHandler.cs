@@ -17,7 +17,7 @@ namespace Cairn.FrontDoor.Lifecycle;
 /// becomes readable after the class's retrieval delay for the tier, and stays so for the requested
 /// days. 202 for a new request, 409 while one is in progress, 200 when it extends a live copy.
 /// </summary>
-public sealed class RestoreObjectHandler(BucketCatalog buckets, ObjectCatalog objects, StorageClassTable classes, DayClock clock)
+public sealed class RestoreObjectHandler(BucketCatalog buckets, ObjectCatalog objects)
 {
     private const int MaxDays = 2_147_483;
 
@@ -28,38 +28,10 @@ public sealed class RestoreObjectHandler(BucketCatalog buckets, ObjectCatalog ob
         var versionId = s3.Query["versionId"].ToString();
         var version = await objects.LoadReadableAsync(s3.Bucket!, key, versionId.Length > 0 ? versionId : null, s3.Aborted).ConfigureAwait(false);
         var (days, tier) = ParseRequest(BucketHandlers.ParseXml(await BucketHandlers.ReadSmallBodyAsync(s3).ConfigureAwait(false)));
-        var status = 202;
-        // Pinned to the version just resolved; its class is checked under the key's lock, where a transition cannot move it meanwhile.
-        var updated = await objects.UpdateVersionAsync(s3.Bucket!, key, version.VersionId, current =>
-        {
-            var delayDays = RestoreDelay(classes[current.StorageClass], tier);
-            var now = clock.Now;
-            switch (current.Restore?.StateAt(now))
-            {
-                case RestoreState.Ongoing:
-                    throw new S3Exception(S3ErrorCode.RestoreAlreadyInProgress);
-                case RestoreState.Restored:
-                    // A live copy's expiry is reset from now, as S3 does.
-                    status = 200;
-                    return current with { Restore = current.Restore! with { Days = days, ExpiresAt = clock.AddDays(now, days) } };
-                default:
-                    var ready = clock.AddDays(now, delayDays);
-                    return current with
-                    {
-                        Restore = new RestoreRecord { Tier = tier, Days = days, Requested = now, ReadyAt = ready, ExpiresAt = clock.AddDays(ready, days) },
-                    };
-            }
-        }, s3.Aborted).ConfigureAwait(false);
+        // Pinned to the version just resolved; its class and restore state are checked in the shard, where a transition cannot move it meanwhile.
+        var (updated, status) = await objects.RestoreAsync(s3.Bucket!, key, version.VersionId, days, tier, s3.Aborted).ConfigureAwait(false);
         if (updated.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-version-id"] = updated.VersionId;
         s3.Response.StatusCode = status;
-    }
-
-    private static double RestoreDelay(StorageClass storageClass, string tier)
-    {
-        if (!storageClass.NeedsRestore)
-            throw new S3Exception(S3ErrorCode.InvalidObjectState, "Restore is not allowed for the object's current storage class");
-        return storageClass.RestoreDays.TryGetValue(tier, out var delayDays) ? delayDays
-            : throw new S3Exception(S3ErrorCode.InvalidArgument, $"{tier} retrievals are not available for the {storageClass.Name} storage class");
     }
 
     /// <summary>RestoreRequest: Days (required) and GlacierJobParameters/Tier (Standard when absent). SELECT restores are not served.</summary>

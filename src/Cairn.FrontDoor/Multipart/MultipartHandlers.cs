@@ -139,7 +139,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
             manifest.Add(new ManifestPart(n, etag));
         }
         var version = await uploads.CompleteAsync(s3.Bucket!, key, uploadId, manifest, options.MinimumPartSize,
-            (upload, parts) => VerifiedAgainstClaim(s3, Stitch(upload, parts)), s3.Aborted).ConfigureAwait(false);
+            (upload, parts) => VerifiedAgainstClaim(s3, Stitch(upload, parts)), WriteConditions.ForWrite(s3), s3.Aborted).ConfigureAwait(false);
         if (version.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-version-id"] = version.VersionId;
         using var xml = new S3Xml("CompleteMultipartUploadResult");
         xml.Element("Location", $"/{s3.Bucket}/{key}").Element("Bucket", s3.Bucket).Element("Key", key).Element("ETag", version.ETag);
@@ -151,7 +151,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
     public async Task AbortAsync(S3Request s3)
     {
         var key = ObjectKey.Parse(s3.Key!).Value;
-        await uploads.AbortAsync(s3.Bucket!, key, s3.Query["uploadId"].ToString(), s3.Aborted).ConfigureAwait(false);
+        await uploads.AbortAsync(s3.Bucket!, key, s3.Query["uploadId"].ToString(), cancellationToken: s3.Aborted).ConfigureAwait(false);
         s3.Response.StatusCode = 204;
     }
 
@@ -162,7 +162,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
         var upload = await uploads.RequireAsync(s3.Bucket!, key, uploadId, s3.Aborted).ConfigureAwait(false);
         var marker = IntArgument(s3.Query["part-number-marker"].ToString(), "part-number-marker", 0);
         var max = Math.Min(IntArgument(s3.Query["max-parts"].ToString(), "max-parts", 1000), 1000);
-        var page = await uploads.ListPartsAsync(s3.Bucket!, uploadId, marker, max, s3.Aborted).ConfigureAwait(false);
+        var page = await uploads.ListPartsAsync(s3.Bucket!, key, uploadId, marker, max, s3.Aborted).ConfigureAwait(false);
         using var xml = new S3Xml("ListPartsResult");
         xml.Element("Bucket", s3.Bucket).Element("Key", key).Element("UploadId", uploadId);
         WriteParties(xml);

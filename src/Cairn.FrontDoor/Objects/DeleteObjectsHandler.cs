@@ -20,20 +20,20 @@ public sealed class DeleteObjectsHandler(BucketCatalog buckets, ObjectCatalog ob
         if (root?.Name.LocalName != "Delete") throw new S3Exception(S3ErrorCode.MalformedXML);
         var quiet = root.Elements().FirstOrDefault(e => e.Name.LocalName == "Quiet")?.Value == "true";
         var targets = root.Elements().Where(e => e.Name.LocalName == "Object")
-            .Select(o => (Key: o.Elements().FirstOrDefault(e => e.Name.LocalName == "Key")?.Value,
-                          VersionId: o.Elements().FirstOrDefault(e => e.Name.LocalName == "VersionId")?.Value))
+            .Select(o => (Key: Child(o, "Key"), VersionId: Child(o, "VersionId"), ETag: Child(o, "ETag"), LastModifiedTime: Child(o, "LastModifiedTime"), Size: Child(o, "Size")))
             .ToList();
         if (targets.Count == 0 || targets.Count > MaxObjects || targets.Any(t => t.Key is null)) throw new S3Exception(S3ErrorCode.MalformedXML);
 
         using var xml = new S3Xml("DeleteResult");
-        foreach (var (key, versionId) in targets)
+        foreach (var (key, versionId, etag, lastModified, size) in targets)
         {
             try
             {
                 var parsed = ObjectKey.Parse(key!).Value;
+                var condition = WriteConditions.ForDelete(etag, lastModified, size);
                 if (!string.IsNullOrEmpty(versionId))
                 {
-                    var removed = await objects.DeleteVersionAsync(s3.Bucket!, parsed, versionId, s3.Aborted).ConfigureAwait(false);
+                    var removed = await objects.DeleteVersionAsync(s3.Bucket!, parsed, versionId, condition, cancellationToken: s3.Aborted).ConfigureAwait(false);
                     if (quiet) continue;
                     xml.Open("Deleted").Element("Key", key).Element("VersionId", versionId);
                     if (removed?.IsDeleteMarker == true) xml.Element("DeleteMarker", true).Element("DeleteMarkerVersionId", versionId);
@@ -41,7 +41,7 @@ public sealed class DeleteObjectsHandler(BucketCatalog buckets, ObjectCatalog ob
                 }
                 else
                 {
-                    var marker = await objects.DeleteAsync(s3.Bucket!, parsed, s3.Aborted).ConfigureAwait(false);
+                    var marker = await objects.DeleteAsync(s3.Bucket!, parsed, condition, cancellationToken: s3.Aborted).ConfigureAwait(false);
                     if (quiet) continue;
                     xml.Open("Deleted").Element("Key", key);
                     if (marker is not null) xml.Element("DeleteMarker", true).Element("DeleteMarkerVersionId", marker.VersionId);
@@ -55,4 +55,6 @@ public sealed class DeleteObjectsHandler(BucketCatalog buckets, ObjectCatalog ob
         }
         await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
     }
+
+    private static string? Child(System.Xml.Linq.XElement parent, string name) => parent.Elements().FirstOrDefault(e => e.Name.LocalName == name)?.Value;
 }

@@ -61,11 +61,11 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
         var versionId = s3.Query["versionId"].ToString();
         if (versionId.Length > 0)
         {
-            var removed = await objects.DeleteVersionAsync(s3.Bucket!, key, versionId, s3.Aborted).ConfigureAwait(false);
+            var removed = await objects.DeleteVersionAsync(s3.Bucket!, key, versionId, WriteConditions.ForDelete(s3), cancellationToken: s3.Aborted).ConfigureAwait(false);
             s3.Response.Headers["x-amz-version-id"] = versionId;
             if (removed?.IsDeleteMarker == true) s3.Response.Headers["x-amz-delete-marker"] = "true";
         }
-        else if (await objects.DeleteAsync(s3.Bucket!, key, s3.Aborted).ConfigureAwait(false) is { } marker)
+        else if (await objects.DeleteAsync(s3.Bucket!, key, WriteConditions.ForDelete(s3), cancellationToken: s3.Aborted).ConfigureAwait(false) is { } marker)
         {
             // A marker always names its version, "null" ones included (suspended buckets).
             s3.Response.Headers["x-amz-delete-marker"] = "true";
@@ -78,6 +78,7 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
     {
         await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         var key = ObjectKey.Parse(s3.Key!).Value;
+        var condition = WriteConditions.ForWrite(s3);
         var (sourceBucket, sourceKey, sourceVersionId) = CopySource.Parse(s3.Header("x-amz-copy-source")!);
         await buckets.RequireAsync(sourceBucket, s3.Aborted).ConfigureAwait(false);
         var source = await objects.LoadReadableAsync(sourceBucket, sourceKey, sourceVersionId, s3.Aborted).ConfigureAwait(false);
@@ -111,7 +112,8 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
                 Tags = tags,
                 Blob = draft?.Layout,
             };
-            var version = await objects.PutAsync(s3.Bucket!, key, copy, s3.Aborted).ConfigureAwait(false);
+            // A multipart source's parts are shared, not copied: the shard counts every owner of a blob.
+            var version = await objects.PutAsync(s3.Bucket!, key, copy, condition, sharesBlobs: copy.Parts is not null, s3.Aborted).ConfigureAwait(false);
             if (version.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-version-id"] = version.VersionId;
             if (source.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-copy-source-version-id"] = source.VersionId;
             using var xml = new S3Xml("CopyObjectResult");

@@ -29,6 +29,7 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
         var key = ObjectKey.Parse(s3.Key!).Value;
         var storageClass = StorageClass(request);
         var tags = ObjectTags.FromHeader(request);
+        var condition = WriteConditions.ForWrite(s3);
         await using var body = await IngestAsync(request, payload, storageClass, allowInline: true, extraChecksum: null, cancellationToken).ConfigureAwait(false);
         var draft = new VersionRecord
         {
@@ -46,7 +47,7 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
             Blob = body.Blob,
             Inline = body.Inline,
         };
-        var version = await objects.PutAsync(s3.Bucket!, key, draft, cancellationToken).ConfigureAwait(false);
+        var version = await objects.PutAsync(s3.Bucket!, key, draft, condition, cancellationToken: cancellationToken).ConfigureAwait(false);
         body.Committed();
         return version;
     }

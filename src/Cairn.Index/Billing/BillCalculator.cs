@@ -35,24 +35,23 @@ public sealed class BillCalculator(IIndexShard shard, StorageMeter meter, Storag
 
         foreach (var bucket in bucketNames)
         {
+            await shard.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
+            // One snapshot for the ledger and the live accrual: a reap in between is counted once, on one side.
+            using var snapshot = shard.OpenSnapshot();
             var (ledgerFrom, ledgerTo) = IndexKeys.LedgerOfBucket(bucket);
-            await foreach (var entry in shard.ScanAsync(ledgerFrom, ledgerTo, cancellationToken).ConfigureAwait(false))
+            foreach (var entry in snapshot.Scan(ledgerFrom, ledgerTo))
             {
                 var line = IndexJson.DecodeLedgerLine(entry.Value);
                 Add(bucket, line.StorageClass, line.Kind, line.ByteDays);
             }
-            await foreach (var key in BucketVersionWalk.KeysAsync(shard, bucket, cancellationToken).ConfigureAwait(false))
+            var uploads = new List<KeyUpload>();
+            foreach (var key in BucketVersionWalk.Walk(snapshot, bucket, uploads))
                 for (var i = 0; i < key.NewestFirst.Count; i++)
                     foreach (var (kind, byteDays) in meter.Accrued(key.NewestFirst[i], key.NoncurrentSince(i)))
                         Add(bucket, key.NewestFirst[i].StorageClass, kind, byteDays);
-            var (uploadsFrom, uploadsTo) = IndexKeys.UploadsOfBucket(bucket);
-            await foreach (var entry in shard.ScanAsync(uploadsFrom, uploadsTo, cancellationToken).ConfigureAwait(false))
-            {
-                var upload = IndexJson.DecodeUpload(entry.Value);
-                var (partsFrom, partsTo) = IndexKeys.PartsOf(bucket, upload.UploadId);
-                await foreach (var part in shard.ScanAsync(partsFrom, partsTo, cancellationToken).ConfigureAwait(false))
-                    Add(bucket, upload.StorageClass, MeterKind.IncompleteUpload, meter.AccruedPartByteDays(IndexJson.DecodePart(part.Value)));
-            }
+            foreach (var upload in uploads)
+                foreach (var part in upload.Parts)
+                    Add(bucket, upload.Upload.StorageClass, MeterKind.IncompleteUpload, meter.AccruedPartByteDays(part));
         }
 
         var lines = totals

@@ -1,7 +1,6 @@
 using Cairn.Core.StorageClasses;
 using Cairn.Core.Time;
 using Cairn.Index.Records;
-using Cairn.Index.Shards;
 
 namespace Cairn.Index.Billing;
 
@@ -11,31 +10,32 @@ namespace Cairn.Index.Billing;
 /// the same atomic batch as the change, with an early-delete line when the class's minimum duration
 /// was not met. What is still stored is accrued live when a bill is asked for.
 /// </summary>
-public sealed class StorageMeter(StorageClassTable classes, DayClock clock, VersionClock sequences)
+public sealed class StorageMeter(StorageClassTable classes, DayClock clock)
 {
     public DateTimeOffset Now => clock.Now;
 
-    /// <summary>Closes a version that is being reaped or transitioned. <paramref name="noncurrentSince"/> is when a newer version replaced it (null while current).</summary>
-    public void CloseVersion(IndexBatch batch, string bucket, string key, VersionRecord version, DateTimeOffset? noncurrentSince, string reason)
+    /// <summary>
+    /// The lines that close a version being reaped or transitioned at <paramref name="at"/>.
+    /// <paramref name="noncurrentSince"/> is when a newer version replaced it (null while current).
+    /// </summary>
+    public IEnumerable<LedgerLine> CloseVersion(string bucket, string key, VersionRecord version, DateTimeOffset? noncurrentSince, string reason, DateTimeOffset at)
     {
-        if (version.IsDeleteMarker) return;
-        var now = clock.Now;
+        if (version.IsDeleteMarker) yield break;
         var storageClass = classes[version.StorageClass];
         var bytes = BillableBytes(version.Size, storageClass);
-        foreach (var (kind, days) in Segments(version.EnteredClass, noncurrentSince, now))
-            Append(batch, bucket, key, version.StorageClass, kind, bytes * days, reason, now);
-        var stored = Math.Max(0, clock.DaysBetween(version.EnteredClass, now));
+        foreach (var (kind, days) in Segments(version.EnteredClass, noncurrentSince, at))
+            yield return Line(bucket, key, version.StorageClass, kind, bytes * days, reason, at);
+        var stored = Math.Max(0, clock.DaysBetween(version.EnteredClass, at));
         if (stored < storageClass.MinimumDays)
-            Append(batch, bucket, key, version.StorageClass, MeterKind.EarlyDelete, bytes * (storageClass.MinimumDays - stored), reason, now);
+            yield return Line(bucket, key, version.StorageClass, MeterKind.EarlyDelete, bytes * (storageClass.MinimumDays - stored), reason, at);
     }
 
-    /// <summary>Closes parts of an upload that are aborted, completed into an object, or replaced.</summary>
-    public void CloseParts(IndexBatch batch, string bucket, string key, string storageClass, IEnumerable<PartRecord> parts, string reason)
+    /// <summary>The line that closes parts of an upload that are aborted, completed into an object, or replaced.</summary>
+    public IEnumerable<LedgerLine> CloseParts(string bucket, string key, string storageClass, IEnumerable<PartRecord> parts, string reason, DateTimeOffset at)
     {
-        var now = clock.Now;
         double byteDays = 0;
-        foreach (var part in parts) byteDays += part.Size * Math.Max(0, clock.DaysBetween(part.LastModified, now));
-        if (byteDays > 0) Append(batch, bucket, key, storageClass, MeterKind.IncompleteUpload, byteDays, reason, now);
+        foreach (var part in parts) byteDays += part.Size * Math.Max(0, clock.DaysBetween(part.LastModified, at));
+        if (byteDays > 0) yield return Line(bucket, key, storageClass, MeterKind.IncompleteUpload, byteDays, reason, at);
     }
 
     /// <summary>Byte-days a stored version has accrued in its class so far, split into current and noncurrent time.</summary>
@@ -60,9 +60,6 @@ public sealed class StorageMeter(StorageClassTable classes, DayClock clock, Vers
         if (noncurrent > 0) yield return (MeterKind.Noncurrent, noncurrent);
     }
 
-    private void Append(IndexBatch batch, string bucket, string key, string storageClass, MeterKind kind, double byteDays, string reason, DateTimeOffset at) =>
-        batch.Put(IndexKeys.LedgerKey(bucket, sequences.Next()), IndexJson.Encode(new LedgerLine
-        {
-            Bucket = bucket, Key = key, StorageClass = storageClass, Kind = kind, ByteDays = byteDays, Reason = reason, At = at,
-        }));
+    private static LedgerLine Line(string bucket, string key, string storageClass, MeterKind kind, double byteDays, string reason, DateTimeOffset at) =>
+        new() { Bucket = bucket, Key = key, StorageClass = storageClass, Kind = kind, ByteDays = byteDays, Reason = reason, At = at };
 }

@@ -1,3 +1,4 @@
+using Cairn.Index.Commands;
 using Cairn.Index.Records;
 using Cairn.Index.Shards;
 
@@ -13,14 +14,18 @@ public sealed record StoredLifecycle(string Xml, string TransitionDefaultMinimum
 /// Each bucket's lifecycle configuration, kept apart from the bucket record so that the requests
 /// that read that record never decode rules.
 /// </summary>
-public sealed class LifecycleStore(IIndexShard shard)
+public sealed class LifecycleStore(IIndexShard shard, TimeProvider time)
 {
-    public async Task<StoredLifecycle?> GetAsync(string bucket, CancellationToken cancellationToken = default) =>
-        await shard.GetAsync(IndexKeys.LifecycleKey(bucket), cancellationToken).ConfigureAwait(false) is { } value ? IndexJson.DecodeLifecycle(value) : null;
+    public async Task<StoredLifecycle?> GetAsync(string bucket, CancellationToken cancellationToken = default)
+    {
+        await shard.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
+        using var snapshot = shard.OpenSnapshot();
+        return snapshot.Get(IndexKeys.LifecycleKey(bucket)) is { } value ? IndexJson.DecodeLifecycle(value) : null;
+    }
 
     public Task PutAsync(string bucket, StoredLifecycle configuration, CancellationToken cancellationToken = default) =>
-        shard.CommitAsync(new IndexBatch().Put(IndexKeys.LifecycleKey(bucket), IndexJson.Encode(configuration)), cancellationToken);
+        shard.ExecuteAsync(new PutBucketLifecycle(bucket, configuration) { At = time.GetUtcNow() }, cancellationToken);
 
     public Task DeleteAsync(string bucket, CancellationToken cancellationToken = default) =>
-        shard.CommitAsync(new IndexBatch().Delete(IndexKeys.LifecycleKey(bucket)), cancellationToken);
+        shard.ExecuteAsync(new PutBucketLifecycle(bucket, null) { At = time.GetUtcNow() }, cancellationToken);
 }

@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
 using Cairn.Core.Blobs;
+using Cairn.Index.Commands;
 using Cairn.Index.Records;
 using Cairn.Index.Shards;
 
@@ -9,30 +9,44 @@ namespace Cairn.Index.Objects;
 public sealed record QueuedFree(byte[] QueueKey, BlobLayout Blob);
 
 /// <summary>
-/// The index's view of blob ownership for the GC: which blobs are referenced, and the queue of
-/// blobs that reaps have released.
+/// The index's view of blob ownership for the GC and scrub: which blobs are referenced (a blob may have
+/// several owners: a copy shares its source's), and the queue of blobs whose last owner let go.
 /// </summary>
-public sealed class BlobBookkeeping(IIndexShard shard)
+public sealed class BlobBookkeeping(IIndexShard shard, TimeProvider time)
 {
     public async Task<bool> IsReferencedAsync(string blobId, CancellationToken cancellationToken = default) =>
-        await shard.GetAsync(IndexKeys.ReferenceKey(blobId), cancellationToken).ConfigureAwait(false) is not null;
+        await ReferenceAsync(blobId, cancellationToken).ConfigureAwait(false) is not null;
 
-    public async Task<BlobReference?> ReferenceAsync(string blobId, CancellationToken cancellationToken = default) =>
-        await shard.GetAsync(IndexKeys.ReferenceKey(blobId), cancellationToken).ConfigureAwait(false) is { } value ? IndexJson.DecodeReference(value) : null;
-
-    /// <summary>Every referenced blob with its layout: what scrub walks.</summary>
-    public async IAsyncEnumerable<BlobReference> ReferencesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>One owner's reference to the blob, with the blob's current layout; null when nothing references it.</summary>
+    public async Task<BlobReference?> ReferenceAsync(string blobId, CancellationToken cancellationToken = default)
     {
-        await foreach (var entry in shard.ScanAsync(IndexKeys.ReferencesStart(), IndexKeys.ReferencesEnd(), cancellationToken).ConfigureAwait(false))
-            yield return IndexJson.DecodeReference(entry.Value);
+        await shard.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
+        using var snapshot = shard.OpenSnapshot();
+        var (from, to) = IndexKeys.ReferencesOf(blobId);
+        return snapshot.Scan(from, to).Select(e => IndexJson.DecodeReference(e.Value)).FirstOrDefault();
     }
 
-    public async IAsyncEnumerable<QueuedFree> QueuedFreesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>Every referenced blob once, with its layout: what scrub walks.</summary>
+    public IEnumerable<BlobReference> References()
     {
-        await foreach (var entry in shard.ScanAsync(IndexKeys.FreeStart(), IndexKeys.FreeEnd(), cancellationToken).ConfigureAwait(false))
-            yield return new QueuedFree(entry.Key, IndexJson.DecodeBlob(entry.Value));
+        using var snapshot = shard.OpenSnapshot();
+        string? previous = null;
+        foreach (var entry in snapshot.Scan(IndexKeys.ReferencesStart(), IndexKeys.ReferencesEnd()))
+        {
+            var reference = IndexJson.DecodeReference(entry.Value);
+            if (reference.Layout?.BlobId is not { } blobId || blobId == previous) continue;
+            previous = blobId;
+            yield return reference;
+        }
+    }
+
+    /// <summary>The oldest queued frees, at most <paramref name="max"/> of them.</summary>
+    public IReadOnlyList<QueuedFree> QueuedFrees(int max = 1000)
+    {
+        using var snapshot = shard.OpenSnapshot();
+        return snapshot.Scan(IndexKeys.FreeStart(), IndexKeys.FreeEnd()).Take(max).Select(e => new QueuedFree(e.Key, IndexJson.DecodeBlob(e.Value))).ToList();
     }
 
     public Task CompleteFreeAsync(QueuedFree free, CancellationToken cancellationToken = default) =>
-        shard.CommitAsync(new IndexBatch().Delete(free.QueueKey), cancellationToken);
+        shard.ExecuteAsync(new ForgetFree(free.QueueKey) { At = time.GetUtcNow() }, cancellationToken);
 }

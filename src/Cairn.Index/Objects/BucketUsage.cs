@@ -1,4 +1,3 @@
-using Cairn.Index.Records;
 using Cairn.Index.Shards;
 
 namespace Cairn.Index.Objects;
@@ -9,13 +8,17 @@ public sealed record BucketUsageFigures(string Bucket, long Objects, long LiveBy
     public long TotalBytes => LiveBytes + NoncurrentBytes + IncompleteUploadBytes;
 }
 
-/// <summary>Counts what a bucket holds by walking its versions; an operator's query, not a hot path.</summary>
+/// <summary>Counts what a bucket holds by walking its versions and uploads; an operator's query, not a hot path.</summary>
 public sealed class BucketUsage(IIndexShard shard)
 {
-    public async Task<BucketUsageFigures> MeasureAsync(string bucket, CancellationToken cancellationToken = default)
+    public Task<BucketUsageFigures> MeasureAsync(string bucket, CancellationToken cancellationToken = default)
     {
         long objects = 0, live = 0, noncurrent = 0, noncurrentBytes = 0, markers = 0;
-        await foreach (var key in BucketVersionWalk.KeysAsync(shard, bucket, cancellationToken).ConfigureAwait(false))
+        var uploads = new List<KeyUpload>();
+        using var snapshot = shard.OpenSnapshot();
+        foreach (var key in BucketVersionWalk.Walk(snapshot, bucket, uploads))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
             for (var i = 0; i < key.NewestFirst.Count; i++)
             {
                 var version = key.NewestFirst[i];
@@ -23,14 +26,10 @@ public sealed class BucketUsage(IIndexShard shard)
                 else if (i == 0) { objects++; live += version.Size; }
                 else { noncurrent++; noncurrentBytes += version.Size; }
             }
-        // Parts of uploads in progress occupy space too, though no object shows them.
-        long parts = 0, partBytes = 0;
-        var (partsFrom, partsTo) = IndexKeys.PartsOfBucket(bucket);
-        await foreach (var entry in shard.ScanAsync(partsFrom, partsTo, cancellationToken).ConfigureAwait(false))
-        {
-            parts++;
-            partBytes += IndexJson.DecodePart(entry.Value).Size;
         }
-        return new BucketUsageFigures(bucket, objects, live, noncurrent, noncurrentBytes, markers, parts, partBytes);
+        // Parts of uploads in progress occupy space too, though no object shows them.
+        var parts = uploads.Sum(u => (long)u.Parts.Count);
+        var partBytes = uploads.Sum(u => u.Parts.Sum(p => p.Size));
+        return Task.FromResult(new BucketUsageFigures(bucket, objects, live, noncurrent, noncurrentBytes, markers, parts, partBytes));
     }
 }

@@ -9,9 +9,10 @@ public sealed record ListedObject(string Key, VersionRecord Version);
 public sealed record ListPage(IReadOnlyList<ListedObject> Objects, IReadOnlyList<string> CommonPrefixes, bool IsTruncated, string? NextMarker);
 
 /// <summary>
-/// Lists the current objects of a bucket in UTF-8 binary order, one page at a time, straight off
-/// the ordered index: a page costs max-keys point reads, never the whole bucket. Whole common
-/// prefixes are skipped with one seek.
+/// Lists the current objects of a bucket in UTF-8 binary order, one page at a time, straight off the
+/// ordered index through one snapshot, so a key whose pointer is being flipped is listed with its old
+/// or its new version, never skipped. A key costs one seek and one point read; whole common prefixes
+/// are skipped with one seek.
 /// </summary>
 public sealed class ObjectLister(IIndexShard shard)
 {
@@ -25,42 +26,38 @@ public sealed class ObjectLister(IIndexShard shard)
         var prefixBytes = Encoding.UTF8.GetBytes(prefix);
         var markerBytes = string.IsNullOrEmpty(marker) ? null : Encoding.UTF8.GetBytes(marker);
         var delimiterBytes = string.IsNullOrEmpty(delimiter) ? null : Encoding.UTF8.GetBytes(delimiter);
-        var from = IndexKeys.CurrentFrom(bucket, markerBytes is not null && markerBytes.AsSpan().SequenceCompareTo(prefixBytes) >= 0
-            ? [.. markerBytes, 0] // first key strictly after the marker
-            : prefixBytes);
-        var to = IndexKeys.CurrentBucketEnd(bucket);
+        var from = markerBytes is not null && markerBytes.AsSpan().SequenceCompareTo(prefixBytes) >= 0
+            ? IndexKeys.PastKey(bucket, markerBytes) // first key strictly after the marker
+            : IndexKeys.ObjectsFrom(bucket, prefixBytes);
+        var to = IndexKeys.ObjectsOfBucket(bucket).To;
         string? last = null;
         var truncated = false;
 
-        while (from is not null)
+        using var snapshot = shard.OpenSnapshot();
+        while (true)
         {
-            var restart = (byte[]?)null;
-            await foreach (var entry in shard.ScanAsync(from, to, cancellationToken).ConfigureAwait(false))
+            cancellationToken.ThrowIfCancellationRequested();
+            if (snapshot.First(from, to) is not { } row) break;
+            var parts = IndexKeys.ParseObjectRow(row.Key, bucket);
+            var key = parts.Key;
+            if (!key.AsSpan().StartsWith(prefixBytes)) break;
+            from = IndexKeys.PastKey(bucket, key);
+            // The current pointer is a key's first row; a key without one (only uploads) or whose current
+            // version is a delete marker is not an object, and alone does not make a common prefix.
+            if (parts.Tag != ObjectRowTag.Current) continue;
+            var version = VersionReads.At(snapshot, bucket, Encoding.UTF8.GetString(key), Apply.ShardTables.Decode(row.Value));
+            if (version is null || version.IsDeleteMarker) continue;
+            if (CommonPrefixes.TryRollUp(key, prefixBytes, delimiterBytes, out var common, out var past))
             {
-                var key = IndexKeys.ObjectKeyOfCurrent(entry.Key, bucket).ToArray();
-                if (!key.AsSpan().StartsWith(prefixBytes)) goto done;
-                if (CommonPrefixes.TryRollUp(key, prefixBytes, delimiterBytes, out var common, out var past))
-                {
-                    restart = IndexKeys.CurrentFrom(bucket, past);
-                    if (CommonPrefixes.ListedBefore(common, markerBytes)) break;
-                    if (objects.Count + prefixes.Count == maxKeys) { truncated = true; goto done; }
-                    prefixes.Add(last = Encoding.UTF8.GetString(common));
-                    break;
-                }
-                var version = await ReadCurrentAsync(bucket, key, entry.Value, cancellationToken).ConfigureAwait(false);
-                if (version is null || version.IsDeleteMarker) continue;
-                if (objects.Count + prefixes.Count == maxKeys) { truncated = true; goto done; }
-                objects.Add(new ListedObject(last = Encoding.UTF8.GetString(key), version));
+                from = IndexKeys.ObjectsFrom(bucket, past);
+                if (CommonPrefixes.ListedBefore(common, markerBytes)) continue;
+                if (objects.Count + prefixes.Count == maxKeys) { truncated = true; break; }
+                prefixes.Add(last = Encoding.UTF8.GetString(common));
+                continue;
             }
-            from = restart;
+            if (objects.Count + prefixes.Count == maxKeys) { truncated = true; break; }
+            objects.Add(new ListedObject(last = Encoding.UTF8.GetString(key), version));
         }
-    done:
         return new ListPage(objects, prefixes, truncated, truncated ? last : null);
-    }
-
-    private async Task<VersionRecord?> ReadCurrentAsync(string bucket, byte[] key, byte[] pointer, CancellationToken cancellationToken)
-    {
-        var value = await shard.GetAsync(IndexKeys.VersionKey(bucket, Encoding.UTF8.GetString(key), ObjectCatalog.DecodeSequence(pointer)), cancellationToken).ConfigureAwait(false);
-        return value is null ? null : IndexJson.DecodeVersion(value);
     }
 }

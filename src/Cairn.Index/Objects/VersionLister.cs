@@ -10,8 +10,8 @@ public sealed record VersionPage(IReadOnlyList<ListedVersion> Versions, IReadOnl
     string? NextKeyMarker, string? NextVersionIdMarker);
 
 /// <summary>
-/// ListObjectVersions straight off the version table: keys ascending in UTF-8 binary order,
-/// each key's versions newest first, delete markers included, common prefixes skipped by seeking.
+/// ListObjectVersions straight off the version rows, through one snapshot: keys ascending in UTF-8
+/// binary order, each key's versions newest first, delete markers included, common prefixes skipped by seeking.
 /// </summary>
 public sealed class VersionLister(IIndexShard shard)
 {
@@ -26,56 +26,65 @@ public sealed class VersionLister(IIndexShard shard)
         var prefixBytes = Encoding.UTF8.GetBytes(prefix);
         var delimiterBytes = string.IsNullOrEmpty(delimiter) ? null : Encoding.UTF8.GetBytes(delimiter);
         var markerBytes = string.IsNullOrEmpty(keyMarker) ? null : Encoding.UTF8.GetBytes(keyMarker);
-        var from = await StartAsync(bucket, prefixBytes, keyMarker, markerBytes, versionIdMarker, cancellationToken).ConfigureAwait(false);
-        var to = IndexKeys.VersionsOfBucket(bucket).To;
+        using var snapshot = shard.OpenSnapshot();
+        var from = Start(snapshot, bucket, prefixBytes, keyMarker, markerBytes, versionIdMarker);
+        var to = IndexKeys.ObjectsOfBucket(bucket).To;
         // Resuming in the middle of a key's versions: the rest of them are not the latest.
         byte[]? previousKey = versionIdMarker is not null ? markerBytes : null;
         ListedVersion? last = null;
         string? lastPrefix = null;
         var truncated = false;
 
-        while (from is not null)
+        while (true)
         {
-            byte[]? restart = null;
-            await foreach (var entry in shard.ScanAsync(from, to, cancellationToken).ConfigureAwait(false))
+            cancellationToken.ThrowIfCancellationRequested();
+            if (snapshot.First(from, to) is not { } first) break;
+            var row = IndexKeys.ParseObjectRow(first.Key, bucket);
+            var key = row.Key;
+            if (!key.AsSpan().StartsWith(prefixBytes)) break;
+            if (row.Tag != ObjectRowTag.Version)
             {
-                var (key, _) = IndexKeys.ParseVersionKey(entry.Key, bucket);
-                if (!key.AsSpan().StartsWith(prefixBytes)) goto done;
-                if (CommonPrefixes.TryRollUp(key, prefixBytes, delimiterBytes, out var common, out var past))
-                {
-                    restart = IndexKeys.VersionFrom(bucket, past);
-                    if (CommonPrefixes.ListedBefore(common, markerBytes)) break;
-                    if (versions.Count + prefixes.Count == maxKeys) { truncated = true; goto done; }
-                    prefixes.Add(lastPrefix = Encoding.UTF8.GetString(common));
-                    last = null;
-                    break;
-                }
+                // Pointers, uploads and parts sort before a key's versions, and a key with none has no version rows.
+                from = row.Tag < ObjectRowTag.Version ? IndexKeys.TagOf(bucket, key, ObjectRowTag.Version) : IndexKeys.PastKey(bucket, key);
+                continue;
+            }
+            if (CommonPrefixes.TryRollUp(key, prefixBytes, delimiterBytes, out var common, out var past))
+            {
+                from = IndexKeys.ObjectsFrom(bucket, past);
+                if (CommonPrefixes.ListedBefore(common, markerBytes)) continue;
+                if (versions.Count + prefixes.Count == maxKeys) { truncated = true; break; }
+                prefixes.Add(lastPrefix = Encoding.UTF8.GetString(common));
+                last = null;
+                continue;
+            }
+            var keyText = Encoding.UTF8.GetString(key);
+            foreach (var entry in snapshot.Scan(first.Key, IndexKeys.PastKey(bucket, key)))
+            {
                 var isLatest = previousKey is null || !previousKey.AsSpan().SequenceEqual(key);
                 previousKey = key;
-                if (versions.Count + prefixes.Count == maxKeys) { truncated = true; goto done; }
-                versions.Add(last = new ListedVersion(Encoding.UTF8.GetString(key), IndexJson.DecodeVersion(entry.Value), isLatest));
+                if (versions.Count + prefixes.Count == maxKeys) { truncated = true; break; }
+                versions.Add(last = new ListedVersion(keyText, IndexJson.DecodeVersion(entry.Value), isLatest));
                 lastPrefix = null;
             }
-            from = restart;
+            if (truncated) break;
+            from = IndexKeys.PastKey(bucket, key);
         }
-    done:
         if (!truncated) return new VersionPage(versions, prefixes, false, null, null);
         return last is not null
             ? new VersionPage(versions, prefixes, true, last.Key, last.Version.VersionId)
             : new VersionPage(versions, prefixes, true, lastPrefix, null);
     }
 
-    private async Task<byte[]> StartAsync(string bucket, byte[] prefixBytes, string? keyMarker, byte[]? markerBytes, string? versionIdMarker,
-        CancellationToken cancellationToken)
+    private static byte[] Start(IIndexSnapshot snapshot, string bucket, byte[] prefixBytes, string? keyMarker, byte[]? markerBytes, string? versionIdMarker)
     {
-        if (markerBytes is null || markerBytes.AsSpan().SequenceCompareTo(prefixBytes) < 0) return IndexKeys.VersionFrom(bucket, prefixBytes);
-        if (versionIdMarker is null) return IndexKeys.VersionFrom(bucket, [.. markerBytes, 1]); // past every version of the marker key
+        if (markerBytes is null || markerBytes.AsSpan().SequenceCompareTo(prefixBytes) < 0) return IndexKeys.ObjectsFrom(bucket, prefixBytes);
+        if (versionIdMarker is null) return IndexKeys.PastKey(bucket, markerBytes);
         long sequence;
         if (versionIdMarker == VersionIds.Null)
         {
-            var pointer = await shard.GetAsync(IndexKeys.NullVersionKey(bucket, keyMarker!), cancellationToken).ConfigureAwait(false);
-            if (pointer is null) return IndexKeys.VersionFrom(bucket, [.. markerBytes, 1]);
-            sequence = ObjectCatalog.DecodeSequence(pointer);
+            var pointer = snapshot.Get(IndexKeys.NullVersionKey(bucket, keyMarker!));
+            if (pointer is null) return IndexKeys.PastKey(bucket, markerBytes);
+            sequence = Apply.ShardTables.Decode(pointer);
         }
         else sequence = VersionIds.SequenceOf(versionIdMarker);
         return [.. IndexKeys.VersionKey(bucket, keyMarker!, sequence), 0]; // strictly after that version

@@ -13,6 +13,8 @@ namespace Cairn.Index.Records;
 [JsonSerializable(typeof(PartRecord))]
 [JsonSerializable(typeof(Buckets.StoredLifecycle))]
 [JsonSerializable(typeof(Billing.LedgerLine))]
+[JsonSerializable(typeof(CompletedUploadRecord))]
+[JsonSerializable(typeof(Commands.IndexCommand))]
 internal sealed partial class IndexJsonContext : JsonSerializerContext;
 
 /// <summary>Serialises index records; the one place their stored format is decided.</summary>
@@ -30,6 +32,9 @@ internal static class IndexJson
     public static byte[] Encode(Buckets.StoredLifecycle r) => JsonSerializer.SerializeToUtf8Bytes(r, IndexJsonContext.Default.StoredLifecycle);
     public static Buckets.StoredLifecycle DecodeLifecycle(byte[] b) => JsonSerializer.Deserialize(b, IndexJsonContext.Default.StoredLifecycle)!;
     public static byte[] Encode(BlobReference r) => JsonSerializer.SerializeToUtf8Bytes(r, IndexJsonContext.Default.BlobReference);
+
+    public static byte[] Encode(CompletedUploadRecord r) => JsonSerializer.SerializeToUtf8Bytes(r, IndexJsonContext.Default.CompletedUploadRecord);
+    public static CompletedUploadRecord DecodeCompletedUpload(byte[] b) => JsonSerializer.Deserialize(b, IndexJsonContext.Default.CompletedUploadRecord)!;
 
     public static BucketRecord DecodeBucket(byte[] b) => JsonSerializer.Deserialize(b, IndexJsonContext.Default.BucketRecord)!;
     public static VersionRecord DecodeVersion(byte[] b) => JsonSerializer.Deserialize(b, IndexJsonContext.Default.VersionRecord)!;

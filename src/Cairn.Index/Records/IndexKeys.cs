@@ -4,123 +4,134 @@ using System.Text;
 namespace Cairn.Index.Records;
 
 /// <summary>
-/// The layout of the ordered keyspace. Each table has a one-byte prefix; bucket and object key are
-/// separated by NUL (which neither may contain), so keys sort in UTF-8 binary order within a bucket,
-/// and a key's versions sort newest first by inverted sequence.
+/// The layout of a shard's ordered keyspace (format 2).
+/// <para>Object rows: everything an object command touches sits under one (bucket, key) prefix,
+/// <c>O bucket \0 key \0 tag …</c>, so a range of keys owns all of it and no object command spans two
+/// ranges. Bucket and key are separated by NUL, which neither may contain, so a key's rows are
+/// contiguous and keys sort in UTF-8 binary order. Tags: <c>c</c> current pointer, <c>d</c> completed
+/// upload, <c>n</c> null-version pointer, <c>p</c> part, <c>u</c> upload, <c>v</c> version (newest first by
+/// inverted sequence). The current pointer sorts first, so a listing reads one row per key.</para>
+/// <para>Bucket rows: <c>B bucket</c> (record), <c>L bucket</c> (lifecycle rules).</para>
+/// <para>Range-local rows belong to the range whose commands wrote them and carry the (bucket, key) they
+/// came from: <c>R blobId \0 bucket \0 key \0 owner</c> blob references, <c>F time blobId</c> the free
+/// queue, <c>M bucket \0 sequence</c> the meter ledger, <c>S …</c> the shard's own counters.</para>
 /// </summary>
 public static class IndexKeys
 {
-    private const byte Bucket = (byte)'b';
-    private const byte Version = (byte)'v';
-    private const byte Current = (byte)'c';
-    private const byte Reference = (byte)'r';
-    private const byte Free = (byte)'f';
-    private const byte NullVersion = (byte)'n';
-    private const byte Upload = (byte)'u';
-    private const byte Part = (byte)'p';
-    private const byte Ledger = (byte)'m';
-    private const byte LifecycleRules = (byte)'l';
+    private const byte Bucket = (byte)'B';
+    private const byte LifecycleRules = (byte)'L';
+    private const byte Object = (byte)'O';
+    private const byte Reference = (byte)'R';
+    private const byte Free = (byte)'F';
+    private const byte Ledger = (byte)'M';
+    private const byte ShardState = (byte)'S';
 
     public static byte[] BucketKey(string bucket) => Prefixed(Bucket, bucket);
     public static byte[] BucketsStart() => [Bucket];
     public static byte[] BucketsEnd() => [Bucket + 1];
 
-    public static byte[] CurrentKey(string bucket, string key) => Join(Current, bucket, key);
+    /// <summary>A bucket's lifecycle configuration, kept apart from the bucket record that every request reads.</summary>
+    public static byte[] LifecycleKey(string bucket) => Prefixed(LifecycleRules, bucket);
 
-    /// <summary>The first current-pointer key in a bucket at or after the given key text.</summary>
-    public static byte[] CurrentFrom(string bucket, ReadOnlySpan<byte> keyUtf8) => JoinBytes(Current, bucket, keyUtf8);
-    public static byte[] CurrentBucketEnd(string bucket) => BucketEnd(Current, bucket);
+    /// <summary>The shard's last assigned sequence.</summary>
+    public static byte[] SequenceKey() => [ShardState, (byte)'q'];
 
-    /// <summary>The object key encoded in a current-pointer index key.</summary>
-    public static ReadOnlySpan<byte> ObjectKeyOfCurrent(ReadOnlySpan<byte> indexKey, string bucket) =>
-        indexKey[(2 + Encoding.UTF8.GetByteCount(bucket))..];
+    /// <summary>The keyspace format this shard was written in.</summary>
+    public static byte[] FormatKey() => [ShardState, (byte)'f'];
+
+    // ---- object rows ----
+
+    public static byte[] CurrentKey(string bucket, string key) => ObjectRow(bucket, key, (byte)ObjectRowTag.Current, []);
+    public static byte[] NullVersionKey(string bucket, string key) => ObjectRow(bucket, key, (byte)ObjectRowTag.NullVersion, []);
 
     public static byte[] VersionKey(string bucket, string key, long sequence)
     {
-        var head = Join(Version, bucket, key);
-        var k = new byte[head.Length + 1 + 8];
-        head.CopyTo(k, 0);
-        k[head.Length] = 0;
-        BinaryPrimitives.WriteInt64BigEndian(k.AsSpan(head.Length + 1), long.MaxValue - sequence);
-        return k;
+        Span<byte> inverted = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64BigEndian(inverted, long.MaxValue - sequence);
+        return ObjectRow(bucket, key, (byte)ObjectRowTag.Version, inverted);
     }
 
     /// <summary>The range holding every version of one key, newest first.</summary>
-    public static (byte[] From, byte[] To) VersionsOf(string bucket, string key)
+    public static (byte[] From, byte[] To) VersionsOf(string bucket, string key) => TagRange(bucket, key, (byte)ObjectRowTag.Version);
+
+    public static byte[] UploadKey(string bucket, string key, string uploadId) => ObjectRow(bucket, key, (byte)ObjectRowTag.Upload, Encoding.UTF8.GetBytes(uploadId));
+    public static (byte[] From, byte[] To) UploadsOf(string bucket, string key) => TagRange(bucket, key, (byte)ObjectRowTag.Upload);
+
+    public static byte[] CompletedUploadKey(string bucket, string key, string uploadId) => ObjectRow(bucket, key, (byte)ObjectRowTag.CompletedUpload, Encoding.UTF8.GetBytes(uploadId));
+    public static (byte[] From, byte[] To) CompletedUploadsOf(string bucket, string key) => TagRange(bucket, key, (byte)ObjectRowTag.CompletedUpload);
+
+    public static byte[] PartKey(string bucket, string key, string uploadId, int partNumber)
     {
-        var head = Join(Version, bucket, key);
-        var from = new byte[head.Length + 1];
-        head.CopyTo(from, 0);
-        var to = (byte[])from.Clone();
-        to[^1] = 1;
-        return (from, to);
-    }
-
-    public static (byte[] From, byte[] To) VersionsOfBucket(string bucket) =>
-        (Prefixed(Version, bucket + "\0"), BucketEnd(Version, bucket));
-
-    /// <summary>Pointer to the key's "null" version, the one unversioned and suspended writes replace.</summary>
-    public static byte[] NullVersionKey(string bucket, string key) => Join(NullVersion, bucket, key);
-
-    /// <summary>The first version-table key in a bucket at or after the given key bytes.</summary>
-    public static byte[] VersionFrom(string bucket, ReadOnlySpan<byte> keyUtf8) => JoinBytes(Version, bucket, keyUtf8);
-
-    /// <summary>Splits a version-table key into the object key bytes and the sequence.</summary>
-    public static (byte[] Key, long Sequence) ParseVersionKey(ReadOnlySpan<byte> indexKey, string bucket)
-    {
-        var keyStart = 2 + Encoding.UTF8.GetByteCount(bucket);
-        var key = indexKey[keyStart..^9].ToArray();
-        return (key, long.MaxValue - BinaryPrimitives.ReadInt64BigEndian(indexKey[^8..]));
-    }
-
-    /// <summary>Uploads sort by key, then by upload id (time-ordered), as ListMultipartUploads returns them.</summary>
-    public static byte[] UploadKey(string bucket, string key, string uploadId) => JoinBytes(Upload, bucket, [.. Encoding.UTF8.GetBytes(key), 0, .. Encoding.UTF8.GetBytes(uploadId)]);
-    public static byte[] UploadFrom(string bucket, ReadOnlySpan<byte> keyUtf8) => JoinBytes(Upload, bucket, keyUtf8);
-    public static (byte[] From, byte[] To) UploadsOfBucket(string bucket) => (Prefixed(Upload, bucket + "\0"), BucketEnd(Upload, bucket));
-
-    public static (byte[] Key, string UploadId) ParseUploadKey(ReadOnlySpan<byte> indexKey, string bucket)
-    {
-        var rest = indexKey[(2 + Encoding.UTF8.GetByteCount(bucket))..];
-        var sep = rest.LastIndexOf((byte)0);
-        return (rest[..sep].ToArray(), Encoding.UTF8.GetString(rest[(sep + 1)..]));
-    }
-
-    public static byte[] PartKey(string bucket, string uploadId, int partNumber)
-    {
-        var head = JoinBytes(Part, bucket, [.. Encoding.UTF8.GetBytes(uploadId), 0]);
+        var head = PartsOf(bucket, key, uploadId).From;
         var k = new byte[head.Length + 4];
         head.CopyTo(k, 0);
         BinaryPrimitives.WriteInt32BigEndian(k.AsSpan(head.Length), partNumber);
         return k;
     }
 
-    public static (byte[] From, byte[] To) PartsOf(string bucket, string uploadId)
+    public static (byte[] From, byte[] To) PartsOf(string bucket, string key, string uploadId)
     {
-        var from = JoinBytes(Part, bucket, [.. Encoding.UTF8.GetBytes(uploadId), 0]);
+        var from = ObjectRow(bucket, key, (byte)ObjectRowTag.Part, [.. Encoding.UTF8.GetBytes(uploadId), 0]);
         var to = (byte[])from.Clone();
         to[^1] = 1;
         return (from, to);
     }
 
-    public static (byte[] From, byte[] To) PartsOfBucket(string bucket) => (Prefixed(Part, bucket + "\0"), BucketEnd(Part, bucket));
-
-    /// <summary>Billing ledger lines of a bucket, in the order they were closed.</summary>
-    public static byte[] LedgerKey(string bucket, long sequence)
+    /// <summary>Every row of one key: its pointers, versions, uploads and parts.</summary>
+    public static (byte[] From, byte[] To) RowsOfKey(string bucket, string key)
     {
-        var head = Prefixed(Ledger, bucket + "\0");
-        var k = new byte[head.Length + 8];
-        head.CopyTo(k, 0);
-        BinaryPrimitives.WriteInt64BigEndian(k.AsSpan(head.Length), sequence);
-        return k;
+        var from = ObjectRow(bucket, key, 0, [])[..^1];
+        var to = (byte[])from.Clone();
+        to[^1] = 1;
+        return (from, to);
     }
 
-    public static (byte[] From, byte[] To) LedgerOfBucket(string bucket) => (Prefixed(Ledger, bucket + "\0"), BucketEnd(Ledger, bucket));
-    public static (byte[] From, byte[] To) WholeLedger() => ([Ledger], [Ledger + 1]);
+    /// <summary>Every object row of a bucket.</summary>
+    public static (byte[] From, byte[] To) ObjectsOfBucket(string bucket)
+    {
+        var from = Prefixed(Object, bucket + "\0");
+        var to = (byte[])from.Clone();
+        to[^1] = 1;
+        return (from, to);
+    }
 
-    /// <summary>A bucket's lifecycle configuration, kept apart from the bucket record that every request reads.</summary>
-    public static byte[] LifecycleKey(string bucket) => Prefixed(LifecycleRules, bucket);
+    /// <summary>The first object row of a bucket whose key is at or after the given key bytes.</summary>
+    public static byte[] ObjectsFrom(string bucket, ReadOnlySpan<byte> keyUtf8)
+    {
+        var head = Prefixed(Object, bucket + "\0");
+        return [.. head, .. keyUtf8];
+    }
 
-    public static byte[] ReferenceKey(string blobId) => Prefixed(Reference, blobId);
+    /// <summary>The first object row of a bucket past every row of the given key.</summary>
+    public static byte[] PastKey(string bucket, ReadOnlySpan<byte> keyUtf8) => [.. ObjectsFrom(bucket, keyUtf8), 1];
+
+    /// <summary>The first row of one tag of a key, by key bytes.</summary>
+    public static byte[] TagOf(string bucket, ReadOnlySpan<byte> keyUtf8, ObjectRowTag tag) => [.. ObjectsFrom(bucket, keyUtf8), 0, (byte)tag];
+
+    /// <summary>Splits an object row into its key bytes, its tag and what follows the tag.</summary>
+    public static ObjectRowParts ParseObjectRow(byte[] indexKey, string bucket)
+    {
+        var keyStart = 2 + Encoding.UTF8.GetByteCount(bucket);
+        var end = indexKey.AsSpan(keyStart).IndexOf((byte)0) + keyStart;
+        return new ObjectRowParts(indexKey[keyStart..end], (ObjectRowTag)indexKey[end + 1], end + 2);
+    }
+
+    public static long SequenceOfVersionRow(byte[] indexKey) => long.MaxValue - BinaryPrimitives.ReadInt64BigEndian(indexKey.AsSpan(indexKey.Length - 8));
+
+    // ---- range-local rows ----
+
+    /// <summary>One owner's reference to a blob; an owner is a version (by sequence) or an upload's part.</summary>
+    public static byte[] ReferenceKey(string blobId, string bucket, string key, string owner) =>
+        [.. ReferencesOf(blobId).From, .. Encoding.UTF8.GetBytes(bucket), 0, .. Encoding.UTF8.GetBytes(key), 0, .. Encoding.UTF8.GetBytes(owner)];
+
+    public static (byte[] From, byte[] To) ReferencesOf(string blobId)
+    {
+        byte[] from = [.. Prefixed(Reference, blobId), 0];
+        var to = (byte[])from.Clone();
+        to[^1] = 1;
+        return (from, to);
+    }
+
     public static byte[] ReferencesStart() => [Reference];
     public static byte[] ReferencesEnd() => [Reference + 1];
 
@@ -137,6 +148,47 @@ public static class IndexKeys
     public static byte[] FreeStart() => [Free];
     public static byte[] FreeEnd() => [Free + 1];
 
+    /// <summary>Billing ledger lines of a bucket, in the order they were closed.</summary>
+    public static byte[] LedgerKey(string bucket, long sequence)
+    {
+        var head = Prefixed(Ledger, bucket + "\0");
+        var k = new byte[head.Length + 8];
+        head.CopyTo(k, 0);
+        BinaryPrimitives.WriteInt64BigEndian(k.AsSpan(head.Length), sequence);
+        return k;
+    }
+
+    public static (byte[] From, byte[] To) LedgerOfBucket(string bucket)
+    {
+        var from = Prefixed(Ledger, bucket + "\0");
+        var to = (byte[])from.Clone();
+        to[^1] = 1;
+        return (from, to);
+    }
+
+    private static byte[] ObjectRow(string bucket, string key, byte tag, ReadOnlySpan<byte> rest)
+    {
+        var b = Encoding.UTF8.GetByteCount(bucket);
+        var n = Encoding.UTF8.GetByteCount(key);
+        var k = new byte[1 + b + 1 + n + 2 + rest.Length];
+        k[0] = Object;
+        Encoding.UTF8.GetBytes(bucket, k.AsSpan(1));
+        k[1 + b] = 0;
+        Encoding.UTF8.GetBytes(key, k.AsSpan(2 + b));
+        k[2 + b + n] = 0;
+        k[3 + b + n] = tag;
+        rest.CopyTo(k.AsSpan(4 + b + n));
+        return k;
+    }
+
+    private static (byte[] From, byte[] To) TagRange(string bucket, string key, byte tag)
+    {
+        var from = ObjectRow(bucket, key, tag, []);
+        var to = (byte[])from.Clone();
+        to[^1]++;
+        return (from, to);
+    }
+
     private static byte[] Prefixed(byte table, string text)
     {
         var k = new byte[1 + Encoding.UTF8.GetByteCount(text)];
@@ -144,24 +196,18 @@ public static class IndexKeys
         Encoding.UTF8.GetBytes(text, k.AsSpan(1));
         return k;
     }
-
-    private static byte[] Join(byte table, string bucket, string key) => JoinBytes(table, bucket, Encoding.UTF8.GetBytes(key));
-
-    private static byte[] JoinBytes(byte table, string bucket, ReadOnlySpan<byte> key)
-    {
-        var b = Encoding.UTF8.GetByteCount(bucket);
-        var k = new byte[2 + b + key.Length];
-        k[0] = table;
-        Encoding.UTF8.GetBytes(bucket, k.AsSpan(1));
-        k[1 + b] = 0;
-        key.CopyTo(k.AsSpan(2 + b));
-        return k;
-    }
-
-    private static byte[] BucketEnd(byte table, string bucket)
-    {
-        var k = Prefixed(table, bucket + "\0");
-        k[^1] = 1;
-        return k;
-    }
 }
+
+/// <summary>The kinds of row under one object key.</summary>
+public enum ObjectRowTag : byte
+{
+    Current = (byte)'c',
+    CompletedUpload = (byte)'d',
+    NullVersion = (byte)'n',
+    Part = (byte)'p',
+    Upload = (byte)'u',
+    Version = (byte)'v',
+}
+
+/// <summary>An object row taken apart: the key's UTF-8 bytes, the row's tag, and where the tag's own suffix starts.</summary>
+public readonly record struct ObjectRowParts(byte[] Key, ObjectRowTag Tag, int SuffixStart);

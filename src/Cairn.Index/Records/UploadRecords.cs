@@ -36,3 +36,14 @@ public sealed record PartRecord
     public required BlobLayout Blob { get; init; }
     public Dictionary<string, string> Checksums { get; init; } = new(StringComparer.OrdinalIgnoreCase);
 }
+
+/// <summary>A completed upload, remembered for a day so that a retried CompleteMultipartUpload gets the first answer.</summary>
+public sealed record CompletedUploadRecord
+{
+    /// <summary>SHA-256 of the manifest (part numbers and ETags) that completed it.</summary>
+    public required string ManifestDigest { get; init; }
+    public required DateTimeOffset Completed { get; init; }
+    public required string VersionId { get; init; }
+    public required string ETag { get; init; }
+    public Dictionary<string, string> Checksums { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+}

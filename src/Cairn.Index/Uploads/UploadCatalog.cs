@@ -1,8 +1,8 @@
+using System.Security.Cryptography;
 using System.Text;
 using Cairn.Core.Errors;
-using Cairn.Core.Time;
-using Cairn.Index.Billing;
-using Cairn.Index.Buckets;
+using Cairn.Index.Apply;
+using Cairn.Index.Commands;
 using Cairn.Index.Objects;
 using Cairn.Index.Records;
 using Cairn.Index.Shards;
@@ -20,51 +20,33 @@ public sealed record PartPage(IReadOnlyList<PartRecord> Parts, bool IsTruncated,
 public readonly record struct ManifestPart(int PartNumber, string ETag);
 
 /// <summary>
-/// Multipart uploads and their parts. Parts are immutable blobs; completing an upload writes one
-/// version record that references them in order and retires the upload in the same atomic batch.
+/// Multipart uploads and their parts, which live under their object key. Parts are immutable blobs;
+/// completing an upload is one command that writes the version over them and retires the upload.
 /// </summary>
-public sealed class UploadCatalog(IIndexShard shard, BucketCatalog buckets, BucketGates gates, KeyLocks locks, ObjectCatalog objects, StorageMeter meter, VersionClock clock)
+public sealed class UploadCatalog(IIndexShard shard, TimeProvider time)
 {
-    public async Task<UploadRecord> CreateAsync(string bucket, UploadRecord draft, CancellationToken cancellationToken = default)
-    {
-        using var pass = gates.Enter(bucket);
-        await buckets.RequireAsync(bucket, cancellationToken).ConfigureAwait(false);
-        var upload = draft with { UploadId = VersionIds.New(clock.Next()) };
-        await shard.CommitAsync(new IndexBatch().Put(IndexKeys.UploadKey(bucket, upload.Key, upload.UploadId), IndexJson.Encode(upload)), cancellationToken).ConfigureAwait(false);
-        return upload;
-    }
+    public Task<UploadRecord> CreateAsync(string bucket, UploadRecord draft, CancellationToken cancellationToken = default) =>
+        shard.ExecuteAsync(new CreateUpload(bucket, draft.Key, draft, VersionIds.NewNonce()) { At = time.GetUtcNow() }, cancellationToken);
 
     public async Task<UploadRecord> RequireAsync(string bucket, string key, string uploadId, CancellationToken cancellationToken = default)
     {
-        var value = await shard.GetAsync(IndexKeys.UploadKey(bucket, key, uploadId), cancellationToken).ConfigureAwait(false);
-        return value is null ? throw NoSuchUpload(uploadId) : IndexJson.DecodeUpload(value);
+        await shard.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
+        using var snapshot = shard.OpenSnapshot();
+        return snapshot.Get(IndexKeys.UploadKey(bucket, key, uploadId)) is { } value ? IndexJson.DecodeUpload(value) : throw NoSuchUpload(uploadId);
     }
 
     /// <summary>Records a part; a part number uploaded again replaces the earlier part, whose bytes are freed.</summary>
-    public async Task PutPartAsync(string bucket, string key, string uploadId, PartRecord part, CancellationToken cancellationToken = default)
-    {
-        using var pass = gates.Enter(bucket);
-        using var _ = await locks.AcquireAsync(bucket, key, cancellationToken).ConfigureAwait(false);
-        var batch = new IndexBatch();
-        var partKey = IndexKeys.PartKey(bucket, uploadId, part.PartNumber);
-        var upload = await RequireAsync(bucket, key, uploadId, cancellationToken).ConfigureAwait(false);
-        if (await shard.GetAsync(partKey, cancellationToken).ConfigureAwait(false) is { } previous)
-        {
-            var replaced = IndexJson.DecodePart(previous);
-            meter.CloseParts(batch, bucket, key, upload.StorageClass, [replaced], "replace");
-            objects.FreeBlob(batch, replaced.Blob);
-        }
-        batch.Put(partKey, IndexJson.Encode(part));
-        batch.Put(IndexKeys.ReferenceKey(part.Blob.BlobId), IndexJson.Encode(new BlobReference(bucket, key, 0, uploadId, part.PartNumber) { Layout = part.Blob }));
-        await shard.CommitAsync(batch, cancellationToken).ConfigureAwait(false);
-    }
+    public Task PutPartAsync(string bucket, string key, string uploadId, PartRecord part, CancellationToken cancellationToken = default) =>
+        shard.ExecuteAsync(new PutPart(bucket, key, uploadId, part) { At = time.GetUtcNow() }, cancellationToken);
 
-    public async Task<PartPage> ListPartsAsync(string bucket, string uploadId, int afterPartNumber, int maxParts, CancellationToken cancellationToken = default)
+    public async Task<PartPage> ListPartsAsync(string bucket, string key, string uploadId, int afterPartNumber, int maxParts, CancellationToken cancellationToken = default)
     {
+        await shard.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
+        using var snapshot = shard.OpenSnapshot();
         var parts = new List<PartRecord>();
         var truncated = false;
-        var (_, to) = IndexKeys.PartsOf(bucket, uploadId);
-        await foreach (var entry in shard.ScanAsync(IndexKeys.PartKey(bucket, uploadId, afterPartNumber + 1), to, cancellationToken).ConfigureAwait(false))
+        var (_, to) = IndexKeys.PartsOf(bucket, key, uploadId);
+        foreach (var entry in snapshot.Scan(IndexKeys.PartKey(bucket, key, uploadId, afterPartNumber + 1), to))
         {
             if (parts.Count == maxParts) { truncated = true; break; }
             parts.Add(IndexJson.DecodePart(entry.Value));
@@ -73,46 +55,41 @@ public sealed class UploadCatalog(IIndexShard shard, BucketCatalog buckets, Buck
     }
 
     /// <summary>Aborts the upload and frees every part's bytes.</summary>
-    public async Task AbortAsync(string bucket, string key, string uploadId, CancellationToken cancellationToken = default, string reason = "abort")
-    {
-        using var _ = await locks.AcquireAsync(bucket, key, cancellationToken).ConfigureAwait(false);
-        var upload = await RequireAsync(bucket, key, uploadId, cancellationToken).ConfigureAwait(false);
-        var batch = new IndexBatch().Delete(IndexKeys.UploadKey(bucket, key, uploadId));
-        var parts = new List<PartRecord>();
-        await foreach (var part in AllPartsAsync(bucket, uploadId, cancellationToken).ConfigureAwait(false))
-        {
-            parts.Add(part);
-            batch.Delete(IndexKeys.PartKey(bucket, uploadId, part.PartNumber));
-            objects.FreeBlob(batch, part.Blob);
-        }
-        meter.CloseParts(batch, bucket, key, upload.StorageClass, parts, reason);
-        await shard.CommitAsync(batch, cancellationToken).ConfigureAwait(false);
-    }
+    public Task AbortAsync(string bucket, string key, string uploadId, string reason = "abort", CancellationToken cancellationToken = default) =>
+        shard.ExecuteAsync(new AbortUpload(bucket, key, uploadId) { At = time.GetUtcNow(), Reason = reason }, cancellationToken);
 
     /// <summary>
-    /// Validates the manifest and stitches the object: one version record over the parts' blobs, the
-    /// pointer flip, the upload and its records retired and unlisted parts freed — one atomic commit.
+    /// Validates the manifest against the parts as they are now, lets <paramref name="stitch"/> build the
+    /// object from them, and sends one CompleteUpload command; the shard checks at apply that the parts are
+    /// still those. A retry of an upload completed with the same manifest gets the first answer.
     /// </summary>
     public async Task<VersionRecord> CompleteAsync(string bucket, string key, string uploadId, IReadOnlyList<ManifestPart> manifest,
-        long minimumPartSize, Func<UploadRecord, IReadOnlyList<PartRecord>, VersionRecord> stitch, CancellationToken cancellationToken = default)
+        long minimumPartSize, Func<UploadRecord, IReadOnlyList<PartRecord>, VersionRecord> stitch, ObjectCondition? condition = null,
+        CancellationToken cancellationToken = default)
     {
         if (manifest.Count == 0) throw new S3Exception(S3ErrorCode.MalformedXML, "You must specify at least one part.");
         for (var i = 1; i < manifest.Count; i++)
             if (manifest[i].PartNumber <= manifest[i - 1].PartNumber)
                 throw new S3Exception(S3ErrorCode.InvalidPartOrder);
+        var digest = ManifestDigest(manifest);
+        var at = time.GetUtcNow();
 
-        var upload = await RequireAsync(bucket, key, uploadId, cancellationToken).ConfigureAwait(false);
-        var stored = new Dictionary<int, PartRecord>();
-        await foreach (var part in AllPartsAsync(bucket, uploadId, cancellationToken).ConfigureAwait(false)) stored[part.PartNumber] = part;
+        await shard.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
+        UploadRecord upload;
+        Dictionary<int, PartRecord> stored;
+        using (var snapshot = shard.OpenSnapshot())
+        {
+            if (snapshot.Get(IndexKeys.UploadKey(bucket, key, uploadId)) is not { } value)
+                return UploadApply.Completed(new ShardTables(new SnapshotState(snapshot)), bucket, key, uploadId, digest, at) ?? throw NoSuchUpload(uploadId);
+            upload = IndexJson.DecodeUpload(value);
+            var (from, to) = IndexKeys.PartsOf(bucket, key, uploadId);
+            stored = snapshot.Scan(from, to).Select(e => IndexJson.DecodePart(e.Value)).ToDictionary(p => p.PartNumber);
+        }
         var chosen = new List<PartRecord>(manifest.Count);
         foreach (var m in manifest)
         {
             if (!stored.TryGetValue(m.PartNumber, out var part) || part.ETag.Trim('"') != m.ETag.Trim().Trim('"'))
-            {
-                // An abort that won the race took the parts with it: that is NoSuchUpload, not a bad manifest.
-                await RequireAsync(bucket, key, uploadId, cancellationToken).ConfigureAwait(false);
                 throw new S3Exception(S3ErrorCode.InvalidPart) { Details = new Dictionary<string, string> { ["PartNumber"] = m.PartNumber.ToString(), ["ETag"] = m.ETag } };
-            }
             chosen.Add(part);
         }
         for (var i = 0; i < chosen.Count - 1; i++)
@@ -122,88 +99,87 @@ public sealed class UploadCatalog(IIndexShard shard, BucketCatalog buckets, Buck
                     Details = new Dictionary<string, string> { ["PartNumber"] = chosen[i].PartNumber.ToString(), ["ProposedSize"] = chosen[i].Size.ToString(), ["MinSizeAllowed"] = minimumPartSize.ToString() },
                 };
 
-        var draft = stitch(upload, chosen);
-        return await objects.PutAsync(bucket, key, draft, cancellationToken, async batch =>
-        {
-            // Under the key's lock: the upload must still exist (an Abort may have won) and the parts be the ones stitched.
-            await RequireAsync(bucket, key, uploadId, cancellationToken).ConfigureAwait(false);
-            var chosenNumbers = chosen.ToDictionary(p => p.PartNumber, p => p.Blob.BlobId);
-            var retired = new List<PartRecord>();
-            await foreach (var part in AllPartsAsync(bucket, uploadId, cancellationToken).ConfigureAwait(false))
-            {
-                retired.Add(part);
-                batch.Delete(IndexKeys.PartKey(bucket, uploadId, part.PartNumber));
-                if (!chosenNumbers.TryGetValue(part.PartNumber, out var blobId)) objects.FreeBlob(batch, part.Blob);
-                else if (blobId != part.Blob.BlobId) throw new S3Exception(S3ErrorCode.InvalidPart, "A part was replaced while the upload completed.");
-            }
-            batch.Delete(IndexKeys.UploadKey(bucket, key, uploadId));
-            // The parts stop accruing as upload storage; the object accrues from its commit on.
-            meter.CloseParts(batch, bucket, key, upload.StorageClass, retired, "complete");
-        }).ConfigureAwait(false);
+        var draft = stitch(upload, chosen) with { Parts = chosen };
+        return await shard.ExecuteAsync(new CompleteUpload(bucket, key, uploadId, draft, digest, VersionIds.NewNonce()) { At = at, Condition = condition },
+            cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<UploadPage> ListUploadsAsync(string bucket, string prefix, string? delimiter, string? keyMarker, string? uploadIdMarker,
         int maxUploads, CancellationToken cancellationToken = default)
     {
+        await shard.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
+        using var snapshot = shard.OpenSnapshot();
         var uploads = new List<ListedUpload>();
         var prefixes = new List<string>();
         var prefixBytes = Encoding.UTF8.GetBytes(prefix);
         var markerBytes = string.IsNullOrEmpty(keyMarker) ? null : Encoding.UTF8.GetBytes(keyMarker);
         var delimiterBytes = string.IsNullOrEmpty(delimiter) ? null : Encoding.UTF8.GetBytes(delimiter);
         var from = markerBytes is null || markerBytes.AsSpan().SequenceCompareTo(prefixBytes) < 0
-            ? IndexKeys.UploadFrom(bucket, prefixBytes)
+            ? IndexKeys.ObjectsFrom(bucket, prefixBytes)
             : uploadIdMarker is null
-                ? IndexKeys.UploadFrom(bucket, [.. markerBytes, 1])
+                ? IndexKeys.PastKey(bucket, markerBytes)
                 : [.. IndexKeys.UploadKey(bucket, keyMarker!, uploadIdMarker), 0];
-        var to = IndexKeys.UploadsOfBucket(bucket).To;
+        var to = IndexKeys.ObjectsOfBucket(bucket).To;
         var truncated = false;
         string? lastKey = null, lastUploadId = null;
-        while (from is not null && maxUploads > 0)
+        while (maxUploads > 0)
         {
-            byte[]? restart = null;
-            await foreach (var entry in shard.ScanAsync(from, to, cancellationToken).ConfigureAwait(false))
+            cancellationToken.ThrowIfCancellationRequested();
+            if (snapshot.First(from, to) is not { } first) break;
+            var row = IndexKeys.ParseObjectRow(first.Key, bucket);
+            if (!row.Key.AsSpan().StartsWith(prefixBytes)) break;
+            if (row.Tag != ObjectRowTag.Upload)
             {
-                var (key, uploadId) = IndexKeys.ParseUploadKey(entry.Key, bucket);
-                if (!key.AsSpan().StartsWith(prefixBytes)) goto done;
-                if (CommonPrefixes.TryRollUp(key, prefixBytes, delimiterBytes, out var common, out var past))
-                {
-                    restart = IndexKeys.UploadFrom(bucket, past);
-                    if (CommonPrefixes.ListedBefore(common, markerBytes)) break;
-                    if (uploads.Count + prefixes.Count == maxUploads) { truncated = true; goto done; }
-                    prefixes.Add(lastKey = Encoding.UTF8.GetString(common));
-                    lastUploadId = null;
-                    break;
-                }
-                if (uploads.Count + prefixes.Count == maxUploads) { truncated = true; goto done; }
+                from = row.Tag < ObjectRowTag.Upload ? IndexKeys.TagOf(bucket, row.Key, ObjectRowTag.Upload) : IndexKeys.PastKey(bucket, row.Key);
+                continue;
+            }
+            if (CommonPrefixes.TryRollUp(row.Key, prefixBytes, delimiterBytes, out var common, out var past))
+            {
+                from = IndexKeys.ObjectsFrom(bucket, past);
+                if (CommonPrefixes.ListedBefore(common, markerBytes)) continue;
+                if (uploads.Count + prefixes.Count == maxUploads) { truncated = true; break; }
+                prefixes.Add(lastKey = Encoding.UTF8.GetString(common));
+                lastUploadId = null;
+                continue;
+            }
+            var (_, uploadsEnd) = IndexKeys.UploadsOf(bucket, Encoding.UTF8.GetString(row.Key));
+            foreach (var entry in snapshot.Scan(first.Key, uploadsEnd))
+            {
+                if (uploads.Count + prefixes.Count == maxUploads) { truncated = true; break; }
                 var upload = IndexJson.DecodeUpload(entry.Value);
                 uploads.Add(new ListedUpload(upload.Key, upload));
-                (lastKey, lastUploadId) = (upload.Key, uploadId);
+                (lastKey, lastUploadId) = (upload.Key, upload.UploadId);
             }
-            from = restart;
+            if (truncated) break;
+            from = IndexKeys.PastKey(bucket, row.Key);
         }
-    done:
         return new UploadPage(uploads, prefixes, truncated, truncated ? lastKey : null, truncated ? lastUploadId : null);
     }
 
     /// <summary>Every upload in progress in a bucket, in key order: what lifecycle's abort rule walks.</summary>
-    public async IAsyncEnumerable<ListedUpload> AllUploadsAsync(string bucket, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IReadOnlyList<ListedUpload> AllUploads(string bucket)
     {
-        var (from, to) = IndexKeys.UploadsOfBucket(bucket);
-        await foreach (var entry in shard.ScanAsync(from, to, cancellationToken).ConfigureAwait(false))
-        {
-            var upload = IndexJson.DecodeUpload(entry.Value);
-            yield return new ListedUpload(upload.Key, upload);
-        }
+        using var snapshot = shard.OpenSnapshot();
+        var uploads = new List<KeyUpload>();
+        foreach (var _ in BucketVersionWalk.Walk(snapshot, bucket, uploads)) { }
+        return uploads.Select(u => new ListedUpload(u.Key, u.Upload)).ToList();
     }
 
-    public async IAsyncEnumerable<PartRecord> AllPartsAsync(string bucket, string uploadId,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>What identifies a manifest: part numbers and ETags (quotes aside), in order.</summary>
+    public static string ManifestDigest(IReadOnlyList<ManifestPart> manifest)
     {
-        var (from, to) = IndexKeys.PartsOf(bucket, uploadId);
-        await foreach (var entry in shard.ScanAsync(from, to, cancellationToken).ConfigureAwait(false))
-            yield return IndexJson.DecodePart(entry.Value);
+        var text = string.Join('\n', manifest.Select(m => $"{m.PartNumber}:{m.ETag.Trim().Trim('"')}"));
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 
-    public static S3Exception NoSuchUpload(string uploadId) =>
-        new(S3ErrorCode.NoSuchUpload) { Details = new Dictionary<string, string> { ["UploadId"] = uploadId } };
+    public static S3Exception NoSuchUpload(string uploadId) => ObjectErrors.NoSuchUpload(uploadId);
+}
+
+/// <summary>A snapshot seen as read-only shard state, so read paths can share the apply's typed readers.</summary>
+internal sealed class SnapshotState(IIndexSnapshot snapshot) : IShardState
+{
+    public byte[]? Get(byte[] key) => snapshot.Get(key);
+    public IEnumerable<IndexEntry> Scan(byte[] from, byte[] to) => snapshot.Scan(from, to);
+    public void Put(byte[] key, byte[] value) => throw new InvalidOperationException("A snapshot is read-only.");
+    public void Delete(byte[] key) => throw new InvalidOperationException("A snapshot is read-only.");
 }

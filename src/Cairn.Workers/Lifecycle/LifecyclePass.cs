@@ -39,7 +39,7 @@ public sealed partial class LifecyclePass(
         {
             var outcomes = new List<LifecycleOutcome>();
             var names = new List<string>();
-            await foreach (var bucket in buckets.ListAsync(cancellationToken).ConfigureAwait(false))
+            foreach (var bucket in await buckets.ListAsync(cancellationToken).ConfigureAwait(false))
                 if (onlyBucket is null || bucket.Name == onlyBucket) names.Add(bucket.Name);
             foreach (var bucket in names)
                 if (await store.GetAsync(bucket, cancellationToken).ConfigureAwait(false) is { } stored)
@@ -57,7 +57,7 @@ public sealed partial class LifecyclePass(
         var configuration = LifecycleXml.Parse(System.Text.Encoding.UTF8.GetBytes(stored.Xml));
         var planner = new LifecyclePlanner(configuration, clock, classes);
         var rules = configuration.Rules.ToDictionary(r => r.Id, StringComparer.Ordinal);
-        await foreach (var key in BucketVersionWalk.KeysAsync(shard, bucket, cancellationToken).ConfigureAwait(false))
+        foreach (var key in BucketVersionWalk.Keys(shard, bucket))
         {
             var current = key.NewestFirst[0];
             var action = planner.CurrentVersionAction(new ObjectFacts
@@ -91,12 +91,12 @@ public sealed partial class LifecyclePass(
                     outcomes.Add(new LifecycleOutcome(bucket, key, version.VersionId, "transition", action.TargetStorageClass, ruleId));
                 break;
             case LifecycleActionKind.Expire when isCurrent:
-                var marker = await objects.DeleteAsync(bucket, key, cancellationToken, ifCurrentSequence: version.Sequence).ConfigureAwait(false);
+                var marker = await objects.DeleteAsync(bucket, key, ifCurrentSequence: version.Sequence, cancellationToken: cancellationToken).ConfigureAwait(false);
                 outcomes.Add(new LifecycleOutcome(bucket, key, version.VersionId, marker is null ? "expire" : "expire-with-delete-marker", null, ruleId));
                 break;
             case LifecycleActionKind.ExpireNoncurrent:
             case LifecycleActionKind.RemoveExpiredDeleteMarker:
-                if (await objects.DeleteVersionAsync(bucket, key, version.VersionId, cancellationToken).ConfigureAwait(false) is not null)
+                if (await objects.DeleteVersionAsync(bucket, key, version.VersionId, cancellationToken: cancellationToken).ConfigureAwait(false) is not null)
                     outcomes.Add(new LifecycleOutcome(bucket, key, version.VersionId,
                         action.Kind == LifecycleActionKind.ExpireNoncurrent ? "expire-noncurrent" : "remove-expired-delete-marker", null, ruleId));
                 break;
@@ -118,13 +118,13 @@ public sealed partial class LifecyclePass(
     private async Task AbortStaleUploadsAsync(string bucket, LifecyclePlanner planner, List<LifecycleOutcome> outcomes, CancellationToken cancellationToken)
     {
         var stale = new List<(string Key, string UploadId, string RuleId)>();
-        await foreach (var listed in uploads.AllUploadsAsync(bucket, cancellationToken).ConfigureAwait(false))
+        foreach (var listed in uploads.AllUploads(bucket))
             if (planner.AbortUpload(listed.Key, listed.Upload.Initiated) is { } ruleId) stale.Add((listed.Key, listed.Upload.UploadId, ruleId));
         foreach (var (key, uploadId, ruleId) in stale)
         {
             try
             {
-                await uploads.AbortAsync(bucket, key, uploadId, cancellationToken, reason: "lifecycle-abort").ConfigureAwait(false);
+                await uploads.AbortAsync(bucket, key, uploadId, "lifecycle-abort", cancellationToken).ConfigureAwait(false);
                 outcomes.Add(new LifecycleOutcome(bucket, key, uploadId, "abort-upload", null, ruleId));
             }
             catch (Cairn.Core.Errors.S3Exception e) when (e.Code == Cairn.Core.Errors.S3ErrorCode.NoSuchUpload)

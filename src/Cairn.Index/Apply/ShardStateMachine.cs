@@ -1,0 +1,60 @@
+using Cairn.Core.StorageClasses;
+using Cairn.Core.Time;
+using Cairn.Index.Billing;
+using Cairn.Index.Commands;
+
+namespace Cairn.Index.Apply;
+
+/// <summary>
+/// The one apply function of a shard: reads the shard's state, checks the command's preconditions
+/// (throwing the typed S3 error, which discards the command's writes), assigns sequences and writes.
+/// Deterministic: the same state and the same command give the same result and the same writes on any
+/// node — it reads no clock, no randomness and no process-local state but the configuration that every
+/// node shares (storage classes, the length of a day).
+/// </summary>
+public sealed class ShardStateMachine
+{
+    private readonly ObjectApply objects;
+    private readonly UploadApply uploads;
+    private readonly BucketApply buckets;
+
+    public ShardStateMachine(StorageClassTable classes, DayClock days)
+    {
+        var meter = new StorageMeter(classes, days);
+        var writes = new VersionWrites(meter);
+        objects = new ObjectApply(writes, meter, classes, days);
+        uploads = new UploadApply(writes, meter);
+        buckets = new BucketApply(uploads);
+    }
+
+    public object? Apply(IShardState state, IndexCommand command)
+    {
+        var t = new ShardTables(state);
+        return command switch
+        {
+            PutVersion c => objects.Put(t, c),
+            DeleteObject c => objects.Delete(t, c),
+            DeleteVersion c => objects.DeleteVersion(t, c),
+            ReplaceTags c => objects.ReplaceTags(t, c),
+            RestoreVersion c => objects.Restore(t, c),
+            TransitionVersion c => objects.Transition(t, c),
+            ReplaceLayout c => objects.ReplaceLayout(t, c),
+            CreateUpload c => uploads.Create(t, c),
+            PutPart c => uploads.PutPart(t, c),
+            CompleteUpload c => uploads.Complete(t, c),
+            AbortUpload c => uploads.Abort(t, c),
+            CreateBucket c => buckets.Create(t, c),
+            DeleteBucket c => buckets.Delete(t, c),
+            PutBucketVersioning c => buckets.PutVersioning(t, c),
+            PutBucketLifecycle c => buckets.PutLifecycle(t, c),
+            ForgetFree c => Forget(state, c),
+            _ => throw new NotSupportedException($"No apply for {command.GetType().Name}."),
+        };
+    }
+
+    private static Done Forget(IShardState state, ForgetFree c)
+    {
+        state.Delete(c.QueueKey);
+        return default;
+    }
+}

@@ -1,0 +1,132 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using Cairn.Core.Blobs;
+using Cairn.Core.Errors;
+using Cairn.Index.Buckets;
+using Cairn.Index.Objects;
+using Cairn.Index.Records;
+
+namespace Cairn.Index.Apply;
+
+/// <summary>The shard's tables as the apply function reads and writes them: typed rows over <see cref="IShardState"/>.</summary>
+public sealed class ShardTables(IShardState state)
+{
+    public IShardState State => state;
+
+    // ---- shard counters ----
+
+    /// <summary>
+    /// The next sequence: strictly greater than every one this shard assigned, restarts included, and
+    /// near the command's time (microseconds) so ids still sort by age. Decided here, never by a node's clock.
+    /// </summary>
+    public long NextSequence(DateTimeOffset at)
+    {
+        var last = state.Get(IndexKeys.SequenceKey()) is { } stored ? BinaryPrimitives.ReadInt64BigEndian(stored) : 0;
+        var next = Math.Max(last + 1, at.ToUnixTimeMilliseconds() * 1000);
+        state.Put(IndexKeys.SequenceKey(), Encode(next));
+        return next;
+    }
+
+    // ---- buckets ----
+
+    public BucketRecord? Bucket(string bucket) => state.Get(IndexKeys.BucketKey(bucket)) is { } v ? IndexJson.DecodeBucket(v) : null;
+
+    public BucketRecord RequireBucket(string bucket) => Bucket(bucket) ?? throw BucketCatalog.NoSuchBucket(bucket);
+
+    public void PutBucket(BucketRecord record) => state.Put(IndexKeys.BucketKey(record.Name), IndexJson.Encode(record));
+
+    // ---- versions and pointers ----
+
+    public long? CurrentSequence(string bucket, string key) => state.Get(IndexKeys.CurrentKey(bucket, key)) is { } p ? Decode(p) : null;
+
+    public VersionRecord? Current(string bucket, string key) =>
+        CurrentSequence(bucket, key) is { } sequence ? Version(bucket, key, sequence) : null;
+
+    public VersionRecord? Version(string bucket, string key, long sequence) =>
+        state.Get(IndexKeys.VersionKey(bucket, key, sequence)) is { } v ? IndexJson.DecodeVersion(v) : null;
+
+    /// <summary>The version a version id names ("null" included), or null.</summary>
+    public VersionRecord? VersionById(string bucket, string key, string versionId)
+    {
+        if (versionId == VersionIds.Null)
+            return state.Get(IndexKeys.NullVersionKey(bucket, key)) is { } p ? Version(bucket, key, Decode(p)) : null;
+        var record = Version(bucket, key, VersionIds.SequenceOf(versionId));
+        return record?.VersionId == versionId ? record : null;
+    }
+
+    public long? NullSequence(string bucket, string key) => state.Get(IndexKeys.NullVersionKey(bucket, key)) is { } p ? Decode(p) : null;
+
+    public IEnumerable<VersionRecord> Versions(string bucket, string key)
+    {
+        var (from, to) = IndexKeys.VersionsOf(bucket, key);
+        foreach (var entry in state.Scan(from, to)) yield return IndexJson.DecodeVersion(entry.Value);
+    }
+
+    public void PutVersion(string bucket, string key, VersionRecord record) =>
+        state.Put(IndexKeys.VersionKey(bucket, key, record.Sequence), IndexJson.Encode(record));
+
+    public void DeleteVersionRow(string bucket, string key, long sequence) => state.Delete(IndexKeys.VersionKey(bucket, key, sequence));
+
+    public void SetCurrent(string bucket, string key, long? sequence)
+    {
+        if (sequence is { } s) state.Put(IndexKeys.CurrentKey(bucket, key), Encode(s));
+        else state.Delete(IndexKeys.CurrentKey(bucket, key));
+    }
+
+    public void SetNull(string bucket, string key, long? sequence)
+    {
+        if (sequence is { } s) state.Put(IndexKeys.NullVersionKey(bucket, key), Encode(s));
+        else state.Delete(IndexKeys.NullVersionKey(bucket, key));
+    }
+
+    // ---- uploads ----
+
+    public UploadRecord? Upload(string bucket, string key, string uploadId) =>
+        state.Get(IndexKeys.UploadKey(bucket, key, uploadId)) is { } v ? IndexJson.DecodeUpload(v) : null;
+
+    public IEnumerable<PartRecord> Parts(string bucket, string key, string uploadId)
+    {
+        var (from, to) = IndexKeys.PartsOf(bucket, key, uploadId);
+        foreach (var entry in state.Scan(from, to)) yield return IndexJson.DecodePart(entry.Value);
+    }
+
+    public PartRecord? Part(string bucket, string key, string uploadId, int partNumber) =>
+        state.Get(IndexKeys.PartKey(bucket, key, uploadId, partNumber)) is { } v ? IndexJson.DecodePart(v) : null;
+
+    // ---- blob references and the free queue ----
+
+    /// <summary>Who owns a blob: a version by its sequence, or an upload's part.</summary>
+    public static string VersionOwner(long sequence) => "v" + sequence.ToString("x16", CultureInfo.InvariantCulture);
+
+    public static string PartOwner(string uploadId, int partNumber) => "p" + uploadId + "." + partNumber.ToString(CultureInfo.InvariantCulture);
+
+    public void AddReference(BlobLayout blob, BlobReference owner) =>
+        state.Put(IndexKeys.ReferenceKey(blob.BlobId, owner.Bucket, owner.Key, OwnerOf(owner)), IndexJson.Encode(owner with { Layout = blob }));
+
+    public IEnumerable<BlobReference> References(string blobId)
+    {
+        var (from, to) = IndexKeys.ReferencesOf(blobId);
+        foreach (var entry in state.Scan(from, to)) yield return IndexJson.DecodeReference(entry.Value);
+    }
+
+    /// <summary>Drops one owner's reference; when no owner is left, the blob goes to the GC's free queue.</summary>
+    public void DropReference(BlobLayout blob, BlobReference owner, DateTimeOffset at)
+    {
+        state.Delete(IndexKeys.ReferenceKey(blob.BlobId, owner.Bucket, owner.Key, OwnerOf(owner)));
+        if (!References(blob.BlobId).Any()) state.Put(IndexKeys.FreeKey(at, blob.BlobId), IndexJson.Encode(blob));
+    }
+
+    public static string OwnerOf(BlobReference reference) =>
+        reference.UploadId is { } uploadId ? PartOwner(uploadId, reference.PartNumber) : VersionOwner(reference.Sequence);
+
+    public static byte[] Encode(long sequence)
+    {
+        var b = new byte[8];
+        BinaryPrimitives.WriteInt64BigEndian(b, sequence);
+        return b;
+    }
+
+    public static long Decode(byte[] pointer) => BinaryPrimitives.ReadInt64BigEndian(pointer);
+
+    public static S3Exception NoSuchKey(string key) => new(S3ErrorCode.NoSuchKey) { Details = new Dictionary<string, string> { ["Key"] = key } };
+}

@@ -1,0 +1,37 @@
+using System.Text.Json.Serialization;
+
+namespace Cairn.Index.Commands;
+
+/// <summary>
+/// One change of the index, as data: serialisable (a Raft log carries it as bytes), applied by one
+/// deterministic function inside the shard that owns its keys. It carries everything the apply may not
+/// take from the node it runs on: the time the request was accepted, and the random parts of new ids.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "command")]
+[JsonDerivedType(typeof(CreateBucket), "create-bucket")]
+[JsonDerivedType(typeof(DeleteBucket), "delete-bucket")]
+[JsonDerivedType(typeof(PutBucketVersioning), "put-bucket-versioning")]
+[JsonDerivedType(typeof(PutBucketLifecycle), "put-bucket-lifecycle")]
+[JsonDerivedType(typeof(PutVersion), "put-version")]
+[JsonDerivedType(typeof(DeleteObject), "delete-object")]
+[JsonDerivedType(typeof(DeleteVersion), "delete-version")]
+[JsonDerivedType(typeof(ReplaceTags), "replace-tags")]
+[JsonDerivedType(typeof(RestoreVersion), "restore-version")]
+[JsonDerivedType(typeof(TransitionVersion), "transition-version")]
+[JsonDerivedType(typeof(ReplaceLayout), "replace-layout")]
+[JsonDerivedType(typeof(CreateUpload), "create-upload")]
+[JsonDerivedType(typeof(PutPart), "put-part")]
+[JsonDerivedType(typeof(CompleteUpload), "complete-upload")]
+[JsonDerivedType(typeof(AbortUpload), "abort-upload")]
+[JsonDerivedType(typeof(ForgetFree), "forget-free")]
+public abstract record IndexCommand
+{
+    /// <summary>When the accepting node took the request: the only clock an apply reads.</summary>
+    public required DateTimeOffset At { get; init; }
+}
+
+/// <summary>A command whose apply answers with a <typeparamref name="TResult"/>.</summary>
+public abstract record IndexCommand<TResult> : IndexCommand;
+
+/// <summary>A command that answers nothing but success.</summary>
+public readonly record struct Done;
