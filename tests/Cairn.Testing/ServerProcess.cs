@@ -18,7 +18,7 @@ public sealed class ServerProcess : IAsyncDisposable
     public const string Region = "us-east-1";
 
     private readonly StringBuilder log = new();
-    private readonly string[] extraArgs;
+    private string[] extraArgs;
     private Process? process;
 
     private ServerProcess(string dataPath, int port, string[] extraArgs)
@@ -97,6 +97,13 @@ public sealed class ServerProcess : IAsyncDisposable
     {
         Kill();
         await StartProcessAsync();
+    }
+
+    /// <summary>kill -9, then start again on the same data and port with other server arguments (e.g. a clock offset).</summary>
+    public async Task RestartAsync(params string[] newExtraArgs)
+    {
+        extraArgs = newExtraArgs;
+        await RestartAsync();
     }
 
     public AmazonS3Client Client(Action<AmazonS3Config>? configure = null)

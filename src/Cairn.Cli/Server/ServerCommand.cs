@@ -25,7 +25,8 @@ public static class ServerCommand
         var afr = new Option<double>("--drive-afr") { Description = "Annual failure rate of one drive, for the durability estimate", DefaultValueFactory = _ => 0.02 };
         var config = new Option<string?>("--config") { Description = "JSON file with the drives (failure domains, weights, tiers), ec, protectionLevel and storage-class overrides" };
         var daySeconds = new Option<double>("--day-seconds") { Description = "Seconds a lifecycle, restore and billing day lasts (scale down for tests and demos, e.g. 0.05)", DefaultValueFactory = _ => 86_400 };
-        var command = new Command("server", "Start a single-node store") { address, data, region, domain, gcGrace, gcInterval, drives, ec, protection, config, scrubInterval, scrubRate, afr, daySeconds };
+        var clockOffset = new Option<TimeSpan>("--clock-offset") { Description = "Run this node's clock ahead (or behind, negative) of the machine's: for clock-fault tests", DefaultValueFactory = _ => TimeSpan.Zero };
+        var command = new Command("server", "Start a single-node store") { address, data, region, domain, gcGrace, gcInterval, drives, ec, protection, config, scrubInterval, scrubRate, afr, daySeconds, clockOffset };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var credentials = Credentials.FromEnvironment();
@@ -43,6 +44,7 @@ public static class ServerCommand
                 DataPath = parse.GetValue(data)!,
                 Node = node,
                 DaySeconds = parse.GetValue(daySeconds) is > 0 and var seconds ? seconds : throw new ArgumentException("--day-seconds must be more than zero."),
+                ClockOffset = parse.GetValue(clockOffset),
                 StorageClasses = node?.StorageClassTable() ?? Core.StorageClasses.StorageClassTable.Default,
                 FrontDoor = new FrontDoorOptions
                 {

@@ -55,7 +55,7 @@ public static class CairnServer
 
         var s = builder.Services;
         s.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
-        s.AddSingleton(TimeProvider.System);
+        s.AddSingleton(options.ClockOffset == TimeSpan.Zero ? TimeProvider.System : new OffsetTimeProvider(options.ClockOffset));
         s.AddSingleton(options.StorageClasses);
         s.AddSingleton(sp => new DayClock(sp.GetRequiredService<TimeProvider>(), options.DaySeconds));
         s.AddSingleton(options.FrontDoor);

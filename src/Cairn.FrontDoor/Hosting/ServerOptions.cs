@@ -19,6 +19,9 @@ public sealed record ServerOptions
     /// <summary>How long a lifecycle, restore and billing day lasts, in seconds (86,400 unless scaled down).</summary>
     public double DaySeconds { get; init; } = DayClock.RealDaySeconds;
 
+    /// <summary>How far this node's clock runs from the machine's; nothing that decides an outcome may depend on it.</summary>
+    public TimeSpan ClockOffset { get; init; }
+
     /// <summary>The storage classes: AWS-like defaults with the node configuration's overrides.</summary>
     public StorageClassTable StorageClasses { get; init; } = StorageClassTable.Default;
 }
