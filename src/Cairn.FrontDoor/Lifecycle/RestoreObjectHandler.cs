@@ -6,6 +6,7 @@ using Cairn.Core.StorageClasses;
 using Cairn.Core.Time;
 using Cairn.FrontDoor.Buckets;
 using Cairn.FrontDoor.Routing;
+using Cairn.FrontDoor.Xml;
 using Cairn.Index.Buckets;
 using Cairn.Index.Objects;
 using Cairn.Index.Records;
@@ -27,7 +28,7 @@ public sealed class RestoreObjectHandler(BucketCatalog buckets, ObjectCatalog ob
         var key = ObjectKey.Parse(s3.Key!).Value;
         var versionId = s3.Query["versionId"].ToString();
         var version = await objects.LoadReadableAsync(s3.Bucket!, key, versionId.Length > 0 ? versionId : null, s3.Aborted).ConfigureAwait(false);
-        var (days, tier) = ParseRequest(BucketHandlers.ParseXml(await BucketHandlers.ReadSmallBodyAsync(s3).ConfigureAwait(false)));
+        var (days, tier) = ParseRequest(S3XmlBody.Parse(await BucketHandlers.ReadSmallBodyAsync(s3).ConfigureAwait(false)));
         var status = 202;
         // Pinned to the version just resolved; its class is checked under the key's lock, where a transition cannot move it meanwhile.
         var updated = await objects.UpdateVersionAsync(s3.Bucket!, key, version.VersionId, current =>
