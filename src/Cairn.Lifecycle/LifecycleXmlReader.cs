@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
+using Cairn.Core.Xml;
 using static Cairn.Lifecycle.LifecycleErrors;
 
 namespace Cairn.Lifecycle;
@@ -29,13 +30,10 @@ internal static class LifecycleXmlReader
 
     private static XElement Load(ReadOnlySpan<byte> body)
     {
-        var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
         try
         {
-            using var stream = new MemoryStream(body.ToArray());
-            using var reader = XmlReader.Create(stream, settings);
-            // Whitespace is kept so a Prefix of spaces survives; containers skip it explicitly.
-            return XDocument.Load(reader, LoadOptions.PreserveWhitespace).Root ?? throw Malformed("the body has no root element");
+            // Prefixes and tags are exact (a Prefix of spaces survives); containers skip whitespace explicitly.
+            return ExactXml.Load(body).Root ?? throw Malformed("the body has no root element");
         }
         catch (XmlException e)
         {
@@ -194,13 +192,25 @@ internal static class LifecycleXmlReader
     /// </summary>
     private static string GeneratedId(XElement rule, int index, HashSet<string> taken)
     {
-        var text = index.ToString(CultureInfo.InvariantCulture) + "\n" + rule.ToString(SaveOptions.DisableFormatting);
+        var text = index.ToString(CultureInfo.InvariantCulture) + "\n" + HashedText(rule);
         for (var attempt = 0; ; attempt++)
         {
             var hash = SHA256.HashData(Encoding.UTF8.GetBytes(text + "\n" + attempt.ToString(CultureInfo.InvariantCulture)));
             var id = Convert.ToHexStringLower(hash, 0, 16);
             if (taken.Add(id)) return id;
         }
+    }
+
+    /// <summary>
+    /// The text <c>rule.ToString(SaveOptions.DisableFormatting)</c> gives, so IDs stay as they were, but
+    /// without its character check: a prefix may hold control characters. Only hashed, never sent.
+    /// </summary>
+    private static string HashedText(XElement rule)
+    {
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        using (var writer = XmlWriter.Create(text, new XmlWriterSettings { OmitXmlDeclaration = true, CheckCharacters = false }))
+            rule.WriteTo(writer);
+        return text.ToString();
     }
 
     /// <summary>

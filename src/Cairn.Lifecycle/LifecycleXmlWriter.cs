@@ -1,19 +1,22 @@
 using System.Globalization;
 using System.Text;
 using System.Xml;
+using Cairn.Core.Xml;
 
 namespace Cairn.Lifecycle;
 
 /// <summary>
 /// Writes a configuration in the element order S3's GetBucketLifecycleConfiguration uses: ID, Filter
 /// (or the legacy Prefix), Status, Transitions, Expiration, noncurrent actions, then the upload abort.
+/// Text goes through <see cref="ExactXml"/>: the lifecycle worker parses this stored copy again, and a
+/// prefix with a CR or a control character must select the same keys there as it does here.
 /// </summary>
 internal static class LifecycleXmlWriter
 {
     public static string Write(LifecycleConfiguration configuration)
     {
         using var buffer = new MemoryStream();
-        using (var w = XmlWriter.Create(buffer, new XmlWriterSettings { Encoding = new UTF8Encoding(false) }))
+        using (var w = ExactXml.CreateWriter(buffer))
         {
             w.WriteStartDocument();
             w.WriteStartElement("LifecycleConfiguration", LifecycleXml.Namespace);
@@ -27,46 +30,46 @@ internal static class LifecycleXmlWriter
     private static void WriteRule(XmlWriter w, LifecycleRule rule)
     {
         w.WriteStartElement("Rule");
-        w.WriteElementString("ID", rule.Id);
-        if (rule.LegacyPrefix) w.WriteElementString("Prefix", rule.Filter.Prefix ?? "");
+        ExactXml.WriteElement(w, "ID", rule.Id);
+        if (rule.LegacyPrefix) ExactXml.WriteElement(w, "Prefix", rule.Filter.Prefix ?? "");
         else WriteFilter(w, rule.Filter);
-        w.WriteElementString("Status", rule.Status.ToString());
+        ExactXml.WriteElement(w, "Status", rule.Status.ToString());
 
         foreach (var t in rule.Transitions)
         {
             w.WriteStartElement("Transition");
-            if (t.Date is { } date) w.WriteElementString("Date", Timestamp(date));
-            if (t.Days is { } days) w.WriteElementString("Days", Number(days));
-            w.WriteElementString("StorageClass", t.StorageClass);
+            if (t.Date is { } date) ExactXml.WriteElement(w, "Date", Timestamp(date));
+            if (t.Days is { } days) ExactXml.WriteElement(w, "Days", Number(days));
+            ExactXml.WriteElement(w, "StorageClass", t.StorageClass);
             w.WriteEndElement();
         }
         if (rule.Expiration is { } e)
         {
             w.WriteStartElement("Expiration");
-            if (e.Date is { } date) w.WriteElementString("Date", Timestamp(date));
-            if (e.Days is { } days) w.WriteElementString("Days", Number(days));
-            if (e.ExpiredObjectDeleteMarker is { } marker) w.WriteElementString("ExpiredObjectDeleteMarker", marker ? "true" : "false");
+            if (e.Date is { } date) ExactXml.WriteElement(w, "Date", Timestamp(date));
+            if (e.Days is { } days) ExactXml.WriteElement(w, "Days", Number(days));
+            if (e.ExpiredObjectDeleteMarker is { } marker) ExactXml.WriteElement(w, "ExpiredObjectDeleteMarker", marker ? "true" : "false");
             w.WriteEndElement();
         }
         foreach (var t in rule.NoncurrentVersionTransitions)
         {
             w.WriteStartElement("NoncurrentVersionTransition");
-            w.WriteElementString("NoncurrentDays", Number(t.NoncurrentDays));
-            w.WriteElementString("StorageClass", t.StorageClass);
-            if (t.NewerNoncurrentVersions is { } newer) w.WriteElementString("NewerNoncurrentVersions", Number(newer));
+            ExactXml.WriteElement(w, "NoncurrentDays", Number(t.NoncurrentDays));
+            ExactXml.WriteElement(w, "StorageClass", t.StorageClass);
+            if (t.NewerNoncurrentVersions is { } newer) ExactXml.WriteElement(w, "NewerNoncurrentVersions", Number(newer));
             w.WriteEndElement();
         }
         if (rule.NoncurrentVersionExpiration is { } n)
         {
             w.WriteStartElement("NoncurrentVersionExpiration");
-            w.WriteElementString("NoncurrentDays", Number(n.NoncurrentDays));
-            if (n.NewerNoncurrentVersions is { } newer) w.WriteElementString("NewerNoncurrentVersions", Number(newer));
+            ExactXml.WriteElement(w, "NoncurrentDays", Number(n.NoncurrentDays));
+            if (n.NewerNoncurrentVersions is { } newer) ExactXml.WriteElement(w, "NewerNoncurrentVersions", Number(newer));
             w.WriteEndElement();
         }
         if (rule.AbortIncompleteMultipartUpload is { } abort)
         {
             w.WriteStartElement("AbortIncompleteMultipartUpload");
-            w.WriteElementString("DaysAfterInitiation", Number(abort.DaysAfterInitiation));
+            ExactXml.WriteElement(w, "DaysAfterInitiation", Number(abort.DaysAfterInitiation));
             w.WriteEndElement();
         }
         w.WriteEndElement();
@@ -78,16 +81,16 @@ internal static class LifecycleXmlWriter
         w.WriteStartElement("Filter");
         var and = f.ConditionCount > 1;
         if (and) w.WriteStartElement("And");
-        if (f.Prefix is not null) w.WriteElementString("Prefix", f.Prefix);
+        if (f.Prefix is not null) ExactXml.WriteElement(w, "Prefix", f.Prefix);
         foreach (var tag in f.Tags)
         {
             w.WriteStartElement("Tag");
-            w.WriteElementString("Key", tag.Key);
-            w.WriteElementString("Value", tag.Value);
+            ExactXml.WriteElement(w, "Key", tag.Key);
+            ExactXml.WriteElement(w, "Value", tag.Value);
             w.WriteEndElement();
         }
-        if (f.ObjectSizeGreaterThan is { } min) w.WriteElementString("ObjectSizeGreaterThan", Number(min));
-        if (f.ObjectSizeLessThan is { } max) w.WriteElementString("ObjectSizeLessThan", Number(max));
+        if (f.ObjectSizeGreaterThan is { } min) ExactXml.WriteElement(w, "ObjectSizeGreaterThan", Number(min));
+        if (f.ObjectSizeLessThan is { } max) ExactXml.WriteElement(w, "ObjectSizeLessThan", Number(max));
         if (and) w.WriteEndElement();
         w.WriteFullEndElement();
     }

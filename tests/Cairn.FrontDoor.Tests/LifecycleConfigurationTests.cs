@@ -73,6 +73,26 @@ public sealed class LifecycleConfigurationTests(ServerFixture fixture) : IClassF
         Assert.Equal((404, "NoSuchBucket"), await SignedHttp.ErrorOf(noBucket));
     }
 
+    [Fact]
+    public async Task Filter_prefix_and_tag_text_round_trip_exactly()
+    {
+        var bucket = await NewBucketAsync();
+        using var http = new SignedHttp(fixture.Server);
+        const string prefix = " logs\u0001\r\n/";
+        var rule = $"<Rule><ID> id </ID><Filter><And><Prefix>{RawXml.Text(prefix)}</Prefix><Tag><Key> k </Key><Value> </Value></Tag></And></Filter>" +
+                   "<Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule>";
+        var put = await http.SendAsync(HttpMethod.Put, $"/{bucket}?lifecycle", Xml($"<LifecycleConfiguration>{rule}</LifecycleConfiguration>"));
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+
+        var raw = await (await http.SendAsync(HttpMethod.Get, $"/{bucket}?lifecycle")).Content.ReadAsStringAsync();
+        Assert.Matches("logs&#x1;(&#xD;|&#13;)\n/", raw);
+        var stored = RawXml.Parse(raw);
+        Assert.Equal(" id ", RawXml.Value(stored, "ID"));
+        Assert.Equal(prefix, RawXml.Value(stored, "Prefix"));
+        Assert.Equal(" k ", RawXml.Value(stored, "Key"));
+        Assert.Equal(" ", RawXml.Value(stored, "Value"));
+    }
+
     private static ByteArrayContent Xml(string xml) => new(Encoding.UTF8.GetBytes(xml));
 
     private async Task<string> NewBucketAsync()

@@ -190,6 +190,24 @@ public sealed class LifecycleXmlParseTests
     }
 
     [Fact]
+    public void Prefix_and_tags_with_control_characters_and_CR_survive_write_and_parse_again()
+    {
+        // No ID: the generated one is derived from the rule's text, control characters included.
+        const string filter = "<Filter><And><Prefix> a&#x1;&#xD;\n</Prefix><Tag><Key> k&#xD;</Key><Value>&#x1F; </Value></Tag></And></Filter>";
+        var config = Parse(Config($"<Rule>{filter}<Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule>"));
+        var rule = Assert.Single(config.Rules);
+        Assert.Equal(" a\u0001\r\n", rule.Filter.Prefix);
+        Assert.Equal(new LifecycleTag(" k\r", "\u001F "), Assert.Single(rule.Filter.Tags));
+
+        var written = LifecycleXml.Write(config);
+        Assert.DoesNotContain('\u0001', written);
+        Assert.DoesNotContain('\r', written);
+        var again = Assert.Single(Parse(written).Rules);
+        Assert.Equal((rule.Id, rule.Filter.Prefix), (again.Id, again.Filter.Prefix));
+        Assert.Equal(rule.Filter.Tags, again.Filter.Tags);
+    }
+
+    [Fact]
     public void Tag_without_value_matches_an_empty_value()
     {
         var rule = ParseRule("<Expiration><Days>1</Days></Expiration>", "<Filter><Tag><Key>k</Key></Tag></Filter>");

@@ -1,4 +1,3 @@
-using System.Xml.Linq;
 using Cairn.Core.Errors;
 using Cairn.Core.Names;
 using Cairn.FrontDoor.Routing;
@@ -28,7 +27,7 @@ public sealed class BucketHandlers(BucketCatalog buckets, FrontDoorOptions optio
         var body = await ReadSmallBodyAsync(s3).ConfigureAwait(false);
         if (body.Length > 0)
         {
-            var doc = ParseXml(body);
+            var doc = S3XmlBody.Parse(body);
             var constraint = doc.Root?.Elements().FirstOrDefault(e => e.Name.LocalName == "LocationConstraint")?.Value;
             if (!string.IsNullOrEmpty(constraint) && constraint != options.Region)
                 throw new S3Exception(S3ErrorCode.InvalidArgument with { Code = "InvalidLocationConstraint" },
@@ -72,7 +71,7 @@ public sealed class BucketHandlers(BucketCatalog buckets, FrontDoorOptions optio
     public async Task PutVersioningAsync(S3Request s3)
     {
         await RequireValidAsync(s3).ConfigureAwait(false);
-        var doc = ParseXml(await ReadSmallBodyAsync(s3).ConfigureAwait(false));
+        var doc = S3XmlBody.Parse(await ReadSmallBodyAsync(s3).ConfigureAwait(false));
         if (doc.Root?.Name.LocalName != "VersioningConfiguration") throw new S3Exception(S3ErrorCode.MalformedXML);
         var status = doc.Root.Elements().FirstOrDefault(e => e.Name.LocalName == "Status")?.Value;
         var mfa = doc.Root.Elements().FirstOrDefault(e => e.Name.LocalName == "MfaDelete")?.Value;
@@ -94,18 +93,6 @@ public sealed class BucketHandlers(BucketCatalog buckets, FrontDoorOptions optio
     {
         if (!BucketName.IsValid(s3.Bucket!)) throw BucketCatalog.NoSuchBucket(s3.Bucket!);
         return await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
-    }
-
-    internal static XDocument ParseXml(byte[] body)
-    {
-        try
-        {
-            return XDocument.Load(new MemoryStream(body), LoadOptions.None);
-        }
-        catch (System.Xml.XmlException)
-        {
-            throw new S3Exception(S3ErrorCode.MalformedXML);
-        }
     }
 
     /// <summary>Configuration bodies are small; anything over 1 MiB is refused rather than buffered.</summary>

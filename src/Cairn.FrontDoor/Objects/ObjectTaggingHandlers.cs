@@ -1,6 +1,6 @@
 using Cairn.Core.Names;
-using Cairn.FrontDoor.Buckets;
 using Cairn.FrontDoor.Routing;
+using Cairn.FrontDoor.Xml;
 using Cairn.Index.Buckets;
 using Cairn.Index.Objects;
 using Cairn.Index.Records;
@@ -25,7 +25,7 @@ public sealed class ObjectTaggingHandlers(BucketCatalog buckets, ObjectCatalog o
     public async Task PutAsync(S3Request s3)
     {
         var (key, versionId) = await AddressAsync(s3).ConfigureAwait(false);
-        var tags = ObjectTags.FromXml(BucketHandlers.ParseXml(await SmallBody.ReadVerifiedAsync(s3).ConfigureAwait(false)));
+        var tags = ObjectTags.FromXml(S3XmlBody.Parse(await SmallBody.ReadVerifiedAsync(s3).ConfigureAwait(false)));
         var version = await objects.ReplaceTagsAsync(s3.Bucket!, key, versionId, tags, s3.Aborted).ConfigureAwait(false);
         WriteVersionId(s3, version, versionId);
         s3.Response.StatusCode = 200;

@@ -1,11 +1,14 @@
 using System.Globalization;
-using System.Text;
 using System.Xml;
+using Cairn.Core.Xml;
 using Microsoft.AspNetCore.Http;
 
 namespace Cairn.FrontDoor.Xml;
 
-/// <summary>Builds S3 XML documents and writes them to a response.</summary>
+/// <summary>
+/// Builds S3 XML documents and writes them to a response. Every text goes through <see cref="ExactXml"/>,
+/// so keys with control characters or CR come out as character references, never as a failed response.
+/// </summary>
 public sealed class S3Xml : IDisposable
 {
     public const string Namespace = "http://s3.amazonaws.com/doc/2006-03-01/";
@@ -14,7 +17,7 @@ public sealed class S3Xml : IDisposable
 
     public S3Xml(string root, bool withNamespace = true)
     {
-        writer = XmlWriter.Create(buffer, new XmlWriterSettings { Encoding = new UTF8Encoding(false), Async = false });
+        writer = ExactXml.CreateWriter(buffer);
         writer.WriteStartDocument();
         if (withNamespace) writer.WriteStartElement(root, Namespace);
         else writer.WriteStartElement(root);
@@ -22,10 +25,7 @@ public sealed class S3Xml : IDisposable
 
     public S3Xml Element(string name, string? value)
     {
-        if (value is null) return this;
-        writer.WriteStartElement(name);
-        writer.WriteString(value);
-        writer.WriteEndElement();
+        if (value is not null) ExactXml.WriteElement(writer, name, value);
         return this;
     }
 
@@ -38,7 +38,7 @@ public sealed class S3Xml : IDisposable
     /// <summary>Text directly inside the current element.</summary>
     public S3Xml Text(string value)
     {
-        writer.WriteString(value);
+        ExactXml.WriteText(writer, value);
         return this;
     }
 
