@@ -17,6 +17,12 @@ public sealed class DurabilityLedger(DurabilityOptions options, TimeProvider tim
         lock (gate) { scrubs++; blobsScrubbed += blobs; bytesScrubbed += bytes; fragmentsLost += lost; lastScrub = time.GetUtcNow(); }
     }
 
+    /// <summary>Fragments a read found lost and repair then confirmed, outside any scrub pass.</summary>
+    public void FoundOnRead(long lost)
+    {
+        lock (gate) fragmentsLost += lost;
+    }
+
     public void Rebuilt(int fragments, long bytes, TimeSpan took)
     {
         lock (gate) { fragmentsRebuilt += fragments; bytesRebuilt += bytes; repairTime += took; }

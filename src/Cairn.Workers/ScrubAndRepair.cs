@@ -53,6 +53,30 @@ public sealed partial class ScrubAndRepair(BlobBookkeeping bookkeeping, ObjectCa
         }
     }
 
+    /// <summary>
+    /// Verifies and repairs one blob that a read found damaged. The read saw only the stripes and shards it
+    /// needed, so the whole blob is verified first: that finds all of its damage, and a report of damage
+    /// repaired since costs a read, not a rebuild. True when the blob is whole afterwards, or no longer
+    /// referenced (reaped: nothing to protect).
+    /// </summary>
+    public async Task<bool> RepairBlobAsync(string blobId, CancellationToken cancellationToken)
+    {
+        await oneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (await bookkeeping.ReferenceAsync(blobId, cancellationToken).ConfigureAwait(false) is not { Layout: { } layout } reference) return true;
+            var (bad, _) = await repair.VerifyAsync(layout, cancellationToken).ConfigureAwait(false);
+            if (bad.Count == 0) return true;
+            ledger.FoundOnRead(bad.Count);
+            var result = await RepairLockedAsync([(reference, new BlobDamage(layout, bad))], cancellationToken).ConfigureAwait(false);
+            return result.BlobsRepaired == 1 && result.BlobsLeftDegraded == 0;
+        }
+        finally
+        {
+            oneAtATime.Release();
+        }
+    }
+
     private async Task<ScrubResult> ScrubLockedAsync(IProgress<long>? progress, CancellationToken cancellationToken)
     {
         long count = 0, bytes = 0, lost = 0;

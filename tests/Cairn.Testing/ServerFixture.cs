@@ -19,7 +19,7 @@ public class ServerFixture : IAsyncLifetime
         S3 = Server.Client();
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         S3.Dispose();
 

@@ -12,9 +12,10 @@ namespace Cairn.Data.Blobs;
 /// <summary>
 /// The data plane's front: writes immutable blobs from a stream, reads verified ranges back, and
 /// frees whole blobs. Blobs being written are tracked so the orphan sweep never frees one whose
-/// index commit is still to come.
+/// index commit is still to come. A read that finds a fragment missing or rotten reports the blob to
+/// <paramref name="repairs"/> (none in tools and tests that have no repair worker).
 /// </summary>
-public sealed class BlobStore(IReadOnlyDictionary<string, IFragmentStore> drives, IPlacement placement, ErasureSettings code)
+public sealed class BlobStore(IReadOnlyDictionary<string, IFragmentStore> drives, IPlacement placement, ErasureSettings code, IRepairRequests? repairs = null)
 {
     private readonly ConcurrentDictionary<(int K, int M), IErasureCodec> codecs = new();
 
@@ -85,7 +86,15 @@ public sealed class BlobStore(IReadOnlyDictionary<string, IFragmentStore> drives
         if (layout.IsStriped)
         {
             using var reader = new StripedBlobReader(layout, drives, Codec(layout.DataFragments, layout.ParityFragments));
-            await reader.ReadAsync(offset, length, deliver, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await reader.ReadAsync(offset, length, deliver, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Whether the read was served from parity or failed, the damage it met must not wait for the next scrub.
+                if (reader.FailedSlots.Any()) repairs?.RequestRepair(layout.BlobId);
+            }
             return;
         }
         if (!drives.TryGetValue(layout.Drives[0], out var drive))

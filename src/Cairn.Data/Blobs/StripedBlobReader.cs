@@ -18,7 +18,7 @@ internal sealed class StripedBlobReader(BlobLayout layout, IReadOnlyDictionary<s
     private readonly bool[] failed = new bool[layout.TotalFragments];
     private readonly string?[] reasons = new string?[layout.TotalFragments];
 
-    /// <summary>Slots found missing or rotten during this read: the scrubber's business too.</summary>
+    /// <summary>Slots found missing or rotten during this read: the blob goes to repair.</summary>
     public IEnumerable<int> FailedSlots => Enumerable.Range(0, failed.Length).Where(i => failed[i]);
 
     public async Task ReadAsync(long offset, long length, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> deliver, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using Cairn.Core.Errors;
 using Cairn.Core.Names;
+using Cairn.FrontDoor.Objects;
 using Cairn.FrontDoor.Routing;
 using Cairn.FrontDoor.Xml;
 using Cairn.Index.Buckets;
@@ -24,6 +25,7 @@ public sealed class BucketHandlers(BucketCatalog buckets, FrontDoorOptions optio
     public async Task CreateAsync(S3Request s3)
     {
         var name = BucketName.Parse(s3.Bucket!).Value;
+        UnsupportedFeatures.CheckBucketCreation(s3.Request);
         var body = await ReadSmallBodyAsync(s3).ConfigureAwait(false);
         if (body.Length > 0)
         {

@@ -86,6 +86,8 @@ public static class CairnServer
         s.AddSingleton<IReadOnlyDictionary<string, IFragmentStore>>(drives);
         s.AddSingleton(node.Erasure);
         s.AddSingleton(node.Media(options.StorageClasses));
+        s.AddSingleton(new RepairQueue());
+        s.AddSingleton<IRepairRequests>(sp => sp.GetRequiredService<RepairQueue>());
         s.AddSingleton<BlobStore>();
         s.AddSingleton<BlobRepair>();
 
@@ -118,6 +120,7 @@ public static class CairnServer
         s.AddSingleton<DurabilityLedger>();
         s.AddSingleton<ScrubAndRepair>();
         s.AddHostedService<ScrubWorker>();
+        s.AddHostedService<ReadRepairWorker>();
         s.AddSingleton<IVersionBytes>(sp => sp.GetRequiredService<ObjectReader>());
         s.AddSingleton<LifecyclePass>();
         s.AddHostedService<LifecycleWorker>();

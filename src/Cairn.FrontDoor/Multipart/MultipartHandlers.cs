@@ -29,6 +29,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
 
     public async Task CreateAsync(S3Request s3)
     {
+        UnsupportedFeatures.CheckObjectWrite(s3.Request);
         var key = ObjectKey.Parse(s3.Key!).Value;
         var algorithmName = s3.Header("x-amz-checksum-algorithm");
         ChecksumAlgorithm? algorithm = null;
@@ -64,6 +65,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
 
     public async Task UploadPartAsync(S3Request s3)
     {
+        UnsupportedFeatures.CheckPartWrite(s3.Request);
         var (key, uploadId, partNumber) = PartAddress(s3);
         var upload = await uploads.RequireAsync(s3.Bucket!, key, uploadId, s3.Aborted).ConfigureAwait(false);
         if (ObjectWriter.DeclaredLength(s3.Request) > MaxPartSize) throw new S3Exception(S3ErrorCode.EntityTooLarge);
@@ -85,11 +87,13 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
 
     public async Task UploadPartCopyAsync(S3Request s3)
     {
+        UnsupportedFeatures.CheckPartWrite(s3.Request);
         var (key, uploadId, partNumber) = PartAddress(s3);
         var upload = await uploads.RequireAsync(s3.Bucket!, key, uploadId, s3.Aborted).ConfigureAwait(false);
         var (sourceBucket, sourceKey, sourceVersionId) = CopySource.Parse(s3.Header("x-amz-copy-source")!);
         await buckets.RequireAsync(sourceBucket, s3.Aborted).ConfigureAwait(false);
         var source = await objects.LoadReadableAsync(sourceBucket, sourceKey, sourceVersionId, s3.Aborted).ConfigureAwait(false);
+        UnsupportedFeatures.CheckCopySource(s3.Request);
         Preconditions.CheckCopySource(s3.Header, source);
         archive.RequireReadable(source);
         var (offset, length) = CopyRange(s3.Header("x-amz-copy-source-range"), source.Size);

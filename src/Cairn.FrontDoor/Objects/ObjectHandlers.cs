@@ -20,6 +20,7 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
     {
         if (s3.Request.Headers.ContainsKey("Content-Range"))
             throw new S3Exception(S3ErrorCode.NotImplemented, "Objects are immutable: partial writes (Content-Range on PUT) are not supported.");
+        UnsupportedFeatures.CheckObjectWrite(s3.Request);
         await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         var version = await writer.PutAsync(s3, s3.Payload, s3.Aborted).ConfigureAwait(false);
         var h = s3.Response.Headers;
@@ -32,6 +33,7 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
     public async Task GetAsync(S3Request s3, bool headOnly)
     {
         var version = await ResolveAsync(s3).ConfigureAwait(false);
+        UnsupportedFeatures.CheckObjectRead(s3.Request);
         Preconditions.CheckRead(s3.Header, version);
         if (!headOnly) archive.RequireReadable(version);
         var range = s3.Query.ContainsKey("partNumber") ? PartRange(s3, version) : ByteRange.Parse(s3.Header("Range"), version.Size);
@@ -76,12 +78,14 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
 
     public async Task CopyAsync(S3Request s3)
     {
+        UnsupportedFeatures.CheckObjectWrite(s3.Request);
         await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         var key = ObjectKey.Parse(s3.Key!).Value;
         var condition = WriteConditions.ForWrite(s3);
         var (sourceBucket, sourceKey, sourceVersionId) = CopySource.Parse(s3.Header("x-amz-copy-source")!);
         await buckets.RequireAsync(sourceBucket, s3.Aborted).ConfigureAwait(false);
         var source = await objects.LoadReadableAsync(sourceBucket, sourceKey, sourceVersionId, s3.Aborted).ConfigureAwait(false);
+        UnsupportedFeatures.CheckCopySource(s3.Request);
         Preconditions.CheckCopySource(s3.Header, source);
         archive.RequireReadable(source);
 

@@ -1,0 +1,130 @@
+using Cairn.Core.Errors;
+using Microsoft.AspNetCore.Http;
+
+namespace Cairn.FrontDoor.Objects;
+
+/// <summary>
+/// Refuses requests that ask for protection Cairn does not give (encryption, ACL grants, object lock,
+/// website redirects, Requester Pays), before a byte is stored: a client must never believe its data
+/// is encrypted, public or locked when it is not (invariant 9). A value that asks for nothing beyond
+/// the default (<c>x-amz-acl: private</c>) passes; a value S3 does not know gets S3's error for it;
+/// any other is 501 NotImplemented.
+/// </summary>
+public static class UnsupportedFeatures
+{
+    private const string Encryption = "Server-side encryption";
+    private const string Acls = "Access control lists";
+    private const string ObjectLock = "Object Lock";
+
+    private static readonly FeatureHeader[] CustomerKey = CustomerKeyHeaders("x-amz-server-side-encryption");
+    private static readonly FeatureHeader[] CopySourceCustomerKey = CustomerKeyHeaders("x-amz-copy-source-server-side-encryption");
+
+    private static readonly FeatureHeader[] Grants =
+    [
+        .. new[] { "read", "write", "read-acp", "write-acp", "full-control" }.Select(g => new FeatureHeader("x-amz-grant-" + g, Acls)),
+    ];
+
+    private static readonly FeatureHeader ObjectCannedAcl = new("x-amz-acl", Acls)
+    {
+        // The owner holds FULL_CONTROL and no one else has access: what every Cairn object is.
+        Harmless = ["private", "bucket-owner-full-control"],
+        Known = ["private", "public-read", "public-read-write", "authenticated-read", "aws-exec-read", "bucket-owner-read", "bucket-owner-full-control", "log-delivery-write"],
+    };
+
+    // The bucket-owner-* ACLs are for objects: S3 ignores them on CreateBucket, so they grant nothing there.
+    private static readonly FeatureHeader BucketCannedAcl = ObjectCannedAcl with { Harmless = ["private", "bucket-owner-read", "bucket-owner-full-control"] };
+
+    /// <summary>What PutObject, CopyObject (for its destination) and CreateMultipartUpload may ask of the object they create.</summary>
+    private static readonly FeatureHeader[] ObjectWrite =
+    [
+        new("x-amz-server-side-encryption", Encryption)
+        {
+            Known = ["AES256", "aws:kms", "aws:kms:dsse"],
+            InvalidMessage = "The encryption method specified is not supported",
+        },
+        new("x-amz-server-side-encryption-aws-kms-key-id", Encryption),
+        new("x-amz-server-side-encryption-context", Encryption),
+        new("x-amz-server-side-encryption-bucket-key-enabled", Encryption) { Harmless = ["false"] },
+        .. CustomerKey,
+        ObjectCannedAcl,
+        .. Grants,
+        new("x-amz-object-lock-mode", ObjectLock) { Known = ["GOVERNANCE", "COMPLIANCE"], InvalidMessage = "Unknown wormMode directive." },
+        new("x-amz-object-lock-retain-until-date", ObjectLock),
+        new("x-amz-object-lock-legal-hold", ObjectLock) { Harmless = ["OFF"], Known = ["ON", "OFF"], InvalidMessage = "Legal Hold must be either of 'ON' or 'OFF'" },
+        new("x-amz-website-redirect-location", "Website redirects"),
+        new("x-amz-request-payer", "Requester Pays"),
+    ];
+
+    /// <summary>A part is encrypted as its upload is; an upload never is, so a part that brings a customer key asks for encryption.</summary>
+    private static readonly FeatureHeader[] PartWrite = [.. CustomerKey, new("x-amz-request-payer", "Requester Pays")];
+
+    private static readonly FeatureHeader[] BucketCreation =
+    [
+        BucketCannedAcl,
+        .. Grants,
+        new("x-amz-bucket-object-lock-enabled", ObjectLock) { Harmless = ["false"], Known = ["true", "false"] },
+    ];
+
+    /// <summary>PutObject, CopyObject and CreateMultipartUpload: throws unless the request asks only for what Cairn gives.</summary>
+    public static void CheckObjectWrite(HttpRequest request) => Check(request, ObjectWrite);
+
+    /// <summary>UploadPart and UploadPartCopy.</summary>
+    public static void CheckPartWrite(HttpRequest request) => Check(request, PartWrite);
+
+    public static void CheckBucketCreation(HttpRequest request) => Check(request, BucketCreation);
+
+    /// <summary>
+    /// GetObject and HeadObject: a customer key reads an SSE-C object, and no object here is one, so S3's
+    /// answer for an unencrypted object applies (400 InvalidRequest) rather than serving bytes as if decrypted.
+    /// </summary>
+    public static void CheckObjectRead(HttpRequest request) => RefuseCustomerKey(request, CustomerKey);
+
+    /// <summary>CopyObject and UploadPartCopy: a customer key for the source, which is never SSE-C encrypted.</summary>
+    public static void CheckCopySource(HttpRequest request) => RefuseCustomerKey(request, CopySourceCustomerKey);
+
+    private static void Check(HttpRequest request, FeatureHeader[] headers)
+    {
+        foreach (var header in headers)
+        {
+            var value = request.Headers[header.Name].ToString().Trim();
+            if (value.Length == 0 || header.Harmless.Contains(value, StringComparer.OrdinalIgnoreCase)) continue;
+            if (header.Known is { } known && !known.Contains(value, StringComparer.OrdinalIgnoreCase))
+                throw new S3Exception(header.InvalidCode, header.InvalidMessage)
+                {
+                    Details = new Dictionary<string, string> { ["ArgumentName"] = header.Name, ["ArgumentValue"] = value },
+                };
+            throw new S3Exception(S3ErrorCode.NotImplemented, $"{header.Feature} is not supported: the request was refused ({header.Name}) and nothing was stored.");
+        }
+    }
+
+    private static void RefuseCustomerKey(HttpRequest request, FeatureHeader[] customerKey)
+    {
+        if (customerKey.Any(h => request.Headers[h.Name].ToString().Length > 0))
+            throw new S3Exception(S3ErrorCode.InvalidRequest, "The encryption parameters are not applicable to this object.");
+    }
+
+    /// <summary>SSE-C's three headers (algorithm, key, key MD5) under a prefix: the object's own, or the copy source's.</summary>
+    private static FeatureHeader[] CustomerKeyHeaders(string prefix) =>
+    [
+        new(prefix + "-customer-algorithm", Encryption + " with customer-provided keys")
+        {
+            Known = ["AES256"],
+            InvalidCode = S3ErrorCode.InvalidArgument with { Code = "InvalidEncryptionAlgorithmError" },
+            InvalidMessage = "The Encryption request you specified is not valid. Supported value: AES256.",
+        },
+        new(prefix + "-customer-key", Encryption + " with customer-provided keys"),
+        new(prefix + "-customer-key-MD5", Encryption + " with customer-provided keys"),
+    ];
+
+    /// <summary>
+    /// A header that asks for <paramref name="Feature"/>. Values in Harmless ask for nothing; when Known is
+    /// set, a value outside it is S3's error for an invalid value (InvalidArgument unless said otherwise).
+    /// </summary>
+    private sealed record FeatureHeader(string Name, string Feature)
+    {
+        public string[] Harmless { get; init; } = [];
+        public string[]? Known { get; init; }
+        public S3ErrorCode InvalidCode { get; init; } = S3ErrorCode.InvalidArgument;
+        public string? InvalidMessage { get; init; }
+    }
+}
