@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using Cairn.Core.Blobs;
-using Cairn.Core.Errors;
 using Cairn.Index.Buckets;
 using Cairn.Index.Objects;
 using Cairn.Index.Records;
@@ -128,5 +127,4 @@ public sealed class ShardTables(IShardState state)
 
     public static long Decode(byte[] pointer) => BinaryPrimitives.ReadInt64BigEndian(pointer);
 
-    public static S3Exception NoSuchKey(string key) => new(S3ErrorCode.NoSuchKey) { Details = new Dictionary<string, string> { ["Key"] = key } };
 }

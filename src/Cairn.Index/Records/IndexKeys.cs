@@ -77,15 +77,6 @@ public static class IndexKeys
         return (from, to);
     }
 
-    /// <summary>Every row of one key: its pointers, versions, uploads and parts.</summary>
-    public static (byte[] From, byte[] To) RowsOfKey(string bucket, string key)
-    {
-        var from = ObjectRow(bucket, key, 0, [])[..^1];
-        var to = (byte[])from.Clone();
-        to[^1] = 1;
-        return (from, to);
-    }
-
     /// <summary>Every object row of a bucket.</summary>
     public static (byte[] From, byte[] To) ObjectsOfBucket(string bucket)
     {
@@ -116,7 +107,6 @@ public static class IndexKeys
         return new ObjectRowParts(indexKey[keyStart..end], (ObjectRowTag)indexKey[end + 1], end + 2);
     }
 
-    public static long SequenceOfVersionRow(byte[] indexKey) => long.MaxValue - BinaryPrimitives.ReadInt64BigEndian(indexKey.AsSpan(indexKey.Length - 8));
 
     // ---- range-local rows ----
 

@@ -102,7 +102,7 @@ public sealed class RocksDbIndexShard : IIndexShard
         }
     }
 
-    /// <summary>A store written in an older layout is not read as if it were this one.</summary>
+    /// <summary>A store written in an older layout is upgraded in place first; one in an unknown layout is refused.</summary>
     private void CheckFormat(string path)
     {
         if (db.Get(IndexKeys.FormatKey()) is [var format])
@@ -110,11 +110,13 @@ public sealed class RocksDbIndexShard : IIndexShard
             if (format != Format) throw new InvalidDataException($"The index at {path} has format {format}; this Cairn reads format {Format}.");
             return;
         }
-        using var iterator = db.NewIterator();
-        iterator.SeekToFirst();
-        if (iterator.Valid())
-            throw new InvalidDataException(
-                $"The index at {path} was written by an earlier Cairn (format 1), which this version does not upgrade in place; see docs/operations.md.");
+        if (FormatOneUpgrade.IsFormatOne(db)) FormatOneUpgrade.Run(db, syncWrite);
+        else
+        {
+            using var iterator = db.NewIterator();
+            iterator.SeekToFirst();
+            if (iterator.Valid()) throw new InvalidDataException($"The index at {path} is in no format this Cairn knows.");
+        }
         db.Put(IndexKeys.FormatKey(), new byte[] { Format }, null, syncWrite);
     }
 
