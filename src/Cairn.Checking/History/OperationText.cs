@@ -16,6 +16,15 @@ public static class OperationText
         _ => o.Kind.ToString(),
     };
 
+    public static string KindName(OperationKind kind) => kind switch
+    {
+        OperationKind.PutIfAbsent => "PUT If-None-Match",
+        OperationKind.PutIfMatch => "PUT If-Match",
+        OperationKind.DeleteIfMatch => "DELETE If-Match",
+        OperationKind.Exists => "LIST (one key)",
+        _ => kind.ToString().ToUpperInvariant(),
+    };
+
     public static string Result(Operation o) => o.Result.Kind switch
     {
         ResultKind.Ok => o.Kind is OperationKind.Delete or OperationKind.DeleteIfMatch ? "204 deleted" : "200 OK",

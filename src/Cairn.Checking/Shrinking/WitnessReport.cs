@@ -26,7 +26,7 @@ public static class WitnessReport
                 $"  {Seconds(operation.Invoked - origin),12}  {returned,12}  c{operation.Client,-5}  {OperationText.Request(operation),-44}  {OperationText.Result(operation)}{(resultUnused ? " †" : "")}");
         }
         if (witness.Operations.Any(w => w.ResultUnused))
-            text.AppendLine("  † counted as possibly applied, its result not used: it was running when the violation was found or when the set begins");
+            text.AppendLine("  † result not used (it was running when the set begins or when the violation was found): it took its effect, if its condition held, or none");
         return text.ToString();
     }
 
