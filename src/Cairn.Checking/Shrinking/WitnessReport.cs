@@ -12,7 +12,7 @@ public static class WitnessReport
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"key {witness.Key}: no order explains these {witness.Operations.Count} operations{(witness.Minimal ? "" : " (shrinking ran out of time: maybe not the smallest set)")}");
+            $"key {witness.Key}: no order explains {(witness.Operations.Count == 1 ? "this operation" : $"these {witness.Operations.Count} operations")}{(witness.Minimal ? "" : " (shrinking ran out of time: maybe not the smallest set)")}");
         if (witness.EarlierValues.Count > 0 || witness.OtherEarlierValues)
         {
             var earlier = witness.EarlierValues.Concat(witness.OtherEarlierValues ? ["another value written earlier"] : []);
