@@ -17,10 +17,10 @@ public sealed class WorkloadTests(ServerFixture fixture, ITestOutputHelper outpu
     [Fact]
     public async Task Eight_clients_on_four_keys_against_a_real_server_are_linearizable()
     {
-        var (record, result) = await RecordAndCheckAsync(new Uri(fixture.Server.Endpoint), TimeSpan.FromSeconds(12), WorkloadSettings.DefaultOperations);
+        var (record, result, report) = await RecordAndCheckAsync(new Uri(fixture.Server.Endpoint), TimeSpan.FromSeconds(12), WorkloadSettings.DefaultOperations);
 
         Assert.True(record.History.Operations.Count > 200, $"too few calls to mean anything: {record.History.Operations.Count}");
-        Assert.True(result.Outcome == SearchOutcome.Linearizable, RunReport.Format(record, result, TimeSpan.Zero));
+        Assert.True(result.Outcome == SearchOutcome.Linearizable, report);
     }
 
     [Fact]
@@ -28,7 +28,7 @@ public sealed class WorkloadTests(ServerFixture fixture, ITestOutputHelper outpu
     {
         await using var stub = await StubS3Endpoint.StartAsync(staleReads: 0.2);
 
-        var (record, result) = await RecordAndCheckAsync(stub.Endpoint, TimeSpan.FromSeconds(3), WorkloadSettings.DefaultOperations);
+        var (record, result, report) = await RecordAndCheckAsync(stub.Endpoint, TimeSpan.FromSeconds(3), WorkloadSettings.DefaultOperations);
 
         Assert.Equal(SearchOutcome.NotLinearizable, result.Outcome);
         Assert.Contains(result.Witnesses.SelectMany(w => w.Operations), w => w.Operation.Kind == OperationKind.Get && !w.ResultUnused);
@@ -40,20 +40,21 @@ public sealed class WorkloadTests(ServerFixture fixture, ITestOutputHelper outpu
         await using var stub = await StubS3Endpoint.StartAsync(staleReads: 0);
         var everything = new HashSet<OperationKind>(WorkloadSettings.DefaultOperations) { OperationKind.DeleteIfMatch };
 
-        var (record, result) = await RecordAndCheckAsync(stub.Endpoint, TimeSpan.FromSeconds(3), everything);
+        var (record, result, report) = await RecordAndCheckAsync(stub.Endpoint, TimeSpan.FromSeconds(3), everything);
 
         Assert.Contains(record.History.Operations, o => o.Kind == OperationKind.DeleteIfMatch && o.Result.Kind == ResultKind.Ok);
-        Assert.True(result.Outcome == SearchOutcome.Linearizable, RunReport.Format(record, result, TimeSpan.Zero));
+        Assert.True(result.Outcome == SearchOutcome.Linearizable, report);
     }
 
-    private async Task<(WorkloadRecord, CheckResult)> RecordAndCheckAsync(Uri endpoint, TimeSpan duration, IReadOnlySet<OperationKind> operations)
+    private async Task<(WorkloadRecord, CheckResult, string Report)> RecordAndCheckAsync(Uri endpoint, TimeSpan duration, IReadOnlySet<OperationKind> operations)
     {
         var settings = new WorkloadSettings([endpoint], new S3Credentials(ServerProcess.AccessKey, ServerProcess.SecretKey), ServerProcess.Region,
             Clients: 8, Keys: 4, duration, OperationsPerClient: 20_000, RequestTimeout: TimeSpan.FromSeconds(10), operations, Seed: 42);
         var record = await WorkloadRun.RecordAsync(settings, CancellationToken.None);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var result = new LinearizabilityChecker(Budget).Check(record.History);
-        output.WriteLine(RunReport.Format(record, result, System.Diagnostics.Stopwatch.GetElapsedTime(started)));
-        return (record, result);
+        var report = RunReport.Format(record, result, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        output.WriteLine(report);
+        return (record, result, report);
     }
 }
