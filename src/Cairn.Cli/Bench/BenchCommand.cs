@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using static Cairn.Cli.OptionParsing;
 
 namespace Cairn.Cli.Bench;
 
@@ -21,7 +22,7 @@ public static class BenchCommand
         {
             Description = "Object size: 512B, 4KiB, 64MiB, 1GiB (binary) or 1KB, 1MB (decimal)",
             DefaultValueFactory = _ => 4096,
-            CustomParser = r => Parse(r, ByteSize.TryParse),
+            CustomParser = r => Parse<long>(r, ByteSize.TryParse),
         };
         var concurrency = new Option<int>("--concurrency") { Description = "Parallel workers (one connection each)", DefaultValueFactory = _ => 16 };
         var duration = new Option<TimeSpan>("--duration")
@@ -73,27 +74,4 @@ public static class BenchCommand
             cancellationToken));
         return command;
     }
-
-    private delegate bool TryParser<T>(string? text, out T value, out string error);
-
-    private static T Parse<T>(ArgumentResult result, TryParser<T> parser)
-    {
-        if (parser(result.Tokens.Count == 1 ? result.Tokens[0].Value : null, out var value, out var error)) return value;
-        result.AddError(error);
-        return default!;
-    }
-
-    private static bool TryParseEndpoint(string? text, out Uri endpoint, out string error)
-    {
-        error = $"'{text}' is not an http:// or https:// URL";
-        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
-        {
-            endpoint = uri;
-            return true;
-        }
-        endpoint = null!;
-        return false;
-    }
-
-    private static long Parse(ArgumentResult result, TryParser<long> parser) => Parse<long>(result, parser);
 }

@@ -1,0 +1,47 @@
+using System.Text;
+using Cairn.Auth;
+
+namespace Cairn.Checking.Workload;
+
+/// <summary>
+/// Signed S3 calls to one endpoint through a shared lean HttpClient (no SDK, no retries: a retry would hide what the
+/// first attempt did). Bodies are small, so they are signed with their SHA-256.
+/// </summary>
+public sealed class S3Connection(HttpClient http, Uri endpoint, S3Credentials credentials, string region)
+{
+    public Uri Endpoint => endpoint;
+
+    public Task<S3Answer> CreateBucketAsync(string bucket, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Put, Path(bucket, null), null, null, cancellationToken);
+
+    public Task<S3Answer> DeleteBucketAsync(string bucket, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Delete, Path(bucket, null), null, null, cancellationToken);
+
+    /// <param name="condition">A header that makes the write conditional (If-None-Match or If-Match), or null.</param>
+    public Task<S3Answer> PutAsync(string bucket, string key, string body, (string Name, string Value)? condition, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Put, Path(bucket, key), new ByteArrayContent(Encoding.UTF8.GetBytes(body)), condition, cancellationToken);
+
+    public Task<S3Answer> GetAsync(string bucket, string key, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, Path(bucket, key), null, null, cancellationToken);
+
+    public Task<S3Answer> DeleteAsync(string bucket, string key, string? ifMatch, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Delete, Path(bucket, key), null, ifMatch is null ? null : ("If-Match", ifMatch), cancellationToken);
+
+    /// <summary>ListObjectsV2 of one page (the workload's keys are far fewer than a page).</summary>
+    public Task<S3Answer> ListAsync(string bucket, string prefix, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, Path(bucket, null) + "?list-type=2&prefix=" + Uri.EscapeDataString(prefix), null, null, cancellationToken);
+
+    private async Task<S3Answer> SendAsync(HttpMethod method, string pathAndQuery, HttpContent? content, (string Name, string Value)? header,
+        CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(endpoint, pathAndQuery)) { Content = content };
+        if (header is { } h) request.Headers.TryAddWithoutValidation(h.Name, h.Value);
+        SigV4Signer.Sign(request, credentials.AccessKey, credentials.SecretKey, region, DateTimeOffset.UtcNow);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        return await S3Answer.ReadAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    // The workload's names are plain ASCII (bucket, lin/kN): escaping each segment keeps the path canonical.
+    private static string Path(string bucket, string? key) =>
+        key is null ? "/" + bucket : "/" + bucket + "/" + string.Join('/', key.Split('/').Select(Uri.EscapeDataString));
+}

@@ -1,0 +1,121 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using Cairn.Checking;
+using Cairn.Checking.History;
+using Cairn.Checking.Workload;
+using Cairn.Cli.Bench;
+using static Cairn.Cli.OptionParsing;
+
+namespace Cairn.Cli.Check;
+
+/// <summary>
+/// `cairn check linearizability`: records concurrent clients' PUT / GET / DELETE / conditional / LIST calls on a few keys
+/// of any S3 endpoint and checks that some total order explains them. Exit 0: linearizable; 1: not (the smallest
+/// unexplainable sets are printed); 2: usage error; 3: the run could not start or the check could not decide in time.
+/// </summary>
+public static class CheckCommand
+{
+    public static Command Create() => new("check", "Correctness checks against any S3 endpoint") { Linearizability() };
+
+    private static Command Linearizability()
+    {
+        var endpoints = new Option<IReadOnlyList<Uri>>("--endpoints")
+        {
+            Description = "S3 endpoint URLs, comma-separated; clients are spread over them round-robin",
+            DefaultValueFactory = _ => [new Uri("http://127.0.0.1:9000")],
+            CustomParser = r => Parse<IReadOnlyList<Uri>>(r, TryParseEndpoints),
+        };
+        var duration = new Option<TimeSpan>("--duration")
+        {
+            Description = "How long the clients run: 20s, 5m, 1h",
+            DefaultValueFactory = _ => TimeSpan.FromSeconds(30),
+            CustomParser = r => Parse<TimeSpan>(r, DurationText.TryParse),
+        };
+        var clients = new Option<int>("--clients") { Description = "Concurrent clients", DefaultValueFactory = _ => 8 };
+        var keys = new Option<int>("--keys") { Description = "Keys the clients share", DefaultValueFactory = _ => 4 };
+        var operations = new Option<IReadOnlySet<OperationKind>>("--ops")
+        {
+            Description = $"Calls to make, comma-separated, from {string.Join(", ", OperationMix.Names.Keys)}; "
+                + "delete-if-match (conditional DELETE) is off by default because not every S3 endpoint supports it",
+            DefaultValueFactory = _ => WorkloadSettings.DefaultOperations,
+            CustomParser = r => Parse<IReadOnlySet<OperationKind>>(r, TryParseOperations),
+        };
+        var requestTimeout = new Option<TimeSpan>("--request-timeout")
+        {
+            Description = "After this a call counts as of unknown outcome (possibly applied)",
+            DefaultValueFactory = _ => TimeSpan.FromSeconds(10),
+            CustomParser = r => Parse<TimeSpan>(r, DurationText.TryParse),
+        };
+        var checkTimeout = new Option<TimeSpan>("--check-timeout")
+        {
+            Description = "How long the check may search one key before calling it undecided",
+            DefaultValueFactory = _ => CheckerOptions.Default.KeyBudget,
+            CustomParser = r => Parse<TimeSpan>(r, DurationText.TryParse),
+        };
+        var maxOperations = new Option<int>("--max-ops-per-client") { Description = "A bound on each client's calls besides --duration", DefaultValueFactory = _ => 1_000_000 };
+        var region = new Option<string>("--region") { Description = "Signing region", DefaultValueFactory = _ => "us-east-1" };
+        var accessKey = new Option<string?>("--access-key") { Description = "Access key; default: CAIRN_ACCESS_KEY, else the development pair" };
+        var secretKey = new Option<string?>("--secret-key") { Description = "Secret key; default: CAIRN_SECRET_KEY, else the development pair" };
+        var seed = new Option<int?>("--seed") { Description = "Seed for the clients' random choices (default: random)" };
+        foreach (var positive in new[] { clients, keys, maxOperations })
+            positive.Validators.Add(r =>
+            {
+                if (r.GetValueOrDefault<int>() < 1) r.AddError($"{positive.Name} must be at least 1");
+            });
+
+        var command = new Command("linearizability",
+            "Concurrent clients call PUT / GET / DELETE / conditional writes / LIST on a few keys of a fresh bucket; "
+            + "exit 0 only when some total order explains every answer")
+        {
+            endpoints, duration, clients, keys, operations, requestTimeout, checkTimeout, maxOperations, region, accessKey, secretKey, seed,
+        };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var fromEnvironment = Credentials.FromEnvironment();
+            var settings = new WorkloadSettings(
+                parse.GetValue(endpoints)!,
+                new S3Credentials(parse.GetValue(accessKey) ?? fromEnvironment.AccessKey, parse.GetValue(secretKey) ?? fromEnvironment.SecretKey),
+                parse.GetValue(region)!,
+                parse.GetValue(clients),
+                parse.GetValue(keys),
+                parse.GetValue(duration),
+                parse.GetValue(maxOperations),
+                parse.GetValue(requestTimeout),
+                parse.GetValue(operations)!,
+                parse.GetValue(seed) ?? Random.Shared.Next());
+            var checker = CheckerOptions.Default with { KeyBudget = parse.GetValue(checkTimeout) };
+            return CheckRun.RunAsync(settings, checker, Console.Out, Console.Error, cancellationToken);
+        });
+        return command;
+    }
+
+    private static bool TryParseEndpoints(string? text, out IReadOnlyList<Uri> endpoints, out string error)
+    {
+        var list = new List<Uri>();
+        endpoints = list;
+        error = "--endpoints needs at least one URL";
+        foreach (var part in (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!TryParseEndpoint(part, out var endpoint, out error)) return false;
+            list.Add(endpoint);
+        }
+        return list.Count > 0;
+    }
+
+    private static bool TryParseOperations(string? text, out IReadOnlySet<OperationKind> operations, out string error)
+    {
+        var set = new HashSet<OperationKind>();
+        operations = set;
+        error = "--ops needs at least one call";
+        foreach (var name in (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!OperationMix.Names.TryGetValue(name, out var kind))
+            {
+                error = $"'{name}' is not a call the check makes: use {string.Join(", ", OperationMix.Names.Keys)}";
+                return false;
+            }
+            set.Add(kind);
+        }
+        return set.Count > 0;
+    }
+}
