@@ -34,10 +34,13 @@ public sealed class ServerProcess : IAsyncDisposable
     public string Log { get { lock (log) return log.ToString(); } }
 
     /// <summary>Starts a server on a free port and a fresh temporary data directory, and waits until it is ready.</summary>
-    public static async Task<ServerProcess> StartAsync(params string[] extraArgs)
+    public static Task<ServerProcess> StartAsync(params string[] extraArgs) =>
+        StartInAsync(Path.Combine(Path.GetTempPath(), "cairn-test-" + Guid.NewGuid().ToString("N")[..12]), extraArgs);
+
+    /// <summary>Starts a server on a free port over a data directory prepared by the caller (e.g. one an earlier release wrote).</summary>
+    public static async Task<ServerProcess> StartInAsync(string dataPath, params string[] extraArgs)
     {
-        var data = Path.Combine(Path.GetTempPath(), "cairn-test-" + Guid.NewGuid().ToString("N")[..12]);
-        var server = new ServerProcess(data, FreePort(), extraArgs);
+        var server = new ServerProcess(dataPath, FreePort(), extraArgs);
         await server.StartProcessAsync();
         return server;
     }
