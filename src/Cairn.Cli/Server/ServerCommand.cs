@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Cairn.FrontDoor;
 using Cairn.FrontDoor.Hosting;
+using Cairn.Node;
 using Cairn.Workers;
 using Microsoft.Extensions.Hosting;
 
@@ -60,10 +61,10 @@ public static class ServerCommand
                     OrphanSweepInterval = parse.GetValue(gcInterval),
                 },
             };
-            await using var app = CairnServer.Build(options);
+            await using var app = NodeHost.Build(options);
             await app.StartAsync(cancellationToken);
             var layout = options.Node is null ? "1 drive" : $"{options.Node.Drives.Count} drives, {options.Node.Erasure}";
-            Console.WriteLine($"Cairn {CairnServer.Version()} serving S3 on http://{options.Address} (data: {Path.GetFullPath(options.DataPath)}, {layout}, region {options.FrontDoor.Region})");
+            Console.WriteLine($"Cairn {NodeHost.Version()} serving S3 on http://{options.Address} (data: {Path.GetFullPath(options.DataPath)}, {layout}, region {options.FrontDoor.Region})");
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
         });

@@ -1,6 +1,5 @@
 using Cairn.Auth;
 using Cairn.Core.Errors;
-using Cairn.FrontDoor.Admin;
 using Cairn.FrontDoor.Buckets;
 using Cairn.FrontDoor.Http;
 using Cairn.FrontDoor.Lifecycle;
@@ -26,7 +25,7 @@ public sealed partial class S3Dispatcher(
     DeleteObjectsHandler multiDelete,
     MultipartHandlers multipart,
     ListingHandlers listings,
-    AdminHandlers admin,
+    IAdminApi admin,
     RestoreObjectHandler restore,
     LifecycleConfigurationHandlers lifecycle,
     ILogger<S3Dispatcher> log)
@@ -39,7 +38,7 @@ public sealed partial class S3Dispatcher(
         var resource = http.Request.Path.Value ?? "/";
         try
         {
-            if (AdminHandlers.IsAdminPath(http.Request))
+            if (AdminPaths.IsAdminPath(http.Request))
             {
                 var auth = Authenticate(http.Request) ?? throw new S3Exception(S3ErrorCode.AccessDenied);
                 await admin.HandleAsync(http, auth).ConfigureAwait(false);

@@ -1,13 +1,12 @@
 using Cairn.Core.Errors;
 using Cairn.Data.Blobs;
 using Cairn.Index.Records;
-using Cairn.Workers.Lifecycle;
 using Microsoft.AspNetCore.Http;
 
 namespace Cairn.FrontDoor.Objects;
 
 /// <summary>Streams a version's bytes, verified block by block, to a destination.</summary>
-public sealed class ObjectReader(BlobStore blobs) : IVersionBytes
+public sealed class ObjectReader(BlobStore blobs)
 {
     public async Task ReadAsync(VersionRecord version, long offset, long length,
         Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> deliver, CancellationToken cancellationToken)

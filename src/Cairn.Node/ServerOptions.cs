@@ -1,8 +1,9 @@
 using Cairn.Core.StorageClasses;
 using Cairn.Core.Time;
+using Cairn.FrontDoor;
 using Cairn.Workers;
 
-namespace Cairn.FrontDoor.Hosting;
+namespace Cairn.Node;
 
 /// <summary>Everything `cairn server` is configured with.</summary>
 public sealed record ServerOptions

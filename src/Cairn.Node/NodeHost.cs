@@ -8,7 +8,9 @@ using Cairn.Core.StorageClasses;
 using Cairn.Core.Time;
 using Cairn.Data.Blobs;
 using Cairn.Data.Drives;
-using Cairn.FrontDoor.Admin;
+using Cairn.FrontDoor;
+using Cairn.FrontDoor.Hosting;
+using Cairn.Node.Admin;
 using Cairn.FrontDoor.Buckets;
 using Cairn.FrontDoor.Lifecycle;
 using Cairn.FrontDoor.Listing;
@@ -20,6 +22,7 @@ using Cairn.Index.Billing;
 using Cairn.Index.Buckets;
 using Cairn.Index.Objects;
 using Cairn.Index.Apply;
+using Cairn.Index.Records;
 using Cairn.Index.Shards;
 using Cairn.Placement;
 using Cairn.Workers;
@@ -30,10 +33,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Cairn.FrontDoor.Hosting;
+namespace Cairn.Node;
 
-/// <summary>The composition root of a single node: opens the planes and wires them behind Kestrel.</summary>
-public static class CairnServer
+/// <summary>
+/// The composition root of a node: opens the index, the drives and the workers, and wires them behind the
+/// front door's Kestrel. The only place that knows every plane; the planes know only their seams.
+/// </summary>
+public static class NodeHost
 {
     public static WebApplication Build(ServerOptions options)
     {
@@ -104,7 +110,7 @@ public static class CairnServer
         s.AddSingleton<MultipartHandlers>();
         s.AddSingleton<BucketHandlers>();
         s.AddSingleton<ListingHandlers>();
-        s.AddSingleton<AdminHandlers>();
+        s.AddSingleton<IAdminApi, AdminHandlers>();
         s.AddSingleton<ArchiveAccess>();
         s.AddSingleton<RestoreObjectHandler>();
         s.AddSingleton<LifecycleConfigurationHandlers>();
@@ -121,7 +127,7 @@ public static class CairnServer
         s.AddSingleton<ScrubAndRepair>();
         s.AddHostedService<ScrubWorker>();
         s.AddHostedService<ReadRepairWorker>();
-        s.AddSingleton<IVersionBytes>(sp => sp.GetRequiredService<ObjectReader>());
+        s.AddSingleton<IVersionBytes>(sp => new VersionBytes(sp.GetRequiredService<ObjectReader>()));
         s.AddSingleton<LifecyclePass>();
         s.AddHostedService<LifecycleWorker>();
 
@@ -148,5 +154,11 @@ public static class CairnServer
     }
 
     public static string Version() =>
-        typeof(CairnServer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+        typeof(NodeHost).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+}
+
+/// <summary>Lifecycle's transitions read a version's bytes through the front door's verified reader.</summary>
+internal sealed class VersionBytes(ObjectReader reader) : IVersionBytes
+{
+    public Stream OpenStream(VersionRecord version, CancellationToken cancellationToken) => reader.OpenStream(version, cancellationToken);
 }

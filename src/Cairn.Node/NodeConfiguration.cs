@@ -4,7 +4,7 @@ using Cairn.Core.StorageClasses;
 using Cairn.Data.Blobs;
 using Cairn.Placement;
 
-namespace Cairn.FrontDoor.Hosting;
+namespace Cairn.Node;
 
 /// <summary>One drive of this node: a directory, its failure-domain path and its weight.</summary>
 public sealed record DriveConfiguration

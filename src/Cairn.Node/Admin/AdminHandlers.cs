@@ -7,20 +7,20 @@ using Cairn.Workers.Lifecycle;
 using Cairn.Index.Billing;
 using Cairn.Index.Buckets;
 using Cairn.Index.Objects;
+using Cairn.FrontDoor;
+using Cairn.FrontDoor.Hosting;
 using Microsoft.AspNetCore.Http;
 
-namespace Cairn.FrontDoor.Admin;
+namespace Cairn.Node.Admin;
 
 /// <summary>
 /// The operator's API under /_cairn/admin/v1/ (a path no bucket can have: '_' is not allowed in
 /// bucket names). Every call must be SigV4-signed with the root credentials; answers are JSON.
 /// </summary>
 public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, BlobStore blobs, ServerInfo server, FrontDoorOptions options,
-    ScrubAndRepair scrubber, DurabilityLedger ledger, ErasureSettings code, LifecyclePass lifecycle, BillCalculator billing)
+    ScrubAndRepair scrubber, DurabilityLedger ledger, ErasureSettings code, LifecyclePass lifecycle, BillCalculator billing) : IAdminApi
 {
-    public const string Prefix = "/_cairn/admin/v1/";
-
-    public static bool IsAdminPath(HttpRequest request) => request.Path.StartsWithSegments("/_cairn", StringComparison.Ordinal);
+    private const string Prefix = AdminPaths.Prefix;
 
     public async Task HandleAsync(HttpContext http, AuthResult auth)
     {
