@@ -3,6 +3,7 @@ using Cairn.Cli.Admin;
 using Cairn.Cli.Bench;
 using Cairn.Cli.Check;
 using Cairn.Cli.Server;
+using Cairn.Cli.Simulate;
 
 var root = new RootCommand("Cairn: an S3-compatible object store.")
 {
@@ -10,6 +11,7 @@ var root = new RootCommand("Cairn: an S3-compatible object store.")
     AdminCommand.Create(),
     BenchCommand.Create(),
     CheckCommand.Create(),
+    SimulateCommand.Create(),
 };
 var parsed = root.Parse(args);
 var exitCode = await parsed.InvokeAsync();
