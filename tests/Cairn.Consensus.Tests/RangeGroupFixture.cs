@@ -3,6 +3,8 @@ using System.Net.Sockets;
 using Cairn.Core.StorageClasses;
 using Cairn.Core.Time;
 using Cairn.Index.Apply;
+using Cairn.Index.Buckets;
+using Cairn.Index.Objects;
 using Cairn.Index.Records;
 using Cairn.Index.Shards;
 
@@ -59,6 +61,17 @@ public sealed class RangeGroupFixture : IAsyncDisposable
         }
         throw new TimeoutException("No leader elected.");
     }
+
+    /// <summary>The leader, once it has applied CreateBucket for <paramref name="bucket"/>.</summary>
+    public async Task<RangeReplica> LeaderWithBucketAsync(string bucket)
+    {
+        var leader = await LeaderAsync();
+        await new BucketCatalog(leader.Shard, TimeProvider.System).CreateAsync(bucket, "owner", "us-east-1");
+        return leader;
+    }
+
+    /// <summary>Object commands and reads through one replica's shard.</summary>
+    public static ObjectCatalog Objects(RangeReplica replica) => new(replica.Shard, TimeProvider.System);
 
     /// <summary>Waits until every running member has applied what the leader has.</summary>
     public async Task CaughtUpAsync()

@@ -12,9 +12,8 @@ public sealed class RangeGroupTests
     public async Task Three_members_apply_200_puts_identically()
     {
         await using var group = await RangeGroupFixture.StartAsync();
-        var leader = await group.LeaderAsync();
-        await new BucketCatalog(leader.Shard, TimeProvider.System).CreateAsync("b", "owner", "us-east-1");
-        var objects = new ObjectCatalog(leader.Shard, TimeProvider.System);
+        var leader = await group.LeaderWithBucketAsync("b");
+        var objects = RangeGroupFixture.Objects(leader);
         for (var batch = 0; batch < 10; batch++)
             await Task.WhenAll(Enumerable.Range(batch * 20, 20).Select(i => objects.PutAsync("b", $"key-{i % 50}", RangeGroupFixture.Draft(i))));
 
@@ -42,9 +41,8 @@ public sealed class RangeGroupTests
     public async Task A_new_leader_has_every_acknowledged_command_and_takes_new_ones()
     {
         await using var group = await RangeGroupFixture.StartAsync();
-        var leader = await group.LeaderAsync();
-        await new BucketCatalog(leader.Shard, TimeProvider.System).CreateAsync("b", "owner", "us-east-1");
-        var objects = new ObjectCatalog(leader.Shard, TimeProvider.System);
+        var leader = await group.LeaderWithBucketAsync("b");
+        var objects = RangeGroupFixture.Objects(leader);
         var acknowledged = new List<VersionRecord>();
         for (var i = 0; i < 20; i++) acknowledged.Add(await objects.PutAsync("b", $"key-{i}", RangeGroupFixture.Draft(i)));
 
@@ -53,7 +51,7 @@ public sealed class RangeGroupTests
         var successor = await group.LeaderAsync();
         Assert.True(DateTime.UtcNow - killedAt < TimeSpan.FromSeconds(5), "a new leader within seconds");
 
-        var after = new ObjectCatalog(successor.Shard, TimeProvider.System);
+        var after = RangeGroupFixture.Objects(successor);
         for (var i = 0; i < 20; i++) Assert.Equal(acknowledged[i].Sequence, (await after.GetCurrentAsync("b", $"key-{i}"))?.Sequence);
         var next = await after.PutAsync("b", "after-failover", RangeGroupFixture.Draft());
         Assert.True(next.Sequence > acknowledged[^1].Sequence);
@@ -63,10 +61,8 @@ public sealed class RangeGroupTests
     public async Task A_retried_request_id_is_applied_once_and_answered_the_same()
     {
         await using var group = await RangeGroupFixture.StartAsync();
-        var leader = await group.LeaderAsync();
-        var buckets = new BucketCatalog(leader.Shard, TimeProvider.System);
-        await buckets.CreateAsync("b", "owner", "us-east-1");
-        await buckets.PutVersioningAsync("b", VersioningState.Enabled);
+        var leader = await group.LeaderWithBucketAsync("b");
+        await new BucketCatalog(leader.Shard, TimeProvider.System).PutVersioningAsync("b", VersioningState.Enabled);
         var put = new PutVersion("b", "k", RangeGroupFixture.Draft(), VersionIds.NewNonce()) { At = DateTimeOffset.UtcNow, RequestId = "put-1" };
 
         var first = await leader.Shard.ExecuteAsync(put);
@@ -75,7 +71,7 @@ public sealed class RangeGroupTests
 
         Assert.Equal(first.VersionId, retry.VersionId);
         Assert.Equal(first.Sequence, retry.Sequence);
-        Assert.Single(await new ObjectCatalog(leader.Shard, TimeProvider.System).VersionsAsync("b", "k"));
+        Assert.Single(await RangeGroupFixture.Objects(leader).VersionsAsync("b", "k"));
 
         // A refusal is remembered the same way: the retry gets the same typed error, even once the bucket exists.
         var create = new CreateBucket("c", "owner", "us-east-1") { At = DateTimeOffset.UtcNow, RequestId = "create-1" };
@@ -92,9 +88,8 @@ public sealed class RangeGroupTests
     public async Task A_restarted_member_replays_to_the_same_state_and_rejoins()
     {
         await using var group = await RangeGroupFixture.StartAsync();
-        var leader = await group.LeaderAsync();
-        await new BucketCatalog(leader.Shard, TimeProvider.System).CreateAsync("b", "owner", "us-east-1");
-        var objects = new ObjectCatalog(leader.Shard, TimeProvider.System);
+        var leader = await group.LeaderWithBucketAsync("b");
+        var objects = RangeGroupFixture.Objects(leader);
         for (var i = 0; i < 10; i++) await objects.PutAsync("b", $"before-{i}", RangeGroupFixture.Draft(i));
         await group.CaughtUpAsync();
         var follower = group.IndexOf(group.Running.First(r => r != leader));
@@ -107,16 +102,15 @@ public sealed class RangeGroupTests
         await group.CaughtUpAsync();
 
         Assert.Equal(RangeGroupFixture.Contents(leader.Shard), RangeGroupFixture.Contents(group[follower].Shard));
-        Assert.NotNull(await new ObjectCatalog(group[follower].Shard, TimeProvider.System).GetCurrentAsync("b", "after"));
+        Assert.NotNull(await RangeGroupFixture.Objects(group[follower]).GetCurrentAsync("b", "after"));
     }
 
     [Fact]
     public async Task After_the_read_barrier_a_follower_sees_what_was_acknowledged_before()
     {
         await using var group = await RangeGroupFixture.StartAsync();
-        var leader = await group.LeaderAsync();
-        await new BucketCatalog(leader.Shard, TimeProvider.System).CreateAsync("b", "owner", "us-east-1");
-        var objects = new ObjectCatalog(leader.Shard, TimeProvider.System);
+        var leader = await group.LeaderWithBucketAsync("b");
+        var objects = RangeGroupFixture.Objects(leader);
         foreach (var follower in group.Running.Where(r => r != leader))
             for (var i = 0; i < 20; i++)
             {
