@@ -28,6 +28,12 @@ public abstract record IndexCommand
 {
     /// <summary>When the accepting node took the request: the only clock an apply reads.</summary>
     public required DateTimeOffset At { get; init; }
+
+    /// <summary>
+    /// Assigned by the issuer, kept across its retries: a replicated shard applies a request id once and
+    /// answers a retry with the first outcome. Null for commands nobody retries (the local shard).
+    /// </summary>
+    public string? RequestId { get; init; }
 }
 
 /// <summary>A command whose apply answers with a <typeparamref name="TResult"/>.</summary>

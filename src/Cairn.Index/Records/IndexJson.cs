@@ -15,6 +15,9 @@ namespace Cairn.Index.Records;
 [JsonSerializable(typeof(Billing.LedgerLine))]
 [JsonSerializable(typeof(CompletedUploadRecord))]
 [JsonSerializable(typeof(Commands.IndexCommand))]
+[JsonSerializable(typeof(Commands.Done))]
+[JsonSerializable(typeof(Commands.RestoreOutcome))]
+[JsonSerializable(typeof(bool))]
 internal sealed partial class IndexJsonContext : JsonSerializerContext;
 
 /// <summary>Serialises index records; the one place their stored format is decided.</summary>

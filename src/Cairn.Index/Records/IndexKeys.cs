@@ -39,6 +39,12 @@ public static class IndexKeys
     /// <summary>The keyspace format this shard was written in.</summary>
     public static byte[] FormatKey() => [ShardState, (byte)'f'];
 
+    /// <summary>A replicated shard: the index of the last Raft log entry applied to this store.</summary>
+    public static byte[] AppliedIndexKey() => [ShardState, (byte)'a'];
+
+    /// <summary>A replicated shard: the outcome of the command with this request id, so a retry is answered, not applied again.</summary>
+    public static byte[] RequestKey(string requestId) => [ShardState, .. Prefixed((byte)'r', requestId)];
+
     // ---- object rows ----
 
     public static byte[] CurrentKey(string bucket, string key) => ObjectRow(bucket, key, (byte)ObjectRowTag.Current, []);

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Cairn.Core.Errors;
 using Cairn.Index.Apply;
 using Cairn.Index.Commands;
-using Cairn.Index.Records;
 using RocksDbSharp;
 
 namespace Cairn.Index.Shards;
@@ -15,12 +14,8 @@ namespace Cairn.Index.Shards;
 /// </summary>
 public sealed class RocksDbIndexShard : IIndexShard
 {
-    /// <summary>Format 2: object rows under their (bucket, key) prefix; see <see cref="IndexKeys"/>.</summary>
-    private const byte Format = 2;
-
-    private readonly RocksDb db;
+    private readonly IndexStore store;
     private readonly ShardStateMachine machine;
-    private readonly WriteOptions syncWrite = new WriteOptions().SetSync(true);
     private readonly ConcurrentQueue<PendingCommand> queue = new();
     private readonly SemaphoreSlim queued = new(0);
     private readonly Thread applier;
@@ -29,14 +24,7 @@ public sealed class RocksDbIndexShard : IIndexShard
     public RocksDbIndexShard(string path, ShardStateMachine machine)
     {
         this.machine = machine;
-        Directory.CreateDirectory(path);
-        // Memtables of 16 MiB (RocksDB's default is 64 MiB, two of them): small objects live inline in the
-        // index, and a burst of them otherwise left ~130 MiB of memtable resident in the server.
-        var options = new DbOptions().SetCreateIfMissing(true)
-            .SetWriteBufferSize(16UL * 1024 * 1024)
-            .SetMaxWriteBufferNumber(2);
-        db = RocksDb.Open(options, path);
-        CheckFormat(path);
+        store = IndexStore.Open(path);
         applier = new Thread(ApplyLoop) { IsBackground = true, Name = "index-apply" };
         applier.Start();
     }
@@ -50,7 +38,7 @@ public sealed class RocksDbIndexShard : IIndexShard
         return pending.Completion.Task;
     }
 
-    public IIndexSnapshot OpenSnapshot() => new RocksDbSnapshot(db);
+    public IIndexSnapshot OpenSnapshot() => store.OpenSnapshot();
 
     /// <summary>One process applies and reads: whatever was acknowledged is already in the store.</summary>
     public ValueTask ReadBarrierAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
@@ -58,7 +46,7 @@ public sealed class RocksDbIndexShard : IIndexShard
     private void ApplyLoop()
     {
         var group = new List<PendingCommand>();
-        var groupState = new LayeredState(key => db.Get(key), (from, to) => RocksDbSnapshot.Scan(db, null, from, to));
+        var groupState = store.NewLayer();
         while (true)
         {
             queued.Wait();
@@ -84,14 +72,7 @@ public sealed class RocksDbIndexShard : IIndexShard
             }
             try
             {
-                if (!groupState.IsEmpty)
-                {
-                    using var writeBatch = new WriteBatch();
-                    foreach (var (key, value) in groupState.Writes)
-                        if (value is null) writeBatch.Delete(key);
-                        else writeBatch.Put(key, value);
-                    db.Write(writeBatch, syncWrite);
-                }
+                store.Write(groupState);
                 foreach (var pending in group) pending.Complete();
             }
             catch (Exception e)
@@ -102,30 +83,12 @@ public sealed class RocksDbIndexShard : IIndexShard
         }
     }
 
-    /// <summary>A store written in an older layout is upgraded in place first; one in an unknown layout is refused.</summary>
-    private void CheckFormat(string path)
-    {
-        if (db.Get(IndexKeys.FormatKey()) is [var format])
-        {
-            if (format != Format) throw new InvalidDataException($"The index at {path} has format {format}; this Cairn reads format {Format}.");
-            return;
-        }
-        if (FormatOneUpgrade.IsFormatOne(db)) FormatOneUpgrade.Run(db, syncWrite);
-        else
-        {
-            using var iterator = db.NewIterator();
-            iterator.SeekToFirst();
-            if (iterator.Valid()) throw new InvalidDataException($"The index at {path} is in no format this Cairn knows.");
-        }
-        db.Put(IndexKeys.FormatKey(), new byte[] { Format }, null, syncWrite);
-    }
-
     public ValueTask DisposeAsync()
     {
         stopping = true;
         queued.Release();
         applier.Join();
-        db.Dispose();
+        store.Dispose();
         return ValueTask.CompletedTask;
     }
 

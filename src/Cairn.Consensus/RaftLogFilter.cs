@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Cairn.Consensus;
+
+/// <summary>
+/// DotNext's logging, quieted: its categories pass only warnings and errors, each on one line (a heartbeat
+/// to a dead peer otherwise logs a full stack trace every time); other categories pass through unchanged.
+/// </summary>
+public sealed class RaftLogFilter(ILoggerFactory inner) : ILoggerFactory
+{
+    public ILogger CreateLogger(string categoryName) =>
+        categoryName.StartsWith("DotNext", StringComparison.Ordinal) ? new OneLineWarnings(inner.CreateLogger(categoryName)) : inner.CreateLogger(categoryName);
+
+    public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
+
+    public void Dispose()
+    {
+        // The inner factory belongs to whoever made it.
+    }
+
+    /// <summary>A factory that logs nothing: the default for replicas started without logging.</summary>
+    public static ILoggerFactory Silent { get; } = NullLoggerFactory.Instance;
+
+    private sealed class OneLineWarnings(ILogger inner) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning && inner.IsEnabled(logLevel);
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (!IsEnabled(logLevel)) return;
+            inner.Log(logLevel, eventId, state, null,
+                (s, _) => exception is null ? formatter(s, null) : $"{formatter(s, null)} ({exception.GetType().Name}: {exception.Message})");
+        }
+    }
+}

@@ -1,0 +1,16 @@
+using System.Net;
+
+namespace Cairn.Consensus;
+
+/// <summary>One range's replica set: the group's id and the Raft address of each member.</summary>
+public sealed record RangeGroup(string Id, IReadOnlyList<IPEndPoint> Members);
+
+/// <summary>How a replica runs its Raft member: election timeouts and the bound on every Raft RPC.</summary>
+public sealed record RangeReplicaOptions
+{
+    public int LowerElectionTimeoutMs { get; init; } = 250;
+    public int UpperElectionTimeoutMs { get; init; } = 500;
+
+    /// <summary>Every RPC, InstallSnapshot included, is bounded by this (DotNext defaults to the lower election timeout).</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,97 @@
+using System.Net;
+using Cairn.Index.Apply;
+using Cairn.Index.Shards;
+using DotNext.Net.Cluster;
+using DotNext.Net.Cluster.Consensus.Raft;
+using DotNext.Net.Cluster.Consensus.Raft.Membership;
+using DotNext.Net.Cluster.Consensus.Raft.StateMachine;
+using Microsoft.Extensions.Logging;
+
+namespace Cairn.Consensus;
+
+/// <summary>
+/// One member of a range group in this process: the range's RocksDB store under <c>folder/index</c>, its Raft
+/// write-ahead log under <c>folder/raft</c>, and the Raft member (TCP, one port per group for now). Started
+/// again from the same folder it replays the log above what its store has applied and rejoins the group.
+/// </summary>
+public sealed class RangeReplica : IAsyncDisposable
+{
+    private readonly IndexStore store;
+    private readonly WriteAheadLog log;
+    private readonly RaftCluster cluster;
+    private readonly RangeStateMachine stateMachine;
+
+    private RangeReplica(RangeGroup group, IPEndPoint address, IndexStore store, RangeStateMachine stateMachine, WriteAheadLog log,
+        RaftCluster cluster, AppliedCommands applied)
+    {
+        Group = group;
+        Address = address;
+        this.store = store;
+        this.stateMachine = stateMachine;
+        this.log = log;
+        this.cluster = cluster;
+        Shard = new ReplicatedIndexShard(group.Id, cluster, store, applied);
+    }
+
+    public RangeGroup Group { get; }
+    public IPEndPoint Address { get; }
+    public ReplicatedIndexShard Shard { get; }
+
+    /// <summary>The index of the last log entry applied to this replica's store.</summary>
+    public long AppliedIndex => stateMachine.AppliedIndex;
+
+    public bool IsLeader => !cluster.LeadershipToken.IsCancellationRequested;
+
+    /// <summary>The leader this member sees, if any.</summary>
+    public EndPoint? Leader => cluster.Leader?.EndPoint;
+
+    public static async Task<RangeReplica> StartAsync(RangeGroup group, IPEndPoint address, string folder, ShardStateMachine machine,
+        RangeReplicaOptions options, ILoggerFactory? logging = null, CancellationToken cancellationToken = default)
+    {
+        var store = IndexStore.Open(Path.Combine(folder, "index"));
+        var applied = new AppliedCommands();
+        var stateMachine = new RangeStateMachine(store, machine, applied);
+        var log = new WriteAheadLog(new WriteAheadLog.Options { Location = Path.Combine(folder, "raft") }, stateMachine);
+        var configuration = new RaftCluster.TcpConfiguration(address)
+        {
+            ConfigurationStorage = null, // in memory, filled below
+            LowerElectionTimeout = options.LowerElectionTimeoutMs,
+            UpperElectionTimeout = options.UpperElectionTimeoutMs,
+            RequestTimeout = options.RequestTimeout,
+            LoggerFactory = new RaftLogFilter(logging ?? RaftLogFilter.Silent),
+            // No FailureDetectorFactory: it would remove unreachable members from the configuration.
+        };
+        // Static membership for now: every member starts knowing the whole group (changes come with rebalancing).
+        var members = ((InMemoryClusterConfigurationStorage<EndPoint>)configuration.ConfigurationStorage!).CreateInitialConfigurationBuilder();
+        foreach (var member in group.Members) members.Add(member);
+        members.Build();
+        var cluster = new RaftCluster(configuration) { AuditTrail = log };
+        try
+        {
+            await cluster.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            cluster.Dispose();
+            await log.DisposeAsync().ConfigureAwait(false);
+            store.Dispose();
+            throw;
+        }
+        return new RangeReplica(group, address, store, stateMachine, log, cluster, applied);
+    }
+
+    /// <summary>Waits until the group has a leader this member sees, and returns its address.</summary>
+    public async Task<EndPoint> WaitForLeaderAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var leader = await cluster.WaitForLeaderAsync(timeout, cancellationToken).ConfigureAwait(false);
+        return leader.EndPoint;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await cluster.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        cluster.Dispose();
+        await log.DisposeAsync().ConfigureAwait(false);
+        store.Dispose();
+    }
+}

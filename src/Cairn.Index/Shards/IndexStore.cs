@@ -1,0 +1,83 @@
+using Cairn.Index.Apply;
+using Cairn.Index.Records;
+using RocksDbSharp;
+
+namespace Cairn.Index.Shards;
+
+/// <summary>
+/// The RocksDB store under a shard, local or replicated: opened (and upgraded) in the current keyspace
+/// format, read live or through snapshots, and changed only by synced WriteBatches of a layer's writes.
+/// </summary>
+public sealed class IndexStore : IDisposable
+{
+    /// <summary>Format 2: object rows under their (bucket, key) prefix; see <see cref="IndexKeys"/>.</summary>
+    private const byte Format = 2;
+
+    private readonly RocksDb db;
+    private readonly WriteOptions syncWrite = new WriteOptions().SetSync(true);
+
+    private IndexStore(RocksDb db) => this.db = db;
+
+    /// <summary>Opens the store at the path, creating it if missing; an older layout is upgraded in place first.</summary>
+    public static IndexStore Open(string path)
+    {
+        Directory.CreateDirectory(path);
+        // Memtables of 16 MiB (RocksDB's default is 64 MiB, two of them): small objects live inline in the
+        // index, and a burst of them otherwise left ~130 MiB of memtable resident in the server.
+        var options = new DbOptions().SetCreateIfMissing(true)
+            .SetWriteBufferSize(16UL * 1024 * 1024)
+            .SetMaxWriteBufferNumber(2);
+        var store = new IndexStore(RocksDb.Open(options, path));
+        try
+        {
+            store.CheckFormat(path);
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+        return store;
+    }
+
+    public byte[]? Get(byte[] key) => db.Get(key);
+
+    /// <summary>Live entries with from ≤ key &lt; to: for the one writer, which sees its own writes.</summary>
+    public IEnumerable<IndexEntry> Scan(byte[] from, byte[] to) => RocksDbSnapshot.Scan(db, null, from, to);
+
+    public IIndexSnapshot OpenSnapshot() => new RocksDbSnapshot(db);
+
+    /// <summary>An empty layer of writes over the live store.</summary>
+    public LayeredState NewLayer() => new(Get, Scan);
+
+    /// <summary>Writes the layer's puts and deletes as one synced WriteBatch: all of them or none.</summary>
+    public void Write(LayeredState layer)
+    {
+        if (layer.IsEmpty) return;
+        using var writeBatch = new WriteBatch();
+        foreach (var (key, value) in layer.Writes)
+            if (value is null) writeBatch.Delete(key);
+            else writeBatch.Put(key, value);
+        db.Write(writeBatch, syncWrite);
+    }
+
+    /// <summary>A store written in an older layout is upgraded in place first; one in an unknown layout is refused.</summary>
+    private void CheckFormat(string path)
+    {
+        if (db.Get(IndexKeys.FormatKey()) is [var format])
+        {
+            if (format != Format) throw new InvalidDataException($"The index at {path} has format {format}; this Cairn reads format {Format}.");
+            return;
+        }
+        if (FormatOneUpgrade.IsFormatOne(db)) FormatOneUpgrade.Run(db, syncWrite);
+        else
+        {
+            using var iterator = db.NewIterator();
+            iterator.SeekToFirst();
+            if (iterator.Valid()) throw new InvalidDataException($"The index at {path} is in no format this Cairn knows.");
+        }
+        db.Put(IndexKeys.FormatKey(), new byte[] { Format }, null, syncWrite);
+    }
+
+    public void Dispose() => db.Dispose();
+}

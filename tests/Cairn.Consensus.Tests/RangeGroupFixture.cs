@@ -1,0 +1,126 @@
+using System.Net;
+using System.Net.Sockets;
+using Cairn.Core.StorageClasses;
+using Cairn.Core.Time;
+using Cairn.Index.Apply;
+using Cairn.Index.Buckets;
+using Cairn.Index.Objects;
+using Cairn.Index.Records;
+using Cairn.Index.Shards;
+
+namespace Cairn.Consensus.Tests;
+
+/// <summary>Three replicas of one range group in this process, on loopback ports, each in its own temporary folder.</summary>
+public sealed class RangeGroupFixture : IAsyncDisposable
+{
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    private readonly string root = Path.Combine(Path.GetTempPath(), "cairn-range-" + Guid.NewGuid().ToString("N"));
+    private readonly RangeReplica?[] replicas;
+
+    private RangeGroupFixture(RangeGroup group)
+    {
+        Group = group;
+        replicas = new RangeReplica?[group.Members.Count];
+    }
+
+    public RangeGroup Group { get; }
+
+    public IEnumerable<RangeReplica> Running => replicas.OfType<RangeReplica>();
+
+    public RangeReplica this[int member] => replicas[member] ?? throw new InvalidOperationException($"Member {member} is stopped.");
+
+    public static async Task<RangeGroupFixture> StartAsync()
+    {
+        var group = new RangeGroup("range-1", [.. Enumerable.Range(0, 3).Select(_ => new IPEndPoint(IPAddress.Loopback, FreePort()))]);
+        var fixture = new RangeGroupFixture(group);
+        for (var i = 0; i < 3; i++) await fixture.StartAsync(i);
+        return fixture;
+    }
+
+    public async Task StartAsync(int member) =>
+        replicas[member] = await RangeReplica.StartAsync(Group, Group.Members[member], Path.Combine(root, member.ToString()),
+            new ShardStateMachine(StorageClassTable.Default, new DayClock(TimeProvider.System)), new RangeReplicaOptions());
+
+    public async Task StopAsync(int member)
+    {
+        await this[member].DisposeAsync();
+        replicas[member] = null;
+    }
+
+    public int IndexOf(RangeReplica replica) => Array.IndexOf(replicas, replica);
+
+    /// <summary>The running member that leads, once the running members agree on one.</summary>
+    public async Task<RangeReplica> LeaderAsync()
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Running.SingleOrDefault(r => r.IsLeader) is { } leader && Running.All(r => Equals(r.Leader, leader.Address))) return leader;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("No leader elected.");
+    }
+
+    /// <summary>The leader, once it has applied CreateBucket for <paramref name="bucket"/>.</summary>
+    public async Task<RangeReplica> LeaderWithBucketAsync(string bucket)
+    {
+        var leader = await LeaderAsync();
+        await new BucketCatalog(leader.Shard, TimeProvider.System).CreateAsync(bucket, "owner", "us-east-1");
+        return leader;
+    }
+
+    /// <summary>Object commands and reads through one replica's shard.</summary>
+    public static ObjectCatalog Objects(RangeReplica replica) => new(replica.Shard, TimeProvider.System);
+
+    /// <summary>Waits until every running member has applied what the leader has.</summary>
+    public async Task CaughtUpAsync()
+    {
+        var leader = await LeaderAsync();
+        var deadline = DateTime.UtcNow + Patience;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Running.All(r => r.AppliedIndex == leader.AppliedIndex)) return;
+            await Task.Delay(20);
+        }
+        throw new TimeoutException("The replicas did not catch up.");
+    }
+
+    /// <summary>Everything in a replica's store, read from one snapshot.</summary>
+    public static List<(string Key, string Value)> Contents(IIndexShard shard)
+    {
+        using var snapshot = shard.OpenSnapshot();
+        return [.. snapshot.Scan([], [0xFF]).Select(e => (Convert.ToHexString(e.Key), Convert.ToHexString(e.Value)))];
+    }
+
+    public static VersionRecord Draft(int size = 1) => new()
+    {
+        VersionId = "",
+        Sequence = 0,
+        LastModified = DateTimeOffset.UtcNow,
+        Size = size,
+        ETag = "\"e\"",
+        Inline = new byte[size],
+    };
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        for (var i = 0; i < replicas.Length; i++)
+            if (replicas[i] is not null) await StopAsync(i);
+        try
+        {
+            Directory.Delete(root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temporary folder left behind is harmless.
+        }
+    }
+}
