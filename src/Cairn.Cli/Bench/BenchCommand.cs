@@ -5,8 +5,9 @@ using static Cairn.Cli.OptionParsing;
 namespace Cairn.Cli.Bench;
 
 /// <summary>
-/// `cairn bench`: a warp-style load generator for any S3 endpoint. PUTs distinct keys, GETs them back,
-/// DELETEs them, each phase for --duration with --concurrency workers, and reports throughput and latency.
+/// `cairn bench`: a warp-style load generator for any S3 endpoint. PUTs a fixed working set of --objects
+/// keys (untimed), then PUTs distinct keys, GETs the working set, DELETEs every key it wrote, each phase
+/// for --duration with --concurrency workers, and reports throughput and latency.
 /// </summary>
 public static class BenchCommand
 {
@@ -40,6 +41,15 @@ public static class BenchCommand
                 + "so the server's own work is measured. WHEN_SUPPORTED: the AWS SDK default, CRC32 computed by the client on PUT and validated on GET",
             DefaultValueFactory = _ => BenchSettings.WhenRequired,
         };
+        var objects = new Option<int?>("--objects")
+        {
+            Description = "Working set: objects of --size put before the timed phases (untimed); the GET phase reads only these. "
+                + $"Default: {BenchSettings.DefaultObjectsPerWorker} × --concurrency",
+        };
+        objects.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() < 1) r.AddError("--objects must be at least 1");
+        });
         concurrency.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<int>() < 1) r.AddError("--concurrency must be at least 1");
@@ -54,9 +64,9 @@ public static class BenchCommand
         client.AcceptOnlyFromAmong(BenchSettings.HttpClient, BenchSettings.SdkClient);
         var memoryProbe = new Option<int?>("--memory-probe") { Description = "PID of a local process (the server) whose RSS is sampled during the run; the maximum is reported" };
 
-        var command = new Command("bench", "S3 load generator: PUT, GET, then DELETE objects of one size, each phase for --duration")
+        var command = new Command("bench", "S3 load generator: PUT a working set of --objects (untimed), then PUT, GET (the working set), DELETE, each phase for --duration")
         {
-            endpoint, size, concurrency, duration, bucket, region, json, checksum, memoryProbe, client,
+            endpoint, size, concurrency, duration, objects, bucket, region, json, checksum, memoryProbe, client,
         };
         command.SetAction((parse, cancellationToken) => BenchRun.RunAsync(
             new BenchSettings(
@@ -69,7 +79,8 @@ public static class BenchCommand
                 parse.GetValue(json),
                 parse.GetValue(checksum)!,
                 parse.GetValue(memoryProbe),
-                parse.GetValue(client)!),
+                parse.GetValue(client)!,
+                parse.GetValue(objects)),
             Credentials.FromEnvironment(),
             cancellationToken));
         return command;

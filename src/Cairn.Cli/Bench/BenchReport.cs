@@ -24,6 +24,7 @@ public static class BenchReport
         durationSeconds = r.Settings.Duration.TotalSeconds,
         client = r.Settings.Client,
         checksum = r.Settings.Checksum,
+        workingSet = new { objects = r.Settings.WorkingSetObjects, bytes = r.Settings.WorkingSetBytes },
         phases = r.Phases.Select(p => new
         {
             name = p.Name,
@@ -36,6 +37,7 @@ public static class BenchReport
             latencyMs = new { p50 = Round(p.Latency.P50), p99 = Round(p.Latency.P99), max = Round(p.Latency.Max) },
             firstError = p.FirstError,
             maxServerRssBytes = p.MaxServerRssBytes,
+            distinctKeysRead = p.DistinctKeysRead,
         }),
         memoryProbe = r.Memory is { } m ? new { pid = m.Pid, samples = m.Samples, maxRssBytes = m.MaxRssBytes, maxRssMiB = Round(m.MaxRssBytes / 1048576.0), peakRssBytes = m.PeakRssBytes } : null,
     }, new JsonSerializerOptions { WriteIndented = true });
@@ -43,7 +45,7 @@ public static class BenchReport
     public static string Plain(BenchResult r)
     {
         var s = new StringBuilder();
-        s.AppendLine(CultureInfo.InvariantCulture, $"cairn bench: {r.Settings.Endpoint} bucket {r.Bucket}, {ByteSize.Format(r.Settings.Size)} objects, concurrency {r.Settings.Concurrency}, {r.Settings.Duration.TotalSeconds:0.###}s per phase, {ClientText(r.Settings)}");
+        s.AppendLine(CultureInfo.InvariantCulture, $"cairn bench: {r.Settings.Endpoint} bucket {r.Bucket}, {Summary(r.Settings)}");
         s.AppendLine(CultureInfo.InvariantCulture, $"{"phase",-7}{"ops",10}{"ops/s",12}{"MiB/s",10}{"p50 ms",10}{"p99 ms",10}{"max ms",10}{"errors",8}{(r.Memory is null ? "" : "  server RSS max")}");
         foreach (var p in r.Phases)
             s.AppendLine(CultureInfo.InvariantCulture, $"{p.Name,-7}{p.Ops,10}{p.OpsPerSecond,12:0.0}{p.MiBPerSecond,10:0.0}{p.Latency.P50,10:0.00}{p.Latency.P99,10:0.00}{p.Latency.Max,10:0.00}{p.Errors,8}{(p.MaxServerRssBytes is { } rss ? "  " + ByteSize.Format(rss) : "")}");
@@ -56,7 +58,7 @@ public static class BenchReport
 
     private static void WriteTable(BenchResult r)
     {
-        AnsiConsole.MarkupLine(Markup.Escape($"{r.Settings.Endpoint} bucket {r.Bucket}: {ByteSize.Format(r.Settings.Size)} objects, concurrency {r.Settings.Concurrency}, {r.Settings.Duration.TotalSeconds:0.###}s per phase, {ClientText(r.Settings)}"));
+        AnsiConsole.MarkupLine(Markup.Escape($"{r.Settings.Endpoint} bucket {r.Bucket}: {Summary(r.Settings)}"));
         var table = new Table().AddColumns("Phase", "Ops", "Ops/s", "MiB/s", "p50 ms", "p99 ms", "max ms", "Errors");
         if (r.Memory is not null) table.AddColumn("Server RSS max");
         foreach (var column in table.Columns.Skip(1)) column.RightAligned();
@@ -80,6 +82,9 @@ public static class BenchReport
 
     private static double Round(double v) => Math.Round(v, 3);
     private static string F(double v, string format) => v.ToString(format, CultureInfo.InvariantCulture);
+
+    private static string Summary(BenchSettings s) => string.Create(CultureInfo.InvariantCulture,
+        $"{ByteSize.Format(s.Size)} objects, GET working set {s.WorkingSetObjects} objects ({ByteSize.Format(s.WorkingSetBytes)}), concurrency {s.Concurrency}, {s.Duration.TotalSeconds:0.###}s per phase, {ClientText(s)}");
 
     private static string ClientText(BenchSettings s) => s.Client == BenchSettings.SdkClient ? $"client sdk, checksum {s.Checksum}" : "client http";
 }

@@ -1,8 +1,8 @@
 namespace Cairn.Cli.Bench;
 
 /// <summary>
-/// One `cairn bench` run: bucket, then PUT, GET and DELETE phases of the same duration, then cleanup
-/// (leftover keys, and the bucket if this run created it).
+/// One `cairn bench` run: bucket, the working set (untimed), then PUT, GET (of the working set) and
+/// DELETE phases of the same duration, then cleanup (leftover keys, and the bucket if this run created it).
 /// </summary>
 public static class BenchRun
 {
@@ -34,14 +34,15 @@ public static class BenchRun
             return 2;
         }
 
-        var workload = new S3Workload(s3, bucket, settings.Size, settings.Concurrency, $"bench-{runId}");
+        var workload = new S3Workload(s3, bucket, settings.Size, settings.Concurrency, settings.WorkingSetObjects, $"bench-{runId}");
         var progress = PhaseProgress.For(settings.Json);
         var phases = new List<PhaseResult>();
         try
         {
+            if (!await PutWorkingSetAsync()) return 2;
             phases.Add(await RunPhaseAsync("PUT", workload.PutAsync));
             workload.Keys.Seal();
-            phases.Add(await RunPhaseAsync("GET", workload.GetAsync));
+            phases.Add(await RunPhaseAsync("GET", workload.GetAsync) with { DistinctKeysRead = workload.DistinctKeysRead });
             phases.Add(await RunPhaseAsync("DELETE", workload.DeleteAsync));
         }
         finally
@@ -53,6 +54,26 @@ public static class BenchRun
         var result = new BenchResult(settings, bucket, phases, memory);
         BenchReport.Write(result, settings.Json, terminal: !Console.IsOutputRedirected);
         return result.TotalErrors == 0 ? 0 : 1;
+
+        // Untimed, progress on stderr (stdout stays the report's): every object must be stored, or the GET phase would measure errors.
+        async Task<bool> PutWorkingSetAsync()
+        {
+            var total = $"{settings.WorkingSetObjects} × {ByteSize.Format(settings.Size)} = {ByteSize.Format(settings.WorkingSetBytes)}";
+            Console.Error.WriteLine($"working set: putting {total} (untimed)…");
+            var counters = new PhaseCounters();
+            var putting = PhaseRunner.RunAsync(settings.Concurrency, Timeout.InfiniteTimeSpan, workload.PutWorkingSetAsync, counters, cancellationToken);
+            while (await Task.WhenAny(putting, Task.Delay(TimeSpan.FromSeconds(5))) != putting)
+                Console.Error.WriteLine($"working set: {counters.Ops} of {settings.WorkingSetObjects} objects put…");
+            var (elapsed, _) = await putting;
+            cancellationToken.ThrowIfCancellationRequested();
+            if (counters.Errors > 0)
+            {
+                Console.Error.WriteLine($"cairn bench: {counters.Errors} of {settings.WorkingSetObjects} working-set PUTs failed, first: {counters.FirstError}");
+                return false;
+            }
+            Console.Error.WriteLine($"working set: {total} put in {elapsed.TotalSeconds:0.0}s");
+            return true;
+        }
 
         async Task<PhaseResult> RunPhaseAsync(string name, BenchOperation operation)
         {

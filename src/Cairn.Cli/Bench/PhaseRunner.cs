@@ -8,7 +8,8 @@ public delegate Task<long?> BenchOperation(int worker, CancellationToken cancell
 
 /// <summary>
 /// Runs <c>concurrency</c> closed-loop workers that start operations until the duration has passed
-/// (operations already started are finished and counted) or the work runs out.
+/// (operations already started are finished and counted) or the work runs out. With
+/// <see cref="Timeout.InfiniteTimeSpan"/> they run until the work runs out.
 /// </summary>
 public static class PhaseRunner
 {
@@ -16,7 +17,7 @@ public static class PhaseRunner
         int concurrency, TimeSpan duration, BenchOperation operation, PhaseCounters counters, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var deadline = started + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var deadline = duration == Timeout.InfiniteTimeSpan ? long.MaxValue : started + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var samples = new List<long>[concurrency];
         var workers = Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
         {
