@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Cairn.Transport;
+
+/// <summary>Server side of the cluster proof: an endpoint filter that refuses before the handler runs.</summary>
+public static class ClusterAuthentication
+{
+    /// <summary>
+    /// Every endpoint of the group requires the cluster secret: no proof → 401, a wrong one → 403, and
+    /// the handler (and so any drive) is never reached.
+    /// </summary>
+    public static TBuilder RequireClusterSecret<TBuilder>(this TBuilder builder, ClusterSecret secret) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var request = context.HttpContext.Request;
+            var proof = secret.Verify(request.Method, request.Path.ToUriComponent() + request.QueryString.ToUriComponent(),
+                request.Headers[ClusterSecret.TimestampHeader], request.Headers[ClusterSecret.NonceHeader], request.Headers[ClusterSecret.SignatureHeader]);
+            return proof switch
+            {
+                ClusterProof.Valid => await next(context).ConfigureAwait(false),
+                ClusterProof.Missing => Results.StatusCode(StatusCodes.Status401Unauthorized),
+                _ => Results.StatusCode(StatusCodes.Status403Forbidden),
+            };
+        });
+}
+
+/// <summary>Client side of the cluster proof: signs every request that leaves through the cluster client.</summary>
+public sealed class ClusterSigningHandler(ClusterSecret secret) : DelegatingHandler
+{
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var (timestamp, nonce, signature) = secret.Sign(request.Method.Method, request.RequestUri!.PathAndQuery);
+        request.Headers.Add(ClusterSecret.TimestampHeader, timestamp);
+        request.Headers.Add(ClusterSecret.NonceHeader, nonce);
+        request.Headers.Add(ClusterSecret.SignatureHeader, signature);
+        return base.SendAsync(request, cancellationToken);
+    }
+}
