@@ -26,11 +26,14 @@ public static class ClusterAuthentication
         });
 }
 
-/// <summary>Client side of the cluster proof: signs every request that leaves through the cluster client.</summary>
+/// <summary>Client side of the cluster proof: signs every request that leaves through the cluster client, sent as HTTP/2.</summary>
 public sealed class ClusterSigningHandler(ClusterSecret secret) : DelegatingHandler
 {
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        // The cluster port speaks only HTTP/2 (h2c); a request built by hand would otherwise default to 1.1.
+        request.Version = System.Net.HttpVersion.Version20;
+        request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
         var (timestamp, nonce, signature) = secret.Sign(request.Method.Method, request.RequestUri!.PathAndQuery);
         request.Headers.Add(ClusterSecret.TimestampHeader, timestamp);
         request.Headers.Add(ClusterSecret.NonceHeader, nonce);
