@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 
 namespace Cairn.Transport;
@@ -15,7 +16,10 @@ public static class ClusterAuthentication
         builder.AddEndpointFilter(async (context, next) =>
         {
             var request = context.HttpContext.Request;
-            var proof = secret.Verify(request.Method, request.Path.ToUriComponent() + request.QueryString.ToUriComponent(),
+            // The target exactly as the client sent (and signed) it, before any decoding.
+            var target = context.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget
+                ?? (request.PathBase + request.Path).ToUriComponent() + request.QueryString.ToUriComponent();
+            var proof = secret.Verify(request.Method, target,
                 request.Headers[ClusterSecret.TimestampHeader], request.Headers[ClusterSecret.NonceHeader], request.Headers[ClusterSecret.SignatureHeader]);
             return proof switch
             {

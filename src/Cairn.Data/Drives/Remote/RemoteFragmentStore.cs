@@ -89,6 +89,8 @@ public sealed class RemoteFragmentStore : IFragmentStore
                 {
                     throw Failure(e);
                 }
+                // The caller's time with an entry is not the owner's: the clock runs only while waiting for it.
+                deadline.CancelAfter(Timeout.InfiniteTimeSpan);
                 if (!more) yield break;
                 if (items.Current is { } info) yield return info;
             }
@@ -123,7 +125,7 @@ public sealed class RemoteFragmentStore : IFragmentStore
             var stats = JsonSerializer.Deserialize<DriveStats>(await ReadSmallAsync(response, CancellationToken.None).ConfigureAwait(false), JsonSerializerOptions.Web);
             if (stats is not null) Volatile.Write(ref lastStats, stats with { DriveId = DriveId, Path = Volatile.Read(ref lastStats).Path });
         }
-        catch (Exception e) when (e is IOException or JsonException)
+        catch (Exception e) when (e is IOException or JsonException or ObjectDisposedException)
         {
             MarkOffline();
         }
