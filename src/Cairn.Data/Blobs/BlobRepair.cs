@@ -58,8 +58,17 @@ public sealed class BlobRepair(IReadOnlyDictionary<string, IFragmentStore> drive
             foreach (var (slot, driveId) in targets)
                 writers[slot] = new FragmentWriter(await drives[driveId].CreateReplacementAsync(layout.BlobId, slot, cancellationToken).ConfigureAwait(false));
             for (var slot = 0; slot < total; slot++)
-                if (!badSlots.Contains(slot) && drives.TryGetValue(layout.Drives[slot], out var drive))
+            {
+                if (badSlots.Contains(slot) || !drives.TryGetValue(layout.Drives[slot], out var drive)) continue;
+                try
+                {
                     sources[slot] = await drive.OpenAsync(layout.BlobId, slot, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // A drive that died (or a remote one out of reach) since the scrub: not a survivor.
+                }
+            }
 
             for (long stripe = 0; stripe < layout.StripeCount; stripe++)
             {

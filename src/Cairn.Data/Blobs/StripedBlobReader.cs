@@ -107,6 +107,7 @@ internal sealed class StripedBlobReader(BlobLayout layout, IReadOnlyDictionary<s
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             sources[slot] = null;
+            reasons[slot] = e.Message;
         }
         if (sources[slot] is null) failed[slot] = true;
         return sources[slot];

@@ -1,0 +1,54 @@
+using System.Net;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Cairn.Transport;
+
+/// <summary>Deadlines of node-to-node calls.</summary>
+public sealed record ClusterTransportOptions
+{
+    /// <summary>Establishing a TCP connection to a peer; a peer that does not answer in this time is down.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// One step of a call: a whole small request, or, on a streamed one, the response headers, each write
+    /// of the request body and each read of the response body. A peer that makes no progress for this
+    /// long is treated as down.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>
+/// The node-to-node HTTP client and listener: HTTP/2 without TLS (h2c) on the cluster port, every
+/// request signed with the cluster secret. One client per process is enough: HTTP/2 multiplexes the
+/// calls to a peer over its connections.
+/// </summary>
+public static class ClusterHttp
+{
+    public static HttpClient CreateClient(ClusterSecret secret, ClusterTransportOptions? options = null)
+    {
+        options ??= new ClusterTransportOptions();
+        var sockets = new SocketsHttpHandler
+        {
+            ConnectTimeout = options.ConnectTimeout,
+            EnableMultipleHttp2Connections = true,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
+            // A peer that vanished without a FIN is noticed by pings, not only by the next request's deadline.
+            KeepAlivePingDelay = TimeSpan.FromSeconds(15),
+            KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            UseProxy = false,
+        };
+        return new HttpClient(new ClusterSigningHandler(secret) { InnerHandler = sockets })
+        {
+            DefaultRequestVersion = HttpVersion.Version20,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            // Deadlines are per call step (ClusterTransportOptions.RequestTimeout), not per whole streamed call.
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+    }
+
+    /// <summary>Makes a Kestrel listener the cluster port: HTTP/2 only, no TLS (prior knowledge).</summary>
+    public static void UseClusterProtocol(this ListenOptions listen) => listen.Protocols = HttpProtocols.Http2;
+}
