@@ -1,0 +1,44 @@
+using Cairn.Placement;
+
+namespace Cairn.Cluster.Map;
+
+public enum NodeState { Joining, Up, Down, Draining, Removed }
+
+public enum DriveState { Up, Down, Draining, Removed }
+
+/// <summary>
+/// A member of the cluster. <paramref name="Domain"/> is its failure-domain path zone/rack/node (the node
+/// segment names the machine, so two processes on one host share it). <paramref name="LastHeartbeat"/> is
+/// the time carried by the last Heartbeat (or AddNode/Bootstrap) command, never a local clock reading.
+/// </summary>
+public sealed record ClusterNode(string Id, string S3Address, string ClusterAddress, string Domain, NodeState State, DateTimeOffset LastHeartbeat)
+{
+    public string Zone => DomainAt(0);
+    public string Rack => DomainAt(1);
+
+    /// <summary>The node's domain at a level (0 zone, 1 rack, 2 node), as a path prefix.</summary>
+    public string DomainAt(int level) => string.Join('/', Domain.Split('/').Take(level + 1));
+}
+
+/// <summary>A drive of a node; <paramref name="Domain"/> is its full failure-domain path zone/rack/node/drive.</summary>
+public sealed record ClusterDrive(string Id, string NodeId, string Domain, double Weight, string Tier, DriveState State)
+{
+    public DriveEntry ToPlacement() => new(Id, Domain, Weight);
+}
+
+/// <summary>
+/// A range of the object key space, [<paramref name="Start"/>, <paramref name="End"/>) over
+/// <see cref="RangeKeys"/> points (null end = +∞), served by the Raft group <paramref name="GroupId"/> whose
+/// replicas run on <paramref name="Members"/>. <paramref name="Generation"/> grows whenever the descriptor
+/// changes, so a request routed with a stale descriptor can be told so.
+/// </summary>
+public sealed record RangeDescriptor(long GroupId, byte[] Start, byte[]? End, IReadOnlyList<string> Members, long Generation)
+{
+    public bool Contains(ReadOnlySpan<byte> point) =>
+        RangeKeys.Compare(Start, point) <= 0 && (End is null || RangeKeys.Compare(point, End) < 0);
+
+    /// <summary>Strictly inside: a point that would leave both halves of a split non-empty.</summary>
+    public bool StrictlyInside(ReadOnlySpan<byte> point) => RangeKeys.Compare(Start, point) < 0 && Contains(point);
+
+    public override string ToString() => $"g{GroupId}[{RangeKeys.Show(Start)}, {RangeKeys.Show(End)}) gen {Generation} on {string.Join(",", Members)}";
+}

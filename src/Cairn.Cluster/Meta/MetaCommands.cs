@@ -1,0 +1,68 @@
+using System.Text.Json.Serialization;
+using Cairn.Cluster.Map;
+
+namespace Cairn.Cluster.Meta;
+
+/// <summary>
+/// One change of the cluster map, as data: serialisable (the meta group's Raft log carries it as bytes) and
+/// applied by <see cref="MetaStateMachine.Apply"/>. It carries everything the apply may not take from the node
+/// it runs on: <see cref="At"/> is the only clock the apply reads.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "command")]
+[JsonDerivedType(typeof(Bootstrap), "bootstrap")]
+[JsonDerivedType(typeof(AddNode), "add-node")]
+[JsonDerivedType(typeof(AdmitNode), "admit-node")]
+[JsonDerivedType(typeof(Heartbeat), "heartbeat")]
+[JsonDerivedType(typeof(MarkDown), "mark-down")]
+[JsonDerivedType(typeof(AddDrive), "add-drive")]
+[JsonDerivedType(typeof(SetDriveState), "set-drive-state")]
+[JsonDerivedType(typeof(SplitRange), "split-range")]
+[JsonDerivedType(typeof(MoveReplica), "move-replica")]
+public abstract record MetaCommand
+{
+    /// <summary>When the issuer made the command (for a heartbeat: when the node sent it).</summary>
+    public required DateTimeOffset At { get; init; }
+
+    /// <summary>Assigned by the issuer and kept across its retries; dedupe by it comes with replication.</summary>
+    public string? RequestId { get; init; }
+}
+
+/// <summary>A node as the operator describes it: id, addresses and its failure-domain path zone/rack/node.</summary>
+public sealed record NodeSpec(string Id, string S3Address, string ClusterAddress, string Domain);
+
+/// <summary>
+/// The first command of a cluster: its first nodes (up, with a heartbeat at <see cref="MetaCommand.At"/>) and
+/// one range covering the whole key space, group 1, on <paramref name="ReplicationFactor"/> distinct nodes
+/// spread over zones, then racks, then machines (<see cref="MemberChoice"/>).
+/// </summary>
+public sealed record Bootstrap(IReadOnlyList<NodeSpec> Nodes, int ReplicationFactor = 3, TimeSpan? HeartbeatGrace = null) : MetaCommand;
+
+/// <summary>A new node asks to join: it enters joining, holding nothing until admitted.</summary>
+public sealed record AddNode(NodeSpec Node) : MetaCommand;
+
+/// <summary>A joining node becomes up: placement and range groups may use it.</summary>
+public sealed record AdmitNode(string NodeId) : MetaCommand;
+
+/// <summary>A node is alive at <see cref="MetaCommand.At"/>; a down node that heartbeats is up again.</summary>
+public sealed record Heartbeat(string NodeId) : MetaCommand;
+
+/// <summary>
+/// Marks a node down, only when its last heartbeat is older than the map's grace at <see cref="MetaCommand.At"/>:
+/// a slow or partitioned detector cannot mark down a node whose later heartbeat is already in the log.
+/// </summary>
+public sealed record MarkDown(string NodeId) : MetaCommand;
+
+/// <summary>A drive of a node; its domain defaults to the node's path followed by the drive id.</summary>
+public sealed record AddDrive(string DriveId, string NodeId, string? Domain = null, double Weight = 1.0, string Tier = "hot") : MetaCommand;
+
+public sealed record SetDriveState(string DriveId, DriveState State) : MetaCommand;
+
+/// <summary>
+/// Splits range group <paramref name="GroupId"/> at the point of (bucket, key), which must lie strictly inside it:
+/// the left half keeps the group, the right half gets a new group id and the same members, both get a new
+/// generation. With <paramref name="ExpectedGeneration"/> the split is refused if the range changed since.
+/// </summary>
+public sealed record SplitRange(long GroupId, string Bucket, string Key, long? ExpectedGeneration = null) : MetaCommand;
+
+/// <summary>Replaces member <paramref name="Remove"/> of a range group by <paramref name="Add"/>.</summary>
+public sealed record MoveReplica(long GroupId, string Remove, string Add, long? ExpectedGeneration = null) : MetaCommand;
