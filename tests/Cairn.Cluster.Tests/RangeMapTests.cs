@@ -24,16 +24,9 @@ public sealed class RangeMapTests
         var map = ThreeZones().Split("photos", "m");
         var (left, right) = (map.Ranges[0], map.Ranges[1]);
 
-        Assert.Equal(right, map.RangeFor("photos", "m"));      // the split point itself starts the right half
-        Assert.Equal(right, map.RangeFor("photos", "m\u0001"));
-        Assert.Equal(right, map.RangeFor("photos", "ma"));
-        Assert.Equal(right, map.RangeFor("photos", "n"));
-        Assert.Equal(left, map.RangeFor("photos", "l\uFFFF"));
-        Assert.Equal(left, map.RangeFor("photos", "l"));
-        Assert.Equal(left, map.RangeFor("photos", ""));
-        Assert.Equal(left, map.RangeFor("photo", "zzz"));        // "photo\0" sorts before "photos\0"
-        Assert.Equal(right, map.RangeFor("photot", ""));
-        Assert.Equal(right, map.RangeFor("photos0", "a"));       // another bucket sharing the prefix
+        // The split point itself starts the right half; "photo\0" sorts before "photos\0", "photos0" is another bucket.
+        AssertRoutes(map, right, ("photos", "m"), ("photos", "m\u0001"), ("photos", "ma"), ("photos", "n"), ("photot", ""), ("photos0", "a"));
+        AssertRoutes(map, left, ("photos", "l\uFFFF"), ("photos", "l"), ("photos", ""), ("photo", "zzz"));
     }
 
     [Fact]
@@ -44,12 +37,13 @@ public sealed class RangeMapTests
         var (left, right) = (map.Ranges[0], map.Ranges[1]);
         Assert.True(string.CompareOrdinal("😀", "\uFF5E") < 0);
 
-        Assert.Equal(right, map.RangeFor("b", "😀"));
-        Assert.Equal(right, map.RangeFor("b", "\uFF5E"));
-        Assert.Equal(right, map.RangeFor("b", "\uFF5Ea"));
-        Assert.Equal(left, map.RangeFor("b", "\uFF5D"));
-        Assert.Equal(left, map.RangeFor("b", "é"));
-        Assert.Equal(left, map.RangeFor("b", "\u007F"));
+        AssertRoutes(map, right, ("b", "😀"), ("b", "\uFF5E"), ("b", "\uFF5Ea"));
+        AssertRoutes(map, left, ("b", "\uFF5D"), ("b", "é"), ("b", "\u007F"));
+    }
+
+    private static void AssertRoutes(ClusterMap map, RangeDescriptor expected, params (string Bucket, string Key)[] keys)
+    {
+        foreach (var (bucket, key) in keys) Assert.True(expected == map.RangeFor(bucket, key), $"{bucket}/{key} should route to {expected}");
     }
 
     [Fact]
