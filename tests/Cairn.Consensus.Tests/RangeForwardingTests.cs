@@ -8,10 +8,11 @@ using Cairn.Index.Commands;
 using Cairn.Index.Objects;
 using Cairn.Index.Records;
 using Cairn.Transport;
+using Xunit.Abstractions;
 
 namespace Cairn.Consensus.Tests;
 
-public sealed class RangeForwardingTests
+public sealed class RangeForwardingTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task Commands_through_followers_answer_as_on_the_leader_and_apply_once_everywhere()
@@ -61,10 +62,12 @@ public sealed class RangeForwardingTests
         }
     }
 
-    [Fact]
-    public async Task Killing_the_leader_under_forwarded_puts_loses_nothing_acknowledged_and_applies_each_request_once()
+    [Theory]
+    [InlineData(10_000)] // the default: every issuer outlasts the election
+    [InlineData(300)] // shorter than the election: the issuers of the gap get unknown outcomes and retry them
+    public async Task Killing_the_leader_under_forwarded_puts_loses_nothing_acknowledged_and_applies_each_request_once(int deadlineMs)
     {
-        await using var group = await RangeGroupFixture.StartAsync();
+        await using var group = await RangeGroupFixture.StartAsync(options: new RangeForwardingOptions { Deadline = TimeSpan.FromMilliseconds(deadlineMs) });
         var leader = await group.LeaderWithBucketAsync("b");
         await new BucketCatalog(leader.Shard, TimeProvider.System).PutVersioningAsync("b", VersioningState.Enabled);
         await group.CaughtUpAsync();
@@ -75,6 +78,8 @@ public sealed class RangeForwardingTests
         var failures = new ConcurrentQueue<Exception>();
         using var stop = new CancellationTokenSource();
         var issued = 0;
+        var spanning = 0; // issued before the kill, answered after it: their first attempt met the dying leader
+        var killed = new TaskCompletionSource();
         var issuers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
         {
             var shard = followers[w % 2].Shard;
@@ -82,9 +87,11 @@ public sealed class RangeForwardingTests
             {
                 var put = new PutVersion("b", $"w{w}-{i}", RangeGroupFixture.Draft(i), VersionIds.NewNonce()) { At = DateTimeOffset.UtcNow, RequestId = $"w{w}-{i}" };
                 Interlocked.Increment(ref issued);
+                var beforeKill = !killed.Task.IsCompleted;
                 try
                 {
                     acknowledged[put.RequestId!] = await shard.ExecuteAsync(put);
+                    if (beforeKill && killed.Task.IsCompleted) Interlocked.Increment(ref spanning);
                 }
                 catch (CommandOutcomeUnknownException)
                 {
@@ -100,6 +107,7 @@ public sealed class RangeForwardingTests
         while (Volatile.Read(ref issued) < 100) await Task.Delay(10);
         var killedAt = Stopwatch.StartNew();
         await group.StopAsync(group.IndexOf(leader));
+        killed.SetResult();
         var successor = await group.LeaderAsync();
         // Keep issuing until the successor has taken some commands too.
         var before = acknowledged.Count;
@@ -107,6 +115,8 @@ public sealed class RangeForwardingTests
         await stop.CancelAsync();
         await Task.WhenAll(issuers);
 
+        output.WriteLine($"issued {issued}, acknowledged {acknowledged.Count} ({acknowledged.Count - before} after the kill), " +
+            $"{spanning} across it, {unknown.Count} unknown; successor after {killedAt.ElapsedMilliseconds} ms");
         Assert.Empty(failures);
         Assert.True(acknowledged.Count >= before + 100, $"the successor took commands ({acknowledged.Count - before} after the kill)");
         // An unknown outcome is settled by retrying the same request id: applied at most once, then acknowledged.
