@@ -93,7 +93,8 @@ public sealed class ReplicatedIndexShard(string group, IRaftCluster cluster, Ind
             catch (Exception e) when (e is CommandOutcomeUnknownException or LeaderUnreachableException
                 || e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
-                last = e;
+                // The deadline's own cancellation says less than the failure that led to it.
+                if (e is not OperationCanceledException || last is null) last = e;
             }
             try
             {
