@@ -13,6 +13,8 @@ namespace Cairn.Consensus;
 /// One member of a range group in this process: the range's RocksDB store under <c>folder/index</c>, its Raft
 /// write-ahead log under <c>folder/raft</c>, and the Raft member (TCP, one port per group for now). Started
 /// again from the same folder it replays the log above what its store has applied and rejoins the group.
+/// With <see cref="RangeForwarding"/> its shard forwards a follower's commands to the leader; the process
+/// serves the other members' forwarded commands with <see cref="RangeGroupEndpoints.MapRangeGroups"/>.
 /// </summary>
 public sealed class RangeReplica : IAsyncDisposable
 {
@@ -22,7 +24,7 @@ public sealed class RangeReplica : IAsyncDisposable
     private readonly RangeStateMachine stateMachine;
 
     private RangeReplica(RangeGroup group, IPEndPoint address, IndexStore store, RangeStateMachine stateMachine, WriteAheadLog log,
-        RaftCluster cluster, AppliedCommands applied)
+        RaftCluster cluster, AppliedCommands applied, RangeForwarding? forwarding)
     {
         Group = group;
         Address = address;
@@ -30,7 +32,7 @@ public sealed class RangeReplica : IAsyncDisposable
         this.stateMachine = stateMachine;
         this.log = log;
         this.cluster = cluster;
-        Shard = new ReplicatedIndexShard(group.Id, cluster, store, applied);
+        Shard = new ReplicatedIndexShard(group.Id, cluster, store, applied, forwarding);
     }
 
     public RangeGroup Group { get; }
@@ -46,7 +48,7 @@ public sealed class RangeReplica : IAsyncDisposable
     public EndPoint? Leader => cluster.Leader?.EndPoint;
 
     public static async Task<RangeReplica> StartAsync(RangeGroup group, IPEndPoint address, string folder, ShardStateMachine machine,
-        RangeReplicaOptions options, ILoggerFactory? logging = null, CancellationToken cancellationToken = default)
+        RangeReplicaOptions options, RangeForwarding? forwarding = null, ILoggerFactory? logging = null, CancellationToken cancellationToken = default)
     {
         var store = IndexStore.Open(Path.Combine(folder, "index"));
         var applied = new AppliedCommands();
@@ -77,7 +79,7 @@ public sealed class RangeReplica : IAsyncDisposable
             store.Dispose();
             throw;
         }
-        return new RangeReplica(group, address, store, stateMachine, log, cluster, applied);
+        return new RangeReplica(group, address, store, stateMachine, log, cluster, applied, forwarding);
     }
 
     /// <summary>Waits until the group has a leader this member sees, and returns its address.</summary>

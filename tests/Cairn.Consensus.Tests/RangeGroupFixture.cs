@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using Cairn.Core.StorageClasses;
 using Cairn.Core.Time;
 using Cairn.Index.Apply;
@@ -7,43 +8,89 @@ using Cairn.Index.Buckets;
 using Cairn.Index.Objects;
 using Cairn.Index.Records;
 using Cairn.Index.Shards;
+using Cairn.Transport;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Cairn.Consensus.Tests;
 
-/// <summary>Three replicas of one range group in this process, on loopback ports, each in its own temporary folder.</summary>
+/// <summary>
+/// Three replicas of one range group in this process, on loopback ports, each in its own temporary folder.
+/// With forwarding (the default) each member also has its cluster listener (h2c on its own loopback port,
+/// serving <see cref="RangeGroupEndpoints.MapRangeGroups"/>), and stopping a member stops both, as a crash would.
+/// </summary>
 public sealed class RangeGroupFixture : IAsyncDisposable
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     private readonly string root = Path.Combine(Path.GetTempPath(), "cairn-range-" + Guid.NewGuid().ToString("N"));
     private readonly RangeReplica?[] replicas;
+    private readonly WebApplication?[] listeners;
+    private readonly RangeForwarding? forwarding;
 
-    private RangeGroupFixture(RangeGroup group)
+    private RangeGroupFixture(RangeGroup group, IReadOnlyList<Uri>? clusterUrls, RangeForwardingOptions? options)
     {
         Group = group;
+        ClusterUrls = clusterUrls ?? [];
         replicas = new RangeReplica?[group.Members.Count];
+        listeners = new WebApplication?[group.Members.Count];
+        if (clusterUrls is null) return;
+        Client = ClusterHttp.CreateClient(Secret);
+        forwarding = new RangeForwarding(Client, group.Members.Zip(clusterUrls).ToDictionary(m => (EndPoint)m.First, m => m.Second), options);
     }
 
     public RangeGroup Group { get; }
+
+    public ClusterSecret Secret { get; } = new(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>The cluster client the members forward with (null without forwarding).</summary>
+    public HttpClient? Client { get; }
+
+    /// <summary>Each member's cluster base URL (empty without forwarding).</summary>
+    public IReadOnlyList<Uri> ClusterUrls { get; }
 
     public IEnumerable<RangeReplica> Running => replicas.OfType<RangeReplica>();
 
     public RangeReplica this[int member] => replicas[member] ?? throw new InvalidOperationException($"Member {member} is stopped.");
 
-    public static async Task<RangeGroupFixture> StartAsync()
+    public static async Task<RangeGroupFixture> StartAsync(bool forwarding = true, RangeForwardingOptions? options = null)
     {
         var group = new RangeGroup("range-1", [.. Enumerable.Range(0, 3).Select(_ => new IPEndPoint(IPAddress.Loopback, FreePort()))]);
-        var fixture = new RangeGroupFixture(group);
+        IReadOnlyList<Uri>? urls = forwarding ? [.. group.Members.Select(_ => new Uri($"http://127.0.0.1:{FreePort()}/"))] : null;
+        var fixture = new RangeGroupFixture(group, urls, options);
         for (var i = 0; i < 3; i++) await fixture.StartAsync(i);
         return fixture;
     }
 
-    public async Task StartAsync(int member) =>
+    public async Task StartAsync(int member)
+    {
         replicas[member] = await RangeReplica.StartAsync(Group, Group.Members[member], Path.Combine(root, member.ToString()),
-            new ShardStateMachine(StorageClassTable.Default, new DayClock(TimeProvider.System)), new RangeReplicaOptions());
+            new ShardStateMachine(StorageClassTable.Default, new DayClock(TimeProvider.System)), new RangeReplicaOptions(), forwarding);
+        if (forwarding is not null) listeners[member] = await ListenAsync(member);
+    }
 
+    /// <summary>The member's cluster listener, serving whichever replica of the group runs in that slot.</summary>
+    private async Task<WebApplication> ListenAsync(int member)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, ClusterUrls[member].Port, listen => listen.UseClusterProtocol()));
+        var app = builder.Build();
+        app.MapRangeGroups(id => id == Group.Id ? replicas[member]?.Shard : null, Secret);
+        await app.StartAsync();
+        return app;
+    }
+
+    /// <summary>Stops a member as a crash would: its listener drops in-flight calls (after a short grace), then the replica stops.</summary>
     public async Task StopAsync(int member)
     {
+        if (listeners[member] is { } app)
+        {
+            using (var grace = new CancellationTokenSource(TimeSpan.FromMilliseconds(100))) await app.StopAsync(grace.Token);
+            await app.DisposeAsync();
+            listeners[member] = null;
+        }
         await this[member].DisposeAsync();
         replicas[member] = null;
     }
@@ -114,6 +161,7 @@ public sealed class RangeGroupFixture : IAsyncDisposable
     {
         for (var i = 0; i < replicas.Length; i++)
             if (replicas[i] is not null) await StopAsync(i);
+        Client?.Dispose();
         try
         {
             Directory.Delete(root, recursive: true);

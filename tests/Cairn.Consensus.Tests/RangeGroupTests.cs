@@ -24,9 +24,9 @@ public sealed class RangeGroupTests
     }
 
     [Fact]
-    public async Task A_follower_answers_NotLeader_with_the_leaders_address()
+    public async Task Without_forwarding_a_follower_answers_NotLeader_with_the_leaders_address()
     {
-        await using var group = await RangeGroupFixture.StartAsync();
+        await using var group = await RangeGroupFixture.StartAsync(forwarding: false);
         var leader = await group.LeaderAsync();
         var follower = group.Running.First(r => r != leader);
 
