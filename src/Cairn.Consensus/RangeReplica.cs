@@ -10,18 +10,19 @@ using Microsoft.Extensions.Logging;
 namespace Cairn.Consensus;
 
 /// <summary>
-/// One member of a range group in this process: the range's RocksDB store under <c>folder/index</c>, its Raft
-/// write-ahead log under <c>folder/raft</c>, and the Raft member (TCP, one port per group for now). Started
-/// again from the same folder it replays the log above what its store has applied and rejoins the group.
+/// One member of a range group in this process: the range's RocksDB store (<see cref="RangeStore"/>, under
+/// <c>folder</c>), its snapshots under <c>folder/snapshots</c>, its Raft write-ahead log under <c>folder/raft</c>,
+/// and the Raft member (TCP, one port per group for now). Started again from the same folder it tells the log
+/// about its latest snapshot, replays the log above what its store has applied and rejoins the group.
 /// </summary>
 public sealed class RangeReplica : IAsyncDisposable
 {
-    private readonly IndexStore store;
+    private readonly RangeStore store;
     private readonly WriteAheadLog log;
     private readonly RaftCluster cluster;
     private readonly RangeStateMachine stateMachine;
 
-    private RangeReplica(RangeGroup group, IPEndPoint address, IndexStore store, RangeStateMachine stateMachine, WriteAheadLog log,
+    private RangeReplica(RangeGroup group, IPEndPoint address, RangeStore store, RangeStateMachine stateMachine, WriteAheadLog log,
         RaftCluster cluster, AppliedCommands applied)
     {
         Group = group;
@@ -40,6 +41,9 @@ public sealed class RangeReplica : IAsyncDisposable
     /// <summary>The index of the last log entry applied to this replica's store.</summary>
     public long AppliedIndex => stateMachine.AppliedIndex;
 
+    /// <summary>The index of this member's latest snapshot (0 before the first): its log may be cut up to it.</summary>
+    public long SnapshotIndex => ((ISnapshotManager)stateMachine).Snapshot?.Index ?? 0;
+
     public bool IsLeader => !cluster.LeadershipToken.IsCancellationRequested;
 
     /// <summary>The leader this member sees, if any.</summary>
@@ -48,9 +52,11 @@ public sealed class RangeReplica : IAsyncDisposable
     public static async Task<RangeReplica> StartAsync(RangeGroup group, IPEndPoint address, string folder, ShardStateMachine machine,
         RangeReplicaOptions options, ILoggerFactory? logging = null, CancellationToken cancellationToken = default)
     {
-        var store = IndexStore.Open(Path.Combine(folder, "index"));
+        var store = RangeStore.Open(folder);
         var applied = new AppliedCommands();
-        var stateMachine = new RangeStateMachine(store, machine, applied);
+        // The snapshot must be known before the log is constructed: it reads it once, to know where replay starts.
+        var snapshots = RangeSnapshots.Open(Path.Combine(folder, "snapshots"), RangeStateMachine.ReadAppliedIndex(store.Current));
+        var stateMachine = new RangeStateMachine(store, snapshots, machine, applied, options.SnapshotInterval);
         var log = new WriteAheadLog(new WriteAheadLog.Options { Location = Path.Combine(folder, "raft") }, stateMachine);
         var configuration = new RaftCluster.TcpConfiguration(address)
         {

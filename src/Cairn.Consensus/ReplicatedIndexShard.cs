@@ -11,7 +11,7 @@ namespace Cairn.Consensus;
 /// snapshots of this replica's store; <see cref="ReadBarrierAsync"/> is the Raft read index.
 /// The replica owns the store and the Raft member: disposing the shard leaves them to it.
 /// </summary>
-public sealed class ReplicatedIndexShard(string group, IRaftCluster cluster, IndexStore store, AppliedCommands applied) : IIndexShard
+public sealed class ReplicatedIndexShard(string group, IRaftCluster cluster, RangeStore store, AppliedCommands applied) : IIndexShard
 {
     public async Task<TResult> ExecuteAsync<TResult>(IndexCommand<TResult> command, CancellationToken cancellationToken = default)
     {
