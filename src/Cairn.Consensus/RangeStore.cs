@@ -86,6 +86,7 @@ public sealed class RangeStore : IDisposable
         lock (gate)
         {
             old = current;
+            old.Retired = true;
             current = new Generation(opened, path);
         }
         Release(old); // the reference the store in use held
@@ -101,6 +102,7 @@ public sealed class RangeStore : IDisposable
         }
         if (!close) return;
         generation.Store.Dispose();
+        if (!generation.Retired) return;
         try
         {
             Directory.Delete(generation.Path, recursive: true);
@@ -118,12 +120,16 @@ public sealed class RangeStore : IDisposable
         Release(generation);
     }
 
-    /// <summary>One opened store and the readers still on it; <see cref="Readers"/> is −1 once retired and unread.</summary>
+    /// <summary>
+    /// One opened store and the readers still on it; <see cref="Readers"/> is −1 once its owner let go and no
+    /// reader is left. A retired store (one a snapshot replaced) is deleted then; the store in use is only closed.
+    /// </summary>
     private sealed class Generation(IndexStore store, string path)
     {
         public IndexStore Store { get; } = store;
         public string Path { get; } = path;
         public int Readers { get; set; }
+        public bool Retired { get; set; }
     }
 
     private sealed class LeasedSnapshot(IIndexSnapshot inner, Action release) : IIndexSnapshot

@@ -18,9 +18,12 @@ public sealed class RangeGroupFixture : IAsyncDisposable
     private readonly string root = Path.Combine(Path.GetTempPath(), "cairn-range-" + Guid.NewGuid().ToString("N"));
     private readonly RangeReplica?[] replicas;
 
-    private RangeGroupFixture(RangeGroup group)
+    private readonly RangeReplicaOptions options;
+
+    private RangeGroupFixture(RangeGroup group, RangeReplicaOptions options)
     {
         Group = group;
+        this.options = options;
         replicas = new RangeReplica?[group.Members.Count];
     }
 
@@ -30,17 +33,20 @@ public sealed class RangeGroupFixture : IAsyncDisposable
 
     public RangeReplica this[int member] => replicas[member] ?? throw new InvalidOperationException($"Member {member} is stopped.");
 
-    public static async Task<RangeGroupFixture> StartAsync()
+    public static async Task<RangeGroupFixture> StartAsync(RangeReplicaOptions? options = null)
     {
         var group = new RangeGroup("range-1", [.. Enumerable.Range(0, 3).Select(_ => new IPEndPoint(IPAddress.Loopback, FreePort()))]);
-        var fixture = new RangeGroupFixture(group);
+        var fixture = new RangeGroupFixture(group, options ?? new RangeReplicaOptions());
         for (var i = 0; i < 3; i++) await fixture.StartAsync(i);
         return fixture;
     }
 
     public async Task StartAsync(int member) =>
-        replicas[member] = await RangeReplica.StartAsync(Group, Group.Members[member], Path.Combine(root, member.ToString()),
-            new ShardStateMachine(StorageClassTable.Default, new DayClock(TimeProvider.System)), new RangeReplicaOptions());
+        replicas[member] = await RangeReplica.StartAsync(Group, Group.Members[member], Folder(member),
+            new ShardStateMachine(StorageClassTable.Default, new DayClock(TimeProvider.System)), options);
+
+    /// <summary>Where a member keeps its store, snapshots and log.</summary>
+    public string Folder(int member) => Path.Combine(root, member.ToString());
 
     public async Task StopAsync(int member)
     {
