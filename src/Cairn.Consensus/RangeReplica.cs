@@ -44,6 +44,9 @@ public sealed class RangeReplica : IAsyncDisposable
     /// <summary>The index of this member's latest snapshot (0 before the first): its log may be cut up to it.</summary>
     public long SnapshotIndex => ((ISnapshotManager)stateMachine).Snapshot?.Index ?? 0;
 
+    /// <summary>How many snapshots from a leader this member installed since it started (catching up past a cut log).</summary>
+    public int InstalledSnapshots => stateMachine.InstalledSnapshots;
+
     public bool IsLeader => !cluster.LeadershipToken.IsCancellationRequested;
 
     /// <summary>The leader this member sees, if any.</summary>

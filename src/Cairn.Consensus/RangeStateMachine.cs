@@ -29,6 +29,7 @@ public sealed class RangeStateMachine : IStateMachine
     private readonly AppliedCommands applied;
     private readonly long snapshotInterval;
     private long appliedIndex;
+    private int installed;
 
     public RangeStateMachine(RangeStore store, RangeSnapshots snapshots, ShardStateMachine machine, AppliedCommands applied, long snapshotInterval)
     {
@@ -43,6 +44,9 @@ public sealed class RangeStateMachine : IStateMachine
 
     /// <summary>The index of the last log entry whose effect is in the store.</summary>
     public long AppliedIndex => Volatile.Read(ref appliedIndex);
+
+    /// <summary>How many snapshots sent by a leader this state machine has installed since it started.</summary>
+    public int InstalledSnapshots => Volatile.Read(ref installed);
 
     /// <summary>The applied index recorded in a store (0 for an empty one).</summary>
     public static long ReadAppliedIndex(IndexStore store) =>
@@ -101,6 +105,7 @@ public sealed class RangeStateMachine : IStateMachine
         }
         store.Replace(path, received);
         Volatile.Write(ref appliedIndex, entry.Index);
+        Interlocked.Increment(ref installed);
         return entry.Index;
     }
 

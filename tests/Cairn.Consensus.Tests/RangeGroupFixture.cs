@@ -65,7 +65,8 @@ public sealed class RangeGroupFixture : IAsyncDisposable
             if (Running.SingleOrDefault(r => r.IsLeader) is { } leader && Running.All(r => Equals(r.Leader, leader.Address))) return leader;
             await Task.Delay(50);
         }
-        throw new TimeoutException("No leader elected.");
+        throw new TimeoutException("No leader elected: " + string.Join("; ", Running.Select(r =>
+            $"{IndexOf(r)} leader={r.IsLeader} sees={r.Leader} applied={r.AppliedIndex} snapshot={r.SnapshotIndex} installed={r.InstalledSnapshots}")));
     }
 
     /// <summary>The leader, once it has applied CreateBucket for <paramref name="bucket"/>.</summary>

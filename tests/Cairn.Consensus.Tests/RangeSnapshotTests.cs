@@ -20,7 +20,11 @@ public sealed class RangeSnapshotTests
         for (var i = 0; i < 150; i++) await objects.PutAsync("b", $"key-{i}", RangeGroupFixture.Draft(i));
         await group.CaughtUpAsync();
 
-        foreach (var replica in group.Running) Assert.True(replica.SnapshotIndex >= 120, $"snapshot at {replica.SnapshotIndex}");
+        foreach (var replica in group.Running)
+        {
+            Assert.True(replica.SnapshotIndex >= 120, $"snapshot at {replica.SnapshotIndex}");
+            Assert.Equal(0, replica.InstalledSnapshots); // each member checkpointed its own store
+        }
         // The log pages up to the snapshot are deleted (DotNext does it in the background, after a flush).
         await Eventually(() => LogPages(group.Folder(member)).Intersect(firstPages).Count() < firstPages.Count);
         // At most the latest checkpoint and the one before stay on disk.
@@ -47,10 +51,13 @@ public sealed class RangeSnapshotTests
         await Eventually(() => leader.SnapshotIndex > 40);
         await group.StartAsync(follower);
         await group.CaughtUpAsync();
+        leader = await group.LeaderAsync();
+        objects = RangeGroupFixture.Objects(leader);
         for (var i = 0; i < 5; i++) await objects.PutAsync("b", $"after-{i}", RangeGroupFixture.Draft(i));
         await group.CaughtUpAsync();
 
-        Assert.True(group[follower].SnapshotIndex > 40, $"installed a snapshot (at {group[follower].SnapshotIndex})");
+        Assert.Equal(1, group[follower].InstalledSnapshots);
+        Assert.True(group[follower].SnapshotIndex > 40, $"snapshot at {group[follower].SnapshotIndex}");
         Assert.Equal(RangeGroupFixture.Contents(leader.Shard), RangeGroupFixture.Contents(group[follower].Shard));
     }
 
@@ -67,13 +74,15 @@ public sealed class RangeSnapshotTests
 
         await group.StartAsync(follower);
         await group.CaughtUpAsync();
-        Assert.True(group[follower].SnapshotIndex > 40, "installed a snapshot");
+        Assert.Equal(1, group[follower].InstalledSnapshots);
         var installed = RangeGroupFixture.Contents(group[follower].Shard);
         await group.StopAsync(follower);
         await group.StartAsync(follower);
 
         Assert.Equal(installed, RangeGroupFixture.Contents(group[follower].Shard));
-        await objects.PutAsync("b", "after-restart", RangeGroupFixture.Draft());
+        // A restarted member may start an election: ask for the leader again.
+        leader = await group.LeaderAsync();
+        await RangeGroupFixture.Objects(leader).PutAsync("b", "after-restart", RangeGroupFixture.Draft());
         await group.CaughtUpAsync();
         Assert.Equal(RangeGroupFixture.Contents(leader.Shard), RangeGroupFixture.Contents(group[follower].Shard));
     }
@@ -93,10 +102,11 @@ public sealed class RangeSnapshotTests
         await Eventually(() => leader.SnapshotIndex > 40);
         await group.StartAsync(follower);
         await group.CaughtUpAsync();
-        Assert.True(group[follower].SnapshotIndex > 40, "installed a snapshot");
+        Assert.Equal(1, group[follower].InstalledSnapshots);
 
         // The retry is a new log entry every member applies: the installing member dedupes it from the
         // outcome row the snapshot carried, or it would store a second version.
+        leader = await group.LeaderAsync();
         var retry = await leader.Shard.ExecuteAsync(put with { At = DateTimeOffset.UtcNow.AddSeconds(1) });
         await group.CaughtUpAsync();
 
