@@ -93,6 +93,26 @@ public sealed class RangeGroupFixture : IAsyncDisposable
         throw new TimeoutException("The replicas did not catch up.");
     }
 
+    /// <summary>
+    /// Stops a follower of <paramref name="leader"/>, runs <paramref name="meanwhile"/>, starts the follower again
+    /// and waits until every member caught up; returns the follower's index.
+    /// </summary>
+    public async Task<int> WhileAFollowerIsDownAsync(RangeReplica leader, Func<Task> meanwhile)
+    {
+        var follower = IndexOf(Running.First(r => r != leader));
+        await StopAsync(follower);
+        await meanwhile();
+        await StartAsync(follower);
+        await CaughtUpAsync();
+        return follower;
+    }
+
+    /// <summary>Puts <paramref name="count"/> objects named <c>{prefix}-{i}</c>, one after the other.</summary>
+    public static async Task PutManyAsync(ObjectCatalog objects, string prefix, int count)
+    {
+        for (var i = 0; i < count; i++) await objects.PutAsync("b", $"{prefix}-{i}", Draft(i));
+    }
+
     /// <summary>Everything in a replica's store, read from one snapshot.</summary>
     public static List<(string Key, string Value)> Contents(IIndexShard shard)
     {

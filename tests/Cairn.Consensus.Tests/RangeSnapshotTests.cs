@@ -17,7 +17,7 @@ public sealed class RangeSnapshotTests
         var objects = RangeGroupFixture.Objects(leader);
         var member = group.IndexOf(leader);
         var firstPages = LogPages(group.Folder(member));
-        for (var i = 0; i < 150; i++) await objects.PutAsync("b", $"key-{i}", RangeGroupFixture.Draft(i));
+        await RangeGroupFixture.PutManyAsync(objects, "key", 150);
         await group.CaughtUpAsync();
 
         foreach (var replica in group.Running)
@@ -42,18 +42,13 @@ public sealed class RangeSnapshotTests
         await using var group = await RangeGroupFixture.StartAsync(EveryTwenty);
         var leader = await group.LeaderWithBucketAsync("b");
         var objects = RangeGroupFixture.Objects(leader);
-        for (var i = 0; i < 10; i++) await objects.PutAsync("b", $"before-{i}", RangeGroupFixture.Draft(i));
+        await RangeGroupFixture.PutManyAsync(objects, "before", 10);
         await group.CaughtUpAsync();
-        var follower = group.IndexOf(group.Running.First(r => r != leader));
-        await group.StopAsync(follower);
 
-        for (var i = 0; i < 100; i++) await objects.PutAsync("b", $"while-down-{i}", RangeGroupFixture.Draft(i));
-        await Eventually(() => leader.SnapshotIndex > 40);
-        await group.StartAsync(follower);
-        await group.CaughtUpAsync();
+        var follower = await group.WhileAFollowerIsDownAsync(leader, () => PutPastTheCutAsync(leader, "while-down", 100));
+        // A restarted member may start an election: ask for the leader again.
         leader = await group.LeaderAsync();
-        objects = RangeGroupFixture.Objects(leader);
-        for (var i = 0; i < 5; i++) await objects.PutAsync("b", $"after-{i}", RangeGroupFixture.Draft(i));
+        await RangeGroupFixture.PutManyAsync(RangeGroupFixture.Objects(leader), "after", 5);
         await group.CaughtUpAsync();
 
         Assert.Equal(1, group[follower].InstalledSnapshots);
@@ -66,21 +61,13 @@ public sealed class RangeSnapshotTests
     {
         await using var group = await RangeGroupFixture.StartAsync(EveryTwenty);
         var leader = await group.LeaderWithBucketAsync("b");
-        var objects = RangeGroupFixture.Objects(leader);
-        var follower = group.IndexOf(group.Running.First(r => r != leader));
-        await group.StopAsync(follower);
-        for (var i = 0; i < 60; i++) await objects.PutAsync("b", $"key-{i}", RangeGroupFixture.Draft(i));
-        await Eventually(() => leader.SnapshotIndex > 40);
-
-        await group.StartAsync(follower);
-        await group.CaughtUpAsync();
+        var follower = await group.WhileAFollowerIsDownAsync(leader, () => PutPastTheCutAsync(leader, "key", 60));
         Assert.Equal(1, group[follower].InstalledSnapshots);
         var installed = RangeGroupFixture.Contents(group[follower].Shard);
         await group.StopAsync(follower);
         await group.StartAsync(follower);
 
         Assert.Equal(installed, RangeGroupFixture.Contents(group[follower].Shard));
-        // A restarted member may start an election: ask for the leader again.
         leader = await group.LeaderAsync();
         await RangeGroupFixture.Objects(leader).PutAsync("b", "after-restart", RangeGroupFixture.Draft());
         await group.CaughtUpAsync();
@@ -93,15 +80,13 @@ public sealed class RangeSnapshotTests
         await using var group = await RangeGroupFixture.StartAsync(EveryTwenty);
         var leader = await group.LeaderWithBucketAsync("b");
         await new Index.Buckets.BucketCatalog(leader.Shard, TimeProvider.System).PutVersioningAsync("b", VersioningState.Enabled);
-        var follower = group.IndexOf(group.Running.First(r => r != leader));
-        await group.StopAsync(follower);
         var put = new PutVersion("b", "k", RangeGroupFixture.Draft(), VersionIds.NewNonce()) { At = DateTimeOffset.UtcNow, RequestId = "put-1" };
-        var first = await leader.Shard.ExecuteAsync(put);
-        var objects = RangeGroupFixture.Objects(leader);
-        for (var i = 0; i < 60; i++) await objects.PutAsync("b", $"filler-{i}", RangeGroupFixture.Draft(i));
-        await Eventually(() => leader.SnapshotIndex > 40);
-        await group.StartAsync(follower);
-        await group.CaughtUpAsync();
+        VersionRecord? first = null;
+        var follower = await group.WhileAFollowerIsDownAsync(leader, async () =>
+        {
+            first = await leader.Shard.ExecuteAsync(put);
+            await PutPastTheCutAsync(leader, "filler", 60);
+        });
         Assert.Equal(1, group[follower].InstalledSnapshots);
 
         // The retry is a new log entry every member applies: the installing member dedupes it from the
@@ -110,11 +95,18 @@ public sealed class RangeSnapshotTests
         var retry = await leader.Shard.ExecuteAsync(put with { At = DateTimeOffset.UtcNow.AddSeconds(1) });
         await group.CaughtUpAsync();
 
-        Assert.Equal(first.VersionId, retry.VersionId);
+        Assert.Equal(first!.VersionId, retry.VersionId);
         Assert.Equal(first.Sequence, retry.Sequence);
         Assert.Single(await RangeGroupFixture.Objects(group[follower]).VersionsAsync("b", "k"));
         Assert.NotNull(StoredOutcome(group[follower], "put-1"));
         Assert.Equal(RangeGroupFixture.Contents(leader.Shard), RangeGroupFixture.Contents(group[follower].Shard));
+    }
+
+    /// <summary>Puts enough objects through the leader that it snapshots and cuts its log past where a stopped member is.</summary>
+    private static async Task PutPastTheCutAsync(RangeReplica leader, string prefix, int count)
+    {
+        await RangeGroupFixture.PutManyAsync(RangeGroupFixture.Objects(leader), prefix, count);
+        await Eventually(() => leader.SnapshotIndex > 40);
     }
 
     private static string? StoredOutcome(RangeReplica replica, string requestId)
