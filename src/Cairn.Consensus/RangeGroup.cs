@@ -5,7 +5,7 @@ namespace Cairn.Consensus;
 /// <summary>One range's replica set: the group's id and the Raft address of each member.</summary>
 public sealed record RangeGroup(string Id, IReadOnlyList<IPEndPoint> Members);
 
-/// <summary>How a replica runs its Raft member: election timeouts and the bound on every Raft RPC.</summary>
+/// <summary>How a replica runs its Raft member: election timeouts, the bound on every Raft RPC, the snapshot policy.</summary>
 public sealed record RangeReplicaOptions
 {
     public int LowerElectionTimeoutMs { get; init; } = 250;
@@ -13,4 +13,10 @@ public sealed record RangeReplicaOptions
 
     /// <summary>Every RPC, InstallSnapshot included, is bounded by this (DotNext defaults to the lower election timeout).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// A snapshot (a RocksDB checkpoint) is taken every this many applied entries; the log is then cut up to it,
+    /// and a member that needs entries below the cut catches up from the snapshot.
+    /// </summary>
+    public long SnapshotInterval { get; init; } = 10_000;
 }

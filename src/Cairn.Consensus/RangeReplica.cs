@@ -10,20 +10,21 @@ using Microsoft.Extensions.Logging;
 namespace Cairn.Consensus;
 
 /// <summary>
-/// One member of a range group in this process: the range's RocksDB store under <c>folder/index</c>, its Raft
-/// write-ahead log under <c>folder/raft</c>, and the Raft member (TCP, one port per group for now). Started
-/// again from the same folder it replays the log above what its store has applied and rejoins the group.
+/// One member of a range group in this process: the range's RocksDB store (<see cref="RangeStore"/>, under
+/// <c>folder</c>), its snapshots under <c>folder/snapshots</c>, its Raft write-ahead log under <c>folder/raft</c>,
+/// and the Raft member (TCP, one port per group for now). Started again from the same folder it tells the log
+/// about its latest snapshot, replays the log above what its store has applied and rejoins the group.
 /// With <see cref="RangeForwarding"/> its shard forwards a follower's commands to the leader; the process
 /// serves the other members' forwarded commands with <see cref="RangeGroupEndpoints.MapRangeGroups"/>.
 /// </summary>
 public sealed class RangeReplica : IAsyncDisposable
 {
-    private readonly IndexStore store;
+    private readonly RangeStore store;
     private readonly WriteAheadLog log;
     private readonly RaftCluster cluster;
     private readonly RangeStateMachine stateMachine;
 
-    private RangeReplica(RangeGroup group, IPEndPoint address, IndexStore store, RangeStateMachine stateMachine, WriteAheadLog log,
+    private RangeReplica(RangeGroup group, IPEndPoint address, RangeStore store, RangeStateMachine stateMachine, WriteAheadLog log,
         RaftCluster cluster, AppliedCommands applied, RangeForwarding? forwarding)
     {
         Group = group;
@@ -42,6 +43,12 @@ public sealed class RangeReplica : IAsyncDisposable
     /// <summary>The index of the last log entry applied to this replica's store.</summary>
     public long AppliedIndex => stateMachine.AppliedIndex;
 
+    /// <summary>The index of this member's latest snapshot (0 before the first): its log may be cut up to it.</summary>
+    public long SnapshotIndex => ((ISnapshotManager)stateMachine).Snapshot?.Index ?? 0;
+
+    /// <summary>How many snapshots from a leader this member installed since it started (catching up past a cut log).</summary>
+    public int InstalledSnapshots => stateMachine.InstalledSnapshots;
+
     public bool IsLeader => !cluster.LeadershipToken.IsCancellationRequested;
 
     /// <summary>The leader this member sees, if any.</summary>
@@ -50,9 +57,11 @@ public sealed class RangeReplica : IAsyncDisposable
     public static async Task<RangeReplica> StartAsync(RangeGroup group, IPEndPoint address, string folder, ShardStateMachine machine,
         RangeReplicaOptions options, RangeForwarding? forwarding = null, ILoggerFactory? logging = null, CancellationToken cancellationToken = default)
     {
-        var store = IndexStore.Open(Path.Combine(folder, "index"));
+        var store = RangeStore.Open(folder);
         var applied = new AppliedCommands();
-        var stateMachine = new RangeStateMachine(store, machine, applied);
+        // The snapshot must be known before the log is constructed: it reads it once, to know where replay starts.
+        var snapshots = RangeSnapshots.Open(Path.Combine(folder, "snapshots"), RangeStateMachine.ReadAppliedIndex(store.Current));
+        var stateMachine = new RangeStateMachine(store, snapshots, machine, applied, options.SnapshotInterval);
         var log = new WriteAheadLog(new WriteAheadLog.Options { Location = Path.Combine(folder, "raft") }, stateMachine);
         var configuration = new RaftCluster.TcpConfiguration(address)
         {

@@ -15,45 +15,98 @@ namespace Cairn.Consensus;
 /// apply. Each committed entry's effect, its request id's outcome and <c>applied = entry.Index</c> go to disk
 /// in one synced WriteBatch, so a replay after a restart skips what is already applied and a retried request
 /// id is answered from its stored outcome instead of being applied twice. DotNext never calls
-/// <see cref="ApplyAsync"/> concurrently. No snapshots yet: the log is kept whole.
+/// <see cref="ApplyAsync"/> concurrently.
+/// Every <see cref="RangeReplicaOptions.SnapshotInterval"/> applied entries the store is checkpointed
+/// (<see cref="RangeSnapshots"/>): that checkpoint is the snapshot DotNext cuts the log up to and sends to a
+/// member that needs entries the log no longer has. A received snapshot replaces the whole store
+/// (<see cref="RangeStore.Replace"/>): data, applied index and request-id outcomes alike.
 /// </summary>
 public sealed class RangeStateMachine : IStateMachine
 {
-    private readonly IndexStore store;
+    private readonly RangeStore store;
+    private readonly RangeSnapshots snapshots;
     private readonly ShardStateMachine machine;
     private readonly AppliedCommands applied;
+    private readonly long snapshotInterval;
     private long appliedIndex;
+    private int installed;
 
-    public RangeStateMachine(IndexStore store, ShardStateMachine machine, AppliedCommands applied)
+    public RangeStateMachine(RangeStore store, RangeSnapshots snapshots, ShardStateMachine machine, AppliedCommands applied, long snapshotInterval)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(snapshotInterval, 1);
         this.store = store;
+        this.snapshots = snapshots;
         this.machine = machine;
         this.applied = applied;
-        appliedIndex = store.Get(IndexKeys.AppliedIndexKey()) is { Length: 8 } stored ? BinaryPrimitives.ReadInt64BigEndian(stored) : 0;
+        this.snapshotInterval = snapshotInterval;
+        appliedIndex = ReadAppliedIndex(store.Current);
     }
 
     /// <summary>The index of the last log entry whose effect is in the store.</summary>
     public long AppliedIndex => Volatile.Read(ref appliedIndex);
 
-    ISnapshot? ISnapshotManager.Snapshot => null;
+    /// <summary>How many snapshots sent by a leader this state machine has installed since it started.</summary>
+    public int InstalledSnapshots => Volatile.Read(ref installed);
 
-    ValueTask ISnapshotManager.ReclaimGarbageAsync(long watermark, CancellationToken token) => ValueTask.CompletedTask;
+    /// <summary>The applied index recorded in a store (0 for an empty one).</summary>
+    public static long ReadAppliedIndex(IndexStore store) =>
+        store.Get(IndexKeys.AppliedIndexKey()) is { Length: 8 } stored ? BinaryPrimitives.ReadInt64BigEndian(stored) : 0;
+
+    ISnapshot? ISnapshotManager.Snapshot => snapshots.Latest;
+
+    ValueTask ISnapshotManager.ReclaimGarbageAsync(long watermark, CancellationToken token)
+    {
+        snapshots.Reclaim(watermark);
+        return ValueTask.CompletedTask;
+    }
 
     public ValueTask<long> ApplyAsync(LogEntry entry, CancellationToken token)
     {
-        if (entry.IsSnapshot) throw new NotSupportedException("Range snapshots are not implemented yet.");
+        if (entry.IsSnapshot) return InstallAsync(entry, token);
         if (entry.Index <= appliedIndex) return ValueTask.FromResult(appliedIndex);
-        var layer = store.NewLayer();
+        var current = store.Current;
+        var layer = current.NewLayer();
         var report = entry.TryGetPayload(out var payload) && !entry.IsConfiguration && !payload.IsEmpty
             ? Apply(layer, entry.Index, CommandCodec.Decode(payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray()))
             : null;
         var index = new byte[8];
         BinaryPrimitives.WriteInt64BigEndian(index, entry.Index);
         layer.Put(IndexKeys.AppliedIndexKey(), index);
-        store.Write(layer);
+        current.Write(layer);
         Volatile.Write(ref appliedIndex, entry.Index);
         if (report is var (requestId, outcome)) applied.Report(requestId, outcome);
+        // The store now holds exactly the entries up to this one: the moment to checkpoint it.
+        if (entry.Index - snapshots.LatestIndex >= snapshotInterval) snapshots.Take(current, entry.Index, entry.Term);
         return ValueTask.FromResult(entry.Index);
+    }
+
+    /// <summary>
+    /// Replaces the store with the received checkpoint: written aside and synced, opened, checkpointed as this
+    /// member's own snapshot, then named as the store in use. A crash before that last step leaves the old store
+    /// (and the new checkpoint, ignored on restart as it is above the old store's applied index).
+    /// </summary>
+    private async ValueTask<long> InstallAsync(LogEntry entry, CancellationToken token)
+    {
+        var path = store.NewStorePath();
+        await RangeSnapshots.ReceiveAsync(entry, path, token).ConfigureAwait(false);
+        var received = IndexStore.Open(path);
+        try
+        {
+            var index = ReadAppliedIndex(received);
+            if (index != entry.Index)
+                throw new InvalidDataException($"The snapshot sent for index {entry.Index} holds a store applied up to {index}.");
+            snapshots.Take(received, entry.Index, entry.Term);
+        }
+        catch
+        {
+            received.Dispose();
+            Directory.Delete(path, recursive: true);
+            throw;
+        }
+        store.Replace(path, received);
+        Volatile.Write(ref appliedIndex, entry.Index);
+        Interlocked.Increment(ref installed);
+        return entry.Index;
     }
 
     /// <summary>

@@ -15,7 +15,7 @@ namespace Cairn.Consensus;
 /// <see cref="NotLeaderException"/>. Reads are snapshots of this replica's store; <see cref="ReadBarrierAsync"/>
 /// is the Raft read index. The replica owns the store and the Raft member: disposing the shard leaves them to it.
 /// </summary>
-public sealed class ReplicatedIndexShard(string group, IRaftCluster cluster, IndexStore store, AppliedCommands applied,
+public sealed class ReplicatedIndexShard(string group, IRaftCluster cluster, RangeStore store, AppliedCommands applied,
     RangeForwarding? forwarding = null) : IIndexShard
 {
     public async Task<TResult> ExecuteAsync<TResult>(IndexCommand<TResult> command, CancellationToken cancellationToken = default)

@@ -29,16 +29,25 @@ public sealed class RangeGroupFixture : IAsyncDisposable
     private readonly WebApplication?[] listeners;
     private readonly RangeForwarding? forwarding;
 
-    private RangeGroupFixture(RangeGroup group, IReadOnlyList<Uri>? clusterUrls, RangeForwardingOptions? options)
+    private readonly RangeReplicaOptions replicaOptions;
+
+    private RangeGroupFixture(RangeGroup group, IReadOnlyList<Uri>? clusterUrls, RangeForwardingOptions? options, RangeReplicaOptions replicaOptions)
     {
         Group = group;
         ClusterUrls = clusterUrls ?? [];
+        this.replicaOptions = replicaOptions;
         replicas = new RangeReplica?[group.Members.Count];
         listeners = new WebApplication?[group.Members.Count];
         if (clusterUrls is null) return;
         Client = ClusterHttp.CreateClient(Secret);
         forwarding = new RangeForwarding(Client, group.Members.Zip(clusterUrls).ToDictionary(m => (EndPoint)m.First, m => m.Second), options);
     }
+
+    /// <summary>
+    /// Election timeouts of 0.5–1 s instead of 0.25–0.5 s: the test machine's two cores are shared with other
+    /// test assemblies, and a member starved of CPU for a quarter second otherwise calls a needless election.
+    /// </summary>
+    public static readonly RangeReplicaOptions Patient = new() { LowerElectionTimeoutMs = 500, UpperElectionTimeoutMs = 1000 };
 
     public RangeGroup Group { get; }
 
@@ -54,21 +63,24 @@ public sealed class RangeGroupFixture : IAsyncDisposable
 
     public RangeReplica this[int member] => replicas[member] ?? throw new InvalidOperationException($"Member {member} is stopped.");
 
-    public static async Task<RangeGroupFixture> StartAsync(bool forwarding = true, RangeForwardingOptions? options = null)
+    public static async Task<RangeGroupFixture> StartAsync(bool forwarding = true, RangeForwardingOptions? options = null, RangeReplicaOptions? replicaOptions = null)
     {
         var group = new RangeGroup("range-1", [.. Enumerable.Range(0, 3).Select(_ => new IPEndPoint(IPAddress.Loopback, FreePort()))]);
         IReadOnlyList<Uri>? urls = forwarding ? [.. group.Members.Select(_ => new Uri($"http://127.0.0.1:{FreePort()}/"))] : null;
-        var fixture = new RangeGroupFixture(group, urls, options);
+        var fixture = new RangeGroupFixture(group, urls, options, replicaOptions ?? Patient);
         for (var i = 0; i < 3; i++) await fixture.StartAsync(i);
         return fixture;
     }
 
     public async Task StartAsync(int member)
     {
-        replicas[member] = await RangeReplica.StartAsync(Group, Group.Members[member], Path.Combine(root, member.ToString()),
-            new ShardStateMachine(StorageClassTable.Default, new DayClock(TimeProvider.System)), new RangeReplicaOptions(), forwarding);
+        replicas[member] = await RangeReplica.StartAsync(Group, Group.Members[member], Folder(member),
+            new ShardStateMachine(StorageClassTable.Default, new DayClock(TimeProvider.System)), replicaOptions, forwarding);
         if (forwarding is not null) listeners[member] = await ListenAsync(member);
     }
+
+    /// <summary>Where a member keeps its store, snapshots and log.</summary>
+    public string Folder(int member) => Path.Combine(root, member.ToString());
 
     /// <summary>The member's cluster listener, serving whichever replica of the group runs in that slot.</summary>
     private async Task<WebApplication> ListenAsync(int member)
@@ -106,7 +118,8 @@ public sealed class RangeGroupFixture : IAsyncDisposable
             if (Running.SingleOrDefault(r => r.IsLeader) is { } leader && Running.All(r => Equals(r.Leader, leader.Address))) return leader;
             await Task.Delay(50);
         }
-        throw new TimeoutException("No leader elected.");
+        throw new TimeoutException("No leader elected: " + string.Join("; ", Running.Select(r =>
+            $"{IndexOf(r)} leader={r.IsLeader} sees={r.Leader} applied={r.AppliedIndex} snapshot={r.SnapshotIndex} installed={r.InstalledSnapshots}")));
     }
 
     /// <summary>The leader, once it has applied CreateBucket for <paramref name="bucket"/>.</summary>
@@ -131,6 +144,26 @@ public sealed class RangeGroupFixture : IAsyncDisposable
             await Task.Delay(20);
         }
         throw new TimeoutException("The replicas did not catch up.");
+    }
+
+    /// <summary>
+    /// Stops a follower of <paramref name="leader"/>, runs <paramref name="meanwhile"/>, starts the follower again
+    /// and waits until every member caught up; returns the follower's index.
+    /// </summary>
+    public async Task<int> WhileAFollowerIsDownAsync(RangeReplica leader, Func<Task> meanwhile)
+    {
+        var follower = IndexOf(Running.First(r => r != leader));
+        await StopAsync(follower);
+        await meanwhile();
+        await StartAsync(follower);
+        await CaughtUpAsync();
+        return follower;
+    }
+
+    /// <summary>Puts <paramref name="count"/> objects named <c>{prefix}-{i}</c>, one after the other.</summary>
+    public static async Task PutManyAsync(ObjectCatalog objects, string prefix, int count)
+    {
+        for (var i = 0; i < count; i++) await objects.PutAsync("b", $"{prefix}-{i}", Draft(i));
     }
 
     /// <summary>Everything in a replica's store, read from one snapshot.</summary>

@@ -90,14 +90,10 @@ public sealed class RangeGroupTests
         await using var group = await RangeGroupFixture.StartAsync();
         var leader = await group.LeaderWithBucketAsync("b");
         var objects = RangeGroupFixture.Objects(leader);
-        for (var i = 0; i < 10; i++) await objects.PutAsync("b", $"before-{i}", RangeGroupFixture.Draft(i));
+        await RangeGroupFixture.PutManyAsync(objects, "before", 10);
         await group.CaughtUpAsync();
-        var follower = group.IndexOf(group.Running.First(r => r != leader));
 
-        await group.StopAsync(follower);
-        for (var i = 0; i < 10; i++) await objects.PutAsync("b", $"while-down-{i}", RangeGroupFixture.Draft(i));
-        await group.StartAsync(follower);
-        await group.CaughtUpAsync();
+        var follower = await group.WhileAFollowerIsDownAsync(leader, () => RangeGroupFixture.PutManyAsync(objects, "while-down", 10));
         await objects.PutAsync("b", "after", RangeGroupFixture.Draft());
         await group.CaughtUpAsync();
 

@@ -1,3 +1,4 @@
+using Cairn.Core.IO;
 using System.Runtime.CompilerServices;
 using Microsoft.Win32.SafeHandles;
 

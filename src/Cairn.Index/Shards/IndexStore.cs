@@ -47,6 +47,16 @@ public sealed class IndexStore : IDisposable
 
     public IIndexSnapshot OpenSnapshot() => new RocksDbSnapshot(db);
 
+    /// <summary>
+    /// Saves a RocksDB checkpoint of the store, as it is now, into <paramref name="path"/> (which must not exist):
+    /// hard links to the immutable table files plus copies of the rest, openable with <see cref="Open"/>.
+    /// </summary>
+    public void Checkpoint(string path)
+    {
+        using var checkpoint = db.Checkpoint();
+        checkpoint.Save(path);
+    }
+
     /// <summary>An empty layer of writes over the live store.</summary>
     public LayeredState NewLayer() => new(Get, Scan);
 

@@ -1,12 +1,12 @@
 using System.Runtime.InteropServices;
 
-namespace Cairn.Data.Drives;
+namespace Cairn.Core.IO;
 
 /// <summary>
 /// fsync of a directory, so a newly created file's name survives a crash. .NET has no managed
 /// API for it on Unix, hence libc.
 /// </summary>
-internal static partial class DirectorySync
+public static partial class DirectorySync
 {
     private const int ReadOnly = 0;
     private const int DirectoryFlag = 0x10000; // O_DIRECTORY on Linux
