@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Same-run A/B of two builds: the store at a base commit (A) against the working tree (B), alternating,
+# Same-run A/B of two builds: the store at a base commit (A) against the working tree (B), alternating (A B, B A, …),
 # on the figures a change must not regress: 4 KiB PUT at c16 and 64 MiB PUT/GET.
 #   scripts/bench-ab.sh BASE_COMMIT [rounds]
 set -u
@@ -17,7 +17,9 @@ serve() { # binary port data -> pid
   echo $!
 }
 for r in $(seq 1 "$rounds"); do
-  for side in A B; do
+  # Alternate which side goes first, so drift over the run (load, page cache, heat) does not favour one.
+  if [ $((r % 2)) -eq 1 ]; then order="A B"; else order="B A"; fi
+  for side in $order; do
     if [ $side = A ]; then bin="$work/a/cairn"; else bin=.build/cairn/cairn; fi
     pid=$(serve "$bin" 9330 "$work/data-$side")
     until curl -sf http://127.0.0.1:9330/health/ready >/dev/null; do sleep 0.3; done

@@ -14,7 +14,8 @@ internal sealed class ObjectApply(VersionWrites writes, StorageMeter meter, Stor
     public VersionRecord Put(ShardTables t, PutVersion c)
     {
         var bucket = t.RequireBucket(c.Bucket);
-        ConditionCheck.Require(c.Condition, t.Current(c.Bucket, c.Key), c.Key);
+        // The current version is read (and decoded) only when a condition needs it: the apply thread is shared by every write.
+        if (c.Condition is { IsEmpty: false }) ConditionCheck.Require(c.Condition, t.Current(c.Bucket, c.Key), c.Key);
         // A copy shares the source's blobs: if the source was reaped since it was read, its bytes may already be queued for freeing.
         if (c.SharesBlobs && c.Draft.Blobs().Any(blob => !t.References(blob.BlobId).Any()))
             throw new S3Exception(S3ErrorCode.NoSuchKey, "The copy source was deleted while it was being copied.");

@@ -39,7 +39,7 @@ internal sealed class UploadApply(VersionWrites writes, StorageMeter meter)
         var bucket = t.RequireBucket(c.Bucket);
         var upload = t.Upload(c.Bucket, c.Key, c.UploadId);
         if (upload is null) return Completed(t, c.Bucket, c.Key, c.UploadId, c.ManifestDigest, c.At) ?? throw ObjectErrors.NoSuchUpload(c.UploadId);
-        ConditionCheck.Require(c.Condition, t.Current(c.Bucket, c.Key), c.Key);
+        if (c.Condition is { IsEmpty: false }) ConditionCheck.Require(c.Condition, t.Current(c.Bucket, c.Key), c.Key);
 
         var chosen = (c.Draft.Parts ?? []).ToDictionary(p => p.PartNumber, p => p.Blob.BlobId);
         var stored = t.Parts(c.Bucket, c.Key, c.UploadId).ToList();
