@@ -117,12 +117,10 @@ public sealed class RangeStateMachine : IStateMachine
     {
         if (command.RequestId is { } id && layer.Get(IndexKeys.RequestKey(id)) is { } stored)
             return (id, CommandOutcome.Decode(stored));
-        var commandLayer = new LayeredState(layer);
         CommandOutcome outcome;
         try
         {
-            outcome = CommandOutcome.Succeeded(index, machine.Apply(commandLayer, command));
-            commandLayer.CopyTo(layer);
+            outcome = CommandOutcome.Succeeded(index, machine.ApplyAtomically(layer, command));
         }
         catch (S3Exception e)
         {

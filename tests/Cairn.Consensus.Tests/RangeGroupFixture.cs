@@ -183,11 +183,26 @@ public sealed class RangeGroupFixture : IAsyncDisposable
         Inline = new byte[size],
     };
 
+    /// <summary>
+    /// A port that is free now and below Linux's ephemeral range (32768–60999): the members connect to each
+    /// other before every listener is bound, and an outgoing connection's ephemeral port must not be able to
+    /// take a port picked for a member that has not started yet.
+    /// </summary>
     private static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var attempt = 0; ; attempt++)
+        {
+            var port = Random.Shared.Next(20_000, 32_000);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException) when (attempt < 100)
+            {
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -30,7 +30,7 @@ public sealed class BucketHandlers(BucketCatalog buckets, FrontDoorOptions optio
         if (body.Length > 0)
         {
             var doc = S3XmlBody.Parse(body);
-            var constraint = doc.Root?.Elements().FirstOrDefault(e => e.Name.LocalName == "LocationConstraint")?.Value;
+            var constraint = doc.Root?.Child("LocationConstraint")?.Value;
             if (!string.IsNullOrEmpty(constraint) && constraint != options.Region)
                 throw new S3Exception(S3ErrorCode.InvalidArgument with { Code = "InvalidLocationConstraint" },
                     $"The specified location-constraint is not valid; this endpoint serves {options.Region}.");
@@ -75,8 +75,8 @@ public sealed class BucketHandlers(BucketCatalog buckets, FrontDoorOptions optio
         await RequireValidAsync(s3).ConfigureAwait(false);
         var doc = S3XmlBody.Parse(await ReadSmallBodyAsync(s3).ConfigureAwait(false));
         if (doc.Root?.Name.LocalName != "VersioningConfiguration") throw new S3Exception(S3ErrorCode.MalformedXML);
-        var status = doc.Root.Elements().FirstOrDefault(e => e.Name.LocalName == "Status")?.Value;
-        var mfa = doc.Root.Elements().FirstOrDefault(e => e.Name.LocalName == "MfaDelete")?.Value;
+        var status = doc.Root.Child("Status")?.Value;
+        var mfa = doc.Root.Child("MfaDelete")?.Value;
         if (mfa == "Enabled") throw new S3Exception(S3ErrorCode.NotImplemented, "MFA Delete is not supported.");
         VersioningState? state = status switch
         {

@@ -40,16 +40,15 @@ public sealed class RestoreObjectHandler(BucketCatalog buckets, ObjectCatalog ob
     {
         var root = doc.Root;
         if (root?.Name.LocalName != "RestoreRequest") throw new S3Exception(S3ErrorCode.MalformedXML);
-        if (Child(root, "Type") is not null || Child(root, "SelectParameters") is not null)
+        if (root.Child("Type") is not null || root.Child("SelectParameters") is not null)
             throw new S3Exception(S3ErrorCode.NotImplemented, "SELECT restore requests are not supported.");
-        var daysText = Child(root, "Days")?.Value
+        var daysText = root.Child("Days")?.Value
             ?? throw new S3Exception(S3ErrorCode.MalformedXML, "Days is required for a restore request.");
         if (!int.TryParse(daysText, NumberStyles.None, CultureInfo.InvariantCulture, out var days) || days < 1 || days > MaxDays)
             throw new S3Exception(S3ErrorCode.InvalidArgument, "Days must be a positive integer.");
-        var tier = Child(root, "GlacierJobParameters") is { } job ? Child(job, "Tier")?.Value ?? "Standard" : Child(root, "Tier")?.Value ?? "Standard";
+        var tier = root.Child("GlacierJobParameters") is { } job ? job.Child("Tier")?.Value ?? "Standard" : root.Child("Tier")?.Value ?? "Standard";
         if (tier is not ("Standard" or "Bulk" or "Expedited")) throw new S3Exception(S3ErrorCode.MalformedXML, $"'{tier}' is not a retrieval tier.");
         return (days, tier);
     }
 
-    private static XElement? Child(XElement parent, string name) => parent.Elements().FirstOrDefault(e => e.Name.LocalName == name);
 }

@@ -137,8 +137,8 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
         var manifest = new List<ManifestPart>();
         foreach (var part in root.Elements().Where(e => e.Name.LocalName == "Part"))
         {
-            var number = part.Elements().FirstOrDefault(e => e.Name.LocalName == "PartNumber")?.Value;
-            var etag = part.Elements().FirstOrDefault(e => e.Name.LocalName == "ETag")?.Value;
+            var number = part.Child("PartNumber")?.Value;
+            var etag = part.Child("ETag")?.Value;
             if (!int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || etag is null) throw new S3Exception(S3ErrorCode.MalformedXML);
             manifest.Add(new ManifestPart(n, etag));
         }

@@ -17,9 +17,9 @@ public sealed class DeleteObjectsHandler(BucketCatalog buckets, ObjectCatalog ob
         await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         var root = S3XmlBody.Parse(await SmallBody.ReadVerifiedAsync(s3).ConfigureAwait(false)).Root;
         if (root?.Name.LocalName != "Delete") throw new S3Exception(S3ErrorCode.MalformedXML);
-        var quiet = root.Elements().FirstOrDefault(e => e.Name.LocalName == "Quiet")?.Value == "true";
+        var quiet = root.Child("Quiet")?.Value == "true";
         var targets = root.Elements().Where(e => e.Name.LocalName == "Object")
-            .Select(o => (Key: Child(o, "Key"), VersionId: Child(o, "VersionId"), ETag: Child(o, "ETag"), LastModifiedTime: Child(o, "LastModifiedTime"), Size: Child(o, "Size")))
+            .Select(o => (Key: o.Child("Key")?.Value, VersionId: o.Child("VersionId")?.Value, ETag: o.Child("ETag")?.Value, LastModifiedTime: o.Child("LastModifiedTime")?.Value, Size: o.Child("Size")?.Value))
             .ToList();
         if (targets.Count == 0 || targets.Count > MaxObjects || targets.Any(t => t.Key is null)) throw new S3Exception(S3ErrorCode.MalformedXML);
 
@@ -54,6 +54,4 @@ public sealed class DeleteObjectsHandler(BucketCatalog buckets, ObjectCatalog ob
         }
         await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
     }
-
-    private static string? Child(System.Xml.Linq.XElement parent, string name) => parent.Elements().FirstOrDefault(e => e.Name.LocalName == name)?.Value;
 }

@@ -36,13 +36,13 @@ public static class ObjectTags
     public static Dictionary<string, string> FromXml(XDocument document)
     {
         var root = document.Root;
-        var tagSet = root?.Name.LocalName == "Tagging" ? Child(root, "TagSet") : null;
+        var tagSet = root?.Name.LocalName == "Tagging" ? root.Child("TagSet") : null;
         if (tagSet is null) throw new S3Exception(S3ErrorCode.MalformedXML);
         var tags = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var tag in tagSet.Elements())
         {
-            var key = Child(tag, "Key")?.Value;
-            var value = Child(tag, "Value")?.Value;
+            var key = tag.Child("Key")?.Value;
+            var value = tag.Child("Value")?.Value;
             if (tag.Name.LocalName != "Tag" || key is null || value is null) throw new S3Exception(S3ErrorCode.MalformedXML);
             if (!tags.TryAdd(key, value)) throw new S3Exception(S3ErrorCode.InvalidTag, "Cannot provide multiple Tags with the same key");
         }
@@ -104,5 +104,4 @@ public static class ObjectTags
         Details = new Dictionary<string, string> { ["ArgumentName"] = Header },
     };
 
-    private static XElement? Child(XElement parent, string name) => parent.Elements().FirstOrDefault(e => e.Name.LocalName == name);
 }

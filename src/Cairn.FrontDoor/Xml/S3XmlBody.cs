@@ -23,4 +23,7 @@ public static class S3XmlBody
             throw new S3Exception(S3ErrorCode.MalformedXML);
         }
     }
+
+    /// <summary>The first child element with this local name, whatever its namespace (clients send S3's or none).</summary>
+    public static XElement? Child(this XElement parent, string name) => parent.Elements().FirstOrDefault(e => e.Name.LocalName == name);
 }

@@ -63,7 +63,7 @@ internal sealed class ObjectApply(VersionWrites writes, StorageMeter meter, Stor
     public VersionRecord ReplaceTags(ShardTables t, ReplaceTags c)
     {
         t.RequireBucket(c.Bucket);
-        var version = Load(t, c.Bucket, c.Key, c.VersionId);
+        var version = t.Load(c.Bucket, c.Key, c.VersionId);
         if (version.IsDeleteMarker) throw ObjectErrors.MarkerNotAllowed(version);
         var tagged = version with { Tags = c.Tags };
         t.PutVersion(c.Bucket, c.Key, tagged);
@@ -73,7 +73,7 @@ internal sealed class ObjectApply(VersionWrites writes, StorageMeter meter, Stor
     public RestoreOutcome Restore(ShardTables t, RestoreVersion c)
     {
         t.RequireBucket(c.Bucket);
-        var version = Load(t, c.Bucket, c.Key, c.VersionId);
+        var version = t.Load(c.Bucket, c.Key, c.VersionId);
         if (version.IsDeleteMarker) throw ObjectErrors.MarkerNotAllowed(version);
         var storageClass = classes[version.StorageClass];
         if (!storageClass.NeedsRestore)
@@ -155,10 +155,4 @@ internal sealed class ObjectApply(VersionWrites writes, StorageMeter meter, Stor
             LastModified = at,
         };
     }
-
-    /// <summary>The current version or the one named, delete markers included: NoSuchKey or NoSuchVersion when there is none.</summary>
-    public static VersionRecord Load(ShardTables t, string bucket, string key, string? versionId) =>
-        versionId is null
-            ? t.Current(bucket, key) ?? throw ObjectErrors.NoSuchKey(key)
-            : t.VersionById(bucket, key, versionId) ?? throw ObjectErrors.NoSuchVersion(key, versionId);
 }

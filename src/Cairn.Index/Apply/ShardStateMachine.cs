@@ -27,6 +27,18 @@ public sealed class ShardStateMachine
         buckets = new BucketApply(uploads);
     }
 
+    /// <summary>
+    /// Applies the command over <paramref name="below"/> all or nothing: its writes reach <paramref name="below"/>
+    /// only if it succeeds; a refusal (or any failure) throws and leaves <paramref name="below"/> as it was.
+    /// </summary>
+    public object? ApplyAtomically(IShardState below, IndexCommand command)
+    {
+        var layer = new LayeredState(below);
+        var result = Apply(layer, command);
+        layer.CopyTo(below);
+        return result;
+    }
+
     public object? Apply(IShardState state, IndexCommand command)
     {
         var t = new ShardTables(state);

@@ -12,6 +12,9 @@ public sealed class ShardTables(IShardState state)
 {
     public IShardState State => state;
 
+    /// <summary>The same typed readers over a snapshot, for the read paths.</summary>
+    public static ShardTables Over(Shards.IIndexSnapshot snapshot) => new(new SnapshotState(snapshot));
+
     // ---- shard counters ----
 
     /// <summary>
@@ -52,6 +55,12 @@ public sealed class ShardTables(IShardState state)
         var record = Version(bucket, key, VersionIds.SequenceOf(versionId));
         return record?.VersionId == versionId ? record : null;
     }
+
+    /// <summary>The current version or the one named, delete markers included: NoSuchKey or NoSuchVersion when there is none.</summary>
+    public VersionRecord Load(string bucket, string key, string? versionId) =>
+        versionId is null
+            ? Current(bucket, key) ?? throw ObjectErrors.NoSuchKey(key)
+            : VersionById(bucket, key, versionId) ?? throw ObjectErrors.NoSuchVersion(key, versionId);
 
     public long? NullSequence(string bucket, string key) => state.Get(IndexKeys.NullVersionKey(bucket, key)) is { } p ? Decode(p) : null;
 

@@ -1,4 +1,5 @@
 using Cairn.Core.Blobs;
+using Cairn.Index.Apply;
 using Cairn.Index.Commands;
 using Cairn.Index.Records;
 using Cairn.Index.Shards;
@@ -16,14 +17,14 @@ public sealed class ObjectCatalog(IIndexShard shard, TimeProvider time)
     {
         await shard.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
         using var snapshot = shard.OpenSnapshot();
-        return VersionReads.Current(snapshot, bucket, key);
+        return ShardTables.Over(snapshot).Current(bucket, key);
     }
 
     public async Task<VersionRecord?> GetVersionAsync(string bucket, string key, string versionId, CancellationToken cancellationToken = default)
     {
         await shard.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
         using var snapshot = shard.OpenSnapshot();
-        return VersionReads.ById(snapshot, bucket, key, versionId);
+        return ShardTables.Over(snapshot).VersionById(bucket, key, versionId);
     }
 
     /// <summary>
@@ -117,26 +118,11 @@ public sealed class ObjectCatalog(IIndexShard shard, TimeProvider time)
         shard.ExecuteAsync(new ReplaceLayout(rebuiltFrom.Drives, layout) { At = time.GetUtcNow() }, cancellationToken);
 
     /// <summary>The current version or the one named, delete markers included: NoSuchKey or NoSuchVersion when there is none.</summary>
-    private async Task<VersionRecord> LoadAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken) =>
-        versionId is null
-            ? await GetCurrentAsync(bucket, key, cancellationToken).ConfigureAwait(false) ?? throw ObjectErrors.NoSuchKey(key)
-            : await GetVersionAsync(bucket, key, versionId, cancellationToken).ConfigureAwait(false) ?? throw ObjectErrors.NoSuchVersion(key, versionId);
-}
-
-/// <summary>Version reads through one snapshot, shared by the catalog and the listers.</summary>
-internal static class VersionReads
-{
-    public static VersionRecord? Current(IIndexSnapshot snapshot, string bucket, string key) =>
-        snapshot.Get(IndexKeys.CurrentKey(bucket, key)) is { } pointer ? At(snapshot, bucket, key, Apply.ShardTables.Decode(pointer)) : null;
-
-    public static VersionRecord? ById(IIndexSnapshot snapshot, string bucket, string key, string versionId)
+    private async Task<VersionRecord> LoadAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken)
     {
-        if (versionId == VersionIds.Null)
-            return snapshot.Get(IndexKeys.NullVersionKey(bucket, key)) is { } pointer ? At(snapshot, bucket, key, Apply.ShardTables.Decode(pointer)) : null;
-        var record = At(snapshot, bucket, key, VersionIds.SequenceOf(versionId));
-        return record?.VersionId == versionId ? record : null;
+        await shard.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
+        using var snapshot = shard.OpenSnapshot();
+        return ShardTables.Over(snapshot).Load(bucket, key, versionId);
     }
-
-    public static VersionRecord? At(IIndexSnapshot snapshot, string bucket, string key, long sequence) =>
-        snapshot.Get(IndexKeys.VersionKey(bucket, key, sequence)) is { } value ? IndexJson.DecodeVersion(value) : null;
 }
+

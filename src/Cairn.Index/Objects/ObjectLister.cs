@@ -34,6 +34,7 @@ public sealed class ObjectLister(IIndexShard shard)
         var truncated = false;
 
         using var snapshot = shard.OpenSnapshot();
+        var tables = Apply.ShardTables.Over(snapshot);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -45,7 +46,7 @@ public sealed class ObjectLister(IIndexShard shard)
             // The current pointer is a key's first row; a key without one (only uploads) or whose current
             // version is a delete marker is not an object, and alone does not make a common prefix.
             if (parts.Tag != ObjectRowTag.Current) continue;
-            var version = VersionReads.At(snapshot, bucket, Encoding.UTF8.GetString(key), Apply.ShardTables.Decode(row.Value));
+            var version = tables.Version(bucket, Encoding.UTF8.GetString(key), Apply.ShardTables.Decode(row.Value));
             if (version is null || version.IsDeleteMarker) continue;
             if (CommonPrefixes.TryRollUp(key, prefixBytes, delimiterBytes, out var common, out var past))
             {

@@ -59,11 +59,9 @@ public sealed class RocksDbIndexShard : IIndexShard
             groupState.Clear();
             foreach (var pending in group)
             {
-                var commandState = new LayeredState(groupState);
                 try
                 {
-                    pending.Result = machine.Apply(commandState, pending.Command);
-                    commandState.CopyTo(groupState);
+                    pending.Result = machine.ApplyAtomically(groupState, pending.Command);
                 }
                 catch (Exception e)
                 {

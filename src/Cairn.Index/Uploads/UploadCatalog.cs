@@ -32,7 +32,7 @@ public sealed class UploadCatalog(IIndexShard shard, TimeProvider time)
     {
         await shard.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
         using var snapshot = shard.OpenSnapshot();
-        return snapshot.Get(IndexKeys.UploadKey(bucket, key, uploadId)) is { } value ? IndexJson.DecodeUpload(value) : throw NoSuchUpload(uploadId);
+        return snapshot.Get(IndexKeys.UploadKey(bucket, key, uploadId)) is { } value ? IndexJson.DecodeUpload(value) : throw ObjectErrors.NoSuchUpload(uploadId);
     }
 
     /// <summary>Records a part; a part number uploaded again replaces the earlier part, whose bytes are freed.</summary>
@@ -80,7 +80,7 @@ public sealed class UploadCatalog(IIndexShard shard, TimeProvider time)
         using (var snapshot = shard.OpenSnapshot())
         {
             if (snapshot.Get(IndexKeys.UploadKey(bucket, key, uploadId)) is not { } value)
-                return UploadApply.Completed(new ShardTables(new SnapshotState(snapshot)), bucket, key, uploadId, digest, at) ?? throw NoSuchUpload(uploadId);
+                return UploadApply.Completed(ShardTables.Over(snapshot), bucket, key, uploadId, digest, at) ?? throw ObjectErrors.NoSuchUpload(uploadId);
             upload = IndexJson.DecodeUpload(value);
             var (from, to) = IndexKeys.PartsOf(bucket, key, uploadId);
             stored = snapshot.Scan(from, to).Select(e => IndexJson.DecodePart(e.Value)).ToDictionary(p => p.PartNumber);
@@ -172,14 +172,4 @@ public sealed class UploadCatalog(IIndexShard shard, TimeProvider time)
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 
-    public static S3Exception NoSuchUpload(string uploadId) => ObjectErrors.NoSuchUpload(uploadId);
-}
-
-/// <summary>A snapshot seen as read-only shard state, so read paths can share the apply's typed readers.</summary>
-internal sealed class SnapshotState(IIndexSnapshot snapshot) : IShardState
-{
-    public byte[]? Get(byte[] key) => snapshot.Get(key);
-    public IEnumerable<IndexEntry> Scan(byte[] from, byte[] to) => snapshot.Scan(from, to);
-    public void Put(byte[] key, byte[] value) => throw new InvalidOperationException("A snapshot is read-only.");
-    public void Delete(byte[] key) => throw new InvalidOperationException("A snapshot is read-only.");
 }
