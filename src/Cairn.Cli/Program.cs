@@ -2,12 +2,14 @@ using System.CommandLine;
 using Cairn.Cli.Admin;
 using Cairn.Cli.Bench;
 using Cairn.Cli.Check;
+using Cairn.Cli.Cluster;
 using Cairn.Cli.Server;
 using Cairn.Cli.Simulate;
 
 var root = new RootCommand("Cairn: an S3-compatible object store.")
 {
     ServerCommand.Create(),
+    LocalClusterCommand.Create(),
     AdminCommand.Create(),
     BenchCommand.Create(),
     CheckCommand.Create(),

@@ -21,6 +21,9 @@ public sealed record DriveConfiguration
     public string Tier { get; init; } = "hot";
 }
 
+/// <summary>A drive placement may pick, with the tier whose storage classes it holds.</summary>
+public sealed record PlacedDrive(DriveEntry Entry, string Tier);
+
 /// <summary>An operator's changes to one storage class's defaults; absent fields keep them.</summary>
 public sealed record StorageClassOverride
 {
@@ -75,20 +78,27 @@ public sealed record NodeConfiguration
     /// </summary>
     public StorageMedia Media(StorageClassTable classes)
     {
-        var all = PlacementMap();
-        var defaultMedium = new BlobMedium("default", Erasure, new RendezvousPlacement(all, ProtectionLevelIndex));
+        var entries = PlacementMap();
+        return Media(classes, Drives.Select((d, i) => new PlacedDrive(entries[i], d.Tier)).ToArray(), Erasure, ProtectionLevelIndex);
+    }
+
+    /// <summary>The same over any drives (a cluster's, from its map), with the code and protection level given.</summary>
+    public static StorageMedia Media(StorageClassTable classes, IReadOnlyList<PlacedDrive> drives, ErasureSettings code, int protectionLevel)
+    {
+        var all = drives.Select(d => d.Entry).ToArray();
+        var defaultMedium = new BlobMedium("default", code, new RendezvousPlacement(all, protectionLevel));
         var byClass = new Dictionary<string, BlobMedium>(StringComparer.Ordinal);
         foreach (var c in classes.All)
         {
-            var tierDrives = all.Where((_, i) => Drives[i].Tier == c.Tier).ToArray();
-            if (tierDrives.Length == 0 || tierDrives.Length == all.Count)
+            var tierDrives = drives.Where(d => d.Tier == c.Tier).Select(d => d.Entry).ToArray();
+            if (tierDrives.Length == 0 || tierDrives.Length == all.Length)
             {
                 if (c.Ec is not null) byClass[c.Name] = defaultMedium with { Name = c.Name, Code = ErasureSettings.Parse(c.Ec) };
                 continue;
             }
-            var code = c.Ec is not null ? ErasureSettings.Parse(c.Ec)
-                : Erasure.DataFragments + Erasure.ParityFragments <= tierDrives.Length ? Erasure : ErasureSettings.ForDrives(tierDrives.Length);
-            byClass[c.Name] = new BlobMedium(c.Name, code, new RendezvousPlacement(tierDrives, ProtectionLevelIndex));
+            var classCode = c.Ec is not null ? ErasureSettings.Parse(c.Ec)
+                : code.DataFragments + code.ParityFragments <= tierDrives.Length ? code : ErasureSettings.ForDrives(tierDrives.Length);
+            byClass[c.Name] = new BlobMedium(c.Name, classCode, new RendezvousPlacement(tierDrives, protectionLevel));
         }
         return new StorageMedia(defaultMedium, byClass);
     }
@@ -117,7 +127,12 @@ public sealed record NodeConfiguration
     public void Validate()
     {
         if (Drives.Count == 0) throw new ArgumentException("At least one drive is needed.");
-        var media = Media(StorageClassTable());
+        Validate(Media(StorageClassTable()));
+    }
+
+    /// <summary>Fails at start when some storage class's code cannot be placed on its drives.</summary>
+    public static void Validate(StorageMedia media)
+    {
         foreach (var medium in media.ByStorageClass.Values.Prepend(media.Default))
             medium.Placement.Place("startup-check", medium.Code.DataFragments, medium.Code.ParityFragments);
     }

@@ -27,7 +27,12 @@ using Cairn.Index.Shards;
 using Cairn.Placement;
 using Cairn.Workers;
 using Cairn.Workers.Lifecycle;
+using Cairn.Consensus;
+using Cairn.Data.Drives.Remote;
+using Cairn.Node.Cluster;
+using Cairn.Transport;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -41,18 +46,58 @@ namespace Cairn.Node;
 /// </summary>
 public static class NodeHost
 {
-    public static WebApplication Build(ServerOptions options)
+    /// <summary>
+    /// Builds a node. With cluster options it first establishes the cluster map (a rendezvous with the other
+    /// bootstrapping nodes on first start) and starts this node's range replicas; without, it is a store alone.
+    /// </summary>
+    public static async Task<WebApplication> BuildAsync(ServerOptions options, CancellationToken cancellationToken = default)
     {
         var dataPath = Path.GetFullPath(options.DataPath);
         Directory.CreateDirectory(dataPath);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
-        builder.Logging.SetMinimumLevel(Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("CAIRN_LOG_LEVEL"), true, out var level) ? level : LogLevel.Information);
+        builder.Logging.SetMinimumLevel(LogLevelFromEnvironment());
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        var node = options.Node ?? NodeConfiguration.SingleDrive(dataPath);
+        var classes = options.StorageClasses;
+        var time = options.ClockOffset == TimeSpan.Zero ? TimeProvider.System : new OffsetTimeProvider(options.ClockOffset);
+        var day = new DayClock(time, options.DaySeconds);
+        var machine = new ShardStateMachine(classes, day);
+        ClusterRuntime? cluster = null;
+        StorageMedia media;
+        IReadOnlyDictionary<string, IFragmentStore> drives;
+        if (options.Cluster is { } clusterOptions)
+        {
+            node = ClusterDrives(node, clusterOptions);
+            var localDrives = LocalDrives(node);
+            using var bootLogging = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevelFromEnvironment()));
+            var http = ClusterHttp.CreateClient(clusterOptions.Secret);
+            var self = new NodeDescription(clusterOptions.NodeId, options.Address, clusterOptions.ClusterAddress,
+                $"{clusterOptions.FailureDomain}/{clusterOptions.NodeId}", clusterOptions.Join,
+                node.Drives.Select((d, i) => new DriveDescription(node.DriveId(i), node.PlacementMap()[i].Domain, d.Weight, d.Tier)).ToArray());
+            var map = await ClusterBootstrap.EstablishAsync(clusterOptions, self, dataPath, http, bootLogging.CreateLogger("Cairn.Cluster"), cancellationToken).ConfigureAwait(false);
+            cluster = await ClusterRuntime.StartAsync(clusterOptions, map, dataPath, localDrives, machine, http,
+                LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevelFromEnvironment())),
+                cancellationToken).ConfigureAwait(false);
+            var clusterDrives = map.Drives.Select(d => new PlacedDrive(d.ToPlacement(), d.Tier)).ToArray();
+            media = NodeConfiguration.Media(classes, clusterDrives, node.Ec is null ? ErasureSettings.ForDrives(clusterDrives.Length) : ErasureSettings.Parse(node.Ec),
+                node.ProtectionLevelIndex);
+            NodeConfiguration.Validate(media);
+            drives = cluster.Drives;
+        }
+        else
+        {
+            node.Validate();
+            media = node.Media(classes);
+            drives = LocalDrives(node);
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(ParseEndpoint(options.Address));
+            if (cluster is not null) kestrel.Listen(ParseEndpoint(cluster.Options.ClusterAddress), listen => listen.UseClusterProtocol());
             kestrel.Limits.MaxRequestBodySize = null; // S3's own limits apply (5 GiB per PUT)
             kestrel.Limits.MinRequestBodyDataRate = null;
             kestrel.RequestHeaderEncodingSelector = _ => Encoding.UTF8;
@@ -61,17 +106,27 @@ public static class NodeHost
 
         var s = builder.Services;
         s.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
-        s.AddSingleton(options.ClockOffset == TimeSpan.Zero ? TimeProvider.System : new OffsetTimeProvider(options.ClockOffset));
-        s.AddSingleton(options.StorageClasses);
-        s.AddSingleton(sp => new DayClock(sp.GetRequiredService<TimeProvider>(), options.DaySeconds));
+        s.AddSingleton<TimeProvider>(time);
+        s.AddSingleton(classes);
+        s.AddSingleton(day);
         s.AddSingleton(options.FrontDoor);
         s.AddSingleton(options.GarbageCollector);
         s.AddSingleton(new ServerInfo(Version(), DateTimeOffset.UtcNow, dataPath));
         s.AddSingleton(new Owner(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(options.FrontDoor.AccessKey))), "cairn"));
 
-        // Index plane: one local shard.
-        s.AddSingleton(sp => new ShardStateMachine(sp.GetRequiredService<StorageClassTable>(), sp.GetRequiredService<DayClock>()));
-        s.AddSingleton<IIndexShard>(sp => new RocksDbIndexShard(Path.Combine(dataPath, "index"), sp.GetRequiredService<ShardStateMachine>()));
+        // Index plane: one local shard, or this node's replica of the cluster's range.
+        s.AddSingleton(machine);
+        if (cluster is null)
+        {
+            s.AddSingleton<IIndexShard>(_ => new RocksDbIndexShard(Path.Combine(dataPath, "index"), machine));
+            s.AddSingleton<IWorkOwnership, SoleOwner>();
+        }
+        else
+        {
+            s.AddSingleton(cluster);
+            s.AddSingleton<IIndexShard>(cluster.IndexReplica.Shard);
+            s.AddSingleton<IWorkOwnership>(new RangeLeadership(cluster.IndexReplica));
+        }
         s.AddSingleton<BucketCatalog>();
         s.AddSingleton<ObjectCatalog>();
         s.AddSingleton<ObjectLister>();
@@ -83,15 +138,12 @@ public static class NodeHost
         s.AddSingleton<BillCalculator>();
         s.AddSingleton<BlobBookkeeping>();
 
-        // Data plane: the node's drives, placement over their failure domains, the code for new blobs.
-        var node = options.Node ?? NodeConfiguration.SingleDrive(dataPath);
-        node.Validate();
-        var drives = node.Drives.Select((d, i) => (IFragmentStore)new LocalDrive(node.DriveId(i), d.Path)).ToDictionary(d => d.DriveId);
+        // Data plane: the drives (in a cluster, every node's), placement over their failure domains, the code for new blobs.
         s.AddSingleton(node);
-        s.AddSingleton<IPlacement>(new RendezvousPlacement(node.PlacementMap(), node.ProtectionLevelIndex));
-        s.AddSingleton<IReadOnlyDictionary<string, IFragmentStore>>(drives);
-        s.AddSingleton(node.Erasure);
-        s.AddSingleton(node.Media(options.StorageClasses));
+        s.AddSingleton(media.Default.Placement);
+        s.AddSingleton(drives);
+        s.AddSingleton(media.Default.Code);
+        s.AddSingleton(media);
         s.AddSingleton(new RepairQueue());
         s.AddSingleton<IRepairRequests>(sp => sp.GetRequiredService<RepairQueue>());
         s.AddSingleton<BlobStore>();
@@ -134,10 +186,71 @@ public static class NodeHost
         var app = builder.Build();
         var health = app.Services.GetRequiredService<HealthEndpoints>();
         var dispatcher = app.Services.GetRequiredService<S3Dispatcher>();
+        if (cluster is not null) MapClusterPort(app, cluster, node);
         app.Run(http => health.TryHandle(http, out var response) ? response : dispatcher.HandleAsync(http));
-        app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<ReadinessGate>().MarkReady());
+        var readiness = app.Services.GetRequiredService<ReadinessGate>();
+        if (cluster is null) app.Lifetime.ApplicationStarted.Register(readiness.MarkReady);
+        else app.Lifetime.ApplicationStarted.Register(() => _ = ReadyWhenLedAsync(cluster, readiness, app.Lifetime.ApplicationStopping));
         return app;
     }
+
+    /// <summary>
+    /// The cluster port serves only node-to-node routes, each requiring the cluster secret; the S3 port never
+    /// serves them (its requests never enter this branch).
+    /// </summary>
+    private static void MapClusterPort(WebApplication app, ClusterRuntime cluster, NodeConfiguration node)
+    {
+        var port = ParseEndpoint(cluster.Options.ClusterAddress).Port;
+        var self = cluster.Map.Node(cluster.Options.NodeId)!;
+        var description = new NodeDescription(self.Id, self.S3Address, self.ClusterAddress, self.Domain, cluster.Options.Join,
+            cluster.Map.Drives.Where(d => d.NodeId == self.Id).Select(d => new DriveDescription(d.Id, d.Domain, d.Weight, d.Tier)).ToArray());
+        app.MapWhen(http => http.Connection.LocalPort == port, branch =>
+        {
+            branch.UseRouting();
+            branch.UseEndpoints(endpoints =>
+            {
+                endpoints.MapDescription(description, cluster.Options.Secret);
+                endpoints.MapFragmentStores(cluster.LocalDrives, cluster.Options.Secret);
+                endpoints.MapRangeGroups(group => cluster.Replica(group)?.Shard, cluster.Options.Secret);
+            });
+            branch.Run(http => { http.Response.StatusCode = StatusCodes.Status404NotFound; return Task.CompletedTask; });
+        });
+    }
+
+    /// <summary>A cluster node is ready once its range has a leader it can reach: before that, every request would wait.</summary>
+    private static async Task ReadyWhenLedAsync(ClusterRuntime cluster, ReadinessGate readiness, CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await cluster.IndexReplica.WaitForLeaderAsync(TimeSpan.FromSeconds(5), stopping).ConfigureAwait(false);
+                await cluster.IndexReplica.Shard.ReadBarrierAsync(stopping).ConfigureAwait(false);
+                readiness.MarkReady();
+                return;
+            }
+            catch (Exception) when (!stopping.IsCancellationRequested)
+            {
+                // No leader yet (the others are still starting): ask again.
+            }
+        }
+    }
+
+    /// <summary>In a cluster a drive's id names its node (n1-d0), and its domain path ends with the node: zone/rack/node/drive.</summary>
+    private static NodeConfiguration ClusterDrives(NodeConfiguration node, ClusterOptions cluster) => node with
+    {
+        Drives = node.Drives.Select((d, i) =>
+        {
+            var id = d.Id ?? $"{cluster.NodeId}-d{i}";
+            return d with { Id = id, Domain = $"{cluster.FailureDomain}/{cluster.NodeId}/{id}" };
+        }).ToArray(),
+    };
+
+    private static IReadOnlyDictionary<string, IFragmentStore> LocalDrives(NodeConfiguration node) =>
+        node.Drives.Select((d, i) => (IFragmentStore)new LocalDrive(node.DriveId(i), d.Path)).ToDictionary(d => d.DriveId, StringComparer.Ordinal);
+
+    private static LogLevel LogLevelFromEnvironment() =>
+        Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("CAIRN_LOG_LEVEL"), true, out var level) ? level : LogLevel.Information;
 
     public static IPEndPoint ParseEndpoint(string address)
     {
@@ -155,6 +268,12 @@ public static class NodeHost
 
     public static string Version() =>
         typeof(NodeHost).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+}
+
+/// <summary>The node whose replica leads the range runs the range's background work.</summary>
+internal sealed class RangeLeadership(RangeReplica replica) : IWorkOwnership
+{
+    public bool OwnsIndexWork => replica.IsLeader;
 }
 
 /// <summary>Lifecycle's transitions read a version's bytes through the front door's verified reader.</summary>

@@ -23,6 +23,9 @@ public sealed record ServerOptions
     /// <summary>How far this node's clock runs from the machine's; nothing that decides an outcome may depend on it.</summary>
     public TimeSpan ClockOffset { get; init; }
 
+    /// <summary>Cluster membership; null runs a store alone.</summary>
+    public Cluster.ClusterOptions? Cluster { get; init; }
+
     /// <summary>The storage classes: AWS-like defaults with the node configuration's overrides.</summary>
     public StorageClassTable StorageClasses { get; init; } = StorageClassTable.Default;
 }

@@ -22,7 +22,7 @@ public sealed record GarbageCollectorOptions
 /// references (a PUT killed before its commit) once they are older than the grace period.
 /// </summary>
 public sealed partial class GarbageCollector(BlobBookkeeping bookkeeping, BlobStore blobs, GarbageCollectorOptions options,
-    TimeProvider time, ILogger<GarbageCollector> log) : BackgroundService
+    IWorkOwnership ownership, TimeProvider time, ILogger<GarbageCollector> log) : BackgroundService
 {
     private DateTimeOffset nextSweep = DateTimeOffset.MinValue;
 
@@ -31,6 +31,7 @@ public sealed partial class GarbageCollector(BlobBookkeeping bookkeeping, BlobSt
         using var timer = new PeriodicTimer(options.Interval, time);
         do
         {
+            if (!ownership.OwnsIndexWork) continue;
             try
             {
                 await DrainFreeQueueAsync(stoppingToken).ConfigureAwait(false);

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace Cairn.Workers;
 
 /// <summary>Runs scrub and repair by themselves every ScrubInterval (on demand through the admin API too).</summary>
-public sealed partial class ScrubWorker(ScrubAndRepair scrubber, DurabilityOptions options, TimeProvider time, ILogger<ScrubWorker> log) : BackgroundService
+public sealed partial class ScrubWorker(ScrubAndRepair scrubber, DurabilityOptions options, IWorkOwnership ownership, TimeProvider time, ILogger<ScrubWorker> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -12,6 +12,7 @@ public sealed partial class ScrubWorker(ScrubAndRepair scrubber, DurabilityOptio
         using var timer = new PeriodicTimer(options.ScrubInterval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
+            if (!ownership.OwnsIndexWork) continue;
             try
             {
                 await scrubber.ScrubAndRepairAsync(null, stoppingToken).ConfigureAwait(false);

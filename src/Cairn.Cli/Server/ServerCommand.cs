@@ -2,6 +2,7 @@ using System.CommandLine;
 using Cairn.FrontDoor;
 using Cairn.FrontDoor.Hosting;
 using Cairn.Node;
+using Cairn.Node.Cluster;
 using Cairn.Workers;
 using Microsoft.Extensions.Hosting;
 
@@ -20,30 +21,42 @@ public static class ServerCommand
         var gcInterval = new Option<TimeSpan>("--gc-interval") { Description = "How often orphans are swept", DefaultValueFactory = _ => TimeSpan.FromMinutes(10) };
         var drives = new Option<string?>("--drives") { Description = "Comma-separated drive directories (default: one drive under --data)" };
         var ec = new Option<string?>("--ec") { Description = "Erasure code K+M for new objects (default: chosen from the drive count)" };
-        var protection = new Option<string>("--protection-level") { Description = "Failure-domain level holding at most M fragments of a stripe: zone, rack, node or drive", DefaultValueFactory = _ => "drive" };
+        var protection = new Option<string?>("--protection-level") { Description = "Failure-domain level holding at most M fragments of a stripe: zone, rack, node or drive (default: drive alone, node in a cluster)" };
         var scrubInterval = new Option<TimeSpan>("--scrub-interval") { Description = "How often scrub and repair run by themselves (0 = only on demand)", DefaultValueFactory = _ => TimeSpan.FromHours(6) };
         var scrubRate = new Option<long>("--scrub-rate") { Description = "Bytes per second scrub may read (0 = unthrottled)", DefaultValueFactory = _ => 200L * 1024 * 1024 };
         var afr = new Option<double>("--drive-afr") { Description = "Annual failure rate of one drive, for the durability estimate", DefaultValueFactory = _ => 0.02 };
         var config = new Option<string?>("--config") { Description = "JSON file with the drives (failure domains, weights, tiers), ec, protectionLevel and storage-class overrides" };
         var daySeconds = new Option<double>("--day-seconds") { Description = "Seconds a lifecycle, restore and billing day lasts (scale down for tests and demos, e.g. 0.05)", DefaultValueFactory = _ => 86_400 };
         var clockOffset = new Option<TimeSpan>("--clock-offset") { Description = "Run this node's clock ahead (or behind, negative) of the machine's: for clock-fault tests", DefaultValueFactory = _ => TimeSpan.Zero };
-        var command = new Command("server", "Start a single-node store") { address, data, region, domain, gcGrace, gcInterval, drives, ec, protection, config, scrubInterval, scrubRate, afr, daySeconds, clockOffset };
+        var nodeId = new Option<string?>("--node-id") { Description = "This node's id in a cluster (e.g. n1); with --cluster-address and --join it joins a cluster" };
+        var clusterAddress = new Option<string?>("--cluster-address") { Description = "HOST:PORT for node-to-node traffic (never S3); needs the cluster secret" };
+        var join = new Option<string?>("--join") { Description = "Comma-separated cluster addresses of the nodes that bootstrap the cluster, this one included (the same list on each)" };
+        var failureDomain = new Option<string>("--failure-domain") { Description = "zone/rack of this node's machine, for placement across failure domains", DefaultValueFactory = _ => "zone1/rack1" };
+        var secretFile = new Option<string?>("--cluster-secret-file") { Description = "File holding the cluster secret (default: the CAIRN_CLUSTER_SECRET environment variable)" };
+        var command = new Command("server", "Start a node: a store alone, or a member of a cluster")
+        {
+            address, data, region, domain, gcGrace, gcInterval, drives, ec, protection, config, scrubInterval, scrubRate, afr, daySeconds, clockOffset,
+            nodeId, clusterAddress, join, failureDomain, secretFile,
+        };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var credentials = Credentials.FromEnvironment();
             if (credentials.IsDevelopmentPair)
                 Console.WriteLine($"CAIRN_ACCESS_KEY/CAIRN_SECRET_KEY not set: using the development pair {Credentials.DevelopmentAccessKey} / {Credentials.DevelopmentSecretKey}. Do not use it in production.");
+            var cluster = ClusterArguments.Parse(parse.GetValue(nodeId), parse.GetValue(clusterAddress), parse.GetValue(join), parse.GetValue(failureDomain)!, parse.GetValue(secretFile));
+            var level = parse.GetValue(protection) ?? (cluster is null ? "drive" : "node");
             NodeConfiguration? node = null;
             if (parse.GetValue(config) is { } configFile) node = NodeConfiguration.Load(configFile);
             else if (parse.GetValue(drives) is { } driveList)
-                node = NodeConfiguration.FromPaths(driveList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), parse.GetValue(ec), parse.GetValue(protection)!);
-            else if (parse.GetValue(ec) is { } code)
-                node = NodeConfiguration.SingleDrive(parse.GetValue(data)!) with { Ec = code };
+                node = NodeConfiguration.FromPaths(driveList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), parse.GetValue(ec), level);
+            else if (parse.GetValue(ec) is { } code || cluster is not null)
+                node = NodeConfiguration.SingleDrive(parse.GetValue(data)!) with { Ec = parse.GetValue(ec), ProtectionLevel = level };
             var options = new ServerOptions
             {
                 Address = parse.GetValue(address)!,
                 DataPath = parse.GetValue(data)!,
                 Node = node,
+                Cluster = cluster,
                 DaySeconds = parse.GetValue(daySeconds) is > 0 and var seconds ? seconds : throw new ArgumentException("--day-seconds must be more than zero."),
                 ClockOffset = parse.GetValue(clockOffset),
                 StorageClasses = node?.StorageClassTable() ?? Core.StorageClasses.StorageClassTable.Default,
@@ -61,10 +74,11 @@ public static class ServerCommand
                     OrphanSweepInterval = parse.GetValue(gcInterval),
                 },
             };
-            await using var app = NodeHost.Build(options);
+            await using var app = await NodeHost.BuildAsync(options, cancellationToken);
             await app.StartAsync(cancellationToken);
-            var layout = options.Node is null ? "1 drive" : $"{options.Node.Drives.Count} drives, {options.Node.Erasure}";
-            Console.WriteLine($"Cairn {NodeHost.Version()} serving S3 on http://{options.Address} (data: {Path.GetFullPath(options.DataPath)}, {layout}, region {options.FrontDoor.Region})");
+            var layout = options.Node is null ? "1 drive" : $"{options.Node.Drives.Count} drives";
+            var role = cluster is null ? "" : $", node {cluster.NodeId} of a cluster, cluster port {cluster.ClusterAddress}";
+            Console.WriteLine($"Cairn {NodeHost.Version()} serving S3 on http://{options.Address} (data: {Path.GetFullPath(options.DataPath)}, {layout}, region {options.FrontDoor.Region}{role})");
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
         });

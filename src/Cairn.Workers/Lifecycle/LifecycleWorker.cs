@@ -8,7 +8,7 @@ namespace Cairn.Workers.Lifecycle;
 /// Runs lifecycle passes by itself: a quarter of a (clock) day apart, at least every hour and at
 /// most four times a second, so a scaled-down day still sees every rule fire in its own pass.
 /// </summary>
-public sealed partial class LifecycleWorker(LifecyclePass pass, DayClock clock, TimeProvider time, ILogger<LifecycleWorker> log) : BackgroundService
+public sealed partial class LifecycleWorker(LifecyclePass pass, DayClock clock, IWorkOwnership ownership, TimeProvider time, ILogger<LifecycleWorker> log) : BackgroundService
 {
     public TimeSpan Interval => TimeSpan.FromSeconds(Math.Clamp(clock.DaySeconds / 4, 0.25, 3600));
 
@@ -17,6 +17,7 @@ public sealed partial class LifecycleWorker(LifecyclePass pass, DayClock clock, 
         using var timer = new PeriodicTimer(Interval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
+            if (!ownership.OwnsIndexWork) continue;
             try
             {
                 var outcomes = await pass.RunAsync(null, stoppingToken).ConfigureAwait(false);

@@ -1,0 +1,29 @@
+using Cairn.Consensus;
+using Cairn.Transport;
+
+namespace Cairn.Node.Cluster;
+
+/// <summary>
+/// How a node takes part in a cluster: its id, its cluster port (node-to-node traffic only, never S3), the
+/// cluster addresses of the nodes that bootstrap together, and the shared secret every node-to-node call proves.
+/// </summary>
+public sealed record ClusterOptions
+{
+    public required string NodeId { get; init; }
+
+    /// <summary>HOST:PORT of this node's cluster listener (HTTP/2, signed with the cluster secret).</summary>
+    public required string ClusterAddress { get; init; }
+
+    /// <summary>The cluster addresses of every node that bootstraps the cluster, this one included; the same list on each.</summary>
+    public required IReadOnlyList<string> Join { get; init; }
+
+    public required ClusterSecret Secret { get; init; }
+
+    /// <summary>zone/rack of this node's machine; the node's own id completes its failure-domain path.</summary>
+    public string FailureDomain { get; init; } = "zone1/rack1";
+
+    public RangeReplicaOptions Raft { get; init; } = new();
+
+    /// <summary>How long a bootstrapping node waits for every other node of <see cref="Join"/> to answer.</summary>
+    public TimeSpan BootstrapTimeout { get; init; } = TimeSpan.FromMinutes(5);
+}

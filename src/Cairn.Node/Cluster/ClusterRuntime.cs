@@ -1,0 +1,98 @@
+using System.Net;
+using Cairn.Cluster.Map;
+using Cairn.Consensus;
+using Cairn.Data.Drives;
+using Cairn.Data.Drives.Remote;
+using Cairn.Index.Apply;
+using Cairn.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace Cairn.Node.Cluster;
+
+/// <summary>
+/// The cluster half of a node: the map it was bootstrapped with, the cluster client, every drive of the
+/// cluster (this node's local drives, the others' as <see cref="RemoteFragmentStore"/>s) and the replicas of the
+/// range groups this node is a member of. Disposing it stops the replicas.
+/// </summary>
+public sealed class ClusterRuntime : IAsyncDisposable
+{
+    private readonly Dictionary<string, RangeReplica> replicas;
+
+    private ClusterRuntime(ClusterOptions options, ClusterMap map, HttpClient http, IReadOnlyDictionary<string, IFragmentStore> localDrives,
+        IReadOnlyDictionary<string, IFragmentStore> drives, Dictionary<string, RangeReplica> replicas)
+    {
+        Options = options;
+        Map = map;
+        Http = http;
+        LocalDrives = localDrives;
+        Drives = drives;
+        this.replicas = replicas;
+    }
+
+    public ClusterOptions Options { get; }
+    public ClusterMap Map { get; }
+    public HttpClient Http { get; }
+    public IReadOnlyDictionary<string, IFragmentStore> LocalDrives { get; }
+    public IReadOnlyDictionary<string, IFragmentStore> Drives { get; }
+    public IReadOnlyCollection<RangeReplica> Replicas => replicas.Values;
+
+    /// <summary>This node's replica of the range that holds every key (the only range until splits are wired).</summary>
+    public RangeReplica IndexReplica => replicas[GroupName(Map.Ranges[0].GroupId)];
+
+    /// <summary>The member of a range group in this process, for forwarded commands; null when this node is not a member.</summary>
+    public RangeReplica? Replica(string group) => replicas.GetValueOrDefault(group);
+
+    public static string GroupName(long groupId) => $"g{groupId}";
+
+    public static async Task<ClusterRuntime> StartAsync(ClusterOptions options, ClusterMap map, string dataPath, IReadOnlyDictionary<string, IFragmentStore> localDrives,
+        ShardStateMachine machine, HttpClient http, ILoggerFactory logging, CancellationToken cancellationToken)
+    {
+        var drives = new Dictionary<string, IFragmentStore>(localDrives, StringComparer.Ordinal);
+        foreach (var drive in map.Drives.Where(d => d.NodeId != options.NodeId))
+            drives[drive.Id] = new RemoteFragmentStore(drive.Id, ClusterBase(map.Node(drive.NodeId)!), http);
+
+        // A not-leader answer names the leader by its Raft address: each member's Raft address leads to its node's cluster port.
+        var clusterPorts = map.Ranges
+            .SelectMany(r => r.Members.Select(m => map.Node(m)!).Select(n => (Raft: (EndPoint)RaftAddressing.Member(n, r.GroupId), Cluster: ClusterBase(n))))
+            .ToDictionary(p => p.Raft, p => p.Cluster);
+        var forwarding = new RangeForwarding(http, clusterPorts);
+        var replicas = new Dictionary<string, RangeReplica>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var range in map.Ranges.Where(r => r.Members.Contains(options.NodeId)))
+            {
+                var name = GroupName(range.GroupId);
+                var members = range.Members.Select(m => RaftAddressing.Member(map.Node(m)!, range.GroupId)).ToArray();
+                var self = RaftAddressing.Member(map.Node(options.NodeId)!, range.GroupId);
+                replicas[name] = await RangeReplica.StartAsync(new RangeGroup(name, members), self, Path.Combine(dataPath, "ranges", name), machine,
+                    options.Raft, forwarding, logging, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            foreach (var replica in replicas.Values) await replica.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return new ClusterRuntime(options, map, http, localDrives, drives, replicas);
+    }
+
+    public static Uri ClusterBase(ClusterNode node) => new($"http://{node.ClusterAddress}/");
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var replica in replicas.Values) await replica.DisposeAsync().ConfigureAwait(false);
+    }
+}
+
+/// <summary>
+/// Where a node's member of a range group listens for Raft: for now its own TCP port per group, derived from
+/// the node's cluster port (cluster port + 10 × group id), until groups share the cluster port.
+/// </summary>
+public static class RaftAddressing
+{
+    public static IPEndPoint Member(ClusterNode node, long groupId)
+    {
+        var cluster = NodeHost.ParseEndpoint(node.ClusterAddress);
+        return new IPEndPoint(cluster.Address, cluster.Port + 10 * (int)groupId);
+    }
+}
