@@ -162,6 +162,7 @@ public static class NodeHost
         s.AddSingleton<MultipartHandlers>();
         s.AddSingleton<BucketHandlers>();
         s.AddSingleton<ListingHandlers>();
+        s.AddSingleton(sp => new ClusterStatus(cluster, drives, sp.GetRequiredService<ServerInfo>()));
         s.AddSingleton<IAdminApi, AdminHandlers>();
         s.AddSingleton<ArchiveAccess>();
         s.AddSingleton<RestoreObjectHandler>();

@@ -47,6 +47,10 @@ public static class AdminCommand
         run.SetAction((parse, ct) => RunAsync(parse, endpoint, json, WithBucket("lifecycle/run", parse.GetValue(lifecycleBucket)), ct, RenderLifecycleRun, HttpMethod.Post));
         admin.Add(new Command("lifecycle", "Lifecycle rules: transitions, expirations, upload aborts") { run });
 
+        var cluster = new Command("cluster", "Nodes (state, addresses, failure domain, drives, bytes) and ranges (key span, members, leader, applied index, size)");
+        cluster.SetAction((parse, ct) => RunAsync(parse, endpoint, json, "cluster", ct, RenderCluster));
+        admin.Add(cluster);
+
         var billingBucket = new Option<string?>("--bucket") { Description = "Only this bucket" };
         var billing = new Command("billing", "The bill so far: storage by class, early-delete charges, incomplete uploads, totals") { billingBucket };
         billing.SetAction((parse, ct) => RunAsync(parse, endpoint, json, WithBucket("billing", parse.GetValue(billingBucket)), ct, RenderBill));
@@ -145,6 +149,27 @@ public static class AdminCommand
     }
 
     /// <summary>A flat JSON object as a two-column table.</summary>
+    private static void RenderCluster(JsonElement value)
+    {
+        AnsiConsole.MarkupLine($"As seen by node [bold]{Markup.Escape(value.GetProperty("node").GetString() ?? "")}[/]");
+        var nodes = new Table().AddColumns("Node", "State", "S3", "Cluster", "Failure domain", "Drives", "Used");
+        foreach (var n in value.GetProperty("nodes").EnumerateArray())
+        {
+            var drives = string.Join(", ", n.GetProperty("drives").EnumerateArray().Select(d => $"{d.GetProperty("id").GetString()} {d.GetProperty("state").GetString()}"));
+            nodes.AddRow(Markup.Escape(n.GetProperty("id").GetString() ?? ""), n.GetProperty("state").GetString() ?? "", Markup.Escape(n.GetProperty("s3Address").GetString() ?? ""),
+                Markup.Escape(n.GetProperty("clusterAddress").GetString() ?? ""), Markup.Escape(n.GetProperty("domain").GetString() ?? ""), Markup.Escape(drives),
+                Bytes(n.GetProperty("usedBytes").GetInt64()));
+        }
+        AnsiConsole.Write(nodes);
+        var ranges = new Table().AddColumns("Range", "From", "To", "Members", "Leader", "Applied", "Size");
+        foreach (var r in value.GetProperty("ranges").EnumerateArray())
+            ranges.AddRow(Markup.Escape(r.GetProperty("group").GetString() ?? ""), Markup.Escape(r.GetProperty("start").GetString() ?? ""),
+                Markup.Escape(r.GetProperty("end").GetString() ?? "∞"), Markup.Escape(string.Join(",", r.GetProperty("members").EnumerateArray().Select(m => m.GetString()))),
+                Markup.Escape(r.GetProperty("leader").GetString() ?? "none"), r.GetProperty("appliedIndex").ToString(),
+                r.GetProperty("bytes").ValueKind == JsonValueKind.Number ? Bytes(r.GetProperty("bytes").GetInt64()) : "");
+        AnsiConsole.Write(ranges);
+    }
+
     private static void RenderObject(JsonElement value)
     {
         var table = new Table().AddColumns("Property", "Value");

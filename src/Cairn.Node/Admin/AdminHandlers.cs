@@ -18,7 +18,8 @@ namespace Cairn.Node.Admin;
 /// bucket names). Every call must be SigV4-signed with the root credentials; answers are JSON.
 /// </summary>
 public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, BlobStore blobs, ServerInfo server, FrontDoorOptions options,
-    ScrubAndRepair scrubber, DurabilityLedger ledger, ErasureSettings code, LifecyclePass lifecycle, BillCalculator billing) : IAdminApi
+    ScrubAndRepair scrubber, DurabilityLedger ledger, ErasureSettings code, LifecyclePass lifecycle, BillCalculator billing, ClusterStatus cluster,
+    ObjectCatalog objects) : IAdminApi
 {
     private const string Prefix = AdminPaths.Prefix;
 
@@ -36,6 +37,8 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
             ("POST", Prefix + "scrub") => ScrubReport((await scrubber.ScrubAsync(null, http.RequestAborted).ConfigureAwait(false)), null),
             ("POST", Prefix + "repair") => await RepairAsync(http.RequestAborted).ConfigureAwait(false),
             ("POST", Prefix + "lifecycle/run") => await LifecycleRunAsync(http.Request.Query["bucket"].ToString(), http.RequestAborted).ConfigureAwait(false),
+            ("GET", Prefix + "cluster") => cluster.Report(),
+            ("GET", Prefix + "layout") => await LayoutAsync(http.Request.Query["bucket"].ToString(), http.Request.Query["key"].ToString(), http.RequestAborted).ConfigureAwait(false),
             ("GET", Prefix + "billing") => await BillingAsync(http.Request.Query["bucket"].ToString(), http.RequestAborted).ConfigureAwait(false),
             _ => throw new S3Exception(S3ErrorCode.NotImplemented, $"Unknown admin call {method} {path}"),
         };
@@ -87,6 +90,15 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
     {
         var (scrub, repair) = await scrubber.ScrubAndRepairAsync(null, cancellationToken).ConfigureAwait(false);
         return ScrubReport(scrub, repair);
+    }
+
+    /// <summary>Where the current version of a key keeps its fragments: one drive per slot, for each blob (part).</summary>
+    private async Task<AdminLayout> LayoutAsync(string bucket, string key, CancellationToken cancellationToken)
+    {
+        await buckets.RequireAsync(bucket, cancellationToken).ConfigureAwait(false);
+        var version = await objects.GetCurrentAsync(bucket, key, cancellationToken).ConfigureAwait(false) ?? throw new S3Exception(S3ErrorCode.NoSuchKey);
+        return new AdminLayout(bucket, key, version.VersionId,
+            version.Blobs().Select(b => new AdminBlobLayout(b.BlobId, b.DataFragments, b.ParityFragments, b.Drives.ToArray())).ToArray());
     }
 
     private async Task<AdminLifecycleRun> LifecycleRunAsync(string bucket, CancellationToken cancellationToken)
@@ -146,6 +158,10 @@ public sealed record AdminDriveState(string Id, string Path, string State, long 
 
 public sealed record AdminScrubReport(long BlobsScrubbed, long BytesVerified, long BlobsDamaged, long FragmentsLost,
     long? BlobsRepaired, long? FragmentsRebuilt, long? BlobsLeftDegraded, long? BlobsUnrepairable);
+
+public sealed record AdminBlobLayout(string BlobId, int DataFragments, int ParityFragments, string[] Drives);
+
+public sealed record AdminLayout(string Bucket, string Key, string? VersionId, AdminBlobLayout[] Blobs);
 
 public sealed record AdminLifecycleRun(int Actions, LifecycleOutcome[] Outcomes);
 

@@ -1,0 +1,58 @@
+using Cairn.Cluster.Map;
+using Cairn.Consensus;
+using Cairn.Data.Drives;
+using Cairn.Node.Cluster;
+
+namespace Cairn.Node.Admin;
+
+/// <summary>
+/// `cairn admin cluster`: the nodes (state, addresses, failure domain, drives, bytes) and the ranges (key span,
+/// members, leader, this node's applied index, size on disk) as the answering node sees them.
+/// </summary>
+public sealed class ClusterStatus(ClusterRuntime? cluster, IReadOnlyDictionary<string, IFragmentStore> drives, ServerInfo server)
+{
+    public AdminCluster Report()
+    {
+        if (cluster is null)
+        {
+            // A store alone: one node holding every drive and the whole key space.
+            var local = new AdminClusterNode("local", "Up", "", "", "", Drives(drives.Values), drives.Values.Sum(d => Used(d.Stats())));
+            return new AdminCluster("local", [local], [new AdminRange("local", "", null, ["local"], "local", null, null, DirectoryBytes(Path.Combine(server.DataPath, "index")))]);
+        }
+        var map = cluster.Map;
+        var nodes = map.Nodes.Select(n =>
+        {
+            var own = map.Drives.Where(d => d.NodeId == n.Id).Select(d => drives[d.Id]).ToArray();
+            return new AdminClusterNode(n.Id, n.State.ToString(), n.S3Address, n.ClusterAddress, n.Domain, Drives(own), own.Sum(d => Used(d.Stats())));
+        }).ToArray();
+        var ranges = map.Ranges.Select(r =>
+        {
+            var replica = cluster.Replica(ClusterRuntime.GroupName(r.GroupId));
+            return new AdminRange(ClusterRuntime.GroupName(r.GroupId), RangeKeys.Show(r.Start), r.End is null ? null : RangeKeys.Show(r.End), r.Members,
+                replica is null ? null : LeaderOf(map, r, replica), replica?.AppliedIndex, replica?.SnapshotIndex,
+                replica is null ? null : DirectoryBytes(Path.Combine(server.DataPath, "ranges", ClusterRuntime.GroupName(r.GroupId))));
+        }).ToArray();
+        return new AdminCluster(cluster.Options.NodeId, nodes, ranges);
+    }
+
+    private static string? LeaderOf(ClusterMap map, RangeDescriptor range, RangeReplica replica) =>
+        replica.Leader is not { } leader ? null
+            : range.Members.FirstOrDefault(m => RaftAddressing.Member(map.Node(m)!, range.GroupId).ToString() == leader.ToString());
+
+    private static AdminClusterDrive[] Drives(IEnumerable<IFragmentStore> drives) =>
+        drives.Select(d => d.Stats()).Select(s => new AdminClusterDrive(s.DriveId, s.Online ? "online" : "offline", s.TotalBytes, s.FreeBytes)).ToArray();
+
+    private static long Used(DriveStats stats) => stats.Online ? stats.TotalBytes - stats.FreeBytes : 0;
+
+    private static long DirectoryBytes(string path) =>
+        Directory.Exists(path) ? new DirectoryInfo(path).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length) : 0;
+}
+
+public sealed record AdminClusterDrive(string Id, string State, long TotalBytes, long FreeBytes);
+
+public sealed record AdminClusterNode(string Id, string State, string S3Address, string ClusterAddress, string Domain, AdminClusterDrive[] Drives, long UsedBytes);
+
+/// <summary>A range as the answering node sees it: its leader, and this node's applied and snapshot index when it is a member.</summary>
+public sealed record AdminRange(string Group, string Start, string? End, IReadOnlyList<string> Members, string? Leader, long? AppliedIndex, long? SnapshotIndex, long? Bytes);
+
+public sealed record AdminCluster(string Node, AdminClusterNode[] Nodes, AdminRange[] Ranges);
