@@ -22,13 +22,13 @@ public sealed class AwsCliTests(ServerFixture fixture) : IClassFixture<ServerFix
         var config = temp.File("aws-config");
         if (!File.Exists(config))
             File.WriteAllText(config, "[default]\nregion = us-east-1\ns3 =\n    multipart_threshold = 64MB\n    multipart_chunksize = 64MB\n");
-        var env = Clients.Environment(temp.Sub("home"));
+        var env = ExternalClients.Environment(temp.Sub("home"));
         env["AWS_CONFIG_FILE"] = config;
         return env;
     }
 
     private Task<ProcessResult> AwsAsync(params string[] args) =>
-        Clients.RunAsync(Clients.AwsCli, ["--endpoint-url", fixture.Server.Endpoint, "--no-cli-pager", "--output", "json", "--cli-read-timeout", "30", .. args], Env());
+        ExternalClients.RunAsync(ExternalClients.AwsCli, ["--endpoint-url", fixture.Server.Endpoint, "--no-cli-pager", "--output", "json", "--cli-read-timeout", "30", .. args], Env());
 
     private async Task<ProcessResult> AwsOkAsync(params string[] args) =>
         (await AwsAsync(args)).Succeeded(fixture, "aws " + string.Join(' ', args));

@@ -13,8 +13,8 @@ public sealed class AwsCliVersioningAndMultipartTests(ServerFixture fixture) : I
     public void Dispose() => temp.Dispose();
 
     private Task<ProcessResult> AwsAsync(params string[] args) =>
-        Clients.RunAsync(Clients.AwsCli, ["--endpoint-url", fixture.Server.Endpoint, "--no-cli-pager", "--output", "json", "--cli-read-timeout", "120", .. args],
-            Clients.Environment(temp.Sub("home")), timeout: TimeSpan.FromMinutes(5));
+        ExternalClients.RunAsync(ExternalClients.AwsCli, ["--endpoint-url", fixture.Server.Endpoint, "--no-cli-pager", "--output", "json", "--cli-read-timeout", "120", .. args],
+            ExternalClients.Environment(temp.Sub("home")), timeout: TimeSpan.FromMinutes(5));
 
     private async Task<JsonElement> AwsJsonAsync(params string[] args)
     {

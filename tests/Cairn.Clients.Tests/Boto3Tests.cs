@@ -37,11 +37,11 @@ public sealed class Boto3Tests(ServerFixture fixture) : IClassFixture<ServerFixt
 
     private async Task<JsonElement> PythonAsync(string script, string? bucket = null, IDictionary<string, string?>? extra = null)
     {
-        var env = Clients.Environment(temp.Sub("home"));
+        var env = ExternalClients.Environment(temp.Sub("home"));
         env["CAIRN_ENDPOINT"] = fixture.Server.Endpoint;
         if (bucket is not null) env["CAIRN_BUCKET"] = bucket;
         if (extra is not null) foreach (var (k, v) in extra) env[k] = v;
-        var result = (await Clients.RunAsync(Clients.Python, ["-"], env, stdin: Prelude + script)).Succeeded(fixture, "boto3 script");
+        var result = (await ExternalClients.RunAsync(ExternalClients.Python, ["-"], env, stdin: Prelude + script)).Succeeded(fixture, "boto3 script");
         var last = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault();
         Assert.False(last is null, $"the script printed nothing: {result}");
         return JsonDocument.Parse(last).RootElement.Clone();

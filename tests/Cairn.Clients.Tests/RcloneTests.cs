@@ -11,8 +11,8 @@ public sealed class RcloneTests(ServerFixture fixture) : IClassFixture<ServerFix
 
     private Task<ProcessResult> RcloneAsync(params string[] args)
     {
-        // Clients.Environment removes AWS_CA_BUNDLE, which rclone 1.60 refuses to start with (FIELD-NOTES).
-        var env = Clients.Environment(temp.Sub("home"));
+        // ExternalClients.Environment removes AWS_CA_BUNDLE, which rclone 1.60 refuses to start with (FIELD-NOTES).
+        var env = ExternalClients.Environment(temp.Sub("home"));
         env["RCLONE_CONFIG"] = "/dev/null";
         env["RCLONE_CONFIG_CAIRN_TYPE"] = "s3";
         env["RCLONE_CONFIG_CAIRN_PROVIDER"] = "Other";
@@ -20,7 +20,7 @@ public sealed class RcloneTests(ServerFixture fixture) : IClassFixture<ServerFix
         env["RCLONE_CONFIG_CAIRN_ACCESS_KEY_ID"] = ServerProcess.AccessKey;
         env["RCLONE_CONFIG_CAIRN_SECRET_ACCESS_KEY"] = ServerProcess.SecretKey;
         env["RCLONE_CONFIG_CAIRN_REGION"] = ServerProcess.Region;
-        return Clients.RunAsync(Clients.Rclone, ["--retries", "1", "--low-level-retries", "1", .. args], env);
+        return ExternalClients.RunAsync(ExternalClients.Rclone, ["--retries", "1", "--low-level-retries", "1", .. args], env);
     }
 
     private async Task<ProcessResult> RcloneOkAsync(params string[] args) =>

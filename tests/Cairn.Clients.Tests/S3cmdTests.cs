@@ -13,11 +13,11 @@ public sealed class S3cmdTests(ServerFixture fixture) : IClassFixture<ServerFixt
     private Task<ProcessResult> S3cmdAsync(params string[] args)
     {
         var host = fixture.Server.Endpoint["http://".Length..];
-        return Clients.RunAsync(Clients.S3cmd,
+        return ExternalClients.RunAsync(ExternalClients.S3cmd,
             ["-c", "/dev/null", "--no-ssl", $"--host={host}", $"--host-bucket={host}",
              $"--access_key={ServerProcess.AccessKey}", $"--secret_key={ServerProcess.SecretKey}", $"--region={ServerProcess.Region}",
              "--no-progress", .. args],
-            Clients.Environment(temp.Sub("home")));
+            ExternalClients.Environment(temp.Sub("home")));
     }
 
     private async Task<ProcessResult> S3cmdOkAsync(params string[] args) =>

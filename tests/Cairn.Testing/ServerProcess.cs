@@ -21,12 +21,23 @@ public sealed class ServerProcess : IAsyncDisposable
     private string[] extraArgs;
     private Process? process;
 
-    private ServerProcess(string dataPath, int port, string[] extraArgs)
+    private readonly IReadOnlyDictionary<string, string> environment;
+
+    private ServerProcess(string dataPath, int port, string[] extraArgs, IReadOnlyDictionary<string, string>? environment = null)
     {
         DataPath = dataPath;
         Port = port;
         this.extraArgs = extraArgs;
+        this.environment = environment ?? new Dictionary<string, string>();
     }
+
+    /// <summary>A server not started yet, on a port and data directory chosen by the caller (a cluster's node).</summary>
+    public static ServerProcess Create(string dataPath, int port, string[] extraArgs, IReadOnlyDictionary<string, string> environment) =>
+        new(dataPath, port, extraArgs, environment);
+
+    public int? ProcessId => process is { HasExited: false } p ? p.Id : null;
+
+    public bool IsRunning => process is { HasExited: false };
 
     public string DataPath { get; }
     public int Port { get; }
@@ -60,14 +71,27 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public async Task StartProcessAsync()
     {
+        Launch();
+        await WaitReadyAsync();
+    }
+
+    /// <summary>Starts the process without waiting (nodes of a cluster wait for each other before any is ready).</summary>
+    public void Launch()
+    {
         var info = CairnCommand(["server", "--address", $"127.0.0.1:{Port}", "--data", DataPath, .. extraArgs]);
+        foreach (var (name, value) in environment) info.Environment[name] = value;
         process = Process.Start(info)!;
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.AppendLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+    }
+
+    public async Task WaitReadyAsync(TimeSpan? timeout = null)
+    {
+        var process = this.process ?? throw new InvalidOperationException("Not launched.");
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited) throw new InvalidOperationException($"cairn server exited with {process.ExitCode}:\n{Log}");
@@ -147,7 +171,7 @@ public sealed class ServerProcess : IAsyncDisposable
         catch (IOException) { }
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -51,6 +51,13 @@ public static class AdminCommand
         cluster.SetAction((parse, ct) => RunAsync(parse, endpoint, json, "cluster", ct, RenderCluster));
         admin.Add(cluster);
 
+        var layoutBucket = new Option<string>("--bucket") { Required = true };
+        var layoutKey = new Option<string>("--key") { Required = true };
+        var layout = new Command("layout", "Which drive holds each fragment of a key's current version") { layoutBucket, layoutKey };
+        layout.SetAction((parse, ct) => RunAsync(parse, endpoint, json,
+            $"layout?bucket={Uri.EscapeDataString(parse.GetValue(layoutBucket)!)}&key={Uri.EscapeDataString(parse.GetValue(layoutKey)!)}", ct, RenderLayout));
+        admin.Add(layout);
+
         var billingBucket = new Option<string?>("--bucket") { Description = "Only this bucket" };
         var billing = new Command("billing", "The bill so far: storage by class, early-delete charges, incomplete uploads, totals") { billingBucket };
         billing.SetAction((parse, ct) => RunAsync(parse, endpoint, json, WithBucket("billing", parse.GetValue(billingBucket)), ct, RenderBill));
@@ -168,6 +175,15 @@ public static class AdminCommand
                 Markup.Escape(r.GetProperty("leader").GetString() ?? "none"), r.GetProperty("appliedIndex").ToString(),
                 r.GetProperty("bytes").ValueKind == JsonValueKind.Number ? Bytes(r.GetProperty("bytes").GetInt64()) : "");
         AnsiConsole.Write(ranges);
+    }
+
+    private static void RenderLayout(JsonElement value)
+    {
+        var table = new Table().AddColumns("Blob", "Code", "Drives (slot order)");
+        foreach (var b in value.GetProperty("blobs").EnumerateArray())
+            table.AddRow(Markup.Escape(b.GetProperty("blobId").GetString() ?? ""), $"{b.GetProperty("dataFragments")}+{b.GetProperty("parityFragments")}",
+                Markup.Escape(string.Join(" ", b.GetProperty("drives").EnumerateArray().Select(d => d.GetString()))));
+        AnsiConsole.Write(table);
     }
 
     private static void RenderObject(JsonElement value)

@@ -1,0 +1,132 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Amazon.S3;
+
+namespace Cairn.Testing;
+
+/// <summary>One node of a test cluster: a real `cairn server` process with its id and cluster port.</summary>
+public sealed record ClusterNodeProcess(string Id, int ClusterPort, ServerProcess Server)
+{
+    public string ClusterAddress => $"127.0.0.1:{ClusterPort}";
+}
+
+/// <summary>
+/// A cluster of real `cairn server` processes on 127.0.0.1, each with its own data folder, S3 port and cluster
+/// port, bootstrapped together with the same join list and cluster secret. Nodes can be killed (SIGKILL) and
+/// started again on the same folder and ports.
+/// </summary>
+public sealed class LocalClusterProcesses : IAsyncDisposable
+{
+    public const string Secret = "cairn-test-cluster-secret-0123456789";
+
+    private LocalClusterProcesses(IReadOnlyList<ClusterNodeProcess> nodes) => Nodes = nodes;
+
+    public IReadOnlyList<ClusterNodeProcess> Nodes { get; }
+
+    public ClusterNodeProcess this[string id] => Nodes.Single(n => n.Id == id);
+
+    public IEnumerable<ClusterNodeProcess> Running => Nodes.Where(n => n.Server.IsRunning);
+
+    /// <param name="failureDomain">zone/rack of node i (from 1); default zone1/rack1 for all.</param>
+    /// <param name="drivesPerNode">Drives per node, each a folder under the node's data folder.</param>
+    public static async Task<LocalClusterProcesses> StartAsync(int count, string[]? serverArguments = null, Func<int, string>? failureDomain = null,
+        int drivesPerNode = 1)
+    {
+        var clusterPorts = ClusterPorts(count);
+        var join = string.Join(',', clusterPorts.Select(p => $"127.0.0.1:{p}"));
+        var root = Path.Combine(Path.GetTempPath(), "cairn-cluster-" + Guid.NewGuid().ToString("N")[..10]);
+        var nodes = new List<ClusterNodeProcess>();
+        for (var i = 1; i <= count; i++)
+        {
+            var data = Path.Combine(root, $"n{i}");
+            var drives = string.Join(',', Enumerable.Range(0, drivesPerNode).Select(d => Path.Combine(data, "drives", $"d{d}")));
+            string[] arguments =
+            [
+                "--node-id", $"n{i}", "--cluster-address", $"127.0.0.1:{clusterPorts[i - 1]}", "--join", join,
+                "--failure-domain", failureDomain?.Invoke(i) ?? "zone1/rack1", "--drives", drives, .. serverArguments ?? [],
+            ];
+            var server = ServerProcess.Create(data, ServerProcess.FreePort(), arguments, new Dictionary<string, string> { ["CAIRN_CLUSTER_SECRET"] = Secret });
+            nodes.Add(new ClusterNodeProcess($"n{i}", clusterPorts[i - 1], server));
+        }
+        var cluster = new LocalClusterProcesses(nodes);
+        try
+        {
+            foreach (var node in nodes) node.Server.Launch();
+            await Task.WhenAll(nodes.Select(n => n.Server.WaitReadyAsync(TimeSpan.FromSeconds(120))));
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+        return cluster;
+    }
+
+    /// <summary>`cairn admin cluster --json` answered by one node.</summary>
+    public Task<JsonElement> StatusAsync(ClusterNodeProcess via) => via.Server.AdminAsync("cluster");
+
+    /// <summary>The node every running node names as the leader of the first range, once they agree.</summary>
+    public async Task<ClusterNodeProcess> LeaderAsync(TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var named = new HashSet<string?>();
+            foreach (var node in Running.ToArray())
+            {
+                try
+                {
+                    var status = await StatusAsync(node);
+                    named.Add(status.GetProperty("ranges")[0].TryGetProperty("leader", out var l) && l.ValueKind == JsonValueKind.String ? l.GetString() : null);
+                }
+                catch (InvalidOperationException)
+                {
+                    named.Add(null);
+                }
+            }
+            if (named.Count == 1 && named.Single() is { } leader && this[leader].Server.IsRunning) return this[leader];
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The running nodes do not agree on a leader: {string.Join(",", named)}.");
+            await Task.Delay(200);
+        }
+    }
+
+    public AmazonS3Client Client(ClusterNodeProcess node, Action<AmazonS3Config>? configure = null) => node.Server.Client(configure);
+
+    public string Logs() => string.Join("\n", Nodes.Select(n => $"--- {n.Id} ---\n{n.Server.Log}"));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in Nodes) node.Server.Kill();
+        foreach (var node in Nodes) await node.Server.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Cluster ports below the ephemeral range, with the Raft ports beside them (cluster port + 10 for the first
+    /// range) free as well.
+    /// </summary>
+    private static int[] ClusterPorts(int count)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var first = 20_000 + Random.Shared.Next(0, 550) * 20;
+            var ports = Enumerable.Range(first, count).ToArray();
+            if (ports.All(p => IsFree(p) && IsFree(p + 10))) return ports;
+        }
+        throw new InvalidOperationException("No free cluster ports found.");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
