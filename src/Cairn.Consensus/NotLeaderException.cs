@@ -2,9 +2,9 @@ using System.Net;
 
 namespace Cairn.Consensus;
 
-/// <summary>This replica does not lead its range group: send the command to <see cref="Leader"/> (null while none is known).</summary>
+/// <summary>This replica does not lead its Raft group: send the command to <see cref="Leader"/> (null while none is known).</summary>
 public sealed class NotLeaderException(string group, EndPoint? leader)
-    : Exception($"This replica does not lead range group {group}; the leader is {leader?.ToString() ?? "unknown"}.")
+    : Exception($"This replica does not lead group {group}; the leader is {leader?.ToString() ?? "unknown"}.")
 {
     public string Group { get; } = group;
     public EndPoint? Leader { get; } = leader;

@@ -22,9 +22,10 @@ public sealed record RangeForwardingOptions
 }
 
 /// <summary>
-/// How a member reaches the other members' cluster endpoints (<see cref="RangeGroupEndpoints"/>): the
-/// process's cluster client (<c>ClusterHttp.CreateClient</c>, signed, HTTP/2) and, for each member's Raft
-/// address, the base URL of its cluster port. One instance serves every group of the process.
+/// How a member reaches the other members' cluster endpoints (<see cref="RangeGroupEndpoints"/>,
+/// <see cref="Meta.MetaGroupEndpoints"/>): the process's cluster client (<c>ClusterHttp.CreateClient</c>,
+/// signed, HTTP/2) and, for each member's Raft address, the base URL of its cluster port. One instance
+/// serves every group of the process, the meta group included.
 /// </summary>
 public sealed class RangeForwarding(HttpClient client, IReadOnlyDictionary<EndPoint, Uri> members, RangeForwardingOptions? options = null,
     TimeProvider? time = null)
@@ -39,18 +40,18 @@ public sealed class RangeForwarding(HttpClient client, IReadOnlyDictionary<EndPo
         string.IsNullOrEmpty(address) ? null : members.Keys.FirstOrDefault(m => string.Equals(m.ToString(), address, StringComparison.Ordinal));
 
     /// <summary>
-    /// One attempt: the encoded command to <paramref name="leader"/>'s endpoint for the group. Returns the
-    /// outcome of its apply; throws <see cref="NotLeaderException"/> (that member does not lead; the leader
+    /// One attempt: the encoded command to <paramref name="leader"/>'s endpoint at <paramref name="route"/>
+    /// (relative to its cluster base URL). Returns the encoded outcome of its apply; throws <see cref="NotLeaderException"/> (that member does not lead; the leader
     /// it names, if any), <see cref="LeaderUnreachableException"/> (no answer, or the outcome is unknown
     /// there: retry with the same request id) or <see cref="InvalidOperationException"/> (refused: not applied).
     /// </summary>
-    internal async Task<CommandOutcome> SendAsync(string group, EndPoint leader, byte[] command, CancellationToken cancellationToken)
+    internal async Task<byte[]> SendAsync(string group, EndPoint leader, string route, byte[] command, CancellationToken cancellationToken)
     {
         if (!byAddress.TryGetValue(leader.ToString()!, out var baseUrl))
-            throw new InvalidOperationException($"No cluster address is configured for member {leader} of range group {group}.");
+            throw new InvalidOperationException($"No cluster address is configured for member {leader} of group {group}.");
         using var attempt = new CancellationTokenSource(Options.AttemptTimeout, Time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(attempt.Token, cancellationToken);
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUrl, RangeRoutes.Commands(group)))
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUrl, route))
         {
             Content = new ByteArrayContent(command) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
         };
@@ -60,14 +61,14 @@ public sealed class RangeForwarding(HttpClient client, IReadOnlyDictionary<EndPo
             switch (response.StatusCode)
             {
                 case HttpStatusCode.OK:
-                    return CommandOutcome.Decode(await response.Content.ReadAsByteArrayAsync(linked.Token).ConfigureAwait(false));
+                    return await response.Content.ReadAsByteArrayAsync(linked.Token).ConfigureAwait(false);
                 case HttpStatusCode.MisdirectedRequest:
-                    throw new NotLeaderException(group, Member(Header(response, RangeRoutes.LeaderHeader)));
+                    throw new NotLeaderException(group, Member(Header(response, ForwardedCommands.LeaderHeader)));
                 case HttpStatusCode.ServiceUnavailable:
-                    throw new LeaderUnreachableException(leader, Header(response, RangeRoutes.ErrorHeader) ?? "outcome unknown there");
+                    throw new LeaderUnreachableException(leader, Header(response, ForwardedCommands.ErrorHeader) ?? "outcome unknown there");
                 default:
                     throw new InvalidOperationException(
-                        $"Member {leader} refused a command for range group {group}: {(int)response.StatusCode} {Header(response, RangeRoutes.ErrorHeader)}");
+                        $"Member {leader} refused a command for group {group}: {(int)response.StatusCode} {Header(response, ForwardedCommands.ErrorHeader)}");
             }
         }
         catch (Exception e) when (e is HttpRequestException or IOException || e is OperationCanceledException && !cancellationToken.IsCancellationRequested)

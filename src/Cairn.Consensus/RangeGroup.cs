@@ -2,7 +2,7 @@ using System.Net;
 
 namespace Cairn.Consensus;
 
-/// <summary>One range's replica set: the group's id and the Raft address of each member.</summary>
+/// <summary>One Raft group's replica set (a range's, or the meta group's): the group's id and the Raft address of each member.</summary>
 public sealed record RangeGroup(string Id, IReadOnlyList<IPEndPoint> Members);
 
 /// <summary>How a replica runs its Raft member: election timeouts, the bound on every Raft RPC, the snapshot policy.</summary>

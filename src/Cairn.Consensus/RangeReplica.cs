@@ -1,9 +1,7 @@
 using System.Net;
 using Cairn.Index.Apply;
 using Cairn.Index.Shards;
-using DotNext.Net.Cluster;
 using DotNext.Net.Cluster.Consensus.Raft;
-using DotNext.Net.Cluster.Consensus.Raft.Membership;
 using DotNext.Net.Cluster.Consensus.Raft.StateMachine;
 using Microsoft.Extensions.Logging;
 
@@ -25,7 +23,7 @@ public sealed class RangeReplica : IAsyncDisposable
     private readonly RangeStateMachine stateMachine;
 
     private RangeReplica(RangeGroup group, IPEndPoint address, RangeStore store, RangeStateMachine stateMachine, WriteAheadLog log,
-        RaftCluster cluster, AppliedCommands applied, RangeForwarding? forwarding)
+        RaftCluster cluster, AppliedCommands<CommandOutcome> applied, RangeForwarding? forwarding)
     {
         Group = group;
         Address = address;
@@ -58,25 +56,12 @@ public sealed class RangeReplica : IAsyncDisposable
         RangeReplicaOptions options, RangeForwarding? forwarding = null, ILoggerFactory? logging = null, CancellationToken cancellationToken = default)
     {
         var store = RangeStore.Open(folder);
-        var applied = new AppliedCommands();
+        var applied = new AppliedCommands<CommandOutcome>();
         // The snapshot must be known before the log is constructed: it reads it once, to know where replay starts.
         var snapshots = RangeSnapshots.Open(Path.Combine(folder, "snapshots"), RangeStateMachine.ReadAppliedIndex(store.Current));
         var stateMachine = new RangeStateMachine(store, snapshots, machine, applied, options.SnapshotInterval);
         var log = new WriteAheadLog(new WriteAheadLog.Options { Location = Path.Combine(folder, "raft") }, stateMachine);
-        var configuration = new RaftCluster.TcpConfiguration(address)
-        {
-            ConfigurationStorage = null, // in memory, filled below
-            LowerElectionTimeout = options.LowerElectionTimeoutMs,
-            UpperElectionTimeout = options.UpperElectionTimeoutMs,
-            RequestTimeout = options.RequestTimeout,
-            LoggerFactory = new RaftLogFilter(logging ?? RaftLogFilter.Silent),
-            // No FailureDetectorFactory: it would remove unreachable members from the configuration.
-        };
-        // Static membership for now: every member starts knowing the whole group (changes come with rebalancing).
-        var members = ((InMemoryClusterConfigurationStorage<EndPoint>)configuration.ConfigurationStorage!).CreateInitialConfigurationBuilder();
-        foreach (var member in group.Members) members.Add(member);
-        members.Build();
-        var cluster = new RaftCluster(configuration) { AuditTrail = log };
+        var cluster = RaftMember.Create(group, address, options, log, logging);
         try
         {
             await cluster.StartAsync(cancellationToken).ConfigureAwait(false);

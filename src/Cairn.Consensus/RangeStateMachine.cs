@@ -26,12 +26,12 @@ public sealed class RangeStateMachine : IStateMachine
     private readonly RangeStore store;
     private readonly RangeSnapshots snapshots;
     private readonly ShardStateMachine machine;
-    private readonly AppliedCommands applied;
+    private readonly AppliedCommands<CommandOutcome> applied;
     private readonly long snapshotInterval;
     private long appliedIndex;
     private int installed;
 
-    public RangeStateMachine(RangeStore store, RangeSnapshots snapshots, ShardStateMachine machine, AppliedCommands applied, long snapshotInterval)
+    public RangeStateMachine(RangeStore store, RangeSnapshots snapshots, ShardStateMachine machine, AppliedCommands<CommandOutcome> applied, long snapshotInterval)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(snapshotInterval, 1);
         this.store = store;

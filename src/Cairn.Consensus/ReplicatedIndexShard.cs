@@ -1,4 +1,3 @@
-using System.Net;
 using Cairn.Index.Commands;
 using Cairn.Index.Shards;
 using DotNext.Net.Cluster.Consensus.Raft;
@@ -12,101 +11,27 @@ namespace Cairn.Consensus;
 /// (<see cref="RangeGroupEndpoints"/>), following "not leader" answers and retrying a lost reply or a leader
 /// change with the same request id until <see cref="RangeForwardingOptions.Deadline"/>, then
 /// <see cref="CommandOutcomeUnknownException"/>; without <see cref="RangeForwarding"/> a follower refuses with
-/// <see cref="NotLeaderException"/>. Reads are snapshots of this replica's store; <see cref="ReadBarrierAsync"/>
-/// is the Raft read index. The replica owns the store and the Raft member: disposing the shard leaves them to it.
+/// <see cref="NotLeaderException"/> (<see cref="GroupCommands{TOutcome}"/>). Reads are snapshots of this
+/// replica's store; <see cref="ReadBarrierAsync"/> is the Raft read index. The replica owns the store and the
+/// Raft member: disposing the shard leaves them to it.
 /// </summary>
-public sealed class ReplicatedIndexShard(string group, IRaftCluster cluster, RangeStore store, AppliedCommands applied,
+public sealed class ReplicatedIndexShard(string group, IRaftCluster cluster, RangeStore store, AppliedCommands<CommandOutcome> applied,
     RangeForwarding? forwarding = null) : IIndexShard
 {
+    private readonly GroupCommands<CommandOutcome> commands = new(group, cluster, applied, forwarding, RangeRoutes.Commands(group), CommandOutcome.Decode);
+
     public async Task<TResult> ExecuteAsync<TResult>(IndexCommand<TResult> command, CancellationToken cancellationToken = default)
     {
         // The issuer names a request it may retry; one it does not is named here, to meet its apply (and its retries).
         if (command.RequestId is null) command = command with { RequestId = Guid.NewGuid().ToString("N") };
-        var outcome = forwarding is null
-            ? await LeadAsync(command, cancellationToken).ConfigureAwait(false)
-            : await RouteAsync(command, forwarding, cancellationToken).ConfigureAwait(false);
+        var outcome = await commands.ExecuteAsync(command.RequestId!, CommandCodec.Encode(command), cancellationToken).ConfigureAwait(false);
         return outcome.Resolve<TResult>();
     }
 
-    /// <summary>
-    /// Runs a command that has a request id through this member, which must lead: the outcome of its apply,
-    /// or <see cref="NotLeaderException"/>, or <see cref="CommandOutcomeUnknownException"/> when it lost
-    /// leadership or quorum mid-call.
-    /// </summary>
-    internal async Task<CommandOutcome> LeadAsync(IndexCommand command, CancellationToken cancellationToken)
-    {
-        if (cluster.LeadershipToken.IsCancellationRequested) throw new NotLeaderException(group, cluster.Leader?.EndPoint);
-        var requestId = command.RequestId ?? throw new ArgumentException("The command has no request id.", nameof(command));
-        var waiter = applied.Await(requestId);
-        try
-        {
-            try
-            {
-                // Returns once the entry is committed; it throws when this member stops leading meanwhile.
-                await cluster.ReplicateAsync(CommandCodec.Encode(command), null, cancellationToken).ConfigureAwait(false);
-            }
-            catch (InvalidOperationException) when (cluster.LeadershipToken.IsCancellationRequested)
-            {
-                throw new NotLeaderException(group, cluster.Leader?.EndPoint);
-            }
-            catch (Exception e) when (e is QuorumUnreachableException || e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                throw new CommandOutcomeUnknownException(requestId, e);
-            }
-            return await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            applied.Forget(requestId, waiter);
-        }
-    }
-
-    /// <summary>
-    /// Runs the command here when this member leads, else on the leader it sees (or the one last named to it),
-    /// retrying with the same request id — the apply answers a repeated id with its first outcome — until the
-    /// deadline. The caller's own cancellation is not an unknown outcome: it propagates as cancellation.
-    /// </summary>
-    private async Task<CommandOutcome> RouteAsync(IndexCommand command, RangeForwarding forwarding, CancellationToken cancellationToken)
-    {
-        var requestId = command.RequestId!;
-        var encoded = CommandCodec.Encode(command);
-        using var deadline = new CancellationTokenSource(forwarding.Options.Deadline, forwarding.Time);
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
-        var backoff = forwarding.Options.FirstBackoff;
-        EndPoint? named = null;
-        Exception? last = null;
-        while (true)
-        {
-            try
-            {
-                if (!cluster.LeadershipToken.IsCancellationRequested) return await LeadAsync(command, bounded.Token).ConfigureAwait(false);
-                var leader = named ?? cluster.Leader?.EndPoint;
-                named = null;
-                if (leader is not null) return await forwarding.SendAsync(group, leader, encoded, bounded.Token).ConfigureAwait(false);
-                last ??= new NotLeaderException(group, null);
-            }
-            catch (NotLeaderException e)
-            {
-                named = e.Leader;
-                last = e;
-            }
-            catch (Exception e) when (e is CommandOutcomeUnknownException or LeaderUnreachableException
-                || e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                // The deadline's own cancellation says less than the failure that led to it.
-                if (e is not OperationCanceledException || last is null) last = e;
-            }
-            try
-            {
-                await Task.Delay(backoff, forwarding.Time, bounded.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new CommandOutcomeUnknownException(requestId, last);
-            }
-            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, forwarding.Options.MaxBackoff.Ticks));
-        }
-    }
+    /// <summary>Runs a command that has a request id through this member, which must lead (see <see cref="GroupCommands{TOutcome}.LeadAsync"/>).</summary>
+    internal Task<CommandOutcome> LeadAsync(IndexCommand command, CancellationToken cancellationToken) =>
+        commands.LeadAsync(command.RequestId ?? throw new ArgumentException("The command has no request id.", nameof(command)),
+            CommandCodec.Encode(command), cancellationToken);
 
     public IIndexSnapshot OpenSnapshot() => store.OpenSnapshot();
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using Cairn.Core.StorageClasses;
 using Cairn.Core.Time;
@@ -10,8 +9,6 @@ using Cairn.Index.Records;
 using Cairn.Index.Shards;
 using Cairn.Transport;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Cairn.Consensus.Tests;
 
@@ -65,8 +62,8 @@ public sealed class RangeGroupFixture : IAsyncDisposable
 
     public static async Task<RangeGroupFixture> StartAsync(bool forwarding = true, RangeForwardingOptions? options = null, RangeReplicaOptions? replicaOptions = null)
     {
-        var group = new RangeGroup("range-1", [.. Enumerable.Range(0, 3).Select(_ => new IPEndPoint(IPAddress.Loopback, FreePort()))]);
-        IReadOnlyList<Uri>? urls = forwarding ? [.. group.Members.Select(_ => new Uri($"http://127.0.0.1:{FreePort()}/"))] : null;
+        var group = new RangeGroup("range-1", [.. Enumerable.Range(0, 3).Select(_ => new IPEndPoint(IPAddress.Loopback, Loopback.FreePort()))]);
+        IReadOnlyList<Uri>? urls = forwarding ? [.. group.Members.Select(_ => new Uri($"http://127.0.0.1:{Loopback.FreePort()}/"))] : null;
         var fixture = new RangeGroupFixture(group, urls, options, replicaOptions ?? Patient);
         for (var i = 0; i < 3; i++) await fixture.StartAsync(i);
         return fixture;
@@ -83,24 +80,15 @@ public sealed class RangeGroupFixture : IAsyncDisposable
     public string Folder(int member) => Path.Combine(root, member.ToString());
 
     /// <summary>The member's cluster listener, serving whichever replica of the group runs in that slot.</summary>
-    private async Task<WebApplication> ListenAsync(int member)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, ClusterUrls[member].Port, listen => listen.UseClusterProtocol()));
-        var app = builder.Build();
-        app.MapRangeGroups(id => id == Group.Id ? replicas[member]?.Shard : null, Secret);
-        await app.StartAsync();
-        return app;
-    }
+    private Task<WebApplication> ListenAsync(int member) =>
+        Loopback.ListenAsync(ClusterUrls[member], app => app.MapRangeGroups(id => id == Group.Id ? replicas[member]?.Shard : null, Secret));
 
     /// <summary>Stops a member as a crash would: its listener drops in-flight calls (after a short grace), then the replica stops.</summary>
     public async Task StopAsync(int member)
     {
         if (listeners[member] is { } app)
         {
-            using (var grace = new CancellationTokenSource(TimeSpan.FromMilliseconds(100))) await app.StopAsync(grace.Token);
-            await app.DisposeAsync();
+            await Loopback.StopAsync(app);
             listeners[member] = null;
         }
         await this[member].DisposeAsync();
@@ -182,28 +170,6 @@ public sealed class RangeGroupFixture : IAsyncDisposable
         ETag = "\"e\"",
         Inline = new byte[size],
     };
-
-    /// <summary>
-    /// A port that is free now and below Linux's ephemeral range (32768–60999): the members connect to each
-    /// other before every listener is bound, and an outgoing connection's ephemeral port must not be able to
-    /// take a port picked for a member that has not started yet.
-    /// </summary>
-    private static int FreePort()
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var port = Random.Shared.Next(20_000, 32_000);
-            try
-            {
-                using var listener = new TcpListener(IPAddress.Loopback, port);
-                listener.Start();
-                return port;
-            }
-            catch (SocketException) when (attempt < 100)
-            {
-            }
-        }
-    }
 
     public async ValueTask DisposeAsync()
     {

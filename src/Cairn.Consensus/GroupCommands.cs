@@ -1,0 +1,99 @@
+using System.Net;
+using DotNext.Net.Cluster.Consensus.Raft;
+
+namespace Cairn.Consensus;
+
+/// <summary>
+/// A command's way through one member of a Raft group, whatever the group replicates (a range's index
+/// commands, the meta group's map commands): on the leader it goes through the log and completes with the
+/// outcome this replica's apply of that entry reported under its request id (<see cref="AppliedCommands{TOutcome}"/>);
+/// on a follower it is forwarded to the leader's cluster endpoint at <paramref name="route"/>, following
+/// "not leader" answers and retrying a lost reply or a leader change with the same request id until
+/// <see cref="RangeForwardingOptions.Deadline"/>, then <see cref="CommandOutcomeUnknownException"/>. Without
+/// <see cref="RangeForwarding"/> a follower refuses with <see cref="NotLeaderException"/>. Retrying is safe
+/// only because the group's apply answers a repeated request id with its first outcome.
+/// </summary>
+internal sealed class GroupCommands<TOutcome>(string group, IRaftCluster cluster, AppliedCommands<TOutcome> applied, RangeForwarding? forwarding,
+    string route, Func<byte[], TOutcome> decodeOutcome)
+{
+    /// <summary>Runs an encoded command that carries <paramref name="requestId"/>: here if this member leads, else on the leader.</summary>
+    public Task<TOutcome> ExecuteAsync(string requestId, byte[] command, CancellationToken cancellationToken) =>
+        forwarding is null ? LeadAsync(requestId, command, cancellationToken) : RouteAsync(requestId, command, forwarding, cancellationToken);
+
+    /// <summary>
+    /// Runs the command through this member, which must lead: the outcome of its apply, or
+    /// <see cref="NotLeaderException"/>, or <see cref="CommandOutcomeUnknownException"/> when it lost
+    /// leadership or quorum mid-call.
+    /// </summary>
+    public async Task<TOutcome> LeadAsync(string requestId, byte[] command, CancellationToken cancellationToken)
+    {
+        if (cluster.LeadershipToken.IsCancellationRequested) throw new NotLeaderException(group, cluster.Leader?.EndPoint);
+        var waiter = applied.Await(requestId);
+        try
+        {
+            try
+            {
+                // Returns once the entry is committed; it throws when this member stops leading meanwhile.
+                await cluster.ReplicateAsync(command, null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException) when (cluster.LeadershipToken.IsCancellationRequested)
+            {
+                throw new NotLeaderException(group, cluster.Leader?.EndPoint);
+            }
+            catch (Exception e) when (e is QuorumUnreachableException || e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                throw new CommandOutcomeUnknownException(requestId, e);
+            }
+            return await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            applied.Forget(requestId, waiter);
+        }
+    }
+
+    /// <summary>
+    /// Runs the command here when this member leads, else on the leader it sees (or the one last named to it),
+    /// retrying with the same request id until the deadline. The caller's own cancellation is not an unknown
+    /// outcome: it propagates as cancellation.
+    /// </summary>
+    private async Task<TOutcome> RouteAsync(string requestId, byte[] command, RangeForwarding forwarding, CancellationToken cancellationToken)
+    {
+        using var deadline = new CancellationTokenSource(forwarding.Options.Deadline, forwarding.Time);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        var backoff = forwarding.Options.FirstBackoff;
+        EndPoint? named = null;
+        Exception? last = null;
+        while (true)
+        {
+            try
+            {
+                if (!cluster.LeadershipToken.IsCancellationRequested) return await LeadAsync(requestId, command, bounded.Token).ConfigureAwait(false);
+                var leader = named ?? cluster.Leader?.EndPoint;
+                named = null;
+                if (leader is not null) return decodeOutcome(await forwarding.SendAsync(group, leader, route, command, bounded.Token).ConfigureAwait(false));
+                last ??= new NotLeaderException(group, null);
+            }
+            catch (NotLeaderException e)
+            {
+                named = e.Leader;
+                last = e;
+            }
+            catch (Exception e) when (e is CommandOutcomeUnknownException or LeaderUnreachableException
+                || e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                // The deadline's own cancellation says less than the failure that led to it.
+                if (e is not OperationCanceledException || last is null) last = e;
+            }
+            try
+            {
+                await Task.Delay(backoff, forwarding.Time, bounded.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new CommandOutcomeUnknownException(requestId, last);
+            }
+            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, forwarding.Options.MaxBackoff.Ticks));
+        }
+    }
+}

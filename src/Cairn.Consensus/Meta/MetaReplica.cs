@@ -1,0 +1,193 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using Cairn.Cluster.Map;
+using Cairn.Cluster.Meta;
+using DotNext.Net.Cluster.Consensus.Raft;
+using DotNext.Net.Cluster.Consensus.Raft.StateMachine;
+using Microsoft.Extensions.Logging;
+
+namespace Cairn.Consensus.Meta;
+
+/// <summary>
+/// This process's member of the meta group, the Raft group that replicates the <see cref="ClusterMap"/>: its
+/// snapshots under <c>folder/snapshots</c>, its write-ahead log under <c>folder/raft</c>, the Raft member
+/// itself (<see cref="RaftMember"/>). Any member takes any command (<see cref="ExecuteAsync"/>): the leader
+/// runs it through the log, a follower forwards it to the leader's cluster endpoint
+/// (<see cref="MetaGroupEndpoints.MapMetaGroup"/>) and retries with the same request id, which the apply
+/// answers with its first outcome. Started again from the same folder it restores its latest snapshot,
+/// replays the log above it and rejoins the group.
+/// </summary>
+public sealed class MetaReplica : IAsyncDisposable
+{
+    private readonly WriteAheadLog log;
+    private readonly RaftCluster cluster;
+    private readonly MetaGroupStateMachine machine;
+    private readonly GroupCommands<MetaOutcome> commands;
+    private readonly RangeForwardingOptions patience;
+    private readonly TimeProvider time;
+    private int disposed;
+
+    private MetaReplica(RangeGroup group, IPEndPoint address, MetaGroupStateMachine machine, WriteAheadLog log, RaftCluster cluster,
+        AppliedCommands<MetaOutcome> applied, RangeForwarding? forwarding)
+    {
+        Group = group;
+        Address = address;
+        this.machine = machine;
+        this.log = log;
+        this.cluster = cluster;
+        commands = new GroupCommands<MetaOutcome>(group.Id, cluster, applied, forwarding, MetaRoutes.Commands(group.Id), MetaOutcome.Decode);
+        // Waits that are not forwarding (a read barrier during an election, this member's own apply) are bounded alike.
+        patience = forwarding?.Options ?? new RangeForwardingOptions();
+        time = forwarding?.Time ?? TimeProvider.System;
+    }
+
+    public RangeGroup Group { get; }
+    public IPEndPoint Address { get; }
+
+    /// <summary>The map as this replica has applied it: one read, no I/O; may lag the leader (see <see cref="ReadAsync"/>).</summary>
+    public ClusterMap Current => machine.State.Map;
+
+    /// <summary>The index of the last log entry applied to <see cref="Current"/>.</summary>
+    public long AppliedIndex => machine.State.Index;
+
+    /// <summary>The index of this member's latest snapshot (0 before the first).</summary>
+    public long SnapshotIndex => ((ISnapshotManager)machine).Snapshot?.Index ?? 0;
+
+    /// <summary>How many snapshots from a leader this member installed since it started (catching up past a cut log).</summary>
+    public int InstalledSnapshots => machine.InstalledSnapshots;
+
+    public bool IsLeader => !cluster.LeadershipToken.IsCancellationRequested;
+
+    /// <summary>The leader this member sees, if any.</summary>
+    public EndPoint? Leader => cluster.Leader?.EndPoint;
+
+    public static async Task<MetaReplica> StartAsync(RangeGroup group, IPEndPoint address, string folder, RangeReplicaOptions options,
+        RangeForwarding? forwarding = null, ILoggerFactory? logging = null, CancellationToken cancellationToken = default)
+    {
+        var applied = new AppliedCommands<MetaOutcome>();
+        // The snapshot must be known before the log is constructed: it reads it once, to know where replay starts.
+        var snapshots = MetaSnapshots.Open(Path.Combine(folder, "snapshots"), out var restored);
+        var machine = new MetaGroupStateMachine(snapshots, restored, applied, options.SnapshotInterval);
+        var log = new WriteAheadLog(new WriteAheadLog.Options { Location = Path.Combine(folder, "raft") }, machine);
+        var cluster = RaftMember.Create(group, address, options, log, logging);
+        try
+        {
+            await cluster.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            cluster.Dispose();
+            await log.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return new MetaReplica(group, address, machine, log, cluster, applied, forwarding);
+    }
+
+    /// <summary>
+    /// Runs a meta command through the group and returns the map as this replica holds it once it has applied
+    /// the command (so <see cref="Current"/> includes it from then on). A refusal throws the apply's
+    /// <see cref="MetaCommandException"/>, and the map is unchanged. A command without a request id gets one;
+    /// an issuer that may retry names its own: a retry of an applied request id gets its first outcome and is
+    /// not applied again. Throws <see cref="CommandOutcomeUnknownException"/> when no leader answered within the
+    /// forwarding deadline (retry with the same request id), <see cref="NotLeaderException"/> on a follower
+    /// started without forwarding.
+    /// </summary>
+    public async Task<ClusterMap> ExecuteAsync(MetaCommand command, CancellationToken cancellationToken = default)
+    {
+        if (command.RequestId is null) command = command with { RequestId = Guid.NewGuid().ToString("N") };
+        var outcome = await commands.ExecuteAsync(command.RequestId!, MetaCodec.Encode(command), cancellationToken).ConfigureAwait(false);
+        outcome.ThrowIfRefused();
+        // The leader applied it; this member (a follower, if it forwarded) applies it moments later.
+        using var deadline = new CancellationTokenSource(patience.Deadline, time);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        try
+        {
+            await machine.WaitForAppliedAsync(outcome.Index, bounded.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Request {command.RequestId} was applied at index {outcome.Index}; this member has applied only up to {AppliedIndex}.");
+        }
+        return Current;
+    }
+
+    /// <summary>Runs a command that has a request id through this member, which must lead.</summary>
+    internal Task<MetaOutcome> LeadAsync(MetaCommand command, CancellationToken cancellationToken) =>
+        commands.LeadAsync(command.RequestId ?? throw new ArgumentException("The command has no request id.", nameof(command)),
+            MetaCodec.Encode(command), cancellationToken);
+
+    /// <summary>
+    /// The map after the Raft read barrier: it includes every command acknowledged anywhere before the call.
+    /// On the leader the barrier is confirmed with a quorum; a follower takes the leader's commit index, which
+    /// a deposed leader that does not know it yet could still give. While the group has no leader (an
+    /// election) the barrier is retried until the forwarding deadline, then <see cref="QuorumUnreachableException"/>
+    /// (or <see cref="TimeoutException"/> when a barrier itself did not complete by then).
+    /// </summary>
+    public async Task<ClusterMap> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        using var deadline = new CancellationTokenSource(patience.Deadline, time);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        var backoff = patience.FirstBackoff;
+        QuorumUnreachableException? last = null;
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    await cluster.ApplyReadBarrierAsync(bounded.Token).ConfigureAwait(false);
+                    return Current;
+                }
+                catch (QuorumUnreachableException e)
+                {
+                    last = e;
+                }
+                await Task.Delay(backoff, time, bounded.Token).ConfigureAwait(false);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, patience.MaxBackoff.Ticks));
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw (Exception?)last ?? new TimeoutException($"The read barrier of meta group {Group.Id} did not complete within {patience.Deadline}.");
+        }
+    }
+
+    /// <summary>
+    /// The map now, then each map this replica applies after it, until the replica stops or the token is
+    /// cancelled (which throws). A slow reader skips intermediate maps and gets the latest: react to the
+    /// state, not to each step. Commands that change nothing (refusals, retries) yield nothing.
+    /// </summary>
+    public async IAsyncEnumerable<ClusterMap> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ClusterMap? seen = null;
+        while (true)
+        {
+            var next = machine.NextApply;
+            var map = Current;
+            if (!ReferenceEquals(map, seen))
+            {
+                seen = map;
+                yield return map;
+                continue;
+            }
+            if (machine.Stopped) yield break;
+            await next.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Waits until the group has a leader this member sees, and returns its address.</summary>
+    public async Task<EndPoint> WaitForLeaderAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var leader = await cluster.WaitForLeaderAsync(timeout, cancellationToken).ConfigureAwait(false);
+        return leader.EndPoint;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) != 0) return;
+        await cluster.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        cluster.Dispose();
+        await log.DisposeAsync().ConfigureAwait(false);
+        machine.Stop();
+    }
+}
