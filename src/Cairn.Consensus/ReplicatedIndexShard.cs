@@ -1,6 +1,7 @@
 using System.Net;
 using Cairn.Index.Commands;
 using Cairn.Index.Shards;
+using Cairn.Transport.Raft;
 using DotNext.Net.Cluster.Consensus.Raft;
 
 namespace Cairn.Consensus;
@@ -35,7 +36,7 @@ public sealed class ReplicatedIndexShard(string group, IRaftCluster cluster, Ran
     /// </summary>
     internal async Task<CommandOutcome> LeadAsync(IndexCommand command, CancellationToken cancellationToken)
     {
-        if (cluster.LeadershipToken.IsCancellationRequested) throw new NotLeaderException(group, cluster.Leader?.EndPoint);
+        if (cluster.LeadershipToken.IsCancellationRequested) throw new NotLeaderException(group, Leader);
         var requestId = command.RequestId ?? throw new ArgumentException("The command has no request id.", nameof(command));
         var waiter = applied.Await(requestId);
         try
@@ -47,7 +48,7 @@ public sealed class ReplicatedIndexShard(string group, IRaftCluster cluster, Ran
             }
             catch (InvalidOperationException) when (cluster.LeadershipToken.IsCancellationRequested)
             {
-                throw new NotLeaderException(group, cluster.Leader?.EndPoint);
+                throw new NotLeaderException(group, Leader);
             }
             catch (Exception e) when (e is QuorumUnreachableException || e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
@@ -80,7 +81,7 @@ public sealed class ReplicatedIndexShard(string group, IRaftCluster cluster, Ran
             try
             {
                 if (!cluster.LeadershipToken.IsCancellationRequested) return await LeadAsync(command, bounded.Token).ConfigureAwait(false);
-                var leader = named ?? cluster.Leader?.EndPoint;
+                var leader = named ?? Leader;
                 named = null;
                 if (leader is not null) return await forwarding.SendAsync(group, leader, encoded, bounded.Token).ConfigureAwait(false);
                 last ??= new NotLeaderException(group, null);
@@ -107,6 +108,9 @@ public sealed class ReplicatedIndexShard(string group, IRaftCluster cluster, Ran
             backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, forwarding.Options.MaxBackoff.Ticks));
         }
     }
+
+    /// <summary>The leader this member sees, by its address in the group (a mux member's Raft address names its node).</summary>
+    private EndPoint? Leader => RaftEndPoints.NodeOf(cluster.Leader?.EndPoint);
 
     public IIndexSnapshot OpenSnapshot() => store.OpenSnapshot();
 

@@ -188,7 +188,7 @@ public sealed class RangeGroupFixture : IAsyncDisposable
     /// other before every listener is bound, and an outgoing connection's ephemeral port must not be able to
     /// take a port picked for a member that has not started yet.
     /// </summary>
-    private static int FreePort()
+    internal static int FreePort()
     {
         for (var attempt = 0; ; attempt++)
         {
