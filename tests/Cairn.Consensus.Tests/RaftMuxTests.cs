@@ -53,6 +53,22 @@ public sealed class RaftMuxTests(ITestOutputHelper output)
             Assert.Equal("pong", await signed.Content.ReadAsStringAsync());
             Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
         }
+        // The demultiplexer waits for a preface that arrives in pieces, and leaves it whole for HTTP/2: the server
+        // answers with its SETTINGS, also when the client's SETTINGS come only after a pause.
+        foreach (var split in new[] { 5, 24 })
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(nodes.Addresses[0]);
+            var stream = client.GetStream();
+            byte[] opening = [.. "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8, 0, 0, 0, 4, 0, 0, 0, 0, 0]; // the preface, an empty SETTINGS frame
+            await stream.WriteAsync(opening.AsMemory(0, split));
+            await Task.Delay(200);
+            await stream.WriteAsync(opening.AsMemory(split));
+            var frame = new byte[9];
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await stream.ReadExactlyAsync(frame, wait.Token);
+            Assert.Equal(4, frame[3]); // frame type SETTINGS
+        }
     }
 
     [Fact]
