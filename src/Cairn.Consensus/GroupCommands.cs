@@ -1,3 +1,4 @@
+using Cairn.Transport.Raft;
 using System.Net;
 using DotNext.Net.Cluster.Consensus.Raft;
 
@@ -27,7 +28,7 @@ internal sealed class GroupCommands<TOutcome>(string group, IRaftCluster cluster
     /// </summary>
     public async Task<TOutcome> LeadAsync(string requestId, byte[] command, CancellationToken cancellationToken)
     {
-        if (cluster.LeadershipToken.IsCancellationRequested) throw new NotLeaderException(group, cluster.Leader?.EndPoint);
+        if (cluster.LeadershipToken.IsCancellationRequested) throw new NotLeaderException(group, RaftEndPoints.NodeOf(cluster.Leader?.EndPoint));
         var waiter = applied.Await(requestId);
         try
         {
@@ -38,7 +39,7 @@ internal sealed class GroupCommands<TOutcome>(string group, IRaftCluster cluster
             }
             catch (InvalidOperationException) when (cluster.LeadershipToken.IsCancellationRequested)
             {
-                throw new NotLeaderException(group, cluster.Leader?.EndPoint);
+                throw new NotLeaderException(group, RaftEndPoints.NodeOf(cluster.Leader?.EndPoint));
             }
             catch (Exception e) when (e is QuorumUnreachableException || e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {
@@ -69,7 +70,7 @@ internal sealed class GroupCommands<TOutcome>(string group, IRaftCluster cluster
             try
             {
                 if (!cluster.LeadershipToken.IsCancellationRequested) return await LeadAsync(requestId, command, bounded.Token).ConfigureAwait(false);
-                var leader = named ?? cluster.Leader?.EndPoint;
+                var leader = named ?? RaftEndPoints.NodeOf(cluster.Leader?.EndPoint);
                 named = null;
                 if (leader is not null) return decodeOutcome(await forwarding.SendAsync(group, leader, route, command, bounded.Token).ConfigureAwait(false));
                 last ??= new NotLeaderException(group, null);

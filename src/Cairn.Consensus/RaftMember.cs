@@ -2,6 +2,7 @@ using System.Net;
 using DotNext.Net.Cluster.Consensus.Raft;
 using DotNext.Net.Cluster.Consensus.Raft.Membership;
 using DotNext.Net.Cluster.Consensus.Raft.StateMachine;
+using Cairn.Transport.Raft;
 using Microsoft.Extensions.Logging;
 
 namespace Cairn.Consensus;
@@ -12,22 +13,44 @@ namespace Cairn.Consensus;
 /// </summary>
 internal static class RaftMember
 {
-    /// <summary>A member at <paramref name="address"/> of <paramref name="group"/>, logging to <paramref name="log"/>; not started.</summary>
-    public static RaftCluster Create(RangeGroup group, IPEndPoint address, RangeReplicaOptions options, WriteAheadLog log, ILoggerFactory? logging)
+    /// <summary>
+    /// A member at <paramref name="address"/> of <paramref name="group"/>, logging to <paramref name="log"/>; not started.
+    /// Without <paramref name="mux"/> it listens on <paramref name="address"/> itself (TCP, one port per group); with it,
+    /// the addresses are the nodes' cluster listeners, which every group of a node shares.
+    /// </summary>
+    public static RaftCluster Create(RangeGroup group, IPEndPoint address, RangeReplicaOptions options, WriteAheadLog log, ILoggerFactory? logging,
+        RaftMux? mux = null)
     {
-        var configuration = new RaftCluster.TcpConfiguration(address)
-        {
-            ConfigurationStorage = null, // in memory, filled below
-            LowerElectionTimeout = options.LowerElectionTimeoutMs,
-            UpperElectionTimeout = options.UpperElectionTimeoutMs,
-            RequestTimeout = options.RequestTimeout,
-            LoggerFactory = new RaftLogFilter(logging ?? RaftLogFilter.Silent),
-            // No FailureDetectorFactory: it would remove unreachable members from the configuration.
-        };
+        var configuration = Configure(group.Id, address, options, new RaftLogFilter(logging ?? RaftLogFilter.Silent), mux);
         // Static membership for now: every member starts knowing the whole group (changes come with rebalancing).
         var members = ((InMemoryClusterConfigurationStorage<EndPoint>)configuration.ConfigurationStorage!).CreateInitialConfigurationBuilder();
-        foreach (var member in group.Members) members.Add(member);
+        foreach (var member in group.Members) members.Add(mux is null ? member : RaftEndPoints.Of(member, group.Id));
         members.Build();
         return new RaftCluster(configuration) { AuditTrail = log };
     }
+
+    /// <summary>
+    /// The Raft member's settings over TCP or over the mux. DotNext's settings are init-only, hence one initializer
+    /// per transport; the configuration storage is in memory (filled by the caller). No FailureDetectorFactory: it
+    /// would remove unreachable members from the configuration.
+    /// </summary>
+    private static RaftCluster.NodeConfiguration Configure(string group, IPEndPoint address, RangeReplicaOptions options, ILoggerFactory logging,
+        RaftMux? mux) => mux is null
+        ? new RaftCluster.TcpConfiguration(address)
+        {
+            ConfigurationStorage = null,
+            LowerElectionTimeout = options.LowerElectionTimeoutMs,
+            UpperElectionTimeout = options.UpperElectionTimeoutMs,
+            RequestTimeout = options.RequestTimeout,
+            LoggerFactory = logging,
+        }
+        : new RaftCluster.CustomTransportConfiguration(RaftEndPoints.Of(address, group), mux.Listeners, mux.Connector)
+        {
+            ConfigurationStorage = null,
+            LowerElectionTimeout = options.LowerElectionTimeoutMs,
+            UpperElectionTimeout = options.UpperElectionTimeoutMs,
+            RequestTimeout = options.RequestTimeout,
+            LoggerFactory = logging,
+            EndPointComparer = RaftEndPoints.Comparer,
+        };
 }

@@ -2,7 +2,10 @@ using System.Net;
 
 namespace Cairn.Consensus;
 
-/// <summary>One Raft group's replica set (a range's, or the meta group's): the group's id and the Raft address of each member.</summary>
+/// <summary>
+/// One Raft group's replica set (a range's, or the meta group's): the group's id and each member's address — its own Raft port over TCP, or, with a
+/// <see cref="Cairn.Transport.Raft.RaftMux"/>, its node's cluster address (the port every group of the node shares).
+/// </summary>
 public sealed record RangeGroup(string Id, IReadOnlyList<IPEndPoint> Members);
 
 /// <summary>How a replica runs its Raft member: election timeouts, the bound on every Raft RPC, the snapshot policy.</summary>

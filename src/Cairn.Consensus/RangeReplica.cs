@@ -1,6 +1,7 @@
 using System.Net;
 using Cairn.Index.Apply;
 using Cairn.Index.Shards;
+using Cairn.Transport.Raft;
 using DotNext.Net.Cluster.Consensus.Raft;
 using DotNext.Net.Cluster.Consensus.Raft.StateMachine;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,9 @@ namespace Cairn.Consensus;
 /// <summary>
 /// One member of a range group in this process: the range's RocksDB store (<see cref="RangeStore"/>, under
 /// <c>folder</c>), its snapshots under <c>folder/snapshots</c>, its Raft write-ahead log under <c>folder/raft</c>,
-/// and the Raft member (TCP, one port per group for now). Started again from the same folder it tells the log
+/// and the Raft member: by default over DotNext's TCP transport, one port per group, where a member's address is
+/// its Raft port; with a <see cref="RaftMux"/>, over the node's cluster port shared by every group, where a
+/// member's address is its node's cluster address. Started again from the same folder it tells the log
 /// about its latest snapshot, replays the log above what its store has applied and rejoins the group.
 /// With <see cref="RangeForwarding"/> its shard forwards a follower's commands to the leader; the process
 /// serves the other members' forwarded commands with <see cref="RangeGroupEndpoints.MapRangeGroups"/>.
@@ -49,11 +52,17 @@ public sealed class RangeReplica : IAsyncDisposable
 
     public bool IsLeader => !cluster.LeadershipToken.IsCancellationRequested;
 
-    /// <summary>The leader this member sees, if any.</summary>
-    public EndPoint? Leader => cluster.Leader?.EndPoint;
+    /// <summary>The leader this member sees, if any, as listed in <see cref="RangeGroup.Members"/>.</summary>
+    public EndPoint? Leader => RaftEndPoints.NodeOf(cluster.Leader?.EndPoint);
 
+    /// <summary>
+    /// Starts this process's member of <paramref name="group"/>, at <paramref name="address"/> (one of the group's
+    /// members). Without <paramref name="mux"/> it listens on that address itself (TCP); with it, that address is
+    /// this node's cluster listener, which <paramref name="mux"/> must be installed on.
+    /// </summary>
     public static async Task<RangeReplica> StartAsync(RangeGroup group, IPEndPoint address, string folder, ShardStateMachine machine,
-        RangeReplicaOptions options, RangeForwarding? forwarding = null, ILoggerFactory? logging = null, CancellationToken cancellationToken = default)
+        RangeReplicaOptions options, RangeForwarding? forwarding = null, ILoggerFactory? logging = null, RaftMux? mux = null,
+        CancellationToken cancellationToken = default)
     {
         var store = RangeStore.Open(folder);
         var applied = new AppliedCommands<CommandOutcome>();
@@ -61,7 +70,7 @@ public sealed class RangeReplica : IAsyncDisposable
         var snapshots = RangeSnapshots.Open(Path.Combine(folder, "snapshots"), RangeStateMachine.ReadAppliedIndex(store.Current));
         var stateMachine = new RangeStateMachine(store, snapshots, machine, applied, options.SnapshotInterval);
         var log = new WriteAheadLog(new WriteAheadLog.Options { Location = Path.Combine(folder, "raft") }, stateMachine);
-        var cluster = RaftMember.Create(group, address, options, log, logging);
+        var cluster = RaftMember.Create(group, address, options, log, logging, mux);
         try
         {
             await cluster.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -97,7 +97,12 @@ public static class NodeHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(ParseEndpoint(options.Address));
-            if (cluster is not null) kestrel.Listen(ParseEndpoint(cluster.Options.ClusterAddress), listen => listen.UseClusterProtocol());
+            if (cluster is not null)
+                kestrel.Listen(ParseEndpoint(cluster.Options.ClusterAddress), listen =>
+                {
+                    listen.UseClusterProtocol();
+                    cluster.Mux.ConfigureListener(listen);
+                });
             kestrel.Limits.MaxRequestBodySize = null; // S3's own limits apply (5 GiB per PUT)
             kestrel.Limits.MinRequestBodyDataRate = null;
             kestrel.RequestHeaderEncodingSelector = _ => Encoding.UTF8;

@@ -1,3 +1,4 @@
+using Cairn.Transport.Raft;
 using System.Net;
 using System.Runtime.CompilerServices;
 using Cairn.Cluster.Map;
@@ -59,7 +60,7 @@ public sealed class MetaReplica : IAsyncDisposable
     public bool IsLeader => !cluster.LeadershipToken.IsCancellationRequested;
 
     /// <summary>The leader this member sees, if any.</summary>
-    public EndPoint? Leader => cluster.Leader?.EndPoint;
+    public EndPoint? Leader => RaftEndPoints.NodeOf(cluster.Leader?.EndPoint);
 
     public static async Task<MetaReplica> StartAsync(RangeGroup group, IPEndPoint address, string folder, RangeReplicaOptions options,
         RangeForwarding? forwarding = null, ILoggerFactory? logging = null, CancellationToken cancellationToken = default)

@@ -37,7 +37,7 @@ public sealed class ClusterStatus(ClusterRuntime? cluster, IReadOnlyDictionary<s
 
     private static string? LeaderOf(ClusterMap map, RangeDescriptor range, RangeReplica replica) =>
         replica.Leader is not { } leader ? null
-            : range.Members.FirstOrDefault(m => RaftAddressing.Member(map.Node(m)!, range.GroupId).ToString() == leader.ToString());
+            : range.Members.FirstOrDefault(m => ClusterRuntime.ClusterEndPoint(map.Node(m)!).ToString() == leader.ToString());
 
     private static AdminClusterDrive[] Drives(IEnumerable<IFragmentStore> drives) =>
         drives.Select(d => d.Stats()).Select(s => new AdminClusterDrive(s.DriveId, s.Online ? "online" : "offline", s.TotalBytes, s.FreeBytes)).ToArray();

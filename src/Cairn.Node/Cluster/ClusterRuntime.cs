@@ -5,6 +5,7 @@ using Cairn.Data.Drives;
 using Cairn.Data.Drives.Remote;
 using Cairn.Index.Apply;
 using Cairn.Transport;
+using Cairn.Transport.Raft;
 using Microsoft.Extensions.Logging;
 
 namespace Cairn.Node.Cluster;
@@ -19,8 +20,9 @@ public sealed class ClusterRuntime : IAsyncDisposable
     private readonly Dictionary<string, RangeReplica> replicas;
 
     private ClusterRuntime(ClusterOptions options, ClusterMap map, HttpClient http, IReadOnlyDictionary<string, IFragmentStore> localDrives,
-        IReadOnlyDictionary<string, IFragmentStore> drives, Dictionary<string, RangeReplica> replicas)
+        IReadOnlyDictionary<string, IFragmentStore> drives, Dictionary<string, RangeReplica> replicas, RaftMux mux)
     {
+        Mux = mux;
         Options = options;
         Map = map;
         Http = http;
@@ -30,6 +32,9 @@ public sealed class ClusterRuntime : IAsyncDisposable
     }
 
     public ClusterOptions Options { get; }
+
+    /// <summary>Raft's share of the cluster port: install it on the cluster listener.</summary>
+    public RaftMux Mux { get; }
     public ClusterMap Map { get; }
     public HttpClient Http { get; }
     public IReadOnlyDictionary<string, IFragmentStore> LocalDrives { get; }
@@ -51,48 +56,37 @@ public sealed class ClusterRuntime : IAsyncDisposable
         foreach (var drive in map.Drives.Where(d => d.NodeId != options.NodeId))
             drives[drive.Id] = new RemoteFragmentStore(drive.Id, ClusterBase(map.Node(drive.NodeId)!), http);
 
-        // A not-leader answer names the leader by its Raft address: each member's Raft address leads to its node's cluster port.
-        var clusterPorts = map.Ranges
-            .SelectMany(r => r.Members.Select(m => map.Node(m)!).Select(n => (Raft: (EndPoint)RaftAddressing.Member(n, r.GroupId), Cluster: ClusterBase(n))))
-            .ToDictionary(p => p.Raft, p => p.Cluster);
+        // Raft runs over each node's cluster port (every group shares it): a member's address is its node's cluster address.
+        var clusterPorts = map.Nodes.ToDictionary(n => (EndPoint)ClusterEndPoint(n), ClusterBase);
         var forwarding = new RangeForwarding(http, clusterPorts);
+        var mux = new RaftMux(options.Secret);
         var replicas = new Dictionary<string, RangeReplica>(StringComparer.Ordinal);
         try
         {
             foreach (var range in map.Ranges.Where(r => r.Members.Contains(options.NodeId)))
             {
                 var name = GroupName(range.GroupId);
-                var members = range.Members.Select(m => RaftAddressing.Member(map.Node(m)!, range.GroupId)).ToArray();
-                var self = RaftAddressing.Member(map.Node(options.NodeId)!, range.GroupId);
-                replicas[name] = await RangeReplica.StartAsync(new RangeGroup(name, members), self, Path.Combine(dataPath, "ranges", name), machine,
-                    options.Raft, forwarding, logging, cancellationToken).ConfigureAwait(false);
+                var members = range.Members.Select(m => ClusterEndPoint(map.Node(m)!)).ToArray();
+                replicas[name] = await RangeReplica.StartAsync(new RangeGroup(name, members), ClusterEndPoint(map.Node(options.NodeId)!),
+                    Path.Combine(dataPath, "ranges", name), machine, options.Raft, forwarding, logging, mux, cancellationToken).ConfigureAwait(false);
             }
         }
         catch
         {
             foreach (var replica in replicas.Values) await replica.DisposeAsync().ConfigureAwait(false);
+            mux.Dispose();
             throw;
         }
-        return new ClusterRuntime(options, map, http, localDrives, drives, replicas);
+        return new ClusterRuntime(options, map, http, localDrives, drives, replicas, mux);
     }
 
     public static Uri ClusterBase(ClusterNode node) => new($"http://{node.ClusterAddress}/");
 
+    public static IPEndPoint ClusterEndPoint(ClusterNode node) => NodeHost.ParseEndpoint(node.ClusterAddress);
+
     public async ValueTask DisposeAsync()
     {
         foreach (var replica in replicas.Values) await replica.DisposeAsync().ConfigureAwait(false);
-    }
-}
-
-/// <summary>
-/// Where a node's member of a range group listens for Raft: for now its own TCP port per group, derived from
-/// the node's cluster port (cluster port + 10 × group id), until groups share the cluster port.
-/// </summary>
-public static class RaftAddressing
-{
-    public static IPEndPoint Member(ClusterNode node, long groupId)
-    {
-        var cluster = NodeHost.ParseEndpoint(node.ClusterAddress);
-        return new IPEndPoint(cluster.Address, cluster.Port + 10 * (int)groupId);
+        Mux.Dispose();
     }
 }

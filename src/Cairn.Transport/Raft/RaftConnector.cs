@@ -1,0 +1,46 @@
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Cairn.Transport.Raft;
+
+/// <summary>
+/// The client side Raft sees: dials the node's cluster port named in a <c>cairn-raft://</c> address, sends the
+/// Raft preface (group id and proof of the cluster secret) and returns the connection for Raft's messages.
+/// The connection is Kestrel's socket connection (pipes over the socket), the same kind the server side has.
+/// </summary>
+internal sealed class RaftConnector(ClusterSecret secret) : IConnectionFactory, IDisposable
+{
+    private readonly SocketConnectionContextFactory sockets = new(new SocketConnectionFactoryOptions(), NullLogger.Instance);
+
+    public async ValueTask<ConnectionContext> ConnectAsync(System.Net.EndPoint endpoint, CancellationToken cancellationToken = default)
+    {
+        if (!RaftEndPoints.TryParse(endpoint, out var node, out var group))
+            throw new ArgumentException($"Not a {RaftEndPoints.Scheme}:// address: {endpoint}", nameof(endpoint));
+        var socket = new Socket(node.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(node, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        var connection = sockets.Create(socket);
+        try
+        {
+            // No answer to wait for: a refused preface closes the connection, and Raft's first request fails.
+            await connection.Transport.Output.WriteAsync(RaftPreface.Sign(secret, group).Encode(), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return connection;
+    }
+
+    public void Dispose() => sockets.Dispose();
+}
