@@ -29,6 +29,7 @@ public static class RunReport
         }
         var unknownCauses = operations.Where(o => o.OutcomeUnknown).GroupBy(o => o.Detail ?? "unknown").Select(g => $"{g.Key}: {g.Count()}").ToList();
         if (unknownCauses.Count > 0) text.AppendLine($"  unknown outcomes: {string.Join(", ", unknownCauses)}");
+        if (record.Refused > 0) text.AppendLine(CultureInfo.InvariantCulture, $"  refused before connecting (reached no server, not recorded): {record.Refused}");
 
         text.AppendLine(CultureInfo.InvariantCulture, $"checked {result.Keys.Count} keys in {checkTime.TotalSeconds:F2} s (each listing read as one existence read per key)");
         foreach (var key in result.Keys)

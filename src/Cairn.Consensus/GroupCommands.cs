@@ -22,6 +22,45 @@ internal sealed class GroupCommands<TOutcome>(string group, IRaftCluster cluster
         forwarding is null ? LeadAsync(requestId, command, cancellationToken) : RouteAsync(requestId, command, forwarding, cancellationToken);
 
     /// <summary>
+    /// The Raft read index: on the leader, confirmed with a quorum; on a follower, the leader's commit index.
+    /// Either way it returns once this replica has applied every entry committed before the call. While the
+    /// group has no leader it can reach (an election after a leader died) it asks again until the deadline of
+    /// <see cref="RangeForwardingOptions"/>, then throws <see cref="GroupUnavailableException"/>: a read waits out
+    /// a failover instead of failing in it.
+    /// </summary>
+    public async ValueTask ReadBarrierAsync(CancellationToken cancellationToken)
+    {
+        var patience = forwarding?.Options ?? new RangeForwardingOptions();
+        var time = forwarding?.Time ?? TimeProvider.System;
+        using var deadline = new CancellationTokenSource(patience.Deadline, time);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        var backoff = patience.FirstBackoff;
+        Exception? last = null;
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    await cluster.ApplyReadBarrierAsync(bounded.Token).ConfigureAwait(false);
+                    return;
+                }
+                catch (Exception e) when (e is QuorumUnreachableException or DotNext.Net.Cluster.MemberUnavailableException
+                    || e is InvalidOperationException && cluster.Leader is null)
+                {
+                    last = e;
+                }
+                await Task.Delay(backoff, time, bounded.Token).ConfigureAwait(false);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, patience.MaxBackoff.Ticks));
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new GroupUnavailableException(group, patience.Deadline, last);
+        }
+    }
+
+    /// <summary>
     /// Runs the command through this member, which must lead: the outcome of its apply, or
     /// <see cref="NotLeaderException"/>, or <see cref="CommandOutcomeUnknownException"/> when it lost
     /// leadership or quorum mid-call.
@@ -98,3 +137,7 @@ internal sealed class GroupCommands<TOutcome>(string group, IRaftCluster cluster
         }
     }
 }
+
+/// <summary>A group's read barrier could not complete within the deadline: no reachable leader or quorum.</summary>
+public sealed class GroupUnavailableException(string group, TimeSpan deadline, Exception? inner)
+    : Cairn.Index.Shards.IndexUnavailableException($"Group {group} had no reachable leader or quorum within {deadline}.", inner);

@@ -22,8 +22,12 @@ public sealed class RaftLogFilter(ILoggerFactory inner) : ILoggerFactory
     /// <summary>A factory that logs nothing: the default for replicas started without logging.</summary>
     public static ILoggerFactory Silent { get; } = NullLoggerFactory.Instance;
 
+    private const int MemberUnavailable = 74010;
+
     private sealed class OneLineWarnings(ILogger inner) : ILogger
     {
+        private readonly OncePerSecond unavailableLog = new();
+
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
 
         public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning && inner.IsEnabled(logLevel);
@@ -31,8 +35,23 @@ public sealed class RaftLogFilter(ILoggerFactory inner) : ILoggerFactory
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             if (!IsEnabled(logLevel)) return;
+            // "Member unavailable" repeats for every message to a dead peer (hundreds a second): once a second is enough.
+            if (eventId.Id == MemberUnavailable && !unavailableLog.TryTake()) return;
             inner.Log(logLevel, eventId, state, null,
                 (s, _) => exception is null ? formatter(s, null) : $"{formatter(s, null)} ({exception.GetType().Name}: {exception.Message})");
         }
+    }
+}
+
+/// <summary>Lets one call through per second.</summary>
+internal sealed class OncePerSecond
+{
+    private long next;
+
+    public bool TryTake()
+    {
+        var now = Environment.TickCount64;
+        var due = Interlocked.Read(ref next);
+        return now >= due && Interlocked.CompareExchange(ref next, now + 1000, due) == due;
     }
 }

@@ -35,12 +35,8 @@ public sealed class ReplicatedIndexShard(string group, IRaftCluster cluster, Ran
 
     public IIndexSnapshot OpenSnapshot() => store.OpenSnapshot();
 
-    /// <summary>
-    /// The Raft read index: on the leader, confirmed with a quorum; on a follower, the leader's commit index.
-    /// Either way it returns once this replica has applied every entry committed before the call.
-    /// </summary>
-    public ValueTask ReadBarrierAsync(CancellationToken cancellationToken = default) =>
-        cluster.ApplyReadBarrierAsync(cancellationToken);
+    /// <summary>The Raft read index, waiting out an election (see <see cref="GroupCommands{TOutcome}.ReadBarrierAsync"/>).</summary>
+    public ValueTask ReadBarrierAsync(CancellationToken cancellationToken = default) => commands.ReadBarrierAsync(cancellationToken);
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

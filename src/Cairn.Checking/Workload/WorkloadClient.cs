@@ -18,6 +18,12 @@ internal sealed class WorkloadClient(int id, S3Connection connection, string buc
     private readonly List<Operation> recorded = [];
     private readonly Dictionary<int, IReadOnlyDictionary<string, string>> listings = [];
     private int sequence;
+    private int refused;
+
+    private static readonly TimeSpan RefusedPause = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Calls that made no connection (and so are not in <see cref="Recorded"/>).</summary>
+    public int Refused => refused;
 
     public IReadOnlyList<Operation> Recorded => recorded;
 
@@ -48,6 +54,14 @@ internal sealed class WorkloadClient(int id, S3Connection connection, string buc
         try
         {
             answer = await SendAsync(kind, key, value, expectedETag, timeout.Token).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError && !cancellationToken.IsCancellationRequested)
+        {
+            // No connection was made (a node that is down): the request never reached a server, so it is no call at all.
+            // Pause a little, so a client whose node is gone does not spin.
+            refused++;
+            await Task.Delay(RefusedPause, cancellationToken).ConfigureAwait(false);
+            return;
         }
         catch (Exception e) when (e is OperationCanceledException or HttpRequestException or IOException)
         {

@@ -46,7 +46,7 @@ public static class WorkloadRun
             .OrderBy(o => o.Invoked)
             .Select((o, i) => o with { Id = i })
             .ToList();
-        return new WorkloadRecord(new OperationHistory(operations, settings.KeyNames), bucket, started, Stopwatch.GetElapsedTime(started));
+        return new WorkloadRecord(new OperationHistory(operations, settings.KeyNames), bucket, started, Stopwatch.GetElapsedTime(started), clients.Sum(c => c.Refused));
     }
 
     private static OperationResult Resolve(IReadOnlyDictionary<string, string> listed, ETagBook etags) =>
@@ -68,7 +68,8 @@ public static class WorkloadRun
 }
 
 /// <param name="Started">The Stopwatch timestamp the clients started at: the origin of the times a report prints.</param>
-public sealed record WorkloadRecord(OperationHistory History, string Bucket, long Started, TimeSpan Elapsed);
+/// <param name="Refused">Calls that made no connection (a node down): they reached no server and are not in the history.</param>
+public sealed record WorkloadRecord(OperationHistory History, string Bucket, long Started, TimeSpan Elapsed, int Refused = 0);
 
 /// <summary>The run could not start: the endpoint refused the bucket (credentials, address).</summary>
 public sealed class WorkloadFailed(string message) : Exception(message);

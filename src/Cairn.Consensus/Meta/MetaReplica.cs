@@ -126,31 +126,8 @@ public sealed class MetaReplica : IAsyncDisposable
     /// </summary>
     public async Task<ClusterMap> ReadAsync(CancellationToken cancellationToken = default)
     {
-        using var deadline = new CancellationTokenSource(patience.Deadline, time);
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
-        var backoff = patience.FirstBackoff;
-        QuorumUnreachableException? last = null;
-        try
-        {
-            while (true)
-            {
-                try
-                {
-                    await cluster.ApplyReadBarrierAsync(bounded.Token).ConfigureAwait(false);
-                    return Current;
-                }
-                catch (QuorumUnreachableException e)
-                {
-                    last = e;
-                }
-                await Task.Delay(backoff, time, bounded.Token).ConfigureAwait(false);
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, patience.MaxBackoff.Ticks));
-            }
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw (Exception?)last ?? new TimeoutException($"The read barrier of meta group {Group.Id} did not complete within {patience.Deadline}.");
-        }
+        await commands.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
+        return Current;
     }
 
     /// <summary>

@@ -61,6 +61,11 @@ public sealed partial class S3Dispatcher(
         {
             // The client went away; nothing to answer.
         }
+        catch (Index.Shards.IndexUnavailableException e)
+        {
+            LogS3Error(http.Request.Method, resource, S3ErrorCode.ServiceUnavailable.Code, e.Message);
+            await ErrorRenderer.WriteAsync(http, new S3Exception(S3ErrorCode.ServiceUnavailable, e.Message), resource).ConfigureAwait(false);
+        }
         catch (Microsoft.AspNetCore.Http.BadHttpRequestException e)
         {
             await ErrorRenderer.WriteAsync(http, new S3Exception(S3ErrorCode.IncompleteBody, e.Message), resource).ConfigureAwait(false);
