@@ -127,13 +127,24 @@ public sealed record NodeConfiguration
     public void Validate()
     {
         if (Drives.Count == 0) throw new ArgumentException("At least one drive is needed.");
-        Validate(Media(StorageClassTable()));
+        Validate(Media(StorageClassTable()), ProtectionLevel);
     }
 
     /// <summary>Fails at start when some storage class's code cannot be placed on its drives.</summary>
-    public static void Validate(StorageMedia media)
+    public static void Validate(StorageMedia media, string protectionLevel)
     {
         foreach (var medium in media.ByStorageClass.Values.Prepend(media.Default))
-            medium.Placement.Place("startup-check", medium.Code.DataFragments, medium.Code.ParityFragments);
+        {
+            try
+            {
+                medium.Placement.Place("startup-check", medium.Code.DataFragments, medium.Code.ParityFragments);
+            }
+            catch (PlacementException)
+            {
+                throw new ArgumentException(
+                    $"The drives cannot hold {medium.Code} for {medium.Name}: it needs {medium.Code.DataFragments + medium.Code.ParityFragments} drives with at most "
+                    + $"{medium.Code.ParityFragments} fragments of a stripe in one {protectionLevel}. Add {protectionLevel}s or drives, or choose another --ec or --protection-level.");
+            }
+        }
     }
 }

@@ -84,7 +84,7 @@ public static class NodeHost
             var clusterDrives = map.Drives.Select(d => new PlacedDrive(d.ToPlacement(), d.Tier)).ToArray();
             media = NodeConfiguration.Media(classes, clusterDrives, node.Ec is null ? ErasureSettings.ForDrives(clusterDrives.Length) : ErasureSettings.Parse(node.Ec),
                 node.ProtectionLevelIndex);
-            NodeConfiguration.Validate(media);
+            NodeConfiguration.Validate(media, node.ProtectionLevel);
             drives = cluster.Drives;
         }
         else

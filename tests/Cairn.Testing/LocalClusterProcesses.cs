@@ -53,7 +53,14 @@ public sealed class LocalClusterProcesses : IAsyncDisposable
         try
         {
             foreach (var node in nodes) node.Server.Launch();
-            await Task.WhenAll(nodes.Select(n => n.Server.WaitReadyAsync(TimeSpan.FromSeconds(120))));
+            // The first node to fail (e.g. refusing its configuration) fails the start at once.
+            var waits = nodes.Select(n => n.Server.WaitReadyAsync(TimeSpan.FromSeconds(120))).ToList();
+            while (waits.Count > 0)
+            {
+                var done = await Task.WhenAny(waits);
+                await done;
+                waits.Remove(done);
+            }
         }
         catch
         {

@@ -40,6 +40,8 @@ public static class ServerCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+          try
+          {
             var credentials = Credentials.FromEnvironment();
             if (credentials.IsDevelopmentPair)
                 Console.WriteLine($"CAIRN_ACCESS_KEY/CAIRN_SECRET_KEY not set: using the development pair {Credentials.DevelopmentAccessKey} / {Credentials.DevelopmentSecretKey}. Do not use it in production.");
@@ -81,6 +83,13 @@ public static class ServerCommand
             Console.WriteLine($"Cairn {NodeHost.Version()} serving S3 on http://{options.Address} (data: {Path.GetFullPath(options.DataPath)}, {layout}, region {options.FrontDoor.Region}{role})");
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
+          }
+          catch (Exception e) when (e is ArgumentException or TimeoutException)
+          {
+              // A configuration the node cannot run with (or a peer that never answered): say why, without a stack trace.
+              Console.Error.WriteLine($"cairn server: {e.Message}");
+              return 1;
+          }
         });
         return command;
     }

@@ -29,7 +29,7 @@ public static partial class ClusterBootstrap
         if (File.Exists(file))
         {
             var known = MetaCodec.DecodeMap(await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false));
-            if (known.Node(options.NodeId) is null) throw new InvalidOperationException($"{file} is the map of a cluster without node {options.NodeId}.");
+            if (known.Node(options.NodeId) is null) throw new ArgumentException($"{file} is the map of a cluster without node {options.NodeId}.");
             return known;
         }
 
@@ -93,7 +93,7 @@ public static partial class ClusterBootstrap
                     var bytes = await cluster.GetByteArrayAsync(new Uri($"http://{peer}{NodeDescription.Route}"), attempt.Token).ConfigureAwait(false);
                     var description = NodeDescription.Decode(bytes);
                     if (!description.Join.Order(StringComparer.Ordinal).SequenceEqual(options.Join.Order(StringComparer.Ordinal)))
-                        throw new InvalidOperationException(
+                        throw new ArgumentException(
                             $"Node {description.Id} at {peer} was started with --join {string.Join(',', description.Join)}, this one with {string.Join(',', options.Join)}: they must be the same.");
                     found[peer] = description;
                 }
@@ -118,7 +118,7 @@ public static partial class ClusterBootstrap
             }
         }
         var ids = found.Values.GroupBy(d => d.Id).FirstOrDefault(g => g.Count() > 1);
-        if (ids is not null) throw new InvalidOperationException($"Two nodes of the join list are both named {ids.Key}.");
+        if (ids is not null) throw new ArgumentException($"Two nodes of the join list are both named {ids.Key}.");
         return found.Values.ToArray();
     }
 
