@@ -28,6 +28,8 @@ using Cairn.Placement;
 using Cairn.Workers;
 using Cairn.Workers.Lifecycle;
 using Cairn.Consensus;
+using Cairn.Consensus.Meta;
+using Cairn.Transport.Raft;
 using Cairn.Data.Drives.Remote;
 using Cairn.Node.Cluster;
 using Cairn.Transport;
@@ -72,15 +74,14 @@ public static class NodeHost
         {
             node = ClusterDrives(node, clusterOptions);
             var localDrives = LocalDrives(node);
-            using var bootLogging = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevelFromEnvironment()));
+            var raftLogging = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevelFromEnvironment()));
             var http = ClusterHttp.CreateClient(clusterOptions.Secret);
+            var mux = new RaftMux(clusterOptions.Secret);
             var self = new NodeDescription(clusterOptions.NodeId, options.Address, clusterOptions.ClusterAddress,
                 $"{clusterOptions.FailureDomain}/{clusterOptions.NodeId}", clusterOptions.Join,
                 node.Drives.Select((d, i) => new DriveDescription(node.DriveId(i), node.PlacementMap()[i].Domain, d.Weight, d.Tier)).ToArray());
-            var map = await ClusterBootstrap.EstablishAsync(clusterOptions, self, dataPath, http, bootLogging.CreateLogger("Cairn.Cluster"), cancellationToken).ConfigureAwait(false);
-            cluster = await ClusterRuntime.StartAsync(clusterOptions, map, dataPath, localDrives, machine, http,
-                LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevelFromEnvironment())),
-                cancellationToken).ConfigureAwait(false);
+            var (meta, map) = await ClusterBootstrap.EstablishAsync(clusterOptions, self, dataPath, http, mux, raftLogging, cancellationToken).ConfigureAwait(false);
+            cluster = await ClusterRuntime.StartAsync(clusterOptions, meta, mux, dataPath, localDrives, machine, http, raftLogging, cancellationToken).ConfigureAwait(false);
             var clusterDrives = map.Drives.Select(d => new PlacedDrive(d.ToPlacement(), d.Tier)).ToArray();
             media = NodeConfiguration.Media(classes, clusterDrives, node.Ec is null ? ErasureSettings.ForDrives(clusterDrives.Length) : ErasureSettings.Parse(node.Ec),
                 node.ProtectionLevelIndex);
@@ -218,6 +219,7 @@ public static class NodeHost
                 endpoints.MapDescription(description, cluster.Options.Secret);
                 endpoints.MapFragmentStores(cluster.LocalDrives, cluster.Options.Secret);
                 endpoints.MapRangeGroups(group => cluster.Replica(group)?.Shard, cluster.Options.Secret);
+                endpoints.MapMetaGroup(() => cluster.Meta, cluster.Options.Secret);
             });
             branch.Run(http => { http.Response.StatusCode = StatusCodes.Status404NotFound; return Task.CompletedTask; });
         });

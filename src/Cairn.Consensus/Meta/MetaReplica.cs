@@ -63,14 +63,14 @@ public sealed class MetaReplica : IAsyncDisposable
     public EndPoint? Leader => RaftEndPoints.NodeOf(cluster.Leader?.EndPoint);
 
     public static async Task<MetaReplica> StartAsync(RangeGroup group, IPEndPoint address, string folder, RangeReplicaOptions options,
-        RangeForwarding? forwarding = null, ILoggerFactory? logging = null, CancellationToken cancellationToken = default)
+        RangeForwarding? forwarding = null, ILoggerFactory? logging = null, RaftMux? mux = null, CancellationToken cancellationToken = default)
     {
         var applied = new AppliedCommands<MetaOutcome>();
         // The snapshot must be known before the log is constructed: it reads it once, to know where replay starts.
         var snapshots = MetaSnapshots.Open(Path.Combine(folder, "snapshots"), out var restored);
         var machine = new MetaGroupStateMachine(snapshots, restored, applied, options.SnapshotInterval);
         var log = new WriteAheadLog(new WriteAheadLog.Options { Location = Path.Combine(folder, "raft") }, machine);
-        var cluster = RaftMember.Create(group, address, options, log, logging);
+        var cluster = RaftMember.Create(group, address, options, log, logging, mux);
         try
         {
             await cluster.StartAsync(cancellationToken).ConfigureAwait(false);

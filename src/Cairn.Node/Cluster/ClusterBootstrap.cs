@@ -1,78 +1,146 @@
+using System.Net;
 using Cairn.Cluster.Map;
 using Cairn.Cluster.Meta;
+using Cairn.Consensus;
+using Cairn.Consensus.Meta;
 using Cairn.Transport;
+using Cairn.Transport.Raft;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace Cairn.Node.Cluster;
 
 /// <summary>
-/// How a node comes to know the cluster map. The first start of a cluster's nodes is a rendezvous: each
-/// serves its <see cref="NodeDescription"/> on its cluster port and asks every other node of the join list
-/// for theirs until all have answered; then each applies the same Bootstrap and AddDrive commands to an
-/// empty map (command time fixed, so every node computes the same bytes) and keeps the result in
-/// <c>cluster/map.json</c> under its data folder. A later start reads that file and needs no peer.
+/// How a node comes to hold the cluster map. The nodes of the join list form the meta group (Raft over their
+/// cluster ports), which holds the map. On a cluster's first start each node serves its
+/// <see cref="NodeDescription"/> and collects every other node's; then each proposes the same Bootstrap and
+/// AddDrive commands under the same request ids, so the meta group applies each once, whoever is first. A
+/// later start only rejoins the meta group and reads the map. Until the node proper listens, a small listener
+/// on the cluster port serves the description, the meta group's forwarded commands and Raft.
 /// </summary>
 public static partial class ClusterBootstrap
 {
-    /// <summary>The time bootstrap commands carry: fixed, so every node's map is byte-identical.</summary>
-    private static readonly DateTimeOffset BootstrapTime = DateTimeOffset.UnixEpoch;
+    public const string MetaGroup = "meta";
 
-    public static string MapFile(string dataPath) => Path.Combine(dataPath, "cluster", "map.json");
-
-    public static async Task<ClusterMap> EstablishAsync(ClusterOptions options, NodeDescription self, string dataPath, HttpClient cluster,
-        ILogger log, CancellationToken cancellationToken)
+    public static async Task<(MetaReplica Meta, ClusterMap Map)> EstablishAsync(ClusterOptions options, NodeDescription self, string dataPath,
+        HttpClient cluster, RaftMux mux, ILoggerFactory logging, CancellationToken cancellationToken)
     {
-        var file = MapFile(dataPath);
-        if (File.Exists(file))
+        var log = logging.CreateLogger("Cairn.Cluster");
+        var folder = Path.Combine(dataPath, "meta");
+        var firstStart = !Directory.Exists(folder);
+        MetaReplica? meta = null;
+        var rendezvous = await ServeAsync(options, self, mux, () => meta, cancellationToken).ConfigureAwait(false);
+        try
         {
-            var known = MetaCodec.DecodeMap(await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false));
-            if (known.Node(options.NodeId) is null) throw new ArgumentException($"{file} is the map of a cluster without node {options.NodeId}.");
-            return known;
+            var members = options.Join.Select(NodeHost.ParseEndpoint).ToArray();
+            var forwarding = new RangeForwarding(cluster, members.ToDictionary(m => (EndPoint)m, m => new Uri($"http://{m}/")));
+            meta = await MetaReplica.StartAsync(new RangeGroup(MetaGroup, members), NodeHost.ParseEndpoint(options.ClusterAddress), folder, options.Raft,
+                forwarding, logging, mux, cancellationToken).ConfigureAwait(false);
+            if (firstStart)
+            {
+                var descriptions = await CollectAsync(options, self, cluster, log, cancellationToken).ConfigureAwait(false);
+                foreach (var command in BootstrapCommands(descriptions, DateTimeOffset.UtcNow))
+                    await ProposeAsync(meta, command, cancellationToken).ConfigureAwait(false);
+            }
+            var map = await ReadBootstrappedAsync(meta, options, cancellationToken).ConfigureAwait(false);
+            if (map.Node(options.NodeId) is null) throw new ArgumentException($"The cluster map has no node {options.NodeId}: was this data folder another node's?");
+            return (meta, map);
         }
-
-        await using var rendezvous = await ServeDescriptionAsync(options, self, cancellationToken).ConfigureAwait(false);
-        var descriptions = await CollectAsync(options, self, cluster, log, cancellationToken).ConfigureAwait(false);
-        var map = Bootstrap(descriptions);
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        var temporary = file + ".tmp";
-        await using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough))
+        catch
         {
-            await stream.WriteAsync(MetaCodec.Encode(map), cancellationToken).ConfigureAwait(false);
-            stream.Flush(flushToDisk: true);
+            if (meta is not null) await meta.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
-        File.Move(temporary, file, overwrite: true);
-        return map;
+        finally
+        {
+            await rendezvous.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await rendezvous.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
-    /// <summary>The map every node of the rendezvous computes from the same descriptions.</summary>
-    public static ClusterMap Bootstrap(IReadOnlyList<NodeDescription> descriptions)
+    /// <summary>
+    /// The commands that make the first map: every bootstrapping node (up to five) replicates the first range,
+    /// then each drive. Their request ids are fixed, so the same commands proposed by every node apply once.
+    /// </summary>
+    public static IEnumerable<MetaCommand> BootstrapCommands(IReadOnlyList<NodeDescription> descriptions, DateTimeOffset at)
     {
         var nodes = descriptions.OrderBy(d => d.Id, StringComparer.Ordinal).ToArray();
-        // Every bootstrapping node (up to five) replicates the first range: a node serves reads from its own replica.
-        var map = MetaStateMachine.Apply(ClusterMap.Empty, new Bootstrap(
-            nodes.Select(d => new NodeSpec(d.Id, d.S3Address, d.ClusterAddress, d.Domain)).ToArray(), Math.Min(nodes.Length, 5)) { At = BootstrapTime });
+        yield return new Bootstrap(nodes.Select(d => new NodeSpec(d.Id, d.S3Address, d.ClusterAddress, d.Domain)).ToArray(), Math.Min(nodes.Length, 5))
+            { At = at, RequestId = "bootstrap" };
         foreach (var node in nodes)
             foreach (var drive in node.Drives)
-                map = MetaStateMachine.Apply(map, new AddDrive(drive.Id, node.Id, drive.Domain, drive.Weight, drive.Tier) { At = BootstrapTime });
-        return map;
+                yield return new AddDrive(drive.Id, node.Id, drive.Domain, drive.Weight, drive.Tier) { At = at, RequestId = $"bootstrap/drive/{drive.Id}" };
     }
 
-    /// <summary>A small listener on the cluster port that answers only the description route, until the node proper starts.</summary>
-    private static async Task<WebApplication> ServeDescriptionAsync(ClusterOptions options, NodeDescription self, CancellationToken cancellationToken)
+    /// <summary>
+    /// A bootstrap command, proposed until the group answers. "Already bootstrapped" or "drive exists" means
+    /// another node's identical proposal won, under another id (one the dedupe window forgot): that is success.
+    /// </summary>
+    private static async Task ProposeAsync(MetaReplica meta, MetaCommand command, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                await meta.ExecuteAsync(command, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (MetaCommandException e) when (e.Error is MetaError.AlreadyBootstrapped or MetaError.DriveExists)
+            {
+                return;
+            }
+            catch (Exception e) when (e is CommandOutcomeUnknownException or TimeoutException)
+            {
+                // No leader yet (the others are still starting): the same request id again.
+                await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task<ClusterMap> ReadBootstrappedAsync(MetaReplica meta, ClusterOptions options, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.BootstrapTimeout);
+        while (true)
+        {
+            try
+            {
+                var map = await meta.ReadAsync(deadline.Token).ConfigureAwait(false);
+                if (map.Bootstrapped) return map;
+            }
+            catch (Exception e) when (e is GroupUnavailableException or TimeoutException && !deadline.IsCancellationRequested)
+            {
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"The meta group ({string.Join(',', options.Join)}) held no bootstrapped map within {options.BootstrapTimeout}.");
+            }
+            await Task.Delay(200, deadline.Token).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A small listener on the cluster port until the node proper starts: the description, Raft, the meta group's forwarded commands.</summary>
+    private static async Task<WebApplication> ServeAsync(ClusterOptions options, NodeDescription self, RaftMux mux, Func<MetaReplica?> meta,
+        CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(NodeHost.ParseEndpoint(options.ClusterAddress), l => l.UseClusterProtocol()));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(NodeHost.ParseEndpoint(options.ClusterAddress), l =>
+        {
+            l.UseClusterProtocol();
+            mux.ConfigureListener(l);
+        }));
         var app = builder.Build();
         app.MapDescription(self, options.Secret);
+        app.MapMetaGroup(meta, options.Secret);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         return app;
     }
 
-    public static void MapDescription(this Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints, NodeDescription self, ClusterSecret secret) =>
+    public static void MapDescription(this IEndpointRouteBuilder endpoints, NodeDescription self, ClusterSecret secret) =>
         endpoints.MapGet(NodeDescription.Route, () => Results.Bytes(self.Encode(), "application/json")).RequireClusterSecret(secret);
 
     private static async Task<IReadOnlyList<NodeDescription>> CollectAsync(ClusterOptions options, NodeDescription self, HttpClient cluster,

@@ -1,6 +1,7 @@
 using System.Net;
 using Cairn.Cluster.Map;
 using Cairn.Consensus;
+using Cairn.Consensus.Meta;
 using Cairn.Data.Drives;
 using Cairn.Data.Drives.Remote;
 using Cairn.Index.Apply;
@@ -19,12 +20,12 @@ public sealed class ClusterRuntime : IAsyncDisposable
 {
     private readonly Dictionary<string, RangeReplica> replicas;
 
-    private ClusterRuntime(ClusterOptions options, ClusterMap map, HttpClient http, IReadOnlyDictionary<string, IFragmentStore> localDrives,
+    private ClusterRuntime(ClusterOptions options, MetaReplica meta, HttpClient http, IReadOnlyDictionary<string, IFragmentStore> localDrives,
         IReadOnlyDictionary<string, IFragmentStore> drives, Dictionary<string, RangeReplica> replicas, RaftMux mux)
     {
         Mux = mux;
         Options = options;
-        Map = map;
+        Meta = meta;
         Http = http;
         LocalDrives = localDrives;
         Drives = drives;
@@ -35,23 +36,29 @@ public sealed class ClusterRuntime : IAsyncDisposable
 
     /// <summary>Raft's share of the cluster port: install it on the cluster listener.</summary>
     public RaftMux Mux { get; }
-    public ClusterMap Map { get; }
+    /// <summary>This node's member of the meta group, which holds the cluster map.</summary>
+    public MetaReplica Meta { get; }
+
+    /// <summary>The cluster map as this node's meta replica has applied it (node states change as heartbeats and mark-downs apply).</summary>
+    public ClusterMap Map => Meta.Current;
     public HttpClient Http { get; }
     public IReadOnlyDictionary<string, IFragmentStore> LocalDrives { get; }
     public IReadOnlyDictionary<string, IFragmentStore> Drives { get; }
     public IReadOnlyCollection<RangeReplica> Replicas => replicas.Values;
 
     /// <summary>This node's replica of the range that holds every key (the only range until splits are wired).</summary>
-    public RangeReplica IndexReplica => replicas[GroupName(Map.Ranges[0].GroupId)];
+    public RangeReplica IndexReplica => replicas.Values.Single();
 
     /// <summary>The member of a range group in this process, for forwarded commands; null when this node is not a member.</summary>
     public RangeReplica? Replica(string group) => replicas.GetValueOrDefault(group);
 
     public static string GroupName(long groupId) => $"g{groupId}";
 
-    public static async Task<ClusterRuntime> StartAsync(ClusterOptions options, ClusterMap map, string dataPath, IReadOnlyDictionary<string, IFragmentStore> localDrives,
-        ShardStateMachine machine, HttpClient http, ILoggerFactory logging, CancellationToken cancellationToken)
+    /// <summary>Starts this node's range replicas and reaches the other nodes' drives, from the map the meta group holds.</summary>
+    public static async Task<ClusterRuntime> StartAsync(ClusterOptions options, MetaReplica meta, RaftMux mux, string dataPath,
+        IReadOnlyDictionary<string, IFragmentStore> localDrives, ShardStateMachine machine, HttpClient http, ILoggerFactory logging, CancellationToken cancellationToken)
     {
+        var map = meta.Current;
         var drives = new Dictionary<string, IFragmentStore>(localDrives, StringComparer.Ordinal);
         foreach (var drive in map.Drives.Where(d => d.NodeId != options.NodeId))
             drives[drive.Id] = new RemoteFragmentStore(drive.Id, ClusterBase(map.Node(drive.NodeId)!), http);
@@ -59,7 +66,6 @@ public sealed class ClusterRuntime : IAsyncDisposable
         // Raft runs over each node's cluster port (every group shares it): a member's address is its node's cluster address.
         var clusterPorts = map.Nodes.ToDictionary(n => (EndPoint)ClusterEndPoint(n), ClusterBase);
         var forwarding = new RangeForwarding(http, clusterPorts);
-        var mux = new RaftMux(options.Secret);
         var replicas = new Dictionary<string, RangeReplica>(StringComparer.Ordinal);
         try
         {
@@ -74,10 +80,9 @@ public sealed class ClusterRuntime : IAsyncDisposable
         catch
         {
             foreach (var replica in replicas.Values) await replica.DisposeAsync().ConfigureAwait(false);
-            mux.Dispose();
             throw;
         }
-        return new ClusterRuntime(options, map, http, localDrives, drives, replicas, mux);
+        return new ClusterRuntime(options, meta, http, localDrives, drives, replicas, mux);
     }
 
     public static Uri ClusterBase(ClusterNode node) => new($"http://{node.ClusterAddress}/");
@@ -87,6 +92,7 @@ public sealed class ClusterRuntime : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         foreach (var replica in replicas.Values) await replica.DisposeAsync().ConfigureAwait(false);
+        await Meta.DisposeAsync().ConfigureAwait(false);
         Mux.Dispose();
     }
 }
