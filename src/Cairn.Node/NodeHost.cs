@@ -132,6 +132,8 @@ public static class NodeHost
             s.AddSingleton(cluster);
             s.AddSingleton<IIndexShard>(cluster.IndexReplica.Shard);
             s.AddSingleton<IWorkOwnership>(new RangeLeadership(cluster.IndexReplica));
+            s.AddHostedService<ClusterHeartbeats>();
+            s.AddHostedService<DownNodeRepair>();
         }
         s.AddSingleton<BucketCatalog>();
         s.AddSingleton<ObjectCatalog>();

@@ -32,11 +32,17 @@ public static class ServerCommand
         var clusterAddress = new Option<string?>("--cluster-address") { Description = "HOST:PORT for node-to-node traffic (never S3); needs the cluster secret" };
         var join = new Option<string?>("--join") { Description = "Comma-separated cluster addresses of the nodes that bootstrap the cluster, this one included (the same list on each)" };
         var failureDomain = new Option<string>("--failure-domain") { Description = "zone/rack of this node's machine, for placement across failure domains", DefaultValueFactory = _ => "zone1/rack1" };
+        var downAfter = new Option<TimeSpan>("--down-after")
+        {
+            Description = "A node silent this long is marked down and its data repaired onto the others: 10s, 5m (fixed when the cluster is bootstrapped)",
+            DefaultValueFactory = _ => TimeSpan.FromSeconds(10),
+            CustomParser = r => OptionParsing.Parse<TimeSpan>(r, Bench.DurationText.TryParse),
+        };
         var secretFile = new Option<string?>("--cluster-secret-file") { Description = "File holding the cluster secret (default: the CAIRN_CLUSTER_SECRET environment variable)" };
         var command = new Command("server", "Start a node: a store alone, or a member of a cluster")
         {
             address, data, region, domain, gcGrace, gcInterval, drives, ec, protection, config, scrubInterval, scrubRate, afr, daySeconds, clockOffset,
-            nodeId, clusterAddress, join, failureDomain, secretFile,
+            nodeId, clusterAddress, join, failureDomain, secretFile, downAfter,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -45,7 +51,9 @@ public static class ServerCommand
             var credentials = Credentials.FromEnvironment();
             if (credentials.IsDevelopmentPair)
                 Console.WriteLine($"CAIRN_ACCESS_KEY/CAIRN_SECRET_KEY not set: using the development pair {Credentials.DevelopmentAccessKey} / {Credentials.DevelopmentSecretKey}. Do not use it in production.");
-            var cluster = ClusterArguments.Parse(parse.GetValue(nodeId), parse.GetValue(clusterAddress), parse.GetValue(join), parse.GetValue(failureDomain)!, parse.GetValue(secretFile));
+            var cluster = ClusterArguments.Parse(parse.GetValue(nodeId), parse.GetValue(clusterAddress), parse.GetValue(join), parse.GetValue(failureDomain)!, parse.GetValue(secretFile)) is { } c
+                ? c with { DownAfter = parse.GetValue(downAfter) > TimeSpan.Zero ? parse.GetValue(downAfter) : throw new ArgumentException("--down-after must be positive.") }
+                : null;
             var level = parse.GetValue(protection) ?? (cluster is null ? "drive" : "node");
             NodeConfiguration? node = null;
             if (parse.GetValue(config) is { } configFile) node = NodeConfiguration.Load(configFile);

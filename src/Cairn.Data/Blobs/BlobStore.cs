@@ -27,6 +27,27 @@ public sealed class BlobStore(IReadOnlyDictionary<string, IFragmentStore> drives
     public bool IsInFlight(string blobId) => inFlight.ContainsKey(blobId);
 
     /// <summary>
+    /// Places a new blob on drives known to be online (a down node's drives are offline), so it is written with full
+    /// redundancy; only when the online drives cannot hold the code is it placed as if all were up (a degraded write
+    /// that repair completes).
+    /// </summary>
+    private IReadOnlyList<string> PlaceOnline(IPlacement placement, string blobId, int dataFragments, int parityFragments)
+    {
+        var offline = drives.Values.Where(d => !d.IsOnline).Select(d => d.DriveId).ToHashSet(StringComparer.Ordinal);
+        if (offline.Count > 0)
+        {
+            try
+            {
+                return placement.Place(blobId, dataFragments, parityFragments, offline);
+            }
+            catch (PlacementException)
+            {
+            }
+        }
+        return placement.Place(blobId, dataFragments, parityFragments);
+    }
+
+    /// <summary>
     /// Copies the whole source into a new durable blob. The returned draft must be disposed once the
     /// index commit has happened (or failed): until then the GC leaves the blob alone.
     /// </summary>
@@ -44,11 +65,11 @@ public sealed class BlobStore(IReadOnlyDictionary<string, IFragmentStore> drives
         {
             if (code.IsStriped)
             {
-                var slots = placement.Place(blobId, code.DataFragments, code.ParityFragments);
+                var slots = PlaceOnline(placement, blobId, code.DataFragments, code.ParityFragments);
                 draft.Layout = await StripedBlobWriter.WriteAsync(blobId, source, code, slots, drives, Codec(code.DataFragments, code.ParityFragments), cancellationToken).ConfigureAwait(false);
                 return draft;
             }
-            var driveId = placement.Place(blobId, 1, 0)[0];
+            var driveId = PlaceOnline(placement, blobId, 1, 0)[0];
             var sink = await drives[driveId].CreateAsync(blobId, 0, cancellationToken).ConfigureAwait(false);
             await using var writer = new FragmentWriter(sink);
             var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);

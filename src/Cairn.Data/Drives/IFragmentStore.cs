@@ -26,6 +26,9 @@ public interface IFragmentStore
 
     DriveStats Stats();
 
+    /// <summary>Whether the drive was usable when last seen: cheap, never waits on a disk or a network.</summary>
+    bool IsOnline { get; }
+
     /// <summary>Re-checks the drive, bringing it back into use if it returned.</summary>
     bool TryInitialize();
 }

@@ -72,7 +72,15 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
         foreach (var drive in blobs.Drives.Values)
         {
             long fragments = 0, bytes = 0;
-            await foreach (var f in drive.ListAsync(cancellationToken).ConfigureAwait(false)) { fragments++; bytes += f.Length; }
+            try
+            {
+                await foreach (var f in drive.ListAsync(cancellationToken).ConfigureAwait(false)) { fragments++; bytes += f.Length; }
+            }
+            catch (IOException)
+            {
+                // A drive that cannot be listed (a dead disk, a down node) is reported offline, not an error.
+                (fragments, bytes) = (0, 0);
+            }
             var stats = drive.Stats();
             result.Add(new AdminDriveState(drive.DriveId, stats.Path, stats.Online ? "online" : "offline", fragments, bytes, stats.TotalBytes, stats.FreeBytes));
         }

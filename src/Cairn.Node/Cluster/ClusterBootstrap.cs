@@ -42,7 +42,7 @@ public static partial class ClusterBootstrap
             if (firstStart)
             {
                 var descriptions = await CollectAsync(options, self, cluster, log, cancellationToken).ConfigureAwait(false);
-                foreach (var command in BootstrapCommands(descriptions, DateTimeOffset.UtcNow))
+                foreach (var command in BootstrapCommands(descriptions, DateTimeOffset.UtcNow, options.DownAfter))
                     await ProposeAsync(meta, command, cancellationToken).ConfigureAwait(false);
             }
             var map = await ReadBootstrappedAsync(meta, options, cancellationToken).ConfigureAwait(false);
@@ -65,10 +65,10 @@ public static partial class ClusterBootstrap
     /// The commands that make the first map: every bootstrapping node (up to five) replicates the first range,
     /// then each drive. Their request ids are fixed, so the same commands proposed by every node apply once.
     /// </summary>
-    public static IEnumerable<MetaCommand> BootstrapCommands(IReadOnlyList<NodeDescription> descriptions, DateTimeOffset at)
+    public static IEnumerable<MetaCommand> BootstrapCommands(IReadOnlyList<NodeDescription> descriptions, DateTimeOffset at, TimeSpan downAfter)
     {
         var nodes = descriptions.OrderBy(d => d.Id, StringComparer.Ordinal).ToArray();
-        yield return new Bootstrap(nodes.Select(d => new NodeSpec(d.Id, d.S3Address, d.ClusterAddress, d.Domain)).ToArray(), Math.Min(nodes.Length, 5))
+        yield return new Bootstrap(nodes.Select(d => new NodeSpec(d.Id, d.S3Address, d.ClusterAddress, d.Domain)).ToArray(), Math.Min(nodes.Length, 5), downAfter)
             { At = at, RequestId = "bootstrap" };
         foreach (var node in nodes)
             foreach (var drive in node.Drives)

@@ -24,6 +24,12 @@ public sealed record ClusterOptions
 
     public RangeReplicaOptions Raft { get; init; } = new();
 
+    /// <summary>How often this node tells the meta group it is alive.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A node silent this long is marked down and its stripes repaired elsewhere; set when the cluster is bootstrapped.</summary>
+    public TimeSpan DownAfter { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long a bootstrapping node waits for every other node of <see cref="Join"/> to answer.</summary>
     public TimeSpan BootstrapTimeout { get; init; } = TimeSpan.FromMinutes(5);
 }

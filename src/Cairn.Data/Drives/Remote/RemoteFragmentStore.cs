@@ -101,6 +101,8 @@ public sealed class RemoteFragmentStore : IFragmentStore
         }
     }
 
+    public bool IsOnline => Stats().Online;
+
     public DriveStats Stats()
     {
         if (time.GetTimestamp() - Volatile.Read(ref statsAt) > statsMaxAge.TotalSeconds * time.TimestampFrequency || statsAt == long.MinValue)
