@@ -65,6 +65,41 @@ internal static class ForwardedCommands
         await context.Response.Body.WriteAsync(outcome, context.RequestAborted).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A follower's read barrier, served by the leader: 200 with its commit index (8 bytes, big-endian) once a
+    /// quorum confirmed it still leads; 421 when it does not lead (or no member runs here); 503 when it could not
+    /// confirm in time.
+    /// </summary>
+    public static async Task ServeReadIndexAsync(HttpContext context, string what, Func<CancellationToken, Task<long>>? lead)
+    {
+        if (lead is null)
+        {
+            Answer(context, StatusCodes.Status421MisdirectedRequest, $"no member of {what} here");
+            return;
+        }
+        long index;
+        try
+        {
+            index = await lead(context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (NotLeaderException e)
+        {
+            Answer(context, StatusCodes.Status421MisdirectedRequest, e.Message);
+            if (e.Leader is { } leader) context.Response.Headers[LeaderHeader] = leader.ToString();
+            return;
+        }
+        catch (Exception e) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            Answer(context, StatusCodes.Status503ServiceUnavailable, e.Message);
+            return;
+        }
+        var body = new byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(body, index);
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/octet-stream";
+        await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+    }
+
     private static void Answer(HttpContext context, int status, string message)
     {
         context.Response.StatusCode = status;

@@ -1,4 +1,5 @@
 using Cairn.Transport.Raft;
+using System.Buffers.Binary;
 using System.Net;
 using DotNext.Net.Cluster.Consensus.Raft;
 
@@ -15,18 +16,20 @@ namespace Cairn.Consensus;
 /// only because the group's apply answers a repeated request id with its first outcome.
 /// </summary>
 internal sealed class GroupCommands<TOutcome>(string group, IRaftCluster cluster, AppliedCommands<TOutcome> applied, RangeForwarding? forwarding,
-    string route, Func<byte[], TOutcome> decodeOutcome)
+    string route, string readIndexRoute, Func<byte[], TOutcome> decodeOutcome)
 {
     /// <summary>Runs an encoded command that carries <paramref name="requestId"/>: here if this member leads, else on the leader.</summary>
     public Task<TOutcome> ExecuteAsync(string requestId, byte[] command, CancellationToken cancellationToken) =>
         forwarding is null ? LeadAsync(requestId, command, cancellationToken) : RouteAsync(requestId, command, forwarding, cancellationToken);
 
     /// <summary>
-    /// The Raft read index: on the leader, confirmed with a quorum; on a follower, the leader's commit index.
-    /// Either way it returns once this replica has applied every entry committed before the call. While the
-    /// group has no leader it can reach (an election after a leader died) it asks again until the deadline of
-    /// <see cref="RangeForwardingOptions"/>, then throws <see cref="GroupUnavailableException"/>: a read waits out
-    /// a failover instead of failing in it.
+    /// The Raft read index. On the leader: a replication round confirms with a quorum that it still leads, and
+    /// this replica has applied everything committed. On a follower: the leader does the same and names its
+    /// commit index (<see cref="LeadReadIndexAsync"/>, over the cluster port), and this replica waits until it has
+    /// applied up to it — DotNext's own follower barrier takes the leader's commit index without that
+    /// confirmation, so a deposed leader could name a stale one. While the group has no leader it can reach (an
+    /// election after a leader died) it asks again until the deadline of <see cref="RangeForwardingOptions"/>,
+    /// then throws <see cref="GroupUnavailableException"/>: a read waits out a failover instead of failing in it.
     /// </summary>
     public async ValueTask ReadBarrierAsync(CancellationToken cancellationToken)
     {
@@ -35,6 +38,7 @@ internal sealed class GroupCommands<TOutcome>(string group, IRaftCluster cluster
         using var deadline = new CancellationTokenSource(patience.Deadline, time);
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
         var backoff = patience.FirstBackoff;
+        EndPoint? named = null;
         Exception? last = null;
         try
         {
@@ -42,10 +46,27 @@ internal sealed class GroupCommands<TOutcome>(string group, IRaftCluster cluster
             {
                 try
                 {
-                    await cluster.ApplyReadBarrierAsync(bounded.Token).ConfigureAwait(false);
-                    return;
+                    if (!cluster.LeadershipToken.IsCancellationRequested || forwarding is null)
+                    {
+                        await cluster.ApplyReadBarrierAsync(ReadBarrierType.Strong, bounded.Token).ConfigureAwait(false);
+                        return;
+                    }
+                    var leader = named ?? RaftEndPoints.NodeOf(cluster.Leader?.EndPoint);
+                    named = null;
+                    if (leader is not null)
+                    {
+                        var index = BinaryPrimitives.ReadInt64BigEndian(await forwarding.SendAsync(group, leader, readIndexRoute, [], bounded.Token).ConfigureAwait(false));
+                        await cluster.AuditTrail.WaitForApplyAsync(index, bounded.Token).ConfigureAwait(false);
+                        return;
+                    }
+                    last ??= new NotLeaderException(group, null);
                 }
-                catch (Exception e) when (e is QuorumUnreachableException or DotNext.Net.Cluster.MemberUnavailableException
+                catch (NotLeaderException e)
+                {
+                    named = e.Leader;
+                    last = e;
+                }
+                catch (Exception e) when (e is QuorumUnreachableException or DotNext.Net.Cluster.MemberUnavailableException or LeaderUnreachableException
                     || e is InvalidOperationException && cluster.Leader is null)
                 {
                     last = e;
@@ -58,6 +79,18 @@ internal sealed class GroupCommands<TOutcome>(string group, IRaftCluster cluster
         {
             throw new GroupUnavailableException(group, patience.Deadline, last);
         }
+    }
+
+    /// <summary>
+    /// The leader's half of a follower's read barrier: confirms with a quorum that this member still leads, then
+    /// returns its commit index. <see cref="NotLeaderException"/> when it does not lead.
+    /// </summary>
+    public async Task<long> LeadReadIndexAsync(CancellationToken cancellationToken)
+    {
+        if (cluster.LeadershipToken.IsCancellationRequested) throw new NotLeaderException(group, RaftEndPoints.NodeOf(cluster.Leader?.EndPoint));
+        await cluster.ApplyReadBarrierAsync(ReadBarrierType.Strong, cancellationToken).ConfigureAwait(false);
+        if (cluster.LeadershipToken.IsCancellationRequested) throw new NotLeaderException(group, RaftEndPoints.NodeOf(cluster.Leader?.EndPoint));
+        return cluster.AuditTrail.LastCommittedEntryIndex;
     }
 
     /// <summary>

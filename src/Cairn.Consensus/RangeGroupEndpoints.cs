@@ -13,6 +13,8 @@ internal static class RangeRoutes
 
     /// <summary>Relative to a member's cluster base URL.</summary>
     public static string Commands(string group) => $"{Prefix.TrimStart('/')}/{Uri.EscapeDataString(group)}/commands";
+
+    public static string ReadIndex(string group) => $"{Prefix.TrimStart('/')}/{Uri.EscapeDataString(group)}/read-index";
 }
 
 /// <summary>
@@ -36,6 +38,8 @@ public static class RangeGroupEndpoints
             return ForwardedCommands.ServeAsync(context, $"range group {group}", CommandCodec.Decode, c => c.RequestId,
                 member is null ? null : async (command, token) => (await member.LeadAsync(command, token).ConfigureAwait(false)).Encode());
         });
+        group.MapPost("/{group}/read-index", (HttpContext context, string group) =>
+            ForwardedCommands.ServeReadIndexAsync(context, $"range group {group}", members(group) is { } member ? member.LeadReadIndexAsync : null));
         return group;
     }
 }

@@ -18,7 +18,7 @@ namespace Cairn.Consensus;
 public sealed class ReplicatedIndexShard(string group, IRaftCluster cluster, RangeStore store, AppliedCommands<CommandOutcome> applied,
     RangeForwarding? forwarding = null) : IIndexShard
 {
-    private readonly GroupCommands<CommandOutcome> commands = new(group, cluster, applied, forwarding, RangeRoutes.Commands(group), CommandOutcome.Decode);
+    private readonly GroupCommands<CommandOutcome> commands = new(group, cluster, applied, forwarding, RangeRoutes.Commands(group), RangeRoutes.ReadIndex(group), CommandOutcome.Decode);
 
     public async Task<TResult> ExecuteAsync<TResult>(IndexCommand<TResult> command, CancellationToken cancellationToken = default)
     {
@@ -32,6 +32,9 @@ public sealed class ReplicatedIndexShard(string group, IRaftCluster cluster, Ran
     internal Task<CommandOutcome> LeadAsync(IndexCommand command, CancellationToken cancellationToken) =>
         commands.LeadAsync(command.RequestId ?? throw new ArgumentException("The command has no request id.", nameof(command)),
             CommandCodec.Encode(command), cancellationToken);
+
+    /// <summary>The leader's half of a follower's read barrier (served on the cluster port).</summary>
+    internal Task<long> LeadReadIndexAsync(CancellationToken cancellationToken) => commands.LeadReadIndexAsync(cancellationToken);
 
     public IIndexSnapshot OpenSnapshot() => store.OpenSnapshot();
 

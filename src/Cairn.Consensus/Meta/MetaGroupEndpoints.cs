@@ -13,6 +13,8 @@ internal static class MetaRoutes
 
     /// <summary>Relative to a member's cluster base URL.</summary>
     public static string Commands(string group) => $"{Prefix.TrimStart('/')}/{Uri.EscapeDataString(group)}/commands";
+
+    public static string ReadIndex(string group) => $"{Prefix.TrimStart('/')}/{Uri.EscapeDataString(group)}/read-index";
 }
 
 /// <summary>
@@ -36,6 +38,9 @@ public static class MetaGroupEndpoints
             return ForwardedCommands.ServeAsync(context, $"meta group {group}", MetaCodec.Decode, c => c.RequestId,
                 replica is null ? null : async (command, token) => (await replica.LeadAsync(command, token).ConfigureAwait(false)).Encode());
         });
+        group.MapPost("/{group}/read-index", (HttpContext context, string group) =>
+            ForwardedCommands.ServeReadIndexAsync(context, $"meta group {group}",
+                member() is { } m && m.Group.Id == group ? m.LeadReadIndexAsync : null));
         return group;
     }
 }

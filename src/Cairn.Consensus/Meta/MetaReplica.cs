@@ -36,7 +36,7 @@ public sealed class MetaReplica : IAsyncDisposable
         this.machine = machine;
         this.log = log;
         this.cluster = cluster;
-        commands = new GroupCommands<MetaOutcome>(group.Id, cluster, applied, forwarding, MetaRoutes.Commands(group.Id), MetaOutcome.Decode);
+        commands = new GroupCommands<MetaOutcome>(group.Id, cluster, applied, forwarding, MetaRoutes.Commands(group.Id), MetaRoutes.ReadIndex(group.Id), MetaOutcome.Decode);
         // Waits that are not forwarding (a read barrier during an election, this member's own apply) are bounded alike.
         patience = forwarding?.Options ?? new RangeForwardingOptions();
         time = forwarding?.Time ?? TimeProvider.System;
@@ -124,6 +124,9 @@ public sealed class MetaReplica : IAsyncDisposable
     /// election) the barrier is retried until the forwarding deadline, then <see cref="QuorumUnreachableException"/>
     /// (or <see cref="TimeoutException"/> when a barrier itself did not complete by then).
     /// </summary>
+    /// <summary>The leader's half of a follower's read barrier (served on the cluster port).</summary>
+    internal Task<long> LeadReadIndexAsync(CancellationToken cancellationToken) => commands.LeadReadIndexAsync(cancellationToken);
+
     public async Task<ClusterMap> ReadAsync(CancellationToken cancellationToken = default)
     {
         await commands.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
