@@ -13,7 +13,7 @@ namespace Cairn.Consensus;
 /// <summary>
 /// A range replica's Raft state machine: the shard's RocksDB store, changed by the shard's one deterministic
 /// apply. Each committed entry's effect, its request id's outcome and <c>applied = entry.Index</c> go to disk
-/// in one synced WriteBatch, so a replay after a restart skips what is already applied and a retried request
+/// in one WriteBatch (unsynced: the Raft log is the durable record), so a replay after a restart skips what is already applied and a retried request
 /// id is answered from its stored outcome instead of being applied twice. DotNext never calls
 /// <see cref="ApplyAsync"/> concurrently.
 /// Every <see cref="RangeReplicaOptions.SnapshotInterval"/> applied entries the store is checkpointed
@@ -72,7 +72,10 @@ public sealed class RangeStateMachine : IStateMachine
         var index = new byte[8];
         BinaryPrimitives.WriteInt64BigEndian(index, entry.Index);
         layer.Put(IndexKeys.AppliedIndexKey(), index);
-        current.Write(layer);
+        // Not synced: the Raft log already holds the entry durably, and it keeps every entry above the latest
+        // checkpoint (which is flushed), so a crash that loses this write loses the applied index with it (one
+        // batch) and the entry is applied again from the log on restart.
+        current.Write(layer, sync: false);
         Volatile.Write(ref appliedIndex, entry.Index);
         if (report is var (requestId, outcome)) applied.Report(requestId, outcome);
         // The store now holds exactly the entries up to this one: the moment to checkpoint it.

@@ -15,6 +15,7 @@ public sealed class IndexStore : IDisposable
 
     private readonly RocksDb db;
     private readonly WriteOptions syncWrite = new WriteOptions().SetSync(true);
+    private readonly WriteOptions unsyncedWrite = new WriteOptions().SetSync(false);
 
     private IndexStore(RocksDb db) => this.db = db;
 
@@ -60,15 +61,18 @@ public sealed class IndexStore : IDisposable
     /// <summary>An empty layer of writes over the live store.</summary>
     public LayeredState NewLayer() => new(Get, Scan);
 
-    /// <summary>Writes the layer's puts and deletes as one synced WriteBatch: all of them or none.</summary>
-    public void Write(LayeredState layer)
+    /// <summary>
+    /// Writes the layer's puts and deletes as one WriteBatch: all of them or none; synced unless the caller holds
+    /// another durable record of the change (a Raft log it replays after a crash).
+    /// </summary>
+    public void Write(LayeredState layer, bool sync = true)
     {
         if (layer.IsEmpty) return;
         using var writeBatch = new WriteBatch();
         foreach (var (key, value) in layer.Writes)
             if (value is null) writeBatch.Delete(key);
             else writeBatch.Put(key, value);
-        db.Write(writeBatch, syncWrite);
+        db.Write(writeBatch, sync ? syncWrite : unsyncedWrite);
     }
 
     /// <summary>A store written in an older layout is upgraded in place first; one in an unknown layout is refused.</summary>
