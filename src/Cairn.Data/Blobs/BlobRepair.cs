@@ -18,7 +18,10 @@ public sealed record BlobDamage(BlobLayout Layout, IReadOnlyList<int> BadSlots)
 /// </summary>
 public sealed class BlobRepair(IReadOnlyDictionary<string, IFragmentStore> drives, BlobStore blobs)
 {
-    /// <summary>Reads every fragment end to end, verifying each block; returns the bad slots.</summary>
+    /// <summary>
+    /// Has every fragment verified end to end by the drive that holds it (for a remote drive, on its owner:
+    /// only the verdict crosses the network); returns the bad slots and the bytes verified.
+    /// </summary>
     public async Task<(IReadOnlyList<int> BadSlots, long BytesRead)> VerifyAsync(BlobLayout layout, CancellationToken cancellationToken)
     {
         var bad = new List<int>();
@@ -29,13 +32,13 @@ public sealed class BlobRepair(IReadOnlyDictionary<string, IFragmentStore> drive
             if (layout.MissingSlots.Contains(slot) || !drives.TryGetValue(layout.Drives[slot], out var drive)) { bad.Add(slot); continue; }
             try
             {
-                using var source = await drive.OpenAsync(layout.BlobId, slot, cancellationToken).ConfigureAwait(false);
-                if (source is null) { bad.Add(slot); continue; }
-                await FragmentReader.ReadRangeAsync(source, fragmentLength, 0, fragmentLength, (_, _) => ValueTask.CompletedTask, cancellationToken).ConfigureAwait(false);
-                bytes += fragmentLength;
+                var check = await drive.VerifyAsync(layout.BlobId, slot, fragmentLength, cancellationToken).ConfigureAwait(false);
+                if (check.IsOk) bytes += check.BytesVerified;
+                else bad.Add(slot);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
+                // A failing drive, or a remote one out of reach: its fragment cannot be counted on.
                 bad.Add(slot);
             }
         }

@@ -20,6 +20,14 @@ public interface IFragmentStore
     /// <summary>Opens a committed fragment for random-access reads, or null when it is missing.</summary>
     ValueTask<IFragmentSource?> OpenAsync(string blobId, int slot, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Reads every block of a committed fragment holding <paramref name="dataLength"/> data bytes and checks
+    /// it, where the drive is: a remote drive's owner does the reading and only the verdict comes back.
+    /// Rot is an answer (<see cref="FragmentHealth.Corrupt"/>); a drive that fails or cannot be reached throws
+    /// an <see cref="IOException"/>, as its reads would.
+    /// </summary>
+    ValueTask<FragmentCheck> VerifyAsync(string blobId, int slot, long dataLength, CancellationToken cancellationToken = default);
+
     ValueTask DeleteAsync(string blobId, int slot, CancellationToken cancellationToken = default);
 
     IAsyncEnumerable<FragmentInfo> ListAsync(CancellationToken cancellationToken = default);

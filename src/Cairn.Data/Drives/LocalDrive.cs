@@ -1,4 +1,5 @@
 using Cairn.Core.IO;
+using Cairn.Data.Fragments;
 using System.Runtime.CompilerServices;
 using Microsoft.Win32.SafeHandles;
 
@@ -76,6 +77,12 @@ public sealed class LocalDrive : IFragmentStore
         {
             return ValueTask.FromResult<IFragmentSource?>(null);
         }
+    }
+
+    public async ValueTask<FragmentCheck> VerifyAsync(string blobId, int slot, long dataLength, CancellationToken cancellationToken = default)
+    {
+        using var source = await OpenAsync(blobId, slot, cancellationToken).ConfigureAwait(false);
+        return source is null ? FragmentCheck.Missing : await FragmentReader.VerifyAsync(source, dataLength, cancellationToken).ConfigureAwait(false);
     }
 
     public ValueTask DeleteAsync(string blobId, int slot, CancellationToken cancellationToken = default)

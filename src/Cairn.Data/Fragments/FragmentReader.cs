@@ -4,7 +4,11 @@ using Cairn.Data.Drives;
 namespace Cairn.Data.Fragments;
 
 /// <summary>A fragment's block checksum did not match: these bytes must never be served.</summary>
-public sealed class FragmentCorruptException(string message) : IOException(message);
+public sealed class FragmentCorruptException(string message, long? block = null) : IOException(message)
+{
+    /// <summary>The first block found bad, or null when the fragment as a whole is (its header, its length).</summary>
+    public long? Block { get; } = block;
+}
 
 /// <summary>Reads a range of a fragment's data, verifying every block it touches.</summary>
 public static class FragmentReader
@@ -46,7 +50,7 @@ public static class FragmentReader
                     var size = (int)Math.Min(blockSize, dataLength - dataStart);
                     var data = current.AsMemory(i * framed, size);
                     if (!FragmentFormat.Verify(data.Span, current.AsSpan(i * framed + size, FragmentFormat.ChecksumSize)))
-                        throw new FragmentCorruptException($"block {block} failed its checksum");
+                        throw new FragmentCorruptException($"block {block} failed its checksum", block);
                     var from = (int)Math.Max(0, offset - dataStart);
                     var to = (int)Math.Min(size, end - dataStart);
                     await deliver(data[from..to], cancellationToken).ConfigureAwait(false);
@@ -77,6 +81,23 @@ public static class FragmentReader
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Reads and verifies every block of a fragment, keeping none of its data (scrub). A checksum, header or
+    /// length that is wrong is the verdict <see cref="FragmentHealth.Corrupt"/>; a read that fails still throws.
+    /// </summary>
+    public static async Task<FragmentCheck> VerifyAsync(IFragmentSource source, long dataLength, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ReadRangeAsync(source, dataLength, 0, dataLength, static (_, _) => ValueTask.CompletedTask, cancellationToken).ConfigureAwait(false);
+            return FragmentCheck.Ok(dataLength);
+        }
+        catch (FragmentCorruptException e)
+        {
+            return FragmentCheck.Corrupt(e.Block, e.Message);
+        }
+    }
+
     private static int RunLength(long block, long lastBlock) => (int)Math.Min(BlocksPerRead, lastBlock - block + 1);
 
     /// <summary>Reads <paramref name="count"/> framed blocks starting at <paramref name="block"/>; returns count.</summary>
@@ -89,7 +110,11 @@ public static class FragmentReader
         while (read < runBytes)
         {
             var n = await source.ReadAsync(FragmentFormat.BlockOffset(block, blockSize) + read, buffer.AsMemory(read, runBytes - read), cancellationToken).ConfigureAwait(false);
-            if (n == 0) throw new FragmentCorruptException("fragment truncated");
+            if (n == 0)
+            {
+                var cut = block + read / (blockSize + FragmentFormat.ChecksumSize);
+                throw new FragmentCorruptException($"fragment truncated in block {cut}", cut);
+            }
             read += n;
         }
         return count;

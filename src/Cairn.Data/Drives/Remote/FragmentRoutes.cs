@@ -7,6 +7,7 @@ namespace Cairn.Data.Drives.Remote;
 /// PUT    /cluster/v1/drives/{drive}/fragments/{blob}/{slot}[?replace=1]   streamed body; END_STREAM = commit → 204
 /// GET    /cluster/v1/drives/{drive}/fragments/{blob}/{slot}/length          committed length as text, 404 if missing
 /// GET    /cluster/v1/drives/{drive}/fragments/{blob}/{slot}?offset=O&amp;count=N   the bytes, streamed
+/// GET    /cluster/v1/drives/{drive}/fragments/{blob}/{slot}/verify?dataLength=L   checked on the owner: JSON FragmentCheck
 /// DELETE /cluster/v1/drives/{drive}/fragments/{blob}/{slot}                 → 204
 /// GET    /cluster/v1/drives/{drive}/fragments                               JSON array of FragmentInfo, streamed
 /// GET    /cluster/v1/drives/{drive}/stats                                   JSON DriveStats

@@ -26,6 +26,8 @@ public static class FragmentStoreEndpoints
             Serve(context, drives, drive, blob, slot, store => CreateAsync(context, store, blob, slot, replace is "1" or "true")));
         group.MapGet("/{drive}/fragments/{blob}/{slot:int}/length", (HttpContext context, string drive, string blob, int slot) =>
             Serve(context, drives, drive, blob, slot, store => LengthAsync(context, store, blob, slot)));
+        group.MapGet("/{drive}/fragments/{blob}/{slot:int}/verify", (HttpContext context, string drive, string blob, int slot, long dataLength) =>
+            Serve(context, drives, drive, blob, slot, store => VerifyAsync(context, store, blob, slot, dataLength)));
         group.MapGet("/{drive}/fragments/{blob}/{slot:int}", (HttpContext context, string drive, string blob, int slot, long offset, int count) =>
             Serve(context, drives, drive, blob, slot, store => ReadAsync(context, store, blob, slot, offset, count)));
         group.MapDelete("/{drive}/fragments/{blob}/{slot:int}", (HttpContext context, string drive, string blob, int slot) =>
@@ -116,6 +118,17 @@ public static class FragmentStoreEndpoints
         }
         context.Response.ContentType = "text/plain";
         await context.Response.WriteAsync(source.Length.ToString(CultureInfo.InvariantCulture), context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>Checks a fragment here, on its own drive, and answers only the verdict (scrub without the bytes).</summary>
+    private static ValueTask VerifyAsync(HttpContext context, IFragmentStore drive, string blobId, int slot, long dataLength)
+    {
+        if (dataLength < 0)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return ValueTask.CompletedTask;
+        }
+        return VerifyAnswer.WriteAsync(context, drive.VerifyAsync(blobId, slot, dataLength, context.RequestAborted).AsTask());
     }
 
     /// <summary>Streams [offset, offset+count) of a fragment, clipped at its end, through one pooled buffer.</summary>

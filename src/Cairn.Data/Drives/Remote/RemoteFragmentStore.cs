@@ -62,6 +62,22 @@ public sealed class RemoteFragmentStore : IFragmentStore
         return new Source(this, path, length);
     }
 
+    /// <summary>One small request: the owner reads and checks the fragment on its drive and answers the verdict.</summary>
+    public async ValueTask<FragmentCheck> VerifyAsync(string blobId, int slot, long dataLength, CancellationToken cancellationToken = default)
+    {
+        var path = FragmentRoutes.Fragment(DriveId, blobId, slot) + $"/verify?dataLength={dataLength.ToString(CultureInfo.InvariantCulture)}";
+        using var response = await SendAsync(HttpMethod.Get, path, null, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            return await VerifyAnswer.ReadAsync(body, options.RequestTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsTransportFailure(e, cancellationToken))
+        {
+            throw Failure(e);
+        }
+    }
+
     public async ValueTask DeleteAsync(string blobId, int slot, CancellationToken cancellationToken = default)
     {
         using var response = await SendAsync(HttpMethod.Delete, FragmentRoutes.Fragment(DriveId, blobId, slot), null, cancellationToken).ConfigureAwait(false);
