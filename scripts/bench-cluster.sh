@@ -19,7 +19,7 @@ suite() { # label endpoint
   echo "$1 4KiB c1  : $(line "$2" 4KiB 1)"
   echo "$1 64MiB c4 : $(line "$2" 64MiB 4)"
 }
-put() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 --aws-sigv4 "aws:amz:us-east-1:s3" --user "$CAIRN_ACCESS_KEY:$CAIRN_SECRET_KEY" -X PUT "$@"; }
+put() { curl -s -o /dev/null -w "%{http_code}" --max-time 5 --aws-sigv4 "aws:amz:us-east-1:s3" --user "$CAIRN_ACCESS_KEY:$CAIRN_SECRET_KEY" -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" -X PUT "$@"; }
 leader_of() { ./cairn admin cluster --endpoint "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["ranges"][0]["leader"])'; }
 
 echo "== start $(date -u +%H:%M:%S) load $(load)"
