@@ -43,26 +43,7 @@ internal static class ForwardedCommands
             Answer(context, StatusCodes.Status400BadRequest, "a forwarded command needs a request id");
             return;
         }
-        byte[] outcome;
-        try
-        {
-            outcome = await lead(command, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (NotLeaderException e)
-        {
-            Answer(context, StatusCodes.Status421MisdirectedRequest, e.Message);
-            if (e.Leader is { } leader) context.Response.Headers[LeaderHeader] = leader.ToString();
-            return;
-        }
-        catch (Exception e) when (!context.RequestAborted.IsCancellationRequested)
-        {
-            // Lost leadership or quorum, or the member is shutting down: the command may still commit.
-            Answer(context, StatusCodes.Status503ServiceUnavailable, e.Message);
-            return;
-        }
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = "application/json";
-        await context.Response.Body.WriteAsync(outcome, context.RequestAborted).ConfigureAwait(false);
+        await RespondAsync(context, token => lead(command, token), "application/json").ConfigureAwait(false);
     }
 
     /// <summary>
@@ -77,10 +58,23 @@ internal static class ForwardedCommands
             Answer(context, StatusCodes.Status421MisdirectedRequest, $"no member of {what} here");
             return;
         }
-        long index;
+        await RespondAsync(context, async token => Encode(await lead(token).ConfigureAwait(false)), "application/octet-stream").ConfigureAwait(false);
+    }
+
+    private static byte[] Encode(long index)
+    {
+        var body = new byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(body, index);
+        return body;
+    }
+
+    /// <summary>Runs the leader's part: 200 with its answer, 421 when this member does not lead, 503 when it lost leadership or quorum meanwhile.</summary>
+    private static async Task RespondAsync(HttpContext context, Func<CancellationToken, Task<byte[]>> lead, string contentType)
+    {
+        byte[] answer;
         try
         {
-            index = await lead(context.RequestAborted).ConfigureAwait(false);
+            answer = await lead(context.RequestAborted).ConfigureAwait(false);
         }
         catch (NotLeaderException e)
         {
@@ -90,14 +84,13 @@ internal static class ForwardedCommands
         }
         catch (Exception e) when (!context.RequestAborted.IsCancellationRequested)
         {
+            // Lost leadership or quorum, or the member is shutting down: a command may still commit.
             Answer(context, StatusCodes.Status503ServiceUnavailable, e.Message);
             return;
         }
-        var body = new byte[8];
-        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(body, index);
         context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = "application/octet-stream";
-        await context.Response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+        context.Response.ContentType = contentType;
+        await context.Response.Body.WriteAsync(answer, context.RequestAborted).ConfigureAwait(false);
     }
 
     private static void Answer(HttpContext context, int status, string message)

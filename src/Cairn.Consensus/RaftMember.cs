@@ -30,6 +30,28 @@ internal static class RaftMember
     }
 
     /// <summary>
+    /// Creates the member over a new write-ahead log under <c>folder/raft</c> for <paramref name="stateMachine"/> and starts
+    /// it; on failure nothing is left open (the caller disposes what it opened before).
+    /// </summary>
+    public static async Task<(WriteAheadLog Log, RaftCluster Cluster)> StartAsync(RangeGroup group, IPEndPoint address, string folder, IStateMachine stateMachine,
+        RangeReplicaOptions options, ILoggerFactory? logging, RaftMux? mux, CancellationToken cancellationToken)
+    {
+        var log = new WriteAheadLog(new WriteAheadLog.Options { Location = Path.Combine(folder, "raft") }, stateMachine);
+        var cluster = Create(group, address, options, log, logging, mux);
+        try
+        {
+            await cluster.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            cluster.Dispose();
+            await log.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return (log, cluster);
+    }
+
+    /// <summary>
     /// The Raft member's settings over TCP or over the mux. DotNext's settings are init-only, hence one initializer
     /// per transport; the configuration storage is in memory (filled by the caller). No FailureDetectorFactory: it
     /// would remove unreachable members from the configuration.

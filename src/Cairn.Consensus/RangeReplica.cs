@@ -69,16 +69,14 @@ public sealed class RangeReplica : IAsyncDisposable
         // The snapshot must be known before the log is constructed: it reads it once, to know where replay starts.
         var snapshots = RangeSnapshots.Open(Path.Combine(folder, "snapshots"), RangeStateMachine.ReadAppliedIndex(store.Current));
         var stateMachine = new RangeStateMachine(store, snapshots, machine, applied, options.SnapshotInterval);
-        var log = new WriteAheadLog(new WriteAheadLog.Options { Location = Path.Combine(folder, "raft") }, stateMachine);
-        var cluster = RaftMember.Create(group, address, options, log, logging, mux);
+        WriteAheadLog log;
+        RaftCluster cluster;
         try
         {
-            await cluster.StartAsync(cancellationToken).ConfigureAwait(false);
+            (log, cluster) = await RaftMember.StartAsync(group, address, folder, stateMachine, options, logging, mux, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            cluster.Dispose();
-            await log.DisposeAsync().ConfigureAwait(false);
             store.Dispose();
             throw;
         }

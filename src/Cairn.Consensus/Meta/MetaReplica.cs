@@ -69,18 +69,7 @@ public sealed class MetaReplica : IAsyncDisposable
         // The snapshot must be known before the log is constructed: it reads it once, to know where replay starts.
         var snapshots = MetaSnapshots.Open(Path.Combine(folder, "snapshots"), out var restored);
         var machine = new MetaGroupStateMachine(snapshots, restored, applied, options.SnapshotInterval);
-        var log = new WriteAheadLog(new WriteAheadLog.Options { Location = Path.Combine(folder, "raft") }, machine);
-        var cluster = RaftMember.Create(group, address, options, log, logging, mux);
-        try
-        {
-            await cluster.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            cluster.Dispose();
-            await log.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        var (log, cluster) = await RaftMember.StartAsync(group, address, folder, machine, options, logging, mux, cancellationToken).ConfigureAwait(false);
         return new MetaReplica(group, address, machine, log, cluster, applied, forwarding);
     }
 
