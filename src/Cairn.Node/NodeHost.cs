@@ -170,7 +170,8 @@ public static class NodeHost
         s.AddSingleton<MultipartHandlers>();
         s.AddSingleton<BucketHandlers>();
         s.AddSingleton<ListingHandlers>();
-        s.AddSingleton(sp => new ClusterStatus(cluster, drives, sp.GetRequiredService<ServerInfo>()));
+        s.AddSingleton(sp => new ClusterStatus(cluster, drives, sp.GetRequiredService<ServerInfo>(), sp.GetRequiredService<IWorkOwnership>(),
+            sp.GetRequiredService<ScrubAndRepair>()));
         s.AddSingleton<IAdminApi, AdminHandlers>();
         s.AddSingleton<ArchiveAccess>();
         s.AddSingleton<RestoreObjectHandler>();

@@ -25,6 +25,9 @@ public sealed partial class ScrubAndRepair(BlobBookkeeping bookkeeping, ObjectCa
 {
     private readonly SemaphoreSlim oneAtATime = new(1, 1);
 
+    /// <summary>Whether a scrub or a repair pass runs on this node now (one at a time).</summary>
+    public bool IsRunning => oneAtATime.CurrentCount == 0;
+
     public async Task<ScrubResult> ScrubAsync(IProgress<long>? progress, CancellationToken cancellationToken)
     {
         await oneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);

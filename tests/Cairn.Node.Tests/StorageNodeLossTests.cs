@@ -41,6 +41,8 @@ public sealed class StorageNodeLossTests(ITestOutputHelper output)
         // No heartbeat for 3 s: the meta group marks the node down, and the range leader repairs by itself.
         var lost = System.Diagnostics.Stopwatch.StartNew();
         await EventuallyAsync(async () => NodeState(await cluster.StatusAsync(leader), victim.Id) == "Down", TimeSpan.FromSeconds(30), "the node was not marked down");
+        var work = (await cluster.StatusAsync(leader)).GetProperty("work");
+        Assert.Equal(victimDrives.Order(), work.GetProperty("drivesToRepairFrom").EnumerateArray().Select(d => d.GetString()!).Order());
         await EventuallyAsync(async () => !await HoldsFragmentsAsync(leader, bucket, bodies.Keys, victimDrives), TimeSpan.FromSeconds(60),
             "a layout still names a drive of the dead node");
         output.WriteLine($"full redundancy on the survivors {lost.Elapsed.TotalSeconds:F1} s after the kill");

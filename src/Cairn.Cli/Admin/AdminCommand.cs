@@ -175,6 +175,12 @@ public static class AdminCommand
                 Markup.Escape(r.GetProperty("leader").GetString() ?? "none"), r.GetProperty("appliedIndex").ToString(),
                 r.GetProperty("bytes").ValueKind == JsonValueKind.Number ? Bytes(r.GetProperty("bytes").GetInt64()) : "");
         AnsiConsole.Write(ranges);
+        var work = value.GetProperty("work");
+        var lost = string.Join(", ", work.GetProperty("drivesToRepairFrom").EnumerateArray().Select(d => d.GetString()));
+        AnsiConsole.MarkupLine(Markup.Escape(
+            $"This node {(work.GetProperty("ownsIndexWork").GetBoolean() ? "runs" : "does not run")} the store's background work; "
+            + $"scrub/repair {(work.GetProperty("repairRunning").GetBoolean() ? "running now" : "idle")}; "
+            + (lost.Length == 0 ? "no drive to repair from." : $"repairing away from: {lost}.")));
     }
 
     private static void RenderLayout(JsonElement value)

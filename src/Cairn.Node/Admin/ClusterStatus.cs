@@ -2,6 +2,7 @@ using Cairn.Cluster.Map;
 using Cairn.Consensus;
 using Cairn.Data.Drives;
 using Cairn.Node.Cluster;
+using Cairn.Workers;
 
 namespace Cairn.Node.Admin;
 
@@ -9,7 +10,8 @@ namespace Cairn.Node.Admin;
 /// `cairn admin cluster`: the nodes (state, addresses, failure domain, drives, bytes) and the ranges (key span,
 /// members, leader, this node's applied index, size on disk) as the answering node sees them.
 /// </summary>
-public sealed class ClusterStatus(ClusterRuntime? cluster, IReadOnlyDictionary<string, IFragmentStore> drives, ServerInfo server)
+public sealed class ClusterStatus(ClusterRuntime? cluster, IReadOnlyDictionary<string, IFragmentStore> drives, ServerInfo server,
+    IWorkOwnership ownership, ScrubAndRepair scrubber)
 {
     public AdminCluster Report()
     {
@@ -17,7 +19,8 @@ public sealed class ClusterStatus(ClusterRuntime? cluster, IReadOnlyDictionary<s
         {
             // A store alone: one node holding every drive and the whole key space.
             var local = new AdminClusterNode("local", "Up", "", "", "", Drives(drives.Values), drives.Values.Sum(d => Used(d.Stats())));
-            return new AdminCluster("local", [local], [new AdminRange("local", "", null, ["local"], "local", null, null, DirectoryBytes(Path.Combine(server.DataPath, "index")))]);
+            return new AdminCluster("local", [local], [new AdminRange("local", "", null, ["local"], "local", null, null, DirectoryBytes(Path.Combine(server.DataPath, "index")))],
+                Work());
         }
         var map = cluster.Map;
         var nodes = map.Nodes.Select(n =>
@@ -32,8 +35,13 @@ public sealed class ClusterStatus(ClusterRuntime? cluster, IReadOnlyDictionary<s
                 replica is null ? null : LeaderOf(map, r, replica), replica?.AppliedIndex, replica?.SnapshotIndex,
                 replica is null ? null : DirectoryBytes(Path.Combine(server.DataPath, "ranges", ClusterRuntime.GroupName(r.GroupId))));
         }).ToArray();
-        return new AdminCluster(cluster.Options.NodeId, nodes, ranges);
+        return new AdminCluster(cluster.Options.NodeId, nodes, ranges, Work());
     }
+
+    /// <summary>What this node is doing for the store: whether it owns the index's background work, and whether a scrub or repair runs.</summary>
+    private AdminWork Work() => new(ownership.OwnsIndexWork, scrubber.IsRunning,
+        cluster?.Map.Drives.Where(d => d.State != Cairn.Cluster.Map.DriveState.Up || cluster.Map.Node(d.NodeId)?.State != Cairn.Cluster.Map.NodeState.Up)
+            .Select(d => d.Id).ToArray() ?? drives.Values.Where(d => !d.IsOnline).Select(d => d.DriveId).ToArray());
 
     private static string? LeaderOf(ClusterMap map, RangeDescriptor range, RangeReplica replica) =>
         replica.Leader is not { } leader ? null
@@ -55,4 +63,9 @@ public sealed record AdminClusterNode(string Id, string State, string S3Address,
 /// <summary>A range as the answering node sees it: its leader, and this node's applied and snapshot index when it is a member.</summary>
 public sealed record AdminRange(string Group, string Start, string? End, IReadOnlyList<string> Members, string? Leader, long? AppliedIndex, long? SnapshotIndex, long? Bytes);
 
-public sealed record AdminCluster(string Node, AdminClusterNode[] Nodes, AdminRange[] Ranges);
+/// <param name="OwnsIndexWork">This node runs GC, lifecycle and scrub for the store (its replica leads the range).</param>
+/// <param name="RepairRunning">A scrub or repair pass runs on this node now.</param>
+/// <param name="DrivesToRepairFrom">Drives whose fragments are being (or will be) rebuilt elsewhere: down, or on a down node.</param>
+public sealed record AdminWork(bool OwnsIndexWork, bool RepairRunning, string[] DrivesToRepairFrom);
+
+public sealed record AdminCluster(string Node, AdminClusterNode[] Nodes, AdminRange[] Ranges, AdminWork Work);
