@@ -51,6 +51,9 @@ public sealed class RangeReplica : IAsyncDisposable
 
     public bool IsLeader => !cluster.LeadershipToken.IsCancellationRequested;
 
+    /// <summary>The Raft term this member is in.</summary>
+    public long Term => cluster.Term;
+
     /// <summary>The leader this member sees, if any.</summary>
     public EndPoint? Leader => cluster.Leader?.EndPoint;
 
@@ -61,7 +64,7 @@ public sealed class RangeReplica : IAsyncDisposable
         var applied = new AppliedCommands();
         // The snapshot must be known before the log is constructed: it reads it once, to know where replay starts.
         var snapshots = RangeSnapshots.Open(Path.Combine(folder, "snapshots"), RangeStateMachine.ReadAppliedIndex(store.Current));
-        var stateMachine = new RangeStateMachine(store, snapshots, machine, applied, options.SnapshotInterval);
+        var stateMachine = new RangeStateMachine(store, snapshots, machine, applied, options.SnapshotInterval, options.InstallProbe);
         var log = new WriteAheadLog(new WriteAheadLog.Options { Location = Path.Combine(folder, "raft") }, stateMachine);
         var configuration = new RaftCluster.TcpConfiguration(address)
         {
@@ -69,6 +72,12 @@ public sealed class RangeReplica : IAsyncDisposable
             LowerElectionTimeout = options.LowerElectionTimeoutMs,
             UpperElectionTimeout = options.UpperElectionTimeoutMs,
             RequestTimeout = options.RequestTimeout,
+            // A live leader refuses pre-votes. Without it DotNext's leader answers a pre-vote as a follower whose
+            // last heartbeat is long past, so a follower that only missed heartbeats (starved, or being stopped)
+            // passes pre-vote with the leader's voice and its own and persists a term above the leader's; the
+            // leader never learns that term from a minority member's late replies, and a member that needs a
+            // snapshot (always a late reply) then refuses the leader for good.
+            AggressiveLeaderStickiness = true,
             LoggerFactory = new RaftLogFilter(logging ?? RaftLogFilter.Silent),
             // No FailureDetectorFactory: it would remove unreachable members from the configuration.
         };
@@ -100,6 +109,10 @@ public sealed class RangeReplica : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Standby first: StopAsync closes the server before it leaves the follower state and waits (up to the
+        // request timeout) for open connections to drain, and meanwhile the election timer runs with no
+        // heartbeat coming in; a member being stopped must not stand for election (see AggressiveLeaderStickiness).
+        await cluster.EnableStandbyModeAsync(CancellationToken.None).ConfigureAwait(false);
         await cluster.StopAsync(CancellationToken.None).ConfigureAwait(false);
         cluster.Dispose();
         await log.DisposeAsync().ConfigureAwait(false);
