@@ -54,7 +54,11 @@ internal static class RaftMember
     /// <summary>
     /// The Raft member's settings over TCP or over the mux. DotNext's settings are init-only, hence one initializer
     /// per transport; the configuration storage is in memory (filled by the caller). No FailureDetectorFactory: it
-    /// would remove unreachable members from the configuration.
+    /// would remove unreachable members from the configuration. AggressiveLeaderStickiness: a live leader refuses
+    /// pre-votes. Without it DotNext's leader answers a pre-vote as a follower whose last heartbeat is long past, so
+    /// a follower that only missed heartbeats (starved, or being stopped) passes pre-vote and persists a term above
+    /// the leader's; the leader never learns that term from a minority member's late replies, and a member that
+    /// needs a snapshot (always a late reply) then refuses the leader for good.
     /// </summary>
     private static RaftCluster.NodeConfiguration Configure(string group, IPEndPoint address, RangeReplicaOptions options, ILoggerFactory logging,
         RaftMux? mux) => mux is null
@@ -64,6 +68,7 @@ internal static class RaftMember
             LowerElectionTimeout = options.LowerElectionTimeoutMs,
             UpperElectionTimeout = options.UpperElectionTimeoutMs,
             RequestTimeout = options.RequestTimeout,
+            AggressiveLeaderStickiness = true,
             LoggerFactory = logging,
         }
         : new RaftCluster.CustomTransportConfiguration(RaftEndPoints.Of(address, group), mux.Listeners, mux.Connector)
@@ -72,6 +77,7 @@ internal static class RaftMember
             LowerElectionTimeout = options.LowerElectionTimeoutMs,
             UpperElectionTimeout = options.UpperElectionTimeoutMs,
             RequestTimeout = options.RequestTimeout,
+            AggressiveLeaderStickiness = true,
             LoggerFactory = logging,
             EndPointComparer = RaftEndPoints.Comparer,
         };

@@ -18,8 +18,12 @@ public sealed record RangeReplicaOptions
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// A snapshot (a RocksDB checkpoint) is taken every this many applied entries; the log is then cut up to it,
-    /// and a member that needs entries below the cut catches up from the snapshot.
+    /// A snapshot (a RocksDB checkpoint) is taken every this many applied entries; the log is then cut up to the
+    /// one before it, so it always holds at least this many entries past the cut: a member less far behind catches
+    /// up from the log, and only one further behind is sent a snapshot (<see cref="RangeSnapshots"/>).
     /// </summary>
     public long SnapshotInterval { get; init; } = 10_000;
+
+    /// <summary>Tests only: called on the apply path after each step of a snapshot install (and its index), to take a crash image there.</summary>
+    internal Action<InstallStep, long>? InstallProbe { get; init; }
 }

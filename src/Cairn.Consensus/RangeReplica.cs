@@ -52,6 +52,9 @@ public sealed class RangeReplica : IAsyncDisposable
 
     public bool IsLeader => !cluster.LeadershipToken.IsCancellationRequested;
 
+    /// <summary>The Raft term this member is in.</summary>
+    public long Term => cluster.Term;
+
     /// <summary>The leader this member sees, if any, as listed in <see cref="RangeGroup.Members"/>.</summary>
     public EndPoint? Leader => RaftEndPoints.NodeOf(cluster.Leader?.EndPoint);
 
@@ -68,7 +71,7 @@ public sealed class RangeReplica : IAsyncDisposable
         var applied = new AppliedCommands<CommandOutcome>();
         // The snapshot must be known before the log is constructed: it reads it once, to know where replay starts.
         var snapshots = RangeSnapshots.Open(Path.Combine(folder, "snapshots"), RangeStateMachine.ReadAppliedIndex(store.Current));
-        var stateMachine = new RangeStateMachine(store, snapshots, machine, applied, options.SnapshotInterval);
+        var stateMachine = new RangeStateMachine(store, snapshots, machine, applied, options.SnapshotInterval, options.InstallProbe);
         WriteAheadLog log;
         RaftCluster cluster;
         try
@@ -92,6 +95,10 @@ public sealed class RangeReplica : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Standby first: StopAsync closes the server before it leaves the follower state and waits (up to the
+        // request timeout) for open connections to drain, and meanwhile the election timer runs with no
+        // heartbeat coming in; a member being stopped must not stand for election (see AggressiveLeaderStickiness).
+        await cluster.EnableStandbyModeAsync(CancellationToken.None).ConfigureAwait(false);
         await cluster.StopAsync(CancellationToken.None).ConfigureAwait(false);
         cluster.Dispose();
         await log.DisposeAsync().ConfigureAwait(false);

@@ -11,26 +11,37 @@ namespace Cairn.Consensus;
 /// <summary>
 /// A range replica's Raft snapshots: RocksDB checkpoints of its store under <c>folder/{index}-{term}</c>, each
 /// taken when the store's applied index was exactly <c>index</c> (the log entry at <c>index</c> has term
-/// <c>term</c>). A checkpoint is saved under a temporary name and renamed, so one that exists is whole. The
-/// latest is the snapshot DotNext sees; older ones are deleted when DotNext reclaims garbage below it (it no
-/// longer sends them), so at most two are on disk. A checkpoint travels as a tar stream of its files.
+/// <c>term</c>). A checkpoint is saved under a temporary name and renamed, so one that exists is whole.
+/// <para>
+/// The snapshot DotNext sees (<see cref="Current"/>) is not always the newest checkpoint: DotNext cuts the log
+/// up to it and sends it, instead of log entries, to any member whose next entry is at or below it. Were it the
+/// checkpoint just taken at the applied index, a follower only a few entries behind at that moment (the one not
+/// in the commit quorum) would be sent the whole store. So a checkpoint this member takes itself becomes current
+/// only when the next one is taken: the log keeps at least one snapshot interval of entries past the cut, and
+/// only a member further behind than that installs a snapshot. A checkpoint installed from the leader is current
+/// at once (this member's log has nothing below it). Checkpoints below the current one are deleted when DotNext
+/// reclaims garbage (it no longer sends them), so the current one and the newest stay on disk. A checkpoint
+/// travels as a tar stream of its files.
+/// </para>
 /// </summary>
 public sealed class RangeSnapshots
 {
     private const string Staging = ".tmp";
 
     private readonly string folder;
-    private volatile CheckpointSnapshot? latest;
+    private volatile CheckpointSnapshot? current;
+    private volatile CheckpointSnapshot? newest;
 
     private RangeSnapshots(string folder, CheckpointSnapshot? latest)
     {
         this.folder = folder;
-        this.latest = latest;
+        current = newest = latest;
     }
 
     /// <summary>
     /// The checkpoints under <paramref name="folder"/>: the latest at or below <paramref name="appliedIndex"/> is
-    /// the snapshot; one above it (an install a crash cut before its store was named) and unfinished ones are deleted.
+    /// the snapshot (current and newest: the log may have been cut up to the one that was current, which is not
+    /// above it); one above it (an install a crash cut before its store was named) and unfinished ones are deleted.
     /// </summary>
     public static RangeSnapshots Open(string folder, long appliedIndex)
     {
@@ -46,30 +57,62 @@ public sealed class RangeSnapshots
         return new RangeSnapshots(folder, latest);
     }
 
-    /// <summary>The latest checkpoint, or null before the first.</summary>
-    public ISnapshot? Latest => latest;
+    /// <summary>The snapshot DotNext sees, or null before there is one: the log is cut up to it.</summary>
+    public ISnapshot? Current => current;
 
-    public long LatestIndex => latest?.Index ?? 0;
+    /// <summary>The index of the newest checkpoint (0 before the first): the next is due an interval past it.</summary>
+    public long NewestIndex => newest?.Index ?? 0;
 
-    /// <summary>Checkpoints the store, whose applied index is <paramref name="index"/>, and makes it the latest.</summary>
+    /// <summary>
+    /// Checkpoints the store, whose applied index is <paramref name="index"/>, as this member's newest; the one that
+    /// was newest becomes current.
+    /// </summary>
     public void Take(IndexStore store, long index, long term)
     {
-        var final = Path.Combine(folder, CheckpointSnapshot.Name(index, term));
-        if (Directory.Exists(final)) return;
-        var staging = final + Staging;
-        if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
-        store.Checkpoint(staging);
-        Directory.Move(staging, final);
-        DirectorySync.Sync(folder);
-        latest = new CheckpointSnapshot(final, index, term);
+        var taken = Save(store, index, term);
+        if (newest is { } previous && previous.Index < taken.Index && previous.Index > (current?.Index ?? 0)) current = previous;
+        newest = taken;
     }
 
-    /// <summary>Deletes the checkpoints below <paramref name="watermark"/>, which DotNext will not read again.</summary>
+    /// <summary>
+    /// Checkpoints a store received from the leader, applied up to <paramref name="index"/>, without making it the
+    /// snapshot: <see cref="Install"/> does, once that store is the one in use. Until then a crash leaves a
+    /// checkpoint above the store's applied index, which <see cref="Open"/> deletes.
+    /// </summary>
+    public ISnapshot Checkpoint(IndexStore store, long index, long term) => Save(store, index, term);
+
+    /// <summary>Makes a checkpoint of an installed store (<see cref="Checkpoint"/>) current and newest at once.</summary>
+    public void Install(ISnapshot checkpoint)
+    {
+        var installed = (CheckpointSnapshot)checkpoint;
+        newest = installed;
+        current = installed;
+    }
+
+    /// <summary>
+    /// Deletes the checkpoints below <paramref name="watermark"/> (DotNext's snapshot index when it reclaims) and
+    /// below the current one: DotNext will not read them again.
+    /// </summary>
     public void Reclaim(long watermark)
     {
+        var keep = long.Min(watermark, current?.Index ?? 0);
         foreach (var path in Directory.EnumerateDirectories(folder))
-            if (CheckpointSnapshot.TryParse(path) is { } snapshot && snapshot.Index < watermark && snapshot.Index < LatestIndex)
+            if (CheckpointSnapshot.TryParse(path) is { } snapshot && snapshot.Index < keep)
                 Directory.Delete(path, recursive: true);
+    }
+
+    private CheckpointSnapshot Save(IndexStore store, long index, long term)
+    {
+        var final = Path.Combine(folder, CheckpointSnapshot.Name(index, term));
+        if (!Directory.Exists(final))
+        {
+            var staging = final + Staging;
+            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+            store.Checkpoint(staging);
+            Directory.Move(staging, final);
+            DirectorySync.Sync(folder);
+        }
+        return new CheckpointSnapshot(final, index, term);
     }
 
     /// <summary>

@@ -17,8 +17,8 @@ namespace Cairn.Consensus;
 /// id is answered from its stored outcome instead of being applied twice. DotNext never calls
 /// <see cref="ApplyAsync"/> concurrently.
 /// Every <see cref="RangeReplicaOptions.SnapshotInterval"/> applied entries the store is checkpointed
-/// (<see cref="RangeSnapshots"/>): that checkpoint is the snapshot DotNext cuts the log up to and sends to a
-/// member that needs entries the log no longer has. A received snapshot replaces the whole store
+/// (<see cref="RangeSnapshots"/>); once the next one is taken it becomes the snapshot DotNext cuts the log up
+/// to and sends to a member that needs entries the log no longer has. A received snapshot replaces the whole store
 /// (<see cref="RangeStore.Replace"/>): data, applied index and request-id outcomes alike.
 /// </summary>
 public sealed class RangeStateMachine : IStateMachine
@@ -28,10 +28,17 @@ public sealed class RangeStateMachine : IStateMachine
     private readonly ShardStateMachine machine;
     private readonly AppliedCommands<CommandOutcome> applied;
     private readonly long snapshotInterval;
+    private readonly Action<InstallStep, long>? installProbe;
     private long appliedIndex;
     private int installed;
 
     public RangeStateMachine(RangeStore store, RangeSnapshots snapshots, ShardStateMachine machine, AppliedCommands<CommandOutcome> applied, long snapshotInterval)
+        : this(store, snapshots, machine, applied, snapshotInterval, null)
+    {
+    }
+
+    internal RangeStateMachine(RangeStore store, RangeSnapshots snapshots, ShardStateMachine machine, AppliedCommands<CommandOutcome> applied, long snapshotInterval,
+        Action<InstallStep, long>? installProbe)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(snapshotInterval, 1);
         this.store = store;
@@ -39,6 +46,7 @@ public sealed class RangeStateMachine : IStateMachine
         this.machine = machine;
         this.applied = applied;
         this.snapshotInterval = snapshotInterval;
+        this.installProbe = installProbe;
         appliedIndex = ReadAppliedIndex(store.Current);
     }
 
@@ -52,7 +60,7 @@ public sealed class RangeStateMachine : IStateMachine
     public static long ReadAppliedIndex(IndexStore store) =>
         store.Get(IndexKeys.AppliedIndexKey()) is { Length: 8 } stored ? BinaryPrimitives.ReadInt64BigEndian(stored) : 0;
 
-    ISnapshot? ISnapshotManager.Snapshot => snapshots.Latest;
+    ISnapshot? ISnapshotManager.Snapshot => snapshots.Current;
 
     ValueTask ISnapshotManager.ReclaimGarbageAsync(long watermark, CancellationToken token)
     {
@@ -79,26 +87,29 @@ public sealed class RangeStateMachine : IStateMachine
         Volatile.Write(ref appliedIndex, entry.Index);
         if (report is var (requestId, outcome)) applied.Report(requestId, outcome);
         // The store now holds exactly the entries up to this one: the moment to checkpoint it.
-        if (entry.Index - snapshots.LatestIndex >= snapshotInterval) snapshots.Take(current, entry.Index, entry.Term);
+        if (entry.Index - snapshots.NewestIndex >= snapshotInterval) snapshots.Take(current, entry.Index, entry.Term);
         return ValueTask.FromResult(entry.Index);
     }
 
     /// <summary>
     /// Replaces the store with the received checkpoint: written aside and synced, opened, checkpointed as this
-    /// member's own snapshot, then named as the store in use. A crash before that last step leaves the old store
-    /// (and the new checkpoint, ignored on restart as it is above the old store's applied index).
+    /// member's own snapshot, named as the store in use, and only then made the snapshot DotNext sees. A crash
+    /// before the store is named leaves the old store (and the new checkpoint, deleted on restart as it is above
+    /// the old store's applied index); a crash after it restarts with the installed store and its snapshot.
     /// </summary>
     private async ValueTask<long> InstallAsync(LogEntry entry, CancellationToken token)
     {
         var path = store.NewStorePath();
         await RangeSnapshots.ReceiveAsync(entry, path, token).ConfigureAwait(false);
         var received = IndexStore.Open(path);
+        ISnapshot checkpoint;
         try
         {
             var index = ReadAppliedIndex(received);
             if (index != entry.Index)
                 throw new InvalidDataException($"The snapshot sent for index {entry.Index} holds a store applied up to {index}.");
-            snapshots.Take(received, entry.Index, entry.Term);
+            checkpoint = snapshots.Checkpoint(received, entry.Index, entry.Term);
+            installProbe?.Invoke(InstallStep.CheckpointSaved, entry.Index);
         }
         catch
         {
@@ -107,6 +118,8 @@ public sealed class RangeStateMachine : IStateMachine
             throw;
         }
         store.Replace(path, received);
+        installProbe?.Invoke(InstallStep.StoreReplaced, entry.Index);
+        snapshots.Install(checkpoint);
         Volatile.Write(ref appliedIndex, entry.Index);
         Interlocked.Increment(ref installed);
         return entry.Index;
@@ -138,4 +151,14 @@ public sealed class RangeStateMachine : IStateMachine
         layer.Put(IndexKeys.RequestKey(requestId), outcome.Encode());
         return (requestId, outcome);
     }
+}
+
+/// <summary>The steps of an install a test can stop the process after (as a crash would), on the apply path.</summary>
+internal enum InstallStep
+{
+    /// <summary>The received store is on disk and checkpointed; the store in use is still the old one.</summary>
+    CheckpointSaved,
+
+    /// <summary>The received store is named as the store in use; DotNext has not yet recorded the install.</summary>
+    StoreReplaced,
 }

@@ -8,8 +8,8 @@ namespace Cairn.Consensus;
 /// named by <c>folder/STORE</c> (<c>index</c> when that file is missing); a replacement is written aside in a new
 /// folder, then named by rewriting that file (temp file, fsync, rename, directory fsync), so a crash at any point
 /// leaves either the old store or the new one in use, never a mix. A replaced store stays open until the last
-/// reader snapshot opened on it is disposed, then its folder is deleted; folders a crash left behind are deleted
-/// when the store is opened.
+/// reader snapshot opened on it is disposed, then its folder is deleted; folders (and received archives) a crash
+/// left behind are deleted when the store is opened.
 /// </summary>
 public sealed class RangeStore : IDisposable
 {
@@ -33,10 +33,15 @@ public sealed class RangeStore : IDisposable
         Directory.CreateDirectory(folder);
         var pointer = Path.Combine(folder, PointerFile);
         var name = File.Exists(pointer) ? File.ReadAllText(pointer).Trim() : DefaultStore;
+        var path = Path.Combine(folder, name);
+        // A named replacement was synced before it was named: missing, it was lost, and an empty store opened in
+        // its place would pass for one that applied nothing while the log and snapshots say otherwise.
+        if (name != DefaultStore && !Directory.Exists(path))
+            throw new InvalidDataException($"The range store {path} named by {pointer} is missing.");
         foreach (var stale in Directory.EnumerateDirectories(folder, StorePrefix + "*"))
             if (Path.GetFileName(stale) != name) Directory.Delete(stale, recursive: true);
+        foreach (var archive in Directory.EnumerateFiles(folder, StorePrefix + "*.tar")) File.Delete(archive);
         if (name != DefaultStore && Directory.Exists(Path.Combine(folder, DefaultStore))) Directory.Delete(Path.Combine(folder, DefaultStore), recursive: true);
-        var path = Path.Combine(folder, name);
         return new RangeStore(folder, new Generation(IndexStore.Open(path), path));
     }
 

@@ -10,16 +10,22 @@ namespace Cairn.Consensus.Tests;
 /// <summary>What every group fixture needs of the machine: free loopback ports and cluster listeners on them.</summary>
 internal static class Loopback
 {
+    private static readonly HashSet<int> PortsHandedOut = [];
+
     /// <summary>
     /// A port that is free now and below Linux's ephemeral range (32768–60999): the members connect to each
     /// other before every listener is bound, and an outgoing connection's ephemeral port must not be able to
-    /// take a port picked for a member that has not started yet.
+    /// take a port picked for a member that has not started yet. Never one handed out before in this process:
+    /// a group's ports are all picked before any is bound, so a port picked twice failed the second bind, and a
+    /// port an earlier group used may still have connections in TIME_WAIT.
     /// </summary>
     public static int FreePort()
     {
         for (var attempt = 0; ; attempt++)
         {
             var port = Random.Shared.Next(20_000, 32_000);
+            lock (PortsHandedOut)
+                if (!PortsHandedOut.Add(port)) continue;
             try
             {
                 using var listener = new TcpListener(IPAddress.Loopback, port);

@@ -8,6 +8,8 @@ using Cairn.Index.Objects;
 using Cairn.Index.Records;
 using Cairn.Index.Shards;
 using Cairn.Transport;
+using DotNext.Net.Cluster.Consensus.Raft;
+using DotNext.Net.Cluster.Consensus.Raft.StateMachine;
 using Microsoft.AspNetCore.Builder;
 
 namespace Cairn.Consensus.Tests;
@@ -69,10 +71,11 @@ public sealed class RangeGroupFixture : IAsyncDisposable
         return fixture;
     }
 
-    public async Task StartAsync(int member)
+    /// <summary>Starts a member from its folder, with the group's replica options unless <paramref name="options"/> are given.</summary>
+    public async Task StartAsync(int member, RangeReplicaOptions? options = null)
     {
         replicas[member] = await RangeReplica.StartAsync(Group, Group.Members[member], Folder(member),
-            new ShardStateMachine(StorageClassTable.Default, new DayClock(TimeProvider.System)), replicaOptions, forwarding);
+            new ShardStateMachine(StorageClassTable.Default, new DayClock(TimeProvider.System)), options ?? replicaOptions, forwarding);
         if (forwarding is not null) listeners[member] = await ListenAsync(member);
     }
 
@@ -95,6 +98,43 @@ public sealed class RangeGroupFixture : IAsyncDisposable
         replicas[member] = null;
     }
 
+    /// <summary>
+    /// Copies a member's folder as it is on disk now into <paramref name="image"/>: what a crash at this moment
+    /// would leave (the process dies, the kernel keeps what was written), to start from with <see cref="UseImage"/>.
+    /// </summary>
+    public void TakeImage(int member, string image) => CopyFolder(Folder(member), image);
+
+    /// <summary>Replaces a stopped member's folder with an image taken earlier.</summary>
+    public void UseImage(int member, string image)
+    {
+        if (replicas[member] is not null) throw new InvalidOperationException($"Member {member} is running.");
+        Directory.Delete(Folder(member), recursive: true);
+        Directory.Move(image, Folder(member));
+    }
+
+    /// <summary>A place for a member's image, inside the group's temporary folder.</summary>
+    public string ImagePath(int member, string name) => Path.Combine(root, $"{member}-{name}");
+
+    private static void CopyFolder(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        foreach (var folder in Directory.EnumerateDirectories(from)) CopyFolder(folder, Path.Combine(to, Path.GetFileName(folder)));
+    }
+
+    /// <summary>
+    /// The term a stopped member's Raft log holds: the one it will start in. Only for a log never cut (no
+    /// snapshot), which the side reader replays whole.
+    /// </summary>
+    public async Task<long> PersistedTermAsync(int member)
+    {
+        if (replicas[member] is not null) throw new InvalidOperationException($"Member {member} is running.");
+        if (Directory.EnumerateDirectories(Path.Combine(Folder(member), "snapshots")).Any())
+            throw new InvalidOperationException($"Member {member} has snapshots: its log may be cut.");
+        await using var log = new WriteAheadLog(new WriteAheadLog.Options { Location = Path.Combine(Folder(member), "raft") }, new NothingApplied());
+        return ((IPersistentState)log).Term;
+    }
+
     public int IndexOf(RangeReplica replica) => Array.IndexOf(replicas, replica);
 
     /// <summary>The running member that leads, once the running members agree on one.</summary>
@@ -107,7 +147,7 @@ public sealed class RangeGroupFixture : IAsyncDisposable
             await Task.Delay(50);
         }
         throw new TimeoutException("No leader elected: " + string.Join("; ", Running.Select(r =>
-            $"{IndexOf(r)} leader={r.IsLeader} sees={r.Leader} applied={r.AppliedIndex} snapshot={r.SnapshotIndex} installed={r.InstalledSnapshots}")));
+            $"{IndexOf(r)} term={r.Term} leader={r.IsLeader} sees={r.Leader} applied={r.AppliedIndex} snapshot={r.SnapshotIndex} installed={r.InstalledSnapshots}")));
     }
 
     /// <summary>The leader, once it has applied CreateBucket for <paramref name="bucket"/>.</summary>
@@ -170,6 +210,16 @@ public sealed class RangeGroupFixture : IAsyncDisposable
         ETag = "\"e\"",
         Inline = new byte[size],
     };
+
+    /// <summary>A state machine for reading a stopped member's log on the side: it applies nothing.</summary>
+    private sealed class NothingApplied : IStateMachine
+    {
+        public ISnapshot? Snapshot => null;
+
+        public ValueTask<long> ApplyAsync(LogEntry entry, CancellationToken token) => ValueTask.FromResult(entry.Index);
+
+        public ValueTask ReclaimGarbageAsync(long watermark, CancellationToken token) => ValueTask.CompletedTask;
+    }
 
     public async ValueTask DisposeAsync()
     {
