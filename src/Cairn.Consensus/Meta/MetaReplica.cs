@@ -155,6 +155,8 @@ public sealed class MetaReplica : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref disposed, 1) != 0) return;
+        // Standby first, as a range replica does: a member being stopped must not stand for election.
+        await cluster.EnableStandbyModeAsync(CancellationToken.None).ConfigureAwait(false);
         await cluster.StopAsync(CancellationToken.None).ConfigureAwait(false);
         cluster.Dispose();
         await log.DisposeAsync().ConfigureAwait(false);
