@@ -79,7 +79,7 @@ public static class NodeHost
             var mux = new RaftMux(clusterOptions.Secret);
             var self = new NodeDescription(clusterOptions.NodeId, options.Address, clusterOptions.ClusterAddress,
                 $"{clusterOptions.FailureDomain}/{clusterOptions.NodeId}", clusterOptions.Join,
-                node.Drives.Select((d, i) => new DriveDescription(node.DriveId(i), node.PlacementMap()[i].Domain, d.Weight, d.Tier)).ToArray());
+                node.PlacementMap().Select((entry, i) => new DriveDescription(entry.Id, entry.Domain, entry.Weight, node.Drives[i].Tier)).ToArray());
             var (meta, map) = await ClusterBootstrap.EstablishAsync(clusterOptions, self, dataPath, http, mux, raftLogging, cancellationToken).ConfigureAwait(false);
             cluster = await ClusterRuntime.StartAsync(clusterOptions, meta, mux, dataPath, localDrives, machine, http, raftLogging, cancellationToken).ConfigureAwait(false);
             var clusterDrives = map.Drives.Select(d => new PlacedDrive(d.ToPlacement(), d.Tier)).ToArray();
