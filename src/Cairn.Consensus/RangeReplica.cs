@@ -50,6 +50,19 @@ public sealed class RangeReplica : IAsyncDisposable
     /// <summary>How many snapshots from a leader this member installed since it started (catching up past a cut log).</summary>
     public int InstalledSnapshots => stateMachine.InstalledSnapshots;
 
+    /// <summary>The key points this replica's store owns now.</summary>
+    public ShardSpan Span => stateMachine.Span;
+
+    /// <summary>RocksDB's estimate of the keys in this replica's store: what decides a split by size.</summary>
+    public long EstimatedKeys => store.Current.EstimatedKeys;
+
+    /// <summary>A split point giving each half about as many objects; null when the range is too small to split.</summary>
+    public (long Objects, string Bucket, string Key)? MiddleKey()
+    {
+        using var snapshot = store.OpenSnapshot();
+        return ShardSplit.MiddleKey(snapshot, ShardSpan.Read(snapshot));
+    }
+
     public bool IsLeader => !cluster.LeadershipToken.IsCancellationRequested;
 
     /// <summary>The Raft term this member is in.</summary>
@@ -71,7 +84,10 @@ public sealed class RangeReplica : IAsyncDisposable
         var applied = new AppliedCommands<CommandOutcome>();
         // The snapshot must be known before the log is constructed: it reads it once, to know where replay starts.
         var snapshots = RangeSnapshots.Open(Path.Combine(folder, "snapshots"), RangeStateMachine.ReadAppliedIndex(store.Current));
-        var stateMachine = new RangeStateMachine(store, snapshots, machine, applied, options.SnapshotInterval, options.InstallProbe);
+        var stateMachine = new RangeStateMachine(store, snapshots, machine, applied, options.SnapshotInterval, options.InstallProbe)
+        {
+            NewRangeFolder = name => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(folder))!, name),
+        };
         WriteAheadLog log;
         RaftCluster cluster;
         try

@@ -31,6 +31,7 @@ public sealed class RangeStateMachine : IStateMachine
     private readonly Action<InstallStep, long>? installProbe;
     private long appliedIndex;
     private int installed;
+    private ShardSpan span;
 
     public RangeStateMachine(RangeStore store, RangeSnapshots snapshots, ShardStateMachine machine, AppliedCommands<CommandOutcome> applied, long snapshotInterval)
         : this(store, snapshots, machine, applied, snapshotInterval, null)
@@ -48,7 +49,14 @@ public sealed class RangeStateMachine : IStateMachine
         this.snapshotInterval = snapshotInterval;
         this.installProbe = installProbe;
         appliedIndex = ReadAppliedIndex(store.Current);
+        span = ShardSpan.Read(store.Current.Get);
     }
+
+    /// <summary>The key points this range owns, as its store records them (narrowed by each split it applied).</summary>
+    public ShardSpan Span => Volatile.Read(ref span);
+
+    /// <summary>Where a new range split off this one keeps its replica: beside this range's folder, under its name.</summary>
+    public Func<string, string>? NewRangeFolder { get; init; }
 
     /// <summary>The index of the last log entry whose effect is in the store.</summary>
     public long AppliedIndex => Volatile.Read(ref appliedIndex);
@@ -75,7 +83,7 @@ public sealed class RangeStateMachine : IStateMachine
         var current = store.Current;
         var layer = current.NewLayer();
         var report = entry.TryGetPayload(out var payload) && !entry.IsConfiguration && !payload.IsEmpty
-            ? Apply(layer, entry.Index, CommandCodec.Decode(payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray()))
+            ? Apply(layer, entry.Index, CommandCodec.Decode(payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray()), current)
             : null;
         var index = new byte[8];
         BinaryPrimitives.WriteInt64BigEndian(index, entry.Index);
@@ -120,6 +128,7 @@ public sealed class RangeStateMachine : IStateMachine
         store.Replace(path, received);
         installProbe?.Invoke(InstallStep.StoreReplaced, entry.Index);
         snapshots.Install(checkpoint);
+        Volatile.Write(ref span, ShardSpan.Read(received.Get));
         Volatile.Write(ref appliedIndex, entry.Index);
         Interlocked.Increment(ref installed);
         return entry.Index;
@@ -129,14 +138,21 @@ public sealed class RangeStateMachine : IStateMachine
     /// The command's writes (none if refused or already applied) and its outcome under its request id go into
     /// <paramref name="layer"/>; returns the outcome to report, if the command has a request id.
     /// </summary>
-    private (string RequestId, CommandOutcome Outcome)? Apply(LayeredState layer, long index, IndexCommand command)
+    private (string RequestId, CommandOutcome Outcome)? Apply(LayeredState layer, long index, IndexCommand command, IndexStore current)
     {
         if (command.RequestId is { } id && layer.Get(IndexKeys.RequestKey(id)) is { } stored)
             return (id, CommandOutcome.Decode(stored));
         CommandOutcome outcome;
         try
         {
-            outcome = CommandOutcome.Succeeded(index, machine.ApplyAtomically(layer, command));
+            outcome = command switch
+            {
+                // A key this range gave away in a split: refused, and the router tries the range that owns it now.
+                IObjectCommand keyed when !span.Contains(Cairn.Core.Keys.RangeKeys.Point(keyed.Bucket, keyed.Key)) =>
+                    CommandOutcome.Refused(index, new S3Exception(S3ErrorCode.RangeMoved, $"{keyed.Bucket}/{keyed.Key} is outside {span}.")),
+                SplitShard split => CommandOutcome.Succeeded(index, Split(layer, split, current)),
+                _ => CommandOutcome.Succeeded(index, machine.ApplyAtomically(layer, command)),
+            };
         }
         catch (S3Exception e)
         {
@@ -150,6 +166,42 @@ public sealed class RangeStateMachine : IStateMachine
         if (command.RequestId is not { } requestId) return null;
         layer.Put(IndexKeys.RequestKey(requestId), outcome.Encode());
         return (requestId, outcome);
+    }
+
+    /// <summary>
+    /// The split at this entry: first the new range's store is made, on disk and synced, from this range's state
+    /// as it stands (every entry before this one applied) trimmed to the right half, under a temporary name renamed
+    /// into place last; then this range's own trim goes into <paramref name="layer"/>, written with the entry. A
+    /// crash before the rename leaves no new range (the entry is applied again on restart); one after it finds the
+    /// new range's folder and does not make it again. Every member applies the same entry to the same state, so
+    /// every member's new range starts identical: its Raft log starts empty, on top of that state.
+    /// </summary>
+    private Done Split(LayeredState layer, SplitShard split, IndexStore current)
+    {
+        var right = new ShardSpan(split.Point, span.End);
+        var left = new ShardSpan(span.Start, split.Point);
+        if (!span.Contains(split.Point) || Cairn.Core.Keys.RangeKeys.Compare(span.Start, split.Point) == 0)
+            throw new S3Exception(S3ErrorCode.InvalidArgument, $"The split point is not strictly inside {span}.");
+        var folder = (NewRangeFolder ?? throw new InvalidOperationException("This range has no folder for new ranges."))(split.NewRange);
+        if (!Directory.Exists(folder))
+        {
+            var seeding = folder + ".seeding";
+            if (Directory.Exists(seeding)) Directory.Delete(seeding, recursive: true);
+            Directory.CreateDirectory(seeding);
+            current.Checkpoint(Path.Combine(seeding, RangeStore.DefaultStore));
+            using (var seed = IndexStore.Open(Path.Combine(seeding, RangeStore.DefaultStore)))
+            {
+                var trim = seed.NewLayer();
+                ShardSplit.Trim(trim, span, right, keepsQueues: false);
+                trim.Delete(IndexKeys.AppliedIndexKey());
+                seed.Write(trim, sync: true);
+            }
+            Directory.Move(seeding, folder);
+            Cairn.Core.IO.DirectorySync.Sync(Path.GetDirectoryName(folder)!);
+        }
+        ShardSplit.Trim(layer, span, left, keepsQueues: true);
+        Volatile.Write(ref span, left);
+        return default;
     }
 }
 

@@ -14,7 +14,7 @@ namespace Cairn.Consensus;
 public sealed class RangeStore : IDisposable
 {
     private const string PointerFile = "STORE";
-    private const string DefaultStore = "index";
+    internal const string DefaultStore = "index";
     private const string StorePrefix = "store-";
 
     private readonly string folder;

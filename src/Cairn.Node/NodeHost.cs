@@ -120,20 +120,23 @@ public static class NodeHost
         s.AddSingleton(new ServerInfo(Version(), DateTimeOffset.UtcNow, dataPath));
         s.AddSingleton(new Owner(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(options.FrontDoor.AccessKey))), "cairn"));
 
-        // Index plane: one local shard, or this node's replica of the cluster's range.
+        // Index plane: the router over one local shard owning every key, or over this node's replicas of the cluster's ranges.
         s.AddSingleton(machine);
         if (cluster is null)
         {
             s.AddSingleton<IIndexShard>(_ => new RocksDbIndexShard(Path.Combine(dataPath, "index"), machine));
+            s.AddSingleton(sp => IndexRouter.Single(sp.GetRequiredService<IIndexShard>()));
             s.AddSingleton<IWorkOwnership, SoleOwner>();
         }
         else
         {
             s.AddSingleton(cluster);
-            s.AddSingleton<IIndexShard>(cluster.IndexReplica.Shard);
+            s.AddSingleton(new IndexRouter(cluster.Ranges));
             s.AddSingleton<IWorkOwnership>(new RangeLeadership(cluster.IndexReplica));
             s.AddHostedService<ClusterHeartbeats>();
             s.AddHostedService<DownNodeRepair>();
+            s.AddSingleton<RangeSplitter>();
+            s.AddHostedService(sp => sp.GetRequiredService<RangeSplitter>());
         }
         s.AddSingleton<BucketCatalog>();
         s.AddSingleton<ObjectCatalog>();

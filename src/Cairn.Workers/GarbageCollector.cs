@@ -52,7 +52,7 @@ public sealed partial class GarbageCollector(BlobBookkeeping bookkeeping, BlobSt
     public async Task<int> DrainFreeQueueAsync(CancellationToken cancellationToken)
     {
         var freed = 0;
-        foreach (var free in bookkeeping.QueuedFrees())
+        foreach (var free in await bookkeeping.QueuedFreesAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             await blobs.FreeAsync(free.Blob, cancellationToken).ConfigureAwait(false);
             await bookkeeping.CompleteFreeAsync(free, cancellationToken).ConfigureAwait(false);

@@ -85,7 +85,7 @@ public sealed partial class ScrubAndRepair(BlobBookkeeping bookkeeping, ObjectCa
         long count = 0, bytes = 0, lost = 0;
         var damaged = new List<(BlobReference, BlobDamage)>();
         var clock = Stopwatch.StartNew();
-        foreach (var reference in bookkeeping.References())
+        await foreach (var reference in bookkeeping.ReferencesAsync(cancellationToken).ConfigureAwait(false))
         {
             if (reference.Layout is not { } layout) continue;
             var (bad, read) = await repair.VerifyAsync(layout, cancellationToken).ConfigureAwait(false);

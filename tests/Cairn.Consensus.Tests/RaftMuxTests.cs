@@ -1,3 +1,4 @@
+using Cairn.Index.Shards;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -22,7 +23,7 @@ public sealed class RaftMuxTests(ITestOutputHelper output)
             Assert.Contains(leader.Address, nodes.Addresses);
             var follower = nodes.Running(group.Id).First(r => r != leader);
             // Through a follower: forwarded to the leader over HTTP/2 on the same port as the Raft traffic.
-            await new BucketCatalog(follower.Shard, TimeProvider.System).CreateAsync("b", "owner", "us-east-1");
+            await new BucketCatalog(IndexRouter.Single(follower.Shard), TimeProvider.System).CreateAsync("b", "owner", "us-east-1");
             for (var i = 0; i < 20; i++)
                 await RangeGroupFixture.Objects(i % 2 == 0 ? leader : follower).PutAsync("b", $"{group.Id}-{i}", RangeGroupFixture.Draft(i));
 
@@ -91,7 +92,7 @@ public sealed class RaftMuxTests(ITestOutputHelper output)
         Assert.True(await IsClosedAsync(port, [.. Enumerable.Range(0, 64).Select(i => (byte)(i * 37))]), "garbage");
 
         // The group's own connections were not disturbed.
-        await new BucketCatalog(leader.Shard, TimeProvider.System).CreateAsync("b", "owner", "us-east-1");
+        await new BucketCatalog(IndexRouter.Single(leader.Shard), TimeProvider.System).CreateAsync("b", "owner", "us-east-1");
         await nodes.CaughtUpAsync("r0");
     }
 
@@ -100,7 +101,7 @@ public sealed class RaftMuxTests(ITestOutputHelper output)
     {
         await using var nodes = await MuxNodesFixture.StartAsync(groups: 3);
         foreach (var group in nodes.Groups)
-            await new BucketCatalog((await nodes.LeaderAsync(group.Id)).Shard, TimeProvider.System).CreateAsync("b", "owner", "us-east-1");
+            await new BucketCatalog(IndexRouter.Single((await nodes.LeaderAsync(group.Id)).Shard), TimeProvider.System).CreateAsync("b", "owner", "us-east-1");
 
         // The node leading r0 goes: r0 at least has to elect again.
         var gone = nodes.NodeOf(await nodes.LeaderAsync("r0"));

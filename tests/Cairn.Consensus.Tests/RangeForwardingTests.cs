@@ -1,3 +1,4 @@
+using Cairn.Index.Shards;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
@@ -22,9 +23,9 @@ public sealed class RangeForwardingTests(ITestOutputHelper output)
         var followers = group.Running.Where(r => r != leader).ToList();
 
         // Bucket commands through a follower: the result is the record the leader's apply made.
-        var created = await new BucketCatalog(followers[0].Shard, TimeProvider.System).CreateAsync("b", "owner", "us-east-1");
-        await new BucketCatalog(followers[1].Shard, TimeProvider.System).PutVersioningAsync("b", VersioningState.Enabled);
-        Assert.Equal(created.Name, (await new BucketCatalog(leader.Shard, TimeProvider.System).GetAsync("b"))?.Name);
+        var created = await new BucketCatalog(IndexRouter.Single(followers[0].Shard), TimeProvider.System).CreateAsync("b", "owner", "us-east-1");
+        await new BucketCatalog(IndexRouter.Single(followers[1].Shard), TimeProvider.System).PutVersioningAsync("b", VersioningState.Enabled);
+        Assert.Equal(created.Name, (await new BucketCatalog(IndexRouter.Single(leader.Shard), TimeProvider.System).GetAsync("b"))?.Name);
 
         // Puts through each follower and through the leader.
         var puts = new List<(string Key, VersionRecord Version)>();
@@ -38,7 +39,7 @@ public sealed class RangeForwardingTests(ITestOutputHelper output)
         {
             ("b", S3ErrorCode.PreconditionFailed, m => RangeGroupFixture.Objects(m).PutAsync("b", "k-0-0", RangeGroupFixture.Draft(), condition)),
             ("missing", S3ErrorCode.NoSuchBucket, m => RangeGroupFixture.Objects(m).PutAsync("missing", "k", RangeGroupFixture.Draft())),
-            ("b", S3ErrorCode.BucketAlreadyOwnedByYou, m => new BucketCatalog(m.Shard, TimeProvider.System).CreateAsync("b", "owner", "us-east-1")),
+            ("b", S3ErrorCode.BucketAlreadyOwnedByYou, m => new BucketCatalog(IndexRouter.Single(m.Shard), TimeProvider.System).CreateAsync("b", "owner", "us-east-1")),
         })
         {
             var onLeader = await Assert.ThrowsAsync<S3Exception>(() => put(leader));
@@ -69,7 +70,7 @@ public sealed class RangeForwardingTests(ITestOutputHelper output)
     {
         await using var group = await RangeGroupFixture.StartAsync(options: new RangeForwardingOptions { Deadline = TimeSpan.FromMilliseconds(deadlineMs) });
         var leader = await group.LeaderWithBucketAsync("b");
-        await new BucketCatalog(leader.Shard, TimeProvider.System).PutVersioningAsync("b", VersioningState.Enabled);
+        await new BucketCatalog(IndexRouter.Single(leader.Shard), TimeProvider.System).PutVersioningAsync("b", VersioningState.Enabled);
         await group.CaughtUpAsync();
         var followers = group.Running.Where(r => r != leader).ToList();
 
@@ -148,7 +149,7 @@ public sealed class RangeForwardingTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.Forbidden, badlySigned.StatusCode);
         await group.CaughtUpAsync();
         Assert.Equal(before, RangeGroupFixture.Contents(leader.Shard));
-        Assert.Null(await new BucketCatalog(leader.Shard, TimeProvider.System).GetAsync("b"));
+        Assert.Null(await new BucketCatalog(IndexRouter.Single(leader.Shard), TimeProvider.System).GetAsync("b"));
     }
 
     [Fact]

@@ -154,12 +154,12 @@ public sealed class RangeGroupFixture : IAsyncDisposable
     public async Task<RangeReplica> LeaderWithBucketAsync(string bucket)
     {
         var leader = await LeaderAsync();
-        await new BucketCatalog(leader.Shard, TimeProvider.System).CreateAsync(bucket, "owner", "us-east-1");
+        await new BucketCatalog(IndexRouter.Single(leader.Shard), TimeProvider.System).CreateAsync(bucket, "owner", "us-east-1");
         return leader;
     }
 
     /// <summary>Object commands and reads through one replica's shard.</summary>
-    public static ObjectCatalog Objects(RangeReplica replica) => new(replica.Shard, TimeProvider.System);
+    public static ObjectCatalog Objects(RangeReplica replica) => new(Index.Shards.IndexRouter.Single(replica.Shard), TimeProvider.System);
 
     /// <summary>Waits until every running member has applied what the leader has.</summary>
     public async Task CaughtUpAsync()

@@ -1,3 +1,4 @@
+using Cairn.Index.Shards;
 using Cairn.Core.Errors;
 using Cairn.Index.Buckets;
 using Cairn.Index.Commands;
@@ -31,7 +32,7 @@ public sealed class RangeGroupTests
         var follower = group.Running.First(r => r != leader);
 
         var e = await Assert.ThrowsAsync<NotLeaderException>(() =>
-            new BucketCatalog(follower.Shard, TimeProvider.System).CreateAsync("b", "owner", "us-east-1"));
+            new BucketCatalog(IndexRouter.Single(follower.Shard), TimeProvider.System).CreateAsync("b", "owner", "us-east-1"));
 
         Assert.Equal(leader.Address, e.Leader);
         Assert.Equal("range-1", e.Group);
@@ -62,7 +63,7 @@ public sealed class RangeGroupTests
     {
         await using var group = await RangeGroupFixture.StartAsync();
         var leader = await group.LeaderWithBucketAsync("b");
-        await new BucketCatalog(leader.Shard, TimeProvider.System).PutVersioningAsync("b", VersioningState.Enabled);
+        await new BucketCatalog(IndexRouter.Single(leader.Shard), TimeProvider.System).PutVersioningAsync("b", VersioningState.Enabled);
         var put = new PutVersion("b", "k", RangeGroupFixture.Draft(), VersionIds.NewNonce()) { At = DateTimeOffset.UtcNow, RequestId = "put-1" };
 
         var first = await leader.Shard.ExecuteAsync(put);

@@ -1,3 +1,4 @@
+using Cairn.Index.Shards;
 using System.Globalization;
 using Cairn.Index.Commands;
 using Cairn.Index.Objects;
@@ -110,7 +111,7 @@ public sealed class RangeSnapshotTests
     {
         await using var group = await RangeGroupFixture.StartAsync(replicaOptions: EveryTwenty);
         var leader = await group.LeaderWithBucketAsync("b");
-        await new Index.Buckets.BucketCatalog(leader.Shard, TimeProvider.System).PutVersioningAsync("b", VersioningState.Enabled);
+        await new Index.Buckets.BucketCatalog(Index.Shards.IndexRouter.Single(leader.Shard), TimeProvider.System).PutVersioningAsync("b", VersioningState.Enabled);
         var put = new PutVersion("b", "k", RangeGroupFixture.Draft(), VersionIds.NewNonce()) { At = DateTimeOffset.UtcNow, RequestId = "put-1" };
         VersionRecord? first = null;
         var follower = await group.WhileAFollowerIsDownAsync(leader, async () =>

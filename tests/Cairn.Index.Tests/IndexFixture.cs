@@ -26,7 +26,7 @@ public sealed class IndexFixture : IAsyncDisposable
     public static ShardStateMachine Machine() => new(StorageClassTable.Default, new DayClock(TimeProvider.System));
 
     /// <summary>A second set of catalogs over the same shard: another issuer of commands, as another process or node would be.</summary>
-    public (ObjectCatalog Objects, UploadCatalog Uploads) SecondIssuer() => (new ObjectCatalog(Shard, TimeProvider.System), new UploadCatalog(Shard, TimeProvider.System));
+    public (ObjectCatalog Objects, UploadCatalog Uploads) SecondIssuer() => (new ObjectCatalog(IndexRouter.Single(Shard), TimeProvider.System), new UploadCatalog(IndexRouter.Single(Shard), TimeProvider.System));
 
     /// <summary>Closes the shard and opens it again from disk, as a restart would.</summary>
     public async Task ReopenAsync()
@@ -38,11 +38,11 @@ public sealed class IndexFixture : IAsyncDisposable
     private void Open()
     {
         Shard = new RocksDbIndexShard(path, Machine());
-        Buckets = new BucketCatalog(Shard, TimeProvider.System);
-        Objects = new ObjectCatalog(Shard, TimeProvider.System);
-        Uploads = new UploadCatalog(Shard, TimeProvider.System);
-        Lister = new ObjectLister(Shard);
-        Bookkeeping = new BlobBookkeeping(Shard, TimeProvider.System);
+        Buckets = new BucketCatalog(IndexRouter.Single(Shard), TimeProvider.System);
+        Objects = new ObjectCatalog(IndexRouter.Single(Shard), TimeProvider.System);
+        Uploads = new UploadCatalog(IndexRouter.Single(Shard), TimeProvider.System);
+        Lister = new ObjectLister(IndexRouter.Single(Shard));
+        Bookkeeping = new BlobBookkeeping(IndexRouter.Single(Shard), TimeProvider.System);
     }
 
     public static VersionRecord Draft(long size = 1, Cairn.Core.Blobs.BlobLayout? blob = null) => new()

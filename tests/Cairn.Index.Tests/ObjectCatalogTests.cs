@@ -18,7 +18,7 @@ public sealed class ObjectCatalogTests
         await index.Objects.PutAsync("b1b", "k", IndexFixture.Draft(10, Blob("aa02")));
         Assert.False(await index.Bookkeeping.IsReferencedAsync("aa01"));
         Assert.True(await index.Bookkeeping.IsReferencedAsync("aa02"));
-        var queued = index.Bookkeeping.QueuedFrees().Select(f => f.Blob.BlobId).ToList();
+        var queued = (await index.Bookkeeping.QueuedFreesAsync()).Select(f => f.Blob.BlobId).ToList();
         Assert.Equal(["aa01"], queued);
     }
 

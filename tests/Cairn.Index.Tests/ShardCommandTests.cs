@@ -25,8 +25,8 @@ public sealed class ShardCommandTests
 
         var versions = await index.Objects.VersionsAsync("race", "k");
         var survivor = Assert.Single(versions).Blob!.BlobId;
-        Assert.Equal([survivor], index.Bookkeeping.References().Select(r => r.Layout!.BlobId));
-        var freed = index.Bookkeeping.QueuedFrees().Select(f => f.Blob.BlobId).ToList();
+        Assert.Equal([survivor], (await index.Bookkeeping.ReferencesAsync().ToListAsync()).Select(r => r.Layout!.BlobId));
+        var freed = (await index.Bookkeeping.QueuedFreesAsync()).Select(f => f.Blob.BlobId).ToList();
         Assert.Equal(199, freed.Count);
         Assert.Equal(Enumerable.Range(0, 200).Select(i => $"blob{i:D3}").Except([survivor]).Order(), freed.Order());
     }

@@ -109,7 +109,7 @@ public sealed class ShardModelTests
         model.Released.AddRange(model.Uploads.SelectMany(u => u.Parts.Values));
         model.Uploads.Clear();
         Assert.Null(await index.Buckets.GetAsync(Bucket));
-        AgreesOnBlobs(index, model);
+        await AgreesOnBlobs(index, model);
     }
 
     private static async Task AgreesAsync(IndexFixture index, S3Model model)
@@ -124,15 +124,15 @@ public sealed class ShardModelTests
         }
         var listed = await index.Lister.ListAsync(Bucket, "", null, null, 1000);
         Assert.Equal(Keys.Where(k => model.VersionsOf(k).FirstOrDefault() is { IsMarker: false }), listed.Objects.Select(o => o.Key));
-        AgreesOnBlobs(index, model);
+        await AgreesOnBlobs(index, model);
     }
 
-    private static void AgreesOnBlobs(IndexFixture index, S3Model model)
+    private static async Task AgreesOnBlobs(IndexFixture index, S3Model model)
     {
         var owned = model.OwnedBlobs().ToHashSet();
-        var referenced = index.Bookkeeping.References().Select(r => r.Layout!.BlobId).ToHashSet();
+        var referenced = (await index.Bookkeeping.ReferencesAsync().ToListAsync()).Select(r => r.Layout!.BlobId).ToHashSet();
         Assert.Equal(owned.Order(), referenced.Order());
-        var queued = index.Bookkeeping.QueuedFrees().Select(f => f.Blob.BlobId).ToList();
+        var queued = (await index.Bookkeeping.QueuedFreesAsync()).Select(f => f.Blob.BlobId).ToList();
         Assert.Equal(model.Released.Order(), queued.Order());
     }
 

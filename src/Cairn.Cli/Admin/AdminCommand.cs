@@ -49,6 +49,12 @@ public static class AdminCommand
 
         var cluster = new Command("cluster", "Nodes (state, addresses, failure domain, drives, bytes) and ranges (key span, members, leader, applied index, size)");
         cluster.SetAction((parse, ct) => RunAsync(parse, endpoint, json, "cluster", ct, RenderCluster));
+        var splitBucket = new Option<string>("--bucket") { Required = true };
+        var splitKey = new Option<string>("--key") { Required = true, Description = "The first key of the new range" };
+        var split = new Command("split", "Split the range holding the key at that key (ranges also split by themselves when they grow)") { splitBucket, splitKey };
+        split.SetAction((parse, ct) => RunAsync(parse, endpoint, json,
+            $"cluster/split?bucket={Uri.EscapeDataString(parse.GetValue(splitBucket)!)}&key={Uri.EscapeDataString(parse.GetValue(splitKey)!)}", ct, RenderObject, HttpMethod.Post));
+        cluster.Add(split);
         admin.Add(cluster);
 
         var layoutBucket = new Option<string>("--bucket") { Required = true };

@@ -1,3 +1,4 @@
+using Cairn.Core.Keys;
 using Cairn.Placement;
 
 namespace Cairn.Cluster.Map;

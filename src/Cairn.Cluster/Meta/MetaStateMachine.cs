@@ -1,3 +1,4 @@
+using Cairn.Core.Keys;
 using Cairn.Cluster.Map;
 
 namespace Cairn.Cluster.Meta;

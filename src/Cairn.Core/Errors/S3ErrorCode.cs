@@ -44,6 +44,8 @@ public sealed record S3ErrorCode(string Code, int Status, string DefaultMessage)
     public static readonly S3ErrorCode RestoreAlreadyInProgress = new("RestoreAlreadyInProgress", 409, "Object restore is already in progress");
     public static readonly S3ErrorCode NoSuchLifecycleConfiguration = new("NoSuchLifecycleConfiguration", 404, "The lifecycle configuration does not exist");
     public static readonly S3ErrorCode ServiceUnavailable = new("ServiceUnavailable", 503, "Please reduce your request rate.");
+    /// <summary>Not S3's: a range refused a command for a key it no longer owns (it split); the router retries elsewhere.</summary>
+    public static readonly S3ErrorCode RangeMoved = new("CairnRangeMoved", 503, "The key moved to another range; retry.");
     public static readonly S3ErrorCode SlowDown = new("SlowDown", 503, "Please reduce your request rate.");
     public static readonly S3ErrorCode RequestTimeout = new("RequestTimeout", 400, "Your socket connection to the server was not read from or written to within the timeout period.");
 }

@@ -99,7 +99,10 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
         BlobDraft? draft = null;
         try
         {
-            if (source.Blob is not null)
+            // A multipart source's parts are shared, not copied, when one range owns both keys (it counts every owner of
+            // a blob); across ranges neither could know when the other lets go, so the bytes are copied into one blob.
+            var shareParts = source.Parts is not null && objects.SameRange(sourceBucket, sourceKey, s3.Bucket!, key);
+            if (source.Blob is not null || (source.Parts is not null && !shareParts))
             {
                 await using var bytes = reader.OpenStream(source, s3.Aborted);
                 draft = await blobs.WriteAsync(bytes, media.For(storageClass), s3.Aborted).ConfigureAwait(false);
@@ -115,9 +118,9 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
                 Metadata = replace ? ObjectHeaders.UserMetadata(s3.Request) : source.Metadata,
                 Tags = tags,
                 Blob = draft?.Layout,
+                Parts = shareParts ? source.Parts : null,
             };
-            // A multipart source's parts are shared, not copied: the shard counts every owner of a blob.
-            var version = await objects.PutAsync(s3.Bucket!, key, copy, condition, sharesBlobs: copy.Parts is not null, s3.Aborted).ConfigureAwait(false);
+            var version = await objects.PutAsync(s3.Bucket!, key, copy, condition, sharesBlobs: shareParts, s3.Aborted).ConfigureAwait(false);
             if (version.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-version-id"] = version.VersionId;
             if (source.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-copy-source-version-id"] = source.VersionId;
             using var xml = new S3Xml("CopyObjectResult");

@@ -18,7 +18,7 @@ public sealed record Bill(DateTimeOffset At, IReadOnlyList<BillLine> Lines)
 /// Prices the ledger and the live accrual. A month is 30 clock days and a GiB 2^30 bytes; every kind
 /// is priced at its class's storage rate (early-delete days are storage days charged in advance).
 /// </summary>
-public sealed class BillCalculator(IIndexShard shard, StorageMeter meter, StorageClassTable classes)
+public sealed class BillCalculator(IndexRouter index, StorageMeter meter, StorageClassTable classes)
 {
     private const double GiB = 1024.0 * 1024 * 1024;
     private const double DaysPerMonth = 30;
@@ -35,17 +35,16 @@ public sealed class BillCalculator(IIndexShard shard, StorageMeter meter, Storag
 
         foreach (var bucket in bucketNames)
         {
-            await shard.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
-            // One snapshot for the ledger and the live accrual: a reap in between is counted once, on one side.
-            using var snapshot = shard.OpenSnapshot();
+            // One snapshot per range for the ledger and the live accrual: a reap in between is counted once, on one side.
+            using var ranges = await index.ReadEveryRangeAsync(cancellationToken).ConfigureAwait(false);
             var (ledgerFrom, ledgerTo) = IndexKeys.LedgerOfBucket(bucket);
-            foreach (var entry in snapshot.Scan(ledgerFrom, ledgerTo))
+            foreach (var (_, entry) in ranges.ScanEach(ledgerFrom, ledgerTo))
             {
                 var line = IndexJson.DecodeLedgerLine(entry.Value);
                 Add(bucket, line.StorageClass, line.Kind, line.ByteDays);
             }
             var uploads = new List<KeyUpload>();
-            foreach (var key in BucketVersionWalk.Walk(snapshot, bucket, uploads))
+            foreach (var key in BucketVersionWalk.Walk(ranges.Objects, bucket, uploads))
                 for (var i = 0; i < key.NewestFirst.Count; i++)
                     foreach (var (kind, byteDays) in meter.Accrued(key.NewestFirst[i], key.NoncurrentSince(i)))
                         Add(bucket, key.NewestFirst[i].StorageClass, kind, byteDays);

@@ -1,4 +1,5 @@
 using Cairn.Core.Errors;
+using Cairn.Core.Keys;
 using Cairn.Index.Commands;
 using Cairn.Index.Records;
 using Cairn.Index.Shards;
@@ -6,12 +7,11 @@ using Cairn.Index.Shards;
 namespace Cairn.Index.Buckets;
 
 /// <summary>The bucket table: create, look up, list, configure and delete buckets, each change one command.</summary>
-public sealed class BucketCatalog(IIndexShard shard, TimeProvider time)
+public sealed class BucketCatalog(IndexRouter index, TimeProvider time)
 {
     public async Task<BucketRecord?> GetAsync(string name, CancellationToken cancellationToken = default)
     {
-        await shard.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
-        using var snapshot = shard.OpenSnapshot();
+        using var snapshot = await index.ReadKeyAsync(name, "", cancellationToken).ConfigureAwait(false);
         return snapshot.Get(IndexKeys.BucketKey(name)) is { } value ? IndexJson.DecodeBucket(value) : null;
     }
 
@@ -20,21 +20,26 @@ public sealed class BucketCatalog(IIndexShard shard, TimeProvider time)
 
     public async Task<IReadOnlyList<BucketRecord>> ListAsync(CancellationToken cancellationToken = default)
     {
-        await shard.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
-        using var snapshot = shard.OpenSnapshot();
-        return snapshot.Scan(IndexKeys.BucketsStart(), IndexKeys.BucketsEnd()).Select(e => IndexJson.DecodeBucket(e.Value)).ToList();
+        // Each range keeps copies of the records of the buckets it holds keys of; a bucket is listed from the range holding its first point.
+        using var ranges = await index.ReadEveryRangeAsync(cancellationToken).ConfigureAwait(false);
+        return ranges.ScanEach(IndexKeys.BucketsStart(), IndexKeys.BucketsEnd())
+            .Select(e => (e.Range, Bucket: IndexJson.DecodeBucket(e.Entry.Value)))
+            .Where(e => e.Range.Span.Contains(RangeKeys.BucketStart(e.Bucket.Name)))
+            .Select(e => e.Bucket)
+            .OrderBy(b => b.Name, StringComparer.Ordinal)
+            .ToList();
     }
 
     public Task<BucketRecord> CreateAsync(string name, string owner, string region, CancellationToken cancellationToken = default) =>
-        shard.ExecuteAsync(new CreateBucket(name, owner, region) { At = time.GetUtcNow() }, cancellationToken);
+        index.ExecuteAsync(new CreateBucket(name, owner, region) { At = time.GetUtcNow() }, cancellationToken);
 
     /// <summary>Changes only the versioning state, where the bucket row is: a racing DeleteBucket or change is never undone.</summary>
     public Task<BucketRecord> PutVersioningAsync(string name, VersioningState state, CancellationToken cancellationToken = default) =>
-        shard.ExecuteAsync(new PutBucketVersioning(name, state) { At = time.GetUtcNow() }, cancellationToken);
+        index.ExecuteAsync(new PutBucketVersioning(name, state) { At = time.GetUtcNow() }, cancellationToken);
 
     /// <summary>Deletes a bucket that holds no version or delete marker; uploads in progress go with it.</summary>
     public Task DeleteAsync(string name, CancellationToken cancellationToken = default) =>
-        shard.ExecuteAsync(new DeleteBucket(name) { At = time.GetUtcNow() }, cancellationToken);
+        index.ExecuteAsync(new DeleteBucket(name) { At = time.GetUtcNow() }, cancellationToken);
 
     public static S3Exception NoSuchBucket(string name) =>
         new(S3ErrorCode.NoSuchBucket, resource: name) { Details = new Dictionary<string, string> { ["BucketName"] = name } };

@@ -14,18 +14,17 @@ public sealed record StoredLifecycle(string Xml, string TransitionDefaultMinimum
 /// Each bucket's lifecycle configuration, kept apart from the bucket record so that the requests
 /// that read that record never decode rules.
 /// </summary>
-public sealed class LifecycleStore(IIndexShard shard, TimeProvider time)
+public sealed class LifecycleStore(IndexRouter index, TimeProvider time)
 {
     public async Task<StoredLifecycle?> GetAsync(string bucket, CancellationToken cancellationToken = default)
     {
-        await shard.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
-        using var snapshot = shard.OpenSnapshot();
+        using var snapshot = await index.ReadKeyAsync(bucket, "", cancellationToken).ConfigureAwait(false);
         return snapshot.Get(IndexKeys.LifecycleKey(bucket)) is { } value ? IndexJson.DecodeLifecycle(value) : null;
     }
 
     public Task PutAsync(string bucket, StoredLifecycle configuration, CancellationToken cancellationToken = default) =>
-        shard.ExecuteAsync(new PutBucketLifecycle(bucket, configuration) { At = time.GetUtcNow() }, cancellationToken);
+        index.ExecuteAsync(new PutBucketLifecycle(bucket, configuration) { At = time.GetUtcNow() }, cancellationToken);
 
     public Task DeleteAsync(string bucket, CancellationToken cancellationToken = default) =>
-        shard.ExecuteAsync(new PutBucketLifecycle(bucket, null) { At = time.GetUtcNow() }, cancellationToken);
+        index.ExecuteAsync(new PutBucketLifecycle(bucket, null) { At = time.GetUtcNow() }, cancellationToken);
 }

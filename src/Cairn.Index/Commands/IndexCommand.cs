@@ -24,6 +24,7 @@ namespace Cairn.Index.Commands;
 [JsonDerivedType(typeof(CompleteUpload), "complete-upload")]
 [JsonDerivedType(typeof(AbortUpload), "abort-upload")]
 [JsonDerivedType(typeof(ForgetFree), "forget-free")]
+[JsonDerivedType(typeof(SplitShard), "split-shard")]
 public abstract record IndexCommand
 {
     /// <summary>When the accepting node took the request: the only clock an apply reads.</summary>
@@ -41,3 +42,16 @@ public abstract record IndexCommand<TResult> : IndexCommand;
 
 /// <summary>A command that answers nothing but success.</summary>
 public readonly record struct Done;
+
+/// <summary>A command on one object key: the range owning (bucket, key) applies it.</summary>
+public interface IObjectCommand
+{
+    string Bucket { get; }
+    string Key { get; }
+}
+
+/// <summary>A command on a bucket's own state: every range holding keys of the bucket keeps a copy and applies it.</summary>
+public interface IBucketCommand
+{
+    string Bucket { get; }
+}

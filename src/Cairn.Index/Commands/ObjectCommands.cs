@@ -8,7 +8,7 @@ namespace Cairn.Index.Commands;
 /// at apply. <see cref="SharesBlobs"/> marks a version whose blobs other versions already own (a copy):
 /// the apply refuses it if those blobs lost every owner meanwhile, so bytes are never shared after a free.
 /// </summary>
-public sealed record PutVersion(string Bucket, string Key, VersionRecord Draft, string Nonce) : IndexCommand<VersionRecord>
+public sealed record PutVersion(string Bucket, string Key, VersionRecord Draft, string Nonce) : IndexCommand<VersionRecord>, IObjectCommand
 {
     public ObjectCondition? Condition { get; init; }
     public bool SharesBlobs { get; init; }
@@ -19,7 +19,7 @@ public sealed record PutVersion(string Bucket, string Key, VersionRecord Draft, 
 /// (a "null" one when versioning is suspended). Answers the marker, or null when none was made.
 /// With <see cref="IfCurrentSequence"/> (lifecycle expiration) nothing happens unless that version is still current.
 /// </summary>
-public sealed record DeleteObject(string Bucket, string Key, string Nonce) : IndexCommand<VersionRecord?>
+public sealed record DeleteObject(string Bucket, string Key, string Nonce) : IndexCommand<VersionRecord?>, IObjectCommand
 {
     public ObjectCondition? Condition { get; init; }
     public long? IfCurrentSequence { get; init; }
@@ -27,17 +27,17 @@ public sealed record DeleteObject(string Bucket, string Key, string Nonce) : Ind
 }
 
 /// <summary>DELETE with a version id: the reap. Answers what was removed, if anything.</summary>
-public sealed record DeleteVersion(string Bucket, string Key, string VersionId) : IndexCommand<VersionRecord?>
+public sealed record DeleteVersion(string Bucket, string Key, string VersionId) : IndexCommand<VersionRecord?>, IObjectCommand
 {
     public ObjectCondition? Condition { get; init; }
     public string Reason { get; init; } = "delete";
 }
 
 /// <summary>Put/DeleteObjectTagging: one version's tag set, in place; markers carry no tags.</summary>
-public sealed record ReplaceTags(string Bucket, string Key, string? VersionId, Dictionary<string, string> Tags) : IndexCommand<VersionRecord>;
+public sealed record ReplaceTags(string Bucket, string Key, string? VersionId, Dictionary<string, string> Tags) : IndexCommand<VersionRecord>, IObjectCommand;
 
 /// <summary>RestoreObject on an archived version. Answers the version and 202 (new), 200 (extended).</summary>
-public sealed record RestoreVersion(string Bucket, string Key, string VersionId, int Days, string Tier) : IndexCommand<RestoreOutcome>;
+public sealed record RestoreVersion(string Bucket, string Key, string VersionId, int Days, string Tier) : IndexCommand<RestoreOutcome>, IObjectCommand;
 
 public sealed record RestoreOutcome(VersionRecord Version, int Status);
 
@@ -47,7 +47,7 @@ public sealed record RestoreOutcome(VersionRecord Version, int Status);
 /// so the caller frees what it wrote.
 /// </summary>
 public sealed record TransitionVersion(string Bucket, string Key, long Sequence, string FromClass, IReadOnlyList<string> BlobIds,
-    string TargetClass, BlobLayout? Rewritten) : IndexCommand<bool>;
+    string TargetClass, BlobLayout? Rewritten) : IndexCommand<bool>, IObjectCommand;
 
 /// <summary>
 /// Repair's flip: every owner of the blob now points at its rebuilt layout. False when no owner is left,

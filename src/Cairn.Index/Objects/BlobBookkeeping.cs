@@ -5,14 +5,19 @@ using Cairn.Index.Shards;
 
 namespace Cairn.Index.Objects;
 
-/// <summary>A reaped blob waiting for its bytes to be freed.</summary>
-public sealed record QueuedFree(byte[] QueueKey, BlobLayout Blob);
+/// <summary>A reaped blob waiting for its bytes to be freed, in the queue of the range that let it go.</summary>
+public sealed record QueuedFree(byte[] QueueKey, BlobLayout Blob)
+{
+    /// <summary>The range whose queue holds it: the one that must forget it.</summary>
+    internal IIndexShard? Range { get; init; }
+}
 
 /// <summary>
 /// The index's view of blob ownership for the GC and scrub: which blobs are referenced (a blob may have
-/// several owners: a copy shares its source's), and the queue of blobs whose last owner let go.
+/// several owners: a copy shares its source's), and the queue of blobs whose last owner let go. Both are
+/// range-local tables: every range keeps the references of its own keys and its own queue, and this walks them all.
 /// </summary>
-public sealed class BlobBookkeeping(IIndexShard shard, TimeProvider time)
+public sealed class BlobBookkeeping(IndexRouter index, TimeProvider time)
 {
     public async Task<bool> IsReferencedAsync(string blobId, CancellationToken cancellationToken = default) =>
         await ReferenceAsync(blobId, cancellationToken).ConfigureAwait(false) is not null;
@@ -20,33 +25,44 @@ public sealed class BlobBookkeeping(IIndexShard shard, TimeProvider time)
     /// <summary>One owner's reference to the blob, with the blob's current layout; null when nothing references it.</summary>
     public async Task<BlobReference?> ReferenceAsync(string blobId, CancellationToken cancellationToken = default)
     {
-        await shard.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
-        using var snapshot = shard.OpenSnapshot();
+        using var ranges = await index.ReadEveryRangeAsync(cancellationToken).ConfigureAwait(false);
         var (from, to) = IndexKeys.ReferencesOf(blobId);
-        return snapshot.Scan(from, to).Select(e => IndexJson.DecodeReference(e.Value)).FirstOrDefault();
+        return ranges.ScanEach(from, to).Select(e => IndexJson.DecodeReference(e.Entry.Value)).FirstOrDefault();
     }
 
-    /// <summary>Every referenced blob once, with its layout: what scrub walks.</summary>
-    public IEnumerable<BlobReference> References()
+    /// <summary>Every referenced blob once per range holding it, with its layout: what scrub walks.</summary>
+    public async IAsyncEnumerable<BlobReference> ReferencesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        using var snapshot = shard.OpenSnapshot();
-        string? previous = null;
-        foreach (var entry in snapshot.Scan(IndexKeys.ReferencesStart(), IndexKeys.ReferencesEnd()))
+        using var ranges = await index.ReadEveryRangeAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var part in ranges.Parts)
         {
-            var reference = IndexJson.DecodeReference(entry.Value);
-            if (reference.Layout?.BlobId is not { } blobId || blobId == previous) continue;
-            previous = blobId;
-            yield return reference;
+            string? previous = null;
+            foreach (var entry in part.Snapshot.Scan(IndexKeys.ReferencesStart(), IndexKeys.ReferencesEnd()))
+            {
+                var reference = IndexJson.DecodeReference(entry.Value);
+                if (reference.Layout?.BlobId is not { } blobId || blobId == previous) continue;
+                previous = blobId;
+                yield return reference;
+            }
         }
     }
 
-    /// <summary>The oldest queued frees, at most <paramref name="max"/> of them.</summary>
-    public IReadOnlyList<QueuedFree> QueuedFrees(int max = 1000)
+    /// <summary>The oldest queued frees of each range, at most <paramref name="max"/> of them in all.</summary>
+    public async Task<IReadOnlyList<QueuedFree>> QueuedFreesAsync(int max = 1000, CancellationToken cancellationToken = default)
     {
-        using var snapshot = shard.OpenSnapshot();
-        return snapshot.Scan(IndexKeys.FreeStart(), IndexKeys.FreeEnd()).Take(max).Select(e => new QueuedFree(e.Key, IndexJson.DecodeBlob(e.Value))).ToList();
+        var frees = new List<QueuedFree>();
+        foreach (var shard in index.Shards)
+        {
+            if (frees.Count >= max) break;
+            using var snapshot = shard.OpenSnapshot();
+            frees.AddRange(snapshot.Scan(IndexKeys.FreeStart(), IndexKeys.FreeEnd()).Take(max - frees.Count)
+                .Select(e => new QueuedFree(e.Key, IndexJson.DecodeBlob(e.Value)) { Range = shard }));
+        }
+        await Task.CompletedTask.ConfigureAwait(false);
+        return frees;
     }
 
     public Task CompleteFreeAsync(QueuedFree free, CancellationToken cancellationToken = default) =>
-        shard.ExecuteAsync(new ForgetFree(free.QueueKey) { At = time.GetUtcNow() }, cancellationToken);
+        (free.Range ?? throw new ArgumentException("The free was not read from a range.", nameof(free)))
+            .ExecuteAsync(new ForgetFree(free.QueueKey) { At = time.GetUtcNow() }, cancellationToken);
 }

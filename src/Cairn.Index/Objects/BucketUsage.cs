@@ -9,13 +9,13 @@ public sealed record BucketUsageFigures(string Bucket, long Objects, long LiveBy
 }
 
 /// <summary>Counts what a bucket holds by walking its versions and uploads; an operator's query, not a hot path.</summary>
-public sealed class BucketUsage(IIndexShard shard)
+public sealed class BucketUsage(IndexRouter index)
 {
-    public Task<BucketUsageFigures> MeasureAsync(string bucket, CancellationToken cancellationToken = default)
+    public async Task<BucketUsageFigures> MeasureAsync(string bucket, CancellationToken cancellationToken = default)
     {
         long objects = 0, live = 0, noncurrent = 0, noncurrentBytes = 0, markers = 0;
         var uploads = new List<KeyUpload>();
-        using var snapshot = shard.OpenSnapshot();
+        using var snapshot = await index.ReadBucketAsync(bucket, cancellationToken).ConfigureAwait(false);
         foreach (var key in BucketVersionWalk.Walk(snapshot, bucket, uploads))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -30,6 +30,6 @@ public sealed class BucketUsage(IIndexShard shard)
         // Parts of uploads in progress occupy space too, though no object shows them.
         var parts = uploads.Sum(u => (long)u.Parts.Count);
         var partBytes = uploads.Sum(u => u.Parts.Sum(p => p.Size));
-        return Task.FromResult(new BucketUsageFigures(bucket, objects, live, noncurrent, noncurrentBytes, markers, parts, partBytes));
+        return new BucketUsageFigures(bucket, objects, live, noncurrent, noncurrentBytes, markers, parts, partBytes);
     }
 }

@@ -20,9 +20,10 @@ public sealed record KeyUpload(string Key, UploadRecord Upload, IReadOnlyList<Pa
 /// </summary>
 public static class BucketVersionWalk
 {
-    public static IEnumerable<KeyVersions> Keys(IIndexShard shard, string bucket)
+    public static async IAsyncEnumerable<KeyVersions> KeysAsync(IndexRouter index, string bucket,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        using var snapshot = shard.OpenSnapshot();
+        using var snapshot = await index.ReadBucketAsync(bucket, cancellationToken).ConfigureAwait(false);
         foreach (var key in Walk(snapshot, bucket, uploads: null)) yield return key;
     }
 

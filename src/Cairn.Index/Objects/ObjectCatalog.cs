@@ -11,19 +11,17 @@ namespace Cairn.Index.Objects;
 /// snapshot reads (pointer and version from one point in time); every change is a command that the
 /// shard applies, where its preconditions are checked and its outcome decided.
 /// </summary>
-public sealed class ObjectCatalog(IIndexShard shard, TimeProvider time)
+public sealed class ObjectCatalog(IndexRouter index, TimeProvider time)
 {
     public async Task<VersionRecord?> GetCurrentAsync(string bucket, string key, CancellationToken cancellationToken = default)
     {
-        await shard.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
-        using var snapshot = shard.OpenSnapshot();
+        using var snapshot = await index.ReadKeyAsync(bucket, key, cancellationToken).ConfigureAwait(false);
         return ShardTables.Over(snapshot).Current(bucket, key);
     }
 
     public async Task<VersionRecord?> GetVersionAsync(string bucket, string key, string versionId, CancellationToken cancellationToken = default)
     {
-        await shard.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
-        using var snapshot = shard.OpenSnapshot();
+        using var snapshot = await index.ReadKeyAsync(bucket, key, cancellationToken).ConfigureAwait(false);
         return ShardTables.Over(snapshot).VersionById(bucket, key, versionId);
     }
 
@@ -58,16 +56,18 @@ public sealed class ObjectCatalog(IIndexShard shard, TimeProvider time)
     /// <summary>Every version of one key, newest first, from one snapshot.</summary>
     public async Task<IReadOnlyList<VersionRecord>> VersionsAsync(string bucket, string key, CancellationToken cancellationToken = default)
     {
-        await shard.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
-        using var snapshot = shard.OpenSnapshot();
+        using var snapshot = await index.ReadKeyAsync(bucket, key, cancellationToken).ConfigureAwait(false);
         var (from, to) = IndexKeys.VersionsOf(bucket, key);
         return snapshot.Scan(from, to).Select(e => IndexJson.DecodeVersion(e.Value)).ToList();
     }
 
+    /// <summary>Whether one range owns both keys now: a copy shares its source's blobs only then.</summary>
+    public bool SameRange(string bucketA, string keyA, string bucketB, string keyB) => index.SameRange(bucketA, keyA, bucketB, keyB);
+
     /// <summary>PutObject, CopyObject: a new version made current. With <paramref name="sharesBlobs"/> its blobs are a copy source's.</summary>
     public Task<VersionRecord> PutAsync(string bucket, string key, VersionRecord draft, ObjectCondition? condition = null, bool sharesBlobs = false,
         CancellationToken cancellationToken = default) =>
-        shard.ExecuteAsync(new PutVersion(bucket, key, draft, VersionIds.NewNonce()) { At = time.GetUtcNow(), Condition = condition, SharesBlobs = sharesBlobs },
+        index.ExecuteAsync(new PutVersion(bucket, key, draft, VersionIds.NewNonce()) { At = time.GetUtcNow(), Condition = condition, SharesBlobs = sharesBlobs },
             cancellationToken);
 
     /// <summary>
@@ -77,7 +77,7 @@ public sealed class ObjectCatalog(IIndexShard shard, TimeProvider time)
     /// <remarks>With <paramref name="ifCurrentSequence"/> (lifecycle expiration) nothing happens unless that version is still current.</remarks>
     public Task<VersionRecord?> DeleteAsync(string bucket, string key, ObjectCondition? condition = null, long? ifCurrentSequence = null,
         string reason = "delete", CancellationToken cancellationToken = default) =>
-        shard.ExecuteAsync(new DeleteObject(bucket, key, VersionIds.NewNonce())
+        index.ExecuteAsync(new DeleteObject(bucket, key, VersionIds.NewNonce())
         {
             At = time.GetUtcNow(), Condition = condition, IfCurrentSequence = ifCurrentSequence, Reason = reason,
         }, cancellationToken);
@@ -88,7 +88,7 @@ public sealed class ObjectCatalog(IIndexShard shard, TimeProvider time)
     /// </summary>
     public Task<VersionRecord?> DeleteVersionAsync(string bucket, string key, string versionId, ObjectCondition? condition = null,
         string reason = "delete", CancellationToken cancellationToken = default) =>
-        shard.ExecuteAsync(new DeleteVersion(bucket, key, versionId) { At = time.GetUtcNow(), Condition = condition, Reason = reason }, cancellationToken);
+        index.ExecuteAsync(new DeleteVersion(bucket, key, versionId) { At = time.GetUtcNow(), Condition = condition, Reason = reason }, cancellationToken);
 
     /// <summary>
     /// PutObjectTagging and DeleteObjectTagging: one version's tag set, in place. No byte, sequence,
@@ -96,11 +96,11 @@ public sealed class ObjectCatalog(IIndexShard shard, TimeProvider time)
     /// </summary>
     public Task<VersionRecord> ReplaceTagsAsync(string bucket, string key, string? versionId, Dictionary<string, string> tags,
         CancellationToken cancellationToken = default) =>
-        shard.ExecuteAsync(new ReplaceTags(bucket, key, versionId, tags) { At = time.GetUtcNow() }, cancellationToken);
+        index.ExecuteAsync(new ReplaceTags(bucket, key, versionId, tags) { At = time.GetUtcNow() }, cancellationToken);
 
     /// <summary>RestoreObject on the version named: its class and restore state are checked where the version is.</summary>
     public Task<RestoreOutcome> RestoreAsync(string bucket, string key, string versionId, int days, string tier, CancellationToken cancellationToken = default) =>
-        shard.ExecuteAsync(new RestoreVersion(bucket, key, versionId, days, tier) { At = time.GetUtcNow() }, cancellationToken);
+        index.ExecuteAsync(new RestoreVersion(bucket, key, versionId, days, tier) { At = time.GetUtcNow() }, cancellationToken);
 
     /// <summary>
     /// Lifecycle's flip of <paramref name="read"/> to another class, its bytes rewritten (null for inline
@@ -108,20 +108,25 @@ public sealed class ObjectCatalog(IIndexShard shard, TimeProvider time)
     /// </summary>
     public Task<bool> TransitionAsync(string bucket, string key, VersionRecord read, string storageClass, BlobLayout? rewritten,
         CancellationToken cancellationToken = default) =>
-        shard.ExecuteAsync(new TransitionVersion(bucket, key, read.Sequence, read.StorageClass, read.Blobs().Select(b => b.BlobId).ToList(), storageClass, rewritten)
+        index.ExecuteAsync(new TransitionVersion(bucket, key, read.Sequence, read.StorageClass, read.Blobs().Select(b => b.BlobId).ToList(), storageClass, rewritten)
         {
             At = time.GetUtcNow(),
         }, cancellationToken);
 
     /// <summary>Repair's flip: every owner of the blob points at its rebuilt layout. False when the blob is no longer referenced.</summary>
-    public Task<bool> ReplaceLayoutAsync(BlobLayout rebuiltFrom, BlobLayout layout, CancellationToken cancellationToken = default) =>
-        shard.ExecuteAsync(new ReplaceLayout(rebuiltFrom.Drives, layout) { At = time.GetUtcNow() }, cancellationToken);
+    /// <remarks>Every range is asked: a blob shared across a split point has owners in both halves.</remarks>
+    public async Task<bool> ReplaceLayoutAsync(BlobLayout rebuiltFrom, BlobLayout layout, CancellationToken cancellationToken = default)
+    {
+        var replaced = false;
+        foreach (var shard in index.Shards)
+            replaced |= await shard.ExecuteAsync(new ReplaceLayout(rebuiltFrom.Drives, layout) { At = time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
+        return replaced;
+    }
 
     /// <summary>The current version or the one named, delete markers included: NoSuchKey or NoSuchVersion when there is none.</summary>
     private async Task<VersionRecord> LoadAsync(string bucket, string key, string? versionId, CancellationToken cancellationToken)
     {
-        await shard.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
-        using var snapshot = shard.OpenSnapshot();
+        using var snapshot = await index.ReadKeyAsync(bucket, key, cancellationToken).ConfigureAwait(false);
         return ShardTables.Over(snapshot).Load(bucket, key, versionId);
     }
 }

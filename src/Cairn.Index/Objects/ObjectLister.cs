@@ -14,11 +14,10 @@ public sealed record ListPage(IReadOnlyList<ListedObject> Objects, IReadOnlyList
 /// or its new version, never skipped. A key costs one seek and one point read; whole common prefixes
 /// are skipped with one seek.
 /// </summary>
-public sealed class ObjectLister(IIndexShard shard)
+public sealed class ObjectLister(IndexRouter index)
 {
     public async Task<ListPage> ListAsync(string bucket, string prefix, string? delimiter, string? marker, int maxKeys, CancellationToken cancellationToken = default)
     {
-        await shard.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
         var objects = new List<ListedObject>();
         var prefixes = new List<string>();
         if (maxKeys <= 0) return new ListPage(objects, prefixes, false, null);
@@ -33,7 +32,7 @@ public sealed class ObjectLister(IIndexShard shard)
         string? last = null;
         var truncated = false;
 
-        using var snapshot = shard.OpenSnapshot();
+        using var snapshot = await index.ReadBucketAsync(bucket, cancellationToken).ConfigureAwait(false);
         var tables = Apply.ShardTables.Over(snapshot);
         while (true)
         {

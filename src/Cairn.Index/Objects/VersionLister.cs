@@ -13,12 +13,11 @@ public sealed record VersionPage(IReadOnlyList<ListedVersion> Versions, IReadOnl
 /// ListObjectVersions straight off the version rows, through one snapshot: keys ascending in UTF-8
 /// binary order, each key's versions newest first, delete markers included, common prefixes skipped by seeking.
 /// </summary>
-public sealed class VersionLister(IIndexShard shard)
+public sealed class VersionLister(IndexRouter index)
 {
     public async Task<VersionPage> ListAsync(string bucket, string prefix, string? delimiter, string? keyMarker, string? versionIdMarker,
         int maxKeys, CancellationToken cancellationToken = default)
     {
-        await shard.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
         var versions = new List<ListedVersion>();
         var prefixes = new List<string>();
         if (maxKeys <= 0) return new VersionPage(versions, prefixes, false, null, null);
@@ -26,7 +25,7 @@ public sealed class VersionLister(IIndexShard shard)
         var prefixBytes = Encoding.UTF8.GetBytes(prefix);
         var delimiterBytes = string.IsNullOrEmpty(delimiter) ? null : Encoding.UTF8.GetBytes(delimiter);
         var markerBytes = string.IsNullOrEmpty(keyMarker) ? null : Encoding.UTF8.GetBytes(keyMarker);
-        using var snapshot = shard.OpenSnapshot();
+        using var snapshot = await index.ReadBucketAsync(bucket, cancellationToken).ConfigureAwait(false);
         var from = Start(snapshot, bucket, prefixBytes, keyMarker, markerBytes, versionIdMarker);
         var to = IndexKeys.ObjectsOfBucket(bucket).To;
         // Resuming in the middle of a key's versions: the rest of them are not the latest.

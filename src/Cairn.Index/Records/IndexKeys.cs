@@ -42,6 +42,9 @@ public static class IndexKeys
     /// <summary>A replicated shard: the index of the last Raft log entry applied to this store.</summary>
     public static byte[] AppliedIndexKey() => [ShardState, (byte)'a'];
 
+    /// <summary>A range's span: the key points it owns (absent: every point, as a single node's one shard).</summary>
+    public static byte[] SpanKey() => [ShardState, (byte)'s'];
+
     /// <summary>A replicated shard: the outcome of the command with this request id, so a retry is answered, not applied again.</summary>
     public static byte[] RequestKey(string requestId) => [ShardState, .. Prefixed((byte)'r', requestId)];
 
@@ -105,6 +108,24 @@ public static class IndexKeys
     /// <summary>The first row of one tag of a key, by key bytes.</summary>
     public static byte[] TagOf(string bucket, ReadOnlySpan<byte> keyUtf8, ObjectRowTag tag) => [.. ObjectsFrom(bucket, keyUtf8), 0, (byte)tag];
 
+    /// <summary>The range point (bucket NUL key) an object row belongs to: its bytes between the table byte and the NUL after the key.</summary>
+    public static ReadOnlySpan<byte> PointOfObjectRow(ReadOnlySpan<byte> row)
+    {
+        var body = row[1..];
+        var bucketEnd = body.IndexOf((byte)0);
+        var keyEnd = body[(bucketEnd + 1)..].IndexOf((byte)0);
+        return keyEnd < 0 ? body : body[..(bucketEnd + 1 + keyEnd)];
+    }
+
+    /// <summary>Whether an index key is an object row (every row an object command touches).</summary>
+    public static bool IsObjectRow(ReadOnlySpan<byte> row) => row.Length > 0 && row[0] == Object;
+
+    /// <summary>The first object row at or after a range point.</summary>
+    public static byte[] ObjectRowsFrom(ReadOnlySpan<byte> point) => [Object, .. point];
+
+    /// <summary>The first row past every object row.</summary>
+    public static byte[] ObjectRowsEnd() => [Object + 1];
+
     /// <summary>Splits an object row into its key bytes, its tag and what follows the tag.</summary>
     public static ObjectRowParts ParseObjectRow(byte[] indexKey, string bucket)
     {
@@ -153,6 +174,9 @@ public static class IndexKeys
         BinaryPrimitives.WriteInt64BigEndian(k.AsSpan(head.Length), sequence);
         return k;
     }
+
+    public static byte[] LedgerStart() => [Ledger];
+    public static byte[] LedgerEnd() => [Ledger + 1];
 
     public static (byte[] From, byte[] To) LedgerOfBucket(string bucket)
     {

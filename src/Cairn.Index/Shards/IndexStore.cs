@@ -48,6 +48,9 @@ public sealed class IndexStore : IDisposable
 
     public IIndexSnapshot OpenSnapshot() => new RocksDbSnapshot(db);
 
+    /// <summary>RocksDB's estimate of the keys in the store (deleted ones linger until compaction): what a split decision reads.</summary>
+    public long EstimatedKeys => long.TryParse(db.GetProperty("rocksdb.estimate-num-keys"), out var n) ? n : 0;
+
     /// <summary>
     /// Saves a RocksDB checkpoint of the store, as it is now, into <paramref name="path"/> (which must not exist):
     /// hard links to the immutable table files plus copies of the rest, openable with <see cref="Open"/>.

@@ -23,26 +23,24 @@ public readonly record struct ManifestPart(int PartNumber, string ETag);
 /// Multipart uploads and their parts, which live under their object key. Parts are immutable blobs;
 /// completing an upload is one command that writes the version over them and retires the upload.
 /// </summary>
-public sealed class UploadCatalog(IIndexShard shard, TimeProvider time)
+public sealed class UploadCatalog(IndexRouter index, TimeProvider time)
 {
     public Task<UploadRecord> CreateAsync(string bucket, UploadRecord draft, CancellationToken cancellationToken = default) =>
-        shard.ExecuteAsync(new CreateUpload(bucket, draft.Key, draft, VersionIds.NewNonce()) { At = time.GetUtcNow() }, cancellationToken);
+        index.ExecuteAsync(new CreateUpload(bucket, draft.Key, draft, VersionIds.NewNonce()) { At = time.GetUtcNow() }, cancellationToken);
 
     public async Task<UploadRecord> RequireAsync(string bucket, string key, string uploadId, CancellationToken cancellationToken = default)
     {
-        await shard.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
-        using var snapshot = shard.OpenSnapshot();
+        using var snapshot = await index.ReadKeyAsync(bucket, key, cancellationToken).ConfigureAwait(false);
         return snapshot.Get(IndexKeys.UploadKey(bucket, key, uploadId)) is { } value ? IndexJson.DecodeUpload(value) : throw ObjectErrors.NoSuchUpload(uploadId);
     }
 
     /// <summary>Records a part; a part number uploaded again replaces the earlier part, whose bytes are freed.</summary>
     public Task PutPartAsync(string bucket, string key, string uploadId, PartRecord part, CancellationToken cancellationToken = default) =>
-        shard.ExecuteAsync(new PutPart(bucket, key, uploadId, part) { At = time.GetUtcNow() }, cancellationToken);
+        index.ExecuteAsync(new PutPart(bucket, key, uploadId, part) { At = time.GetUtcNow() }, cancellationToken);
 
     public async Task<PartPage> ListPartsAsync(string bucket, string key, string uploadId, int afterPartNumber, int maxParts, CancellationToken cancellationToken = default)
     {
-        await shard.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
-        using var snapshot = shard.OpenSnapshot();
+        using var snapshot = await index.ReadKeyAsync(bucket, key, cancellationToken).ConfigureAwait(false);
         var parts = new List<PartRecord>();
         var truncated = false;
         var (_, to) = IndexKeys.PartsOf(bucket, key, uploadId);
@@ -56,7 +54,7 @@ public sealed class UploadCatalog(IIndexShard shard, TimeProvider time)
 
     /// <summary>Aborts the upload and frees every part's bytes.</summary>
     public Task AbortAsync(string bucket, string key, string uploadId, string reason = "abort", CancellationToken cancellationToken = default) =>
-        shard.ExecuteAsync(new AbortUpload(bucket, key, uploadId) { At = time.GetUtcNow(), Reason = reason }, cancellationToken);
+        index.ExecuteAsync(new AbortUpload(bucket, key, uploadId) { At = time.GetUtcNow(), Reason = reason }, cancellationToken);
 
     /// <summary>
     /// Validates the manifest against the parts as they are now, lets <paramref name="stitch"/> build the
@@ -74,10 +72,9 @@ public sealed class UploadCatalog(IIndexShard shard, TimeProvider time)
         var digest = ManifestDigest(manifest);
         var at = time.GetUtcNow();
 
-        await shard.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
         UploadRecord upload;
         Dictionary<int, PartRecord> stored;
-        using (var snapshot = shard.OpenSnapshot())
+        using (var snapshot = await index.ReadKeyAsync(bucket, key, cancellationToken).ConfigureAwait(false))
         {
             if (snapshot.Get(IndexKeys.UploadKey(bucket, key, uploadId)) is not { } value)
                 return UploadApply.Completed(ShardTables.Over(snapshot), bucket, key, uploadId, digest, at) ?? throw ObjectErrors.NoSuchUpload(uploadId);
@@ -100,15 +97,14 @@ public sealed class UploadCatalog(IIndexShard shard, TimeProvider time)
                 };
 
         var draft = stitch(upload, chosen) with { Parts = chosen };
-        return await shard.ExecuteAsync(new CompleteUpload(bucket, key, uploadId, draft, digest, VersionIds.NewNonce()) { At = at, Condition = condition },
+        return await index.ExecuteAsync(new CompleteUpload(bucket, key, uploadId, draft, digest, VersionIds.NewNonce()) { At = at, Condition = condition },
             cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<UploadPage> ListUploadsAsync(string bucket, string prefix, string? delimiter, string? keyMarker, string? uploadIdMarker,
         int maxUploads, CancellationToken cancellationToken = default)
     {
-        await shard.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
-        using var snapshot = shard.OpenSnapshot();
+        using var snapshot = await index.ReadBucketAsync(bucket, cancellationToken).ConfigureAwait(false);
         var uploads = new List<ListedUpload>();
         var prefixes = new List<string>();
         var prefixBytes = Encoding.UTF8.GetBytes(prefix);
@@ -157,9 +153,9 @@ public sealed class UploadCatalog(IIndexShard shard, TimeProvider time)
     }
 
     /// <summary>Every upload in progress in a bucket, in key order: what lifecycle's abort rule walks.</summary>
-    public IReadOnlyList<ListedUpload> AllUploads(string bucket)
+    public async Task<IReadOnlyList<ListedUpload>> AllUploadsAsync(string bucket, CancellationToken cancellationToken = default)
     {
-        using var snapshot = shard.OpenSnapshot();
+        using var snapshot = await index.ReadBucketAsync(bucket, cancellationToken).ConfigureAwait(false);
         var uploads = new List<KeyUpload>();
         foreach (var _ in BucketVersionWalk.Walk(snapshot, bucket, uploads)) { }
         return uploads.Select(u => new ListedUpload(u.Key, u.Upload)).ToList();

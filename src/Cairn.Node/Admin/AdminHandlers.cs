@@ -19,7 +19,7 @@ namespace Cairn.Node.Admin;
 /// </summary>
 public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, BlobStore blobs, ServerInfo server, FrontDoorOptions options,
     ScrubAndRepair scrubber, DurabilityLedger ledger, ErasureSettings code, LifecyclePass lifecycle, BillCalculator billing, ClusterStatus cluster,
-    ObjectCatalog objects) : IAdminApi
+    ObjectCatalog objects, Cluster.RangeSplitter? splitter = null) : IAdminApi
 {
     private const string Prefix = AdminPaths.Prefix;
 
@@ -38,12 +38,22 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
             ("POST", Prefix + "repair") => await RepairAsync(http.RequestAborted).ConfigureAwait(false),
             ("POST", Prefix + "lifecycle/run") => await LifecycleRunAsync(http.Request.Query["bucket"].ToString(), http.RequestAborted).ConfigureAwait(false),
             ("GET", Prefix + "cluster") => cluster.Report(),
+            ("POST", Prefix + "cluster/split") => await SplitAsync(http.Request.Query["bucket"].ToString(), http.Request.Query["key"].ToString(), http.RequestAborted).ConfigureAwait(false),
             ("GET", Prefix + "layout") => await LayoutAsync(http.Request.Query["bucket"].ToString(), http.Request.Query["key"].ToString(), http.RequestAborted).ConfigureAwait(false),
             ("GET", Prefix + "billing") => await BillingAsync(http.Request.Query["bucket"].ToString(), http.RequestAborted).ConfigureAwait(false),
             _ => throw new S3Exception(S3ErrorCode.NotImplemented, $"Unknown admin call {method} {path}"),
         };
         http.Response.ContentType = "application/json";
         await JsonSerializer.SerializeAsync(http.Response.Body, result, result.GetType(), AdminJson.Options, http.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>Splits the range holding (bucket, key) at that key: the key starts the new range.</summary>
+    private async Task<object> SplitAsync(string bucket, string key, CancellationToken cancellationToken)
+    {
+        if (splitter is null) throw new S3Exception(S3ErrorCode.NotImplemented, "A single node has one range: only a cluster splits ranges.");
+        if (bucket.Length == 0 || key.Length == 0) throw new S3Exception(S3ErrorCode.InvalidArgument, "A split needs a bucket and a key.");
+        var right = await splitter.SplitAsync(bucket, key, cancellationToken).ConfigureAwait(false);
+        return new { range = Cluster.ClusterRuntime.GroupName(right.GroupId), start = Core.Keys.RangeKeys.Show(right.Start), end = Core.Keys.RangeKeys.Show(right.End) };
     }
 
     private async Task<AdminInfo> InfoAsync(CancellationToken cancellationToken)

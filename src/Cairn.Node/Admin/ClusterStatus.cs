@@ -1,3 +1,4 @@
+using Cairn.Core.Keys;
 using Cairn.Cluster.Map;
 using Cairn.Consensus;
 using Cairn.Data.Drives;

@@ -30,6 +30,12 @@ public sealed record ClusterOptions
     /// <summary>A node silent this long is marked down and its stripes repaired elsewhere; set when the cluster is bootstrapped.</summary>
     public TimeSpan DownAfter { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>A range holding more objects than this splits in two at its middle key (0: ranges split only when an operator says so).</summary>
+    public long SplitObjects { get; init; } = 250_000;
+
+    /// <summary>How often the owner of the background work looks for ranges to split and splits to finish.</summary>
+    public TimeSpan SplitCheckInterval { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long a bootstrapping node waits for every other node of <see cref="Join"/> to answer.</summary>
     public TimeSpan BootstrapTimeout { get; init; } = TimeSpan.FromMinutes(5);
 }

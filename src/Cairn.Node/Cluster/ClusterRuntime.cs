@@ -14,14 +14,24 @@ namespace Cairn.Node.Cluster;
 /// <summary>
 /// The cluster half of a node: the map it was bootstrapped with, the cluster client, every drive of the
 /// cluster (this node's local drives, the others' as <see cref="RemoteFragmentStore"/>s) and the replicas of the
-/// range groups this node is a member of. Disposing it stops the replicas.
+/// range groups this node is a member of. A range born of a split is started here once this node's replica of the
+/// range it split from has made its store (<see cref="RangeStateMachine"/>); <see cref="Ranges"/> is the range table
+/// the index router reads. Disposing it stops the replicas.
 /// </summary>
 public sealed class ClusterRuntime : IAsyncDisposable
 {
-    private readonly Dictionary<string, RangeReplica> replicas;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RangeReplica> replicas;
+    private readonly string dataPath;
+    private readonly ShardStateMachine machine;
+    private readonly RangeForwarding forwarding;
+    private readonly ILoggerFactory logging;
+    private readonly CancellationTokenSource stopping = new();
+    private readonly SemaphoreSlim starting = new(1, 1);
+    private Task? watching;
 
     private ClusterRuntime(ClusterOptions options, MetaReplica meta, HttpClient http, IReadOnlyDictionary<string, IFragmentStore> localDrives,
-        IReadOnlyDictionary<string, IFragmentStore> drives, Dictionary<string, RangeReplica> replicas, RaftMux mux)
+        IReadOnlyDictionary<string, IFragmentStore> drives, System.Collections.Concurrent.ConcurrentDictionary<string, RangeReplica> replicas, RaftMux mux,
+        string dataPath, ShardStateMachine machine, RangeForwarding forwarding, ILoggerFactory logging)
     {
         Mux = mux;
         Options = options;
@@ -30,7 +40,15 @@ public sealed class ClusterRuntime : IAsyncDisposable
         LocalDrives = localDrives;
         Drives = drives;
         this.replicas = replicas;
+        this.dataPath = dataPath;
+        this.machine = machine;
+        this.forwarding = forwarding;
+        this.logging = logging;
+        Ranges = new ClusterRangeTable(this);
     }
+
+    /// <summary>The ranges of the map with this node's replica of each: what the index router routes by.</summary>
+    public ClusterRangeTable Ranges { get; }
 
     public ClusterOptions Options { get; }
 
@@ -44,10 +62,10 @@ public sealed class ClusterRuntime : IAsyncDisposable
     public HttpClient Http { get; }
     public IReadOnlyDictionary<string, IFragmentStore> LocalDrives { get; }
     public IReadOnlyDictionary<string, IFragmentStore> Drives { get; }
-    public IReadOnlyCollection<RangeReplica> Replicas => replicas.Values;
+    public IReadOnlyCollection<RangeReplica> Replicas => replicas.Values.ToArray();
 
-    /// <summary>This node's replica of the range that holds every key (the only range until splits are wired).</summary>
-    public RangeReplica IndexReplica => replicas.Values.Single();
+    /// <summary>This node's replica of the first range (group 1, which a split always leaves on the left): whose leader owns the background work.</summary>
+    public RangeReplica IndexReplica => replicas[GroupName(1)];
 
     /// <summary>The member of a range group in this process, for forwarded commands; null when this node is not a member.</summary>
     public RangeReplica? Replica(string group) => replicas.GetValueOrDefault(group);
@@ -66,23 +84,83 @@ public sealed class ClusterRuntime : IAsyncDisposable
         // Raft runs over each node's cluster port (every group shares it): a member's address is its node's cluster address.
         var clusterPorts = map.Nodes.ToDictionary(n => (EndPoint)ClusterEndPoint(n), ClusterBase);
         var forwarding = new RangeForwarding(http, clusterPorts);
-        var replicas = new Dictionary<string, RangeReplica>(StringComparer.Ordinal);
+        var runtime = new ClusterRuntime(options, meta, http, localDrives, drives, new(StringComparer.Ordinal), mux, dataPath, machine, forwarding, logging);
         try
         {
-            foreach (var range in map.Ranges.Where(r => r.Members.Contains(options.NodeId)))
-            {
-                var name = GroupName(range.GroupId);
-                var members = range.Members.Select(m => ClusterEndPoint(map.Node(m)!)).ToArray();
-                replicas[name] = await RangeReplica.StartAsync(new RangeGroup(name, members), ClusterEndPoint(map.Node(options.NodeId)!),
-                    Path.Combine(dataPath, "ranges", name), machine, options.Raft, forwarding, logging, mux, cancellationToken).ConfigureAwait(false);
-            }
+            await runtime.StartReplicasAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
-            foreach (var replica in replicas.Values) await replica.DisposeAsync().ConfigureAwait(false);
+            await runtime.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-        return new ClusterRuntime(options, meta, http, localDrives, drives, replicas, mux);
+        runtime.watching = runtime.WatchAsync(runtime.stopping.Token);
+        return runtime;
+    }
+
+    /// <summary>The folder of this node's replica of a range group.</summary>
+    public string RangeFolder(string group) => Path.Combine(dataPath, "ranges", group);
+
+    /// <summary>
+    /// Starts a replica for every range of the map this node is a member of and does not run yet. A range born of a
+    /// split waits until this node's replica of the range it split from has applied the split and made its store
+    /// (the folder exists): started empty it would hold none of the keys it was given.
+    /// </summary>
+    public async Task StartReplicasAsync(CancellationToken cancellationToken)
+    {
+        await starting.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var map = Meta.Current;
+            foreach (var range in map.Ranges.Where(r => r.Members.Contains(Options.NodeId)))
+            {
+                var name = GroupName(range.GroupId);
+                if (replicas.ContainsKey(name)) continue;
+                if (range.GroupId != 1 && !Directory.Exists(RangeFolder(name))) continue;
+                var members = range.Members.Select(m => ClusterEndPoint(map.Node(m)!)).ToArray();
+                replicas[name] = await RangeReplica.StartAsync(new RangeGroup(name, members), ClusterEndPoint(map.Node(Options.NodeId)!),
+                    RangeFolder(name), machine, Options.Raft, forwarding, logging, Mux, cancellationToken).ConfigureAwait(false);
+                Ranges.Changed();
+            }
+        }
+        finally
+        {
+            starting.Release();
+        }
+    }
+
+    /// <summary>On every change of the map, and a few times a second for a split's store to appear, starts what is missing.</summary>
+    private async Task WatchAsync(CancellationToken cancellationToken)
+    {
+        var log = logging.CreateLogger<ClusterRuntime>();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                var changed = Meta.WatchAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+                await using var _ = changed.ConfigureAwait(false);
+                var next = changed.MoveNextAsync().AsTask();
+                while (true)
+                {
+                    await StartReplicasAsync(cancellationToken).ConfigureAwait(false);
+                    if (await Task.WhenAny(next, Task.Delay(200, cancellationToken)).ConfigureAwait(false) == next)
+                    {
+                        if (!await next.ConfigureAwait(false)) break;
+                        Ranges.Changed();
+                        next = changed.MoveNextAsync().AsTask();
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                log.LogWarning(e, "Starting range replicas failed; trying again");
+                await Task.Delay(1000, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     public static Uri ClusterBase(ClusterNode node) => new($"http://{node.ClusterAddress}/");
@@ -91,6 +169,18 @@ public sealed class ClusterRuntime : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await stopping.CancelAsync().ConfigureAwait(false);
+        if (watching is not null)
+        {
+            try
+            {
+                await watching.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+        await starting.WaitAsync().ConfigureAwait(false);
         foreach (var replica in replicas.Values) await replica.DisposeAsync().ConfigureAwait(false);
         await Meta.DisposeAsync().ConfigureAwait(false);
         Mux.Dispose();

@@ -18,7 +18,7 @@ namespace Cairn.Workers.Lifecycle;
 /// blob from an interrupted transition, which GC reclaims).
 /// </summary>
 public sealed partial class LifecyclePass(
-    IIndexShard shard,
+    IndexRouter index,
     BucketCatalog buckets,
     LifecycleStore store,
     ObjectCatalog objects,
@@ -57,7 +57,7 @@ public sealed partial class LifecyclePass(
         var configuration = LifecycleXml.Parse(System.Text.Encoding.UTF8.GetBytes(stored.Xml));
         var planner = new LifecyclePlanner(configuration, clock, classes);
         var rules = configuration.Rules.ToDictionary(r => r.Id, StringComparer.Ordinal);
-        foreach (var key in BucketVersionWalk.Keys(shard, bucket))
+        await foreach (var key in BucketVersionWalk.KeysAsync(index, bucket, cancellationToken).ConfigureAwait(false))
         {
             var current = key.NewestFirst[0];
             var action = planner.CurrentVersionAction(new ObjectFacts
@@ -118,7 +118,7 @@ public sealed partial class LifecyclePass(
     private async Task AbortStaleUploadsAsync(string bucket, LifecyclePlanner planner, List<LifecycleOutcome> outcomes, CancellationToken cancellationToken)
     {
         var stale = new List<(string Key, string UploadId, string RuleId)>();
-        foreach (var listed in uploads.AllUploads(bucket))
+        foreach (var listed in await uploads.AllUploadsAsync(bucket, cancellationToken).ConfigureAwait(false))
             if (planner.AbortUpload(listed.Key, listed.Upload.Initiated) is { } ruleId) stale.Add((listed.Key, listed.Upload.UploadId, ruleId));
         foreach (var (key, uploadId, ruleId) in stale)
         {

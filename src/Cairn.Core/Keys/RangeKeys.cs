@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Cairn.Cluster.Map;
+namespace Cairn.Core.Keys;
 
 /// <summary>
 /// The range key space: an object (bucket, key) is the point <c>UTF-8(bucket) NUL UTF-8(key)</c>, compared

@@ -1,0 +1,198 @@
+using Cairn.Core.Errors;
+using Cairn.Core.Keys;
+using Cairn.Index.Commands;
+
+namespace Cairn.Index.Shards;
+
+/// <summary>
+/// The whole index as the catalogs use it, over the ranges of an <see cref="IRangeTable"/>: a command on one key
+/// goes to the range owning the key, a bucket's command to every range holding keys of the bucket (each keeps
+/// a copy of the bucket's state), a read passes the read barrier of the range(s) it reads. Every answer is checked
+/// against the span the range's own store records: a range that split since the table was read refuses a
+/// command for a key it gave away (<see cref="S3ErrorCode.RangeMoved"/>) and its snapshot shows the narrower
+/// span, so the router waits for the table to catch up and tries again, until <see cref="Patience"/>; a
+/// split never fails a request. A single node is the same code over one range owning every key.
+/// </summary>
+public sealed class IndexRouter(IRangeTable table)
+{
+    public static IndexRouter Single(IIndexShard shard) => new(new SingleShardTable(shard));
+
+    /// <summary>How long a request waits for the range table to catch up with a split before the index is unavailable.</summary>
+    public TimeSpan Patience { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The ranges, in key order, as this node knows them now.</summary>
+    public IReadOnlyList<IndexRange> Ranges => table.Ranges;
+
+    /// <summary>The shards serving every range here, in key order (ranges whose shard has not started yet are left out).</summary>
+    public IEnumerable<IIndexShard> Shards => table.Ranges.Select(r => r.Shard).OfType<IIndexShard>();
+
+    public Task<TResult> ExecuteAsync<TResult>(IndexCommand<TResult> command, CancellationToken cancellationToken = default) => command switch
+    {
+        IObjectCommand keyed => ExecuteOnKeyAsync(RangeKeys.Point(keyed.Bucket, keyed.Key), command, cancellationToken),
+        IBucketCommand bucket => ExecuteOnBucketAsync(bucket.Bucket, command, cancellationToken),
+        _ => throw new ArgumentException($"{command.GetType().Name} belongs to one range: run it on that range's shard.", nameof(command)),
+    };
+
+    /// <summary>Whether two keys are owned by the same range now (a copy shares blobs only within one range).</summary>
+    public bool SameRange(string bucketA, string keyA, string bucketB, string keyB) =>
+        ReferenceEquals(RangeAt(RangeKeys.Point(bucketA, keyA)), RangeAt(RangeKeys.Point(bucketB, keyB)));
+
+    /// <summary>A snapshot of the range owning (bucket, key), past its read barrier, whose own span holds the key.</summary>
+    public async ValueTask<IIndexSnapshot> ReadKeyAsync(string bucket, string key, CancellationToken cancellationToken = default)
+    {
+        var point = RangeKeys.Point(bucket, key);
+        using var deadline = Deadline(cancellationToken);
+        while (true)
+        {
+            if (RangeAt(point).Shard is { } shard)
+            {
+                await shard.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
+                var snapshot = shard.OpenSnapshot();
+                if (ShardSpan.Read(snapshot).Contains(point)) return snapshot;
+                snapshot.Dispose();
+            }
+            await WaitAsync(deadline, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// One view of a bucket over every range holding its keys, each past its read barrier: object rows come from
+    /// the range whose span holds them, the bucket's own rows from the range holding its first point.
+    /// </summary>
+    public ValueTask<IIndexSnapshot> ReadBucketAsync(string bucket, CancellationToken cancellationToken = default) =>
+        ReadSpanAsync(RangeKeys.BucketStart(bucket), RangeKeys.BucketEnd(bucket), cancellationToken);
+
+    /// <summary>Every range, each past its read barrier, in key order.</summary>
+    public async ValueTask<EveryRange> ReadEveryRangeAsync(CancellationToken cancellationToken = default)
+    {
+        using var deadline = Deadline(cancellationToken);
+        while (true)
+        {
+            if (await TryOpenCoveringAsync([], null, cancellationToken).ConfigureAwait(false) is { } parts) return new EveryRange(parts);
+            await WaitAsync(deadline, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask<IIndexSnapshot> ReadSpanAsync(byte[] from, byte[] to, CancellationToken cancellationToken)
+    {
+        using var deadline = Deadline(cancellationToken);
+        while (true)
+        {
+            if (await TryOpenCoveringAsync(from, to, cancellationToken).ConfigureAwait(false) is { } parts)
+                return parts is [{ Span: { Start.Length: 0, End: null } } whole] ? whole.Snapshot : new SpannedSnapshot.Joined(parts);
+            await WaitAsync(deadline, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Snapshots of the ranges over [from, to) (to null: +∞), or null when the spans their stores record do not
+    /// cover it without a gap (the table is behind a split) or a range has no shard here yet.
+    /// </summary>
+    private async ValueTask<IReadOnlyList<SpannedSnapshot>?> TryOpenCoveringAsync(byte[] from, byte[]? to, CancellationToken cancellationToken)
+    {
+        var ranges = table.Ranges;
+        var first = IndexOf(ranges, from);
+        var parts = new List<SpannedSnapshot>();
+        try
+        {
+            byte[]? covered = from;
+            for (var i = first; i < ranges.Count && covered is not null && (to is null || RangeKeys.Compare(covered, to) < 0); i++)
+            {
+                if (ranges[i].Shard is not { } shard) return Release(parts);
+                await shard.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
+                var snapshot = shard.OpenSnapshot();
+                var span = ShardSpan.Read(snapshot);
+                parts.Add(new SpannedSnapshot(span, snapshot));
+                if (!span.Contains(covered)) return Release(parts);
+                covered = span.End;
+            }
+            return covered is null || (to is not null && RangeKeys.Compare(covered, to) >= 0) ? parts : Release(parts);
+        }
+        catch
+        {
+            Release(parts);
+            throw;
+        }
+    }
+
+    private static IReadOnlyList<SpannedSnapshot>? Release(List<SpannedSnapshot> parts)
+    {
+        foreach (var part in parts) part.Snapshot.Dispose();
+        return null;
+    }
+
+    private async Task<TResult> ExecuteOnKeyAsync<TResult>(byte[] point, IndexCommand<TResult> command, CancellationToken cancellationToken)
+    {
+        using var deadline = Deadline(cancellationToken);
+        while (true)
+        {
+            if (RangeAt(point).Shard is { } shard)
+            {
+                try
+                {
+                    return await shard.ExecuteAsync(command, cancellationToken).ConfigureAwait(false);
+                }
+                catch (S3Exception e) when (e.Code.Code == S3ErrorCode.RangeMoved.Code)
+                {
+                }
+            }
+            await WaitAsync(deadline, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// In every range of the bucket; the answer is the one of the range holding the bucket's first point. The
+    /// command carries one request id, which each range dedupes on its own. A DeleteBucket goes to that first range
+    /// last, so a later range that refuses (BucketNotEmpty) stops it while the bucket still exists where it is
+    /// looked up; the ranges that already dropped their copy answer NoSuchBucket to new writes meanwhile.
+    /// </summary>
+    private async Task<TResult> ExecuteOnBucketAsync<TResult>(string bucket, IndexCommand<TResult> command, CancellationToken cancellationToken)
+    {
+        if (command.RequestId is null) command = command with { RequestId = Guid.NewGuid().ToString("N") };
+        var starts = new List<byte[]> { RangeKeys.BucketStart(bucket) };
+        var end = RangeKeys.BucketEnd(bucket);
+        while (RangeAt(starts[^1]).Span.End is { } next && RangeKeys.Compare(next, end) < 0) starts.Add(next);
+        if (command is DeleteBucket) starts.Reverse();
+        var answers = new List<TResult>(starts.Count);
+        foreach (var point in starts) answers.Add(await ExecuteOnKeyAsync(point, command, cancellationToken).ConfigureAwait(false));
+        return command is DeleteBucket ? answers[^1] : answers[0];
+    }
+
+    private IndexRange RangeAt(ReadOnlySpan<byte> point)
+    {
+        var ranges = table.Ranges;
+        return ranges[IndexOf(ranges, point)];
+    }
+
+    /// <summary>The last range whose start is at or before the point.</summary>
+    private static int IndexOf(IReadOnlyList<IndexRange> ranges, ReadOnlySpan<byte> point)
+    {
+        int lo = 0, hi = ranges.Count - 1;
+        while (lo < hi)
+        {
+            var mid = (lo + hi + 1) / 2;
+            if (RangeKeys.Compare(ranges[mid].Span.Start, point) <= 0) lo = mid;
+            else hi = mid - 1;
+        }
+        return lo;
+    }
+
+    private CancellationTokenSource Deadline(CancellationToken cancellationToken)
+    {
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(Patience);
+        return deadline;
+    }
+
+    private async Task WaitAsync(CancellationTokenSource deadline, CancellationToken caller)
+    {
+        try
+        {
+            await table.WaitForChangeAsync(TimeSpan.FromMilliseconds(100), deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!caller.IsCancellationRequested)
+        {
+            throw new IndexUnavailableException($"The range table did not catch up within {Patience}.");
+        }
+    }
+}
