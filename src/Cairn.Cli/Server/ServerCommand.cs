@@ -38,11 +38,16 @@ public static class ServerCommand
             DefaultValueFactory = _ => TimeSpan.FromSeconds(10),
             CustomParser = r => OptionParsing.Parse<TimeSpan>(r, Bench.DurationText.TryParse),
         };
+        var splitObjects = new Option<long>("--split-objects")
+        {
+            Description = "A range holding more objects than this splits in two at its middle key (0: only `cairn admin cluster split` splits)",
+            DefaultValueFactory = _ => 250_000,
+        };
         var secretFile = new Option<string?>("--cluster-secret-file") { Description = "File holding the cluster secret (default: the CAIRN_CLUSTER_SECRET environment variable)" };
         var command = new Command("server", "Start a node: a store alone, or a member of a cluster")
         {
             address, data, region, domain, gcGrace, gcInterval, drives, ec, protection, config, scrubInterval, scrubRate, afr, daySeconds, clockOffset,
-            nodeId, clusterAddress, join, failureDomain, secretFile, downAfter,
+            nodeId, clusterAddress, join, failureDomain, secretFile, downAfter, splitObjects,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -52,7 +57,11 @@ public static class ServerCommand
             if (credentials.IsDevelopmentPair)
                 Console.WriteLine($"CAIRN_ACCESS_KEY/CAIRN_SECRET_KEY not set: using the development pair {Credentials.DevelopmentAccessKey} / {Credentials.DevelopmentSecretKey}. Do not use it in production.");
             var cluster = ClusterArguments.Parse(parse.GetValue(nodeId), parse.GetValue(clusterAddress), parse.GetValue(join), parse.GetValue(failureDomain)!, parse.GetValue(secretFile)) is { } c
-                ? c with { DownAfter = parse.GetValue(downAfter) > TimeSpan.Zero ? parse.GetValue(downAfter) : throw new ArgumentException("--down-after must be positive.") }
+                ? c with
+                {
+                    DownAfter = parse.GetValue(downAfter) > TimeSpan.Zero ? parse.GetValue(downAfter) : throw new ArgumentException("--down-after must be positive."),
+                    SplitObjects = parse.GetValue(splitObjects) >= 0 ? parse.GetValue(splitObjects) : throw new ArgumentException("--split-objects must be 0 or more."),
+                }
                 : null;
             var level = parse.GetValue(protection) ?? (cluster is null ? "drive" : "node");
             NodeConfiguration? node = null;

@@ -1,0 +1,151 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Cairn.Testing;
+
+namespace Cairn.Node.Tests;
+
+/// <summary>
+/// Ranges split while clients write and list through every node: a range past its object limit splits by itself,
+/// an operator splits others during the load, no request fails, every listing taken meanwhile is complete and in
+/// order, and every acknowledged write reads back afterwards through every node.
+/// </summary>
+public sealed class RangeSplitTests
+{
+    private const int Keys = 200;
+
+    [Fact]
+    public async Task Ranges_split_under_load_without_failing_a_request_and_listings_stay_complete_and_ordered()
+    {
+        await using var cluster = await LocalClusterProcesses.StartAsync(3, ["--split-objects", "150"]);
+        var clients = cluster.Nodes.Select(n => cluster.Client(n, c => c.MaxErrorRetry = 0)).ToArray();
+        var bucket = ServerFixture.NewBucketName("split");
+        await clients[0].PutBucketAsync(bucket);
+        var names = Enumerable.Range(0, Keys).Select(i => $"k{i:D3}").ToArray();
+        var acked = new ConcurrentDictionary<string, byte[]>();
+        await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (key, ct) =>
+        {
+            var body = RandomNumberGenerator.GetBytes(32);
+            await clients[key.GetHashCode() & 1].PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, InputStream = new MemoryStream(body) }, ct);
+            acked[key] = body;
+        });
+
+        // More than 150 objects in the one range: the owner of the background work splits it at its middle key.
+        var ranges = await WaitForRangesAsync(cluster, 2, TimeSpan.FromSeconds(60));
+        Assert.Equal(["", $"{bucket}|k100"], ranges.Select(r => r.Start).Take(2).Select(s => s.Length == 0 ? "" : s[^(bucket.Length + 5)..]));
+
+        // Load through every node while an operator splits twice more; no retries are allowed, so any failed request fails the test.
+        using var stop = new CancellationTokenSource();
+        var failures = new ConcurrentQueue<string>();
+        var listings = 0;
+        var writers = Enumerable.Range(0, 6).Select(w => Task.Run(async () =>
+        {
+            var client = clients[w % clients.Length];
+            var random = new Random(w);
+            while (!stop.IsCancellationRequested)
+            {
+                var key = names[random.Next(Keys)];
+                var body = RandomNumberGenerator.GetBytes(32);
+                try
+                {
+                    if (random.Next(4) == 0)
+                    {
+                        using var get = await client.GetObjectAsync(bucket, key);
+                        continue;
+                    }
+                    // One writer per key at a time would be needed to know the last value: each writer owns its keys.
+                    if (Array.IndexOf(names, key) % 6 != w) continue;
+                    await client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, InputStream = new MemoryStream(body) });
+                    acked[key] = body;
+                }
+                catch (Exception e)
+                {
+                    failures.Enqueue($"writer {w} {key}: {e.Message}");
+                }
+            }
+        })).ToList();
+        var listers = Enumerable.Range(0, 2).Select(l => Task.Run(async () =>
+        {
+            var client = clients[(l + 1) % clients.Length];
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    var listed = new List<string>();
+                    string? token = null;
+                    do
+                    {
+                        var page = await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, MaxKeys = 37, ContinuationToken = token });
+                        listed.AddRange(page.S3Objects.Select(o => o.Key));
+                        token = page.IsTruncated == true ? page.NextContinuationToken : null;
+                    }
+                    while (token is not null);
+                    if (!listed.SequenceEqual(names)) failures.Enqueue($"lister {l}: {listed.Count} keys, first wrong at {FirstDifference(listed, names)}");
+                    Interlocked.Increment(ref listings);
+                }
+                catch (Exception e)
+                {
+                    failures.Enqueue($"lister {l}: {e.Message}");
+                }
+            }
+        })).ToList();
+
+        await Task.Delay(2000);
+        var left = await cluster.Nodes[1].Server.AdminAsync("cluster", "split", "--bucket", bucket, "--key", "k050");
+        await Task.Delay(2000);
+        var right = await cluster.Nodes[2].Server.AdminAsync("cluster", "split", "--bucket", bucket, "--key", "k150");
+        await Task.Delay(3000);
+        await stop.CancelAsync();
+        await Task.WhenAll(writers.Concat(listers));
+
+        Assert.True(failures.IsEmpty, string.Join("\n", failures.Take(20)) + "\n" + cluster.Logs());
+        Assert.True(listings >= 3, $"only {listings} complete listings ran during the splits");
+        Assert.NotEqual(left.GetProperty("range").GetString(), right.GetProperty("range").GetString());
+
+        // Four ranges, contiguous, each with a leader every node agrees on; every acknowledged write reads back through every node.
+        ranges = await WaitForRangesAsync(cluster, 4, TimeSpan.FromSeconds(30));
+        for (var i = 1; i < ranges.Count; i++) Assert.Equal(ranges[i - 1].End, ranges[i].Start);
+        foreach (var client in clients)
+            foreach (var (key, body) in acked)
+            {
+                using var get = await client.GetObjectAsync(bucket, key);
+                using var copy = new MemoryStream();
+                await get.ResponseStream.CopyToAsync(copy);
+                Assert.True(body.AsSpan().SequenceEqual(copy.ToArray()), $"{key} read back other bytes");
+            }
+    }
+
+    private sealed record RangeView(string Group, string Start, string? End, string? Leader);
+
+    /// <summary>Waits until every node shows at least <paramref name="count"/> ranges, each with a leader.</summary>
+    private static async Task<IReadOnlyList<RangeView>> WaitForRangesAsync(LocalClusterProcesses cluster, int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        IReadOnlyList<RangeView> ranges = [];
+        while (DateTime.UtcNow < deadline)
+        {
+            var views = new List<IReadOnlyList<RangeView>>();
+            foreach (var node in cluster.Nodes)
+            {
+                var status = await cluster.StatusAsync(node);
+                views.Add(status.GetProperty("ranges").EnumerateArray().Select(r => new RangeView(
+                    r.GetProperty("group").GetString()!, r.GetProperty("start").GetString()!,
+                    r.TryGetProperty("end", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null,
+                    r.TryGetProperty("leader", out var l) && l.ValueKind == JsonValueKind.String ? l.GetString() : null)).ToList());
+            }
+            ranges = views[0];
+            if (views.All(v => v.Count >= count && v.All(r => r.Leader is not null) && v.SequenceEqual(views[0]))) return ranges;
+            await Task.Delay(500);
+        }
+        throw new TimeoutException($"fewer than {count} ranges with leaders after {timeout}: {string.Join("; ", ranges)}\n{cluster.Logs()}");
+    }
+
+    private static int FirstDifference(IReadOnlyList<string> listed, IReadOnlyList<string> expected)
+    {
+        var i = 0;
+        while (i < listed.Count && i < expected.Count && listed[i] == expected[i]) i++;
+        return i;
+    }
+}
