@@ -63,6 +63,9 @@ public sealed class RangeReplica : IAsyncDisposable
         return ShardSplit.MiddleKey(snapshot, ShardSpan.Read(snapshot));
     }
 
+    /// <summary>Gives up leading (the members elect another leader); false when this member did not lead.</summary>
+    public ValueTask<bool> ResignAsync(CancellationToken cancellationToken) => ((DotNext.Net.Cluster.ICluster)cluster).ResignAsync(cancellationToken);
+
     public bool IsLeader => !cluster.LeadershipToken.IsCancellationRequested;
 
     /// <summary>The Raft term this member is in.</summary>

@@ -137,6 +137,7 @@ public static class NodeHost
             s.AddHostedService<DownNodeRepair>();
             s.AddSingleton<RangeSplitter>();
             s.AddHostedService(sp => sp.GetRequiredService<RangeSplitter>());
+            s.AddHostedService<LeadershipSpread>();
         }
         s.AddSingleton<BucketCatalog>();
         s.AddSingleton<ObjectCatalog>();

@@ -107,6 +107,9 @@ public sealed class RangeSplitTests
         // Four ranges, contiguous, each with a leader every node agrees on; every acknowledged write reads back through every node.
         ranges = await WaitForRangesAsync(cluster, 4, TimeSpan.FromSeconds(30));
         for (var i = 1; i < ranges.Count; i++) Assert.Equal(ranges[i - 1].End, ranges[i].Start);
+        // Leadership spreads: no node leads more than its share of the four ranges (two) for long.
+        await WaitForAsync(async () => (await WaitForRangesAsync(cluster, 4, TimeSpan.FromSeconds(30))).CountBy(r => r.Leader ?? "").All(c => c.Value <= 2),
+            TimeSpan.FromSeconds(60), "leadership never spread to at most two ranges per node");
         foreach (var client in clients)
             foreach (var (key, body) in acked)
             {
@@ -140,6 +143,16 @@ public sealed class RangeSplitTests
             await Task.Delay(500);
         }
         throw new TimeoutException($"fewer than {count} ranges with leaders after {timeout}: {string.Join("; ", ranges)}\n{cluster.Logs()}");
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout, string failure)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException(failure);
+            await Task.Delay(1000);
+        }
     }
 
     private static int FirstDifference(IReadOnlyList<string> listed, IReadOnlyList<string> expected)

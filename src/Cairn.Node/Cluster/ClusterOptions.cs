@@ -36,6 +36,9 @@ public sealed record ClusterOptions
     /// <summary>How often the owner of the background work looks for ranges to split and splits to finish.</summary>
     public TimeSpan SplitCheckInterval { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How often a node checks it leads no more ranges than its share, and resigns one if it does.</summary>
+    public TimeSpan LeadershipCheckInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long a bootstrapping node waits for every other node of <see cref="Join"/> to answer.</summary>
     public TimeSpan BootstrapTimeout { get; init; } = TimeSpan.FromMinutes(5);
 }
