@@ -126,12 +126,14 @@ public static class NodeHost
         {
             s.AddSingleton<IIndexShard>(_ => new RocksDbIndexShard(Path.Combine(dataPath, "index"), machine));
             s.AddSingleton<IWorkOwnership, SoleOwner>();
+            s.AddSingleton<IDriveAvailability>(new DriveStatsAvailability(drives));
         }
         else
         {
             s.AddSingleton(cluster);
             s.AddSingleton<IIndexShard>(cluster.IndexReplica.Shard);
             s.AddSingleton<IWorkOwnership>(new RangeLeadership(cluster.IndexReplica));
+            s.AddSingleton<IDriveAvailability>(new ClusterDriveAvailability(cluster));
             s.AddHostedService<ClusterHeartbeats>();
             s.AddHostedService<DownNodeRepair>();
         }
@@ -186,6 +188,7 @@ public static class NodeHost
         s.AddHostedService<DriveMonitor>();
         s.AddSingleton(options.Durability);
         s.AddSingleton<DurabilityLedger>();
+        s.AddSingleton<LayoutWorkGate>();
         s.AddSingleton<ScrubAndRepair>();
         s.AddHostedService<ScrubWorker>();
         s.AddHostedService<ReadRepairWorker>();

@@ -17,8 +17,8 @@ public sealed class DurabilityLedger(DurabilityOptions options, TimeProvider tim
         lock (gate) { scrubs++; blobsScrubbed += blobs; bytesScrubbed += bytes; fragmentsLost += lost; lastScrub = time.GetUtcNow(); }
     }
 
-    /// <summary>Fragments a read found lost and repair then confirmed, outside any scrub pass.</summary>
-    public void FoundOnRead(long lost)
+    /// <summary>Fragments found lost outside any scrub pass: by a read (repair then confirmed it), or on a drive known unavailable.</summary>
+    public void FoundLost(long lost)
     {
         lock (gate) fragmentsLost += lost;
     }

@@ -6,9 +6,9 @@ using Microsoft.Extensions.Logging;
 namespace Cairn.Node.Cluster;
 
 /// <summary>
-/// When the meta group marks a node down, the node that owns the index's work scrubs and repairs at once: every
-/// stripe with a fragment on the lost node's drives is rebuilt onto the survivors, without waiting for the next
-/// scheduled scrub. (Scrub walks every blob; ordering by how many fragments each stripe lost is still to come.)
+/// When the meta group marks a node down, the node that owns the index's work repairs at once: every stripe with a
+/// fragment on the lost node's drives is rebuilt onto the survivors, the stripes with the fewest fragments to spare
+/// first, without waiting for the next scheduled scrub (which still verifies every fragment for rot).
 /// </summary>
 public sealed partial class DownNodeRepair(ClusterRuntime cluster, ScrubAndRepair scrubber, IWorkOwnership ownership, ILogger<DownNodeRepair> log)
     : BackgroundService
@@ -25,7 +25,7 @@ public sealed partial class DownNodeRepair(ClusterRuntime cluster, ScrubAndRepai
             try
             {
                 LogRepairing(string.Join(",", lost));
-                var (scrub, repair) = await scrubber.ScrubAndRepairAsync(null, stoppingToken).ConfigureAwait(false);
+                var repair = await scrubber.RepairUnavailableAsync(stoppingToken).ConfigureAwait(false);
                 LogRepaired(string.Join(",", lost), repair.BlobsRepaired, repair.FragmentsRebuilt, repair.BlobsLeftDegraded);
             }
             catch (Exception e) when (e is not OperationCanceledException)
