@@ -190,6 +190,7 @@ public static class NodeHost
         s.AddSingleton<DurabilityLedger>();
         s.AddSingleton<LayoutWorkGate>();
         s.AddSingleton<ScrubAndRepair>();
+        s.AddSingleton<SpreadBack>();
         s.AddHostedService<ScrubWorker>();
         s.AddHostedService<ReadRepairWorker>();
         s.AddSingleton<IVersionBytes>(sp => new VersionBytes(sp.GetRequiredService<ObjectReader>()));
