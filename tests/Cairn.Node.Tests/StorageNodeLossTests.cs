@@ -66,6 +66,9 @@ public sealed class StorageNodeLossTests(ITestOutputHelper output)
             "a stripe still crowds a node beyond what placement wants");
         Assert.True(await HoldsFragmentsAsync(leader, bucket, bodies.Keys, victimDrives), "the returned node holds no fragment");
         // Stale fragments on the returned node and the old copies on the survivors are gone: the drives hold exactly what the layouts name.
+        // (Spread-back's copies overwrite most stale files in place, so the owner's log is what shows the stale ones were judged and deleted.)
+        await EventuallyAsync(() => Task.FromResult(cluster.Nodes.Any(n => System.Text.RegularExpressions.Regex.IsMatch(n.Server.Log, @"Spread-back deleted [1-9][0-9]* stale fragments"))),
+            TimeSpan.FromSeconds(30), "spread-back deleted no stale fragment of the returned node");
         var named = 0;
         foreach (var key in bodies.Keys)
             named += (await leader.Server.AdminAsync("layout", "--bucket", bucket, "--key", key)).GetProperty("blobs").EnumerateArray().Sum(b => b.GetProperty("drives").GetArrayLength());
