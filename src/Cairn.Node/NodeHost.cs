@@ -127,12 +127,14 @@ public static class NodeHost
             s.AddSingleton<IIndexShard>(_ => new RocksDbIndexShard(Path.Combine(dataPath, "index"), machine));
             s.AddSingleton(sp => IndexRouter.Single(sp.GetRequiredService<IIndexShard>()));
             s.AddSingleton<IWorkOwnership, SoleOwner>();
+            s.AddSingleton<IDriveAvailability>(new DriveStatsAvailability(drives));
         }
         else
         {
             s.AddSingleton(cluster);
             s.AddSingleton(new IndexRouter(cluster.Ranges));
             s.AddSingleton<IWorkOwnership>(new RangeLeadership(cluster.IndexReplica));
+            s.AddSingleton<IDriveAvailability>(new ClusterDriveAvailability(cluster));
             s.AddHostedService<ClusterHeartbeats>();
             s.AddHostedService<DownNodeRepair>();
             s.AddSingleton<RangeSplitter>();
@@ -190,7 +192,9 @@ public static class NodeHost
         s.AddHostedService<DriveMonitor>();
         s.AddSingleton(options.Durability);
         s.AddSingleton<DurabilityLedger>();
+        s.AddSingleton<LayoutWorkGate>();
         s.AddSingleton<ScrubAndRepair>();
+        s.AddSingleton<SpreadBack>();
         s.AddHostedService<ScrubWorker>();
         s.AddHostedService<ReadRepairWorker>();
         s.AddSingleton<IVersionBytes>(sp => new VersionBytes(sp.GetRequiredService<ObjectReader>()));

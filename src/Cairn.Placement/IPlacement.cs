@@ -16,6 +16,9 @@ public interface IPlacement
     /// blob's fragments. Null when the map has no such drive right now.
     /// </summary>
     string? Replacement(string blobId, IReadOnlyCollection<string> kept, int parityFragments, IReadOnlySet<string> unavailable);
+
+    /// <summary>The failure domain a drive counts in at the protection level; a drive the map does not know is its own.</summary>
+    string FailureDomain(string driveId);
 }
 
 /// <summary>

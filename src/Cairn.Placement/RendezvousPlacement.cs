@@ -15,6 +15,8 @@ public sealed class RendezvousPlacement(IReadOnlyList<DriveEntry> drives, int pr
     /// <summary>Protection at the drive level: every drive is its own failure domain.</summary>
     public RendezvousPlacement(IReadOnlyList<DriveEntry> drives) : this(drives, int.MaxValue) { }
 
+    private readonly Dictionary<string, string> domains = drives.ToDictionary(d => d.Id, d => d.DomainAt(protectionLevel), StringComparer.Ordinal);
+
     public IReadOnlyList<DriveEntry> Drives => drives;
 
     public IReadOnlyList<string> Place(string blobId, int dataFragments, int parityFragments, IReadOnlySet<string>? exclude = null)
@@ -51,6 +53,8 @@ public sealed class RendezvousPlacement(IReadOnlyList<DriveEntry> drives, int pr
             .Select(d => d.Id)
             .FirstOrDefault();
     }
+
+    public string FailureDomain(string driveId) => domains.GetValueOrDefault(driveId) ?? driveId;
 
     private static double Score(string blobId, DriveEntry drive)
     {

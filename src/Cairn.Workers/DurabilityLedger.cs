@@ -17,8 +17,8 @@ public sealed class DurabilityLedger(DurabilityOptions options, TimeProvider tim
         lock (gate) { scrubs++; blobsScrubbed += blobs; bytesScrubbed += bytes; fragmentsLost += lost; lastScrub = time.GetUtcNow(); }
     }
 
-    /// <summary>Fragments a read found lost and repair then confirmed, outside any scrub pass.</summary>
-    public void FoundOnRead(long lost)
+    /// <summary>Fragments found lost outside any scrub pass: by a read (repair then confirmed it), or on a drive known unavailable.</summary>
+    public void FoundLost(long lost)
     {
         lock (gate) fragmentsLost += lost;
     }
@@ -33,7 +33,11 @@ public sealed class DurabilityLedger(DurabilityOptions options, TimeProvider tim
         lock (gate) unrepairable++;
     }
 
-    public DurabilityReport Report(int drives, int dataFragments, int parityFragments, long bytesPerDrive)
+    /// <summary>
+    /// The figures so far and both estimates: the drive-level one (every m+1 drives assumed to share a stripe) and the
+    /// store's, from <paramref name="margins"/>, the stripes as they are now (see <see cref="StripeDurability"/>).
+    /// </summary>
+    public DurabilityReport Report(int drives, int drivesAvailable, int dataFragments, int parityFragments, long bytesPerDrive, IReadOnlyList<StripeMargins> margins)
     {
         lock (gate)
         {
@@ -42,24 +46,19 @@ public sealed class DurabilityLedger(DurabilityOptions options, TimeProvider tim
             var rebuildHours = bytesPerDrive / rate / 3600.0;
             var mttrHours = options.DetectionHours + rebuildHours;
             var nines = AnnualNines(drives, parityFragments, options.AnnualFailureRate, mttrHours);
+            var storeNines = StripeDurability.Nines(StripeDurability.AnnualLossProbability(margins, drives, drivesAvailable, options.AnnualFailureRate, mttrHours));
             return new DurabilityReport(scrubs, lastScrub, blobsScrubbed, bytesScrubbed, fragmentsLost, fragmentsRebuilt, bytesRebuilt, unrepairable,
-                repairTime.TotalSeconds, rate, mttrHours, options.AnnualFailureRate, drives, dataFragments, parityFragments, nines);
+                repairTime.TotalSeconds, rate, mttrHours, options.AnnualFailureRate, drives, dataFragments, parityFragments, nines,
+                drivesAvailable, margins.Sum(m => m.Stripes), margins.Where(m => m.Margin < 0).Sum(m => m.Stripes), margins, storeNines);
         }
     }
 
     /// <summary>
-    /// -log10 of the annual loss rate N·λ·Π_{i=1..m}((N−i)·λ_h·MTTR): a first drive failure, then m more
+    /// -log10 of the annual loss rate N·AFR·Π_{i=1..m}((N−i)·λ_h·MTTR): a first drive failure, then m more
     /// among the rest before each repair completes (every set of m+1 drives assumed to share a stripe).
     /// </summary>
-    public static double AnnualNines(int drives, int parity, double afr, double mttrHours)
-    {
-        if (drives <= parity) return 0;
-        var lossRate = drives * afr;
-        var hourly = afr / 8760.0;
-        for (var i = 1; i <= parity; i++) lossRate *= Math.Max(0, drives - i) * hourly * mttrHours;
-        if (parity > 0 && drives - parity <= 0) return 0;
-        return lossRate <= 0 ? 99 : Math.Min(99, -Math.Log10(Math.Min(1, lossRate)));
-    }
+    public static double AnnualNines(int drives, int parity, double afr, double mttrHours) =>
+        drives <= parity ? 0 : StripeDurability.Nines(drives * afr * StripeDurability.Chain(drives - 1, parity, afr / StripeDurability.HoursPerYear * mttrHours));
 }
 
 public sealed record DurabilityOptions
@@ -82,4 +81,5 @@ public sealed record DurabilityOptions
 
 public sealed record DurabilityReport(long Scrubs, DateTimeOffset? LastScrub, long BlobsScrubbed, long BytesScrubbed, long FragmentsLost,
     long FragmentsRebuilt, long BytesRebuilt, long UnrepairableBlobs, double RepairSeconds, double RepairBytesPerSecond, double MeanTimeToRepairHours,
-    double DriveAnnualFailureRate, int Drives, int DataFragments, int ParityFragments, double EstimatedAnnualNines);
+    double DriveAnnualFailureRate, int Drives, int DataFragments, int ParityFragments, double EstimatedAnnualNines,
+    int DrivesAvailable, long Stripes, long StripesLost, IReadOnlyList<StripeMargins> StripeMargins, double StoreAnnualNines);

@@ -15,46 +15,43 @@ public sealed record RepairResult(long BlobsRepaired, long FragmentsRebuilt, lon
 
 /// <summary>
 /// Scrub walks every referenced blob and verifies every block of every fragment; repair rebuilds
-/// what scrub found lost, most endangered blobs (fewest surviving fragments) first, onto drives
-/// placement picks, then flips each blob's layout in the index. A blob that was reaped meanwhile
+/// what scrub found lost, most endangered blobs (smallest margin: surviving fragments minus k) first, onto
+/// drives placement picks, then flips each blob's layout in the index. A blob that was reaped meanwhile
 /// keeps nothing: its rebuilt fragments are freed.
 /// </summary>
 public sealed partial class ScrubAndRepair(BlobBookkeeping bookkeeping, ObjectCatalog objects, BlobRepair repair,
-    IReadOnlyDictionary<string, IFragmentStore> drives, IPlacement placement, DurabilityLedger ledger, DurabilityOptions options,
-    ILogger<ScrubAndRepair> log)
+    IReadOnlyDictionary<string, IFragmentStore> drives, IPlacement placement, IDriveAvailability availability, LayoutWorkGate gate,
+    DurabilityLedger ledger, DurabilityOptions options, ILogger<ScrubAndRepair> log)
 {
-    private readonly SemaphoreSlim oneAtATime = new(1, 1);
+    /// <summary>Whether a scrub, a repair or another pass that moves fragments runs on this node now (one at a time).</summary>
+    public bool IsRunning => gate.IsBusy;
 
-    /// <summary>Whether a scrub or a repair pass runs on this node now (one at a time).</summary>
-    public bool IsRunning => oneAtATime.CurrentCount == 0;
-
-    public async Task<ScrubResult> ScrubAsync(IProgress<long>? progress, CancellationToken cancellationToken)
-    {
-        await oneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return await ScrubLockedAsync(progress, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            oneAtATime.Release();
-        }
-    }
+    public Task<ScrubResult> ScrubAsync(IProgress<long>? progress, CancellationToken cancellationToken) =>
+        gate.RunAsync(() => ScrubLockedAsync(progress, cancellationToken), cancellationToken);
 
     /// <summary>Scrub, then repair everything it found.</summary>
-    public async Task<(ScrubResult Scrub, RepairResult Repair)> ScrubAndRepairAsync(IProgress<long>? progress, CancellationToken cancellationToken)
-    {
-        await oneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+    public Task<(ScrubResult Scrub, RepairResult Repair)> ScrubAndRepairAsync(IProgress<long>? progress, CancellationToken cancellationToken) =>
+        gate.RunAsync(async () =>
         {
             var scrub = await ScrubLockedAsync(progress, cancellationToken).ConfigureAwait(false);
             return (scrub, await RepairLockedAsync(scrub.Damaged, cancellationToken).ConfigureAwait(false));
-        }
-        finally
+        }, cancellationToken);
+
+    /// <summary>
+    /// Repairs every blob with a fragment on an unavailable drive (a down node's, a dead disk's), most endangered
+    /// first. Found from the layouts alone, with no fragment verified: after a node is lost, the stripes one
+    /// failure away from loss are rebuilt before a full scrub would even have reached them. Rot on the drives
+    /// still up is the scheduled scrub's to find.
+    /// </summary>
+    public Task<RepairResult> RepairUnavailableAsync(CancellationToken cancellationToken) =>
+        gate.RunAsync(async () =>
         {
-            oneAtATime.Release();
-        }
-    }
+            var references = await bookkeeping.ReferencesAsync(cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false);
+            var endangered = EndangeredStripes.Collect(references, availability.Unavailable());
+            ledger.FoundLost(endangered.Sum(d => d.Damage.BadSlots.Count));
+            LogEndangered(endangered.Count, string.Join(", ", endangered.GroupBy(d => EndangeredStripes.Margin(d.Damage)).Select(g => $"margin {g.Key}: {g.Count()}")));
+            return await RepairLockedAsync(endangered, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
 
     /// <summary>
     /// Verifies and repairs one blob that a read found damaged. The read saw only the stripes and shards it
@@ -62,23 +59,16 @@ public sealed partial class ScrubAndRepair(BlobBookkeeping bookkeeping, ObjectCa
     /// repaired since costs a read, not a rebuild. True when the blob is whole afterwards, or no longer
     /// referenced (reaped: nothing to protect).
     /// </summary>
-    public async Task<bool> RepairBlobAsync(string blobId, CancellationToken cancellationToken)
-    {
-        await oneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+    public Task<bool> RepairBlobAsync(string blobId, CancellationToken cancellationToken) =>
+        gate.RunAsync(async () =>
         {
             if (await bookkeeping.ReferenceAsync(blobId, cancellationToken).ConfigureAwait(false) is not { Layout: { } layout } reference) return true;
             var (bad, _) = await repair.VerifyAsync(layout, cancellationToken).ConfigureAwait(false);
             if (bad.Count == 0) return true;
-            ledger.FoundOnRead(bad.Count);
+            ledger.FoundLost(bad.Count);
             var result = await RepairLockedAsync([(reference, new BlobDamage(layout, bad))], cancellationToken).ConfigureAwait(false);
             return result.BlobsRepaired == 1 && result.BlobsLeftDegraded == 0;
-        }
-        finally
-        {
-            oneAtATime.Release();
-        }
-    }
+        }, cancellationToken);
 
     private async Task<ScrubResult> ScrubLockedAsync(IProgress<long>? progress, CancellationToken cancellationToken)
     {
@@ -97,7 +87,7 @@ public sealed partial class ScrubAndRepair(BlobBookkeeping bookkeeping, ObjectCa
                 lost += bad.Count;
                 damaged.Add((reference, new BlobDamage(layout, bad)));
             }
-            await ThrottleAsync(bytes, clock, cancellationToken).ConfigureAwait(false);
+            await Pacing.PaceAsync(bytes, clock, options.ScrubBytesPerSecond, cancellationToken).ConfigureAwait(false);
         }
         ledger.Scrubbed(count, bytes, lost);
         LogScrubbed(count, bytes, lost);
@@ -107,8 +97,8 @@ public sealed partial class ScrubAndRepair(BlobBookkeeping bookkeeping, ObjectCa
     private async Task<RepairResult> RepairLockedAsync(IReadOnlyList<(BlobReference Reference, BlobDamage Damage)> damaged, CancellationToken cancellationToken)
     {
         long repaired = 0, rebuilt = 0, degraded = 0, unrepairable = 0;
-        var offline = drives.Values.Where(d => !d.Stats().Online).Select(d => d.DriveId).ToHashSet();
-        foreach (var (reference, damage) in damaged.OrderBy(d => d.Damage.Survivors))
+        var offline = availability.Unavailable();
+        foreach (var (reference, damage) in EndangeredStripes.MostEndangeredFirst(damaged))
         {
             var layout = damage.Layout;
             if (damage.Survivors < layout.DataFragments || !layout.IsStriped)
@@ -167,18 +157,14 @@ public sealed partial class ScrubAndRepair(BlobBookkeeping bookkeeping, ObjectCa
         return targets;
     }
 
-    private async Task ThrottleAsync(long bytes, Stopwatch clock, CancellationToken cancellationToken)
-    {
-        if (options.ScrubBytesPerSecond <= 0) return;
-        var due = TimeSpan.FromSeconds((double)bytes / options.ScrubBytesPerSecond);
-        if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed, cancellationToken).ConfigureAwait(false);
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Scrub verified {Blobs} blobs ({Bytes} bytes): {Lost} fragments lost or rotten")]
     private partial void LogScrubbed(long blobs, long bytes, long lost);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Repair rebuilt {Fragments} fragments of {Blobs} blobs; {Degraded} still degraded")]
     private partial void LogRepaired(long blobs, long fragments, long degraded);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Repairing {Blobs} blobs with fragments on unavailable drives, most endangered first ({ByMargin})")]
+    private partial void LogEndangered(int blobs, string byMargin);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Blob {BlobId} has {Survivors} fragments left, {Needed} are needed: it cannot be rebuilt")]
     private partial void LogUnrepairable(string blobId, int survivors, int needed);

@@ -3,8 +3,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Cairn.Workers;
 
-/// <summary>Runs scrub and repair by themselves every ScrubInterval (on demand through the admin API too).</summary>
-public sealed partial class ScrubWorker(ScrubAndRepair scrubber, DurabilityOptions options, IWorkOwnership ownership, TimeProvider time, ILogger<ScrubWorker> log) : BackgroundService
+/// <summary>
+/// Runs scrub and repair by themselves every ScrubInterval (on demand through the admin API too), then spreads
+/// back any blob still crowding a failure domain (one whose return was missed, e.g. while the work changed owner).
+/// </summary>
+public sealed partial class ScrubWorker(ScrubAndRepair scrubber, SpreadBack spreadBack, DurabilityOptions options, IWorkOwnership ownership, TimeProvider time, ILogger<ScrubWorker> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -16,6 +19,7 @@ public sealed partial class ScrubWorker(ScrubAndRepair scrubber, DurabilityOptio
             try
             {
                 await scrubber.ScrubAndRepairAsync(null, stoppingToken).ConfigureAwait(false);
+                await spreadBack.RunAsync([], stoppingToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

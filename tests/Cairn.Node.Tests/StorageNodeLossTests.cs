@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Amazon.S3.Model;
+using Cairn.Placement;
 using Cairn.Testing;
 using Xunit.Abstractions;
 
@@ -8,7 +9,8 @@ namespace Cairn.Node.Tests;
 /// <summary>
 /// kill -9 of a node that holds fragments: every object still reads byte-exact through the survivors; once the
 /// meta group marks the node down, repair rebuilds the lost fragments onto the survivors' drives by itself (full redundancy again, checked from the layouts in the
-/// index), and the node, started again, rejoins and serves the same store.
+/// index), and the node, started again, rejoins and serves the same store; spread-back then puts every stripe back on the spread
+/// placement wants (the returned node's drives hold fragments again) and no stale or doubled fragment is left on any drive.
 /// </summary>
 public sealed class StorageNodeLossTests(ITestOutputHelper output)
 {
@@ -56,7 +58,57 @@ public sealed class StorageNodeLossTests(ITestOutputHelper output)
         var status = await cluster.StatusAsync(victim);
         Assert.NotNull(status.GetProperty("ranges")[0].GetProperty("leader").GetString());
         await EventuallyAsync(async () => NodeState(await cluster.StatusAsync(leader), victim.Id) == "Up", TimeSpan.FromSeconds(30), "the node did not come back up");
+
+        // Spread-back: each stripe has as many fragments on each node as a fresh placement with every node up would put there
+        // (never more than m = 2), so the returned node holds fragments again where placement wants them.
+        var placement = FreshPlacement(await cluster.StatusAsync(leader));
+        await EventuallyAsync(async () => await SpreadAsPlacementWantsAsync(leader, bucket, bodies.Keys, placement), TimeSpan.FromSeconds(90),
+            "a stripe still crowds a node beyond what placement wants");
+        Assert.True(await HoldsFragmentsAsync(leader, bucket, bodies.Keys, victimDrives), "the returned node holds no fragment");
+        // Stale fragments on the returned node and the old copies on the survivors are gone: the drives hold exactly what the layouts name.
+        // (Spread-back's copies overwrite most stale files in place, so the owner's log is what shows the stale ones were judged and deleted.)
+        await EventuallyAsync(() => Task.FromResult(cluster.Nodes.Any(n => System.Text.RegularExpressions.Regex.IsMatch(n.Server.Log, @"Spread-back deleted [1-9][0-9]* stale fragments"))),
+            TimeSpan.FromSeconds(30), "spread-back deleted no stale fragment of the returned node");
+        var named = 0;
+        foreach (var key in bodies.Keys)
+            named += (await leader.Server.AdminAsync("layout", "--bucket", bucket, "--key", key)).GetProperty("blobs").EnumerateArray().Sum(b => b.GetProperty("drives").GetArrayLength());
+        await EventuallyAsync(async () => (await leader.Server.AdminAsync("drives")).EnumerateArray().Sum(d => d.GetProperty("fragments").GetInt64()) == named,
+            TimeSpan.FromSeconds(30), "the drives hold other fragments than the layouts name (stale or old copies left)");
+        foreach (var (key, body) in bodies) Assert.Equal(body, await ReadAsync(cluster, victim, bucket, key));
     }
+
+    /// <summary>Placement as the cluster computes it, every drive up: a drive's domain is its node's path and its id, protection at node level.</summary>
+    private static (RendezvousPlacement Placement, int NodeLevel) FreshPlacement(System.Text.Json.JsonElement status)
+    {
+        var drives = new List<DriveEntry>();
+        var level = 0;
+        foreach (var node in status.GetProperty("nodes").EnumerateArray())
+        {
+            var domain = node.GetProperty("domain").GetString()!;
+            level = domain.Split('/').Length - 1;
+            drives.AddRange(node.GetProperty("drives").EnumerateArray().Select(d => d.GetProperty("id").GetString()!).Select(id => new DriveEntry(id, $"{domain}/{id}")));
+        }
+        return (new RendezvousPlacement(drives, level), level);
+    }
+
+    private static async Task<bool> SpreadAsPlacementWantsAsync(ClusterNodeProcess via, string bucket, IEnumerable<string> keys, (RendezvousPlacement Placement, int NodeLevel) fresh)
+    {
+        foreach (var key in keys)
+        {
+            foreach (var blob in (await via.Server.AdminAsync("layout", "--bucket", bucket, "--key", key)).GetProperty("blobs").EnumerateArray())
+            {
+                var drives = blob.GetProperty("drives").EnumerateArray().Select(d => d.GetString()!).ToArray();
+                var wanted = fresh.Placement.Place(blob.GetProperty("blobId").GetString()!, blob.GetProperty("dataFragments").GetInt32(), blob.GetProperty("parityFragments").GetInt32());
+                var perNode = PerNode(drives, fresh.Placement);
+                Assert.True(perNode.Values.Max() <= blob.GetProperty("parityFragments").GetInt32(), $"{key}: more than m fragments on one node");
+                if (!perNode.OrderBy(p => p.Key).SequenceEqual(PerNode(wanted, fresh.Placement).OrderBy(p => p.Key))) return false;
+            }
+        }
+        return true;
+    }
+
+    private static Dictionary<string, int> PerNode(IEnumerable<string> drives, RendezvousPlacement placement) =>
+        drives.GroupBy(placement.FailureDomain).ToDictionary(g => g.Key, g => g.Count());
 
     private static string? NodeState(System.Text.Json.JsonElement status, string node) =>
         status.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("id").GetString() == node).GetProperty("state").GetString();

@@ -31,7 +31,7 @@ public static class AdminCommand
         admin.Add(drives);
 
         var durability = new Command("durability", "Fragments lost and rebuilt, time to repair, estimated annual durability");
-        durability.SetAction((parse, ct) => RunAsync(parse, endpoint, json, "durability", ct, RenderObject));
+        durability.SetAction((parse, ct) => RunAsync(parse, endpoint, json, "durability", ct, RenderDurability));
         admin.Add(durability);
 
         var scrub = new Command("scrub", "Verify every fragment of every blob now");
@@ -203,6 +203,21 @@ public static class AdminCommand
         var table = new Table().AddColumns("Property", "Value");
         foreach (var p in value.EnumerateObject()) table.AddRow(Markup.Escape(p.Name), Markup.Escape(p.Value.ToString()));
         AnsiConsole.Write(table);
+    }
+
+    /// <summary>The figures as a table, then how many stripes of each code sit at each margin (fragments to spare).</summary>
+    private static void RenderDurability(JsonElement value)
+    {
+        var table = new Table().AddColumns("Property", "Value");
+        foreach (var p in value.EnumerateObject().Where(p => p.Value.ValueKind != JsonValueKind.Array))
+            table.AddRow(Markup.Escape(p.Name), Markup.Escape(p.Value.ToString()));
+        AnsiConsole.Write(table);
+        var margins = new Table().AddColumns("Code", "Margin", "Stripes");
+        foreach (var m in value.GetProperty("stripeMargins").EnumerateArray())
+            margins.AddRow($"{m.GetProperty("dataFragments").GetInt32()}+{m.GetProperty("parityFragments").GetInt32()}",
+                m.GetProperty("margin").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                m.GetProperty("stripes").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        AnsiConsole.Write(margins);
     }
 
     internal static string Bytes(long n)

@@ -46,6 +46,26 @@ public sealed class BlobRepair(IReadOnlyDictionary<string, IFragmentStore> drive
     }
 
     /// <summary>
+    /// Copies the fragments of <paramref name="moves"/> (slot → drive) to their new drives, every block verified on
+    /// the way, and returns the layout naming the new drives. The old copies stay: the caller flips the index first.
+    /// A rotten or missing source throws an <see cref="IOException"/>; what was committed before is the caller's to free.
+    /// </summary>
+    public async Task<BlobLayout> CopyAsync(BlobLayout layout, IReadOnlyDictionary<int, string> moves, CancellationToken cancellationToken)
+    {
+        foreach (var (slot, driveId) in moves)
+        {
+            using var source = await drives[layout.Drives[slot]].OpenAsync(layout.BlobId, slot, cancellationToken).ConfigureAwait(false)
+                ?? throw new FragmentCorruptException($"blob {layout.BlobId}: fragment {slot} is missing on {layout.Drives[slot]}");
+            await using var writer = new FragmentWriter(await drives[driveId].CreateReplacementAsync(layout.BlobId, slot, cancellationToken).ConfigureAwait(false));
+            await FragmentReader.ReadRangeAsync(source, layout.FragmentLength, 0, layout.FragmentLength, writer.WriteAsync, cancellationToken).ConfigureAwait(false);
+            await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        var moved = layout.Drives.ToArray();
+        foreach (var (slot, driveId) in moves) moved[slot] = driveId;
+        return layout with { Drives = moved };
+    }
+
+    /// <summary>
     /// Rebuilds <paramref name="targets"/> (slot → drive) stripe by stripe from k verified survivors and
     /// returns the layout with those slots moved and no longer missing. The caller flips the index to it.
     /// </summary>

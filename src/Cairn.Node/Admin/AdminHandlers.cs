@@ -19,7 +19,7 @@ namespace Cairn.Node.Admin;
 /// </summary>
 public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, BlobStore blobs, ServerInfo server, FrontDoorOptions options,
     ScrubAndRepair scrubber, DurabilityLedger ledger, ErasureSettings code, LifecyclePass lifecycle, BillCalculator billing, ClusterStatus cluster,
-    ObjectCatalog objects, Cluster.RangeSplitter? splitter = null) : IAdminApi
+    ObjectCatalog objects, BlobBookkeeping bookkeeping, IDriveAvailability availability, Cluster.RangeSplitter? splitter = null) : IAdminApi
 {
     private const string Prefix = AdminPaths.Prefix;
 
@@ -101,7 +101,9 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
     {
         var drives = await DrivesAsync(cancellationToken).ConfigureAwait(false);
         var perDrive = drives.Length == 0 ? 0 : drives.Max(d => d.FragmentBytes);
-        return ledger.Report(drives.Length, code.DataFragments, code.ParityFragments, perDrive);
+        var unavailable = availability.Unavailable();
+        var margins = StripeDurability.Census(await bookkeeping.ReferencesAsync(cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false), unavailable);
+        return ledger.Report(drives.Length, drives.Count(d => !unavailable.Contains(d.Id)), code.DataFragments, code.ParityFragments, perDrive, margins);
     }
 
     private async Task<AdminScrubReport> RepairAsync(CancellationToken cancellationToken)

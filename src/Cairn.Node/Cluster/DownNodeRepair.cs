@@ -6,13 +6,18 @@ using Microsoft.Extensions.Logging;
 namespace Cairn.Node.Cluster;
 
 /// <summary>
-/// When the meta group marks a node down, the node that owns the index's work scrubs and repairs at once: every
-/// stripe with a fragment on the lost node's drives is rebuilt onto the survivors, without waiting for the next
-/// scheduled scrub. (Scrub walks every blob; ordering by how many fragments each stripe lost is still to come.)
+/// Follows node states in the map on the node that owns the index's work. When the meta group marks a node down,
+/// every stripe with a fragment on its drives is rebuilt onto the survivors at once, the stripes with the fewest
+/// fragments to spare first, without waiting for the next scheduled scrub (which still verifies every fragment for
+/// rot). When the node is marked up again, spread-back deletes the stale fragments it still holds and moves the
+/// fragments rebuilt two to a node during its absence back onto the spread placement wants.
 /// </summary>
-public sealed partial class DownNodeRepair(ClusterRuntime cluster, ScrubAndRepair scrubber, IWorkOwnership ownership, ILogger<DownNodeRepair> log)
-    : BackgroundService
+public sealed partial class DownNodeRepair(ClusterRuntime cluster, ScrubAndRepair scrubber, SpreadBack spreadBack, IWorkOwnership ownership,
+    ILogger<DownNodeRepair> log) : BackgroundService
 {
+    /// <summary>How long a returned node's drives get to answer before spread-back runs without them (it then moves nothing onto them).</summary>
+    private static readonly TimeSpan DrivesReachableWithin = TimeSpan.FromSeconds(30);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var down = Down(cluster.Meta.Current);
@@ -20,29 +25,54 @@ public sealed partial class DownNodeRepair(ClusterRuntime cluster, ScrubAndRepai
         {
             var now = Down(map);
             var lost = now.Except(down).ToArray();
+            var returned = down.Except(now).Where(id => map.Node(id)?.State == NodeState.Up).ToArray();
             down = now;
-            if (lost.Length == 0 || !ownership.OwnsIndexWork) continue;
+            if (!ownership.OwnsIndexWork) continue;
             try
             {
-                LogRepairing(string.Join(",", lost));
-                var (scrub, repair) = await scrubber.ScrubAndRepairAsync(null, stoppingToken).ConfigureAwait(false);
-                LogRepaired(string.Join(",", lost), repair.BlobsRepaired, repair.FragmentsRebuilt, repair.BlobsLeftDegraded);
+                if (lost.Length > 0)
+                {
+                    LogRepairing(string.Join(",", lost));
+                    var repair = await scrubber.RepairUnavailableAsync(stoppingToken).ConfigureAwait(false);
+                    LogRepaired(string.Join(",", lost), repair.BlobsRepaired, repair.FragmentsRebuilt, repair.BlobsLeftDegraded);
+                }
+                if (returned.Length > 0)
+                {
+                    var drives = map.Drives.Where(d => returned.Contains(d.NodeId)).Select(d => d.Id).ToArray();
+                    LogSpreading(string.Join(",", returned));
+                    await WaitReachableAsync(drives, stoppingToken).ConfigureAwait(false);
+                    await spreadBack.RunAsync(drives, stoppingToken).ConfigureAwait(false);
+                }
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                LogRepairFailed(e);
+                LogPassFailed(e);
             }
+        }
+    }
+
+    /// <summary>The map says up once a heartbeat came through; the drives' own state is refreshed from their owner, which takes a moment.</summary>
+    private async Task WaitReachableAsync(IReadOnlyCollection<string> drives, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + DrivesReachableWithin;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (drives.All(d => cluster.Drives.TryGetValue(d, out var drive) && drive.TryInitialize())) return;
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
         }
     }
 
     private static HashSet<string> Down(ClusterMap map) => map.Nodes.Where(n => n.State == NodeState.Down).Select(n => n.Id).ToHashSet(StringComparer.Ordinal);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Node(s) {Nodes} down: repairing their stripes onto the survivors")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Node(s) {Nodes} down: repairing their stripes onto the survivors, most endangered first")]
     private partial void LogRepairing(string nodes);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Repair after {Nodes} went down: {Blobs} blobs, {Fragments} fragments rebuilt, {Degraded} left degraded")]
     private partial void LogRepaired(string nodes, long blobs, long fragments, long degraded);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Repair after a node went down failed; the scheduled scrub tries again")]
-    private partial void LogRepairFailed(Exception e);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node(s) {Nodes} back: deleting their stale fragments and spreading crowded stripes back")]
+    private partial void LogSpreading(string nodes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Repair or spread-back after a node changed state failed; the scheduled scrub tries again")]
+    private partial void LogPassFailed(Exception e);
 }
