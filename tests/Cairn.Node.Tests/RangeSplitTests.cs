@@ -110,14 +110,26 @@ public sealed class RangeSplitTests
         // Leadership spreads: no node leads more than its share of the four ranges (two) for long.
         await WaitForAsync(async () => (await WaitForRangesAsync(cluster, 4, TimeSpan.FromSeconds(30))).CountBy(r => r.Leader ?? "").All(c => c.Value <= 2),
             TimeSpan.FromSeconds(60), "leadership never spread to at most two ranges per node");
-        foreach (var client in clients)
-            foreach (var (key, body) in acked)
-            {
-                using var get = await client.GetObjectAsync(bucket, key);
-                using var copy = new MemoryStream();
-                await get.ResponseStream.CopyToAsync(copy);
-                Assert.True(body.AsSpan().SequenceEqual(copy.ToArray()), $"{key} read back other bytes");
-            }
+        foreach (var client in clients) await ReadBackAsync(client, bucket, acked);
+
+        // A node killed after the splits restarts on its four ranges' stores and logs and serves every key.
+        var restarted = cluster.Nodes[2];
+        restarted.Server.Kill();
+        await restarted.Server.RestartAsync();
+        await ReadBackAsync(cluster.Client(restarted), bucket, acked);
+        var listing = await cluster.Client(restarted).ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket });
+        Assert.Equal(names, listing.S3Objects.Select(o => o.Key));
+    }
+
+    private static async Task ReadBackAsync(AmazonS3Client client, string bucket, IReadOnlyDictionary<string, byte[]> acked)
+    {
+        foreach (var (key, body) in acked)
+        {
+            using var get = await client.GetObjectAsync(bucket, key);
+            using var copy = new MemoryStream();
+            await get.ResponseStream.CopyToAsync(copy);
+            Assert.True(body.AsSpan().SequenceEqual(copy.ToArray()), $"{key} read back other bytes");
+        }
     }
 
     private sealed record RangeView(string Group, string Start, string? End, string? Leader);
