@@ -10,8 +10,8 @@ public sealed record ListPage(IReadOnlyList<ListedObject> Objects, IReadOnlyList
 
 /// <summary>
 /// Lists the current objects of a bucket in UTF-8 binary order, one page at a time, straight off the
-/// ordered index through one snapshot, so a key whose pointer is being flipped is listed with its old
-/// or its new version, never skipped. A key costs one seek and one point read; whole common prefixes
+/// ordered index, each range through one snapshot (and only the ranges the page reaches), so a key whose
+/// pointer is being flipped is listed with its old or its new version, never skipped. A key costs one seek and one point read; whole common prefixes
 /// are skipped with one seek.
 /// </summary>
 public sealed class ObjectLister(IndexRouter index)
@@ -32,12 +32,11 @@ public sealed class ObjectLister(IndexRouter index)
         string? last = null;
         var truncated = false;
 
-        using var snapshot = await index.ReadBucketAsync(bucket, cancellationToken).ConfigureAwait(false);
-        var tables = Apply.ShardTables.Over(snapshot);
+        using var walk = index.WalkBucket(cancellationToken);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (snapshot.First(from, to) is not { } row) break;
+            if (await walk.FirstAsync(from, to).ConfigureAwait(false) is not { } row) break;
             var parts = IndexKeys.ParseObjectRow(row.Key, bucket);
             var key = parts.Key;
             if (!key.AsSpan().StartsWith(prefixBytes)) break;
@@ -45,7 +44,7 @@ public sealed class ObjectLister(IndexRouter index)
             // The current pointer is a key's first row; a key without one (only uploads) or whose current
             // version is a delete marker is not an object, and alone does not make a common prefix.
             if (parts.Tag != ObjectRowTag.Current) continue;
-            var version = tables.Version(bucket, Encoding.UTF8.GetString(key), Apply.ShardTables.Decode(row.Value));
+            var version = Apply.ShardTables.Over(await walk.AtAsync(row.Key).ConfigureAwait(false)).Version(bucket, Encoding.UTF8.GetString(key), Apply.ShardTables.Decode(row.Value));
             if (version is null || version.IsDeleteMarker) continue;
             if (CommonPrefixes.TryRollUp(key, prefixBytes, delimiterBytes, out var common, out var past))
             {

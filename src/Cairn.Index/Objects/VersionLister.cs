@@ -10,7 +10,7 @@ public sealed record VersionPage(IReadOnlyList<ListedVersion> Versions, IReadOnl
     string? NextKeyMarker, string? NextVersionIdMarker);
 
 /// <summary>
-/// ListObjectVersions straight off the version rows, through one snapshot: keys ascending in UTF-8
+/// ListObjectVersions straight off the version rows, each range through one snapshot: keys ascending in UTF-8
 /// binary order, each key's versions newest first, delete markers included, common prefixes skipped by seeking.
 /// </summary>
 public sealed class VersionLister(IndexRouter index)
@@ -25,8 +25,8 @@ public sealed class VersionLister(IndexRouter index)
         var prefixBytes = Encoding.UTF8.GetBytes(prefix);
         var delimiterBytes = string.IsNullOrEmpty(delimiter) ? null : Encoding.UTF8.GetBytes(delimiter);
         var markerBytes = string.IsNullOrEmpty(keyMarker) ? null : Encoding.UTF8.GetBytes(keyMarker);
-        using var snapshot = await index.ReadBucketAsync(bucket, cancellationToken).ConfigureAwait(false);
-        var from = Start(snapshot, bucket, prefixBytes, keyMarker, markerBytes, versionIdMarker);
+        using var walk = index.WalkBucket(cancellationToken);
+        var from = await StartAsync(walk, bucket, prefixBytes, keyMarker, markerBytes, versionIdMarker).ConfigureAwait(false);
         var to = IndexKeys.ObjectsOfBucket(bucket).To;
         // Resuming in the middle of a key's versions: the rest of them are not the latest.
         byte[]? previousKey = versionIdMarker is not null ? markerBytes : null;
@@ -37,7 +37,7 @@ public sealed class VersionLister(IndexRouter index)
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (snapshot.First(from, to) is not { } first) break;
+            if (await walk.FirstAsync(from, to).ConfigureAwait(false) is not { } first) break;
             var row = IndexKeys.ParseObjectRow(first.Key, bucket);
             var key = row.Key;
             if (!key.AsSpan().StartsWith(prefixBytes)) break;
@@ -57,7 +57,7 @@ public sealed class VersionLister(IndexRouter index)
                 continue;
             }
             var keyText = Encoding.UTF8.GetString(key);
-            foreach (var entry in snapshot.Scan(first.Key, IndexKeys.PastKey(bucket, key)))
+            foreach (var entry in (await walk.AtAsync(first.Key).ConfigureAwait(false)).Scan(first.Key, IndexKeys.PastKey(bucket, key)))
             {
                 var isLatest = previousKey is null || !previousKey.AsSpan().SequenceEqual(key);
                 previousKey = key;
@@ -74,14 +74,15 @@ public sealed class VersionLister(IndexRouter index)
             : new VersionPage(versions, prefixes, true, lastPrefix, null);
     }
 
-    private static byte[] Start(IIndexSnapshot snapshot, string bucket, byte[] prefixBytes, string? keyMarker, byte[]? markerBytes, string? versionIdMarker)
+    private static async ValueTask<byte[]> StartAsync(BucketWalk walk, string bucket, byte[] prefixBytes, string? keyMarker, byte[]? markerBytes, string? versionIdMarker)
     {
         if (markerBytes is null || markerBytes.AsSpan().SequenceCompareTo(prefixBytes) < 0) return IndexKeys.ObjectsFrom(bucket, prefixBytes);
         if (versionIdMarker is null) return IndexKeys.PastKey(bucket, markerBytes);
         long sequence;
         if (versionIdMarker == VersionIds.Null)
         {
-            var pointer = snapshot.Get(IndexKeys.NullVersionKey(bucket, keyMarker!));
+            var nullVersion = IndexKeys.NullVersionKey(bucket, keyMarker!);
+            var pointer = (await walk.AtAsync(nullVersion).ConfigureAwait(false)).Get(nullVersion);
             if (pointer is null) return IndexKeys.PastKey(bucket, markerBytes);
             sequence = Apply.ShardTables.Decode(pointer);
         }

@@ -38,9 +38,12 @@ public sealed class IndexRouter(IRangeTable table)
         ReferenceEquals(RangeAt(RangeKeys.Point(bucketA, keyA)), RangeAt(RangeKeys.Point(bucketB, keyB)));
 
     /// <summary>A snapshot of the range owning (bucket, key), past its read barrier, whose own span holds the key.</summary>
-    public async ValueTask<IIndexSnapshot> ReadKeyAsync(string bucket, string key, CancellationToken cancellationToken = default)
+    public async ValueTask<IIndexSnapshot> ReadKeyAsync(string bucket, string key, CancellationToken cancellationToken = default) =>
+        (await ReadRangeAtAsync(RangeKeys.Point(bucket, key), cancellationToken).ConfigureAwait(false)).Snapshot;
+
+    /// <summary>The range owning a point: a snapshot past its read barrier, whose own recorded span holds the point.</summary>
+    public async ValueTask<SpannedSnapshot> ReadRangeAtAsync(byte[] point, CancellationToken cancellationToken = default)
     {
-        var point = RangeKeys.Point(bucket, key);
         using var deadline = Deadline(cancellationToken);
         while (true)
         {
@@ -48,12 +51,16 @@ public sealed class IndexRouter(IRangeTable table)
             {
                 await shard.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
                 var snapshot = shard.OpenSnapshot();
-                if (ShardSpan.Read(snapshot).Contains(point)) return snapshot;
+                var span = ShardSpan.Read(snapshot);
+                if (span.Contains(point)) return new SpannedSnapshot(span, snapshot);
                 snapshot.Dispose();
             }
             await WaitAsync(deadline, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>A walk of a bucket's object rows in key order that reads a range only when the walk reaches it (a listing page).</summary>
+    public BucketWalk WalkBucket(CancellationToken cancellationToken = default) => new(this, cancellationToken);
 
     /// <summary>
     /// One view of a bucket over every range holding its keys, each past its read barrier: object rows come from

@@ -104,7 +104,7 @@ public sealed class UploadCatalog(IndexRouter index, TimeProvider time)
     public async Task<UploadPage> ListUploadsAsync(string bucket, string prefix, string? delimiter, string? keyMarker, string? uploadIdMarker,
         int maxUploads, CancellationToken cancellationToken = default)
     {
-        using var snapshot = await index.ReadBucketAsync(bucket, cancellationToken).ConfigureAwait(false);
+        using var walk = index.WalkBucket(cancellationToken);
         var uploads = new List<ListedUpload>();
         var prefixes = new List<string>();
         var prefixBytes = Encoding.UTF8.GetBytes(prefix);
@@ -121,7 +121,7 @@ public sealed class UploadCatalog(IndexRouter index, TimeProvider time)
         while (maxUploads > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (snapshot.First(from, to) is not { } first) break;
+            if (await walk.FirstAsync(from, to).ConfigureAwait(false) is not { } first) break;
             var row = IndexKeys.ParseObjectRow(first.Key, bucket);
             if (!row.Key.AsSpan().StartsWith(prefixBytes)) break;
             if (row.Tag != ObjectRowTag.Upload)
@@ -139,7 +139,7 @@ public sealed class UploadCatalog(IndexRouter index, TimeProvider time)
                 continue;
             }
             var (_, uploadsEnd) = IndexKeys.UploadsOf(bucket, Encoding.UTF8.GetString(row.Key));
-            foreach (var entry in snapshot.Scan(first.Key, uploadsEnd))
+            foreach (var entry in (await walk.AtAsync(first.Key).ConfigureAwait(false)).Scan(first.Key, uploadsEnd))
             {
                 if (uploads.Count + prefixes.Count == maxUploads) { truncated = true; break; }
                 var upload = IndexJson.DecodeUpload(entry.Value);
