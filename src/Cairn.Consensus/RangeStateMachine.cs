@@ -12,8 +12,8 @@ namespace Cairn.Consensus;
 
 /// <summary>
 /// A range replica's Raft state machine: the shard's RocksDB store, changed by the shard's one deterministic
-/// apply. Each committed entry's effect, its request id's outcome and <c>applied = entry.Index</c> go to disk
-/// in one WriteBatch (unsynced: the Raft log is the durable record), so a replay after a restart skips what is already applied and a retried request
+/// apply. Each committed entry's effect (its commands', in order: see <see cref="CommandBatch"/>), their request
+/// ids' outcomes and <c>applied = entry.Index</c> go to disk in one WriteBatch (unsynced: the Raft log is the durable record), so a replay after a restart skips what is already applied and a retried request
 /// id is answered from its stored outcome instead of being applied twice. DotNext never calls
 /// <see cref="ApplyAsync"/> concurrently.
 /// Every <see cref="RangeReplicaOptions.SnapshotInterval"/> applied entries the store is checkpointed
@@ -74,9 +74,12 @@ public sealed class RangeStateMachine : IStateMachine
         if (entry.Index <= appliedIndex) return ValueTask.FromResult(appliedIndex);
         var current = store.Current;
         var layer = current.NewLayer();
-        var report = entry.TryGetPayload(out var payload) && !entry.IsConfiguration && !payload.IsEmpty
-            ? Apply(layer, entry.Index, CommandCodec.Decode(payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray()))
-            : null;
+        // An entry holds one command or a batch (CommandBatch): each is applied in order, atomically on its own, over
+        // the writes of the ones before it, with its own outcome; all of them go to disk in the entry's one batch.
+        List<(string RequestId, CommandOutcome Outcome)>? reports = null;
+        if (entry.TryGetPayload(out var payload) && !entry.IsConfiguration && !payload.IsEmpty)
+            foreach (var command in CommandBatch.Read(payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray()))
+                if (Apply(layer, entry.Index, CommandCodec.Decode(command)) is { } report) (reports ??= []).Add(report);
         var index = new byte[8];
         BinaryPrimitives.WriteInt64BigEndian(index, entry.Index);
         layer.Put(IndexKeys.AppliedIndexKey(), index);
@@ -85,7 +88,8 @@ public sealed class RangeStateMachine : IStateMachine
         // batch) and the entry is applied again from the log on restart.
         current.Write(layer, sync: false);
         Volatile.Write(ref appliedIndex, entry.Index);
-        if (report is var (requestId, outcome)) applied.Report(requestId, outcome);
+        if (reports is not null)
+            foreach (var (requestId, outcome) in reports) applied.Report(requestId, outcome);
         // The store now holds exactly the entries up to this one: the moment to checkpoint it.
         if (entry.Index - snapshots.NewestIndex >= snapshotInterval) snapshots.Take(current, entry.Index, entry.Term);
         return ValueTask.FromResult(entry.Index);
