@@ -7,10 +7,10 @@ namespace Cairn.Consensus;
 
 /// <summary>
 /// A command's way through one member of a Raft group, whatever the group replicates (a range's index
-/// commands, the meta group's map commands): on the leader it goes through the log and completes with the
-/// outcome this replica's apply of that entry reported under its request id (<see cref="AppliedCommands{TOutcome}"/>);
-/// the command goes into the log through <paramref name="log"/> (range groups batch concurrent commands into one
-/// entry: <see cref="CommandBatcher"/>); on a follower it is forwarded to the leader's cluster endpoint at <paramref name="route"/>, following
+/// commands, the meta group's map commands): on the leader it goes into the log through <paramref name="log"/>
+/// (a range leader batches concurrent commands into one entry: <see cref="CommandBatcher"/>) and completes with
+/// the outcome this replica's apply of that entry reported under its request id (<see cref="AppliedCommands{TOutcome}"/>);
+/// on a follower it is forwarded to the leader's cluster endpoint at <paramref name="route"/>, following
 /// "not leader" answers and retrying a lost reply or a leader change with the same request id until
 /// <see cref="RangeForwardingOptions.Deadline"/>, then <see cref="CommandOutcomeUnknownException"/>. Without
 /// <see cref="RangeForwarding"/> a follower refuses with <see cref="NotLeaderException"/>. Retrying is safe
