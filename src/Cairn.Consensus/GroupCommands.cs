@@ -7,15 +7,16 @@ namespace Cairn.Consensus;
 
 /// <summary>
 /// A command's way through one member of a Raft group, whatever the group replicates (a range's index
-/// commands, the meta group's map commands): on the leader it goes through the log and completes with the
-/// outcome this replica's apply of that entry reported under its request id (<see cref="AppliedCommands{TOutcome}"/>);
+/// commands, the meta group's map commands): on the leader it goes into the log through <paramref name="log"/>
+/// (a range leader batches concurrent commands into one entry: <see cref="CommandBatcher"/>) and completes with
+/// the outcome this replica's apply of that entry reported under its request id (<see cref="AppliedCommands{TOutcome}"/>);
 /// on a follower it is forwarded to the leader's cluster endpoint at <paramref name="route"/>, following
 /// "not leader" answers and retrying a lost reply or a leader change with the same request id until
 /// <see cref="RangeForwardingOptions.Deadline"/>, then <see cref="CommandOutcomeUnknownException"/>. Without
 /// <see cref="RangeForwarding"/> a follower refuses with <see cref="NotLeaderException"/>. Retrying is safe
 /// only because the group's apply answers a repeated request id with its first outcome.
 /// </summary>
-internal sealed class GroupCommands<TOutcome>(string group, IRaftCluster cluster, AppliedCommands<TOutcome> applied, RangeForwarding? forwarding,
+internal sealed class GroupCommands<TOutcome>(string group, IRaftCluster cluster, AppliedCommands<TOutcome> applied, ICommandLog log, RangeForwarding? forwarding,
     string route, string readIndexRoute, Func<byte[], TOutcome> decodeOutcome)
 {
     /// <summary>Runs an encoded command that carries <paramref name="requestId"/>: here if this member leads, else on the leader.</summary>
@@ -106,8 +107,8 @@ internal sealed class GroupCommands<TOutcome>(string group, IRaftCluster cluster
         {
             try
             {
-                // Returns once the entry is committed; it throws when this member stops leading meanwhile.
-                await cluster.ReplicateAsync(command, null, cancellationToken).ConfigureAwait(false);
+                // Returns once the entry holding it is committed; it throws when this member stops leading meanwhile.
+                await log.AppendAsync(command, cancellationToken).ConfigureAwait(false);
             }
             catch (InvalidOperationException) when (cluster.LeadershipToken.IsCancellationRequested)
             {

@@ -36,7 +36,7 @@ internal static class RaftMember
     public static async Task<(WriteAheadLog Log, RaftCluster Cluster)> StartAsync(RangeGroup group, IPEndPoint address, string folder, IStateMachine stateMachine,
         RangeReplicaOptions options, ILoggerFactory? logging, RaftMux? mux, CancellationToken cancellationToken)
     {
-        var log = new WriteAheadLog(new WriteAheadLog.Options { Location = Path.Combine(folder, "raft") }, stateMachine);
+        var log = new WriteAheadLog(RaftLogFiles.Options(Path.Combine(folder, "raft"), options.NewLogChunkSize), stateMachine);
         var cluster = Create(group, address, options, log, logging, mux);
         try
         {

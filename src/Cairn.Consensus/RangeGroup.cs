@@ -24,6 +24,21 @@ public sealed record RangeReplicaOptions
     /// </summary>
     public long SnapshotInterval { get; init; } = 10_000;
 
+    /// <summary>
+    /// A range leader gathers the commands that arrive while its previous log entry commits into one entry
+    /// (<see cref="CommandBatcher"/>), at most this many of them...
+    /// </summary>
+    public int MaxBatchCommands { get; init; } = 256;
+
+    /// <summary>...and at most this many bytes of encoded commands (a larger command goes alone).</summary>
+    public int MaxBatchBytes { get; init; } = 1 << 20;
+
+    /// <summary>Tests only: the chunk size of a new Raft log (<see cref="RaftLogFiles"/>), to write one as older versions did.</summary>
+    internal int NewLogChunkSize { get; init; } = RaftLogFiles.NewLogChunkSize;
+
+    /// <summary>Tests only: awaited before a range leader appends a batch (with its command count), to hold it or record it.</summary>
+    internal Func<int, Task>? BatchProbe { get; init; }
+
     /// <summary>Tests only: called on the apply path after each step of a snapshot install (and its index), to take a crash image there.</summary>
     internal Action<InstallStep, long>? InstallProbe { get; init; }
 }

@@ -26,7 +26,7 @@ public sealed class RangeReplica : IAsyncDisposable
     private readonly RangeStateMachine stateMachine;
 
     private RangeReplica(RangeGroup group, IPEndPoint address, RangeStore store, RangeStateMachine stateMachine, WriteAheadLog log,
-        RaftCluster cluster, AppliedCommands<CommandOutcome> applied, RangeForwarding? forwarding)
+        RaftCluster cluster, AppliedCommands<CommandOutcome> applied, RangeForwarding? forwarding, RangeReplicaOptions options)
     {
         Group = group;
         Address = address;
@@ -34,7 +34,7 @@ public sealed class RangeReplica : IAsyncDisposable
         this.stateMachine = stateMachine;
         this.log = log;
         this.cluster = cluster;
-        Shard = new ReplicatedIndexShard(group.Id, cluster, store, applied, forwarding);
+        Shard = new ReplicatedIndexShard(group.Id, cluster, store, applied, forwarding, options);
     }
 
     public RangeGroup Group { get; }
@@ -102,7 +102,7 @@ public sealed class RangeReplica : IAsyncDisposable
             store.Dispose();
             throw;
         }
-        return new RangeReplica(group, address, store, stateMachine, log, cluster, applied, forwarding);
+        return new RangeReplica(group, address, store, stateMachine, log, cluster, applied, forwarding, options);
     }
 
     /// <summary>Waits until the group has a leader this member sees, and returns its address.</summary>

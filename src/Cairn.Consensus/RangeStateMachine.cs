@@ -12,8 +12,8 @@ namespace Cairn.Consensus;
 
 /// <summary>
 /// A range replica's Raft state machine: the shard's RocksDB store, changed by the shard's one deterministic
-/// apply. Each committed entry's effect, its request id's outcome and <c>applied = entry.Index</c> go to disk
-/// in one WriteBatch (unsynced: the Raft log is the durable record), so a replay after a restart skips what is already applied and a retried request
+/// apply. Each committed entry's effect (its commands', in order: see <see cref="CommandBatch"/>), their request
+/// ids' outcomes and <c>applied = entry.Index</c> go to disk in one WriteBatch (unsynced: the Raft log is the durable record), so a replay after a restart skips what is already applied and a retried request
 /// id is answered from its stored outcome instead of being applied twice. DotNext never calls
 /// <see cref="ApplyAsync"/> concurrently.
 /// Every <see cref="RangeReplicaOptions.SnapshotInterval"/> applied entries the store is checkpointed
@@ -82,9 +82,12 @@ public sealed class RangeStateMachine : IStateMachine
         if (entry.Index <= appliedIndex) return ValueTask.FromResult(appliedIndex);
         var current = store.Current;
         var layer = current.NewLayer();
-        var report = entry.TryGetPayload(out var payload) && !entry.IsConfiguration && !payload.IsEmpty
-            ? Apply(layer, entry.Index, CommandCodec.Decode(payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray()), current)
-            : null;
+        // An entry holds one command or a batch (CommandBatch): each is applied in order, atomically on its own, over
+        // the writes of the ones before it, with its own outcome; all of them go to disk in the entry's one batch.
+        List<(string RequestId, CommandOutcome Outcome)>? reports = null;
+        if (entry.TryGetPayload(out var payload) && !entry.IsConfiguration && !payload.IsEmpty)
+            foreach (var command in CommandBatch.Read(payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray()))
+                if (Apply(layer, entry.Index, CommandCodec.Decode(command), current) is { } report) (reports ??= []).Add(report);
         var index = new byte[8];
         BinaryPrimitives.WriteInt64BigEndian(index, entry.Index);
         layer.Put(IndexKeys.AppliedIndexKey(), index);
@@ -93,7 +96,8 @@ public sealed class RangeStateMachine : IStateMachine
         // batch) and the entry is applied again from the log on restart.
         current.Write(layer, sync: false);
         Volatile.Write(ref appliedIndex, entry.Index);
-        if (report is var (requestId, outcome)) applied.Report(requestId, outcome);
+        if (reports is not null)
+            foreach (var (requestId, outcome) in reports) applied.Report(requestId, outcome);
         // The store now holds exactly the entries up to this one: the moment to checkpoint it.
         if (entry.Index - snapshots.NewestIndex >= snapshotInterval) snapshots.Take(current, entry.Index, entry.Term);
         return ValueTask.FromResult(entry.Index);
@@ -185,6 +189,13 @@ public sealed class RangeStateMachine : IStateMachine
         var folder = (NewRangeFolder ?? throw new InvalidOperationException("This range has no folder for new ranges."))(split.NewRange);
         if (!Directory.Exists(folder))
         {
+            // The commands batched before this one in the entry are in the layer only: the new range must start
+            // with them, so they go to the store first (a replay after a crash meets their request ids and skips them).
+            if (!layer.IsEmpty)
+            {
+                current.Write(layer, sync: false);
+                layer.Clear();
+            }
             var seeding = folder + ".seeding";
             if (Directory.Exists(seeding)) Directory.Delete(seeding, recursive: true);
             Directory.CreateDirectory(seeding);

@@ -11,14 +11,15 @@ namespace Cairn.Consensus;
 /// (<see cref="RangeGroupEndpoints"/>), following "not leader" answers and retrying a lost reply or a leader
 /// change with the same request id until <see cref="RangeForwardingOptions.Deadline"/>, then
 /// <see cref="CommandOutcomeUnknownException"/>; without <see cref="RangeForwarding"/> a follower refuses with
-/// <see cref="NotLeaderException"/> (<see cref="GroupCommands{TOutcome}"/>). Reads are snapshots of this
+/// <see cref="NotLeaderException"/> (<see cref="GroupCommands{TOutcome}"/>). The leader batches concurrent commands,
+/// its own and forwarded ones, into one log entry (<see cref="CommandBatcher"/>). Reads are snapshots of this
 /// replica's store; <see cref="ReadBarrierAsync"/> is the Raft read index. The replica owns the store and the
 /// Raft member: disposing the shard leaves them to it.
 /// </summary>
 public sealed class ReplicatedIndexShard(string group, IRaftCluster cluster, RangeStore store, AppliedCommands<CommandOutcome> applied,
-    RangeForwarding? forwarding = null) : IIndexShard
+    RangeForwarding? forwarding = null, RangeReplicaOptions? options = null) : IIndexShard
 {
-    private readonly GroupCommands<CommandOutcome> commands = new(group, cluster, applied, forwarding, RangeRoutes.Commands(group), RangeRoutes.ReadIndex(group), CommandOutcome.Decode);
+    private readonly GroupCommands<CommandOutcome> commands = new(group, cluster, applied, new CommandBatcher(cluster, options ?? new RangeReplicaOptions()), forwarding, RangeRoutes.Commands(group), RangeRoutes.ReadIndex(group), CommandOutcome.Decode);
 
     public async Task<TResult> ExecuteAsync<TResult>(IndexCommand<TResult> command, CancellationToken cancellationToken = default)
     {

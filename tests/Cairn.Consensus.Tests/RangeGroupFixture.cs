@@ -131,7 +131,7 @@ public sealed class RangeGroupFixture : IAsyncDisposable
         if (replicas[member] is not null) throw new InvalidOperationException($"Member {member} is running.");
         if (Directory.EnumerateDirectories(Path.Combine(Folder(member), "snapshots")).Any())
             throw new InvalidOperationException($"Member {member} has snapshots: its log may be cut.");
-        await using var log = new WriteAheadLog(new WriteAheadLog.Options { Location = Path.Combine(Folder(member), "raft") }, new NothingApplied());
+        await using var log = new WriteAheadLog(RaftLogFiles.Options(Path.Combine(Folder(member), "raft")), new NothingApplied());
         return ((IPersistentState)log).Term;
     }
 

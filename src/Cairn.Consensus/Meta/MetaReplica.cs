@@ -36,7 +36,7 @@ public sealed class MetaReplica : IAsyncDisposable
         this.machine = machine;
         this.log = log;
         this.cluster = cluster;
-        commands = new GroupCommands<MetaOutcome>(group.Id, cluster, applied, forwarding, MetaRoutes.Commands(group.Id), MetaRoutes.ReadIndex(group.Id), MetaOutcome.Decode);
+        commands = new GroupCommands<MetaOutcome>(group.Id, cluster, applied, new OneEntryPerCommand(cluster), forwarding, MetaRoutes.Commands(group.Id), MetaRoutes.ReadIndex(group.Id), MetaOutcome.Decode);
         // Waits that are not forwarding (a read barrier during an election, this member's own apply) are bounded alike.
         patience = forwarding?.Options ?? new RangeForwardingOptions();
         time = forwarding?.Time ?? TimeProvider.System;
