@@ -80,7 +80,10 @@ public sealed class RangeGroupFixture : IAsyncDisposable
     }
 
     /// <summary>Where a member keeps its store, snapshots and log.</summary>
-    public string Folder(int member) => Path.Combine(root, member.ToString());
+    public string Folder(int member) => Path.Combine(root, member.ToString(), Group.Id);
+
+    /// <summary>Where a member keeps a range split off this group: beside the group's own folder, as a node keeps its ranges.</summary>
+    public string RangeFolder(int member, string range) => Path.Combine(root, member.ToString(), range);
 
     /// <summary>The member's cluster listener, serving whichever replica of the group runs in that slot.</summary>
     private Task<WebApplication> ListenAsync(int member) =>
