@@ -112,6 +112,20 @@ public sealed class RangeSplitTests
             TimeSpan.FromSeconds(60), "leadership never spread to at most two ranges per node");
         foreach (var client in clients) await ReadBackAsync(client, bucket, acked);
 
+        // A bucket command reaches every range of the bucket: versioning turned on through one node versions keys of the last range.
+        await clients[0].PutBucketVersioningAsync(new PutBucketVersioningRequest
+        {
+            BucketName = bucket, VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled },
+        });
+        foreach (var key in new[] { "k010", "k199" })
+        {
+            for (var i = 0; i < 2; i++) await clients[1].PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, ContentBody = $"v{i}" });
+            var versions = await clients[2].ListVersionsAsync(new ListVersionsRequest { BucketName = bucket, Prefix = key });
+            Assert.Equal(3, versions.Versions.Count); // the unversioned "null" one and two new ones
+        }
+        acked["k010"] = "v1"u8.ToArray();
+        acked["k199"] = "v1"u8.ToArray();
+
         // A node killed after the splits restarts on its four ranges' stores and logs and serves every key.
         var restarted = cluster.Nodes[2];
         restarted.Server.Kill();

@@ -149,20 +149,57 @@ public sealed class IndexRouter(IRangeTable table)
 
     /// <summary>
     /// In every range of the bucket; the answer is the one of the range holding the bucket's first point. The
-    /// command carries one request id, which each range dedupes on its own. A DeleteBucket goes to that first range
-    /// last, so a later range that refuses (BucketNotEmpty) stops it while the bucket still exists where it is
-    /// looked up; the ranges that already dropped their copy answer NoSuchBucket to new writes meanwhile.
+    /// command carries one request id, which each range dedupes on its own. The ranges are found from the spans their
+    /// stores record, read (past the read barrier) after the command applied there: a range that split before the
+    /// command shows its narrower span, so the walk goes on into the new range; one that splits after it gave the new
+    /// range a copy of the bucket state the command made. A DeleteBucket goes to the first range last, so a later
+    /// range that refuses (BucketNotEmpty) stops it while the bucket still exists where it is looked up; the ranges
+    /// that already dropped their copy answer NoSuchBucket to new writes meanwhile.
     /// </summary>
     private async Task<TResult> ExecuteOnBucketAsync<TResult>(string bucket, IndexCommand<TResult> command, CancellationToken cancellationToken)
     {
         if (command.RequestId is null) command = command with { RequestId = Guid.NewGuid().ToString("N") };
-        var starts = new List<byte[]> { RangeKeys.BucketStart(bucket) };
+        var first = RangeKeys.BucketStart(bucket);
         var end = RangeKeys.BucketEnd(bucket);
-        while (RangeAt(starts[^1]).Span.End is { } next && RangeKeys.Compare(next, end) < 0) starts.Add(next);
-        if (command is DeleteBucket) starts.Reverse();
-        var answers = new List<TResult>(starts.Count);
-        foreach (var point in starts) answers.Add(await ExecuteOnKeyAsync(point, command, cancellationToken).ConfigureAwait(false));
-        return command is DeleteBucket ? answers[^1] : answers[0];
+        if (command is not DeleteBucket)
+        {
+            var answer = await ExecuteOnKeyAsync(first, command, cancellationToken).ConfigureAwait(false);
+            await ExecuteFromAsync(await EndOfRangeAtAsync(first, cancellationToken).ConfigureAwait(false), end, command, cancellationToken).ConfigureAwait(false);
+            return answer;
+        }
+        var firstEnd = await EndOfRangeAtAsync(first, cancellationToken).ConfigureAwait(false);
+        await ExecuteFromAsync(firstEnd, end, command, cancellationToken).ConfigureAwait(false);
+        var deleted = await ExecuteOnKeyAsync(first, command, cancellationToken).ConfigureAwait(false);
+        // The first range may have split meanwhile: the part it gave away still holds a copy of the bucket.
+        var after = await EndOfRangeAtAsync(first, cancellationToken).ConfigureAwait(false);
+        if (after is not null && RangeKeys.CompareEnd(after, firstEnd) < 0)
+            await ExecuteFromAsync(after, firstEnd, command, cancellationToken, ignoreMissingBucket: true).ConfigureAwait(false);
+        return deleted;
+    }
+
+    /// <summary>Runs a bucket command in every range from <paramref name="from"/> (a range's start) up to <paramref name="to"/>.</summary>
+    private async Task ExecuteFromAsync<TResult>(byte[]? from, byte[]? to, IndexCommand<TResult> command, CancellationToken cancellationToken,
+        bool ignoreMissingBucket = false)
+    {
+        for (var point = from; point is not null && RangeKeys.CompareEnd(point, to) < 0;
+             point = await EndOfRangeAtAsync(point, cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                await ExecuteOnKeyAsync(point, command, cancellationToken).ConfigureAwait(false);
+            }
+            catch (S3Exception e) when (ignoreMissingBucket && e.Code.Code == S3ErrorCode.NoSuchBucket.Code)
+            {
+            }
+        }
+    }
+
+    /// <summary>Where the range owning a point ends, as its store records it now (null: +∞).</summary>
+    private async Task<byte[]?> EndOfRangeAtAsync(byte[] point, CancellationToken cancellationToken)
+    {
+        var range = await ReadRangeAtAsync(point, cancellationToken).ConfigureAwait(false);
+        range.Snapshot.Dispose();
+        return range.Span.End;
     }
 
     private IndexRange RangeAt(ReadOnlySpan<byte> point)
