@@ -21,10 +21,11 @@ internal static class RaftMember
     public static RaftCluster Create(RangeGroup group, IPEndPoint address, RangeReplicaOptions options, WriteAheadLog log, ILoggerFactory? logging,
         RaftMux? mux = null)
     {
-        var configuration = Configure(group.Id, address, options, new RaftLogFilter(logging ?? RaftLogFilter.Silent), mux, coldStart: group.Members.Contains(address));
+        var configuration = Configure(group.Id, address, options, new RaftLogFilter(logging ?? RaftLogFilter.Silent), mux, coldStart: !group.Joining);
         // Every member starts knowing the group as the cluster map records it; the leader adds a new member with
-        // AddMemberAsync and tells the others. A member that is not in its own list (joining) waits, frozen,
-        // until the leader's configuration names it: it never stands for election before that.
+        // AddMemberAsync and tells the others. A joining member lists itself too, so it starts as a follower (a
+        // member started outside its own list waits frozen, and DotNext's leader then stalls on it once added); it
+        // cannot be elected before the others count it, as they refuse the votes of a member they do not know.
         var members = ((InMemoryClusterConfigurationStorage<EndPoint>)configuration.ConfigurationStorage!).CreateInitialConfigurationBuilder();
         foreach (var member in group.Members) members.Add(mux is null ? member : RaftEndPoints.Of(member, group.Id));
         members.Build();
@@ -71,8 +72,8 @@ internal static class RaftMember
 
     /// <summary>
     /// The Raft member's settings over TCP or over the mux. DotNext's settings are init-only, hence one initializer
-    /// per transport; the configuration storage is in memory (filled by the caller). A joining member (one not in
-    /// the list it starts with) is not a cold start: it must not add itself, only wait for the leader to add it. No FailureDetectorFactory: it
+    /// per transport; the configuration storage is in memory (filled by the caller). A joining member is not a
+    /// cold start: it waits for the leader to add it. No FailureDetectorFactory: it
     /// would remove unreachable members from the configuration. AggressiveLeaderStickiness: a live leader refuses
     /// pre-votes. Without it DotNext's leader answers a pre-vote as a follower whose last heartbeat is long past, so
     /// a follower that only missed heartbeats (starved, or being stopped) passes pre-vote and persists a term above

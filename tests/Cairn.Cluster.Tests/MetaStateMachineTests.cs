@@ -199,6 +199,8 @@ public sealed class MetaStateMachineTests
         new MoveReplica(2, "n3", "n5") { At = At(8) },
         new SetDriveState("d1", DriveState.Draining) { At = At(9) },
         new Heartbeat("n3") { At = At(10) },
+        new AddReplica(1, "n5", ExpectedGeneration: 2) { At = At(11), RequestId = "grow/g1/n5" },
+        new AddMetaMember("n5") { At = At(12), RequestId = "grow/meta/n5" },
     ];
 
     internal static ClusterMap ApplyTolerant(IEnumerable<MetaCommand> log)

@@ -80,13 +80,16 @@ public static partial class ClusterBootstrap
         {
             if (!Directory.Exists(folder)) await ClusterJoin.RequestAsync(options, self, cluster, log, cancellationToken).ConfigureAwait(false);
             var known = MetaReplica.SnapshotMap(folder);
-            var members = known.MetaMembers.Count > 0
-                ? known.MetaMembers.Select(m => NodeHost.ParseEndpoint(known.Node(m)!.ClusterAddress)).ToArray()
-                : options.Join.Select(NodeHost.ParseEndpoint).ToArray();
-            var addresses = members.Concat(known.Nodes.Select(n => NodeHost.ParseEndpoint(n.ClusterAddress))).Distinct()
+            // The group as the map records it, with this node added until the map has it too (see RangeGroup.Joining).
+            var own = NodeHost.ParseEndpoint(options.ClusterAddress);
+            var recorded = known.MetaMembers.Count > 0
+                ? known.MetaMembers.Select(m => NodeHost.ParseEndpoint(known.Node(m)!.ClusterAddress))
+                : options.Join.Select(NodeHost.ParseEndpoint);
+            var members = recorded.Append(own).Distinct().ToArray();
+            var addresses = members.Concat(options.Join.Select(NodeHost.ParseEndpoint)).Concat(known.Nodes.Select(n => NodeHost.ParseEndpoint(n.ClusterAddress))).Distinct()
                 .ToDictionary(m => (EndPoint)m, m => new Uri($"http://{m}/"));
-            meta = await MetaReplica.StartAsync(new RangeGroup(MetaGroup, members), NodeHost.ParseEndpoint(options.ClusterAddress), folder, options.Raft,
-                new RangeForwarding(cluster, addresses), logging, mux, cancellationToken).ConfigureAwait(false);
+            meta = await MetaReplica.StartAsync(new RangeGroup(MetaGroup, members) { Joining = !known.MetaMembers.Contains(options.NodeId) }, own, folder,
+                options.Raft, new RangeForwarding(cluster, addresses), logging, mux, cancellationToken).ConfigureAwait(false);
             await WaitForAdmissionAsync(meta, options, log, cancellationToken).ConfigureAwait(false);
             var map = await ReadBootstrappedAsync(meta, options, cancellationToken).ConfigureAwait(false);
             return (meta, map);

@@ -189,8 +189,9 @@ public sealed class ClusterRuntime : IAsyncDisposable
             }
             if (failed is not null) throw new IOException($"No member of {name} gave a checkpoint of its store: {failed.Message}", failed);
         }
-        var members = range.Members.Select(m => ClusterEndPoint(map.Node(m)!)).ToArray();
-        replicas[name] = await RangeReplica.StartAsync(new RangeGroup(name, members), ClusterEndPoint(map.Node(Options.NodeId)!),
+        var self = ClusterEndPoint(map.Node(Options.NodeId)!);
+        var members = range.Members.Select(m => ClusterEndPoint(map.Node(m)!)).Append(self).ToArray();
+        replicas[name] = await RangeReplica.StartAsync(new RangeGroup(name, members) { Joining = true }, self,
             folder, machine, Options.Raft, forwarding, logging, Mux, cancellationToken).ConfigureAwait(false);
         Ranges.Changed();
     }
