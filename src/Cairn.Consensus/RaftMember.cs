@@ -23,9 +23,9 @@ internal static class RaftMember
     {
         var configuration = Configure(group.Id, address, options, new RaftLogFilter(logging ?? RaftLogFilter.Silent), mux, coldStart: !group.Joining);
         // Every member starts knowing the group as the cluster map records it; the leader adds a new member with
-        // AddMemberAsync and tells the others. A joining member lists itself too, so it starts as a follower (a
-        // member started outside its own list waits frozen, and DotNext's leader then stalls on it once added); it
-        // cannot be elected before the others count it, as they refuse the votes of a member they do not know.
+        // AddMemberAsync and tells the others. A joining member lists itself too, so it starts as a follower that takes
+        // the leader's entries; it cannot be elected before the others count it, as they refuse the votes of a member
+        // they do not know.
         var members = ((InMemoryClusterConfigurationStorage<EndPoint>)configuration.ConfigurationStorage!).CreateInitialConfigurationBuilder();
         foreach (var member in group.Members) members.Add(mux is null ? member : RaftEndPoints.Of(member, group.Id));
         members.Build();

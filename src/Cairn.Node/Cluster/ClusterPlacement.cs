@@ -5,21 +5,24 @@ namespace Cairn.Node.Cluster;
 
 /// <summary>
 /// Placement over the drives of the cluster map as it is now (of one tier, or all): rendezvous hashing rebuilt whenever
-/// the map's drives change, so a node that joined gets new fragments once its drives are in the map and it is up
-/// (the writer skips drives that are not online, as for any placement).
+/// the map's drives or nodes change, so a node that joined gets new fragments once it is admitted. The drives of a
+/// node still joining (or removed) are left out; those of a down node stay, as before (the writer skips drives that
+/// are not online, and repair moves what they held).
 /// </summary>
 public sealed class ClusterPlacement(Func<ClusterMap> map, string? tier, int protectionLevel) : IPlacement
 {
-    private (IReadOnlyList<ClusterDrive> Drives, RendezvousPlacement Placement)? cached;
+    private (IReadOnlyList<ClusterDrive> Drives, IReadOnlyList<ClusterNode> Nodes, RendezvousPlacement Placement)? cached;
 
     private RendezvousPlacement Current
     {
         get
         {
-            var drives = map().Drives;
-            if (cached is { } c && ReferenceEquals(c.Drives, drives)) return c.Placement;
-            var placement = new RendezvousPlacement(drives.Where(d => tier is null || d.Tier == tier).Select(d => d.ToPlacement()).ToArray(), protectionLevel);
-            cached = (drives, placement);
+            var now = map();
+            if (cached is { } c && ReferenceEquals(c.Drives, now.Drives) && ReferenceEquals(c.Nodes, now.Nodes)) return c.Placement;
+            var placement = new RendezvousPlacement(now.Drives
+                .Where(d => (tier is null || d.Tier == tier) && now.Node(d.NodeId)?.State is not (null or NodeState.Joining or NodeState.Removed))
+                .Select(d => d.ToPlacement()).ToArray(), protectionLevel);
+            cached = (now.Drives, now.Nodes, placement);
             return placement;
         }
     }
