@@ -21,13 +21,32 @@ internal static class RaftMember
     public static RaftCluster Create(RangeGroup group, IPEndPoint address, RangeReplicaOptions options, WriteAheadLog log, ILoggerFactory? logging,
         RaftMux? mux = null)
     {
-        var configuration = Configure(group.Id, address, options, new RaftLogFilter(logging ?? RaftLogFilter.Silent), mux);
-        // Static membership for now: every member starts knowing the whole group (changes come with rebalancing).
+        var configuration = Configure(group.Id, address, options, new RaftLogFilter(logging ?? RaftLogFilter.Silent), mux, coldStart: !group.Joining);
+        // Every member starts knowing the group as the cluster map records it; the leader adds a new member with
+        // AddMemberAsync and tells the others. A joining member lists itself too, so it starts as a follower that takes
+        // the leader's entries; it cannot be elected before the others count it, as they refuse the votes of a member
+        // they do not know.
         var members = ((InMemoryClusterConfigurationStorage<EndPoint>)configuration.ConfigurationStorage!).CreateInitialConfigurationBuilder();
         foreach (var member in group.Members) members.Add(mux is null ? member : RaftEndPoints.Of(member, group.Id));
         members.Build();
         return new RaftCluster(configuration) { AuditTrail = log };
     }
+
+    /// <summary>
+    /// Adds the member of <paramref name="group"/> on <paramref name="node"/> to the group, from its leader: DotNext first
+    /// replicates the log to it (warm-up rounds; a snapshot if the log was cut), then commits the new configuration,
+    /// which it sends the other members. True at once when the group already has it (a retry after the map's record
+    /// failed); false when it did not catch up (not started yet, unreachable): try again later.
+    /// </summary>
+    public static async Task<bool> AddAsync(RaftCluster cluster, string group, IPEndPoint node, bool muxed, CancellationToken cancellationToken)
+    {
+        if (Has(cluster, node)) return true;
+        return await cluster.AddMemberAsync(muxed ? RaftEndPoints.Of(node, group) : node, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether the group's configuration, as this member knows it, has the member on <paramref name="node"/>.</summary>
+    public static bool Has(RaftCluster cluster, IPEndPoint node) =>
+        cluster.Members.Any(m => RaftEndPoints.NodeOf(m.EndPoint) is IPEndPoint e && e.Equals(node));
 
     /// <summary>
     /// Creates the member over a new write-ahead log under <c>folder/raft</c> for <paramref name="stateMachine"/> and starts
@@ -53,7 +72,8 @@ internal static class RaftMember
 
     /// <summary>
     /// The Raft member's settings over TCP or over the mux. DotNext's settings are init-only, hence one initializer
-    /// per transport; the configuration storage is in memory (filled by the caller). No FailureDetectorFactory: it
+    /// per transport; the configuration storage is in memory (filled by the caller). A joining member is not a
+    /// cold start: it waits for the leader to add it. No FailureDetectorFactory: it
     /// would remove unreachable members from the configuration. AggressiveLeaderStickiness: a live leader refuses
     /// pre-votes. Without it DotNext's leader answers a pre-vote as a follower whose last heartbeat is long past, so
     /// a follower that only missed heartbeats (starved, or being stopped) passes pre-vote and persists a term above
@@ -61,7 +81,7 @@ internal static class RaftMember
     /// needs a snapshot (always a late reply) then refuses the leader for good.
     /// </summary>
     private static RaftCluster.NodeConfiguration Configure(string group, IPEndPoint address, RangeReplicaOptions options, ILoggerFactory logging,
-        RaftMux? mux) => mux is null
+        RaftMux? mux, bool coldStart) => mux is null
         ? new RaftCluster.TcpConfiguration(address)
         {
             ConfigurationStorage = null,
@@ -70,6 +90,7 @@ internal static class RaftMember
             RequestTimeout = options.RequestTimeout,
             AggressiveLeaderStickiness = true,
             LoggerFactory = logging,
+            ColdStart = coldStart,
         }
         : new RaftCluster.CustomTransportConfiguration(RaftEndPoints.Of(address, group), mux.Listeners, mux.Connector)
         {
@@ -80,5 +101,6 @@ internal static class RaftMember
             AggressiveLeaderStickiness = true,
             LoggerFactory = logging,
             EndPointComparer = RaftEndPoints.Comparer,
+            ColdStart = coldStart,
         };
 }

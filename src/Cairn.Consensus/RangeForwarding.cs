@@ -37,7 +37,9 @@ public sealed class RangeForwarding(HttpClient client, IReadOnlyDictionary<EndPo
 
     /// <summary>The configured member whose Raft address prints as <paramref name="address"/> (a leader named in a not-leader answer).</summary>
     internal EndPoint? Member(string? address) =>
-        string.IsNullOrEmpty(address) ? null : members.Keys.FirstOrDefault(m => string.Equals(m.ToString(), address, StringComparison.Ordinal));
+        string.IsNullOrEmpty(address) ? null
+            : members.Keys.FirstOrDefault(m => string.Equals(m.ToString(), address, StringComparison.Ordinal))
+              ?? (IPEndPoint.TryParse(address, out var joined) ? joined : null);
 
     /// <summary>
     /// One attempt: the encoded command to <paramref name="leader"/>'s endpoint at <paramref name="route"/>
@@ -47,7 +49,9 @@ public sealed class RangeForwarding(HttpClient client, IReadOnlyDictionary<EndPo
     /// </summary>
     internal async Task<byte[]> SendAsync(string group, EndPoint leader, string route, byte[] command, CancellationToken cancellationToken)
     {
-        if (!byAddress.TryGetValue(leader.ToString()!, out var baseUrl))
+        // A member added after this process started (a node that joined) is reached at its Raft address, which is its cluster port.
+        if (!byAddress.TryGetValue(leader.ToString()!, out var baseUrl) && leader is IPEndPoint joined) baseUrl = new Uri($"http://{joined}/");
+        if (baseUrl is null)
             throw new InvalidOperationException($"No cluster address is configured for member {leader} of group {group}.");
         using var attempt = new CancellationTokenSource(Options.AttemptTimeout, Time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(attempt.Token, cancellationToken);

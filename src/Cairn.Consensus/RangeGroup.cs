@@ -6,7 +6,14 @@ namespace Cairn.Consensus;
 /// One Raft group's replica set (a range's, or the meta group's): the group's id and each member's address — its own Raft port over TCP, or, with a
 /// <see cref="Cairn.Transport.Raft.RaftMux"/>, its node's cluster address (the port every group of the node shares).
 /// </summary>
-public sealed record RangeGroup(string Id, IReadOnlyList<IPEndPoint> Members);
+public sealed record RangeGroup(string Id, IReadOnlyList<IPEndPoint> Members)
+{
+    /// <summary>
+    /// This process's member joins the running group (its node was just admitted): it is listed among
+    /// <see cref="Members"/> with the group's current members, but they do not count it until their leader adds it.
+    /// </summary>
+    public bool Joining { get; init; }
+}
 
 /// <summary>How a replica runs its Raft member: election timeouts, the bound on every Raft RPC, the snapshot policy.</summary>
 public sealed record RangeReplicaOptions

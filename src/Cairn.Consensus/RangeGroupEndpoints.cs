@@ -15,6 +15,8 @@ internal static class RangeRoutes
     public static string Commands(string group) => $"{Prefix.TrimStart('/')}/{Uri.EscapeDataString(group)}/commands";
 
     public static string ReadIndex(string group) => $"{Prefix.TrimStart('/')}/{Uri.EscapeDataString(group)}/read-index";
+
+    public static string Checkpoint(string group) => $"{Prefix.TrimStart('/')}/{Uri.EscapeDataString(group)}/checkpoint";
 }
 
 /// <summary>
@@ -29,6 +31,35 @@ internal static class RangeRoutes
 /// </summary>
 public static class RangeGroupEndpoints
 {
+    /// <summary>
+    /// <c>GET …/ranges/{group}/checkpoint</c>: a RocksDB checkpoint of this process's replica's store, as a tar stream
+    /// (404 when no replica of that group runs here). A joining node starts its replica from it.
+    /// </summary>
+    public static RouteHandlerBuilder MapRangeCheckpoints(this IEndpointRouteBuilder endpoints, Func<string, RangeReplica?> members, ClusterSecret secret) =>
+        endpoints.MapGet(RangeRoutes.Prefix + "/{group}/checkpoint", async (HttpContext context, string group) =>
+        {
+            if (members(group) is not { } replica)
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+            context.Response.ContentType = "application/x-tar";
+            await replica.WriteCheckpointAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
+        }).RequireClusterSecret(secret);
+
+    /// <summary>
+    /// Fetches a checkpoint of <paramref name="group"/> from the member whose cluster port is <paramref name="member"/> and
+    /// makes <paramref name="folder"/> a range folder on it (<see cref="RangeStore.ReceiveCheckpointAsync"/>).
+    /// </summary>
+    public static async Task FetchCheckpointAsync(HttpClient client, Uri member, string group, string folder, CancellationToken cancellationToken)
+    {
+        using var response = await client.GetAsync(new Uri(member, RangeRoutes.Checkpoint(group)), HttpCompletionOption.ResponseHeadersRead, cancellationToken)
+            .ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode) throw new HttpRequestException($"{member} gave no checkpoint of {group}: {(int)response.StatusCode}.");
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await RangeStore.ReceiveCheckpointAsync(body, folder, cancellationToken).ConfigureAwait(false);
+    }
+
     public static RouteGroupBuilder MapRangeGroups(this IEndpointRouteBuilder endpoints, Func<string, ReplicatedIndexShard?> members, ClusterSecret secret)
     {
         var group = endpoints.MapGroup(RangeRoutes.Prefix).RequireClusterSecret(secret);

@@ -25,9 +25,12 @@ public sealed class RangeReplica : IAsyncDisposable
     private readonly RaftCluster cluster;
     private readonly RangeStateMachine stateMachine;
 
+    private readonly bool muxed;
+
     private RangeReplica(RangeGroup group, IPEndPoint address, RangeStore store, RangeStateMachine stateMachine, WriteAheadLog log,
-        RaftCluster cluster, AppliedCommands<CommandOutcome> applied, RangeForwarding? forwarding, RangeReplicaOptions options)
+        RaftCluster cluster, AppliedCommands<CommandOutcome> applied, RangeForwarding? forwarding, RangeReplicaOptions options, bool muxed)
     {
+        this.muxed = muxed;
         Group = group;
         Address = address;
         this.store = store;
@@ -68,6 +71,21 @@ public sealed class RangeReplica : IAsyncDisposable
 
     public bool IsLeader => !cluster.LeadershipToken.IsCancellationRequested;
 
+    /// <summary>Whether this member is in the group's configuration as it knows it (a joining member is not, until the leader adds it).</summary>
+    public bool IsMember => RaftMember.Has(cluster, Address);
+
+    /// <summary>Whether the group, as this member knows it, has a member on <paramref name="node"/>.</summary>
+    public bool HasMember(IPEndPoint node) => RaftMember.Has(cluster, node);
+
+    /// <summary>Adds the member on <paramref name="node"/> to the group; this member must lead (see <see cref="RaftMember.AddAsync"/>).</summary>
+    public Task<bool> AddMemberAsync(IPEndPoint node, CancellationToken cancellationToken) => RaftMember.AddAsync(cluster, Group.Id, node, muxed, cancellationToken);
+
+    /// <summary>
+    /// A RocksDB checkpoint of this replica's store as it stands (its applied index with it), as a tar stream of its files:
+    /// what a joining node starts its replica from.
+    /// </summary>
+    public Task WriteCheckpointAsync(Stream destination, CancellationToken cancellationToken) => store.WriteCheckpointAsync(destination, cancellationToken);
+
     /// <summary>The Raft term this member is in.</summary>
     public long Term => cluster.Term;
 
@@ -102,7 +120,7 @@ public sealed class RangeReplica : IAsyncDisposable
             store.Dispose();
             throw;
         }
-        return new RangeReplica(group, address, store, stateMachine, log, cluster, applied, forwarding, options);
+        return new RangeReplica(group, address, store, stateMachine, log, cluster, applied, forwarding, options, mux is not null);
     }
 
     /// <summary>Waits until the group has a leader this member sees, and returns its address.</summary>

@@ -68,6 +68,68 @@ public sealed class RangeStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// A RocksDB checkpoint of the store in use, written to <paramref name="destination"/> as a tar stream of its files;
+    /// a replacement meanwhile keeps that store open until the checkpoint is made.
+    /// </summary>
+    public async Task WriteCheckpointAsync(Stream destination, CancellationToken cancellationToken)
+    {
+        var staging = Path.Combine(folder, StorePrefix + Guid.NewGuid().ToString("N") + ".checkpoint");
+        Generation generation;
+        lock (gate)
+        {
+            generation = current;
+            generation.Readers++;
+        }
+        try
+        {
+            try
+            {
+                generation.Store.Checkpoint(staging);
+            }
+            finally
+            {
+                Release(generation);
+            }
+            await System.Formats.Tar.TarFile.CreateFromDirectoryAsync(staging, destination, includeBaseDirectory: false, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Makes <paramref name="folder"/> a range folder whose store is the checkpoint read from <paramref name="source"/> (a
+    /// tar stream from <see cref="WriteCheckpointAsync"/>): extracted aside, synced, and renamed into place last, so the
+    /// folder exists only whole.
+    /// </summary>
+    public static async Task ReceiveCheckpointAsync(Stream source, string folder, CancellationToken cancellationToken)
+    {
+        var seeding = folder + ".seeding";
+        if (Directory.Exists(seeding)) Directory.Delete(seeding, recursive: true);
+        var store = Path.Combine(seeding, DefaultStore);
+        Directory.CreateDirectory(store);
+        try
+        {
+            await System.Formats.Tar.TarFile.ExtractToDirectoryAsync(source, store, overwriteFiles: false, cancellationToken).ConfigureAwait(false);
+            foreach (var extracted in Directory.EnumerateFiles(store))
+            {
+                using var handle = File.OpenHandle(extracted, FileMode.Open, FileAccess.ReadWrite);
+                RandomAccess.FlushToDisk(handle);
+            }
+            DirectorySync.Sync(store);
+            DirectorySync.Sync(seeding);
+            Directory.Move(seeding, folder);
+            DirectorySync.Sync(Path.GetDirectoryName(Path.GetFullPath(folder))!);
+        }
+        catch
+        {
+            if (Directory.Exists(seeding)) Directory.Delete(seeding, recursive: true);
+            throw;
+        }
+    }
+
     /// <summary>A fresh folder, beside the store in use, to write a replacement into before <see cref="Replace"/>.</summary>
     public string NewStorePath() => Path.Combine(folder, StorePrefix + Guid.NewGuid().ToString("N"));
 

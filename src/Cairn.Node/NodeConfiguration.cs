@@ -82,11 +82,15 @@ public sealed record NodeConfiguration
         return Media(classes, Drives.Select((d, i) => new PlacedDrive(entries[i], d.Tier)).ToArray(), Erasure, ProtectionLevelIndex);
     }
 
-    /// <summary>The same over any drives (a cluster's, from its map), with the code and protection level given.</summary>
-    public static StorageMedia Media(StorageClassTable classes, IReadOnlyList<PlacedDrive> drives, ErasureSettings code, int protectionLevel)
+    /// <summary>
+    /// The same over any drives (a cluster's, from its map), with the code and protection level given. With
+    /// <paramref name="placementOf"/> (a tier, or null for every drive) placement follows drives that come later.
+    /// </summary>
+    public static StorageMedia Media(StorageClassTable classes, IReadOnlyList<PlacedDrive> drives, ErasureSettings code, int protectionLevel,
+        Func<string?, IPlacement>? placementOf = null)
     {
         var all = drives.Select(d => d.Entry).ToArray();
-        var defaultMedium = new BlobMedium("default", code, new RendezvousPlacement(all, protectionLevel));
+        var defaultMedium = new BlobMedium("default", code, placementOf?.Invoke(null) ?? new RendezvousPlacement(all, protectionLevel));
         var byClass = new Dictionary<string, BlobMedium>(StringComparer.Ordinal);
         foreach (var c in classes.All)
         {
@@ -98,7 +102,7 @@ public sealed record NodeConfiguration
             }
             var classCode = c.Ec is not null ? ErasureSettings.Parse(c.Ec)
                 : code.DataFragments + code.ParityFragments <= tierDrives.Length ? code : ErasureSettings.ForDrives(tierDrives.Length);
-            byClass[c.Name] = new BlobMedium(c.Name, classCode, new RendezvousPlacement(tierDrives, protectionLevel));
+            byClass[c.Name] = new BlobMedium(c.Name, classCode, placementOf?.Invoke(c.Tier) ?? new RendezvousPlacement(tierDrives, protectionLevel));
         }
         return new StorageMedia(defaultMedium, byClass);
     }

@@ -83,8 +83,9 @@ public static class NodeHost
             var (meta, map) = await ClusterBootstrap.EstablishAsync(clusterOptions, self, dataPath, http, mux, raftLogging, cancellationToken).ConfigureAwait(false);
             cluster = await ClusterRuntime.StartAsync(clusterOptions, meta, mux, dataPath, localDrives, machine, http, raftLogging, cancellationToken).ConfigureAwait(false);
             var clusterDrives = map.Drives.Select(d => new PlacedDrive(d.ToPlacement(), d.Tier)).ToArray();
+            var runtime = cluster;
             media = NodeConfiguration.Media(classes, clusterDrives, node.Ec is null ? ErasureSettings.ForDrives(clusterDrives.Length) : ErasureSettings.Parse(node.Ec),
-                node.ProtectionLevelIndex);
+                node.ProtectionLevelIndex, tier => new ClusterPlacement(() => runtime.Map, tier, node.ProtectionLevelIndex));
             NodeConfiguration.Validate(media, node.ProtectionLevel);
             drives = cluster.Drives;
         }
@@ -133,13 +134,15 @@ public static class NodeHost
         {
             s.AddSingleton(cluster);
             s.AddSingleton(new IndexRouter(cluster.Ranges));
-            s.AddSingleton<IWorkOwnership>(new RangeLeadership(cluster.IndexReplica));
+            s.AddSingleton<IWorkOwnership>(new RangeLeadership(cluster));
             s.AddSingleton<IDriveAvailability>(new ClusterDriveAvailability(cluster));
             s.AddHostedService<ClusterHeartbeats>();
             s.AddHostedService<DownNodeRepair>();
             s.AddSingleton<RangeSplitter>();
             s.AddHostedService(sp => sp.GetRequiredService<RangeSplitter>());
             s.AddHostedService<LeadershipSpread>();
+            s.AddHostedService<GroupMembership>();
+            s.AddSingleton<NodeAdmission>();
         }
         s.AddSingleton<BucketCatalog>();
         s.AddSingleton<ObjectCatalog>();
@@ -230,27 +233,35 @@ public static class NodeHost
                 endpoints.MapDescription(description, cluster.Options.Secret);
                 endpoints.MapFragmentStores(cluster.LocalDrives, cluster.Options.Secret);
                 endpoints.MapRangeGroups(group => cluster.Replica(group)?.Shard, cluster.Options.Secret);
+                endpoints.MapRangeCheckpoints(cluster.Replica, cluster.Options.Secret);
+                endpoints.MapJoin(() => cluster.Meta, cluster.Options.Secret);
                 endpoints.MapMetaGroup(() => cluster.Meta, cluster.Options.Secret);
             });
             branch.Run(http => { http.Response.StatusCode = StatusCodes.Status404NotFound; return Task.CompletedTask; });
         });
     }
 
-    /// <summary>A cluster node is ready once its range has a leader it can reach: before that, every request would wait.</summary>
+    /// <summary>
+    /// A cluster node is ready once its range has a leader it can reach: before that, every request would wait. A node
+    /// that joined is ready only once every range counts it as a member (<see cref="ClusterRuntime.JoinedAsync"/>).
+    /// </summary>
     private static async Task ReadyWhenLedAsync(ClusterRuntime cluster, ReadinessGate readiness, CancellationToken stopping)
     {
         while (!stopping.IsCancellationRequested)
         {
             try
             {
-                await cluster.IndexReplica.WaitForLeaderAsync(TimeSpan.FromSeconds(5), stopping).ConfigureAwait(false);
-                await cluster.IndexReplica.Shard.ReadBarrierAsync(stopping).ConfigureAwait(false);
+                await cluster.JoinedAsync(stopping).ConfigureAwait(false);
+                var first = cluster.IndexReplica ?? throw new InvalidOperationException("No replica of the first range yet.");
+                await first.WaitForLeaderAsync(TimeSpan.FromSeconds(5), stopping).ConfigureAwait(false);
+                await first.Shard.ReadBarrierAsync(stopping).ConfigureAwait(false);
                 readiness.MarkReady();
                 return;
             }
             catch (Exception) when (!stopping.IsCancellationRequested)
             {
                 // No leader yet (the others are still starting): ask again.
+                await Task.Delay(100, stopping).ConfigureAwait(false);
             }
         }
     }
@@ -290,9 +301,9 @@ public static class NodeHost
 }
 
 /// <summary>The node whose replica leads the range runs the range's background work.</summary>
-internal sealed class RangeLeadership(RangeReplica replica) : IWorkOwnership
+internal sealed class RangeLeadership(ClusterRuntime cluster) : IWorkOwnership
 {
-    public bool OwnsIndexWork => replica.IsLeader;
+    public bool OwnsIndexWork => cluster.IndexReplica?.IsLeader == true;
 }
 
 /// <summary>Lifecycle's transitions read a version's bytes through the front door's verified reader.</summary>

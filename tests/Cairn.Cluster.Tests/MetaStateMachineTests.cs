@@ -126,6 +126,37 @@ public sealed class MetaStateMachineTests
     }
 
     [Fact]
+    public void Bootstrap_makes_every_bootstrapping_node_a_meta_member()
+    {
+        Assert.Equal(["n1", "n2", "n3"], ThreeZones().MetaMembers);
+    }
+
+    [Fact]
+    public void An_admitted_node_is_recorded_as_a_replica_of_a_range_and_of_the_meta_group()
+    {
+        var map = ThreeZones().Split("b", "m");
+        map = MetaStateMachine.Apply(map, new AddNode(Node("n4", "z1/r2/m4")) { At = At(1) });
+        var g = map.Ranges[1].GroupId;
+        Refused(map, new AddReplica(g, "n4") { At = At(2) }, MetaError.InvalidNodeState);  // still joining
+        Refused(map, new AddMetaMember("n4") { At = At(2) }, MetaError.InvalidNodeState);
+        map = MetaStateMachine.Apply(map, new AdmitNode("n4") { At = At(2) });
+
+        var added = MetaStateMachine.Apply(map, new AddReplica(g, "n4", ExpectedGeneration: map.Ranges[1].Generation) { At = At(3) });
+        Assert.Equal(["n1", "n2", "n3", "n4"], added.Group(g)!.Members);
+        Assert.Equal(map.Group(g)!.Generation + 1, added.Group(g)!.Generation);
+        Assert.Equal(["n1", "n2", "n3"], added.Ranges[0].Members);  // the other range is unchanged
+        Refused(added, new AddReplica(g, "n4") { At = At(4) }, MetaError.AlreadyAMember);
+        Refused(added, new AddReplica(g, "n4", ExpectedGeneration: 1) { At = At(4) }, MetaError.StaleGeneration);
+        Refused(added, new AddReplica(99, "n4") { At = At(4) }, MetaError.NoSuchGroup);
+        Refused(added, new AddReplica(g, "nobody") { At = At(4) }, MetaError.NoSuchNode);
+
+        var meta = MetaStateMachine.Apply(added, new AddMetaMember("n4") { At = At(5) });
+        Assert.Equal(["n1", "n2", "n3", "n4"], meta.MetaMembers);
+        Refused(meta, new AddMetaMember("n4") { At = At(6) }, MetaError.AlreadyAMember);
+        Assert.Equal(Bytes(meta), Bytes(MetaCodec.DecodeMap(MetaCodec.Encode(meta))));
+    }
+
+    [Fact]
     public void Placement_map_holds_the_up_drives_of_up_nodes_with_their_domain_paths()
     {
         var map = MetaStateMachine.ApplyAll(ThreeZones(),
@@ -168,6 +199,8 @@ public sealed class MetaStateMachineTests
         new MoveReplica(2, "n3", "n5") { At = At(8) },
         new SetDriveState("d1", DriveState.Draining) { At = At(9) },
         new Heartbeat("n3") { At = At(10) },
+        new AddReplica(1, "n5", ExpectedGeneration: 2) { At = At(11), RequestId = "grow/g1/n5" },
+        new AddMetaMember("n5") { At = At(12), RequestId = "grow/meta/n5" },
     ];
 
     internal static ClusterMap ApplyTolerant(IEnumerable<MetaCommand> log)

@@ -20,9 +20,21 @@ public sealed class LocalClusterProcesses : IAsyncDisposable
 {
     public const string Secret = "cairn-test-cluster-secret-0123456789";
 
-    private LocalClusterProcesses(IReadOnlyList<ClusterNodeProcess> nodes) => Nodes = nodes;
+    private readonly List<ClusterNodeProcess> nodes;
+    private readonly string root;
+    private readonly string[] serverArguments;
+    private readonly int bootstrapping;
 
-    public IReadOnlyList<ClusterNodeProcess> Nodes { get; }
+    private LocalClusterProcesses(List<ClusterNodeProcess> nodes, string root, string[] serverArguments)
+    {
+        this.nodes = nodes;
+        bootstrapping = nodes.Count;
+        this.root = root;
+        this.serverArguments = serverArguments;
+    }
+
+    /// <summary>The bootstrapping nodes, then each node launched to join.</summary>
+    public IReadOnlyList<ClusterNodeProcess> Nodes => nodes;
 
     public ClusterNodeProcess this[string id] => Nodes.Single(n => n.Id == id);
 
@@ -49,7 +61,7 @@ public sealed class LocalClusterProcesses : IAsyncDisposable
             var server = ServerProcess.Create(data, ServerProcess.FreePort(), arguments, new Dictionary<string, string> { ["CAIRN_CLUSTER_SECRET"] = Secret });
             nodes.Add(new ClusterNodeProcess($"n{i}", clusterPorts[i - 1], server));
         }
-        var cluster = new LocalClusterProcesses(nodes);
+        var cluster = new LocalClusterProcesses(nodes, root, serverArguments ?? []);
         try
         {
             foreach (var node in nodes) node.Server.Launch();
@@ -68,6 +80,31 @@ public sealed class LocalClusterProcesses : IAsyncDisposable
             throw;
         }
         return cluster;
+    }
+
+    /// <summary>
+    /// A node, not launched yet and not one of <see cref="Nodes"/> (the caller disposes it), that joins this running cluster:
+    /// its join list names the bootstrapping nodes and not itself. Its own folder, S3 port and cluster port.
+    /// </summary>
+    public ClusterNodeProcess Joining(string id)
+    {
+        var port = ClusterPorts(1)[0];
+        var data = Path.Combine(root, id + "-" + Guid.NewGuid().ToString("N")[..6]);
+        string[] arguments =
+        [
+            "--node-id", id, "--cluster-address", $"127.0.0.1:{port}", "--join", string.Join(',', nodes.Take(bootstrapping).Select(n => n.ClusterAddress)),
+            "--drives", Path.Combine(data, "drives", "d0"), .. serverArguments,
+        ];
+        return new ClusterNodeProcess(id, port, ServerProcess.Create(data, ServerProcess.FreePort(), arguments, new Dictionary<string, string> { ["CAIRN_CLUSTER_SECRET"] = Secret }));
+    }
+
+    /// <summary>Launches a node that joins this running cluster (<see cref="Joining"/>) and counts it among <see cref="Nodes"/>; it is not ready until admitted.</summary>
+    public ClusterNodeProcess LaunchJoining(string id)
+    {
+        var node = Joining(id);
+        nodes.Add(node);
+        node.Server.Launch();
+        return node;
     }
 
     /// <summary>`cairn admin cluster --json` answered by one node.</summary>

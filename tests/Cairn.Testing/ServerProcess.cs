@@ -106,6 +106,15 @@ public sealed class ServerProcess : IAsyncDisposable
         throw new TimeoutException($"cairn server did not become ready:\n{Log}");
     }
 
+    /// <summary>Waits for the process to end by itself (a refusal at start) and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        var process = this.process ?? throw new InvalidOperationException("Not launched.");
+        using var deadline = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(deadline.Token);
+        return process.ExitCode;
+    }
+
     /// <summary>Fragment files on the default single drive: what the GC tests count.</summary>
     public int FragmentFiles() =>
         Directory.EnumerateFiles(Path.Combine(DataPath, "drives", "d0", "fragments"), "*", SearchOption.AllDirectories).Count();

@@ -55,6 +55,10 @@ public static class AdminCommand
         split.SetAction((parse, ct) => RunAsync(parse, endpoint, json,
             $"cluster/split?bucket={Uri.EscapeDataString(parse.GetValue(splitBucket)!)}&key={Uri.EscapeDataString(parse.GetValue(splitKey)!)}", ct, RenderObject, HttpMethod.Post));
         cluster.Add(split);
+        var admitNode = new Argument<string>("NODE_ID") { Description = "The joining node's --node-id" };
+        var admit = new Command("admit", "Admit a node that waits to join: the groups' leaders then add it as a member of the meta group and of every range") { admitNode };
+        admit.SetAction((parse, ct) => RunAsync(parse, endpoint, json, $"cluster/admit?node={Uri.EscapeDataString(parse.GetValue(admitNode)!)}", ct, RenderObject, HttpMethod.Post));
+        cluster.Add(admit);
         admin.Add(cluster);
 
         var layoutBucket = new Option<string>("--bucket") { Required = true };

@@ -3,7 +3,11 @@ using Cairn.Transport;
 
 namespace Cairn.Cli.Server;
 
-/// <summary>The cluster flags of `cairn server`: all of --node-id, --cluster-address and --join, or none.</summary>
+/// <summary>
+/// The cluster flags of `cairn server`: all of --node-id, --cluster-address and --join, or none. A join list naming this
+/// node's own cluster address bootstraps a cluster with the nodes it names; one that does not joins the running cluster
+/// those nodes belong to.
+/// </summary>
 public static class ClusterArguments
 {
     public const string SecretVariable = "CAIRN_CLUSTER_SECRET";
@@ -18,8 +22,8 @@ public static class ClusterArguments
         if (failureDomain.Split('/') is not { Length: 2 } parts || parts.Any(string.IsNullOrEmpty))
             throw new ArgumentException($"--failure-domain '{failureDomain}' is not zone/rack.");
         var peers = join.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToArray();
-        if (!peers.Contains(clusterAddress, StringComparer.Ordinal))
-            throw new ArgumentException($"--join must list this node's own --cluster-address {clusterAddress}, written the same way.");
+        // A join list without this node's own address means it joins a running cluster instead of bootstrapping one.
+        if (peers.Length == 0) throw new ArgumentException("--join needs at least one cluster address.");
         var secret = secretFile is not null ? File.ReadAllText(secretFile).Trim() : Environment.GetEnvironmentVariable(SecretVariable);
         if (string.IsNullOrEmpty(secret))
             throw new ArgumentException($"A cluster node needs the cluster secret: set {SecretVariable} or pass --cluster-secret-file.");

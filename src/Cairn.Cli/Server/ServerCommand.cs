@@ -30,7 +30,7 @@ public static class ServerCommand
         var clockOffset = new Option<TimeSpan>("--clock-offset") { Description = "Run this node's clock ahead (or behind, negative) of the machine's: for clock-fault tests", DefaultValueFactory = _ => TimeSpan.Zero };
         var nodeId = new Option<string?>("--node-id") { Description = "This node's id in a cluster (e.g. n1); with --cluster-address and --join it joins a cluster" };
         var clusterAddress = new Option<string?>("--cluster-address") { Description = "HOST:PORT for node-to-node traffic (never S3); needs the cluster secret" };
-        var join = new Option<string?>("--join") { Description = "Comma-separated cluster addresses of the nodes that bootstrap the cluster, this one included (the same list on each)" };
+        var join = new Option<string?>("--join") { Description = "Comma-separated cluster addresses of the nodes that bootstrap the cluster, this one included (the same list on each); without this node's own address, nodes of a running cluster to join" };
         var failureDomain = new Option<string>("--failure-domain") { Description = "zone/rack of this node's machine, for placement across failure domains", DefaultValueFactory = _ => "zone1/rack1" };
         var downAfter = new Option<TimeSpan>("--down-after")
         {

@@ -23,6 +23,12 @@ public sealed record ClusterMap
     public long NextGroupId { get; init; } = 1;
 
     public IReadOnlyList<ClusterNode> Nodes { get; init; } = [];
+
+    /// <summary>
+    /// The nodes whose replicas form the meta group, ordered by id: the bootstrapping nodes, then each admitted node
+    /// once the meta leader added it. Empty in a map made before it was recorded (the join list is the record then).
+    /// </summary>
+    public IReadOnlyList<string> MetaMembers { get; init; } = [];
     public IReadOnlyList<ClusterDrive> Drives { get; init; } = [];
 
     /// <summary>Contiguous and ordered: the first starts at the empty point, each ends where the next starts, the last ends at +∞.</summary>

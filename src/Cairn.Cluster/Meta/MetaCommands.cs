@@ -18,6 +18,8 @@ namespace Cairn.Cluster.Meta;
 [JsonDerivedType(typeof(SetDriveState), "set-drive-state")]
 [JsonDerivedType(typeof(SplitRange), "split-range")]
 [JsonDerivedType(typeof(MoveReplica), "move-replica")]
+[JsonDerivedType(typeof(AddReplica), "add-replica")]
+[JsonDerivedType(typeof(AddMetaMember), "add-meta-member")]
 public abstract record MetaCommand
 {
     /// <summary>When the issuer made the command (for a heartbeat: when the node sent it).</summary>
@@ -66,3 +68,12 @@ public sealed record SplitRange(long GroupId, string Bucket, string Key, long? E
 
 /// <summary>Replaces member <paramref name="Remove"/> of a range group by <paramref name="Add"/>.</summary>
 public sealed record MoveReplica(long GroupId, string Remove, string Add, long? ExpectedGeneration = null) : MetaCommand;
+
+/// <summary>
+/// Records that up node <paramref name="NodeId"/> now holds a replica of range group <paramref name="GroupId"/>: the
+/// group's leader proposes it once the Raft group itself took the node in, so a restart builds the group from the map.
+/// </summary>
+public sealed record AddReplica(long GroupId, string NodeId, long? ExpectedGeneration = null) : MetaCommand;
+
+/// <summary>Records that up node <paramref name="NodeId"/> is now a member of the meta group (proposed once the Raft group took it in).</summary>
+public sealed record AddMetaMember(string NodeId) : MetaCommand;

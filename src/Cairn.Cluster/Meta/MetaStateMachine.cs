@@ -22,6 +22,8 @@ public static class MetaStateMachine
         SetDriveState c => ApplySetDriveState(map, c),
         SplitRange c => ApplySplit(map, c),
         MoveReplica c => ApplyMove(map, c),
+        AddReplica c => ApplyAddReplica(map, c),
+        AddMetaMember c => ApplyAddMetaMember(map, c),
         _ => throw new MetaCommandException(MetaError.InvalidArgument, $"Unknown meta command {command.GetType().Name}."),
     };
 
@@ -44,6 +46,7 @@ public static class MetaStateMachine
             ReplicationFactor = c.ReplicationFactor,
             HeartbeatGrace = c.HeartbeatGrace ?? map.HeartbeatGrace,
             Nodes = nodes,
+            MetaMembers = nodes.Select(n => n.Id).ToArray(),
             Ranges = [new RangeDescriptor(map.NextGroupId, [], null, members, 1)],
             NextGroupId = map.NextGroupId + 1,
         };
@@ -144,6 +147,29 @@ public static class MetaStateMachine
 
         var members = range.Members.Select(m => m == c.Remove ? c.Add : m).ToArray();
         return WithRange(map, range with { Members = members, Generation = range.Generation + 1 });
+    }
+
+    private static ClusterMap ApplyAddReplica(ClusterMap map, AddReplica c)
+    {
+        var range = RequireGroup(map, c.GroupId, c.ExpectedGeneration);
+        if (range.Members.Contains(c.NodeId)) throw Refuse(MetaError.AlreadyAMember, $"Node {c.NodeId} is already a member of group {c.GroupId}.");
+        RequireUp(map, c.NodeId);
+        var members = range.Members.Append(c.NodeId).ToArray();
+        return WithRange(map, range with { Members = members, Generation = range.Generation + 1 });
+    }
+
+    private static ClusterMap ApplyAddMetaMember(ClusterMap map, AddMetaMember c)
+    {
+        RequireUp(map, c.NodeId);
+        if (map.MetaMembers.Contains(c.NodeId)) throw Refuse(MetaError.AlreadyAMember, $"Node {c.NodeId} is already a member of the meta group.");
+        return map with { MetaMembers = map.MetaMembers.Append(c.NodeId).Order(StringComparer.Ordinal).ToArray() };
+    }
+
+    /// <summary>Only an admitted node takes a replica: a joining one holds nothing until the operator admits it.</summary>
+    private static void RequireUp(ClusterMap map, string nodeId)
+    {
+        var node = RequireNode(map, nodeId);
+        if (node.State != NodeState.Up) throw Refuse(MetaError.InvalidNodeState, $"Node {node.Id} is {node.State}, not up.");
     }
 
     private static void RequireBootstrapped(ClusterMap map)

@@ -27,10 +27,12 @@ public sealed class MetaReplica : IAsyncDisposable
     private readonly RangeForwardingOptions patience;
     private readonly TimeProvider time;
     private int disposed;
+    private readonly bool muxed;
 
     private MetaReplica(RangeGroup group, IPEndPoint address, MetaGroupStateMachine machine, WriteAheadLog log, RaftCluster cluster,
-        AppliedCommands<MetaOutcome> applied, RangeForwarding? forwarding)
+        AppliedCommands<MetaOutcome> applied, RangeForwarding? forwarding, bool muxed)
     {
+        this.muxed = muxed;
         Group = group;
         Address = address;
         this.machine = machine;
@@ -59,6 +61,23 @@ public sealed class MetaReplica : IAsyncDisposable
 
     public bool IsLeader => !cluster.LeadershipToken.IsCancellationRequested;
 
+    /// <summary>Whether the group, as this member knows it, has a member on <paramref name="node"/>.</summary>
+    public bool HasMember(IPEndPoint node) => RaftMember.Has(cluster, node);
+
+    /// <summary>Adds the member on <paramref name="node"/> to the group; this member must lead (see <see cref="RaftMember.AddAsync"/>).</summary>
+    public Task<bool> AddMemberAsync(IPEndPoint node, CancellationToken cancellationToken) => RaftMember.AddAsync(cluster, Group.Id, node, muxed, cancellationToken);
+
+    /// <summary>
+    /// The map held by the latest snapshot in <paramref name="folder"/> (the empty map without one): read before the member
+    /// starts, to build the group's members from the map's record.
+    /// </summary>
+    public static ClusterMap SnapshotMap(string folder)
+    {
+        if (!Directory.Exists(Path.Combine(folder, "snapshots"))) return ClusterMap.Empty;
+        MetaSnapshots.Open(Path.Combine(folder, "snapshots"), out var restored);
+        return restored.Map;
+    }
+
     /// <summary>The leader this member sees, if any.</summary>
     public EndPoint? Leader => RaftEndPoints.NodeOf(cluster.Leader?.EndPoint);
 
@@ -70,7 +89,7 @@ public sealed class MetaReplica : IAsyncDisposable
         var snapshots = MetaSnapshots.Open(Path.Combine(folder, "snapshots"), out var restored);
         var machine = new MetaGroupStateMachine(snapshots, restored, applied, options.SnapshotInterval);
         var (log, cluster) = await RaftMember.StartAsync(group, address, folder, machine, options, logging, mux, cancellationToken).ConfigureAwait(false);
-        return new MetaReplica(group, address, machine, log, cluster, applied, forwarding);
+        return new MetaReplica(group, address, machine, log, cluster, applied, forwarding, mux is not null);
     }
 
     /// <summary>

@@ -19,7 +19,7 @@ namespace Cairn.Node.Admin;
 /// </summary>
 public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, BlobStore blobs, ServerInfo server, FrontDoorOptions options,
     ScrubAndRepair scrubber, DurabilityLedger ledger, ErasureSettings code, LifecyclePass lifecycle, BillCalculator billing, ClusterStatus cluster,
-    ObjectCatalog objects, BlobBookkeeping bookkeeping, IDriveAvailability availability, Cluster.RangeSplitter? splitter = null) : IAdminApi
+    ObjectCatalog objects, BlobBookkeeping bookkeeping, IDriveAvailability availability, Cluster.RangeSplitter? splitter = null, Cluster.NodeAdmission? admission = null) : IAdminApi
 {
     private const string Prefix = AdminPaths.Prefix;
 
@@ -39,6 +39,7 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
             ("POST", Prefix + "lifecycle/run") => await LifecycleRunAsync(http.Request.Query["bucket"].ToString(), http.RequestAborted).ConfigureAwait(false),
             ("GET", Prefix + "cluster") => cluster.Report(),
             ("POST", Prefix + "cluster/split") => await SplitAsync(http.Request.Query["bucket"].ToString(), http.Request.Query["key"].ToString(), http.RequestAborted).ConfigureAwait(false),
+            ("POST", Prefix + "cluster/admit") => await AdmitAsync(http.Request.Query["node"].ToString(), http.RequestAborted).ConfigureAwait(false),
             ("GET", Prefix + "layout") => await LayoutAsync(http.Request.Query["bucket"].ToString(), http.Request.Query["key"].ToString(), http.RequestAborted).ConfigureAwait(false),
             ("GET", Prefix + "billing") => await BillingAsync(http.Request.Query["bucket"].ToString(), http.RequestAborted).ConfigureAwait(false),
             _ => throw new S3Exception(S3ErrorCode.NotImplemented, $"Unknown admin call {method} {path}"),
@@ -55,6 +56,12 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
         var right = await splitter.SplitAsync(bucket, key, cancellationToken).ConfigureAwait(false);
         return new { range = Cluster.ClusterRuntime.GroupName(right.GroupId), start = Core.Keys.RangeKeys.Show(right.Start), end = Core.Keys.RangeKeys.Show(right.End) };
     }
+
+    /// <summary>Admits a node that waits to join: it becomes up and the groups' leaders add it as a member.</summary>
+    private async Task<object> AdmitAsync(string node, CancellationToken cancellationToken) =>
+        admission is null
+            ? throw new S3Exception(S3ErrorCode.NotImplemented, "A single node has no cluster to admit a node into.")
+            : await admission.AdmitAsync(node, cancellationToken).ConfigureAwait(false);
 
     private async Task<AdminInfo> InfoAsync(CancellationToken cancellationToken)
     {

@@ -26,7 +26,7 @@ public sealed class ClusterStatus(ClusterRuntime? cluster, IReadOnlyDictionary<s
         var map = cluster.Map;
         var nodes = map.Nodes.Select(n =>
         {
-            var own = map.Drives.Where(d => d.NodeId == n.Id).Select(d => drives[d.Id]).ToArray();
+            var own = map.Drives.Where(d => d.NodeId == n.Id).Select(d => drives.GetValueOrDefault(d.Id)).OfType<IFragmentStore>().ToArray();
             return new AdminClusterNode(n.Id, n.State.ToString(), n.S3Address, n.ClusterAddress, n.Domain, Drives(own), own.Sum(d => Used(d.Stats())));
         }).ToArray();
         var ranges = map.Ranges.Select(r =>

@@ -28,6 +28,7 @@ public static partial class ClusterBootstrap
     public static async Task<(MetaReplica Meta, ClusterMap Map)> EstablishAsync(ClusterOptions options, NodeDescription self, string dataPath,
         HttpClient cluster, RaftMux mux, ILoggerFactory logging, CancellationToken cancellationToken)
     {
+        if (!options.Bootstraps) return await JoinAsync(options, self, dataPath, cluster, mux, logging, cancellationToken).ConfigureAwait(false);
         var log = logging.CreateLogger("Cairn.Cluster");
         var folder = Path.Combine(dataPath, "meta");
         var firstStart = !Directory.Exists(folder);
@@ -58,6 +59,68 @@ public static partial class ClusterBootstrap
         {
             await rendezvous.StopAsync(CancellationToken.None).ConfigureAwait(false);
             await rendezvous.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A node that joins a running cluster: on its first start it asks a node of its join list to add it to the map
+    /// (<see cref="ClusterJoin"/>; a refusal stops it before it writes anything). Its meta member starts outside the
+    /// group (frozen) and waits, the node in state joining, until an operator admits it and the meta leader adds it;
+    /// meanwhile the node logs, now and then, the command that admits it. A later start only rejoins the meta group,
+    /// whose members it takes from the map of its latest snapshot (the join list before there is one).
+    /// </summary>
+    private static async Task<(MetaReplica Meta, ClusterMap Map)> JoinAsync(ClusterOptions options, NodeDescription self, string dataPath,
+        HttpClient cluster, RaftMux mux, ILoggerFactory logging, CancellationToken cancellationToken)
+    {
+        var log = logging.CreateLogger("Cairn.Cluster");
+        var folder = Path.Combine(dataPath, "meta");
+        MetaReplica? meta = null;
+        var rendezvous = await ServeAsync(options, self, mux, () => meta, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!Directory.Exists(folder)) await ClusterJoin.RequestAsync(options, self, cluster, log, cancellationToken).ConfigureAwait(false);
+            var known = MetaReplica.SnapshotMap(folder);
+            // The group as the map records it, with this node added until the map has it too (see RangeGroup.Joining).
+            var own = NodeHost.ParseEndpoint(options.ClusterAddress);
+            var recorded = known.MetaMembers.Count > 0
+                ? known.MetaMembers.Select(m => NodeHost.ParseEndpoint(known.Node(m)!.ClusterAddress))
+                : options.Join.Select(NodeHost.ParseEndpoint);
+            var members = recorded.Append(own).Distinct().ToArray();
+            var addresses = members.Concat(options.Join.Select(NodeHost.ParseEndpoint)).Concat(known.Nodes.Select(n => NodeHost.ParseEndpoint(n.ClusterAddress))).Distinct()
+                .ToDictionary(m => (EndPoint)m, m => new Uri($"http://{m}/"));
+            meta = await MetaReplica.StartAsync(new RangeGroup(MetaGroup, members) { Joining = !known.MetaMembers.Contains(options.NodeId) }, own, folder,
+                options.Raft, new RangeForwarding(cluster, addresses), logging, mux, cancellationToken).ConfigureAwait(false);
+            await WaitForAdmissionAsync(meta, options, log, cancellationToken).ConfigureAwait(false);
+            var map = await ReadBootstrappedAsync(meta, options, cancellationToken).ConfigureAwait(false);
+            return (meta, map);
+        }
+        catch
+        {
+            if (meta is not null) await meta.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            await rendezvous.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await rendezvous.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Until this node's meta member holds a map where the node is admitted and a member of the meta group (the meta
+    /// leader adds it once the operator admitted it, and its log then reaches this member), says what the operator must run.
+    /// </summary>
+    private static async Task WaitForAdmissionAsync(MetaReplica meta, ClusterOptions options, ILogger log, CancellationToken cancellationToken)
+    {
+        var reminded = DateTimeOffset.MinValue;
+        while (meta.Current is var map && !(map.Node(options.NodeId) is { State: not NodeState.Joining } && map.MetaMembers.Contains(options.NodeId)))
+        {
+            if (DateTimeOffset.UtcNow - reminded >= options.AdmitReminderInterval)
+            {
+                LogWaitingForAdmission(log, options.NodeId, ClusterJoin.AdmitCommand(options.NodeId));
+                reminded = DateTimeOffset.UtcNow;
+            }
+            await Task.Delay(250, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -189,6 +252,9 @@ public static partial class ClusterBootstrap
         if (ids is not null) throw new ArgumentException($"Two nodes of the join list are both named {ids.Key}.");
         return found.Values.ToArray();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Node {Node} is joining the cluster and waits to be admitted: an operator must run `{Command}` (against the S3 port of any node, with the root credentials)")]
+    private static partial void LogWaitingForAdmission(ILogger log, string node, string command);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bootstrap: waiting for {Peers} to answer")]
     private static partial void LogWaiting(ILogger log, string peers);

@@ -14,8 +14,17 @@ public sealed record ClusterOptions
     /// <summary>HOST:PORT of this node's cluster listener (HTTP/2, signed with the cluster secret).</summary>
     public required string ClusterAddress { get; init; }
 
-    /// <summary>The cluster addresses of every node that bootstraps the cluster, this one included; the same list on each.</summary>
+    /// <summary>
+    /// The cluster addresses of every node that bootstraps the cluster, this one included, the same list on each; or, for
+    /// a node joining a running cluster, addresses of that cluster's nodes (this one not among them).
+    /// </summary>
     public required IReadOnlyList<string> Join { get; init; }
+
+    /// <summary>Whether this node is one of the nodes that bootstrap the cluster (its join list names it) rather than one that joins later.</summary>
+    public bool Bootstraps => Join.Contains(ClusterAddress, StringComparer.Ordinal);
+
+    /// <summary>How often a joining node repeats, in its log, the command that admits it.</summary>
+    public TimeSpan AdmitReminderInterval { get; init; } = TimeSpan.FromSeconds(30);
 
     public required ClusterSecret Secret { get; init; }
 

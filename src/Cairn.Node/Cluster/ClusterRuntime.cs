@@ -3,7 +3,6 @@ using Cairn.Cluster.Map;
 using Cairn.Consensus;
 using Cairn.Consensus.Meta;
 using Cairn.Data.Drives;
-using Cairn.Data.Drives.Remote;
 using Cairn.Index.Apply;
 using Cairn.Transport;
 using Cairn.Transport.Raft;
@@ -30,7 +29,7 @@ public sealed class ClusterRuntime : IAsyncDisposable
     private Task? watching;
 
     private ClusterRuntime(ClusterOptions options, MetaReplica meta, HttpClient http, IReadOnlyDictionary<string, IFragmentStore> localDrives,
-        IReadOnlyDictionary<string, IFragmentStore> drives, System.Collections.Concurrent.ConcurrentDictionary<string, RangeReplica> replicas, RaftMux mux,
+        ClusterDrives drives, System.Collections.Concurrent.ConcurrentDictionary<string, RangeReplica> replicas, RaftMux mux,
         string dataPath, ShardStateMachine machine, RangeForwarding forwarding, ILoggerFactory logging)
     {
         Mux = mux;
@@ -61,11 +60,26 @@ public sealed class ClusterRuntime : IAsyncDisposable
     public ClusterMap Map => Meta.Current;
     public HttpClient Http { get; }
     public IReadOnlyDictionary<string, IFragmentStore> LocalDrives { get; }
-    public IReadOnlyDictionary<string, IFragmentStore> Drives { get; }
+    /// <summary>Every drive of the cluster: this node's, and the others' reached over the cluster port (learned as the map gains them).</summary>
+    public ClusterDrives Drives { get; }
     public IReadOnlyCollection<RangeReplica> Replicas => replicas.Values.ToArray();
 
-    /// <summary>This node's replica of the first range (group 1, which a split always leaves on the left): whose leader owns the background work.</summary>
-    public RangeReplica IndexReplica => replicas[GroupName(1)];
+    /// <summary>
+    /// This node's replica of the first range (group 1, which a split always leaves on the left): whose leader owns the
+    /// background work. Null only on a node that joined, until its replica of the range started.
+    /// </summary>
+    public RangeReplica? IndexReplica => replicas.GetValueOrDefault(GroupName(1));
+
+    /// <summary>
+    /// Completes once every range of the map counts this node as a member and its replica runs: at once on a node that
+    /// bootstrapped the cluster; on a node that joined, once it was admitted and every range's leader added it.
+    /// </summary>
+    public async Task JoinedAsync(CancellationToken cancellationToken)
+    {
+        if (Options.Bootstraps) return;
+        while (Map is var map && !map.Ranges.All(r => r.Members.Contains(Options.NodeId) && replicas.ContainsKey(GroupName(r.GroupId))))
+            await Task.Delay(200, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>The member of a range group in this process, for forwarded commands; null when this node is not a member.</summary>
     public RangeReplica? Replica(string group) => replicas.GetValueOrDefault(group);
@@ -77,9 +91,7 @@ public sealed class ClusterRuntime : IAsyncDisposable
         IReadOnlyDictionary<string, IFragmentStore> localDrives, ShardStateMachine machine, HttpClient http, ILoggerFactory logging, CancellationToken cancellationToken)
     {
         var map = meta.Current;
-        var drives = new Dictionary<string, IFragmentStore>(localDrives, StringComparer.Ordinal);
-        foreach (var drive in map.Drives.Where(d => d.NodeId != options.NodeId))
-            drives[drive.Id] = new RemoteFragmentStore(drive.Id, ClusterBase(map.Node(drive.NodeId)!), http);
+        var drives = new ClusterDrives(options.NodeId, localDrives, http, map);
 
         // Raft runs over each node's cluster port (every group shares it): a member's address is its node's cluster address.
         var clusterPorts = map.Nodes.ToDictionary(n => (EndPoint)ClusterEndPoint(n), ClusterBase);
@@ -104,7 +116,9 @@ public sealed class ClusterRuntime : IAsyncDisposable
     /// <summary>
     /// Starts a replica for every range of the map this node is a member of and does not run yet. A range born of a
     /// split waits until this node's replica of the range it split from has applied the split and made its store
-    /// (the folder exists): started empty it would hold none of the keys it was given.
+    /// (the folder exists): started empty it would hold none of the keys it was given. An admitted node that is not yet
+    /// a member of a range (it joined) starts its replica as a joining member, on a checkpoint of a member's store
+    /// (<see cref="StartJoiningReplicaAsync"/>); the range's leader then adds it to the group.
     /// </summary>
     public async Task StartReplicasAsync(CancellationToken cancellationToken)
     {
@@ -112,6 +126,19 @@ public sealed class ClusterRuntime : IAsyncDisposable
         try
         {
             var map = Meta.Current;
+            Drives.Learn(map);
+            foreach (var range in map.Ranges.Where(r => !r.Members.Contains(Options.NodeId) && Joins(map, r)))
+            {
+                try
+                {
+                    await StartJoiningReplicaAsync(map, range, cancellationToken).ConfigureAwait(false);
+                }
+                catch (IOException e)
+                {
+                    // Tried again on the next pass (the members may be starting, or the range splitting).
+                    logging.CreateLogger<ClusterRuntime>().LogWarning("Joining range {Range}: {Reason}", GroupName(range.GroupId), e.Message);
+                }
+            }
             foreach (var range in map.Ranges.Where(r => r.Members.Contains(Options.NodeId)))
             {
                 var name = GroupName(range.GroupId);
@@ -127,6 +154,46 @@ public sealed class ClusterRuntime : IAsyncDisposable
         {
             starting.Release();
         }
+    }
+
+    /// <summary>Whether this node, admitted, is to hold a replica of <paramref name="range"/> (with at most five nodes, every node holds every range).</summary>
+    private bool Joins(ClusterMap map, RangeDescriptor range) =>
+        map.Node(Options.NodeId)?.State == NodeState.Up && range.Members.Count < ClusterJoin.MaxNodes && !replicas.ContainsKey(GroupName(range.GroupId));
+
+    /// <summary>
+    /// A range born of a split started from a store made at the split, not from an empty one, so its log replayed
+    /// onto an empty store would not give its state: the joining replica starts on a checkpoint of a member's store,
+    /// with that store's applied index; the leader then sends the entries above it (the apply skips those at or below),
+    /// or a snapshot if its log was cut. The replica is outside the group (frozen) until the leader adds it.
+    /// </summary>
+    private async Task StartJoiningReplicaAsync(ClusterMap map, RangeDescriptor range, CancellationToken cancellationToken)
+    {
+        var name = GroupName(range.GroupId);
+        var folder = RangeFolder(name);
+        if (!Directory.Exists(folder))
+        {
+            Exception? failed = null;
+            foreach (var member in range.Members.Select(m => map.Node(m)!).OrderBy(n => n.State == NodeState.Up ? 0 : 1))
+            {
+                try
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(folder)!);
+                    await RangeGroupEndpoints.FetchCheckpointAsync(Http, ClusterBase(member), name, folder, cancellationToken).ConfigureAwait(false);
+                    failed = null;
+                    break;
+                }
+                catch (Exception e) when (e is HttpRequestException or IOException)
+                {
+                    failed = e;
+                }
+            }
+            if (failed is not null) throw new IOException($"No member of {name} gave a checkpoint of its store: {failed.Message}", failed);
+        }
+        var self = ClusterEndPoint(map.Node(Options.NodeId)!);
+        var members = range.Members.Select(m => ClusterEndPoint(map.Node(m)!)).Append(self).ToArray();
+        replicas[name] = await RangeReplica.StartAsync(new RangeGroup(name, members) { Joining = true }, self,
+            folder, machine, Options.Raft, forwarding, logging, Mux, cancellationToken).ConfigureAwait(false);
+        Ranges.Changed();
     }
 
     /// <summary>On every change of the map, and a few times a second for a split's store to appear, starts what is missing.</summary>

@@ -17,7 +17,7 @@ internal sealed class RaftConnector(ClusterSecret secret) : IConnectionFactory, 
     public async ValueTask<ConnectionContext> ConnectAsync(System.Net.EndPoint endpoint, CancellationToken cancellationToken = default)
     {
         if (!RaftEndPoints.TryParse(endpoint, out var node, out var group))
-            throw new ArgumentException($"Not a {RaftEndPoints.Scheme}:// address: {endpoint}", nameof(endpoint));
+            throw new ArgumentException($"Not a Raft group member's cluster-port address: {endpoint}", nameof(endpoint));
         var socket = new Socket(node.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {

@@ -20,7 +20,7 @@ internal sealed class RaftGroupListeners : IConnectionListenerFactory
     public ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
     {
         if (!RaftEndPoints.TryParse(endpoint, out _, out var group))
-            throw new ArgumentException($"Not a {RaftEndPoints.Scheme}:// address: {endpoint}", nameof(endpoint));
+            throw new ArgumentException($"Not a Raft group member's cluster-port address: {endpoint}", nameof(endpoint));
         var listener = new GroupListener(this, endpoint, group);
         if (!bound.TryAdd(group, listener)) throw new AddressInUseException($"Raft group {group} is already listening on this cluster port.");
         return ValueTask.FromResult<IConnectionListener>(listener);
