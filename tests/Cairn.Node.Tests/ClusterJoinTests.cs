@@ -85,6 +85,18 @@ public sealed class ClusterJoinTests
         using var viaN1 = cluster.Client(n1, c => c.MaxErrorRetry = 3);
         Assert.Equal(afterLoss, await ReadAsync(viaN1, bucket, "k00"));
         Assert.Equal(afterLoss, await ReadAsync(viaN1, bucket, "k20"));
+
+        // n3 returns; then the joined node itself restarts after kill -9 (from its own data, as a member) and serves again.
+        await cluster["n3"].Server.RestartAsync();
+        await cluster["n3"].Server.WaitReadyAsync(TimeSpan.FromSeconds(120));
+        await n4.Server.RestartAsync();
+        await n4.Server.WaitReadyAsync(TimeSpan.FromSeconds(120));
+        using var viaRestartedN4 = cluster.Client(n4, c => c.MaxErrorRetry = 3);
+        Assert.Equal(afterLoss, await ReadAsync(viaRestartedN4, bucket, "k00"));
+        Assert.Equal(fresh, await ReadAsync(viaRestartedN4, bucket, "k99-from-n4"));
+        var late = RandomNumberGenerator.GetBytes(3_000);
+        await RetryAsync(() => viaRestartedN4.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k21", InputStream = new MemoryStream(late) }));
+        Assert.Equal(late, await ReadAsync(viaN1, bucket, "k21"));
     }
 
     private static string? NodeState(JsonElement status, string id) =>
