@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Net;
 using Cairn.Cluster.Map;
 using Cairn.Cluster.Meta;
@@ -32,27 +33,42 @@ public static partial class ClusterBootstrap
         var log = logging.CreateLogger("Cairn.Cluster");
         var folder = Path.Combine(dataPath, "meta");
         var firstStart = !Directory.Exists(folder);
-        MetaReplica? meta = null;
-        var rendezvous = await ServeAsync(options, self, mux, () => meta, cancellationToken).ConfigureAwait(false);
-        try
+        return await WhileServingAsync(options, self, mux, async meta =>
         {
             var members = options.Join.Select(NodeHost.ParseEndpoint).ToArray();
             var forwarding = new RangeForwarding(cluster, members.ToDictionary(m => (EndPoint)m, m => new Uri($"http://{m}/")));
-            meta = await MetaReplica.StartAsync(new RangeGroup(MetaGroup, members), NodeHost.ParseEndpoint(options.ClusterAddress), folder, options.Raft,
-                forwarding, logging, mux, cancellationToken).ConfigureAwait(false);
+            var started = meta.Value = await MetaReplica.StartAsync(new RangeGroup(MetaGroup, members), NodeHost.ParseEndpoint(options.ClusterAddress), folder,
+                options.Raft, forwarding, logging, mux, cancellationToken).ConfigureAwait(false);
             if (firstStart)
             {
                 var descriptions = await CollectAsync(options, self, cluster, log, cancellationToken).ConfigureAwait(false);
                 foreach (var command in BootstrapCommands(descriptions, DateTimeOffset.UtcNow, options.DownAfter))
-                    await ProposeAsync(meta, command, cancellationToken).ConfigureAwait(false);
+                    await ProposeAsync(started, command, cancellationToken).ConfigureAwait(false);
             }
-            var map = await ReadBootstrappedAsync(meta, options, cancellationToken).ConfigureAwait(false);
+            var map = await ReadBootstrappedAsync(started, options, cancellationToken).ConfigureAwait(false);
             if (map.Node(options.NodeId) is null) throw new ArgumentException($"The cluster map has no node {options.NodeId}: was this data folder another node's?");
-            return (meta, map);
+            return map;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="establish"/> while the phase-1 listener serves the cluster port (the description, the meta
+    /// group's forwarded commands, Raft); the meta member it starts (put in the box, which the listener serves) is
+    /// disposed if it fails. The listener stops either way: the node proper serves the port next.
+    /// </summary>
+    private static async Task<(MetaReplica Meta, ClusterMap Map)> WhileServingAsync(ClusterOptions options, NodeDescription self, RaftMux mux,
+        Func<StrongBox<MetaReplica?>, Task<ClusterMap>> establish, CancellationToken cancellationToken)
+    {
+        var meta = new StrongBox<MetaReplica?>();
+        var rendezvous = await ServeAsync(options, self, mux, () => meta.Value, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var map = await establish(meta).ConfigureAwait(false);
+            return (meta.Value ?? throw new InvalidOperationException("No meta member was started."), map);
         }
         catch
         {
-            if (meta is not null) await meta.DisposeAsync().ConfigureAwait(false);
+            if (meta.Value is not null) await meta.Value.DisposeAsync().ConfigureAwait(false);
             throw;
         }
         finally
@@ -74,9 +90,7 @@ public static partial class ClusterBootstrap
     {
         var log = logging.CreateLogger("Cairn.Cluster");
         var folder = Path.Combine(dataPath, "meta");
-        MetaReplica? meta = null;
-        var rendezvous = await ServeAsync(options, self, mux, () => meta, cancellationToken).ConfigureAwait(false);
-        try
+        return await WhileServingAsync(options, self, mux, async meta =>
         {
             if (!Directory.Exists(folder)) await ClusterJoin.RequestAsync(options, self, cluster, log, cancellationToken).ConfigureAwait(false);
             var known = MetaReplica.SnapshotMap(folder);
@@ -88,22 +102,11 @@ public static partial class ClusterBootstrap
             var members = recorded.Append(own).Distinct().ToArray();
             var addresses = members.Concat(options.Join.Select(NodeHost.ParseEndpoint)).Concat(known.Nodes.Select(n => NodeHost.ParseEndpoint(n.ClusterAddress))).Distinct()
                 .ToDictionary(m => (EndPoint)m, m => new Uri($"http://{m}/"));
-            meta = await MetaReplica.StartAsync(new RangeGroup(MetaGroup, members) { Joining = !known.MetaMembers.Contains(options.NodeId) }, own, folder,
-                options.Raft, new RangeForwarding(cluster, addresses), logging, mux, cancellationToken).ConfigureAwait(false);
-            await WaitForAdmissionAsync(meta, options, log, cancellationToken).ConfigureAwait(false);
-            var map = await ReadBootstrappedAsync(meta, options, cancellationToken).ConfigureAwait(false);
-            return (meta, map);
-        }
-        catch
-        {
-            if (meta is not null) await meta.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-        finally
-        {
-            await rendezvous.StopAsync(CancellationToken.None).ConfigureAwait(false);
-            await rendezvous.DisposeAsync().ConfigureAwait(false);
-        }
+            var started = meta.Value = await MetaReplica.StartAsync(new RangeGroup(MetaGroup, members) { Joining = !known.MetaMembers.Contains(options.NodeId) },
+                own, folder, options.Raft, new RangeForwarding(cluster, addresses), logging, mux, cancellationToken).ConfigureAwait(false);
+            await WaitForAdmissionAsync(started, options, log, cancellationToken).ConfigureAwait(false);
+            return await ReadBootstrappedAsync(started, options, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
