@@ -194,8 +194,13 @@ public sealed class RemoteFragmentStore : IFragmentStore
     }
 
     /// <summary>A failure of the peer or the path to it, as opposed to the caller cancelling.</summary>
+    /// <remarks>
+    /// ObjectDisposedException too: when a streamed PUT's connection fails, HttpClient disposes the request body
+    /// under a write still in progress, and that write, not the send, is what reports the dead drive.
+    /// </remarks>
     private static bool IsTransportFailure(Exception e, CancellationToken caller) =>
-        e is HttpRequestException or IOException or JsonException || (e is OperationCanceledException && !caller.IsCancellationRequested);
+        e is HttpRequestException or IOException or JsonException or ObjectDisposedException
+        || (e is OperationCanceledException && !caller.IsCancellationRequested);
 
     private DriveUnavailableException Failure(Exception e) => e switch
     {
