@@ -48,18 +48,20 @@ public sealed class BlobBookkeeping(IndexRouter index, TimeProvider time)
     }
 
     /// <summary>The oldest queued frees of each range, at most <paramref name="max"/> of them in all.</summary>
-    public async Task<IReadOnlyList<QueuedFree>> QueuedFreesAsync(int max = 1000, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<QueuedFree>> QueuedFreesAsync(int max = 1000, CancellationToken cancellationToken = default)
     {
+        // Each range's own queue, read on this node: only the owner of the background work drains it, and a free it
+        // has not seen yet waits for the next pass.
         var frees = new List<QueuedFree>();
         foreach (var shard in index.Shards)
         {
             if (frees.Count >= max) break;
+            cancellationToken.ThrowIfCancellationRequested();
             using var snapshot = shard.OpenSnapshot();
             frees.AddRange(snapshot.Scan(IndexKeys.FreeStart(), IndexKeys.FreeEnd()).Take(max - frees.Count)
                 .Select(e => new QueuedFree(e.Key, IndexJson.DecodeBlob(e.Value)) { Range = shard }));
         }
-        await Task.CompletedTask.ConfigureAwait(false);
-        return frees;
+        return Task.FromResult<IReadOnlyList<QueuedFree>>(frees);
     }
 
     public Task CompleteFreeAsync(QueuedFree free, CancellationToken cancellationToken = default) =>
