@@ -59,6 +59,9 @@ public sealed class RangeReplica : IAsyncDisposable
     /// <summary>RocksDB's estimate of the keys in this replica's store: what decides a split by size.</summary>
     public long EstimatedKeys => store.Current.EstimatedKeys;
 
+    /// <summary>The commands this replica applied lately and the keys they wrote (every member applies the same ones).</summary>
+    public RangeLoad Load => stateMachine.Load;
+
     /// <summary>A split point giving each half about as many objects; null when the range is too small to split.</summary>
     public (long Objects, string Bucket, string Key)? MiddleKey()
     {

@@ -61,6 +61,9 @@ public sealed class RangeStateMachine : IStateMachine
     /// <summary>The index of the last log entry whose effect is in the store.</summary>
     public long AppliedIndex => Volatile.Read(ref appliedIndex);
 
+    /// <summary>The commands applied lately and the keys they wrote: what a split by request rate looks at.</summary>
+    public RangeLoad Load { get; } = new();
+
     /// <summary>How many snapshots sent by a leader this state machine has installed since it started.</summary>
     public int InstalledSnapshots => Volatile.Read(ref installed);
 
@@ -146,6 +149,7 @@ public sealed class RangeStateMachine : IStateMachine
     {
         if (command.RequestId is { } id && layer.Get(IndexKeys.RequestKey(id)) is { } stored)
             return (id, CommandOutcome.Decode(stored));
+        Load.Record(command is IObjectCommand written ? new ObjectName(written.Bucket, written.Key) : null);
         CommandOutcome outcome;
         try
         {

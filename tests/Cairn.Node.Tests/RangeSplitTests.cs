@@ -135,6 +135,61 @@ public sealed class RangeSplitTests
         Assert.Equal(names, listing.S3Objects.Select(o => o.Key));
     }
 
+    [Fact]
+    public async Task A_range_busy_with_writes_splits_at_the_median_key_written_and_a_quiet_one_does_not()
+    {
+        // Splits by size are off: only the write rate can split here.
+        await using var cluster = await LocalClusterProcesses.StartAsync(3,
+            ["--split-objects", "0", "--split-rate", "40", "--split-check-interval", "2s"]);
+        var clients = cluster.Nodes.Select(n => cluster.Client(n)).ToArray();
+        var bucket = ServerFixture.NewBucketName("busy");
+        await clients[0].PutBucketAsync(bucket);
+
+        // Quiet: a few writes a second, for more than two checks, split nothing.
+        for (var i = 0; i < 20; i++)
+        {
+            await clients[i % 3].PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = $"a{i:D2}", ContentBody = "cold" });
+            await Task.Delay(400);
+        }
+        Assert.Single(await WaitForRangesAsync(cluster, 1, TimeSpan.FromSeconds(30)));
+
+        // Busy: writers through every node on the keys h00..h39, until the range splits.
+        var hot = Enumerable.Range(0, 40).Select(i => $"h{i:D2}").ToArray();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var writers = Enumerable.Range(0, 6).Select(w => Task.Run(async () =>
+        {
+            var random = new Random(w);
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await clients[w % 3].PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = hot[random.Next(hot.Length)], ContentBody = "hot" }, stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+        })).ToList();
+        IReadOnlyList<RangeView> ranges;
+        try
+        {
+            ranges = await WaitForRangesAsync(cluster, 2, TimeSpan.FromSeconds(90));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(writers);
+        }
+        // Cut near the middle of the keys written (h20), not at the middle of the keys stored (a00..a19 and h00..h39: h10).
+        var start = ranges[1].Start[^3..];
+        Assert.True(string.CompareOrdinal(start, "h13") >= 0 && string.CompareOrdinal(start, "h27") <= 0, $"split at {ranges[1].Start}");
+        Assert.Contains("splitting it at the median key written", cluster.Logs());
+        foreach (var key in hot.Append("a00"))
+        {
+            using var get = await clients[1].GetObjectAsync(bucket, key);
+        }
+    }
+
     private static async Task ReadBackAsync(AmazonS3Client client, string bucket, IReadOnlyDictionary<string, byte[]> acked)
     {
         foreach (var (key, body) in acked)

@@ -43,11 +43,22 @@ public static class ServerCommand
             Description = "A range holding more objects than this splits in two at its middle key (0: only `cairn admin cluster split` splits)",
             DefaultValueFactory = _ => 250_000,
         };
+        var splitRate = new Option<double>("--split-rate")
+        {
+            Description = "A range applying more write commands a second than this, two checks in a row, splits at the median key written (0: never by rate)",
+            DefaultValueFactory = _ => 2_500,
+        };
+        var splitCheckInterval = new Option<TimeSpan>("--split-check-interval")
+        {
+            Description = "How often ranges are checked for a split by size or rate: 10s, 1m",
+            DefaultValueFactory = _ => TimeSpan.FromSeconds(10),
+            CustomParser = r => OptionParsing.Parse<TimeSpan>(r, Bench.DurationText.TryParse),
+        };
         var secretFile = new Option<string?>("--cluster-secret-file") { Description = "File holding the cluster secret (default: the CAIRN_CLUSTER_SECRET environment variable)" };
         var command = new Command("server", "Start a node: a store alone, or a member of a cluster")
         {
             address, data, region, domain, gcGrace, gcInterval, drives, ec, protection, config, scrubInterval, scrubRate, afr, daySeconds, clockOffset,
-            nodeId, clusterAddress, join, failureDomain, secretFile, downAfter, splitObjects,
+            nodeId, clusterAddress, join, failureDomain, secretFile, downAfter, splitObjects, splitRate, splitCheckInterval,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -61,6 +72,9 @@ public static class ServerCommand
                 {
                     DownAfter = parse.GetValue(downAfter) > TimeSpan.Zero ? parse.GetValue(downAfter) : throw new ArgumentException("--down-after must be positive."),
                     SplitObjects = parse.GetValue(splitObjects) >= 0 ? parse.GetValue(splitObjects) : throw new ArgumentException("--split-objects must be 0 or more."),
+                    SplitRate = parse.GetValue(splitRate) >= 0 ? parse.GetValue(splitRate) : throw new ArgumentException("--split-rate must be 0 or more."),
+                    SplitCheckInterval = parse.GetValue(splitCheckInterval) > TimeSpan.Zero
+                        ? parse.GetValue(splitCheckInterval) : throw new ArgumentException("--split-check-interval must be positive."),
                 }
                 : null;
             var level = parse.GetValue(protection) ?? (cluster is null ? "drive" : "node");

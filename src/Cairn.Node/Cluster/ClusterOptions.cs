@@ -42,6 +42,12 @@ public sealed record ClusterOptions
     /// <summary>A range holding more objects than this splits in two at its middle key (0: ranges split only when an operator says so).</summary>
     public long SplitObjects { get; init; } = 250_000;
 
+    /// <summary>
+    /// A range applying more commands a second than this (writes: PUT, DELETE, multipart…) over two checks in a row
+    /// splits at the median key written lately (0: never by rate). Near what one range leader commits on this machine.
+    /// </summary>
+    public double SplitRate { get; init; } = 2_500;
+
     /// <summary>How often the owner of the background work looks for ranges to split and splits to finish.</summary>
     public TimeSpan SplitCheckInterval { get; init; } = TimeSpan.FromSeconds(10);
 

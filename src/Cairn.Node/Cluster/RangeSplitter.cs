@@ -1,5 +1,6 @@
 using Cairn.Cluster.Map;
 using Cairn.Cluster.Meta;
+using Cairn.Consensus;
 using Cairn.Core.Errors;
 using Cairn.Core.Keys;
 using Cairn.Index.Commands;
@@ -16,11 +17,20 @@ namespace Cairn.Node.Cluster;
 /// the same point (the range stops owning those keys at that entry, and every member makes the new half's store
 /// from its state there; <see cref="ClusterRuntime"/> then starts the new group on it). A crash between the two
 /// leaves a map whose range ends before its store does: the owner of the background work finishes such splits on
-/// its next pass. Ranges holding more than <see cref="ClusterOptions.SplitObjects"/> objects are split at their middle key.
+/// its next pass. Ranges holding more than <see cref="ClusterOptions.SplitObjects"/> objects are split at their middle key;
+/// ranges applying more than <see cref="ClusterOptions.SplitRate"/> commands a second over <see cref="BusyPasses"/>
+/// passes in a row are split at the median of the keys written lately (<see cref="RangeLoad"/>), so the halves share
+/// the writes and their leaders can sit on different nodes. Only writes count: every replica serves reads past its
+/// read barrier, but every write of a range goes through its one leader.
 /// </summary>
 public sealed partial class RangeSplitter(ClusterRuntime cluster, IWorkOwnership ownership, TimeProvider time, ILogger<RangeSplitter> log)
     : BackgroundService
 {
+    /// <summary>Passes in a row a range must be busy for: a burst, or the replay of a log at start, is not a load.</summary>
+    public const int BusyPasses = 2;
+
+    private readonly Dictionary<string, int> busy = [];
+
     /// <summary>Splits the range holding (bucket, key) at that key, which becomes the first key of the new range.</summary>
     public async Task<RangeDescriptor> SplitAsync(string bucket, string key, CancellationToken cancellationToken)
     {
@@ -59,11 +69,18 @@ public sealed partial class RangeSplitter(ClusterRuntime cluster, IWorkOwnership
         using var timer = new PeriodicTimer(cluster.Options.SplitCheckInterval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
-            if (!ownership.OwnsIndexWork) continue;
+            // Read on every pass, owner or not, so that each reading covers one interval.
+            var loads = cluster.Replicas.ToDictionary(r => r.Group.Id, r => (Replica: r, Reading: r.Load.Take()));
+            if (!ownership.OwnsIndexWork)
+            {
+                busy.Clear();
+                continue;
+            }
             try
             {
                 await FinishInterruptedAsync(stoppingToken).ConfigureAwait(false);
                 await SplitLargeAsync(stoppingToken).ConfigureAwait(false);
+                await SplitBusyAsync(loads, stoppingToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -100,6 +117,36 @@ public sealed partial class RangeSplitter(ClusterRuntime cluster, IWorkOwnership
             await SplitAsync(bucket, key, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private async Task SplitBusyAsync(Dictionary<string, (RangeReplica Replica, RangeLoadReading Reading)> loads, CancellationToken cancellationToken)
+    {
+        if (cluster.Options.SplitRate <= 0) return;
+        foreach (var (name, (replica, reading)) in loads)
+        {
+            if (reading.CommandsPerSecond <= cluster.Options.SplitRate)
+            {
+                busy.Remove(name);
+                continue;
+            }
+            busy[name] = busy.GetValueOrDefault(name) + 1;
+            if (busy[name] < BusyPasses) continue;
+            busy.Remove(name);
+            var span = replica.Span;
+            if (reading.SplitPoint(span.Start, span.End) is not { } point) continue;
+            LogSplittingBusy(name, reading.CommandsPerSecond, cluster.Options.SplitRate);
+            try
+            {
+                await SplitAsync(point.Bucket, point.Key, cancellationToken).ConfigureAwait(false);
+            }
+            catch (S3Exception e) when (e.Code.Code == S3ErrorCode.InvalidArgument.Code)
+            {
+                // A split since the reading made that key a range's start already.
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Range {Range} applied {Rate:F0} commands/s, more than {Limit}: splitting it at the median key written")]
+    private partial void LogSplittingBusy(string range, double rate, double limit);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Range {Left} split: {Right} starts at {Point}")]
     private partial void LogSplit(string left, string right, string point);
