@@ -190,6 +190,41 @@ public sealed class RangeSplitTests
         }
     }
 
+    [Fact]
+    public async Task A_bucket_over_two_ranges_is_deleted_in_both_or_in_neither()
+    {
+        await using var cluster = await LocalClusterProcesses.StartAsync(3, ["--split-objects", "0", "--split-rate", "0"]);
+        var clients = cluster.Nodes.Select(n => cluster.Client(n)).ToArray();
+        var bucket = ServerFixture.NewBucketName("del");
+        await clients[0].PutBucketAsync(bucket);
+        await cluster.Nodes[0].Server.AdminAsync("cluster", "split", "--bucket", bucket, "--key", "m");
+        await WaitForRangesAsync(cluster, 2, TimeSpan.FromSeconds(30));
+
+        // An object only in the first range: refused, and the second range still takes writes (it must not have dropped its copy).
+        await clients[0].PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "a", ContentBody = "a" });
+        var refused = await Assert.ThrowsAsync<AmazonS3Exception>(() => clients[1].DeleteBucketAsync(bucket));
+        Assert.Equal("BucketNotEmpty", refused.ErrorCode);
+        await clients[2].PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "z", ContentBody = "z" });
+
+        // An object only in the second range: refused, and the first range takes writes again (reopened).
+        await clients[0].DeleteObjectAsync(bucket, "a");
+        refused = await Assert.ThrowsAsync<AmazonS3Exception>(() => clients[2].DeleteBucketAsync(bucket));
+        Assert.Equal("BucketNotEmpty", refused.ErrorCode);
+        await clients[1].PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "b", ContentBody = "b" });
+        foreach (var client in clients) await client.GetObjectMetadataAsync(bucket, "z");
+
+        // Both ranges empty: deleted in both, seen so through every node.
+        await clients[0].DeleteObjectAsync(bucket, "b");
+        await clients[0].DeleteObjectAsync(bucket, "z");
+        await clients[1].DeleteBucketAsync(bucket);
+        foreach (var (client, key) in clients.Zip(["a", "z", "y"]))
+        {
+            var missing = await Assert.ThrowsAsync<AmazonS3Exception>(() => client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, ContentBody = "x" }));
+            Assert.Equal("NoSuchBucket", missing.ErrorCode);
+        }
+        Assert.DoesNotContain(bucket, (await clients[2].ListBucketsAsync()).Buckets?.Select(b => b.BucketName) ?? []);
+    }
+
     private static async Task ReadBackAsync(AmazonS3Client client, string bucket, IReadOnlyDictionary<string, byte[]> acked)
     {
         foreach (var (key, body) in acked)

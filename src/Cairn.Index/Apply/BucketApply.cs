@@ -41,17 +41,17 @@ internal sealed class BucketApply(UploadApply uploads)
     /// </summary>
     public Done Delete(ShardTables t, DeleteBucket c)
     {
-        t.RequireBucket(c.Bucket);
-        var (from, to) = IndexKeys.ObjectsOfBucket(c.Bucket);
+        var record = t.RequireBucket(c.Bucket);
+        if (c.Fence is { } fence && record.ClosedFor?.Fence != fence)
+            throw new S3Exception(S3ErrorCode.OperationAborted, "The bucket was written to while it was being deleted.", c.Bucket);
         var leftovers = new List<byte[]>();
         var inProgress = new List<(string Key, UploadRecord Upload)>();
-        foreach (var entry in t.State.Scan(from, to))
+        foreach (var (row, entry) in ObjectRows(t, c.Bucket))
         {
-            var row = IndexKeys.ParseObjectRow(entry.Key, c.Bucket);
             switch (row.Tag)
             {
                 case ObjectRowTag.Current or ObjectRowTag.Version or ObjectRowTag.NullVersion:
-                    throw new S3Exception(S3ErrorCode.BucketNotEmpty, resource: c.Bucket) { Details = new Dictionary<string, string> { ["BucketName"] = c.Bucket } };
+                    throw NotEmpty(c.Bucket);
                 case ObjectRowTag.Upload:
                     var upload = IndexJson.DecodeUpload(entry.Value);
                     inProgress.Add((upload.Key, upload));
@@ -68,4 +68,40 @@ internal sealed class BucketApply(UploadApply uploads)
         t.State.Delete(IndexKeys.LifecycleKey(c.Bucket));
         return default;
     }
+
+    public Done Close(ShardTables t, CloseBucket c)
+    {
+        var record = t.RequireBucket(c.Bucket);
+        if (record.ClosedFor?.Fence == c.Fence) return default;
+        if (ObjectRows(t, c.Bucket).Any(r => r.Row.Tag is ObjectRowTag.Current or ObjectRowTag.Version or ObjectRowTag.NullVersion))
+            throw NotEmpty(c.Bucket);
+        t.PutBucket(record with { ClosedFor = new Closing(c.Fence, c.At) });
+        return default;
+    }
+
+    public Done Reopen(ShardTables t, ReopenBucket c)
+    {
+        if (t.Bucket(c.Bucket) is { } record && record.ClosedFor?.Fence == c.Fence) t.PutBucket(record with { ClosedFor = null });
+        return default;
+    }
+
+    /// <summary>
+    /// An object write in a bucket closed for a delete is refused while the closing holds; the first one after it
+    /// lapsed opens the bucket again (written with the command, so a later step of that delete is refused).
+    /// </summary>
+    public void RequireOpen(ShardTables t, string bucket, DateTimeOffset at)
+    {
+        if (t.Bucket(bucket) is not { ClosedFor: { } closing } record) return;
+        if (closing.HoldsAt(at)) throw new S3Exception(S3ErrorCode.OperationAborted, "The bucket is being deleted.", bucket);
+        t.PutBucket(record with { ClosedFor = null });
+    }
+
+    private static IEnumerable<(ObjectRowParts Row, Shards.IndexEntry Entry)> ObjectRows(ShardTables t, string bucket)
+    {
+        var (from, to) = IndexKeys.ObjectsOfBucket(bucket);
+        return t.State.Scan(from, to).Select(entry => (IndexKeys.ParseObjectRow(entry.Key, bucket), entry));
+    }
+
+    private static S3Exception NotEmpty(string bucket) =>
+        new(S3ErrorCode.BucketNotEmpty, resource: bucket) { Details = new Dictionary<string, string> { ["BucketName"] = bucket } };
 }

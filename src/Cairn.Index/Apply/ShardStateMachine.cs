@@ -42,6 +42,7 @@ public sealed class ShardStateMachine
     public object? Apply(IShardState state, IndexCommand command)
     {
         var t = new ShardTables(state);
+        if (command is IObjectCommand write) buckets.RequireOpen(t, write.Bucket, command.At);
         return command switch
         {
             PutVersion c => objects.Put(t, c),
@@ -57,6 +58,8 @@ public sealed class ShardStateMachine
             AbortUpload c => uploads.Abort(t, c),
             CreateBucket c => buckets.Create(t, c),
             DeleteBucket c => buckets.Delete(t, c),
+            CloseBucket c => buckets.Close(t, c),
+            ReopenBucket c => buckets.Reopen(t, c),
             PutBucketVersioning c => buckets.PutVersioning(t, c),
             PutBucketLifecycle c => buckets.PutLifecycle(t, c),
             ForgetFree c => Forget(state, c),

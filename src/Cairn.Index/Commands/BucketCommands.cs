@@ -10,7 +10,23 @@ public sealed record CreateBucket(string Bucket, string Owner, string Region) : 
 /// DeleteBucket: BucketNotEmpty while any version or delete marker remains; uploads in progress go with
 /// the bucket, their parts freed, in the same atomic change.
 /// </summary>
-public sealed record DeleteBucket(string Bucket) : IndexCommand<Done>, IBucketCommand;
+/// With a <see cref="Fence"/> (a delete over several ranges), refused with OperationAborted unless the range is
+/// still closed by that fence (<see cref="CloseBucket"/>).
+public sealed record DeleteBucket(string Bucket) : IndexCommand<Done>, IBucketCommand
+{
+    public string? Fence { get; init; }
+}
+
+/// <summary>
+/// The first step of a DeleteBucket over several ranges: BucketNotEmpty while any version or delete marker remains in
+/// the range; otherwise the range refuses object writes (OperationAborted) until the delete, a <see cref="ReopenBucket"/>
+/// with the same fence, or the closing's lapse. Every range closes before any deletes, so a bucket is deleted in every
+/// range or in none.
+/// </summary>
+public sealed record CloseBucket(string Bucket, string Fence) : IndexCommand<Done>, IBucketCommand;
+
+/// <summary>Undoes <see cref="CloseBucket"/> of the same fence (another range was not empty); nothing otherwise.</summary>
+public sealed record ReopenBucket(string Bucket, string Fence) : IndexCommand<Done>, IBucketCommand;
 
 /// <summary>PutBucketVersioning: changes only the versioning state of a bucket that exists.</summary>
 public sealed record PutBucketVersioning(string Bucket, VersioningState State) : IndexCommand<BucketRecord>, IBucketCommand;

@@ -10,6 +10,8 @@ namespace Cairn.Index.Commands;
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "command")]
 [JsonDerivedType(typeof(CreateBucket), "create-bucket")]
 [JsonDerivedType(typeof(DeleteBucket), "delete-bucket")]
+[JsonDerivedType(typeof(CloseBucket), "close-bucket")]
+[JsonDerivedType(typeof(ReopenBucket), "reopen-bucket")]
 [JsonDerivedType(typeof(PutBucketVersioning), "put-bucket-versioning")]
 [JsonDerivedType(typeof(PutBucketLifecycle), "put-bucket-lifecycle")]
 [JsonDerivedType(typeof(PutVersion), "put-version")]

@@ -152,25 +152,53 @@ public sealed class IndexRouter(IRangeTable table)
     /// command carries one request id, which each range dedupes on its own. The ranges are found from the spans their
     /// stores record, read (past the read barrier) after the command applied there: a range that split before the
     /// command shows its narrower span, so the walk goes on into the new range; one that splits after it gave the new
-    /// range a copy of the bucket state the command made. A DeleteBucket goes to the first range last, so a later
-    /// range that refuses (BucketNotEmpty) stops it while the bucket still exists where it is looked up; the ranges
-    /// that already dropped their copy answer NoSuchBucket to new writes meanwhile.
+    /// range a copy of the bucket state the command made.
     /// </summary>
     private async Task<TResult> ExecuteOnBucketAsync<TResult>(string bucket, IndexCommand<TResult> command, CancellationToken cancellationToken)
     {
+        if (command is DeleteBucket delete) return (TResult)(object)await DeleteBucketAsync(delete, cancellationToken).ConfigureAwait(false);
         if (command.RequestId is null) command = command with { RequestId = Guid.NewGuid().ToString("N") };
+        return await ExecuteInEveryRangeAsync(bucket, command, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<TResult> ExecuteInEveryRangeAsync<TResult>(string bucket, IndexCommand<TResult> command, CancellationToken cancellationToken,
+        bool ignoreMissingBucket = false)
+    {
         var first = RangeKeys.BucketStart(bucket);
-        var end = RangeKeys.BucketEnd(bucket);
-        if (command is not DeleteBucket)
+        var answer = await ExecuteOnKeyAsync(first, command, cancellationToken).ConfigureAwait(false);
+        await ExecuteFromAsync(await EndOfRangeAtAsync(first, cancellationToken).ConfigureAwait(false), RangeKeys.BucketEnd(bucket), command,
+            cancellationToken, ignoreMissingBucket).ConfigureAwait(false);
+        return answer;
+    }
+
+    /// <summary>
+    /// Deleted in every range or in none. First every range of the bucket is closed under one fence (refused where it
+    /// holds a version, or a delete marker; a closed range refuses object writes); if one refuses, the others are
+    /// reopened and the refusal is the answer. Then each range deletes its copy, the range holding the bucket's first
+    /// point (where the bucket is looked up) last; the others answer NoSuchBucket meanwhile. A deleter that dies
+    /// between the steps leaves its ranges closed until the closing lapses (<see cref="Records.Closing.Lapse"/>).
+    /// </summary>
+    private async Task<Done> DeleteBucketAsync(DeleteBucket command, CancellationToken cancellationToken)
+    {
+        var fence = command.RequestId ?? Guid.NewGuid().ToString("N");
+        var bucket = command.Bucket;
+        try
         {
-            var answer = await ExecuteOnKeyAsync(first, command, cancellationToken).ConfigureAwait(false);
-            await ExecuteFromAsync(await EndOfRangeAtAsync(first, cancellationToken).ConfigureAwait(false), end, command, cancellationToken).ConfigureAwait(false);
-            return answer;
+            await ExecuteInEveryRangeAsync(bucket, new CloseBucket(bucket, fence) { At = command.At, RequestId = $"{fence}/close" }, cancellationToken)
+                .ConfigureAwait(false);
         }
+        catch (S3Exception)
+        {
+            await ExecuteInEveryRangeAsync(bucket, new ReopenBucket(bucket, fence) { At = command.At, RequestId = $"{fence}/reopen" }, cancellationToken)
+                .ConfigureAwait(false);
+            throw;
+        }
+        command = command with { Fence = fence, RequestId = fence };
+        var first = RangeKeys.BucketStart(bucket);
         var firstEnd = await EndOfRangeAtAsync(first, cancellationToken).ConfigureAwait(false);
-        await ExecuteFromAsync(firstEnd, end, command, cancellationToken).ConfigureAwait(false);
+        await ExecuteFromAsync(firstEnd, RangeKeys.BucketEnd(bucket), command, cancellationToken).ConfigureAwait(false);
         var deleted = await ExecuteOnKeyAsync(first, command, cancellationToken).ConfigureAwait(false);
-        // The first range may have split meanwhile: the part it gave away still holds a copy of the bucket.
+        // The first range may have split meanwhile: the part it gave away still holds a copy of the bucket (closed, and empty).
         var after = await EndOfRangeAtAsync(first, cancellationToken).ConfigureAwait(false);
         if (after is not null && RangeKeys.CompareEnd(after, firstEnd) < 0)
             await ExecuteFromAsync(after, firstEnd, command, cancellationToken, ignoreMissingBucket: true).ConfigureAwait(false);
