@@ -1,4 +1,5 @@
 using Cairn.Index.Commands;
+using Cairn.Index.Shards;
 using Cairn.Transport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -15,6 +16,8 @@ internal static class RangeRoutes
     public static string Commands(string group) => $"{Prefix.TrimStart('/')}/{Uri.EscapeDataString(group)}/commands";
 
     public static string ReadIndex(string group) => $"{Prefix.TrimStart('/')}/{Uri.EscapeDataString(group)}/read-index";
+
+    public static string Read(string group) => $"{Prefix.TrimStart('/')}/{Uri.EscapeDataString(group)}/read";
 
     public static string Checkpoint(string group) => $"{Prefix.TrimStart('/')}/{Uri.EscapeDataString(group)}/checkpoint";
 }
@@ -71,6 +74,57 @@ public static class RangeGroupEndpoints
         });
         group.MapPost("/{group}/read-index", (HttpContext context, string group) =>
             ForwardedCommands.ServeReadIndexAsync(context, $"range group {group}", members(group) is { } member ? member.LeadReadIndexAsync : null));
+        group.MapPost("/{group}/read", (HttpContext context, string group) => ServeReadAsync(context, group, members(group)));
         return group;
+    }
+
+    /// <summary>
+    /// <c>POST …/ranges/{group}/read</c>: a <see cref="ReadScope"/> read here past this member's read barrier, for a node
+    /// with no replica of the range (<see cref="RemoteRangeShard"/>): 200 with the rows; 421 without a replica here; 503
+    /// when the barrier cannot pass (no leader or quorum); 400 for a body that is not a scope.
+    /// </summary>
+    private static async Task ServeReadAsync(HttpContext context, string group, ReplicatedIndexShard? member)
+    {
+        if (member is null)
+        {
+            Refuse(context, StatusCodes.Status421MisdirectedRequest, $"no member of range group {group} here");
+            return;
+        }
+        ReadScope? scope;
+        try
+        {
+            scope = await System.Text.Json.JsonSerializer.DeserializeAsync<ReadScope>(context.Request.Body, RangeReadJson.Options, context.RequestAborted)
+                .ConfigureAwait(false);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            Refuse(context, StatusCodes.Status400BadRequest, $"not a read scope: {e.Message}");
+            return;
+        }
+        if (scope is null)
+        {
+            Refuse(context, StatusCodes.Status400BadRequest, "not a read scope");
+            return;
+        }
+        FetchedSnapshot read;
+        try
+        {
+            using var snapshot = await member.ReadAsync(scope, context.RequestAborted).ConfigureAwait(false);
+            read = FetchedSnapshot.Read(snapshot, scope);
+        }
+        catch (Cairn.Index.Shards.IndexUnavailableException e)
+        {
+            Refuse(context, StatusCodes.Status503ServiceUnavailable, e.Message);
+            return;
+        }
+        context.Response.ContentType = "application/json";
+        await System.Text.Json.JsonSerializer.SerializeAsync(context.Response.Body, new RangeRead(read.Rows, read.Covered, read.WindowEnd), RangeReadJson.Options,
+            context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static void Refuse(HttpContext context, int status, string message)
+    {
+        context.Response.StatusCode = status;
+        context.Response.Headers[ForwardedCommands.ErrorHeader] = message.ReplaceLineEndings(" ");
     }
 }

@@ -42,5 +42,12 @@ public sealed class ReplicatedIndexShard(string group, IRaftCluster cluster, Ran
     /// <summary>The Raft read index, waiting out an election (see <see cref="GroupCommands{TOutcome}.ReadBarrierAsync"/>).</summary>
     public ValueTask ReadBarrierAsync(CancellationToken cancellationToken = default) => commands.ReadBarrierAsync(cancellationToken);
 
+    /// <summary>This replica's whole store, past the read barrier.</summary>
+    public async ValueTask<IIndexSnapshot> ReadAsync(ReadScope scope, CancellationToken cancellationToken = default)
+    {
+        await ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
+        return OpenSnapshot();
+    }
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -242,8 +242,9 @@ public static class NodeHost
     }
 
     /// <summary>
-    /// A cluster node is ready once its range has a leader it can reach: before that, every request would wait. A node
-    /// that joined is ready only once every range counts it as a member (<see cref="ClusterRuntime.JoinedAsync"/>).
+    /// A cluster node is ready once the first range passes a read through it (its own replica's barrier, or a member's):
+    /// before that, every request would wait. A node that joined is ready only once it holds the replicas the map gives
+    /// it (<see cref="ClusterRuntime.JoinedAsync"/>).
     /// </summary>
     private static async Task ReadyWhenLedAsync(ClusterRuntime cluster, ReadinessGate readiness, CancellationToken stopping)
     {
@@ -252,9 +253,9 @@ public static class NodeHost
             try
             {
                 await cluster.JoinedAsync(stopping).ConfigureAwait(false);
-                var first = cluster.IndexReplica ?? throw new InvalidOperationException("No replica of the first range yet.");
-                await first.WaitForLeaderAsync(TimeSpan.FromSeconds(5), stopping).ConfigureAwait(false);
-                await first.Shard.ReadBarrierAsync(stopping).ConfigureAwait(false);
+                if (cluster.IndexReplica is { } first) await first.WaitForLeaderAsync(TimeSpan.FromSeconds(5), stopping).ConfigureAwait(false);
+                var range = cluster.Ranges.Ranges[0].Shard ?? throw new InvalidOperationException("No replica of the first range yet.");
+                (await range.ReadAsync(ReadScope.SpanOnly, stopping).ConfigureAwait(false)).Dispose();
                 readiness.MarkReady();
                 return;
             }

@@ -198,7 +198,7 @@ public sealed class RangeGroupFixture : IAsyncDisposable
     }
 
     /// <summary>Everything in a replica's store, read from one snapshot.</summary>
-    public static List<(string Key, string Value)> Contents(IIndexShard shard)
+    public static List<(string Key, string Value)> Contents(ReplicatedIndexShard shard)
     {
         using var snapshot = shard.OpenSnapshot();
         return [.. snapshot.Scan([], [0xFF]).Select(e => (Convert.ToHexString(e.Key), Convert.ToHexString(e.Value)))];

@@ -79,7 +79,7 @@ public sealed class RangeSplitTests
         range.Shard.ExecuteAsync(new PutVersion("b", key, RangeGroupFixture.Draft(), VersionIds.NewNonce()) { At = DateTimeOffset.UtcNow });
 
     /// <summary>The keys holding a current pointer in a replica's store, in order.</summary>
-    private static List<string> Keys(IIndexShard shard)
+    private static List<string> Keys(ReplicatedIndexShard shard)
     {
         using var snapshot = shard.OpenSnapshot();
         var (from, to) = IndexKeys.ObjectsOfBucket("b");

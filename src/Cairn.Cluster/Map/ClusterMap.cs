@@ -14,7 +14,10 @@ public sealed record ClusterMap
     public static ClusterMap Empty { get; } = new();
 
     /// <summary>How many replicas a range group gets; set by Bootstrap.</summary>
-    public int ReplicationFactor { get; init; } = 3;
+    public int ReplicationFactor { get; init; } = DefaultReplicationFactor;
+
+    /// <summary>Replicas of each range a new cluster keeps: a quorum of two survives the loss of any one node.</summary>
+    public const int DefaultReplicationFactor = 3;
 
     /// <summary>How long after its last heartbeat (in command time) a node may be marked down; set by Bootstrap.</summary>
     public TimeSpan HeartbeatGrace { get; init; } = TimeSpan.FromSeconds(10);

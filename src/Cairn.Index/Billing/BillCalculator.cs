@@ -36,8 +36,9 @@ public sealed class BillCalculator(IndexRouter index, StorageMeter meter, Storag
         foreach (var bucket in bucketNames)
         {
             // One snapshot per range for the ledger and the live accrual: a reap in between is counted once, on one side.
-            using var ranges = await index.ReadEveryRangeAsync(cancellationToken).ConfigureAwait(false);
             var (ledgerFrom, ledgerTo) = IndexKeys.LedgerOfBucket(bucket);
+            using var ranges = await index.ReadEveryRangeAsync(ReadScope.Bucket(bucket).With(ReadScope.Rows(ledgerFrom, ledgerTo)), cancellationToken)
+                .ConfigureAwait(false);
             foreach (var (_, entry) in ranges.ScanEach(ledgerFrom, ledgerTo))
             {
                 var line = IndexJson.DecodeLedgerLine(entry.Value);

@@ -21,7 +21,8 @@ public sealed class BucketCatalog(IndexRouter index, TimeProvider time)
     public async Task<IReadOnlyList<BucketRecord>> ListAsync(CancellationToken cancellationToken = default)
     {
         // Each range keeps copies of the records of the buckets it holds keys of; a bucket is listed from the range holding its first point.
-        using var ranges = await index.ReadEveryRangeAsync(cancellationToken).ConfigureAwait(false);
+        using var ranges = await index.ReadEveryRangeAsync(ReadScope.Rows(IndexKeys.BucketsStart(), IndexKeys.BucketsEnd()), cancellationToken)
+            .ConfigureAwait(false);
         return ranges.ScanEach(IndexKeys.BucketsStart(), IndexKeys.BucketsEnd())
             .Select(e => (e.Range, Bucket: IndexJson.DecodeBucket(e.Entry.Value)))
             .Where(e => e.Range.Span.Contains(RangeKeys.BucketStart(e.Bucket.Name)))

@@ -25,15 +25,17 @@ public sealed class BlobBookkeeping(IndexRouter index, TimeProvider time)
     /// <summary>One owner's reference to the blob, with the blob's current layout; null when nothing references it.</summary>
     public async Task<BlobReference?> ReferenceAsync(string blobId, CancellationToken cancellationToken = default)
     {
-        using var ranges = await index.ReadEveryRangeAsync(cancellationToken).ConfigureAwait(false);
         var (from, to) = IndexKeys.ReferencesOf(blobId);
+        using var ranges = await index.ReadEveryRangeAsync(ReadScope.Rows(from, to), cancellationToken).ConfigureAwait(false);
         return ranges.ScanEach(from, to).Select(e => IndexJson.DecodeReference(e.Entry.Value)).FirstOrDefault();
     }
 
     /// <summary>Every referenced blob once per range holding it, with its layout: what scrub walks.</summary>
     public async IAsyncEnumerable<BlobReference> ReferencesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        using var ranges = await index.ReadEveryRangeAsync(cancellationToken).ConfigureAwait(false);
+        // A range this node holds no replica of sends all of its references at once (see docs/cluster.md).
+        using var ranges = await index.ReadEveryRangeAsync(ReadScope.Rows(IndexKeys.ReferencesStart(), IndexKeys.ReferencesEnd()), cancellationToken)
+            .ConfigureAwait(false);
         foreach (var part in ranges.Parts)
         {
             string? previous = null;
@@ -48,20 +50,20 @@ public sealed class BlobBookkeeping(IndexRouter index, TimeProvider time)
     }
 
     /// <summary>The oldest queued frees of each range, at most <paramref name="max"/> of them in all.</summary>
-    public Task<IReadOnlyList<QueuedFree>> QueuedFreesAsync(int max = 1000, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<QueuedFree>> QueuedFreesAsync(int max = 1000, CancellationToken cancellationToken = default)
     {
-        // Each range's own queue, read on this node: only the owner of the background work drains it, and a free it
-        // has not seen yet waits for the next pass.
+        // Each range's own queue: only the owner of the background work drains it.
         var frees = new List<QueuedFree>();
         foreach (var shard in index.Shards)
         {
             if (frees.Count >= max) break;
-            cancellationToken.ThrowIfCancellationRequested();
-            using var snapshot = shard.OpenSnapshot();
-            frees.AddRange(snapshot.Scan(IndexKeys.FreeStart(), IndexKeys.FreeEnd()).Take(max - frees.Count)
+            using var snapshot = await shard.ReadAsync(ReadScope.Window(IndexKeys.FreeStart(), IndexKeys.FreeEnd(), max - frees.Count), cancellationToken)
+                .ConfigureAwait(false);
+            var to = snapshot is FetchedSnapshot { WindowEnd: { } end } ? end : IndexKeys.FreeEnd();
+            frees.AddRange(snapshot.Scan(IndexKeys.FreeStart(), to).Take(max - frees.Count)
                 .Select(e => new QueuedFree(e.Key, IndexJson.DecodeBlob(e.Value)) { Range = shard }));
         }
-        return Task.FromResult<IReadOnlyList<QueuedFree>>(frees);
+        return frees;
     }
 
     public Task CompleteFreeAsync(QueuedFree free, CancellationToken cancellationToken = default) =>

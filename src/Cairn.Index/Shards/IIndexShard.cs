@@ -16,11 +16,14 @@ public interface IIndexShard : IAsyncDisposable
     /// </summary>
     Task<TResult> ExecuteAsync<TResult>(IndexCommand<TResult> command, CancellationToken cancellationToken = default);
 
-    /// <summary>A consistent point-in-time view for reads that span several keys (pointer + version, a listing page).</summary>
-    IIndexSnapshot OpenSnapshot();
-
     /// <summary>Returns once every command acknowledged before the call is visible to reads here.</summary>
     ValueTask ReadBarrierAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// A consistent point-in-time view, past the read barrier, of at least the rows of <paramref name="scope"/>: a
+    /// local store gives all of its rows; a range this node holds no replica of gives just those, fetched from a member.
+    /// </summary>
+    ValueTask<IIndexSnapshot> ReadAsync(ReadScope scope, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Reads at one point in the shard's history: nothing applied after it was opened is seen.</summary>

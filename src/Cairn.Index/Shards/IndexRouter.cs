@@ -39,18 +39,20 @@ public sealed class IndexRouter(IRangeTable table)
 
     /// <summary>A snapshot of the range owning (bucket, key), past its read barrier, whose own span holds the key.</summary>
     public async ValueTask<IIndexSnapshot> ReadKeyAsync(string bucket, string key, CancellationToken cancellationToken = default) =>
-        (await ReadRangeAtAsync(RangeKeys.Point(bucket, key), cancellationToken).ConfigureAwait(false)).Snapshot;
+        (await ReadRangeAtAsync(RangeKeys.Point(bucket, key), ReadScope.Key(bucket, key), cancellationToken).ConfigureAwait(false)).Snapshot;
 
-    /// <summary>The range owning a point: a snapshot past its read barrier, whose own recorded span holds the point.</summary>
-    public async ValueTask<SpannedSnapshot> ReadRangeAtAsync(byte[] point, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The range owning a point: a snapshot past its read barrier, of at least the rows of <paramref name="scope"/>,
+    /// whose own recorded span holds the point.
+    /// </summary>
+    public async ValueTask<SpannedSnapshot> ReadRangeAtAsync(byte[] point, ReadScope scope, CancellationToken cancellationToken = default)
     {
         using var deadline = Deadline(cancellationToken);
         while (true)
         {
             if (RangeAt(point).Shard is { } shard)
             {
-                await shard.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
-                var snapshot = shard.OpenSnapshot();
+                var snapshot = await shard.ReadAsync(scope, cancellationToken).ConfigureAwait(false);
                 var span = ShardSpan.Read(snapshot);
                 if (span.Contains(point)) return new SpannedSnapshot(span, snapshot);
                 snapshot.Dispose();
@@ -66,27 +68,25 @@ public sealed class IndexRouter(IRangeTable table)
     /// One view of a bucket over every range holding its keys, each past its read barrier: object rows come from
     /// the range whose span holds them, the bucket's own rows from the range holding its first point.
     /// </summary>
-    public ValueTask<IIndexSnapshot> ReadBucketAsync(string bucket, CancellationToken cancellationToken = default) =>
-        ReadSpanAsync(RangeKeys.BucketStart(bucket), RangeKeys.BucketEnd(bucket), cancellationToken);
-
-    /// <summary>Every range, each past its read barrier, in key order.</summary>
-    public async ValueTask<EveryRange> ReadEveryRangeAsync(CancellationToken cancellationToken = default)
+    public async ValueTask<IIndexSnapshot> ReadBucketAsync(string bucket, CancellationToken cancellationToken = default)
     {
         using var deadline = Deadline(cancellationToken);
         while (true)
         {
-            if (await TryOpenCoveringAsync([], null, cancellationToken).ConfigureAwait(false) is { } parts) return new EveryRange(parts);
+            if (await TryOpenCoveringAsync(RangeKeys.BucketStart(bucket), RangeKeys.BucketEnd(bucket), ReadScope.Bucket(bucket), cancellationToken)
+                    .ConfigureAwait(false) is { } parts)
+                return parts is [{ Span: { Start.Length: 0, End: null } } whole] ? whole.Snapshot : new SpannedSnapshot.Joined(parts);
             await WaitAsync(deadline, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async ValueTask<IIndexSnapshot> ReadSpanAsync(byte[] from, byte[] to, CancellationToken cancellationToken)
+    /// <summary>Every range, each past its read barrier, in key order, each with at least the rows of <paramref name="scope"/>.</summary>
+    public async ValueTask<EveryRange> ReadEveryRangeAsync(ReadScope scope, CancellationToken cancellationToken = default)
     {
         using var deadline = Deadline(cancellationToken);
         while (true)
         {
-            if (await TryOpenCoveringAsync(from, to, cancellationToken).ConfigureAwait(false) is { } parts)
-                return parts is [{ Span: { Start.Length: 0, End: null } } whole] ? whole.Snapshot : new SpannedSnapshot.Joined(parts);
+            if (await TryOpenCoveringAsync([], null, scope, cancellationToken).ConfigureAwait(false) is { } parts) return new EveryRange(parts);
             await WaitAsync(deadline, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -95,7 +95,7 @@ public sealed class IndexRouter(IRangeTable table)
     /// Snapshots of the ranges over [from, to) (to null: +∞), or null when the spans their stores record do not
     /// cover it without a gap (the table is behind a split) or a range has no shard here yet.
     /// </summary>
-    private async ValueTask<IReadOnlyList<SpannedSnapshot>?> TryOpenCoveringAsync(byte[] from, byte[]? to, CancellationToken cancellationToken)
+    private async ValueTask<IReadOnlyList<SpannedSnapshot>?> TryOpenCoveringAsync(byte[] from, byte[]? to, ReadScope scope, CancellationToken cancellationToken)
     {
         var ranges = table.Ranges;
         var first = IndexOf(ranges, from);
@@ -106,8 +106,7 @@ public sealed class IndexRouter(IRangeTable table)
             for (var i = first; i < ranges.Count && covered is not null && (to is null || RangeKeys.Compare(covered, to) < 0); i++)
             {
                 if (ranges[i].Shard is not { } shard) return Release(parts);
-                await shard.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
-                var snapshot = shard.OpenSnapshot();
+                var snapshot = await shard.ReadAsync(scope, cancellationToken).ConfigureAwait(false);
                 var span = ShardSpan.Read(snapshot);
                 parts.Add(new SpannedSnapshot(span, snapshot));
                 if (!span.Contains(covered)) return Release(parts);
@@ -225,7 +224,7 @@ public sealed class IndexRouter(IRangeTable table)
     /// <summary>Where the range owning a point ends, as its store records it now (null: +∞).</summary>
     private async Task<byte[]?> EndOfRangeAtAsync(byte[] point, CancellationToken cancellationToken)
     {
-        var range = await ReadRangeAtAsync(point, cancellationToken).ConfigureAwait(false);
+        var range = await ReadRangeAtAsync(point, ReadScope.SpanOnly, cancellationToken).ConfigureAwait(false);
         range.Snapshot.Dispose();
         return range.Span.End;
     }

@@ -43,6 +43,9 @@ public sealed class RocksDbIndexShard : IIndexShard
     /// <summary>One process applies and reads: whatever was acknowledged is already in the store.</summary>
     public ValueTask ReadBarrierAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
+    /// <summary>The whole store: every acknowledged command is already applied here.</summary>
+    public ValueTask<IIndexSnapshot> ReadAsync(ReadScope scope, CancellationToken cancellationToken = default) => ValueTask.FromResult(OpenSnapshot());
+
     private void ApplyLoop()
     {
         var group = new List<PendingCommand>();

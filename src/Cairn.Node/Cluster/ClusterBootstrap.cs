@@ -134,7 +134,7 @@ public static partial class ClusterBootstrap
     public static IEnumerable<MetaCommand> BootstrapCommands(IReadOnlyList<NodeDescription> descriptions, DateTimeOffset at, TimeSpan downAfter)
     {
         var nodes = descriptions.OrderBy(d => d.Id, StringComparer.Ordinal).ToArray();
-        yield return new Bootstrap(nodes.Select(d => new NodeSpec(d.Id, d.S3Address, d.ClusterAddress, d.Domain)).ToArray(), Math.Min(nodes.Length, 5), downAfter)
+        yield return new Bootstrap(nodes.Select(d => new NodeSpec(d.Id, d.S3Address, d.ClusterAddress, d.Domain)).ToArray(), ClusterMap.DefaultReplicationFactor, downAfter)
             { At = at, RequestId = "bootstrap" };
         foreach (var node in nodes)
             foreach (var drive in node.Drives)

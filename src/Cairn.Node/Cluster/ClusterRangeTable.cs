@@ -1,3 +1,5 @@
+using System.Net;
+using Cairn.Consensus;
 using Cairn.Cluster.Map;
 using Cairn.Index.Shards;
 
@@ -5,8 +7,9 @@ namespace Cairn.Node.Cluster;
 
 /// <summary>
 /// The range table of a cluster node: the ranges of its copy of the cluster map, each with this node's replica's
-/// shard (null while the replica of a split's new half has not started). The list is rebuilt when the map or the
-/// set of started replicas changes; a router waiting for a split to settle is woken then.
+/// shard when it is a member (null while the replica of a split's new half has not started), or else a
+/// <see cref="RemoteRangeShard"/> over the range's members. The list is rebuilt when the map or the set of started
+/// replicas changes; a router waiting for a split to settle is woken then.
 /// </summary>
 public sealed class ClusterRangeTable(ClusterRuntime cluster) : IRangeTable
 {
@@ -25,7 +28,10 @@ public sealed class ClusterRangeTable(ClusterRuntime cluster) : IRangeTable
             var ranges = map.Ranges.Select(r =>
             {
                 var name = ClusterRuntime.GroupName(r.GroupId);
-                return new IndexRange(name, new ShardSpan(r.Start, r.End), cluster.Replica(name)?.Shard);
+                IIndexShard? shard = r.Members.Contains(cluster.Options.NodeId)
+                    ? cluster.Replica(name)?.Shard
+                    : new RemoteRangeShard(name, r.Members.Select(m => (EndPoint)ClusterRuntime.ClusterEndPoint(map.Node(m)!)).ToArray(), cluster.Forwarding);
+                return new IndexRange(name, new ShardSpan(r.Start, r.End), shard);
             }).ToArray();
             cached = (map, v, ranges);
             return ranges;

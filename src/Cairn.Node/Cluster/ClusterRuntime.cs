@@ -1,5 +1,6 @@
 using System.Net;
 using Cairn.Cluster.Map;
+using Cairn.Cluster.Meta;
 using Cairn.Consensus;
 using Cairn.Consensus.Meta;
 using Cairn.Data.Drives;
@@ -71,15 +72,21 @@ public sealed class ClusterRuntime : IAsyncDisposable
     public RangeReplica? IndexReplica => replicas.GetValueOrDefault(GroupName(1));
 
     /// <summary>
-    /// Completes once every range of the map counts this node as a member and its replica runs: at once on a node that
-    /// bootstrapped the cluster; on a node that joined, once it was admitted and every range's leader added it.
+    /// Completes at once on a node that bootstrapped the cluster; on a node that joined, once it was admitted and holds
+    /// every replica the map gives it: each range counting it as a member runs here, and no range still lacks members
+    /// (the range's leader would add this node next).
     /// </summary>
     public async Task JoinedAsync(CancellationToken cancellationToken)
     {
         if (Options.Bootstraps) return;
-        while (Map is var map && !map.Ranges.All(r => r.Members.Contains(Options.NodeId) && replicas.ContainsKey(GroupName(r.GroupId))))
+        while (Map is var map && !(map.Node(Options.NodeId)?.State == NodeState.Up && map.Ranges.All(r => r.Members.Contains(Options.NodeId)
+                   ? replicas.ContainsKey(GroupName(r.GroupId))
+                   : !MemberChoice.Additions(map, r.Members, map.ReplicationFactor).Any(n => n.Id == Options.NodeId))))
             await Task.Delay(200, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>How this node reaches the other nodes' range groups (forwarded commands, reads of ranges it holds no replica of).</summary>
+    public RangeForwarding Forwarding => forwarding;
 
     /// <summary>The member of a range group in this process, for forwarded commands; null when this node is not a member.</summary>
     public RangeReplica? Replica(string group) => replicas.GetValueOrDefault(group);
@@ -156,9 +163,9 @@ public sealed class ClusterRuntime : IAsyncDisposable
         }
     }
 
-    /// <summary>Whether this node, admitted, is to hold a replica of <paramref name="range"/> (with at most five nodes, every node holds every range).</summary>
+    /// <summary>Whether this node, admitted, is the one <paramref name="range"/> adds next (it has fewer members than the map's replication factor).</summary>
     private bool Joins(ClusterMap map, RangeDescriptor range) =>
-        map.Node(Options.NodeId)?.State == NodeState.Up && range.Members.Count < ClusterJoin.MaxNodes && !replicas.ContainsKey(GroupName(range.GroupId));
+        !replicas.ContainsKey(GroupName(range.GroupId)) && MemberChoice.Additions(map, range.Members, map.ReplicationFactor).FirstOrDefault()?.Id == Options.NodeId;
 
     /// <summary>
     /// A range born of a split started from a store made at the split, not from an empty one, so its log replayed

@@ -8,7 +8,8 @@ namespace Cairn.Node.Cluster;
 
 /// <summary>
 /// Brings the Raft groups this node leads (the meta group, ranges) to the members the map wants, one change at a
-/// time per group: every admitted (up) node holds a replica of every group while the cluster has at most five nodes.
+/// time per group: the meta group grows onto every admitted (up) node up to five, a range group up to the map's
+/// replication factor (3 for a new cluster), choosing nodes across failure domains (<see cref="MemberChoice"/>).
 /// For each member missing from a group it leads, the leader adds it with DotNext's AddMemberAsync (which first
 /// catches the new member up), then records it in the map (<see cref="AddMetaMember"/>, <see cref="AddReplica"/>) under
 /// a request id fixed by the group and the node; every start builds a group's members from the map, so the map is the
@@ -37,9 +38,6 @@ public sealed partial class GroupMembership(ClusterRuntime cluster, TimeProvider
         }
     }
 
-    /// <summary>The nodes a group should hold besides its recorded members: admitted nodes, while the group has fewer than five.</summary>
-    private static IEnumerable<ClusterNode> Wanted(ClusterMap map, IReadOnlyList<string> members) =>
-        members.Count >= ClusterJoin.MaxNodes ? [] : map.Nodes.Where(n => n.State == NodeState.Up && !members.Contains(n.Id));
 
     private async Task GrowMetaAsync(CancellationToken cancellationToken)
     {
@@ -49,7 +47,7 @@ public sealed partial class GroupMembership(ClusterRuntime cluster, TimeProvider
         if (map.MetaMembers.Count == 0) return; // a map from before members were recorded: the join list is the record
         foreach (var recorded in map.MetaMembers.Select(map.Node).OfType<ClusterNode>().Where(n => !meta.HasMember(ClusterRuntime.ClusterEndPoint(n))))
             if (!await AddAsync("meta", recorded, meta.AddMemberAsync, cancellationToken).ConfigureAwait(false)) return;
-        if (Wanted(map, map.MetaMembers).FirstOrDefault() is not { } node) return;
+        if (MemberChoice.Additions(map, map.MetaMembers, ClusterJoin.MaxNodes).FirstOrDefault() is not { } node) return;
         if (!await AddAsync("meta", node, meta.AddMemberAsync, cancellationToken).ConfigureAwait(false)) return;
         await RecordAsync(new AddMetaMember(node.Id) { At = time.GetUtcNow(), RequestId = $"grow/meta/{node.Id}" }, cancellationToken).ConfigureAwait(false);
         LogAdded("meta", node.Id);
@@ -61,7 +59,7 @@ public sealed partial class GroupMembership(ClusterRuntime cluster, TimeProvider
         if (map.Ranges.FirstOrDefault(r => ClusterRuntime.GroupName(r.GroupId) == replica.Group.Id) is not { } range) return;
         foreach (var recorded in range.Members.Select(map.Node).OfType<ClusterNode>().Where(n => !replica.HasMember(ClusterRuntime.ClusterEndPoint(n))))
             if (!await AddAsync(replica.Group.Id, recorded, replica.AddMemberAsync, cancellationToken).ConfigureAwait(false)) return;
-        if (Wanted(map, range.Members).FirstOrDefault() is not { } node) return;
+        if (MemberChoice.Additions(map, range.Members, map.ReplicationFactor).FirstOrDefault() is not { } node) return;
         if (!await AddAsync(replica.Group.Id, node, replica.AddMemberAsync, cancellationToken).ConfigureAwait(false)) return;
         await RecordAsync(new AddReplica(range.GroupId, node.Id) { At = time.GetUtcNow(), RequestId = $"grow/{replica.Group.Id}/{node.Id}" }, cancellationToken)
             .ConfigureAwait(false);

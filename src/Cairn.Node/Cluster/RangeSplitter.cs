@@ -16,14 +16,14 @@ namespace Cairn.Node.Cluster;
 /// start sending the half's keys there, and wait while it is not yet served), then the range's own SplitShard at
 /// the same point (the range stops owning those keys at that entry, and every member makes the new half's store
 /// from its state there; <see cref="ClusterRuntime"/> then starts the new group on it). A crash between the two
-/// leaves a map whose range ends before its store does: the owner of the background work finishes such splits on
-/// its next pass. Ranges holding more than <see cref="ClusterOptions.SplitObjects"/> objects are split at their middle key;
+/// leaves a map whose range ends before its store does: the range's leader finishes such splits on its next pass.
+/// Each range is watched by its own leader, so a node splits the ranges it leads, wherever their keys are. Ranges holding more than <see cref="ClusterOptions.SplitObjects"/> objects are split at their middle key;
 /// ranges applying more than <see cref="ClusterOptions.SplitRate"/> commands a second over <see cref="BusyPasses"/>
 /// passes in a row are split at the median of the keys written lately (<see cref="RangeLoad"/>), so the halves share
 /// the writes and their leaders can sit on different nodes. Only writes count: every replica serves reads past its
 /// read barrier, but every write of a range goes through its one leader.
 /// </summary>
-public sealed partial class RangeSplitter(ClusterRuntime cluster, IWorkOwnership ownership, TimeProvider time, ILogger<RangeSplitter> log)
+public sealed partial class RangeSplitter(ClusterRuntime cluster, TimeProvider time, ILogger<RangeSplitter> log)
     : BackgroundService
 {
     /// <summary>Passes in a row a range must be busy for: a burst, or the replay of a log at start, is not a load.</summary>
@@ -54,13 +54,16 @@ public sealed partial class RangeSplitter(ClusterRuntime cluster, IWorkOwnership
         return right;
     }
 
-    /// <summary>The range's own half of a split the map already shows: <paramref name="left"/> ends where <paramref name="right"/> starts.</summary>
+    /// <summary>
+    /// The range's own half of a split the map already shows: <paramref name="left"/> ends where <paramref name="right"/>
+    /// starts. Through this node's replica, or a member's when this node holds none.
+    /// </summary>
     private async Task FinishAsync(RangeDescriptor left, RangeDescriptor right, CancellationToken cancellationToken)
     {
         var name = ClusterRuntime.GroupName(left.GroupId);
-        var replica = cluster.Replica(name) ?? throw new InvalidOperationException($"This node runs no replica of {name}.");
+        var shard = cluster.Ranges.Ranges.FirstOrDefault(r => r.Name == name)?.Shard ?? throw new InvalidOperationException($"No way to reach {name} from here yet.");
         var newRange = ClusterRuntime.GroupName(right.GroupId);
-        await replica.Shard.ExecuteAsync(new SplitShard(right.Start, newRange) { At = time.GetUtcNow(), RequestId = $"split/{name}/{newRange}" },
+        await shard.ExecuteAsync(new SplitShard(right.Start, newRange) { At = time.GetUtcNow(), RequestId = $"split/{name}/{newRange}" },
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -69,13 +72,11 @@ public sealed partial class RangeSplitter(ClusterRuntime cluster, IWorkOwnership
         using var timer = new PeriodicTimer(cluster.Options.SplitCheckInterval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
-            // Read on every pass, owner or not, so that each reading covers one interval.
-            var loads = cluster.Replicas.ToDictionary(r => r.Group.Id, r => (Replica: r, Reading: r.Load.Take()));
-            if (!ownership.OwnsIndexWork)
-            {
-                busy.Clear();
-                continue;
-            }
+            // Read on every pass, leader or not, so that each reading covers one interval. A range's leader splits it.
+            var loads = new Dictionary<string, (RangeReplica Replica, RangeLoadReading Reading)>();
+            foreach (var replica in cluster.Replicas)
+                if (replica.Load.Take() is var reading && replica.IsLeader) loads[replica.Group.Id] = (replica, reading);
+            foreach (var name in busy.Keys.Except(loads.Keys).ToList()) busy.Remove(name);
             try
             {
                 await FinishInterruptedAsync(stoppingToken).ConfigureAwait(false);
@@ -95,7 +96,7 @@ public sealed partial class RangeSplitter(ClusterRuntime cluster, IWorkOwnership
         var map = cluster.Map;
         foreach (var range in map.Ranges)
         {
-            if (range.End is not { } end || cluster.Replica(ClusterRuntime.GroupName(range.GroupId)) is not { } replica) continue;
+            if (range.End is not { } end || cluster.Replica(ClusterRuntime.GroupName(range.GroupId)) is not { IsLeader: true } replica) continue;
             var span = replica.Span;
             if (RangeKeys.CompareEnd(span.End, end) <= 0 || !span.Contains(end)) continue;
             await replica.Shard.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
@@ -109,7 +110,7 @@ public sealed partial class RangeSplitter(ClusterRuntime cluster, IWorkOwnership
         if (cluster.Options.SplitObjects <= 0) return;
         foreach (var range in cluster.Map.Ranges)
         {
-            if (cluster.Replica(ClusterRuntime.GroupName(range.GroupId)) is not { } replica) continue;
+            if (cluster.Replica(ClusterRuntime.GroupName(range.GroupId)) is not { IsLeader: true } replica) continue;
             // The store's key estimate counts every row (versions, references, request outcomes): a cheap filter before counting objects.
             if (replica.EstimatedKeys <= cluster.Options.SplitObjects) continue;
             if (replica.MiddleKey() is not { Objects: var objects, Bucket: var bucket, Key: var key } || objects <= cluster.Options.SplitObjects) continue;
