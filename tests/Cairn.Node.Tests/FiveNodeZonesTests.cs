@@ -7,7 +7,8 @@ namespace Cairn.Node.Tests;
 /// <summary>
 /// Five nodes in three zones, 3+2 protected at zone level: no zone may hold more than two fragments of a stripe,
 /// so losing any one zone loses no object. Checked from the layouts the index records, for objects written
-/// through every node.
+/// through every node. The range group has three replicas, one per zone; the two nodes without one serve every
+/// request through the members.
 /// </summary>
 public sealed class FiveNodeZonesTests
 {
@@ -23,7 +24,9 @@ public sealed class FiveNodeZonesTests
             .ToDictionary(p => p.Drive, p => p.Zone);
         Assert.Equal(["zone-a", "zone-b", "zone-c"], zoneOfDrive.Values.Distinct().Order());
         var range = Assert.Single(status.GetProperty("ranges").EnumerateArray());
-        Assert.Equal(5, range.GetProperty("members").GetArrayLength());
+        var members = range.GetProperty("members").EnumerateArray().Select(m => m.GetString()!).ToArray();
+        var zoneOfNode = status.GetProperty("nodes").EnumerateArray().ToDictionary(n => n.GetProperty("id").GetString()!, n => n.GetProperty("domain").GetString()!.Split('/')[0]);
+        Assert.Equal(["zone-a", "zone-b", "zone-c"], members.Select(m => zoneOfNode[m]).Order());
 
         var bucket = ServerFixture.NewBucketName("zones");
         await cluster.Client(cluster.Nodes[4]).PutBucketAsync(bucket);
@@ -42,6 +45,44 @@ public sealed class FiveNodeZonesTests
             }
         }
         Assert.Equal(3, zonesUsed.Count);
+
+        // The nodes without a replica of the range read, list, overwrite, delete and upload in parts through its members.
+        var outside = cluster.Nodes.Where(n => !members.Contains(n.Id)).ToArray();
+        Assert.Equal(2, outside.Length);
+        foreach (var node in outside)
+        {
+            var client = cluster.Client(node);
+            var listed = new List<string>();
+            string? token = null;
+            do
+            {
+                var page = await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, MaxKeys = 7, ContinuationToken = token });
+                listed.AddRange(page.S3Objects.Select(o => o.Key));
+                token = page.IsTruncated == true ? page.NextContinuationToken : null;
+            }
+            while (token is not null);
+            Assert.Equal(Enumerable.Range(0, 25).Select(i => $"k{i}").Order(StringComparer.Ordinal), listed.Where(k => k.StartsWith('k')));
+            Assert.Contains(bucket, (await client.ListBucketsAsync()).Buckets.Select(b => b.BucketName));
+            using (var get = await client.GetObjectAsync(bucket, "k3"))
+                Assert.Equal(20_003, get.ContentLength);
+            await client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = $"from-{node.Id}", ContentBody = node.Id });
+            using (var get = await cluster.Client(cluster.Nodes.First(n => members.Contains(n.Id))).GetObjectAsync(bucket, $"from-{node.Id}"))
+                Assert.Equal(node.Id, await new StreamReader(get.ResponseStream).ReadToEndAsync());
+            await client.DeleteObjectAsync(bucket, $"from-{node.Id}");
+            await Assert.ThrowsAsync<Amazon.S3.AmazonS3Exception>(() => cluster.Client(cluster.Nodes[0]).GetObjectMetadataAsync(bucket, $"from-{node.Id}"));
+
+            var upload = await client.InitiateMultipartUploadAsync(bucket, $"mp-{node.Id}");
+            var part = await client.UploadPartAsync(new UploadPartRequest
+            {
+                BucketName = bucket, Key = $"mp-{node.Id}", UploadId = upload.UploadId, PartNumber = 1, InputStream = new MemoryStream(new byte[5000]),
+            });
+            Assert.Single((await client.ListMultipartUploadsAsync(bucket)).MultipartUploads, u => u.UploadId == upload.UploadId);
+            await client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+            {
+                BucketName = bucket, Key = $"mp-{node.Id}", UploadId = upload.UploadId, PartETags = [new PartETag(1, part.ETag)],
+            });
+            Assert.Equal(5000, (await client.GetObjectMetadataAsync(bucket, $"mp-{node.Id}")).ContentLength);
+        }
     }
 
     [Fact]
