@@ -9,16 +9,17 @@ namespace Cairn.Node.Tests;
 
 /// <summary>
 /// A fourth node joins a running three-node cluster whose key space was already split: it waits as joining and
-/// serves nothing until an operator admits it, then becomes a member of the meta group and of every range (a
-/// split-born range included, started from a member's checkpoint) and serves S3 like the others; with four members
-/// a range keeps its quorum when one of the first three is killed.
+/// serves nothing until an operator admits it, then becomes a member of the meta group and, the cluster keeping four
+/// replicas of each range (`--range-replicas 4`), of every range (a split-born range included, started from a
+/// member's checkpoint) and serves S3 like the others; with four members a range keeps its quorum when one of the
+/// first three is killed.
 /// </summary>
 public sealed class ClusterJoinTests
 {
     [Fact]
     public async Task Join_a_running_cluster_then_admit_the_node_and_it_serves_every_range()
     {
-        await using var cluster = await LocalClusterProcesses.StartAsync(3);
+        await using var cluster = await LocalClusterProcesses.StartAsync(3, ["--range-replicas", "4"]);
         var n1 = cluster["n1"];
         var bucket = ServerFixture.NewBucketName("join");
         var written = new Dictionary<string, byte[]>();

@@ -43,6 +43,11 @@ public static class ServerCommand
             Description = "A range holding more objects than this splits in two at its middle key (0: only `cairn admin cluster split` splits)",
             DefaultValueFactory = _ => 250_000,
         };
+        var rangeReplicas = new Option<int>("--range-replicas")
+        {
+            Description = "Replicas of each index range, on nodes in distinct failure domains (fixed when the cluster is bootstrapped; the other nodes reach a range through them)",
+            DefaultValueFactory = _ => 3,
+        };
         var splitRate = new Option<double>("--split-rate")
         {
             Description = "A range applying more write commands a second than this, two checks in a row, splits at the median key written (0: never by rate)",
@@ -58,7 +63,7 @@ public static class ServerCommand
         var command = new Command("server", "Start a node: a store alone, or a member of a cluster")
         {
             address, data, region, domain, gcGrace, gcInterval, drives, ec, protection, config, scrubInterval, scrubRate, afr, daySeconds, clockOffset,
-            nodeId, clusterAddress, join, failureDomain, secretFile, downAfter, splitObjects, splitRate, splitCheckInterval,
+            nodeId, clusterAddress, join, failureDomain, secretFile, downAfter, splitObjects, splitRate, splitCheckInterval, rangeReplicas,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -72,6 +77,7 @@ public static class ServerCommand
                 {
                     DownAfter = parse.GetValue(downAfter) > TimeSpan.Zero ? parse.GetValue(downAfter) : throw new ArgumentException("--down-after must be positive."),
                     SplitObjects = parse.GetValue(splitObjects) >= 0 ? parse.GetValue(splitObjects) : throw new ArgumentException("--split-objects must be 0 or more."),
+                    RangeReplicas = parse.GetValue(rangeReplicas) is >= 1 and <= 5 and var replicas ? replicas : throw new ArgumentException("--range-replicas must be 1 to 5."),
                     SplitRate = parse.GetValue(splitRate) >= 0 ? parse.GetValue(splitRate) : throw new ArgumentException("--split-rate must be 0 or more."),
                     SplitCheckInterval = parse.GetValue(splitCheckInterval) > TimeSpan.Zero
                         ? parse.GetValue(splitCheckInterval) : throw new ArgumentException("--split-check-interval must be positive."),

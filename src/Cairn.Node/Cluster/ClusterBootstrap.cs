@@ -42,7 +42,7 @@ public static partial class ClusterBootstrap
             if (firstStart)
             {
                 var descriptions = await CollectAsync(options, self, cluster, log, cancellationToken).ConfigureAwait(false);
-                foreach (var command in BootstrapCommands(descriptions, DateTimeOffset.UtcNow, options.DownAfter))
+                foreach (var command in BootstrapCommands(descriptions, DateTimeOffset.UtcNow, options.DownAfter, options.RangeReplicas))
                     await ProposeAsync(started, command, cancellationToken).ConfigureAwait(false);
             }
             var map = await ReadBootstrappedAsync(started, options, cancellationToken).ConfigureAwait(false);
@@ -128,13 +128,14 @@ public static partial class ClusterBootstrap
     }
 
     /// <summary>
-    /// The commands that make the first map: every bootstrapping node (up to five) replicates the first range,
-    /// then each drive. Their request ids are fixed, so the same commands proposed by every node apply once.
+    /// The commands that make the first map: <paramref name="rangeReplicas"/> of the bootstrapping nodes, spread over
+    /// failure domains, replicate the first range; then each drive. Their request ids are fixed, so the same commands
+    /// proposed by every node apply once.
     /// </summary>
-    public static IEnumerable<MetaCommand> BootstrapCommands(IReadOnlyList<NodeDescription> descriptions, DateTimeOffset at, TimeSpan downAfter)
+    public static IEnumerable<MetaCommand> BootstrapCommands(IReadOnlyList<NodeDescription> descriptions, DateTimeOffset at, TimeSpan downAfter, int rangeReplicas)
     {
         var nodes = descriptions.OrderBy(d => d.Id, StringComparer.Ordinal).ToArray();
-        yield return new Bootstrap(nodes.Select(d => new NodeSpec(d.Id, d.S3Address, d.ClusterAddress, d.Domain)).ToArray(), ClusterMap.DefaultReplicationFactor, downAfter)
+        yield return new Bootstrap(nodes.Select(d => new NodeSpec(d.Id, d.S3Address, d.ClusterAddress, d.Domain)).ToArray(), rangeReplicas, downAfter)
             { At = at, RequestId = "bootstrap" };
         foreach (var node in nodes)
             foreach (var drive in node.Drives)

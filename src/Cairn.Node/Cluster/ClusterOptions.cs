@@ -1,3 +1,4 @@
+using Cairn.Cluster.Map;
 using Cairn.Consensus;
 using Cairn.Transport;
 
@@ -38,6 +39,12 @@ public sealed record ClusterOptions
 
     /// <summary>A node silent this long is marked down and its stripes repaired elsewhere; set when the cluster is bootstrapped.</summary>
     public TimeSpan DownAfter { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Replicas of each range group (Raft members, on nodes in distinct failure domains where the map allows); set when the
+    /// cluster is bootstrapped. The other nodes reach a range through its members.
+    /// </summary>
+    public int RangeReplicas { get; init; } = ClusterMap.DefaultReplicationFactor;
 
     /// <summary>A range holding more objects than this splits in two at its middle key (0: ranges split only when an operator says so).</summary>
     public long SplitObjects { get; init; } = 250_000;
