@@ -10,7 +10,8 @@ namespace Cairn.Node.Tests;
 /// <summary>
 /// Ranges split while clients write and list through every node: a range past its object limit splits by itself,
 /// an operator splits others during the load, no request fails, every listing taken meanwhile is complete and in
-/// order, and every acknowledged write reads back afterwards through every node.
+/// order, and every acknowledged write reads back afterwards through every node. A node down during a split, which
+/// then catches up by snapshot, runs its replica of the new range like the others.
 /// </summary>
 public sealed class RangeSplitTests
 {
@@ -225,7 +226,106 @@ public sealed class RangeSplitTests
         Assert.DoesNotContain(bucket, (await clients[2].ListBucketsAsync()).Buckets?.Select(b => b.BucketName) ?? []);
     }
 
-    private static async Task ReadBackAsync(AmazonS3Client client, string bucket, IReadOnlyDictionary<string, byte[]> acked)
+    /// <summary>
+    /// n3 is killed, a range splits, and the range's log is cut past the split before n3 returns: n3 catches up on the
+    /// range it split from by snapshot (a store already narrowed), so it never applies the split. It must still run a
+    /// replica of the new range, or that range keeps two of its three replicas and dies with the next loss. It does:
+    /// with another node then killed, the new range's keys read back and take new writes through n3.
+    /// </summary>
+    [Fact]
+    public async Task A_node_down_during_a_split_and_caught_up_by_snapshot_runs_the_new_range_which_survives_another_loss()
+    {
+        // A snapshot every 50 entries: the logs are cut past the split after some 100 more entries.
+        await using var cluster = await LocalClusterProcesses.StartAsync(3, ["--split-objects", "0", "--split-rate", "0", "--raft-snapshot-interval", "50"]);
+        var (n1, n2, n3) = (cluster["n1"], cluster["n2"], cluster["n3"]);
+        var bucket = ServerFixture.NewBucketName("catchup");
+        using var viaN1 = cluster.Client(n1, c => c.MaxErrorRetry = 3);
+        await viaN1.PutBucketAsync(bucket);
+        // Keys on both sides of the split point "m": a few large enough to be erasure-coded blobs on every node, the rest inline in the index.
+        var acked = new Dictionary<string, byte[]>();
+        for (var i = 0; i < 12; i++)
+            foreach (var side in new[] { "a", "n" })
+                acked[$"{side}{i:D3}"] = await PutAsync(viaN1, bucket, $"{side}{i:D3}", RandomNumberGenerator.GetBytes(i % 4 == 0 ? 100_000 + i : 500 + i));
+
+        n3.Server.Kill();
+        var split = await n1.Server.AdminAsync("cluster", "split", "--bucket", bucket, "--key", "m");
+        var newRange = split.GetProperty("range").GetString()!;
+        // Both survivors run the new range once they applied the split: the split entry is at or below the parent's applied index then.
+        await WaitForAsync(async () => (await RangeOnAsync(cluster, n1, newRange)).Applied is not null && (await RangeOnAsync(cluster, n2, newRange)).Applied is not null,
+            TimeSpan.FromSeconds(30), $"n1 and n2 did not both start {newRange}");
+        var splitAt = long.Max((await RangeOnAsync(cluster, n1, "g1")).Applied!.Value, (await RangeOnAsync(cluster, n2, "g1")).Applied!.Value);
+
+        // Writes (one entry each, sent one at a time) until both survivors' snapshots of g1 are past the split: whichever
+        // leads when n3 returns has cut its log there and sends n3 a snapshot. Some go to the new range, which n3 never saw.
+        for (var i = 0; ; i++)
+        {
+            if (i % 20 == 0 && (await RangeOnAsync(cluster, n1, "g1")).Snapshot > splitAt && (await RangeOnAsync(cluster, n2, "g1")).Snapshot > splitAt) break;
+            Assert.True(i < 1000, $"g1's snapshots did not pass the split at {splitAt} after {i} writes\n{cluster.Logs()}");
+            var key = i % 5 == 0 ? $"n-while-down-{i:D4}" : $"a-while-down-{i:D4}";
+            acked[key] = await PutAsync(viaN1, bucket, key, RandomNumberGenerator.GetBytes(200 + i % 7));
+        }
+
+        await n3.Server.RestartAsync();
+        await WaitForAsync(async () => (await RangeOnAsync(cluster, n3, newRange)).Applied is not null, TimeSpan.FromSeconds(60),
+            $"n3 runs no replica of {newRange} 60 s after it returned");
+
+        // Two of three replicas must be n3's and one other: kill the other node leading the new range (or n1 if n3 leads it).
+        var leader = (await RangeOnAsync(cluster, n3, newRange)).Leader;
+        var (killed, survivor) = leader == "n2" ? (n2, n1) : (n1, n2);
+        killed.Server.Kill();
+        using var viaN3 = cluster.Client(n3, c => c.MaxErrorRetry = 3);
+        var inNewRange = acked.Where(a => a.Key.StartsWith('n')).ToDictionary();
+        await RetryAsync(() => ReadBackAsync(viaN3, bucket, inNewRange));
+        var after = new Dictionary<string, byte[]>();
+        for (var i = 0; i < 5; i++)
+            after[$"n-after-loss-{i}"] = await RetryAsync(() => PutAsync(viaN3, bucket, $"n-after-loss-{i}", RandomNumberGenerator.GetBytes(300 + i)));
+        await ReadBackAsync(viaN3, bucket, after);
+        using var viaSurvivor = cluster.Client(survivor, c => c.MaxErrorRetry = 3);
+        await RetryAsync(() => ReadBackAsync(viaSurvivor, bucket, after));
+    }
+
+    private static async Task<byte[]> PutAsync(IAmazonS3 client, string bucket, string key, byte[] body)
+    {
+        await client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, InputStream = new MemoryStream(body) });
+        return body;
+    }
+
+    /// <summary>A range as one node reports it: this node's applied and snapshot index (null when it runs no replica, or the range is not in its map yet) and the leader it sees.</summary>
+    private static async Task<(long? Applied, long? Snapshot, string? Leader)> RangeOnAsync(LocalClusterProcesses cluster, ClusterNodeProcess via, string group)
+    {
+        var range = (await cluster.StatusAsync(via)).GetProperty("ranges").EnumerateArray().FirstOrDefault(r => r.GetProperty("group").GetString() == group);
+        if (range.ValueKind != JsonValueKind.Object) return (null, null, null); // a map from before the split
+        return (Number(range, "appliedIndex"), Number(range, "snapshotIndex"),
+            range.TryGetProperty("leader", out var l) && l.ValueKind == JsonValueKind.String ? l.GetString() : null);
+    }
+
+    private static long? Number(JsonElement range, string name) =>
+        range.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt64() : null;
+
+    /// <summary>A request right after a kill may meet an election (a range led by the killed node): retried for a while.</summary>
+    private static async Task<T> RetryAsync<T>(Func<Task<T>> request)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try
+            {
+                return await request();
+            }
+            catch (AmazonS3Exception) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(250);
+            }
+        }
+    }
+
+    private static Task RetryAsync(Func<Task> request) => RetryAsync(async () =>
+    {
+        await request();
+        return true;
+    });
+
+    private static async Task ReadBackAsync(IAmazonS3 client, string bucket, IReadOnlyDictionary<string, byte[]> acked)
     {
         foreach (var (key, body) in acked)
         {

@@ -59,11 +59,16 @@ public static class ServerCommand
             DefaultValueFactory = _ => TimeSpan.FromSeconds(10),
             CustomParser = r => OptionParsing.Parse<TimeSpan>(r, Bench.DurationText.TryParse),
         };
+        var snapshotInterval = new Option<long>("--raft-snapshot-interval")
+        {
+            Description = "Every Raft group (the meta group, each range) snapshots its state every this many log entries and cuts its log behind: a member further behind is sent the snapshot",
+            DefaultValueFactory = _ => new Consensus.RangeReplicaOptions().SnapshotInterval,
+        };
         var secretFile = new Option<string?>("--cluster-secret-file") { Description = "File holding the cluster secret (default: the CAIRN_CLUSTER_SECRET environment variable)" };
         var command = new Command("server", "Start a node: a store alone, or a member of a cluster")
         {
             address, data, region, domain, gcGrace, gcInterval, drives, ec, protection, config, scrubInterval, scrubRate, afr, daySeconds, clockOffset,
-            nodeId, clusterAddress, join, failureDomain, secretFile, downAfter, splitObjects, splitRate, splitCheckInterval, rangeReplicas,
+            nodeId, clusterAddress, join, failureDomain, secretFile, downAfter, splitObjects, splitRate, splitCheckInterval, rangeReplicas, snapshotInterval,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -81,6 +86,10 @@ public static class ServerCommand
                     SplitRate = parse.GetValue(splitRate) >= 0 ? parse.GetValue(splitRate) : throw new ArgumentException("--split-rate must be 0 or more."),
                     SplitCheckInterval = parse.GetValue(splitCheckInterval) > TimeSpan.Zero
                         ? parse.GetValue(splitCheckInterval) : throw new ArgumentException("--split-check-interval must be positive."),
+                    Raft = c.Raft with
+                    {
+                        SnapshotInterval = parse.GetValue(snapshotInterval) >= 1 ? parse.GetValue(snapshotInterval) : throw new ArgumentException("--raft-snapshot-interval must be 1 or more."),
+                    },
                 }
                 : null;
             var level = parse.GetValue(protection) ?? (cluster is null ? "drive" : "node");

@@ -15,8 +15,9 @@ namespace Cairn.Node.Cluster;
 /// The cluster half of a node: the map it was bootstrapped with, the cluster client, every drive of the
 /// cluster (this node's local drives, the others' as <see cref="RemoteFragmentStore"/>s) and the replicas of the
 /// range groups this node is a member of. A range born of a split is started here once this node's replica of the
-/// range it split from has made its store (<see cref="RangeStateMachine"/>); <see cref="Ranges"/> is the range table
-/// the index router reads. Disposing it stops the replicas.
+/// range it split from has made its store (<see cref="RangeStateMachine"/>), or on a checkpoint of another member's
+/// store once that replica passed the split by a snapshot; <see cref="Ranges"/> is the range table the index router
+/// reads. Disposing it stops the replicas.
 /// </summary>
 public sealed class ClusterRuntime : IAsyncDisposable
 {
@@ -123,9 +124,13 @@ public sealed class ClusterRuntime : IAsyncDisposable
     /// <summary>
     /// Starts a replica for every range of the map this node is a member of and does not run yet. A range born of a
     /// split waits until this node's replica of the range it split from has applied the split and made its store
-    /// (the folder exists): started empty it would hold none of the keys it was given. An admitted node that is not yet
-    /// a member of a range (it joined) starts its replica as a joining member, on a checkpoint of a member's store
-    /// (<see cref="StartJoiningReplicaAsync"/>); the range's leader then adds it to the group.
+    /// (the folder exists): started empty it would hold none of the keys it was given. A node that was down during the
+    /// split and caught up on that range by a snapshot taken after it never applies the split, so never makes the
+    /// folder: once no replica running here owns the new range's start any more (the split is in this node's state,
+    /// see <see cref="SplitAppliedHere"/>) and still no folder exists, it starts its replica as a member on a
+    /// checkpoint of another member's store. An admitted node that is not yet a member of a range (it joined) starts
+    /// its replica as a joining member, on a checkpoint of a member's store too (<see cref="StartJoiningReplicaAsync"/>);
+    /// the range's leader then adds it to the group.
     /// </summary>
     public async Task StartReplicasAsync(CancellationToken cancellationToken)
     {
@@ -143,14 +148,33 @@ public sealed class ClusterRuntime : IAsyncDisposable
                 catch (IOException e)
                 {
                     // Tried again on the next pass (the members may be starting, or the range splitting).
-                    logging.CreateLogger<ClusterRuntime>().LogWarning("Joining range {Range}: {Reason}", GroupName(range.GroupId), e.Message);
+                    LogStartFailed(range, e);
                 }
             }
+            // In key order, so the range a split came from (on its left) is started before the range it made.
             foreach (var range in map.Ranges.Where(r => r.Members.Contains(Options.NodeId)))
             {
                 var name = GroupName(range.GroupId);
                 if (replicas.ContainsKey(name)) continue;
-                if (range.GroupId != 1 && !Directory.Exists(RangeFolder(name))) continue;
+                if (range.GroupId != 1 && !Directory.Exists(RangeFolder(name)))
+                {
+                    if (!SplitAppliedHere(range)) continue;
+                    try
+                    {
+                        // Read after the spans: a split's apply makes the folder before it narrows its range's span.
+                        if (!Directory.Exists(RangeFolder(name)))
+                        {
+                            await FetchCheckpointAsync(map, range, cancellationToken).ConfigureAwait(false);
+                            logging.CreateLogger<ClusterRuntime>().LogInformation(
+                                "Range {Range}: this node passed its split by a snapshot; its replica starts on a checkpoint of a member's store", name);
+                        }
+                    }
+                    catch (IOException e)
+                    {
+                        LogStartFailed(range, e);
+                        continue;
+                    }
+                }
                 var members = range.Members.Select(m => ClusterEndPoint(map.Node(m)!)).ToArray();
                 replicas[name] = await RangeReplica.StartAsync(new RangeGroup(name, members), ClusterEndPoint(map.Node(Options.NodeId)!),
                     RangeFolder(name), machine, Options.Raft, forwarding, logging, Mux, cancellationToken).ConfigureAwait(false);
@@ -162,6 +186,16 @@ public sealed class ClusterRuntime : IAsyncDisposable
             starting.Release();
         }
     }
+
+    /// <summary>
+    /// Whether the split that made <paramref name="range"/> is behind every replica running here, so no apply here is
+    /// still to make its folder: none owns the range's start point. Just after a restart the range it split from (started before it, in key order) still owns
+    /// the point until its replay reaches the split, whose apply makes the folder: wait. Once that range passed the split
+    /// (applied, or installed a snapshot taken after it) it owns the point no more; spans only ever narrow. Should that
+    /// range not run here (its own checkpoint could not be fetched yet), nothing here makes the folder meanwhile; started
+    /// later on a checkpoint from before the split, its apply of the split finds the folder and only trims its own store.
+    /// </summary>
+    private bool SplitAppliedHere(RangeDescriptor range) => !replicas.Values.Any(r => r.Span.Contains(range.Start));
 
     /// <summary>Whether this node, admitted, is the one <paramref name="range"/> adds next (it has fewer members than the map's replication factor).</summary>
     private bool Joins(ClusterMap map, RangeDescriptor range) =>
@@ -177,31 +211,43 @@ public sealed class ClusterRuntime : IAsyncDisposable
     {
         var name = GroupName(range.GroupId);
         var folder = RangeFolder(name);
-        if (!Directory.Exists(folder))
-        {
-            Exception? failed = null;
-            foreach (var member in range.Members.Select(m => map.Node(m)!).OrderBy(n => n.State == NodeState.Up ? 0 : 1))
-            {
-                try
-                {
-                    Directory.CreateDirectory(Path.GetDirectoryName(folder)!);
-                    await RangeGroupEndpoints.FetchCheckpointAsync(Http, ClusterBase(member), name, folder, cancellationToken).ConfigureAwait(false);
-                    failed = null;
-                    break;
-                }
-                catch (Exception e) when (e is HttpRequestException or IOException)
-                {
-                    failed = e;
-                }
-            }
-            if (failed is not null) throw new IOException($"No member of {name} gave a checkpoint of its store: {failed.Message}", failed);
-        }
+        if (!Directory.Exists(folder)) await FetchCheckpointAsync(map, range, cancellationToken).ConfigureAwait(false);
         var self = ClusterEndPoint(map.Node(Options.NodeId)!);
         var members = range.Members.Select(m => ClusterEndPoint(map.Node(m)!)).Append(self).ToArray();
         replicas[name] = await RangeReplica.StartAsync(new RangeGroup(name, members) { Joining = true }, self,
             folder, machine, Options.Raft, forwarding, logging, Mux, cancellationToken).ConfigureAwait(false);
         Ranges.Changed();
     }
+
+    /// <summary>
+    /// Makes this node's folder of <paramref name="range"/> from a checkpoint of another member's store: from the first
+    /// that gives one, members on up nodes first. The checkpoint carries its applied index, so the replica started on it
+    /// takes from the leader only the entries above it (or a snapshot, if the leader's log was cut).
+    /// </summary>
+    /// <exception cref="IOException">No member gave one (they may be starting, or the range splitting).</exception>
+    private async Task FetchCheckpointAsync(ClusterMap map, RangeDescriptor range, CancellationToken cancellationToken)
+    {
+        var name = GroupName(range.GroupId);
+        var folder = RangeFolder(name);
+        Exception? failed = null;
+        foreach (var member in range.Members.Where(m => m != Options.NodeId).Select(m => map.Node(m)!).OrderBy(n => n.State == NodeState.Up ? 0 : 1))
+        {
+            try
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(folder)!);
+                await RangeGroupEndpoints.FetchCheckpointAsync(Http, ClusterBase(member), name, folder, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException)
+            {
+                failed = e;
+            }
+        }
+        throw new IOException($"No member of {name} gave a checkpoint of its store: {failed?.Message ?? "it has no other member"}", failed);
+    }
+
+    private void LogStartFailed(RangeDescriptor range, IOException e) =>
+        logging.CreateLogger<ClusterRuntime>().LogWarning("Starting range {Range}: {Reason}", GroupName(range.GroupId), e.Message);
 
     /// <summary>On every change of the map, and a few times a second for a split's store to appear, starts what is missing.</summary>
     private async Task WatchAsync(CancellationToken cancellationToken)
