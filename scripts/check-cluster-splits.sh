@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
-# The linearizability checker against a 3-node local cluster whose range splits while the clients run: the
-# checker's clients are spread over every node, and an operator splits the range between the checker's keys three
-# times during the run (so its four keys end in four ranges). Exits with the checker's status.
+# The linearizability checker against a local cluster (NODES=3 by default) whose range splits while the clients run:
+# the checker's clients are spread over every node, and an operator splits the range between the checker's keys
+# three times during the run (so its four keys end in four ranges). With NODES=5 each range has three replicas and
+# two nodes serve it through them. Exits with the checker's status.
 set -u
 cd "$(dirname "$0")/.."
 export CAIRN_ACCESS_KEY=${CAIRN_ACCESS_KEY:-cairnadmin} CAIRN_SECRET_KEY=${CAIRN_SECRET_KEY:-cairnadmin-dev-secret}
 export CAIRN_CLUSTER_SECRET=${CAIRN_CLUSTER_SECRET:-check-cluster-secret-0123456789}
 D=${D:-40s}
+N=${NODES:-3}
 DATA=$(mktemp -d /tmp/cairn-check-splits.XXXX)
 ./cairn --help > /dev/null   # build once, before several ./cairn run at the same time
-./cairn cluster local --nodes 3 --data "$DATA" --s3-port 9341 --cluster-port 7341 > "$DATA/nodes.out" 2>&1 &
+./cairn cluster local --nodes "$N" --data "$DATA" --s3-port 9341 --cluster-port 7341 > "$DATA/nodes.out" 2>&1 &
 CL=$!
 trap 'kill $CL 2>/dev/null; wait $CL 2>/dev/null' EXIT
-until grep -q '^n3 ' "$DATA/nodes.out"; do sleep 0.3; kill -0 $CL 2>/dev/null || { cat "$DATA/nodes.out"; exit 1; }; done
+until grep -q "^n$N " "$DATA/nodes.out"; do sleep 0.3; kill -0 $CL 2>/dev/null || { cat "$DATA/nodes.out"; exit 1; }; done
 ENDPOINTS=$(awk '{print $2}' "$DATA/nodes.out" | paste -sd,)
 ./cairn check linearizability --endpoints "$ENDPOINTS" --duration "$D" --clients 8 > "$DATA/check.out" 2>&1 &
 CHECK=$!
@@ -24,7 +26,7 @@ until [ -n "$BUCKET" ]; do
 done
 for k in 2 1 3; do
   sleep 5
-  echo "split $BUCKET at lin/k$k via n$((k % 3 + 1)): $(./cairn admin cluster split --endpoint http://127.0.0.1:934$((k % 3 + 1)) --bucket "$BUCKET" --key "lin/k$k" --json)"
+  echo "split $BUCKET at lin/k$k via n$((k % N + 1)): $(./cairn admin cluster split --endpoint http://127.0.0.1:934$((k % N + 1)) --bucket "$BUCKET" --key "lin/k$k" --json)"
 done
 wait $CHECK; STATUS=$?
 cat "$DATA/check.out"

@@ -83,6 +83,27 @@ public sealed class FiveNodeZonesTests
             });
             Assert.Equal(5000, (await client.GetObjectMetadataAsync(bucket, $"mp-{node.Id}")).ContentLength);
         }
+
+        // A split asked of a node without a replica (the range's own command goes through a member); then every node,
+        // with or without replicas of the two ranges, lists the same keys across both.
+        await outside[0].Server.AdminAsync("cluster", "split", "--bucket", bucket, "--key", "k2");
+        var expected = await ListAllAsync(cluster.Client(cluster.Nodes.First(n => members.Contains(n.Id))), bucket);
+        Assert.Equal(27, expected.Count);
+        foreach (var node in cluster.Nodes) Assert.Equal(expected, await ListAllAsync(cluster.Client(node), bucket));
+    }
+
+    private static async Task<List<string>> ListAllAsync(Amazon.S3.IAmazonS3 client, string bucket)
+    {
+        var listed = new List<string>();
+        string? token = null;
+        do
+        {
+            var page = await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, MaxKeys = 5, ContinuationToken = token });
+            listed.AddRange(page.S3Objects.Select(o => o.Key));
+            token = page.IsTruncated == true ? page.NextContinuationToken : null;
+        }
+        while (token is not null);
+        return listed;
     }
 
     [Fact]
