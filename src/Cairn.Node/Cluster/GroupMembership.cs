@@ -38,7 +38,6 @@ public sealed partial class GroupMembership(ClusterRuntime cluster, TimeProvider
         }
     }
 
-
     private async Task GrowMetaAsync(CancellationToken cancellationToken)
     {
         var meta = cluster.Meta;
