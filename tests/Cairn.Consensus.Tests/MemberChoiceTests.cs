@@ -24,10 +24,10 @@ public sealed class MemberChoiceTests
     {
         var map = ClusterMap.Empty with { Nodes = [.. Five.Take(4), Node("n5", "zone-c/rack1", NodeState.Joining)] };
 
-        // Both members in zone-a: the next comes from another zone; zone-c's one node is still joining, so zone-b's first.
-        Assert.Equal(["n3"], MemberChoice.Additions(map, ["n1", "n2"], 3).Select(n => n.Id));
+        // Members in zone-a and zone-b: the third goes to zone-c once its node is up; until then to a rack not yet used.
+        Assert.Equal(["n2"], MemberChoice.Additions(map, ["n1", "n3"], 3).Select(n => n.Id));
         var withC = map with { Nodes = [.. Five] };
-        Assert.Equal(["n5"], MemberChoice.Additions(withC, ["n1", "n2"], 3).Select(n => n.Id));
+        Assert.Equal(["n5"], MemberChoice.Additions(withC, ["n1", "n3"], 3).Select(n => n.Id));
         Assert.Empty(MemberChoice.Additions(withC, ["n1", "n3", "n5"], 3));
         Assert.Equal(["n2", "n4"], MemberChoice.Additions(withC, ["n1", "n3", "n5"], 5).Select(n => n.Id));
     }
