@@ -52,15 +52,7 @@ public sealed class FiveNodeZonesTests
         foreach (var node in outside)
         {
             var client = cluster.Client(node);
-            var listed = new List<string>();
-            string? token = null;
-            do
-            {
-                var page = await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, MaxKeys = 7, ContinuationToken = token });
-                listed.AddRange(page.S3Objects.Select(o => o.Key));
-                token = page.IsTruncated == true ? page.NextContinuationToken : null;
-            }
-            while (token is not null);
+            var listed = await ListAllAsync(client, bucket);
             Assert.Equal(Enumerable.Range(0, 25).Select(i => $"k{i}").Order(StringComparer.Ordinal), listed.Where(k => k.StartsWith('k')));
             Assert.Contains(bucket, (await client.ListBucketsAsync()).Buckets.Select(b => b.BucketName));
             using (var get = await client.GetObjectAsync(bucket, "k3"))

@@ -32,12 +32,8 @@ public static class ServerCommand
         var clusterAddress = new Option<string?>("--cluster-address") { Description = "HOST:PORT for node-to-node traffic (never S3); needs the cluster secret" };
         var join = new Option<string?>("--join") { Description = "Comma-separated cluster addresses of the nodes that bootstrap the cluster, this one included (the same list on each); without this node's own address, nodes of a running cluster to join" };
         var failureDomain = new Option<string>("--failure-domain") { Description = "zone/rack of this node's machine, for placement across failure domains", DefaultValueFactory = _ => "zone1/rack1" };
-        var downAfter = new Option<TimeSpan>("--down-after")
-        {
-            Description = "A node silent this long is marked down and its data repaired onto the others: 10s, 5m (fixed when the cluster is bootstrapped)",
-            DefaultValueFactory = _ => TimeSpan.FromSeconds(10),
-            CustomParser = r => OptionParsing.Parse<TimeSpan>(r, Bench.DurationText.TryParse),
-        };
+        var downAfter = DurationOption("--down-after",
+            "A node silent this long is marked down and its data repaired onto the others: 10s, 5m (fixed when the cluster is bootstrapped)", TimeSpan.FromSeconds(10));
         var splitObjects = new Option<long>("--split-objects")
         {
             Description = "A range holding more objects than this splits in two at its middle key (0: only `cairn admin cluster split` splits)",
@@ -53,12 +49,7 @@ public static class ServerCommand
             Description = "A range applying more write commands a second than this, two checks in a row, splits at the median key written (0: never by rate)",
             DefaultValueFactory = _ => 2_500,
         };
-        var splitCheckInterval = new Option<TimeSpan>("--split-check-interval")
-        {
-            Description = "How often ranges are checked for a split by size or rate: 10s, 1m",
-            DefaultValueFactory = _ => TimeSpan.FromSeconds(10),
-            CustomParser = r => OptionParsing.Parse<TimeSpan>(r, Bench.DurationText.TryParse),
-        };
+        var splitCheckInterval = DurationOption("--split-check-interval", "How often ranges are checked for a split by size or rate: 10s, 1m", TimeSpan.FromSeconds(10));
         var snapshotInterval = new Option<long>("--raft-snapshot-interval")
         {
             Description = "Every Raft group (the meta group, each range) snapshots its state every this many log entries and cuts its log behind: a member further behind is sent the snapshot",
@@ -139,4 +130,12 @@ public static class ServerCommand
         });
         return command;
     }
+
+    /// <summary>A duration written as 10s, 5m or 1h.</summary>
+    private static Option<TimeSpan> DurationOption(string name, string description, TimeSpan fallback) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => fallback,
+        CustomParser = r => OptionParsing.Parse<TimeSpan>(r, Bench.DurationText.TryParse),
+    };
 }
