@@ -47,7 +47,7 @@ public sealed class LeaderFailoverTests(ITestOutputHelper output)
         await Task.WhenAll(writers);
         var check = await checker;
         output.WriteLine(check.Stdout);
-        Assert.True(check.ExitCode == 0, $"the checker did not find the history linearizable: {check}");
+        Assert.True(check.ExitCode == 0, $"the checker did not find the history linearizable (killed {leader.Id}, then {next.Id} led): {check}\n{cluster.Logs()}");
         Assert.Contains("verdict: linearizable", check.Stdout);
 
         // Every acknowledged write reads back byte-exact through both survivors; every acknowledged delete stays deleted.
