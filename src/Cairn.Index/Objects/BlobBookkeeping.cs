@@ -30,21 +30,29 @@ public sealed class BlobBookkeeping(IndexRouter index, TimeProvider time)
         return ranges.ScanEach(from, to).Select(e => IndexJson.DecodeReference(e.Entry.Value)).FirstOrDefault();
     }
 
-    /// <summary>Every referenced blob once per range holding it, with its layout: what scrub walks.</summary>
+    /// <summary>
+    /// Every referenced blob once per range holding it, with its layout: what scrub walks. Range by range (a range whose
+    /// replica has not started here yet waits for the next walk); a range this node holds no replica of is read from a
+    /// member a window at a time.
+    /// </summary>
     public async IAsyncEnumerable<BlobReference> ReferencesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        // A range this node holds no replica of sends all of its references at once (see docs/cluster.md).
-        using var ranges = await index.ReadEveryRangeAsync(ReadScope.Rows(IndexKeys.ReferencesStart(), IndexKeys.ReferencesEnd()), cancellationToken)
-            .ConfigureAwait(false);
-        foreach (var part in ranges.Parts)
+        var end = IndexKeys.ReferencesEnd();
+        foreach (var shard in index.Shards)
         {
             string? previous = null;
-            foreach (var entry in part.Snapshot.Scan(IndexKeys.ReferencesStart(), IndexKeys.ReferencesEnd()))
+            for (byte[]? from = IndexKeys.ReferencesStart(); from is not null;)
             {
-                var reference = IndexJson.DecodeReference(entry.Value);
-                if (reference.Layout?.BlobId is not { } blobId || blobId == previous) continue;
-                previous = blobId;
-                yield return reference;
+                using var snapshot = await shard.ReadAsync(ReadScope.Window(from, end), cancellationToken).ConfigureAwait(false);
+                var to = FetchedSnapshot.ReadableTo(snapshot, end);
+                foreach (var entry in snapshot.Scan(from, to))
+                {
+                    var reference = IndexJson.DecodeReference(entry.Value);
+                    if (reference.Layout?.BlobId is not { } blobId || blobId == previous) continue;
+                    previous = blobId;
+                    yield return reference;
+                }
+                from = ReferenceEquals(to, end) ? null : to;
             }
         }
     }
@@ -59,8 +67,7 @@ public sealed class BlobBookkeeping(IndexRouter index, TimeProvider time)
             if (frees.Count >= max) break;
             using var snapshot = await shard.ReadAsync(ReadScope.Window(IndexKeys.FreeStart(), IndexKeys.FreeEnd(), max - frees.Count), cancellationToken)
                 .ConfigureAwait(false);
-            var to = snapshot is FetchedSnapshot { WindowEnd: { } end } ? end : IndexKeys.FreeEnd();
-            frees.AddRange(snapshot.Scan(IndexKeys.FreeStart(), to).Take(max - frees.Count)
+            frees.AddRange(snapshot.Scan(IndexKeys.FreeStart(), FetchedSnapshot.ReadableTo(snapshot, IndexKeys.FreeEnd())).Take(max - frees.Count)
                 .Select(e => new QueuedFree(e.Key, IndexJson.DecodeBlob(e.Value)) { Range = shard }));
         }
         return frees;

@@ -20,7 +20,7 @@ public sealed class BucketWalk(IndexRouter router, CancellationToken cancellatio
         {
             var part = await RangeOfAsync(from, to).ConfigureAwait(false);
             var end = Min(to, part.Span.RowsTo);
-            var read = part.Snapshot is FetchedSnapshot { WindowEnd: { } window } ? Min(end, window) : end;
+            var read = FetchedSnapshot.ReadableTo(part.Snapshot, end);
             if (part.Snapshot.First(from, read) is { } entry) return entry;
             if (read.AsSpan().SequenceCompareTo(end) < 0)
             {

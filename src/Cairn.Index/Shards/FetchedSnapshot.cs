@@ -27,6 +27,10 @@ public sealed class FetchedSnapshot : IIndexSnapshot
 
     public IReadOnlyList<IndexEntry> Rows => rows;
 
+    /// <summary>How far a read of a window may scan towards <paramref name="to"/>: where the window stopped, if it is one that did.</summary>
+    public static byte[] ReadableTo(IIndexSnapshot snapshot, byte[] to) =>
+        snapshot is FetchedSnapshot { WindowEnd: { } end } && RangeKeys.Compare(end, to) < 0 ? end : to;
+
     /// <summary>Whether the key lies in what was fetched.</summary>
     public bool Holds(ReadOnlySpan<byte> key)
     {
