@@ -64,7 +64,7 @@ internal sealed class BucketApply(UploadApply uploads)
         foreach (var (key, upload) in inProgress) uploads.Retire(t, c.Bucket, key, upload, "abort", c.At);
         foreach (var row in leftovers) t.State.Delete(row);
         // A bucket created again under the name must not inherit its rules.
-        t.State.Delete(IndexKeys.BucketKey(c.Bucket));
+        t.DeleteBucket(c.Bucket);
         t.State.Delete(IndexKeys.LifecycleKey(c.Bucket));
         return default;
     }

@@ -31,11 +31,31 @@ public sealed class ShardTables(IShardState state)
 
     // ---- buckets ----
 
-    public BucketRecord? Bucket(string bucket) => state.Get(IndexKeys.BucketKey(bucket)) is { } v ? IndexJson.DecodeBucket(v) : null;
+    // One command's apply reads its bucket more than once (the closing check, then the command's own checks): it is
+    // decoded once, and kept in step with this apply's own writes of it.
+    private (string Name, BucketRecord? Record)? bucketRead;
+
+    public BucketRecord? Bucket(string bucket)
+    {
+        if (bucketRead is { } read && read.Name == bucket) return read.Record;
+        var record = state.Get(IndexKeys.BucketKey(bucket)) is { } v ? IndexJson.DecodeBucket(v) : null;
+        bucketRead = (bucket, record);
+        return record;
+    }
 
     public BucketRecord RequireBucket(string bucket) => Bucket(bucket) ?? throw BucketCatalog.NoSuchBucket(bucket);
 
-    public void PutBucket(BucketRecord record) => state.Put(IndexKeys.BucketKey(record.Name), IndexJson.Encode(record));
+    public void PutBucket(BucketRecord record)
+    {
+        state.Put(IndexKeys.BucketKey(record.Name), IndexJson.Encode(record));
+        bucketRead = (record.Name, record);
+    }
+
+    public void DeleteBucket(string bucket)
+    {
+        state.Delete(IndexKeys.BucketKey(bucket));
+        bucketRead = (bucket, null);
+    }
 
     // ---- versions and pointers ----
 

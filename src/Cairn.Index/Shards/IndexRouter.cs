@@ -23,7 +23,10 @@ public sealed class IndexRouter(IRangeTable table)
     /// <summary>The ranges, in key order, as this node knows them now.</summary>
     public IReadOnlyList<IndexRange> Ranges => table.Ranges;
 
-    /// <summary>The shards serving every range here, in key order (ranges whose shard has not started yet are left out).</summary>
+    /// <summary>
+    /// The shard of every range, in key order: this node's replica, or a member's through <c>RemoteRangeShard</c>
+    /// (ranges whose replica here has not started yet are left out).
+    /// </summary>
     public IEnumerable<IIndexShard> Shards => table.Ranges.Select(r => r.Shard).OfType<IIndexShard>();
 
     public Task<TResult> ExecuteAsync<TResult>(IndexCommand<TResult> command, CancellationToken cancellationToken = default) => command switch
