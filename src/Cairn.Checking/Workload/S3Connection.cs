@@ -4,7 +4,7 @@ using Cairn.Auth;
 namespace Cairn.Checking.Workload;
 
 /// <summary>
-/// Signed S3 calls to one endpoint through a shared lean HttpClient (no SDK, no retries: a retry would hide what the
+/// Signed S3 calls to one endpoint through a lean HttpClient (no SDK, no retries: a retry would hide what the
 /// first attempt did). Bodies are small, so they are signed with their SHA-256.
 /// </summary>
 public sealed class S3Connection(HttpClient http, Uri endpoint, S3Credentials credentials, string region)

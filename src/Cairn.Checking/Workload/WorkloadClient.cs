@@ -19,6 +19,7 @@ internal sealed class WorkloadClient(int id, S3Connection connection, string buc
     private readonly Dictionary<int, IReadOnlyDictionary<string, string>> listings = [];
     private int sequence;
     private int refused;
+    private bool pooled;
 
     private static readonly TimeSpan RefusedPause = TimeSpan.FromMilliseconds(50);
 
@@ -55,20 +56,26 @@ internal sealed class WorkloadClient(int id, S3Connection connection, string buc
         {
             answer = await SendAsync(kind, key, value, expectedETag, timeout.Token).ConfigureAwait(false);
         }
-        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError && !cancellationToken.IsCancellationRequested)
+        catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.ConnectionError && !pooled && !cancellationToken.IsCancellationRequested)
         {
-            // No connection was made (a node that is down): the request never reached a server, so it is no call at all.
-            // Pause a little, so a client whose node is gone does not spin.
+            // No connection was made (a node that is down) and none was open: the request never reached a server, so it
+            // is no call at all. Pause a little, so a client whose node is gone does not spin.
             refused++;
             await Task.Delay(RefusedPause, cancellationToken).ConfigureAwait(false);
             return;
         }
         catch (Exception e) when (e is OperationCanceledException or HttpRequestException or IOException)
         {
-            var why = cancellationToken.IsCancellationRequested ? "run stopped" : e is OperationCanceledException ? "timeout" : e.GetType().Name;
+            // With a connection open from the call before, a refused connection does not prove the request was never sent:
+            // HttpClient sends on the open connection first and, when that closes before any answer (a node killed
+            // mid-call), tries again on a new one, which is refused. The first send may have been applied: unknown.
+            var why = cancellationToken.IsCancellationRequested ? "run stopped" : e is OperationCanceledException ? "timeout"
+                : e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } ? "connection lost, then refused" : e.GetType().Name;
+            pooled = false;
             Record(kind, key, value, expected, OperationResult.Unknown, invoked, Operation.Never, why);
             return;
         }
+        pooled = true;
         var returned = Stopwatch.GetTimestamp();
         var (result, detail) = Interpret(kind, key, value, answer);
         Record(kind, key, value, expected, result, invoked, returned, detail);

@@ -11,15 +11,11 @@ public static class WorkloadRun
 {
     public static async Task<WorkloadRecord> RecordAsync(WorkloadSettings settings, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient(new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = settings.Clients + 4,
-            AllowAutoRedirect = false,
-            UseProxy = false,
-        })
-        { Timeout = Timeout.InfiniteTimeSpan };
-        var connections = settings.Endpoints.Select(e => new S3Connection(http, e, settings.Credentials, settings.Region)).ToList();
-        var admin = connections[0];
+        // Each client its own connection pool of one connection: whether a failed call may have been sent before
+        // (see WorkloadClient) then depends on that client's own calls alone.
+        var pools = Enumerable.Range(0, settings.Clients + 1).Select(_ => NewHttpClient()).ToList();
+        using var _ = new Disposables(pools);
+        var admin = new S3Connection(pools[^1], settings.Endpoints[0], settings.Credentials, settings.Region);
         var bucket = $"cairn-lin-{Guid.NewGuid():N}"[..30];
 
         var created = await admin.CreateBucketAsync(bucket, cancellationToken).ConfigureAwait(false);
@@ -28,7 +24,8 @@ public static class WorkloadRun
         var etags = new ETagBook();
         var seeds = new Random(settings.Seed);
         var clients = Enumerable.Range(0, settings.Clients)
-            .Select(i => new WorkloadClient(i, connections[i % connections.Count], bucket, settings, etags, new Random(seeds.Next())))
+            .Select(i => new WorkloadClient(i, new S3Connection(pools[i], settings.Endpoints[i % settings.Endpoints.Count], settings.Credentials, settings.Region),
+                bucket, settings, etags, new Random(seeds.Next())))
             .ToList();
         var started = Stopwatch.GetTimestamp();
         var until = started + (long)(settings.Duration.TotalSeconds * Stopwatch.Frequency);
@@ -47,6 +44,22 @@ public static class WorkloadRun
             .Select((o, i) => o with { Id = i })
             .ToList();
         return new WorkloadRecord(new OperationHistory(operations, settings.KeyNames), bucket, started, Stopwatch.GetElapsedTime(started), clients.Sum(c => c.Refused));
+    }
+
+    private static HttpClient NewHttpClient() => new(new SocketsHttpHandler
+    {
+        MaxConnectionsPerServer = 1,
+        AllowAutoRedirect = false,
+        UseProxy = false,
+    })
+    { Timeout = Timeout.InfiniteTimeSpan };
+
+    private sealed class Disposables(IEnumerable<IDisposable> items) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var item in items) item.Dispose();
+        }
     }
 
     private static OperationResult Resolve(IReadOnlyDictionary<string, string> listed, ETagBook etags) =>
