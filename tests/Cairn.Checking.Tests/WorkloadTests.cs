@@ -52,10 +52,32 @@ public sealed class WorkloadTests(ServerFixture fixture, ITestOutputHelper outpu
         Assert.True(result.Outcome == SearchOutcome.Linearizable, report);
     }
 
-    private async Task<(WorkloadRecord, CheckResult, string Report)> RecordAndCheckAsync(Uri endpoint, TimeSpan duration, IReadOnlySet<OperationKind> operations)
+    [Fact]
+    public async Task A_delete_applied_by_a_node_that_then_dies_unanswered_is_recorded_as_of_unknown_outcome()
     {
-        var settings = new WorkloadSettings([endpoint], new S3Credentials(ServerProcess.AccessKey, ServerProcess.SecretKey), ServerProcess.Region,
-            Clients: 8, Keys: 4, duration, OperationsPerClient: 20_000, RequestTimeout: TimeSpan.FromSeconds(10), operations, Seed: 42);
+        // HttpClient sends a DELETE again on a new connection when the open one closes cleanly before any answer; that
+        // second send is refused by the dead node. Were the call dropped as "never sent", the surviving node's reads of
+        // the deleted key would look like a lost write.
+        await using var stub = await StubS3Endpoint.StartAsync(staleReads: 0);
+        await using var dying = DyingProxy.InFrontOf(stub.Endpoint);
+
+        var (record, result, report) = await RecordAndCheckAsync([dying.Endpoint, stub.Endpoint], TimeSpan.FromSeconds(3),
+            WorkloadSettings.DefaultOperations, clients: 2, keys: 1);
+
+        Assert.True(dying.DiedAfterApplyingADelete, "the proxy never let a DELETE through to die at");
+        Assert.Contains(record.History.Operations, o => o.Kind == OperationKind.Delete && o.OutcomeUnknown && o.Detail == "connection lost, then refused");
+        Assert.True(record.Refused > 0, "the dead endpoint refused nothing: the run did not go on past its death");
+        Assert.True(result.Outcome == SearchOutcome.Linearizable, report);
+    }
+
+    private Task<(WorkloadRecord, CheckResult, string Report)> RecordAndCheckAsync(Uri endpoint, TimeSpan duration, IReadOnlySet<OperationKind> operations) =>
+        RecordAndCheckAsync([endpoint], duration, operations, clients: 8, keys: 4);
+
+    private async Task<(WorkloadRecord, CheckResult, string Report)> RecordAndCheckAsync(IReadOnlyList<Uri> endpoints, TimeSpan duration,
+        IReadOnlySet<OperationKind> operations, int clients, int keys)
+    {
+        var settings = new WorkloadSettings(endpoints, new S3Credentials(ServerProcess.AccessKey, ServerProcess.SecretKey), ServerProcess.Region,
+            clients, keys, duration, OperationsPerClient: 20_000, RequestTimeout: TimeSpan.FromSeconds(10), operations, Seed: 42);
         var record = await WorkloadRun.RecordAsync(settings, CancellationToken.None);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var result = new LinearizabilityChecker(Budget).Check(record.History);

@@ -67,8 +67,9 @@ internal sealed class WorkloadClient(int id, S3Connection connection, string buc
         catch (Exception e) when (e is OperationCanceledException or HttpRequestException or IOException)
         {
             // With a connection open from the call before, a refused connection does not prove the request was never sent:
-            // HttpClient sends on the open connection first and, when that closes before any answer (a node killed
-            // mid-call), tries again on a new one, which is refused. The first send may have been applied: unknown.
+            // HttpClient sends a bodiless call (GET, DELETE) on the open connection first and, when that closes cleanly
+            // before any answer (a node killed mid-call), sends it again on a new one, which is refused. The first send
+            // may have been applied: unknown. (Measured with .NET 10; a reset connection or a call with a body is not resent.)
             var why = cancellationToken.IsCancellationRequested ? "run stopped" : e is OperationCanceledException ? "timeout"
                 : e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } ? "connection lost, then refused" : e.GetType().Name;
             pooled = false;
