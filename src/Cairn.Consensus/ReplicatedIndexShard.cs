@@ -39,6 +39,9 @@ public sealed class ReplicatedIndexShard(string group, IRaftCluster cluster, Ran
 
     public IIndexSnapshot OpenSnapshot() => store.OpenSnapshot();
 
+    /// <summary>Whether this replica leads its group now (as far as it knows).</summary>
+    public bool IsLeader => !cluster.LeadershipToken.IsCancellationRequested;
+
     /// <summary>The Raft read index, waiting out an election (see <see cref="GroupCommands{TOutcome}.ReadBarrierAsync"/>).</summary>
     public ValueTask ReadBarrierAsync(CancellationToken cancellationToken = default) => commands.ReadBarrierAsync(cancellationToken);
 

@@ -180,7 +180,7 @@ public static class NodeHost
         s.AddSingleton<BucketHandlers>();
         s.AddSingleton<ListingHandlers>();
         s.AddSingleton(sp => new ClusterStatus(cluster, drives, sp.GetRequiredService<ServerInfo>(), sp.GetRequiredService<IWorkOwnership>(),
-            sp.GetRequiredService<ScrubAndRepair>()));
+            sp.GetRequiredService<ScrubAndRepair>(), sp.GetRequiredService<IndexRouter>()));
         s.AddSingleton<IAdminApi, AdminHandlers>();
         s.AddSingleton<ArchiveAccess>();
         s.AddSingleton<RestoreObjectHandler>();
@@ -301,10 +301,14 @@ public static class NodeHost
         typeof(NodeHost).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 }
 
-/// <summary>The node whose replica leads the range runs the range's background work.</summary>
+/// <summary>A range's work on the node leading it, a drive's sweep on its node, repair on the first range's leader.</summary>
 internal sealed class RangeLeadership(ClusterRuntime cluster) : IWorkOwnership
 {
-    public bool OwnsIndexWork => cluster.IndexReplica?.IsLeader == true;
+    public bool Tends(IIndexShard range) => range is ReplicatedIndexShard { IsLeader: true };
+
+    public bool SweepsDrive(string driveId) => cluster.Map.Drive(driveId)?.NodeId == cluster.Options.NodeId;
+
+    public bool RunsRepair => cluster.IndexReplica?.IsLeader == true;
 }
 
 /// <summary>Lifecycle's transitions read a version's bytes through the front door's verified reader.</summary>

@@ -1,5 +1,6 @@
 using Cairn.Data.Blobs;
 using Cairn.Index.Objects;
+using Cairn.Index.Shards;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -18,8 +19,8 @@ public sealed record GarbageCollectorOptions
 }
 
 /// <summary>
-/// Frees bytes: blobs that reaps put on the free queue, and orphans that no index record
-/// references (a PUT killed before its commit) once they are older than the grace period.
+/// Frees bytes: blobs that reaps put on the free queue of the ranges this node leads, and orphans on this node's
+/// drives that no index record references (a PUT killed before its commit) once they are older than the grace period.
 /// </summary>
 public sealed partial class GarbageCollector(BlobBookkeeping bookkeeping, BlobStore blobs, GarbageCollectorOptions options,
     IWorkOwnership ownership, TimeProvider time, ILogger<GarbageCollector> log) : BackgroundService
@@ -31,10 +32,9 @@ public sealed partial class GarbageCollector(BlobBookkeeping bookkeeping, BlobSt
         using var timer = new PeriodicTimer(options.Interval, time);
         do
         {
-            if (!ownership.OwnsIndexWork) continue;
             try
             {
-                await DrainFreeQueueAsync(stoppingToken).ConfigureAwait(false);
+                await DrainFreeQueueAsync(ownership.Tends, stoppingToken).ConfigureAwait(false);
                 if (time.GetUtcNow() >= nextSweep)
                 {
                     await SweepOrphansAsync(stoppingToken).ConfigureAwait(false);
@@ -49,10 +49,11 @@ public sealed partial class GarbageCollector(BlobBookkeeping bookkeeping, BlobSt
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
-    public async Task<int> DrainFreeQueueAsync(CancellationToken cancellationToken)
+    /// <summary>Frees what the queues of the <paramref name="ranges"/> (null: every range) hold.</summary>
+    public async Task<int> DrainFreeQueueAsync(Func<IIndexShard, bool>? ranges, CancellationToken cancellationToken)
     {
         var freed = 0;
-        foreach (var free in await bookkeeping.QueuedFreesAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+        foreach (var free in await bookkeeping.QueuedFreesAsync(ranges: ranges, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             await blobs.FreeAsync(free.Blob, cancellationToken).ConfigureAwait(false);
             await bookkeeping.CompleteFreeAsync(free, cancellationToken).ConfigureAwait(false);
@@ -65,7 +66,7 @@ public sealed partial class GarbageCollector(BlobBookkeeping bookkeeping, BlobSt
     {
         var freed = 0;
         var cutoff = time.GetUtcNow() - options.OrphanGrace;
-        foreach (var drive in blobs.Drives.Values)
+        foreach (var drive in blobs.Drives.Values.Where(d => ownership.SweepsDrive(d.DriveId)))
         {
             await foreach (var fragment in drive.ListAsync(cancellationToken).ConfigureAwait(false))
             {

@@ -15,7 +15,7 @@ public sealed partial class ScrubWorker(ScrubAndRepair scrubber, SpreadBack spre
         using var timer = new PeriodicTimer(options.ScrubInterval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
-            if (!ownership.OwnsIndexWork) continue;
+            if (!ownership.RunsRepair) continue;
             try
             {
                 await scrubber.ScrubAndRepairAsync(null, stoppingToken).ConfigureAwait(false);

@@ -227,6 +227,49 @@ public sealed class RangeSplitTests
     }
 
     /// <summary>
+    /// Each range's background work runs on its leader alone: with the two halves of a bucket led by different nodes,
+    /// every node's admin view names the ranges it tends — each range once, by its leader — and an expiration rule
+    /// empties both halves, the expired objects' bytes freed from every node's drives.
+    /// </summary>
+    [Fact]
+    public async Task Each_range_s_lifecycle_and_free_queue_run_on_its_own_leader()
+    {
+        await using var cluster = await LocalClusterProcesses.StartAsync(3,
+            ["--split-objects", "0", "--split-rate", "0", "--day-seconds", "0.5", "--gc-grace", "00:00:01", "--gc-interval", "00:00:01"]);
+        var clients = cluster.Nodes.Select(n => cluster.Client(n)).ToArray();
+        var bucket = ServerFixture.NewBucketName("tend");
+        await clients[0].PutBucketAsync(bucket);
+        await cluster.Nodes[0].Server.AdminAsync("cluster", "split", "--bucket", bucket, "--key", "m");
+        await WaitForAsync(async () => (await WaitForRangesAsync(cluster, 2, TimeSpan.FromSeconds(30))).Select(r => r.Leader).Distinct().Count() == 2,
+            TimeSpan.FromSeconds(60), "the two ranges never had different leaders");
+
+        var ranges = await WaitForRangesAsync(cluster, 2, TimeSpan.FromSeconds(30));
+        var tended = new List<(string Node, string Range)>();
+        foreach (var node in cluster.Nodes)
+            foreach (var range in (await cluster.StatusAsync(node)).GetProperty("work").GetProperty("rangesTended").EnumerateArray())
+                tended.Add((node.Id, range.GetString()!));
+        Assert.Equal(ranges.Select(r => (r.Leader!, r.Group)).Order(), tended.Order());
+
+        var keys = new[] { "a1", "b2", "c3", "x1", "y2", "z3" };
+        for (var i = 0; i < keys.Length; i++)
+            await clients[i % 3].PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = keys[i], InputStream = new MemoryStream(new byte[100 * 1024]) });
+        Assert.True(cluster.Nodes.Sum(n => n.Server.FragmentFiles()) > 0, "the objects' bytes are not in fragment files");
+        using (var http = new SignedHttp(cluster.Nodes[1].Server))
+        {
+            var rule = """
+                <LifecycleConfiguration><Rule><ID>expire</ID><Filter/><Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule></LifecycleConfiguration>
+                """;
+            var put = await http.SendAsync(HttpMethod.Put, $"/{bucket}?lifecycle", new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(rule)));
+            Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        }
+
+        await WaitForAsync(async () => ((await clients[2].ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket })).S3Objects ?? []).Count == 0,
+            TimeSpan.FromSeconds(60), "the objects of both ranges never expired");
+        await WaitForAsync(() => Task.FromResult(cluster.Nodes.Sum(n => n.Server.FragmentFiles()) == 0), TimeSpan.FromSeconds(60),
+            "the expired objects' bytes were never freed");
+    }
+
+    /// <summary>
     /// n3 is killed, a range splits, and the range's log is cut past the split before n3 returns: n3 catches up on the
     /// range it split from by snapshot (a store already narrowed), so it never applies the split. It must still run a
     /// replica of the new range, or that range keeps two of its three replicas and dies with the next loss. It does:

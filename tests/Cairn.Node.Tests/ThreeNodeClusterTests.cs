@@ -102,10 +102,13 @@ public sealed class ThreeNodeClusterTests(ThreeNodeCluster fixture) : IClassFixt
     {
         var leaders = new HashSet<string?>();
         var owners = new List<string>();
+        var tenders = new List<string>();
         foreach (var node in Cluster.Nodes)
         {
             var status = await Cluster.StatusAsync(node);
-            if (status.GetProperty("work").GetProperty("ownsIndexWork").GetBoolean()) owners.Add(node.Id);
+            var work = status.GetProperty("work");
+            if (work.GetProperty("runsRepair").GetBoolean()) owners.Add(node.Id);
+            if (work.GetProperty("rangesTended").GetArrayLength() > 0) tenders.Add(node.Id);
             Assert.Empty(status.GetProperty("work").GetProperty("drivesToRepairFrom").EnumerateArray());
             Assert.Equal(node.Id, status.GetProperty("node").GetString());
             Assert.Equal(["n1", "n2", "n3"], status.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("id").GetString()));
@@ -116,8 +119,9 @@ public sealed class ThreeNodeClusterTests(ThreeNodeCluster fixture) : IClassFixt
             Assert.Equal(JsonValueKind.Null, range.GetProperty("end").ValueKind);
             leaders.Add(range.GetProperty("leader").GetString());
         }
-        // One leader, seen alike; it alone runs the store's background work.
+        // One leader, seen alike; it alone runs the range's work and the store's repair.
         Assert.Equal(leaders.Single(), Assert.Single(owners));
+        Assert.Equal(leaders.Single(), Assert.Single(tenders));
     }
 
     [Fact]

@@ -188,10 +188,14 @@ public static class AdminCommand
         var work = value.GetProperty("work");
         var lost = string.Join(", ", work.GetProperty("drivesToRepairFrom").EnumerateArray().Select(d => d.GetString()));
         AnsiConsole.MarkupLine(Markup.Escape(
-            $"This node {(work.GetProperty("ownsIndexWork").GetBoolean() ? "runs" : "does not run")} the store's background work; "
+            $"This node runs the free queue and lifecycle of {Tended(work)}, {(work.GetProperty("runsRepair").GetBoolean() ? "and" : "not")} the store's scrub and repair; "
             + $"scrub/repair {(work.GetProperty("repairRunning").GetBoolean() ? "running now" : "idle")}; "
             + (lost.Length == 0 ? "no drive to repair from." : $"repairing away from: {lost}.")));
     }
+
+    private static string Tended(JsonElement work) =>
+        work.GetProperty("rangesTended").EnumerateArray().Select(r => r.GetString()).ToArray() is { Length: > 0 } ranges
+            ? (ranges.Length == 1 ? "range " : "ranges ") + string.Join(", ", ranges) : "no range";
 
     private static void RenderLayout(JsonElement value)
     {

@@ -57,12 +57,14 @@ public sealed class BlobBookkeeping(IndexRouter index, TimeProvider time)
         }
     }
 
-    /// <summary>The oldest queued frees of each range, at most <paramref name="max"/> of them in all.</summary>
-    public async Task<IReadOnlyList<QueuedFree>> QueuedFreesAsync(int max = 1000, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The oldest queued frees of each range (of each of <paramref name="ranges"/>, when given: the node leading a
+    /// range drains its queue), at most <paramref name="max"/> of them in all.
+    /// </summary>
+    public async Task<IReadOnlyList<QueuedFree>> QueuedFreesAsync(int max = 1000, Func<IIndexShard, bool>? ranges = null, CancellationToken cancellationToken = default)
     {
-        // Each range's own queue: only the owner of the background work drains it.
         var frees = new List<QueuedFree>();
-        foreach (var shard in index.Shards)
+        foreach (var shard in index.Shards.Where(s => ranges is null || ranges(s)))
         {
             if (frees.Count >= max) break;
             using var snapshot = await shard.ReadAsync(ReadScope.Window(IndexKeys.FreeStart(), IndexKeys.FreeEnd(), max - frees.Count), cancellationToken)

@@ -15,8 +15,7 @@ public sealed class BucketUsage(IndexRouter index)
     {
         long objects = 0, live = 0, noncurrent = 0, noncurrentBytes = 0, markers = 0;
         var uploads = new List<KeyUpload>();
-        using var snapshot = await index.ReadBucketAsync(bucket, cancellationToken).ConfigureAwait(false);
-        foreach (var key in BucketVersionWalk.Walk(snapshot, bucket, uploads))
+        await foreach (var key in BucketVersionWalk.KeysAsync(index, bucket, uploads: uploads, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             cancellationToken.ThrowIfCancellationRequested();
             for (var i = 0; i < key.NewestFirst.Count; i++)

@@ -14,23 +14,77 @@ public sealed record KeyVersions(string Key, IReadOnlyList<VersionRecord> Newest
 /// <summary>An upload in progress with its parts, as a walk of the bucket finds it.</summary>
 public sealed record KeyUpload(string Key, UploadRecord Upload, IReadOnlyList<PartRecord> Parts);
 
+/// <summary>A stretch of a bucket's object rows, [From, To), read from one range: every row of each key in it.</summary>
+public sealed record BucketWindow(IIndexSnapshot Snapshot, byte[] From, byte[] To);
+
 /// <summary>
-/// Walks a bucket key by key, in key order, through one snapshot: each key's versions grouped, and the
-/// uploads in progress with their parts. What usage, billing and lifecycle scan.
+/// Walks a bucket key by key, in key order: each key's versions grouped, and the uploads in progress with their
+/// parts. What usage, billing and lifecycle scan.
 /// </summary>
 public static class BucketVersionWalk
 {
-    public static async IAsyncEnumerable<KeyVersions> KeysAsync(IndexRouter index, string bucket,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The keys of a bucket with their versions, window by window (<see cref="WindowsAsync"/>); with
+    /// <paramref name="ranges"/>, those of the ranges it accepts only. Uploads in progress are added to
+    /// <paramref name="uploads"/> as the walk passes them.
+    /// </summary>
+    public static async IAsyncEnumerable<KeyVersions> KeysAsync(IndexRouter index, string bucket, Func<IIndexShard, bool>? ranges = null,
+        List<KeyUpload>? uploads = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        using var snapshot = await index.ReadBucketAsync(bucket, cancellationToken).ConfigureAwait(false);
-        foreach (var key in Walk(snapshot, bucket, uploads: null)) yield return key;
+        await foreach (var window in WindowsAsync(index, bucket, ranges, cancellationToken).ConfigureAwait(false))
+            foreach (var key in Walk(window.Snapshot, window.From, window.To, bucket, uploads))
+                yield return key;
     }
 
-    /// <summary>The keys with versions; the uploads in progress are added to <paramref name="uploads"/> as the walk passes them.</summary>
+    /// <summary>
+    /// A bucket's object rows a window at a time, range after range in key order, each range past its read barrier: a
+    /// range this node holds no replica of sends a window of rows at a time (each key's rows whole), not the bucket's
+    /// whole share. With <paramref name="ranges"/>, the ranges it refuses are skipped unread. A window's snapshot is
+    /// disposed when the next one is asked for.
+    /// </summary>
+    public static async IAsyncEnumerable<BucketWindow> WindowsAsync(IndexRouter index, string bucket, Func<IIndexShard, bool>? ranges = null,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var (from, end) = IndexKeys.ObjectsOfBucket(bucket);
+        while (from.AsSpan().SequenceCompareTo(end) < 0)
+        {
+            var point = IndexKeys.PointOfObjectRow(from).ToArray();
+            if (ranges is not null && index.RangeAt(point) is var range && (range.Shard is not { } shard || !ranges(shard)))
+            {
+                if (range.Span.End is null) yield break;
+                var past = range.Span.RowsTo;
+                // The table is read again once the walk passes the range; a range behind a split is skipped as a whole.
+                if (past.AsSpan().SequenceCompareTo(from) > 0)
+                {
+                    from = past;
+                    continue;
+                }
+            }
+            var part = await index.ReadRangeAtAsync(point, ReadScope.Window(from, end), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var rangeEnd = part.Span.RowsTo.AsSpan().SequenceCompareTo(end) < 0 ? part.Span.RowsTo : end;
+                var to = FetchedSnapshot.ReadableTo(part.Snapshot, rangeEnd);
+                yield return new BucketWindow(part.Snapshot, from, to);
+                from = to;
+            }
+            finally
+            {
+                part.Snapshot.Dispose();
+            }
+        }
+    }
+
+    /// <summary>The keys with versions in one snapshot; the uploads in progress are added to <paramref name="uploads"/> as the walk passes them.</summary>
     public static IEnumerable<KeyVersions> Walk(IIndexSnapshot snapshot, string bucket, List<KeyUpload>? uploads)
     {
         var (from, to) = IndexKeys.ObjectsOfBucket(bucket);
+        return Walk(snapshot, from, to, bucket, uploads);
+    }
+
+    /// <summary>The keys with versions in [from, to) of a snapshot, which must hold every row of each key there.</summary>
+    public static IEnumerable<KeyVersions> Walk(IIndexSnapshot snapshot, byte[] from, byte[] to, string bucket, List<KeyUpload>? uploads)
+    {
         byte[]? currentKey = null;
         var versions = new List<VersionRecord>();
         var parts = new Dictionary<string, List<PartRecord>>();

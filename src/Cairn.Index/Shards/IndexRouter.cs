@@ -67,22 +67,6 @@ public sealed class IndexRouter(IRangeTable table)
     /// <summary>A walk of a bucket's object rows in key order that reads a range only when the walk reaches it (a listing page).</summary>
     public BucketWalk WalkBucket(CancellationToken cancellationToken = default) => new(this, cancellationToken);
 
-    /// <summary>
-    /// One view of a bucket over every range holding its keys, each past its read barrier: object rows come from
-    /// the range whose span holds them, the bucket's own rows from the range holding its first point.
-    /// </summary>
-    public async ValueTask<IIndexSnapshot> ReadBucketAsync(string bucket, CancellationToken cancellationToken = default)
-    {
-        using var deadline = Deadline(cancellationToken);
-        while (true)
-        {
-            if (await TryOpenCoveringAsync(RangeKeys.BucketStart(bucket), RangeKeys.BucketEnd(bucket), ReadScope.Bucket(bucket), cancellationToken)
-                    .ConfigureAwait(false) is { } parts)
-                return parts is [{ Span: { Start.Length: 0, End: null } } whole] ? whole.Snapshot : new SpannedSnapshot.Joined(parts);
-            await WaitAsync(deadline, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
     /// <summary>Every range, each past its read barrier, in key order, each with at least the rows of <paramref name="scope"/>.</summary>
     public async ValueTask<EveryRange> ReadEveryRangeAsync(ReadScope scope, CancellationToken cancellationToken = default)
     {
@@ -232,7 +216,8 @@ public sealed class IndexRouter(IRangeTable table)
         return range.Span.End;
     }
 
-    private IndexRange RangeAt(ReadOnlySpan<byte> point)
+    /// <summary>The range owning a point, as this node's table has it now (a split may not have reached it yet).</summary>
+    public IndexRange RangeAt(ReadOnlySpan<byte> point)
     {
         var ranges = table.Ranges;
         return ranges[IndexOf(ranges, point)];

@@ -152,12 +152,14 @@ public sealed class UploadCatalog(IndexRouter index, TimeProvider time)
         return new UploadPage(uploads, prefixes, truncated, truncated ? lastKey : null, truncated ? lastUploadId : null);
     }
 
-    /// <summary>Every upload in progress in a bucket, in key order: what lifecycle's abort rule walks.</summary>
-    public async Task<IReadOnlyList<ListedUpload>> AllUploadsAsync(string bucket, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Every upload in progress in a bucket (in the ranges <paramref name="ranges"/> accepts, when given), in key order:
+    /// what lifecycle's abort rule walks.
+    /// </summary>
+    public async Task<IReadOnlyList<ListedUpload>> AllUploadsAsync(string bucket, Func<IIndexShard, bool>? ranges = null, CancellationToken cancellationToken = default)
     {
-        using var snapshot = await index.ReadBucketAsync(bucket, cancellationToken).ConfigureAwait(false);
         var uploads = new List<KeyUpload>();
-        foreach (var _ in BucketVersionWalk.Walk(snapshot, bucket, uploads)) { }
+        await foreach (var _ in BucketVersionWalk.KeysAsync(index, bucket, ranges, uploads, cancellationToken).ConfigureAwait(false)) { }
         return uploads.Select(u => new ListedUpload(u.Key, u.Upload)).ToList();
     }
 

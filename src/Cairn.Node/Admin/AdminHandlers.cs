@@ -131,7 +131,7 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
     private async Task<AdminLifecycleRun> LifecycleRunAsync(string bucket, CancellationToken cancellationToken)
     {
         if (bucket.Length > 0) await buckets.RequireAsync(bucket, cancellationToken).ConfigureAwait(false);
-        var outcomes = await lifecycle.RunAsync(bucket.Length > 0 ? bucket : null, cancellationToken).ConfigureAwait(false);
+        var outcomes = await lifecycle.RunAsync(bucket.Length > 0 ? bucket : null, ranges: null, cancellationToken).ConfigureAwait(false);
         return new AdminLifecycleRun(outcomes.Count, outcomes.ToArray());
     }
 

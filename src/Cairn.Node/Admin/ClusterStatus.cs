@@ -2,6 +2,7 @@ using Cairn.Core.Keys;
 using Cairn.Cluster.Map;
 using Cairn.Consensus;
 using Cairn.Data.Drives;
+using Cairn.Index.Shards;
 using Cairn.Node.Cluster;
 using Cairn.Workers;
 
@@ -12,7 +13,7 @@ namespace Cairn.Node.Admin;
 /// members, leader, this node's applied index, size on disk) as the answering node sees them.
 /// </summary>
 public sealed class ClusterStatus(ClusterRuntime? cluster, IReadOnlyDictionary<string, IFragmentStore> drives, ServerInfo server,
-    IWorkOwnership ownership, ScrubAndRepair scrubber)
+    IWorkOwnership ownership, ScrubAndRepair scrubber, IndexRouter index)
 {
     public AdminCluster Report()
     {
@@ -39,8 +40,10 @@ public sealed class ClusterStatus(ClusterRuntime? cluster, IReadOnlyDictionary<s
         return new AdminCluster(cluster.Options.NodeId, nodes, ranges, Work());
     }
 
-    /// <summary>What this node is doing for the store: whether it owns the index's background work, and whether a scrub or repair runs.</summary>
-    private AdminWork Work() => new(ownership.OwnsIndexWork, scrubber.IsRunning,
+    /// <summary>What this node is doing for the store: the ranges whose work it runs, whether it runs repair, and whether a scrub or repair runs now.</summary>
+    private AdminWork Work() => new(
+        index.Ranges.Where(r => r.Shard is { } shard && ownership.Tends(shard)).Select(r => cluster is null ? "local" : r.Name).ToArray(),
+        ownership.RunsRepair, scrubber.IsRunning,
         cluster?.Map.Drives.Where(d => d.State != Cairn.Cluster.Map.DriveState.Up || cluster.Map.Node(d.NodeId)?.State != Cairn.Cluster.Map.NodeState.Up)
             .Select(d => d.Id).ToArray() ?? drives.Values.Where(d => !d.IsOnline).Select(d => d.DriveId).ToArray());
 
@@ -64,9 +67,10 @@ public sealed record AdminClusterNode(string Id, string State, string S3Address,
 /// <summary>A range as the answering node sees it: its leader, and this node's applied and snapshot index when it is a member.</summary>
 public sealed record AdminRange(string Group, string Start, string? End, IReadOnlyList<string> Members, string? Leader, long? AppliedIndex, long? SnapshotIndex, long? Bytes);
 
-/// <param name="OwnsIndexWork">This node runs GC, lifecycle and scrub for the store (its replica leads the range).</param>
+/// <param name="RangesTended">The ranges whose free queue and lifecycle this node runs: those its replicas lead.</param>
+/// <param name="RunsRepair">This node runs scrub, repair and spread-back for the store (its replica leads the first range).</param>
 /// <param name="RepairRunning">A scrub or repair pass runs on this node now.</param>
 /// <param name="DrivesToRepairFrom">Drives whose fragments are being (or will be) rebuilt elsewhere: down, or on a down node.</param>
-public sealed record AdminWork(bool OwnsIndexWork, bool RepairRunning, string[] DrivesToRepairFrom);
+public sealed record AdminWork(string[] RangesTended, bool RunsRepair, bool RepairRunning, string[] DrivesToRepairFrom);
 
 public sealed record AdminCluster(string Node, AdminClusterNode[] Nodes, AdminRange[] Ranges, AdminWork Work);

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace Cairn.Node.Cluster;
 
 /// <summary>
-/// Follows node states in the map on the node that owns the index's work. When the meta group marks a node down,
+/// Follows node states in the map on the node that runs repair for the store. When the meta group marks a node down,
 /// every stripe with a fragment on its drives is rebuilt onto the survivors at once, the stripes with the fewest
 /// fragments to spare first, without waiting for the next scheduled scrub (which still verifies every fragment for
 /// rot). When the node is marked up again, spread-back deletes the stale fragments it still holds and moves the
@@ -27,7 +27,7 @@ public sealed partial class DownNodeRepair(ClusterRuntime cluster, ScrubAndRepai
             var lost = now.Except(down).ToArray();
             var returned = down.Except(now).Where(id => map.Node(id)?.State == NodeState.Up).ToArray();
             down = now;
-            if (!ownership.OwnsIndexWork) continue;
+            if (!ownership.RunsRepair) continue;
             try
             {
                 if (lost.Length > 0)

@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 namespace Cairn.Workers.Lifecycle;
 
 /// <summary>
-/// One lifecycle pass: for every bucket with rules, walks its keys in order, asks the planner what is
+/// One lifecycle pass: for every bucket with rules, walks its keys in order (those of the ranges it is given, or all), asks the planner what is
 /// due for each version and each upload, and does it. Every action is one conditional, atomic index
 /// commit, so a pass is idempotent and a crash mid-pass leaves nothing half done (at worst an orphan
 /// blob from an interrupted transition, which GC reclaims).
@@ -32,18 +32,20 @@ public sealed partial class LifecyclePass(
 {
     private readonly SemaphoreSlim oneAtATime = new(1, 1);
 
-    public async Task<IReadOnlyList<LifecycleOutcome>> RunAsync(string? onlyBucket, CancellationToken cancellationToken)
+    /// <summary>A pass over every bucket, or <paramref name="onlyBucket"/>; over the keys of the ranges <paramref name="ranges"/> accepts, or all.</summary>
+    public async Task<IReadOnlyList<LifecycleOutcome>> RunAsync(string? onlyBucket, Func<IIndexShard, bool>? ranges, CancellationToken cancellationToken)
     {
+        var outcomes = new List<LifecycleOutcome>();
+        if (ranges is not null && !index.Shards.Any(ranges)) return outcomes;
         await oneAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var outcomes = new List<LifecycleOutcome>();
             var names = new List<string>();
             foreach (var bucket in await buckets.ListAsync(cancellationToken).ConfigureAwait(false))
                 if (onlyBucket is null || bucket.Name == onlyBucket) names.Add(bucket.Name);
             foreach (var bucket in names)
                 if (await store.GetAsync(bucket, cancellationToken).ConfigureAwait(false) is { } stored)
-                    await RunBucketAsync(bucket, stored, outcomes, cancellationToken).ConfigureAwait(false);
+                    await RunBucketAsync(bucket, stored, ranges, outcomes, cancellationToken).ConfigureAwait(false);
             return outcomes;
         }
         finally
@@ -52,12 +54,13 @@ public sealed partial class LifecyclePass(
         }
     }
 
-    private async Task RunBucketAsync(string bucket, StoredLifecycle stored, List<LifecycleOutcome> outcomes, CancellationToken cancellationToken)
+    private async Task RunBucketAsync(string bucket, StoredLifecycle stored, Func<IIndexShard, bool>? ranges, List<LifecycleOutcome> outcomes,
+        CancellationToken cancellationToken)
     {
         var configuration = LifecycleXml.Parse(System.Text.Encoding.UTF8.GetBytes(stored.Xml));
         var planner = new LifecyclePlanner(configuration, clock, classes);
         var rules = configuration.Rules.ToDictionary(r => r.Id, StringComparer.Ordinal);
-        await foreach (var key in BucketVersionWalk.KeysAsync(index, bucket, cancellationToken).ConfigureAwait(false))
+        await foreach (var key in BucketVersionWalk.KeysAsync(index, bucket, ranges, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             var current = key.NewestFirst[0];
             var action = planner.CurrentVersionAction(new ObjectFacts
@@ -77,7 +80,7 @@ public sealed partial class LifecyclePass(
                 await ApplyAsync(bucket, key.Key, version, isCurrent: false, noncurrent, rules, stored, outcomes, cancellationToken).ConfigureAwait(false);
             }
         }
-        await AbortStaleUploadsAsync(bucket, planner, outcomes, cancellationToken).ConfigureAwait(false);
+        await AbortStaleUploadsAsync(bucket, planner, ranges, outcomes, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task ApplyAsync(string bucket, string key, VersionRecord version, bool isCurrent, LifecycleAction action,
@@ -115,10 +118,11 @@ public sealed partial class LifecyclePass(
         return false;
     }
 
-    private async Task AbortStaleUploadsAsync(string bucket, LifecyclePlanner planner, List<LifecycleOutcome> outcomes, CancellationToken cancellationToken)
+    private async Task AbortStaleUploadsAsync(string bucket, LifecyclePlanner planner, Func<IIndexShard, bool>? ranges, List<LifecycleOutcome> outcomes,
+        CancellationToken cancellationToken)
     {
         var stale = new List<(string Key, string UploadId, string RuleId)>();
-        foreach (var listed in await uploads.AllUploadsAsync(bucket, cancellationToken).ConfigureAwait(false))
+        foreach (var listed in await uploads.AllUploadsAsync(bucket, ranges, cancellationToken).ConfigureAwait(false))
             if (planner.AbortUpload(listed.Key, listed.Upload.Initiated) is { } ruleId) stale.Add((listed.Key, listed.Upload.UploadId, ruleId));
         foreach (var (key, uploadId, ruleId) in stale)
         {

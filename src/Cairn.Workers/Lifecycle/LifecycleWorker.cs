@@ -6,7 +6,8 @@ namespace Cairn.Workers.Lifecycle;
 
 /// <summary>
 /// Runs lifecycle passes by itself: a quarter of a (clock) day apart, at least every hour and at
-/// most four times a second, so a scaled-down day still sees every rule fire in its own pass.
+/// most four times a second, so a scaled-down day still sees every rule fire in its own pass. Each pass covers the
+/// keys of the ranges this node leads.
 /// </summary>
 public sealed partial class LifecycleWorker(LifecyclePass pass, DayClock clock, IWorkOwnership ownership, TimeProvider time, ILogger<LifecycleWorker> log) : BackgroundService
 {
@@ -17,10 +18,9 @@ public sealed partial class LifecycleWorker(LifecyclePass pass, DayClock clock, 
         using var timer = new PeriodicTimer(Interval, time);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
-            if (!ownership.OwnsIndexWork) continue;
             try
             {
-                var outcomes = await pass.RunAsync(null, stoppingToken).ConfigureAwait(false);
+                var outcomes = await pass.RunAsync(null, ownership.Tends, stoppingToken).ConfigureAwait(false);
                 if (outcomes.Count > 0) LogPass(outcomes.Count);
             }
             catch (Exception e) when (e is not OperationCanceledException)
