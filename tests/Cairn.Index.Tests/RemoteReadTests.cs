@@ -100,6 +100,11 @@ public sealed class RemoteReadTests
         Assert.Equal(Json(await index.Buckets.ListAsync()), Json(await remoteBuckets.ListAsync()));
         Assert.Equal(Json(await index.Buckets.GetAsync("b")), Json(await remoteBuckets.GetAsync("b")));
         Assert.Equal(Json(await new BucketUsage(local).MeasureAsync("b")), Json(await new BucketUsage(remote).MeasureAsync("b")));
+        // Lifecycle's walk: every key's versions, window by window; none from a range the walk is not given.
+        var walked = await BucketVersionWalk.KeysAsync(local, "b").ToListAsync();
+        Assert.Equal(keys.Length, walked.Count);
+        Assert.Equal(Json(walked), Json(await BucketVersionWalk.KeysAsync(remote, "b").ToListAsync()));
+        Assert.Empty(await BucketVersionWalk.KeysAsync(remote, "b", ranges: _ => false).ToListAsync());
 
         var remoteBookkeeping = new BlobBookkeeping(remote, TimeProvider.System);
         Assert.Equal(Json((await index.Bookkeeping.QueuedFreesAsync(5)).Select(f => f.Blob)), Json((await remoteBookkeeping.QueuedFreesAsync(5)).Select(f => f.Blob)));
