@@ -103,10 +103,7 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
             // a blob); across ranges neither could know when the other lets go, so the bytes are copied into one blob.
             var shareParts = source.Parts is not null && objects.SameRange(sourceBucket, sourceKey, s3.Bucket!, key);
             if (source.Blob is not null || (source.Parts is not null && !shareParts))
-            {
-                await using var bytes = reader.OpenStream(source, s3.Aborted);
-                draft = await blobs.WriteAsync(bytes, media.For(storageClass), s3.Aborted).ConfigureAwait(false);
-            }
+                draft = await CopyBytesAsync(s3, source, storageClass).ConfigureAwait(false);
             var copy = source with
             {
                 LastModified = time.GetUtcNow(),
@@ -120,7 +117,20 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
                 Blob = draft?.Layout,
                 Parts = shareParts ? source.Parts : null,
             };
-            var version = await objects.PutAsync(s3.Bucket!, key, copy, condition, sharesBlobs: shareParts, s3.Aborted).ConfigureAwait(false);
+            VersionRecord version;
+            try
+            {
+                version = await objects.PutAsync(s3.Bucket!, key, copy, condition, sharesBlobs: shareParts, s3.Aborted).ConfigureAwait(false);
+            }
+            catch (S3Exception e) when (shareParts && e.Code.Code == S3ErrorCode.NoSuchKey.Code)
+            {
+                // Refused for parts the target's range does not reference. With the source still there, the range split
+                // between the check and the write: its bytes are copied instead, as across ranges.
+                if (await objects.GetVersionAsync(sourceBucket, sourceKey, source.VersionId, s3.Aborted).ConfigureAwait(false) is null) throw;
+                draft = await CopyBytesAsync(s3, source, storageClass).ConfigureAwait(false);
+                version = await objects.PutAsync(s3.Bucket!, key, copy with { Blob = draft.Layout, Parts = null }, condition, sharesBlobs: false, s3.Aborted)
+                    .ConfigureAwait(false);
+            }
             if (version.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-version-id"] = version.VersionId;
             if (source.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-copy-source-version-id"] = source.VersionId;
             using var xml = new S3Xml("CopyObjectResult");
@@ -132,6 +142,13 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
         {
             draft?.Dispose();
         }
+    }
+
+    /// <summary>The source's bytes written again, as one blob on the medium of the copy's storage class.</summary>
+    private async Task<BlobDraft> CopyBytesAsync(S3Request s3, VersionRecord source, string storageClass)
+    {
+        await using var bytes = reader.OpenStream(source, s3.Aborted);
+        return await blobs.WriteAsync(bytes, media.For(storageClass), s3.Aborted).ConfigureAwait(false);
     }
 
     /// <summary>CopyObject's COPY (the default: keep the source's) or REPLACE (take this request's) directives.</summary>
