@@ -16,7 +16,8 @@ public sealed record S3Answer(int Status, string? Code, string? ETag, string Bod
 
     public override string ToString() => Code is null ? $"HTTP {Status}" : $"HTTP {Status} {Code}";
 
-    private static string? ErrorCode(string body)
+    /// <summary>The Code of S3 error XML; null for an empty body or one that is not S3 error XML.</summary>
+    public static string? ErrorCode(string body)
     {
         if (body.Length == 0) return null;
         try

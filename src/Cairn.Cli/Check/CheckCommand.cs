@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Cairn.Checking;
+using Cairn.Checking.Campaign;
+using Cairn.Checking.Search;
 using Cairn.Checking.History;
 using Cairn.Checking.Workload;
 using Cairn.Cli.Bench;
@@ -15,7 +17,92 @@ namespace Cairn.Cli.Check;
 /// </summary>
 public static class CheckCommand
 {
-    public static Command Create() => new("check", "Correctness checks against any S3 endpoint") { Linearizability() };
+    public static Command Create() => new("check", "Correctness checks against any S3 endpoint, and fault campaigns against a local cluster")
+    {
+        Linearizability(), Campaign(),
+    };
+
+    /// <summary>
+    /// `cairn check campaign`: a local cluster under faults (see <see cref="CampaignRun"/>). Exit 0 only when the history
+    /// is linearizable and nothing acknowledged was lost, resurrected or left orphaned; 1 when a promise was broken; 3 when
+    /// the run could not start or the check could not decide. The last line is the summary.
+    /// </summary>
+    private static Command Campaign()
+    {
+        var nodes = new Option<int>("--nodes") { Description = "Nodes of the local cluster (3 to 5)", DefaultValueFactory = _ => 5 };
+        var duration = new Option<TimeSpan>("--duration")
+        {
+            Description = "How long the workloads run under faults: 90s, 10m",
+            DefaultValueFactory = _ => TimeSpan.FromMinutes(10),
+            CustomParser = r => Parse<TimeSpan>(r, DurationText.TryParse),
+        };
+        var faults = new Option<IReadOnlySet<FaultKind>>("--faults")
+        {
+            Description = $"Faults to inject, comma-separated, from {string.Join(", ", CampaignSettings.Names.Keys)}; none: a run without faults",
+            DefaultValueFactory = _ => CampaignSettings.Names.Values.ToHashSet(),
+            CustomParser = r => Parse<IReadOnlySet<FaultKind>>(r, TryParseFaults),
+        };
+        var every = new Option<TimeSpan>("--fault-every")
+        {
+            Description = "A fault starts this often and is healed before the next",
+            DefaultValueFactory = _ => TimeSpan.FromSeconds(20),
+            CustomParser = r => Parse<TimeSpan>(r, DurationText.TryParse),
+        };
+        var data = new Option<string?>("--data") { Description = "Folder for the nodes' data and logs (default: a fresh folder under the temp folder)" };
+        var seed = new Option<int?>("--seed") { Description = "Seed for the faults' and clients' random choices (default: random)" };
+        var command = new Command("campaign",
+            "Start a local cluster, run checked clients and acknowledged writes over every node while injecting faults, then check "
+            + "linearizability, read back every acknowledged object and wait for the GC to free every fragment. Arguments after -- go to every node.")
+        {
+            nodes, duration, faults, every, data, seed,
+        };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var count = parse.GetValue(nodes);
+            if (count is < 3 or > 5) throw new ArgumentException("--nodes must be between 3 and 5.");
+            var credentials = Credentials.FromEnvironment();
+            var chosenSeed = parse.GetValue(seed) ?? Random.Shared.Next();
+            var settings = new CampaignSettings(
+                Environment.ProcessPath!,
+                Path.GetFullPath(parse.GetValue(data) ?? Path.Combine(Path.GetTempPath(), $"cairn-campaign-{chosenSeed}-{Guid.NewGuid().ToString("N")[..6]}")),
+                count, parse.GetValue(duration), parse.GetValue(faults)!, parse.GetValue(every),
+                new S3Credentials(credentials.AccessKey, credentials.SecretKey), chosenSeed,
+                parse.UnmatchedTokens.Where(a => a != "--").ToList());
+            Console.Error.WriteLine($"campaign seed {chosenSeed}; nodes' data and logs in {settings.DataFolder}");
+            CampaignOutcome outcome;
+            try
+            {
+                outcome = await CampaignRun.RunAsync(settings, Console.Out, cancellationToken);
+            }
+            catch (Exception e) when (e is WorkloadFailed or TimeoutException or InvalidOperationException or HttpRequestException)
+            {
+                Console.Out.WriteLine($"campaign: could not run: {e.Message}");
+                return CheckRun.CouldNotDecide;
+            }
+            Console.Out.WriteLine(outcome.Summary);
+            return outcome.Passed ? 0 : outcome.Verdict is SearchOutcome.Linearizable or SearchOutcome.NotLinearizable ? 1 : CheckRun.CouldNotDecide;
+        });
+        return command;
+    }
+
+    private static bool TryParseFaults(string? text, out IReadOnlySet<FaultKind> faults, out string error)
+    {
+        var set = new HashSet<FaultKind>();
+        faults = set;
+        error = "";
+        foreach (var name in (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (name == "none") continue;
+            if (!CampaignSettings.Names.TryGetValue(name, out var kind))
+            {
+                error = $"'{name}' is not a fault the campaign injects: use {string.Join(", ", CampaignSettings.Names.Keys)} or none";
+                return false;
+            }
+            set.Add(kind);
+        }
+        return true;
+    }
 
     private static Command Linearizability()
     {
