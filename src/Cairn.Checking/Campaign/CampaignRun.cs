@@ -81,7 +81,7 @@ public static class CampaignRun
             await Task.Delay(settings.Duration, cancellationToken).ConfigureAwait(false);
             return injected;
         }
-        var plan = new FaultPlan(cluster, settings.Faults, random);
+        var plan = new FaultPlan(cluster, settings.Faults, settings.Parity, random);
         var started = Stopwatch.StartNew();
         while (started.Elapsed + settings.FaultEvery <= settings.Duration)
         {

@@ -19,6 +19,12 @@ public enum FaultKind
 
     /// <summary>A node restarted with its wall clock minutes ahead or behind the others.</summary>
     Clock,
+
+    /// <summary>
+    /// A negative control, never healed: every fragment on the drives of more nodes than the code's parity can lose
+    /// is erased. Objects stored as fragments are lost beyond repair, and the campaign must say so (exit 1).
+    /// </summary>
+    Wipe,
 }
 
 /// <summary>What a campaign runs: how many nodes, for how long, which faults how often, and where.</summary>
@@ -40,6 +46,7 @@ public sealed record CampaignSettings(
     public static IReadOnlyDictionary<string, FaultKind> Names { get; } = new Dictionary<string, FaultKind>(StringComparer.OrdinalIgnoreCase)
     {
         ["kill"] = FaultKind.Kill, ["partition"] = FaultKind.Partition, ["pause"] = FaultKind.Pause, ["disk"] = FaultKind.Disk, ["clock"] = FaultKind.Clock,
+        ["wipe"] = FaultKind.Wipe,
     };
 
     public const string Region = "us-east-1";
@@ -47,6 +54,12 @@ public sealed record CampaignSettings(
     /// <summary>Drives per node: two, so a disk fault leaves the node serving from the other.</summary>
     public const int DrivesPerNode = 2;
 
-    /// <summary>An erasure code every node set can hold with one fragment per node: m = 1 up to four nodes, 2 from five.</summary>
-    public string Code => Nodes >= 5 ? $"{Nodes - 2}+2" : $"{Math.Max(1, Nodes - 1)}+1";
+    /// <summary>Parity fragments of the campaign's code: one up to four nodes, two from five.</summary>
+    public int Parity => Nodes >= 5 ? 2 : 1;
+
+    /// <summary>An erasure code every node set can hold with one fragment per node.</summary>
+    public string Code => $"{Nodes - Parity}+{Parity}";
+
+    /// <summary>The faults a campaign injects unless told otherwise: every real one (not the <see cref="FaultKind.Wipe"/> control).</summary>
+    public static IReadOnlySet<FaultKind> RealFaults { get; } = new HashSet<FaultKind> { FaultKind.Kill, FaultKind.Partition, FaultKind.Pause, FaultKind.Disk, FaultKind.Clock };
 }

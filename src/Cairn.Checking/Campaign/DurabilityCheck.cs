@@ -18,7 +18,12 @@ public sealed record DurabilityOutcome(int Checked, IReadOnlyList<string> Lost, 
 /// </summary>
 public static class DurabilityCheck
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    /// <summary>Once this many keys were unreadable, the rest get <see cref="ShortPatience"/>: the verdict is known, the time is not wasted.</summary>
+    private const int UnreadableBeforeImpatience = 3;
+
+    private static readonly TimeSpan ShortPatience = TimeSpan.FromSeconds(5);
 
     public static async Task<DurabilityOutcome> RunAsync(CampaignCluster cluster, AcknowledgedWrites writes, CancellationToken cancellationToken)
     {
@@ -34,7 +39,8 @@ public static class DurabilityCheck
             while (keys.TryDequeue(out var item))
             {
                 var (key, acknowledged) = (item.Key, item.Value);
-                var read = await ReadAsync(cluster, http, writes.Bucket, key, () => turn++, cancellationToken).ConfigureAwait(false);
+                var patience = unreadable.Count >= UnreadableBeforeImpatience ? ShortPatience : Patience;
+                var read = await ReadAsync(cluster, http, writes.Bucket, key, () => turn++, patience, cancellationToken).ConfigureAwait(false);
                 switch (read)
                 {
                     case null:
@@ -57,11 +63,11 @@ public static class DurabilityCheck
 
     private sealed record Read(bool Found, byte[]? Sha256);
 
-    private static async Task<Read?> ReadAsync(CampaignCluster cluster, HttpClient http, string bucket, string key, Func<int> nextTurn,
+    private static async Task<Read?> ReadAsync(CampaignCluster cluster, HttpClient http, string bucket, string key, Func<int> nextTurn, TimeSpan patience,
         CancellationToken cancellationToken)
     {
         var began = Stopwatch.GetTimestamp();
-        while (Stopwatch.GetElapsedTime(began) < Patience)
+        while (Stopwatch.GetElapsedTime(began) < patience)
         {
             var node = cluster.Nodes[nextTurn() % cluster.Nodes.Count];
             try

@@ -38,8 +38,8 @@ public static class CheckCommand
         };
         var faults = new Option<IReadOnlySet<FaultKind>>("--faults")
         {
-            Description = $"Faults to inject, comma-separated, from {string.Join(", ", CampaignSettings.Names.Keys)}; none: a run without faults",
-            DefaultValueFactory = _ => CampaignSettings.Names.Values.ToHashSet(),
+            Description = $"Faults to inject, comma-separated, from {string.Join(", ", CampaignSettings.Names.Keys)} (wipe is a negative control the campaign must fail); none: a run without faults",
+            DefaultValueFactory = _ => CampaignSettings.RealFaults,
             CustomParser = r => Parse<IReadOnlySet<FaultKind>>(r, TryParseFaults),
         };
         var every = new Option<TimeSpan>("--fault-every")

@@ -48,3 +48,21 @@ public sealed class DiskFault(CampaignNode node, string drive, bool corrupt, Ran
         }
     }
 }
+
+/// <summary>The negative control: erases every fragment file on the drives of <paramref name="nodes"/>; never healed.</summary>
+public sealed class WipeFault(IReadOnlyList<CampaignNode> nodes) : Fault
+{
+    public override FaultKind Kind => FaultKind.Wipe;
+
+    public override string Description => $"every fragment on {string.Join(", ", nodes.Select(n => n.Id))} erased (a negative control: beyond the code)";
+
+    public override Task InjectAsync(CancellationToken cancellationToken)
+    {
+        foreach (var fragments in nodes.SelectMany(n => n.Drives).Select(d => Path.Combine(d, "fragments")).Where(Directory.Exists))
+            foreach (var file in Directory.EnumerateFiles(fragments, "*", SearchOption.AllDirectories).ToList())
+                File.Delete(file);
+        return Task.CompletedTask;
+    }
+
+    public override Task HealAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -4,7 +4,7 @@ namespace Cairn.Checking.Campaign.Faults;
 /// Picks the campaign's next fault: a kind among those asked for, in turn so each gets its share, and a target — a
 /// range leader two times in three for kills and pauses (the classic cases), any node otherwise.
 /// </summary>
-public sealed class FaultPlan(CampaignCluster cluster, IReadOnlySet<FaultKind> kinds, Random random)
+public sealed class FaultPlan(CampaignCluster cluster, IReadOnlySet<FaultKind> kinds, int parity, Random random)
 {
     private readonly List<FaultKind> order = kinds.OrderBy(k => k).ToList();
     private int next = random.Next(kinds.Count);
@@ -23,6 +23,8 @@ public sealed class FaultPlan(CampaignCluster cluster, IReadOnlySet<FaultKind> k
             case FaultKind.Clock:
                 var minutes = random.Next(2, 11) * (random.Next(2) == 0 ? 1 : -1);
                 return new ClockFault(cluster, Any(), TimeSpan.FromMinutes(minutes));
+            case FaultKind.Wipe:
+                return new WipeFault(cluster.Nodes.OrderBy(_ => random.Next()).Take(parity + 1).ToList());
             default:
                 throw new NotSupportedException($"No {kind} faults yet.");
         }
