@@ -180,10 +180,31 @@ public sealed class ServerProcess : IAsyncDisposable
         catch (IOException) { }
     }
 
+    /// <summary>
+    /// A port no one listens on now, below the kernel's ephemeral range (32768 and up here): a port the kernel handed
+    /// out and took back could go to an outgoing connection before the server binds it, which failed a test under
+    /// load. Never the same port twice in this process.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        lock (HandedOut)
+        {
+            while (true)
+            {
+                var port = Random.Shared.Next(10_000, 20_000); // cluster ports (ClusterPorts) take 20000 and up
+                if (!HandedOut.Add(port)) continue;
+                try
+                {
+                    using var listener = new TcpListener(IPAddress.Loopback, port);
+                    listener.Start();
+                    return port;
+                }
+                catch (SocketException)
+                {
+                }
+            }
+        }
     }
+
+    private static readonly HashSet<int> HandedOut = [];
 }

@@ -30,8 +30,9 @@ public sealed class CampaignCluster : IAsyncDisposable
     {
         Directory.CreateDirectory(settings.DataFolder);
         var secret = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var taken = new HashSet<int>();
         var nodes = Enumerable.Range(1, settings.Nodes)
-            .Select(i => new CampaignNode($"n{i}", FreePort(), FreePort(), settings.DataFolder, settings.Executable, secret))
+            .Select(i => new CampaignNode($"n{i}", FreePort(taken), FreePort(taken), settings.DataFolder, settings.Executable, secret))
             .ToList();
         return new CampaignCluster(settings, nodes);
     }
@@ -91,10 +92,25 @@ public sealed class CampaignCluster : IAsyncDisposable
         http.Dispose();
     }
 
-    private static int FreePort()
+    /// <summary>
+    /// A port no one listens on now, below the kernel's usual ephemeral range (32768 and up): a port the kernel handed
+    /// out and took back could go to an outgoing connection before the node binds it.
+    /// </summary>
+    private static int FreePort(HashSet<int> taken)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        while (true)
+        {
+            var port = Random.Shared.Next(10_000, 32_000);
+            if (!taken.Add(port)) continue;
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+            }
+        }
     }
 }
