@@ -56,6 +56,7 @@ public static class NodeHost
     {
         var dataPath = Path.GetFullPath(options.DataPath);
         Directory.CreateDirectory(dataPath);
+        DataDirectoryFormat.Open(dataPath, options.Cluster is null ? DataDirectoryLayout.Single : DataDirectoryLayout.Cluster, Version());
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });

@@ -121,7 +121,7 @@ public static class ServerCommand
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
           }
-          catch (Exception e) when (e is ArgumentException or TimeoutException)
+          catch (Exception e) when (e is ArgumentException or TimeoutException or InvalidDataException)
           {
               // A configuration the node cannot run with (or a peer that never answered): say why, without a stack trace.
               Console.Error.WriteLine($"cairn server: {e.Message}");
