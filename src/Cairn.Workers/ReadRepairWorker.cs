@@ -6,26 +6,48 @@ using Microsoft.Extensions.Logging;
 namespace Cairn.Workers;
 
 /// <summary>
-/// Repairs the blobs reads found damaged as soon as they are reported, instead of leaving a rotten or
-/// missing fragment unprotected until the next full scrub (every 6 h by default). A blob that repair could
-/// not bring back to full protection (no healthy drive to rebuild on, too few survivors) is held back until
-/// <see cref="RetryDelay"/> has passed or a drive has come or gone: with a drive dead and no spare, every
-/// GET would otherwise re-verify its blob, and nothing but a change of drives lets the repair succeed.
+/// Repairs the blobs reads found damaged (and blobs written degraded) as soon as they are reported, instead of
+/// leaving a rotten or missing fragment unprotected until the next full scrub (every 6 h by default). A blob that
+/// repair could not bring back to full protection (no healthy drive to rebuild on, too few survivors) is held back
+/// until <see cref="RetryDelay"/> has passed or a drive has come or gone — with a drive dead and no spare, every GET
+/// would otherwise re-verify its blob, and nothing but a change of drives lets the repair succeed — and is then tried
+/// again by itself: a blob written while a node restarted is whole again soon after the node is back, before another
+/// node's restart could leave it unreadable.
 /// </summary>
 public sealed partial class ReadRepairWorker(RepairQueue queue, ScrubAndRepair scrubber, IReadOnlyDictionary<string, IFragmentStore> drives,
-    TimeProvider time, ILogger<ReadRepairWorker> log) : BackgroundService
+    IDriveAvailability availability, TimeProvider time, ILogger<ReadRepairWorker> log) : BackgroundService
 {
     public static readonly TimeSpan RetryDelay = TimeSpan.FromMinutes(1);
 
+    /// <summary>How often held-back blobs are looked at for a retry.</summary>
+    public static readonly TimeSpan RetryCheck = TimeSpan.FromSeconds(2);
+
     private readonly Dictionary<string, HeldBack> heldBack = new(StringComparer.Ordinal);
+    private readonly Lock gate = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var retries = RetryHeldBackAsync(stoppingToken);
+        try
+        {
+            await RepairReportedAsync(stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await retries.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private async Task RepairReportedAsync(CancellationToken stoppingToken)
     {
         while (true)
         {
             var blobId = await queue.TakeAsync(stoppingToken).ConfigureAwait(false);
             var now = time.GetUtcNow();
-            if (heldBack.TryGetValue(blobId, out var held) && held.Until > now && held.OnlineDrives == OnlineDrives()) continue;
+            HeldBack held;
+            bool isHeld;
+            lock (gate) isHeld = heldBack.TryGetValue(blobId, out held);
+            if (isHeld && held.Until > now && held.OnlineDrives == OnlineDrives()) continue;
             bool whole;
             try
             {
@@ -36,20 +58,36 @@ public sealed partial class ReadRepairWorker(RepairQueue queue, ScrubAndRepair s
                 LogRepairFailed(e, blobId);
                 whole = false;
             }
-            if (whole) heldBack.Remove(blobId);
-            else heldBack[blobId] = new HeldBack(now + RetryDelay, OnlineDrives());
-            ForgetExpired(now);
+            lock (gate)
+            {
+                if (whole) heldBack.Remove(blobId);
+                // Bounded: past the queue's size, the scheduled scrub finds the rest.
+                else if (heldBack.Count < RepairQueue.DefaultCapacity || heldBack.ContainsKey(blobId)) heldBack[blobId] = new HeldBack(now + RetryDelay, OnlineDrives());
+            }
         }
     }
 
-    private string OnlineDrives() => string.Join(',', drives.Values.Where(d => d.Stats().Online).Select(d => d.DriveId).Order(StringComparer.Ordinal));
-
-    /// <summary>Keeps the held-back set to the blobs still inside their delay, so it cannot grow without bound.</summary>
-    private void ForgetExpired(DateTimeOffset now)
+    /// <summary>Queues again every held-back blob whose delay passed or whose drives changed since its last try.</summary>
+    private async Task RetryHeldBackAsync(CancellationToken stoppingToken)
     {
-        if (heldBack.Count < RepairQueue.DefaultCapacity) return;
-        foreach (var (blobId, held) in heldBack.ToList())
-            if (held.Until <= now) heldBack.Remove(blobId);
+        using var timer = new PeriodicTimer(RetryCheck, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        {
+            var (now, online) = (time.GetUtcNow(), OnlineDrives());
+            List<string> due;
+            lock (gate) due = heldBack.Where(h => h.Value.Until <= now || h.Value.OnlineDrives != online).Select(h => h.Key).ToList();
+            foreach (var blobId in due) queue.RequestRepair(blobId);
+        }
+    }
+
+    /// <summary>
+    /// The drives repair may use now, as repair itself judges them (in a cluster the map's node and drive states count,
+    /// not only what a drive last answered): a held-back blob is tried again when this changes.
+    /// </summary>
+    private string OnlineDrives()
+    {
+        var unavailable = availability.Unavailable();
+        return string.Join(',', drives.Values.Where(d => d.Stats().Online && !unavailable.Contains(d.DriveId)).Select(d => d.DriveId).Order(StringComparer.Ordinal));
     }
 
     private readonly record struct HeldBack(DateTimeOffset Until, string OnlineDrives);

@@ -119,6 +119,26 @@ public sealed class ServerProcess : IAsyncDisposable
     public int FragmentFiles() =>
         Directory.EnumerateFiles(Path.Combine(DataPath, "drives", "d0", "fragments"), "*", SearchOption.AllDirectories).Count();
 
+    /// <summary>SIGTERM, as an operator or a service manager stops a node, and waits for it to exit (kill -9 after 30 s).</summary>
+    public async Task StopGracefullyAsync()
+    {
+        if (process is not { HasExited: false } running) return;
+        _ = SendSignal(running.Id, 15);
+        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await running.WaitForExitAsync(grace.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Kill();
+            throw new TimeoutException($"cairn server did not stop within 30 s of SIGTERM:\n{Log}");
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+
     /// <summary>kill -9: no shutdown hooks, no flushes.</summary>
     public void Kill()
     {

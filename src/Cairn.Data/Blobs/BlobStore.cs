@@ -143,7 +143,16 @@ public sealed class BlobStore(IReadOnlyDictionary<string, IFragmentStore> drives
 
     public IErasureCodec Codec(int k, int m) => codecs.GetOrAdd((k, m), key => ErasureCodecs.Create(key.K, key.M));
 
-    internal void Release(string blobId) => inFlight.TryRemove(blobId, out _);
+    /// <summary>
+    /// The draft's commit is over. A blob written degraded (a drive down while it was written) goes to repair: its
+    /// missing fragments are rebuilt as soon as a drive can take them, not at the next scrub; if the commit failed,
+    /// repair finds nothing referencing it and lets it be.
+    /// </summary>
+    internal void Release(string blobId, BlobLayout? layout)
+    {
+        inFlight.TryRemove(blobId, out _);
+        if (layout is { MissingSlots.Count: > 0 }) repairs?.RequestRepair(blobId);
+    }
 }
 
 /// <summary>A written blob whose index commit is pending; disposing it lets the GC see it.</summary>
@@ -153,5 +162,5 @@ public sealed class BlobDraft(BlobStore store, string blobId) : IDisposable
 
     public BlobLayout Layout { get; internal set; } = null!;
 
-    public void Dispose() => store.Release(BlobId);
+    public void Dispose() => store.Release(BlobId, Layout);
 }

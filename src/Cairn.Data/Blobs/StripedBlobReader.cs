@@ -1,6 +1,8 @@
 using System.Buffers;
 using Cairn.Core.Blobs;
+using Cairn.Core.Errors;
 using Cairn.Data.Drives;
+using Cairn.Data.Drives.Remote;
 using Cairn.Data.Fragments;
 using Cairn.Erasure;
 
@@ -17,6 +19,8 @@ internal sealed class StripedBlobReader(BlobLayout layout, IReadOnlyDictionary<s
     private readonly bool[] opened = new bool[layout.TotalFragments];
     private readonly bool[] failed = new bool[layout.TotalFragments];
     private readonly string?[] reasons = new string?[layout.TotalFragments];
+    // Slots whose drive could not be reached (not a missing or rotten fragment): they may read again once it is back.
+    private readonly bool[] away = new bool[layout.TotalFragments];
 
     /// <summary>Slots found missing or rotten during this read: the blob goes to repair.</summary>
     public IEnumerable<int> FailedSlots => Enumerable.Range(0, failed.Length).Where(i => failed[i]);
@@ -68,6 +72,7 @@ internal sealed class StripedBlobReader(BlobLayout layout, IReadOnlyDictionary<s
             {
                 failed[slot] = true;
                 reasons[slot] = e.Message;
+                away[slot] |= e is DriveUnavailableException;
                 return false;
             }
         })).ConfigureAwait(false);
@@ -83,6 +88,9 @@ internal sealed class StripedBlobReader(BlobLayout layout, IReadOnlyDictionary<s
             if (present[slot] || failed[slot]) continue;
             await ReadShardsAsync(stripe, shardLength, [slot], buffer, present, cancellationToken).ConfigureAwait(false);
         }
+        if (present.Count(p => p) < k && away.Any(a => a) && present.Count(p => p) + away.Count(a => a) >= k)
+            throw new S3Exception(S3ErrorCode.ServiceUnavailable,
+                $"Part of the object is on drives that cannot be reached now ({string.Join(", ", Enumerable.Range(0, total).Where(i => away[i]).Select(i => layout.Drives[i]))}); try again.");
         if (present.Count(p => p) < k)
             throw new FragmentCorruptException($"blob {layout.BlobId}: stripe {stripe} has fewer than {k} readable fragments ("
                 + string.Join(", ", Enumerable.Range(0, total).Select(i => $"{i}@{layout.Drives[i]}: {(present[i] ? "ok" : reasons[i] ?? (failed[i] ? "missing" : "unread"))}")) + ")");
@@ -108,8 +116,11 @@ internal sealed class StripedBlobReader(BlobLayout layout, IReadOnlyDictionary<s
         {
             sources[slot] = null;
             reasons[slot] = e.Message;
+            away[slot] = e is DriveUnavailableException;
         }
         if (sources[slot] is null) failed[slot] = true;
+        // A drive that went offline (unmounted, its node away) may bring the fragment back.
+        away[slot] |= sources[slot] is null && !drive.IsOnline;
         return sources[slot];
     }
 
