@@ -72,6 +72,7 @@ public static class NodeHost
         IReadOnlyDictionary<string, IFragmentStore> drives;
         if (options.Cluster is { } clusterOptions)
         {
+            clusterOptions = clusterOptions with { Time = time };
             node = ClusterDrives(node, clusterOptions);
             var localDrives = LocalDrives(node);
             var raftLogging = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevelFromEnvironment()));
@@ -118,7 +119,7 @@ public static class NodeHost
         s.AddSingleton(day);
         s.AddSingleton(options.FrontDoor);
         s.AddSingleton(options.GarbageCollector);
-        s.AddSingleton(new ServerInfo(Version(), DateTimeOffset.UtcNow, dataPath));
+        s.AddSingleton(new ServerInfo(Version(), System.Diagnostics.Stopwatch.GetTimestamp(), dataPath));
         s.AddSingleton(new Owner(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(options.FrontDoor.AccessKey))), "cairn"));
 
         // Index plane: the router over one local shard owning every key, or over this node's replicas of the cluster's ranges.
@@ -234,7 +235,7 @@ public static class NodeHost
                 endpoints.MapFragmentStores(cluster.LocalDrives, cluster.Options.Secret);
                 endpoints.MapRangeGroups(group => cluster.Replica(group)?.Shard, cluster.Options.Secret);
                 endpoints.MapRangeCheckpoints(cluster.Replica, cluster.Options.Secret);
-                endpoints.MapJoin(() => cluster.Meta, cluster.Options.Secret);
+                endpoints.MapJoin(() => cluster.Meta, cluster.Options.Secret, cluster.Options.Time);
                 endpoints.MapMetaGroup(() => cluster.Meta, cluster.Options.Secret);
             });
             branch.Run(http => { http.Response.StatusCode = StatusCodes.Status404NotFound; return Task.CompletedTask; });

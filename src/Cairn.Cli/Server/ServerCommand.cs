@@ -27,7 +27,12 @@ public static class ServerCommand
         var afr = new Option<double>("--drive-afr") { Description = "Annual failure rate of one drive, for the durability estimate", DefaultValueFactory = _ => 0.02 };
         var config = new Option<string?>("--config") { Description = "JSON file with the drives (failure domains, weights, tiers), ec, protectionLevel and storage-class overrides" };
         var daySeconds = new Option<double>("--day-seconds") { Description = "Seconds a lifecycle, restore and billing day lasts (scale down for tests and demos, e.g. 0.05)", DefaultValueFactory = _ => 86_400 };
-        var clockOffset = new Option<TimeSpan>("--clock-offset") { Description = "Run this node's clock ahead (or behind, negative) of the machine's: for clock-fault tests", DefaultValueFactory = _ => TimeSpan.Zero };
+        var clockOffset = new Option<TimeSpan>("--clock-offset")
+        {
+            Description = "Fault injection: this node's wall clock runs this far ahead of the machine's (5m), or behind (-90s); timers and elapsed time are untouched",
+            DefaultValueFactory = _ => TimeSpan.Zero,
+            CustomParser = r => OptionParsing.Parse<TimeSpan>(r, Bench.DurationText.TryParseOffset),
+        };
         var nodeId = new Option<string?>("--node-id") { Description = "This node's id in a cluster (e.g. n1); with --cluster-address and --join it joins a cluster" };
         var clusterAddress = new Option<string?>("--cluster-address") { Description = "HOST:PORT for node-to-node traffic (never S3); needs the cluster secret" };
         var join = new Option<string?>("--join") { Description = "Comma-separated cluster addresses of the nodes that bootstrap the cluster, this one included (the same list on each); without this node's own address, nodes of a running cluster to join" };
