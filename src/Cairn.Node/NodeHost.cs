@@ -204,6 +204,8 @@ public static class NodeHost
         s.AddSingleton<IVersionBytes>(sp => new VersionBytes(sp.GetRequiredService<ObjectReader>()));
         s.AddSingleton<LifecyclePass>();
         s.AddHostedService<LifecycleWorker>();
+        s.AddSingleton<StalledClosings>();
+        s.AddHostedService<ClosingLapseWorker>();
 
         var app = builder.Build();
         var health = app.Services.GetRequiredService<HealthEndpoints>();
