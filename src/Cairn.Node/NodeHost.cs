@@ -32,6 +32,7 @@ using Cairn.Consensus.Meta;
 using Cairn.Transport.Raft;
 using Cairn.Data.Drives.Remote;
 using Cairn.Node.Cluster;
+using Cairn.Cluster.Map;
 using Cairn.Transport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -65,8 +66,8 @@ public static class NodeHost
         var node = options.Node ?? NodeConfiguration.SingleDrive(dataPath);
         var classes = options.StorageClasses;
         var time = options.ClockOffset == TimeSpan.Zero ? TimeProvider.System : new OffsetTimeProvider(options.ClockOffset);
-        var day = new DayClock(time, options.DaySeconds);
-        var machine = new ShardStateMachine(classes, day);
+        // The apply reads no clock but the command's: its day clock only converts days.
+        var machine = new ShardStateMachine(classes, new DayClock(time, options.DaySeconds));
         ClusterRuntime? cluster = null;
         StorageMedia media;
         IReadOnlyDictionary<string, IFragmentStore> drives;
@@ -96,6 +97,9 @@ public static class NodeHost
             media = node.Media(classes);
             drives = LocalDrives(node);
         }
+
+        // Lifecycle, restores and the bill act on this node's clock held back to the cluster's: one node running ahead acts no earlier.
+        var day = new DayClock(cluster is { } c ? new HeldBackClock(time, c.Options.NodeId, () => c.Map) : time, options.DaySeconds);
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
