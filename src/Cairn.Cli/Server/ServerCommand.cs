@@ -17,7 +17,7 @@ public static class ServerCommand
         var data = new Option<string>("--data") { Description = "Directory for the index and the default drive", DefaultValueFactory = _ => "./data" };
         var region = new Option<string>("--region") { Description = "The region this endpoint serves", DefaultValueFactory = _ => "us-east-1" };
         var domain = new Option<string[]>("--domain") { Description = "Domain for virtual-hosted-style addressing (bucket.DOMAIN)", DefaultValueFactory = _ => ["localhost"] };
-        var gcGrace = new Option<TimeSpan>("--gc-grace") { Description = "Age before an unreferenced fragment is freed", DefaultValueFactory = _ => TimeSpan.FromMinutes(15) };
+        var gcGrace = new Option<TimeSpan>("--gc-grace") { Description = "How long sweeps must find a fragment unreferenced (elapsed time) before it is freed", DefaultValueFactory = _ => TimeSpan.FromMinutes(15) };
         var gcInterval = new Option<TimeSpan>("--gc-interval") { Description = "How often orphans are swept", DefaultValueFactory = _ => TimeSpan.FromMinutes(10) };
         var drives = new Option<string?>("--drives") { Description = "Comma-separated drive directories (default: one drive under --data)" };
         var ec = new Option<string?>("--ec") { Description = "Erasure code K+M for new objects (default: chosen from the drive count)" };
