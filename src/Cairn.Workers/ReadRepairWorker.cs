@@ -24,8 +24,8 @@ public sealed partial class ReadRepairWorker(RepairQueue queue, ScrubAndRepair s
         while (true)
         {
             var blobId = await queue.TakeAsync(stoppingToken).ConfigureAwait(false);
-            var now = time.GetUtcNow();
-            if (heldBack.TryGetValue(blobId, out var held) && held.Until > now && held.OnlineDrives == OnlineDrives()) continue;
+            var now = time.GetTimestamp(); // a delay is elapsed time, not a wall-clock difference
+            if (heldBack.TryGetValue(blobId, out var held) && time.GetElapsedTime(held.Since, now) < RetryDelay && held.OnlineDrives == OnlineDrives()) continue;
             bool whole;
             try
             {
@@ -37,7 +37,7 @@ public sealed partial class ReadRepairWorker(RepairQueue queue, ScrubAndRepair s
                 whole = false;
             }
             if (whole) heldBack.Remove(blobId);
-            else heldBack[blobId] = new HeldBack(now + RetryDelay, OnlineDrives());
+            else heldBack[blobId] = new HeldBack(now, OnlineDrives());
             ForgetExpired(now);
         }
     }
@@ -45,14 +45,14 @@ public sealed partial class ReadRepairWorker(RepairQueue queue, ScrubAndRepair s
     private string OnlineDrives() => string.Join(',', drives.Values.Where(d => d.Stats().Online).Select(d => d.DriveId).Order(StringComparer.Ordinal));
 
     /// <summary>Keeps the held-back set to the blobs still inside their delay, so it cannot grow without bound.</summary>
-    private void ForgetExpired(DateTimeOffset now)
+    private void ForgetExpired(long now)
     {
         if (heldBack.Count < RepairQueue.DefaultCapacity) return;
         foreach (var (blobId, held) in heldBack.ToList())
-            if (held.Until <= now) heldBack.Remove(blobId);
+            if (time.GetElapsedTime(held.Since, now) >= RetryDelay) heldBack.Remove(blobId);
     }
 
-    private readonly record struct HeldBack(DateTimeOffset Until, string OnlineDrives);
+    private readonly record struct HeldBack(long Since, string OnlineDrives);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Repair of blob {BlobId}, which a read found damaged, failed; the next report or scrub tries again")]
     private partial void LogRepairFailed(Exception e, string blobId);
