@@ -32,6 +32,7 @@ using Cairn.Consensus.Meta;
 using Cairn.Transport.Raft;
 using Cairn.Data.Drives.Remote;
 using Cairn.Node.Cluster;
+using Cairn.Cluster.Map;
 using Cairn.Transport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -66,13 +67,14 @@ public static class NodeHost
         var node = options.Node ?? NodeConfiguration.SingleDrive(dataPath);
         var classes = options.StorageClasses;
         var time = options.ClockOffset == TimeSpan.Zero ? TimeProvider.System : new OffsetTimeProvider(options.ClockOffset);
-        var day = new DayClock(time, options.DaySeconds);
-        var machine = new ShardStateMachine(classes, day);
+        // The apply reads no clock but the command's: its day clock only converts days.
+        var machine = new ShardStateMachine(classes, new DayClock(time, options.DaySeconds));
         ClusterRuntime? cluster = null;
         StorageMedia media;
         IReadOnlyDictionary<string, IFragmentStore> drives;
         if (options.Cluster is { } clusterOptions)
         {
+            clusterOptions = clusterOptions with { Time = time };
             node = ClusterDrives(node, clusterOptions);
             var localDrives = LocalDrives(node);
             var raftLogging = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevelFromEnvironment()));
@@ -97,6 +99,9 @@ public static class NodeHost
             drives = LocalDrives(node);
         }
 
+        // Lifecycle, restores and the bill act on this node's clock held back to the cluster's: one node running ahead acts no earlier.
+        var day = new DayClock(cluster is { } c ? new HeldBackClock(time, c.Options.NodeId, () => c.Map) : time, options.DaySeconds);
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(ParseEndpoint(options.Address));
@@ -119,7 +124,7 @@ public static class NodeHost
         s.AddSingleton(day);
         s.AddSingleton(options.FrontDoor);
         s.AddSingleton(options.GarbageCollector);
-        s.AddSingleton(new ServerInfo(Version(), DateTimeOffset.UtcNow, dataPath));
+        s.AddSingleton(new ServerInfo(Version(), System.Diagnostics.Stopwatch.GetTimestamp(), dataPath));
         s.AddSingleton(new Owner(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(options.FrontDoor.AccessKey))), "cairn"));
 
         // Index plane: the router over one local shard owning every key, or over this node's replicas of the cluster's ranges.
@@ -204,6 +209,8 @@ public static class NodeHost
         s.AddSingleton<IVersionBytes>(sp => new VersionBytes(sp.GetRequiredService<ObjectReader>()));
         s.AddSingleton<LifecyclePass>();
         s.AddHostedService<LifecycleWorker>();
+        s.AddSingleton<StalledClosings>();
+        s.AddHostedService<ClosingLapseWorker>();
 
         var app = builder.Build();
         var health = app.Services.GetRequiredService<HealthEndpoints>();
@@ -235,7 +242,7 @@ public static class NodeHost
                 endpoints.MapFragmentStores(cluster.LocalDrives, cluster.Options.Secret);
                 endpoints.MapRangeGroups(group => cluster.Replica(group)?.Shard, cluster.Options.Secret);
                 endpoints.MapRangeCheckpoints(cluster.Replica, cluster.Options.Secret);
-                endpoints.MapJoin(() => cluster.Meta, cluster.Options.Secret);
+                endpoints.MapJoin(() => cluster.Meta, cluster.Options.Secret, cluster.Options.Time);
                 endpoints.MapMetaGroup(() => cluster.Meta, cluster.Options.Secret);
             });
             branch.Run(http => { http.Response.StatusCode = StatusCodes.Status404NotFound; return Task.CompletedTask; });

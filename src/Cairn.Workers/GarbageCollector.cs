@@ -1,4 +1,5 @@
 using Cairn.Data.Blobs;
+using Cairn.Data.Drives;
 using Cairn.Index.Objects;
 using Cairn.Index.Shards;
 using Microsoft.Extensions.Hosting;
@@ -11,7 +12,7 @@ public sealed record GarbageCollectorOptions
     /// <summary>How often the free queue is drained.</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>An unreferenced fragment younger than this is left alone: its upload may still be committing.</summary>
+    /// <summary>An unreferenced fragment is left alone until sweeps have found it so for this long (elapsed time): its upload may still be committing.</summary>
     public TimeSpan OrphanGrace { get; init; } = TimeSpan.FromMinutes(15);
 
     /// <summary>How often every drive is swept for orphans (bytes of PUTs that died before their commit).</summary>
@@ -20,12 +21,14 @@ public sealed record GarbageCollectorOptions
 
 /// <summary>
 /// Frees bytes: blobs that reaps put on the free queue of the ranges this node leads, and orphans on this node's
-/// drives that no index record references (a PUT killed before its commit) once they are older than the grace period.
+/// drives that no index record references (a PUT killed before its commit) once sweeps have found them so for the grace
+/// period of elapsed time (<see cref="OrphanAges"/>; no clock is compared with a file's time).
 /// </summary>
 public sealed partial class GarbageCollector(BlobBookkeeping bookkeeping, BlobStore blobs, GarbageCollectorOptions options,
     IWorkOwnership ownership, TimeProvider time, ILogger<GarbageCollector> log) : BackgroundService
 {
-    private DateTimeOffset nextSweep = DateTimeOffset.MinValue;
+    private readonly OrphanAges orphans = new(time, options.OrphanGrace);
+    private long? lastSweep;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -35,10 +38,10 @@ public sealed partial class GarbageCollector(BlobBookkeeping bookkeeping, BlobSt
             try
             {
                 await DrainFreeQueueAsync(ownership.Tends, stoppingToken).ConfigureAwait(false);
-                if (time.GetUtcNow() >= nextSweep)
+                if (lastSweep is not { } last || time.GetElapsedTime(last) >= options.OrphanSweepInterval)
                 {
                     await SweepOrphansAsync(stoppingToken).ConfigureAwait(false);
-                    nextSweep = time.GetUtcNow() + options.OrphanSweepInterval;
+                    lastSweep = time.GetTimestamp();
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -65,21 +68,23 @@ public sealed partial class GarbageCollector(BlobBookkeeping bookkeeping, BlobSt
     public async Task<int> SweepOrphansAsync(CancellationToken cancellationToken)
     {
         var freed = 0;
-        var cutoff = time.GetUtcNow() - options.OrphanGrace;
+        orphans.BeginSweep();
         foreach (var drive in blobs.Drives.Values.Where(d => ownership.SweepsDrive(d.DriveId)))
         {
             await foreach (var fragment in drive.ListAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (fragment.LastWrite > cutoff || blobs.IsInFlight(fragment.BlobId)) continue;
+                if (blobs.IsInFlight(fragment.BlobId)) continue;
                 // Referenced, and this drive still holds that slot: live. A slot repair moved elsewhere is not.
                 var reference = await bookkeeping.ReferenceAsync(fragment.BlobId, cancellationToken).ConfigureAwait(false);
                 if (reference is not null && (reference.Layout is not { } layout
                     || fragment.Slot < layout.Drives.Count && layout.Drives[fragment.Slot] == drive.DriveId)) continue;
+                if (!orphans.IsDue(drive.DriveId, fragment)) continue;
                 await drive.DeleteAsync(fragment.BlobId, fragment.Slot, cancellationToken).ConfigureAwait(false);
                 LogOrphanFreed(fragment.BlobId, fragment.Slot, drive.DriveId, fragment.Length);
                 freed++;
             }
         }
+        orphans.EndSweep();
         return freed;
     }
 

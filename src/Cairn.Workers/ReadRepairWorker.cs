@@ -43,11 +43,11 @@ public sealed partial class ReadRepairWorker(RepairQueue queue, ScrubAndRepair s
         while (true)
         {
             var blobId = await queue.TakeAsync(stoppingToken).ConfigureAwait(false);
-            var now = time.GetUtcNow();
+            var now = time.GetTimestamp(); // a delay is elapsed time, not a wall-clock difference
             HeldBack held;
             bool isHeld;
             lock (gate) isHeld = heldBack.TryGetValue(blobId, out held);
-            if (isHeld && held.Until > now && held.OnlineDrives == OnlineDrives()) continue;
+            if (isHeld && time.GetElapsedTime(held.Since, now) < RetryDelay && held.OnlineDrives == OnlineDrives()) continue;
             bool whole;
             try
             {
@@ -62,7 +62,7 @@ public sealed partial class ReadRepairWorker(RepairQueue queue, ScrubAndRepair s
             {
                 if (whole) heldBack.Remove(blobId);
                 // Bounded: past the queue's size, the scheduled scrub finds the rest.
-                else if (heldBack.Count < RepairQueue.DefaultCapacity || heldBack.ContainsKey(blobId)) heldBack[blobId] = new HeldBack(now + RetryDelay, OnlineDrives());
+                else if (heldBack.Count < RepairQueue.DefaultCapacity || heldBack.ContainsKey(blobId)) heldBack[blobId] = new HeldBack(now, OnlineDrives());
             }
         }
     }
@@ -73,9 +73,9 @@ public sealed partial class ReadRepairWorker(RepairQueue queue, ScrubAndRepair s
         using var timer = new PeriodicTimer(RetryCheck, time);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
-            var (now, online) = (time.GetUtcNow(), OnlineDrives());
+            var (now, online) = (time.GetTimestamp(), OnlineDrives());
             List<string> due;
-            lock (gate) due = heldBack.Where(h => h.Value.Until <= now || h.Value.OnlineDrives != online).Select(h => h.Key).ToList();
+            lock (gate) due = heldBack.Where(h => time.GetElapsedTime(h.Value.Since, now) >= RetryDelay || h.Value.OnlineDrives != online).Select(h => h.Key).ToList();
             foreach (var blobId in due) queue.RequestRepair(blobId);
         }
     }
@@ -90,7 +90,7 @@ public sealed partial class ReadRepairWorker(RepairQueue queue, ScrubAndRepair s
         return string.Join(',', drives.Values.Where(d => d.Stats().Online && !unavailable.Contains(d.DriveId)).Select(d => d.DriveId).Order(StringComparer.Ordinal));
     }
 
-    private readonly record struct HeldBack(DateTimeOffset Until, string OnlineDrives);
+    private readonly record struct HeldBack(long Since, string OnlineDrives);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Repair of blob {BlobId}, which a read found damaged, failed; the next report or scrub tries again")]
     private partial void LogRepairFailed(Exception e, string blobId);

@@ -23,3 +23,26 @@ public sealed class DurationTextTests
     [InlineData("-1s")]
     public void Rejects_bad_durations(string text) => Assert.False(DurationText.TryParse(text, out _, out _));
 }
+
+public sealed class ClockOffsetTextTests
+{
+    [Theory]
+    [InlineData("5m", 300_000)]
+    [InlineData("+90s", 90_000)]
+    [InlineData("-90s", -90_000)]
+    [InlineData("-1h30m", -5_400_000)]
+    [InlineData("0", 0)]
+    public void Parses_signed_offsets(string text, double expectedMs)
+    {
+        Assert.True(DurationText.TryParseOffset(text, out var offset, out var error), error);
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), offset);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("-")]
+    [InlineData("--5m")]
+    [InlineData("5")]
+    [InlineData("-00:10:00")]
+    public void Rejects_what_is_not_an_offset(string text) => Assert.False(DurationText.TryParseOffset(text, out _, out _));
+}

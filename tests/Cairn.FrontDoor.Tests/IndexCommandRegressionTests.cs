@@ -111,7 +111,7 @@ public sealed class IndexCommandRegressionTests(ServerFixture fixture) : IClassF
             await s3.PutObjectAsync(new PutObjectRequest { BucketName = "clock", Key = "k", ContentBody = "before" });
         }
         // Ten minutes back: within SigV4's allowed skew, far behind the sequences already assigned.
-        await server.RestartAsync("--clock-offset", "-00:10:00");
+        await server.RestartAsync("--clock-offset", "-10m");
         using (var s3 = server.Client())
         {
             var after = await s3.PutObjectAsync(new PutObjectRequest { BucketName = "clock", Key = "k", ContentBody = "after" });

@@ -1,13 +1,18 @@
 using Cairn.Core.Errors;
+using Cairn.Core.Time;
+using Cairn.Index.Buckets;
 using Cairn.Index.Commands;
 using Cairn.Index.Objects;
 using Cairn.Index.Records;
+using Cairn.Index.Shards;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Cairn.Index.Tests;
 
 /// <summary>
 /// The closing a DeleteBucket over several ranges puts on each range first: refused where objects remain, it then
-/// refuses object writes, only the delete of the same fence goes through, and it lapses by the commands' own clocks.
+/// refuses object writes whatever their clocks say, only the delete of the same fence goes through, and it lapses after a
+/// minute of elapsed time on the node leading the range, which reopens it.
 /// </summary>
 public sealed class BucketClosingTests
 {
@@ -60,15 +65,59 @@ public sealed class BucketClosingTests
     }
 
     [Fact]
-    public async Task A_closing_lapses_by_the_clock_of_the_writes_and_its_delete_is_then_refused()
+    public async Task A_closing_holds_against_writes_whose_clock_runs_minutes_ahead_and_its_delete_goes_through()
     {
         await using var index = new IndexFixture();
         await index.Shard.ExecuteAsync(new CreateBucket("b", "o", "r") { At = T0 });
         await index.Shard.ExecuteAsync(new CloseBucket("b", "f1") { At = T0 });
-        Assert.Equal(S3ErrorCode.OperationAborted, await RefusalAsync(() => index.Shard.ExecuteAsync(Put("b", "k", T0 + Closing.Lapse - TimeSpan.FromMilliseconds(1)))));
 
-        await index.Shard.ExecuteAsync(Put("b", "k", T0 + Closing.Lapse));
-        Assert.Equal(S3ErrorCode.OperationAborted, await RefusalAsync(() => index.Shard.ExecuteAsync(new DeleteBucket("b") { Fence = "f1", At = T0 + Closing.Lapse })));
+        // A node ten minutes ahead: its write must not end a closing whose delete may be under way in other ranges.
+        Assert.Equal(S3ErrorCode.OperationAborted, await RefusalAsync(() => index.Shard.ExecuteAsync(Put("b", "k", T0.AddMinutes(10)))));
+        Assert.Equal(S3ErrorCode.OperationAborted, await RefusalAsync(() => index.Shard.ExecuteAsync(Put("b", "k", T0.AddDays(365)))));
+
+        await index.Shard.ExecuteAsync(new DeleteBucket("b") { Fence = "f1", At = T0.AddSeconds(1) });
+        Assert.Null(await index.Buckets.GetAsync("b"));
+    }
+
+    [Fact]
+    public async Task A_closing_lapses_after_a_minute_of_elapsed_time_on_the_node_tending_the_range_and_its_delete_is_then_refused()
+    {
+        await using var index = new IndexFixture();
+        var time = new FakeTimeProvider(T0);
+        var closings = new StalledClosings(IndexRouter.Single(index.Shard), time);
+        await index.Shard.ExecuteAsync(new CreateBucket("b", "o", "r") { At = T0 });
+        await index.Shard.ExecuteAsync(new CloseBucket("b", "f1") { At = T0 });
+
+        Assert.Equal(0, await closings.ReopenAsync(_ => true)); // first seen: the lapse counts from here
+        time.Advance(Closing.Lapse - TimeSpan.FromSeconds(1));
+        Assert.Equal(0, await closings.ReopenAsync(_ => true));
+        Assert.Equal(S3ErrorCode.OperationAborted, await RefusalAsync(() => index.Shard.ExecuteAsync(Put("b", "k", T0.AddMinutes(30)))));
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await closings.ReopenAsync(_ => true));
+        await index.Shard.ExecuteAsync(Put("b", "k", T0));
+        Assert.Equal(S3ErrorCode.OperationAborted, await RefusalAsync(() => index.Shard.ExecuteAsync(new DeleteBucket("b") { Fence = "f1", At = T0 })));
         Assert.NotNull(await index.Objects.GetCurrentAsync("b", "k"));
+    }
+
+    [Fact]
+    public async Task A_closing_is_timed_by_elapsed_time_alone_and_only_where_the_range_is_tended()
+    {
+        await using var index = new IndexFixture();
+        await index.Shard.ExecuteAsync(new CreateBucket("b", "o", "r") { At = T0 });
+        await index.Shard.ExecuteAsync(new CloseBucket("b", "f1") { At = T0 });
+
+        // A node whose wall clock runs a day ahead still waits the lapse of elapsed time.
+        var ahead = new StalledClosings(IndexRouter.Single(index.Shard), new OffsetTimeProvider(TimeSpan.FromDays(1)));
+        Assert.Equal(0, await ahead.ReopenAsync(_ => true));
+        Assert.Equal(0, await ahead.ReopenAsync(_ => true));
+
+        // A node that does not lead the range leaves its closing alone, however long it waits.
+        var time = new FakeTimeProvider(T0);
+        var follower = new StalledClosings(IndexRouter.Single(index.Shard), time);
+        Assert.Equal(0, await follower.ReopenAsync(_ => false));
+        time.Advance(Closing.Lapse * 10);
+        Assert.Equal(0, await follower.ReopenAsync(_ => false));
+        Assert.Equal(S3ErrorCode.OperationAborted, await RefusalAsync(() => index.Shard.ExecuteAsync(Put("b", "k", T0))));
     }
 }

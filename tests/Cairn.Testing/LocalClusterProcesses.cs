@@ -42,8 +42,9 @@ public sealed class LocalClusterProcesses : IAsyncDisposable
 
     /// <param name="failureDomain">zone/rack of node i (from 1); default zone1/rack1 for all.</param>
     /// <param name="drivesPerNode">Drives per node, each a folder under the node's data folder.</param>
+    /// <param name="nodeArguments">More server arguments for node i (from 1) alone, after <paramref name="serverArguments"/>.</param>
     public static async Task<LocalClusterProcesses> StartAsync(int count, string[]? serverArguments = null, Func<int, string>? failureDomain = null,
-        int drivesPerNode = 1)
+        int drivesPerNode = 1, Func<int, string[]>? nodeArguments = null)
     {
         var clusterPorts = ClusterPorts(count);
         var join = string.Join(',', clusterPorts.Select(p => $"127.0.0.1:{p}"));
@@ -56,7 +57,7 @@ public sealed class LocalClusterProcesses : IAsyncDisposable
             string[] arguments =
             [
                 "--node-id", $"n{i}", "--cluster-address", $"127.0.0.1:{clusterPorts[i - 1]}", "--join", join,
-                "--failure-domain", failureDomain?.Invoke(i) ?? "zone1/rack1", "--drives", drives, .. serverArguments ?? [],
+                "--failure-domain", failureDomain?.Invoke(i) ?? "zone1/rack1", "--drives", drives, .. serverArguments ?? [], .. nodeArguments?.Invoke(i) ?? [],
             ];
             var server = ServerProcess.Create(data, ServerProcess.FreePort(), arguments, new Dictionary<string, string> { ["CAIRN_CLUSTER_SECRET"] = Secret });
             nodes.Add(new ClusterNodeProcess($"n{i}", clusterPorts[i - 1], server));

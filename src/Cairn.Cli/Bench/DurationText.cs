@@ -40,5 +40,21 @@ public static class DurationText
         return true;
     }
 
+    /// <summary>
+    /// A signed duration, as a clock offset is written: <c>5m</c>, <c>+90s</c>, <c>-1h30m</c>, or <c>0</c>.
+    /// </summary>
+    public static bool TryParseOffset(string? text, out TimeSpan offset, out string error)
+    {
+        offset = TimeSpan.Zero;
+        error = $"'{text}' is not a clock offset: use a duration such as 5m, -90s or 0";
+        var s = text?.Trim() ?? "";
+        if (s == "0") return true;
+        var negative = s.StartsWith('-');
+        if (negative || s.StartsWith('+')) s = s[1..];
+        if (!TryParse(s, out var magnitude, out _)) return false;
+        offset = negative ? -magnitude : magnitude;
+        return true;
+    }
+
     public static TimeSpan Parse(string text) => TryParse(text, out var d, out var error) ? d : throw new FormatException(error);
 }

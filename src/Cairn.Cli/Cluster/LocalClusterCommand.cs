@@ -90,8 +90,8 @@ public static class LocalClusterCommand
     private static async Task WaitReadyAsync(LocalNode node, Process process, string folder, CancellationToken cancellationToken)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (DateTime.UtcNow < deadline)
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (System.Diagnostics.Stopwatch.GetElapsedTime(started) < TimeSpan.FromMinutes(2))
         {
             if (process.HasExited)
                 throw new InvalidOperationException($"Node {node.Id} exited with {process.ExitCode}; see {Path.Combine(folder, node.Id + ".log")}.");

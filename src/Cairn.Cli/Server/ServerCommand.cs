@@ -17,7 +17,7 @@ public static class ServerCommand
         var data = new Option<string>("--data") { Description = "Directory for the index and the default drive", DefaultValueFactory = _ => "./data" };
         var region = new Option<string>("--region") { Description = "The region this endpoint serves", DefaultValueFactory = _ => "us-east-1" };
         var domain = new Option<string[]>("--domain") { Description = "Domain for virtual-hosted-style addressing (bucket.DOMAIN)", DefaultValueFactory = _ => ["localhost"] };
-        var gcGrace = new Option<TimeSpan>("--gc-grace") { Description = "Age before an unreferenced fragment is freed", DefaultValueFactory = _ => TimeSpan.FromMinutes(15) };
+        var gcGrace = new Option<TimeSpan>("--gc-grace") { Description = "How long sweeps must find a fragment unreferenced (elapsed time) before it is freed", DefaultValueFactory = _ => TimeSpan.FromMinutes(15) };
         var gcInterval = new Option<TimeSpan>("--gc-interval") { Description = "How often orphans are swept", DefaultValueFactory = _ => TimeSpan.FromMinutes(10) };
         var drives = new Option<string?>("--drives") { Description = "Comma-separated drive directories (default: one drive under --data)" };
         var ec = new Option<string?>("--ec") { Description = "Erasure code K+M for new objects (default: chosen from the drive count)" };
@@ -27,7 +27,12 @@ public static class ServerCommand
         var afr = new Option<double>("--drive-afr") { Description = "Annual failure rate of one drive, for the durability estimate", DefaultValueFactory = _ => 0.02 };
         var config = new Option<string?>("--config") { Description = "JSON file with the drives (failure domains, weights, tiers), ec, protectionLevel and storage-class overrides" };
         var daySeconds = new Option<double>("--day-seconds") { Description = "Seconds a lifecycle, restore and billing day lasts (scale down for tests and demos, e.g. 0.05)", DefaultValueFactory = _ => 86_400 };
-        var clockOffset = new Option<TimeSpan>("--clock-offset") { Description = "Run this node's clock ahead (or behind, negative) of the machine's: for clock-fault tests", DefaultValueFactory = _ => TimeSpan.Zero };
+        var clockOffset = new Option<TimeSpan>("--clock-offset")
+        {
+            Description = "Fault injection: this node's wall clock runs this far ahead of the machine's (5m), or behind (-90s); timers and elapsed time are untouched",
+            DefaultValueFactory = _ => TimeSpan.Zero,
+            CustomParser = r => OptionParsing.Parse<TimeSpan>(r, Bench.DurationText.TryParseOffset),
+        };
         var nodeId = new Option<string?>("--node-id") { Description = "This node's id in a cluster (e.g. n1); with --cluster-address and --join it joins a cluster" };
         var clusterAddress = new Option<string?>("--cluster-address") { Description = "HOST:PORT for node-to-node traffic (never S3); needs the cluster secret" };
         var join = new Option<string?>("--join") { Description = "Comma-separated cluster addresses of the nodes that bootstrap the cluster, this one included (the same list on each); without this node's own address, nodes of a running cluster to join" };

@@ -10,10 +10,14 @@ public enum DriveState { Up, Down, Draining, Removed }
 /// <summary>
 /// A member of the cluster. <paramref name="Domain"/> is its failure-domain path zone/rack/node (the node
 /// segment names the machine, so two processes on one host share it). <paramref name="LastHeartbeat"/> is
-/// the time carried by the last Heartbeat (or AddNode/Bootstrap) command, never a local clock reading.
+/// the time carried by the last Heartbeat (or AddNode/Bootstrap) command, never a local clock reading: the node's own
+/// clock, which may be off; whether the node is silent is judged by <see cref="Heartbeats"/> instead.
 /// </summary>
 public sealed record ClusterNode(string Id, string S3Address, string ClusterAddress, string Domain, NodeState State, DateTimeOffset LastHeartbeat)
 {
+    /// <summary>How many heartbeats of the node the log holds: it moves while the node is alive, whatever its clock says.</summary>
+    public long Heartbeats { get; init; }
+
     public string Zone => DomainAt(0);
     public string Rack => DomainAt(1);
 

@@ -49,10 +49,16 @@ public sealed record AdmitNode(string NodeId) : MetaCommand;
 public sealed record Heartbeat(string NodeId) : MetaCommand;
 
 /// <summary>
-/// Marks a node down, only when its last heartbeat is older than the map's grace at <see cref="MetaCommand.At"/>:
-/// a slow or partitioned detector cannot mark down a node whose later heartbeat is already in the log.
+/// Marks a node down, only when no heartbeat of it came since the detector saw its count at <see cref="Heartbeats"/>
+/// (and watched it stay there for the map's grace, by its own elapsed time: <see cref="SilentNodes"/>): a slow or
+/// partitioned detector cannot mark down a node whose later heartbeat is already in the log, and no two nodes' clocks
+/// are compared. Without <see cref="Heartbeats"/> (a command of an earlier release) the node's last heartbeat time
+/// must be older than the grace at <see cref="MetaCommand.At"/>.
 /// </summary>
-public sealed record MarkDown(string NodeId) : MetaCommand;
+public sealed record MarkDown(string NodeId) : MetaCommand
+{
+    public long? Heartbeats { get; init; }
+}
 
 /// <summary>A drive of a node; its domain defaults to the node's path followed by the drive id.</summary>
 public sealed record AddDrive(string DriveId, string NodeId, string? Domain = null, double Weight = 1.0, string Tier = "hot") : MetaCommand;

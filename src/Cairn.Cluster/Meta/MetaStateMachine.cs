@@ -74,6 +74,7 @@ public static class MetaStateMachine
         return WithNode(map, node with
         {
             LastHeartbeat = c.At > node.LastHeartbeat ? c.At : node.LastHeartbeat,
+            Heartbeats = node.Heartbeats + 1,
             State = node.State == NodeState.Down ? NodeState.Up : node.State,
         });
     }
@@ -83,6 +84,12 @@ public static class MetaStateMachine
         var node = RequireNode(map, c.NodeId);
         if (node.State is not (NodeState.Up or NodeState.Draining))
             throw Refuse(MetaError.InvalidNodeState, $"Node {node.Id} is {node.State}: only an up or draining node can be marked down.");
+        if (c.Heartbeats is { } seen)
+        {
+            if (node.Heartbeats != seen)
+                throw Refuse(MetaError.NodeStillAlive, $"Node {node.Id} heartbeat since the detector saw {seen} heartbeats (now {node.Heartbeats}).");
+            return WithNode(map, node with { State = NodeState.Down });
+        }
         var silent = c.At - node.LastHeartbeat;
         if (silent < map.HeartbeatGrace)
             throw Refuse(MetaError.NodeStillAlive, $"Node {node.Id} heartbeat {silent} before {c.At:O}, within the grace of {map.HeartbeatGrace}.");

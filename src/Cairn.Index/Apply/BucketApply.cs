@@ -86,14 +86,13 @@ internal sealed class BucketApply(UploadApply uploads)
     }
 
     /// <summary>
-    /// An object write in a bucket closed for a delete is refused while the closing holds; the first one after it
-    /// lapsed opens the bucket again (written with the command, so a later step of that delete is refused).
+    /// An object write in a bucket closed for a delete is refused until the closing goes (the delete, or a reopen of its
+    /// fence). The write's time is not compared with the closing's: that would let a writer whose clock runs ahead end
+    /// the closing of a delete still under way, and the bucket could be deleted in some ranges while it gets an object in this one.
     /// </summary>
-    public void RequireOpen(ShardTables t, string bucket, DateTimeOffset at)
+    public void RequireOpen(ShardTables t, string bucket)
     {
-        if (t.Bucket(bucket) is not { ClosedFor: { } closing } record) return;
-        if (closing.HoldsAt(at)) throw new S3Exception(S3ErrorCode.OperationAborted, "The bucket is being deleted.", bucket);
-        t.PutBucket(record with { ClosedFor = null });
+        if (t.Bucket(bucket) is { ClosedFor: not null }) throw new S3Exception(S3ErrorCode.OperationAborted, "The bucket is being deleted.", bucket);
     }
 
     private static IEnumerable<(ObjectRowParts Row, Shards.IndexEntry Entry)> ObjectRows(ShardTables t, string bucket)

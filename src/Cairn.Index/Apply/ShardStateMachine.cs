@@ -42,7 +42,7 @@ public sealed class ShardStateMachine
     public object? Apply(IShardState state, IndexCommand command)
     {
         var t = new ShardTables(state);
-        if (command is IObjectCommand write) buckets.RequireOpen(t, write.Bucket, command.At);
+        if (command is IObjectCommand write) buckets.RequireOpen(t, write.Bucket);
         return command switch
         {
             PutVersion c => objects.Put(t, c),

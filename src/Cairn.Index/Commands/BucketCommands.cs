@@ -19,13 +19,13 @@ public sealed record DeleteBucket(string Bucket) : IndexCommand<Done>, IBucketCo
 
 /// <summary>
 /// The first step of a DeleteBucket over several ranges: BucketNotEmpty while any version or delete marker remains in
-/// the range; otherwise the range refuses object writes (OperationAborted) until the delete, a <see cref="ReopenBucket"/>
-/// with the same fence, or the closing's lapse. Every range closes before any deletes, so a bucket is deleted in every
-/// range or in none.
+/// the range; otherwise the range refuses object writes (OperationAborted) until the delete or a <see cref="ReopenBucket"/>
+/// with the same fence (the deleter's, or the range leader's once the closing lapsed: <see cref="Buckets.StalledClosings"/>).
+/// Every range closes before any deletes, so a bucket is deleted in every range or in none.
 /// </summary>
 public sealed record CloseBucket(string Bucket, string Fence) : IndexCommand<Done>, IBucketCommand;
 
-/// <summary>Undoes <see cref="CloseBucket"/> of the same fence (another range was not empty); nothing otherwise.</summary>
+/// <summary>Undoes <see cref="CloseBucket"/> of the same fence (another range was not empty, or the closing lapsed); nothing otherwise.</summary>
 public sealed record ReopenBucket(string Bucket, string Fence) : IndexCommand<Done>, IBucketCommand;
 
 /// <summary>PutBucketVersioning: changes only the versioning state of a bucket that exists.</summary>

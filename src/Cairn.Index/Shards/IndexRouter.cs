@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Cairn.Core.Errors;
 using Cairn.Core.Keys;
 using Cairn.Index.Commands;
@@ -162,16 +163,22 @@ public sealed class IndexRouter(IRangeTable table)
     /// holds a version, or a delete marker; a closed range refuses object writes); if one refuses, the others are
     /// reopened and the refusal is the answer. Then each range deletes its copy, the range holding the bucket's first
     /// point (where the bucket is looked up) last; the others answer NoSuchBucket meanwhile. A deleter that dies
-    /// between the steps leaves its ranges closed until the closing lapses (<see cref="Records.Closing.Lapse"/>).
+    /// between the steps leaves its ranges closed until the closing lapses (<see cref="Records.Closing.Lapse"/> of elapsed
+    /// time on the node leading each range, <see cref="Buckets.StalledClosings"/>).
     /// </summary>
     private async Task<Done> DeleteBucketAsync(DeleteBucket command, CancellationToken cancellationToken)
     {
         var fence = command.RequestId ?? Guid.NewGuid().ToString("N");
         var bucket = command.Bucket;
+        var closing = Stopwatch.GetTimestamp();
         try
         {
             await ExecuteInEveryRangeAsync(bucket, new CloseBucket(bucket, fence) { At = command.At, RequestId = $"{fence}/close" }, cancellationToken)
                 .ConfigureAwait(false);
+            // The first closings may lapse soon (a range's leader reopens them after the lapse of its own elapsed time): rather
+            // than start deleting so late, this delete gives up while it still changes nothing.
+            if (Stopwatch.GetElapsedTime(closing) > Records.Closing.Lapse / 2)
+                throw new S3Exception(S3ErrorCode.OperationAborted, "Closing the bucket's ranges took too long; try again.", bucket);
         }
         catch (S3Exception)
         {

@@ -68,7 +68,7 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
         var figures = await MeasureAsync(null, cancellationToken).ConfigureAwait(false);
         return new AdminInfo(
             server.Version,
-            (long)(DateTimeOffset.UtcNow - server.Started).TotalSeconds,
+            (long)server.Uptime.TotalSeconds,
             server.DataPath,
             blobs.Drives.Values.Select(d => d.Stats()).Select(s => new AdminDrive(s.DriveId, s.Path, s.TotalBytes, s.FreeBytes)).ToArray(),
             figures.Count,
@@ -170,7 +170,11 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
 }
 
 /// <summary>Facts about this server process that the admin API reports.</summary>
-public sealed record ServerInfo(string Version, DateTimeOffset Started, string DataPath);
+/// <summary>The node's version and data folder, and when it started as a monotonic timestamp (uptime is elapsed time, not a clock difference).</summary>
+public sealed record ServerInfo(string Version, long StartedTimestamp, string DataPath)
+{
+    public TimeSpan Uptime => System.Diagnostics.Stopwatch.GetElapsedTime(StartedTimestamp);
+}
 
 public sealed record AdminDrive(string Id, string Path, long TotalBytes, long FreeBytes);
 

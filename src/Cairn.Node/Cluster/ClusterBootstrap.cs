@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Net;
 using Cairn.Cluster.Map;
@@ -42,7 +43,7 @@ public static partial class ClusterBootstrap
             if (firstStart)
             {
                 var descriptions = await CollectAsync(options, self, cluster, log, cancellationToken).ConfigureAwait(false);
-                foreach (var command in BootstrapCommands(descriptions, DateTimeOffset.UtcNow, options.DownAfter, options.RangeReplicas))
+                foreach (var command in BootstrapCommands(descriptions, options.Time.GetUtcNow(), options.DownAfter, options.RangeReplicas))
                     await ProposeAsync(started, command, cancellationToken).ConfigureAwait(false);
             }
             var map = await ReadBootstrappedAsync(started, options, cancellationToken).ConfigureAwait(false);
@@ -115,13 +116,13 @@ public static partial class ClusterBootstrap
     /// </summary>
     private static async Task WaitForAdmissionAsync(MetaReplica meta, ClusterOptions options, ILogger log, CancellationToken cancellationToken)
     {
-        var reminded = DateTimeOffset.MinValue;
+        long? reminded = null;
         while (meta.Current is var map && !(map.Node(options.NodeId) is { State: not NodeState.Joining } && map.MetaMembers.Contains(options.NodeId)))
         {
-            if (DateTimeOffset.UtcNow - reminded >= options.AdmitReminderInterval)
+            if (reminded is not { } last || Stopwatch.GetElapsedTime(last) >= options.AdmitReminderInterval)
             {
                 LogWaitingForAdmission(log, options.NodeId, ClusterJoin.AdmitCommand(options.NodeId));
-                reminded = DateTimeOffset.UtcNow;
+                reminded = Stopwatch.GetTimestamp();
             }
             await Task.Delay(250, cancellationToken).ConfigureAwait(false);
         }
@@ -216,7 +217,7 @@ public static partial class ClusterBootstrap
         var found = new Dictionary<string, NodeDescription>(StringComparer.Ordinal) { [options.ClusterAddress] = self };
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(options.BootstrapTimeout);
-        var waiting = DateTimeOffset.UtcNow;
+        var waiting = Stopwatch.GetTimestamp();
         while (true)
         {
             foreach (var peer in options.Join.Where(p => !found.ContainsKey(p)))
@@ -238,10 +239,10 @@ public static partial class ClusterBootstrap
                 }
             }
             if (found.Count == options.Join.Count) break;
-            if (DateTimeOffset.UtcNow - waiting > TimeSpan.FromSeconds(10))
+            if (Stopwatch.GetElapsedTime(waiting) > TimeSpan.FromSeconds(10))
             {
                 LogWaiting(log, string.Join(',', options.Join.Where(p => !found.ContainsKey(p))));
-                waiting = DateTimeOffset.UtcNow;
+                waiting = Stopwatch.GetTimestamp();
             }
             try
             {

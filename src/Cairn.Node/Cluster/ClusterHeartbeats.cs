@@ -1,4 +1,3 @@
-using Cairn.Cluster.Map;
 using Cairn.Cluster.Meta;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -7,12 +6,14 @@ namespace Cairn.Node.Cluster;
 
 /// <summary>
 /// Each node tells the meta group it is alive every <see cref="ClusterOptions.HeartbeatInterval"/>; the meta
-/// group's leader marks down every up node whose last heartbeat is older than the map's grace. The apply
-/// re-checks the grace against the log, so a detector that is slow or cut off cannot mark down a node whose
-/// later heartbeat is already committed. A down node's next heartbeat brings it back up.
+/// group's leader marks down every up node whose heartbeat count has not moved for the map's grace of its own elapsed
+/// time (<see cref="SilentNodes"/>: no two clocks are compared). The apply refuses a mark-down once a later heartbeat is
+/// committed, so a detector that is slow or cut off cannot mark down a live node. A down node's next heartbeat brings it back up.
 /// </summary>
 public sealed partial class ClusterHeartbeats(ClusterRuntime cluster, TimeProvider time, ILogger<ClusterHeartbeats> log) : BackgroundService
 {
+    private readonly SilentNodes silent = new(time);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(cluster.Options.HeartbeatInterval, time);
@@ -22,6 +23,7 @@ public sealed partial class ClusterHeartbeats(ClusterRuntime cluster, TimeProvid
             {
                 await cluster.Meta.ExecuteAsync(new Heartbeat(cluster.Options.NodeId) { At = time.GetUtcNow() }, stoppingToken).ConfigureAwait(false);
                 if (cluster.Meta.IsLeader) await MarkDownSilentNodesAsync(stoppingToken).ConfigureAwait(false);
+                else silent.Forget();
             }
             catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
@@ -33,14 +35,12 @@ public sealed partial class ClusterHeartbeats(ClusterRuntime cluster, TimeProvid
 
     private async Task MarkDownSilentNodesAsync(CancellationToken cancellationToken)
     {
-        var map = cluster.Meta.Current;
-        var now = time.GetUtcNow();
-        foreach (var node in map.Nodes.Where(n => n.State == NodeState.Up && now - n.LastHeartbeat > map.HeartbeatGrace))
+        foreach (var (command, silentFor) in silent.Due(cluster.Meta.Current))
         {
             try
             {
-                await cluster.Meta.ExecuteAsync(new MarkDown(node.Id) { At = now }, cancellationToken).ConfigureAwait(false);
-                LogMarkedDown(node.Id, (now - node.LastHeartbeat).TotalSeconds);
+                await cluster.Meta.ExecuteAsync(command, cancellationToken).ConfigureAwait(false);
+                LogMarkedDown(command.NodeId, silentFor.TotalSeconds);
             }
             catch (MetaCommandException e) when (e.Error is MetaError.NodeStillAlive or MetaError.InvalidNodeState)
             {

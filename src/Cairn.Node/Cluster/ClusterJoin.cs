@@ -51,7 +51,7 @@ public static partial class ClusterJoin
     }
 
     /// <summary>The running node's half: checks the request against the map and proposes the node's commands.</summary>
-    public static void MapJoin(this IEndpointRouteBuilder endpoints, Func<MetaReplica?> member, ClusterSecret secret) =>
+    public static void MapJoin(this IEndpointRouteBuilder endpoints, Func<MetaReplica?> member, ClusterSecret secret, TimeProvider time) =>
         endpoints.MapPost(Route, async (HttpContext http) =>
         {
             if (member() is not { } meta) return Results.Text("This node runs no meta group member yet.", statusCode: StatusCodes.Status503ServiceUnavailable);
@@ -70,7 +70,7 @@ public static partial class ClusterJoin
             {
                 var map = await meta.ReadAsync(http.RequestAborted).ConfigureAwait(false);
                 if (Refusal(map, node) is { } refusal) return Results.Text(refusal, statusCode: StatusCodes.Status409Conflict);
-                foreach (var command in Commands(node, DateTimeOffset.UtcNow))
+                foreach (var command in Commands(node, time.GetUtcNow()))
                 {
                     try
                     {

@@ -29,6 +29,12 @@ public sealed record ClusterOptions
 
     public required ClusterSecret Secret { get; init; }
 
+    /// <summary>
+    /// The node's wall clock (shifted by <c>--clock-offset</c>): what the meta commands it issues carry as their time.
+    /// Timers and elapsed time never read it.
+    /// </summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>zone/rack of this node's machine; the node's own id completes its failure-domain path.</summary>
     public string FailureDomain { get; init; } = "zone1/rack1";
 

@@ -54,8 +54,8 @@ public sealed partial class DownNodeRepair(ClusterRuntime cluster, ScrubAndRepai
     /// <summary>The map says up once a heartbeat came through; the drives' own state is refreshed from their owner, which takes a moment.</summary>
     private async Task WaitReachableAsync(IReadOnlyCollection<string> drives, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + DrivesReachableWithin;
-        while (DateTime.UtcNow < deadline)
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (System.Diagnostics.Stopwatch.GetElapsedTime(started) < DrivesReachableWithin)
         {
             if (drives.All(d => cluster.Drives.TryGetValue(d, out var drive) && drive.TryInitialize())) return;
             await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);

@@ -67,7 +67,8 @@ public sealed class ClockFault(CampaignCluster cluster, CampaignNode node, TimeS
     {
         // One token, so a negative offset is not read as an option name.
         node.ExtraArguments.RemoveAll(a => a.StartsWith("--clock-offset=", StringComparison.Ordinal));
-        if (clock != TimeSpan.Zero) node.ExtraArguments.Add("--clock-offset=" + clock.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
+        if (clock != TimeSpan.Zero)
+            node.ExtraArguments.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"--clock-offset={(clock < TimeSpan.Zero ? "-" : "+")}{(long)clock.Duration().TotalSeconds}s"));
         return cluster.RestartAsync(node, cancellationToken);
     }
 }
