@@ -206,6 +206,7 @@ public static class NodeHost
         s.AddSingleton<SpreadBack>();
         s.AddHostedService<ScrubWorker>();
         s.AddHostedService<ReadRepairWorker>();
+        s.AddHostedService<DegradedBlobWorker>();
         s.AddSingleton<IVersionBytes>(sp => new VersionBytes(sp.GetRequiredService<ObjectReader>()));
         s.AddSingleton<LifecyclePass>();
         s.AddHostedService<LifecycleWorker>();

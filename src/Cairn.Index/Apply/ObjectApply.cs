@@ -141,6 +141,7 @@ internal sealed class ObjectApply(VersionWrites writes, StorageMeter meter, Stor
             }
             t.AddReference(layout, owner);
         }
+        t.ForgetDegraded(layout.BlobId);
         return true;
     }
 

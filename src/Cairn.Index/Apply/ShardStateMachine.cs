@@ -63,8 +63,15 @@ public sealed class ShardStateMachine
             PutBucketVersioning c => buckets.PutVersioning(t, c),
             PutBucketLifecycle c => buckets.PutLifecycle(t, c),
             ForgetFree c => Forget(state, c),
+            ForgetDegraded c => ForgetDegraded(t, c),
             _ => throw new NotSupportedException($"No apply for {command.GetType().Name}."),
         };
+    }
+
+    private static Done ForgetDegraded(ShardTables t, ForgetDegraded c)
+    {
+        t.ForgetDegraded(c.BlobId);
+        return default;
     }
 
     private static Done Forget(IShardState state, ForgetFree c)

@@ -128,8 +128,18 @@ public sealed class ShardTables(IShardState state)
 
     public static string PartOwner(string uploadId, int partNumber) => "p" + uploadId + "." + partNumber.ToString(CultureInfo.InvariantCulture);
 
-    public void AddReference(BlobLayout blob, BlobReference owner) =>
+    /// <summary>Adds one owner's reference; a blob with fragments missing (written while a drive was down) goes on the range's repair list too.</summary>
+    public void AddReference(BlobLayout blob, BlobReference owner)
+    {
         state.Put(IndexKeys.ReferenceKey(blob.BlobId, owner.Bucket, owner.Key, OwnerOf(owner)), IndexJson.Encode(owner with { Layout = blob }));
+        if (blob.MissingSlots.Count > 0) state.Put(IndexKeys.DegradedKey(blob.BlobId), []);
+    }
+
+    /// <summary>Takes the blob off the range's repair list unless an owner here still holds a layout with fragments missing.</summary>
+    public void ForgetDegraded(string blobId)
+    {
+        if (!References(blobId).Any(r => r.Layout is { MissingSlots.Count: > 0 })) state.Delete(IndexKeys.DegradedKey(blobId));
+    }
 
     public IEnumerable<BlobReference> References(string blobId)
     {
@@ -141,7 +151,9 @@ public sealed class ShardTables(IShardState state)
     public void DropReference(BlobLayout blob, BlobReference owner, DateTimeOffset at)
     {
         state.Delete(IndexKeys.ReferenceKey(blob.BlobId, owner.Bucket, owner.Key, OwnerOf(owner)));
-        if (!References(blob.BlobId).Any()) state.Put(IndexKeys.FreeKey(at, blob.BlobId), IndexJson.Encode(blob));
+        if (References(blob.BlobId).Any()) return;
+        state.Put(IndexKeys.FreeKey(at, blob.BlobId), IndexJson.Encode(blob));
+        if (blob.MissingSlots.Count > 0) state.Delete(IndexKeys.DegradedKey(blob.BlobId));
     }
 
     public static string OwnerOf(BlobReference reference) =>

@@ -26,6 +26,7 @@ namespace Cairn.Index.Commands;
 [JsonDerivedType(typeof(CompleteUpload), "complete-upload")]
 [JsonDerivedType(typeof(AbortUpload), "abort-upload")]
 [JsonDerivedType(typeof(ForgetFree), "forget-free")]
+[JsonDerivedType(typeof(ForgetDegraded), "forget-degraded")]
 [JsonDerivedType(typeof(SplitShard), "split-shard")]
 public abstract record IndexCommand
 {

@@ -55,6 +55,9 @@ public sealed record TransitionVersion(string Bucket, string Key, long Sequence,
 /// </summary>
 public sealed record ReplaceLayout(IReadOnlyList<string> RebuiltFrom, BlobLayout Layout) : IndexCommand<bool>;
 
+/// <summary>Repair found a listed blob whole (or unreferenced): off the range's repair list, unless an owner still holds a layout with fragments missing.</summary>
+public sealed record ForgetDegraded(string BlobId) : IndexCommand<Done>;
+
 /// <summary>The GC freed a queued blob's bytes: drop it from the queue.</summary>
 public sealed record ForgetFree(byte[] QueueKey) : IndexCommand<Done>;
 

@@ -75,6 +75,28 @@ public sealed class BlobBookkeeping(IndexRouter index, TimeProvider time)
         return frees;
     }
 
+    /// <summary>
+    /// The blobs on the ranges' repair lists (written with fragments missing: a drive was down), at most
+    /// <paramref name="max"/>, each with the range listing it.
+    /// </summary>
+    public async Task<IReadOnlyList<(string BlobId, IIndexShard Range)>> DegradedAsync(int max = 1000, CancellationToken cancellationToken = default)
+    {
+        var listed = new List<(string, IIndexShard)>();
+        foreach (var shard in index.Shards)
+        {
+            if (listed.Count >= max) break;
+            using var snapshot = await shard.ReadAsync(ReadScope.Window(IndexKeys.DegradedStart(), IndexKeys.DegradedEnd(), max - listed.Count), cancellationToken)
+                .ConfigureAwait(false);
+            listed.AddRange(snapshot.Scan(IndexKeys.DegradedStart(), FetchedSnapshot.ReadableTo(snapshot, IndexKeys.DegradedEnd())).Take(max - listed.Count)
+                .Select(e => (IndexKeys.BlobOfDegradedKey(e.Key), shard)));
+        }
+        return listed;
+    }
+
+    /// <summary>Takes a blob repair found whole (or unreferenced) off a range's repair list.</summary>
+    public Task ForgetDegradedAsync(string blobId, IIndexShard range, CancellationToken cancellationToken = default) =>
+        range.ExecuteAsync(new ForgetDegraded(blobId) { At = time.GetUtcNow() }, cancellationToken);
+
     public Task CompleteFreeAsync(QueuedFree free, CancellationToken cancellationToken = default) =>
         (free.Range ?? throw new ArgumentException("The free was not read from a range.", nameof(free)))
             .ExecuteAsync(new ForgetFree(free.QueueKey) { At = time.GetUtcNow() }, cancellationToken);

@@ -23,6 +23,7 @@ public static class IndexKeys
     private const byte Object = (byte)'O';
     private const byte Reference = (byte)'R';
     private const byte Free = (byte)'F';
+    private const byte Degraded = (byte)'D';
     private const byte Ledger = (byte)'M';
     private const byte ShardState = (byte)'S';
 
@@ -161,6 +162,14 @@ public static class IndexKeys
         id.CopyTo(k, 9);
         return k;
     }
+
+    /// <summary>A blob written (or left) with fragments missing, waiting for repair: range-local, like the references.</summary>
+    public static byte[] DegradedKey(string blobId) => Prefixed(Degraded, blobId);
+
+    public static string BlobOfDegradedKey(byte[] key) => Encoding.UTF8.GetString(key, 1, key.Length - 1);
+
+    public static byte[] DegradedStart() => [Degraded];
+    public static byte[] DegradedEnd() => [Degraded + 1];
 
     public static byte[] FreeStart() => [Free];
     public static byte[] FreeEnd() => [Free + 1];

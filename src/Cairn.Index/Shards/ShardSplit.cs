@@ -32,6 +32,13 @@ public static class ShardSplit
             state.Put(IndexKeys.ReferenceKey(blob.Key, reference.Bucket, reference.Key, PinOwner), kept.Value);
         }
 
+        // A blob on the repair list stays listed in the half that still references it.
+        foreach (var row in state.Scan(IndexKeys.DegradedStart(), IndexKeys.DegradedEnd()).ToList())
+        {
+            var (from, to) = IndexKeys.ReferencesOf(IndexKeys.BlobOfDegradedKey(row.Key));
+            if (!state.Scan(from, to).Any()) state.Delete(row.Key);
+        }
+
         if (!keepsQueues)
         {
             foreach (var row in state.Scan(IndexKeys.FreeStart(), IndexKeys.FreeEnd()).ToList()) state.Delete(row.Key);
