@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
@@ -8,20 +9,22 @@ namespace Cairn.Transport.Raft;
 /// <summary>
 /// The client side Raft sees: dials the node's cluster port named in a <c>cairn-raft://</c> address, sends the
 /// Raft preface (group id and proof of the cluster secret) and returns the connection for Raft's messages.
-/// The connection is Kestrel's socket connection (pipes over the socket), the same kind the server side has.
+/// The connection is Kestrel's socket connection (pipes over the socket), the same kind the server side has. A node
+/// with a route (<see cref="ClusterTransportOptions.Routes"/>) is dialled there; the group still knows it by its address.
 /// </summary>
-internal sealed class RaftConnector(ClusterSecret secret) : IConnectionFactory, IDisposable
+internal sealed class RaftConnector(ClusterSecret secret, IReadOnlyDictionary<IPEndPoint, IPEndPoint> routes) : IConnectionFactory, IDisposable
 {
     private readonly SocketConnectionContextFactory sockets = new(new SocketConnectionFactoryOptions(), NullLogger.Instance);
 
-    public async ValueTask<ConnectionContext> ConnectAsync(System.Net.EndPoint endpoint, CancellationToken cancellationToken = default)
+    public async ValueTask<ConnectionContext> ConnectAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
     {
         if (!RaftEndPoints.TryParse(endpoint, out var node, out var group))
             throw new ArgumentException($"Not a Raft group member's cluster-port address: {endpoint}", nameof(endpoint));
-        var socket = new Socket(node.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var dial = routes.Dial(node);
+        var socket = new Socket(dial.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            await socket.ConnectAsync(node, cancellationToken).ConfigureAwait(false);
+            await socket.ConnectAsync(dial, cancellationToken).ConfigureAwait(false);
         }
         catch
         {

@@ -18,9 +18,10 @@ public sealed class RaftMux : IDisposable
     private readonly RaftConnector connector;
     private readonly ClusterPortDemux demux;
 
-    public RaftMux(ClusterSecret secret, ILogger<RaftMux>? logger = null)
+    /// <param name="transport">Its <see cref="ClusterTransportOptions.Routes"/> apply to the connections Raft dials.</param>
+    public RaftMux(ClusterSecret secret, ILogger<RaftMux>? logger = null, ClusterTransportOptions? transport = null)
     {
-        connector = new RaftConnector(secret);
+        connector = new RaftConnector(secret, (transport ?? new ClusterTransportOptions()).Routes);
         demux = new ClusterPortDemux(secret, listeners, logger ?? NullLogger<RaftMux>.Instance);
     }
 
