@@ -36,6 +36,10 @@ public sealed class PartitionTests(ITestOutputHelper output)
             Assert.Equal(HttpStatusCode.OK, (await s3["n1"].SendAsync(HttpMethod.Put, $"/{bucket}")).StatusCode);
             await PutAsync("n1", "shared");
             Assert.Equal(acknowledged["shared"], await GetAsync(s3["n3"], "shared"));
+            // Every node dials every other through its link (at least the drives' HTTP/2 calls): none goes around the mesh.
+            foreach (var from in mesh.Nodes)
+                foreach (var to in mesh.Nodes.Where(to => to != from))
+                    Assert.True(mesh.Link(from, to).AcceptedConnections > 0, $"{from} never dialled {to} through the mesh");
 
             // 1. A follower of the range cut off: the two others keep writing; the follower refuses writes and fresh reads.
             var leader = await cluster.LeaderAsync();

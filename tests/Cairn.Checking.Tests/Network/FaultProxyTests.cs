@@ -74,6 +74,7 @@ public sealed class FaultProxyTests : IDisposable
         await Task.Delay(Quiet);
         Assert.False(accepted.IsCompleted, "a held connection reached the target during the blackhole");
         Assert.Equal(1, proxy.OpenConnections);
+        Assert.Equal(1, proxy.AcceptedConnections);
 
         proxy.State = LinkState.Pass;
         using var server = await accepted.WaitAsync(Patience);

@@ -20,6 +20,7 @@ public sealed class FaultProxy : IDisposable, IAsyncDisposable
     private readonly ConcurrentDictionary<RelayedConnection, Task> connections = new();
     private readonly Task accepting;
     private int disposed;
+    private int accepted;
 
     public FaultProxy(IPEndPoint target)
     {
@@ -45,6 +46,9 @@ public sealed class FaultProxy : IDisposable, IAsyncDisposable
         set => gate.State = value;
     }
 
+    /// <summary>Connections accepted since the proxy started: whether anything dials through it.</summary>
+    public int AcceptedConnections => Volatile.Read(ref accepted);
+
     /// <summary>Connections accepted and not yet closed (held ones included).</summary>
     public int OpenConnections => connections.Count;
 
@@ -66,6 +70,7 @@ public sealed class FaultProxy : IDisposable, IAsyncDisposable
                 return;
             }
             client.NoDelay = true;
+            Interlocked.Increment(ref accepted);
             var connection = new RelayedConnection(client, Target, gate);
             var relay = new TaskCompletionSource();
             connections[connection] = relay.Task;
