@@ -23,10 +23,12 @@ public sealed class RaftLogFilter(ILoggerFactory inner) : ILoggerFactory
     public static ILoggerFactory Silent { get; } = NullLoggerFactory.Instance;
 
     private const int MemberUnavailable = 74010;
+    private const int MemberTooFarBehind = 74044;
 
     private sealed class OneLineWarnings(ILogger inner) : ILogger
     {
         private readonly OncePerSecond unavailableLog = new();
+        private readonly OncePerSecond behindLog = new();
 
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
 
@@ -37,6 +39,8 @@ public sealed class RaftLogFilter(ILoggerFactory inner) : ILoggerFactory
             if (!IsEnabled(logLevel)) return;
             // "Member unavailable" repeats for every message to a dead peer (hundreds a second): once a second is enough.
             if (eventId.Id == MemberUnavailable && !unavailableLog.TryTake()) return;
+            // So does "too far behind the leader" while a member is cut off (ten to twenty a second per group).
+            if (eventId.Id == MemberTooFarBehind && !behindLog.TryTake()) return;
             inner.Log(logLevel, eventId, state, null,
                 (s, _) => exception is null ? formatter(s, null) : $"{formatter(s, null)} ({exception.GetType().Name}: {exception.Message})");
         }

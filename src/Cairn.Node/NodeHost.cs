@@ -78,8 +78,8 @@ public static class NodeHost
             node = ClusterDrives(node, clusterOptions);
             var localDrives = LocalDrives(node);
             var raftLogging = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevelFromEnvironment()));
-            var http = ClusterHttp.CreateClient(clusterOptions.Secret);
-            var mux = new RaftMux(clusterOptions.Secret);
+            var http = ClusterHttp.CreateClient(clusterOptions.Secret, clusterOptions.Transport);
+            var mux = new RaftMux(clusterOptions.Secret, transport: clusterOptions.Transport);
             var self = new NodeDescription(clusterOptions.NodeId, options.Address, clusterOptions.ClusterAddress,
                 $"{clusterOptions.FailureDomain}/{clusterOptions.NodeId}", clusterOptions.Join,
                 node.PlacementMap().Select((entry, i) => new DriveDescription(entry.Id, entry.Domain, entry.Weight, node.Drives[i].Tier)).ToArray());

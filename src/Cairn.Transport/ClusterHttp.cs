@@ -1,9 +1,10 @@
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Cairn.Transport;
 
-/// <summary>Deadlines of node-to-node calls.</summary>
+/// <summary>Deadlines and routes of node-to-node calls.</summary>
 public sealed record ClusterTransportOptions
 {
     /// <summary>Establishing a TCP connection to a peer; a peer that does not answer in this time is down.</summary>
@@ -15,6 +16,13 @@ public sealed record ClusterTransportOptions
     /// long is treated as down.
     /// </summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Peers reached through another address: the peer whose cluster address is the key is dialled at the value (for
+    /// fault injection, tunnels and NAT). Only the TCP connection goes there; the peer is still named by its cluster
+    /// address everywhere else. Applies to every node-to-node connection: HTTP/2 calls and every Raft group's.
+    /// </summary>
+    public IReadOnlyDictionary<IPEndPoint, IPEndPoint> Routes { get; init; } = new Dictionary<IPEndPoint, IPEndPoint>();
 }
 
 /// <summary>
@@ -39,6 +47,8 @@ public static class ClusterHttp
             AutomaticDecompression = DecompressionMethods.None,
             UseCookies = false,
             UseProxy = false,
+            // The handler still applies ConnectTimeout to the callback (through its token).
+            ConnectCallback = (context, cancellationToken) => ConnectAsync(options.Routes.Dial(context.DnsEndPoint), cancellationToken),
         };
         return new HttpClient(new ClusterSigningHandler(secret) { InnerHandler = sockets })
         {
@@ -47,6 +57,25 @@ public static class ClusterHttp
             // Deadlines are per call step (ClusterTransportOptions.RequestTimeout), not per whole streamed call.
             Timeout = Timeout.InfiniteTimeSpan,
         };
+    }
+
+    /// <summary>What the handler does by default (a TCP socket without Nagle's delay), to the routed address.</summary>
+    private static async ValueTask<Stream> ConnectAsync(EndPoint endPoint, CancellationToken cancellationToken)
+    {
+        // A socket for both families when dialling a host name, as the handler's own; the route's family otherwise.
+        var socket = endPoint is IPEndPoint ip
+            ? new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true }
+            : new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(endPoint, cancellationToken).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Makes a Kestrel listener the cluster port: HTTP/2 only, no TLS (prior knowledge).</summary>

@@ -20,7 +20,7 @@ public sealed class ClockSkewTests(ITestOutputHelper output)
     public async Task Nodes_with_clocks_twenty_minutes_apart_agree_and_a_bucket_delete_racing_writes_is_all_or_nothing()
     {
         await using var cluster = await LocalClusterProcesses.StartAsync(3,
-            nodeArguments: i => i switch { 2 => ["--clock-offset", "10m"], 3 => ["--clock-offset", "-10m"], _ => [] });
+            nodeArguments: id => id switch { "n2" => ["--clock-offset", "10m"], "n3" => ["--clock-offset", "-10m"], _ => [] });
         var n1 = cluster.Nodes[0];
         var clients = cluster.Nodes.Select(n => cluster.Client(n)).ToArray();
 

@@ -42,11 +42,15 @@ public sealed class LocalClusterProcesses : IAsyncDisposable
 
     /// <param name="failureDomain">zone/rack of node i (from 1); default zone1/rack1 for all.</param>
     /// <param name="drivesPerNode">Drives per node, each a folder under the node's data folder.</param>
-    /// <param name="nodeArguments">More server arguments for node i (from 1) alone, after <paramref name="serverArguments"/>.</param>
+    /// <param name="clusterAddresses">The nodes' cluster addresses (n1…, from <see cref="ReserveClusterAddresses"/>), when the
+    /// caller needs them before the nodes start (e.g. to put a proxy mesh between them); reserved here otherwise.</param>
+    /// <param name="nodeArguments">More server arguments for one node, by id (e.g. its own --route-peer).</param>
     public static async Task<LocalClusterProcesses> StartAsync(int count, string[]? serverArguments = null, Func<int, string>? failureDomain = null,
-        int drivesPerNode = 1, Func<int, string[]>? nodeArguments = null)
+        int drivesPerNode = 1, IReadOnlyDictionary<string, IPEndPoint>? clusterAddresses = null, Func<string, string[]>? nodeArguments = null)
     {
-        var clusterPorts = ClusterPorts(count);
+        if (clusterAddresses is not null && clusterAddresses.Count != count)
+            throw new ArgumentException($"{clusterAddresses.Count} cluster addresses for {count} nodes.", nameof(clusterAddresses));
+        var clusterPorts = clusterAddresses is null ? ClusterPorts(count) : Enumerable.Range(1, count).Select(i => clusterAddresses[$"n{i}"].Port).ToArray();
         var join = string.Join(',', clusterPorts.Select(p => $"127.0.0.1:{p}"));
         var root = Path.Combine(Path.GetTempPath(), "cairn-cluster-" + Guid.NewGuid().ToString("N")[..10]);
         var nodes = new List<ClusterNodeProcess>();
@@ -57,7 +61,8 @@ public sealed class LocalClusterProcesses : IAsyncDisposable
             string[] arguments =
             [
                 "--node-id", $"n{i}", "--cluster-address", $"127.0.0.1:{clusterPorts[i - 1]}", "--join", join,
-                "--failure-domain", failureDomain?.Invoke(i) ?? "zone1/rack1", "--drives", drives, .. serverArguments ?? [], .. nodeArguments?.Invoke(i) ?? [],
+                "--failure-domain", failureDomain?.Invoke(i) ?? "zone1/rack1", "--drives", drives, .. serverArguments ?? [],
+                .. nodeArguments?.Invoke($"n{i}") ?? [],
             ];
             var server = ServerProcess.Create(data, ServerProcess.FreePort(), arguments, new Dictionary<string, string> { ["CAIRN_CLUSTER_SECRET"] = Secret });
             nodes.Add(new ClusterNodeProcess($"n{i}", clusterPorts[i - 1], server));
@@ -145,6 +150,13 @@ public sealed class LocalClusterProcesses : IAsyncDisposable
         foreach (var node in Nodes) node.Server.Kill();
         foreach (var node in Nodes) await node.Server.DisposeAsync();
     }
+
+    /// <summary>
+    /// Cluster addresses for the nodes n1…n<paramref name="count"/> of a cluster to start (<see cref="StartAsync"/>), free now,
+    /// chosen as the cluster's own are.
+    /// </summary>
+    public static IReadOnlyDictionary<string, IPEndPoint> ReserveClusterAddresses(int count) =>
+        ClusterPorts(count).Select((port, i) => (Id: $"n{i + 1}", Address: new IPEndPoint(IPAddress.Loopback, port))).ToDictionary(n => n.Id, n => n.Address);
 
     /// <summary>Cluster ports (Raft shares them) below the ephemeral range, so no outgoing connection takes one before its node binds it.</summary>
     private static int[] ClusterPorts(int count)

@@ -3,6 +3,7 @@ using Cairn.FrontDoor;
 using Cairn.FrontDoor.Hosting;
 using Cairn.Node;
 using Cairn.Node.Cluster;
+using Cairn.Transport;
 using Cairn.Workers;
 using Microsoft.Extensions.Hosting;
 
@@ -60,11 +61,16 @@ public static class ServerCommand
             Description = "Every Raft group (the meta group, each range) snapshots its state every this many log entries and cuts its log behind: a member further behind is sent the snapshot",
             DefaultValueFactory = _ => new Consensus.RangeReplicaOptions().SnapshotInterval,
         };
+        var routePeer = new Option<string[]>("--route-peer")
+        {
+            Description = "PEER=VIA (IP:PORT each; repeatable or comma-separated): dial the node whose cluster address is PEER at VIA instead, for fault injection, tunnels and NAT",
+            DefaultValueFactory = _ => [],
+        };
         var secretFile = new Option<string?>("--cluster-secret-file") { Description = "File holding the cluster secret (default: the CAIRN_CLUSTER_SECRET environment variable)" };
         var command = new Command("server", "Start a node: a store alone, or a member of a cluster")
         {
             address, data, region, domain, gcGrace, gcInterval, drives, ec, protection, config, scrubInterval, scrubRate, afr, daySeconds, clockOffset,
-            nodeId, clusterAddress, join, failureDomain, secretFile, downAfter, splitObjects, splitRate, splitCheckInterval, rangeReplicas, snapshotInterval,
+            nodeId, clusterAddress, join, failureDomain, secretFile, downAfter, splitObjects, splitRate, splitCheckInterval, rangeReplicas, snapshotInterval, routePeer,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -82,6 +88,7 @@ public static class ServerCommand
                     SplitRate = parse.GetValue(splitRate) >= 0 ? parse.GetValue(splitRate) : throw new ArgumentException("--split-rate must be 0 or more."),
                     SplitCheckInterval = parse.GetValue(splitCheckInterval) > TimeSpan.Zero
                         ? parse.GetValue(splitCheckInterval) : throw new ArgumentException("--split-check-interval must be positive."),
+                    Transport = c.Transport with { Routes = PeerRoutes.Parse(parse.GetValue(routePeer)!) },
                     Raft = c.Raft with
                     {
                         SnapshotInterval = parse.GetValue(snapshotInterval) >= 1 ? parse.GetValue(snapshotInterval) : throw new ArgumentException("--raft-snapshot-interval must be 1 or more."),

@@ -40,6 +40,9 @@ public sealed record ClusterOptions
 
     public RangeReplicaOptions Raft { get; init; } = new();
 
+    /// <summary>Deadlines and peer routes of this node's node-to-node connections (HTTP/2 and Raft).</summary>
+    public ClusterTransportOptions Transport { get; init; } = new();
+
     /// <summary>How often this node tells the meta group it is alive.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
 

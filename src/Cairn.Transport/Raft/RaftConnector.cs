@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
@@ -8,24 +9,33 @@ namespace Cairn.Transport.Raft;
 /// <summary>
 /// The client side Raft sees: dials the node's cluster port named in a <c>cairn-raft://</c> address, sends the
 /// Raft preface (group id and proof of the cluster secret) and returns the connection for Raft's messages.
-/// The connection is Kestrel's socket connection (pipes over the socket), the same kind the server side has.
+/// The connection is Kestrel's socket connection (pipes over the socket), the same kind the server side has. A node
+/// with a route (<see cref="ClusterTransportOptions.Routes"/>) is dialled there; the group still knows it by its address.
+/// A node that left a request unanswered is not dialled for a while (<see cref="UnansweredPeers"/>): the call fails at once.
 /// </summary>
-internal sealed class RaftConnector(ClusterSecret secret) : IConnectionFactory, IDisposable
+internal sealed class RaftConnector(ClusterSecret secret, IReadOnlyDictionary<IPEndPoint, IPEndPoint> routes, TimeProvider time) : IConnectionFactory, IDisposable
 {
+    private readonly UnansweredPeers unanswered = new(time);
     private readonly SocketConnectionContextFactory sockets = new(new SocketConnectionFactoryOptions(), NullLogger.Instance);
 
-    public async ValueTask<ConnectionContext> ConnectAsync(System.Net.EndPoint endpoint, CancellationToken cancellationToken = default)
+    public async ValueTask<ConnectionContext> ConnectAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
     {
         if (!RaftEndPoints.TryParse(endpoint, out var node, out var group))
             throw new ArgumentException($"Not a Raft group member's cluster-port address: {endpoint}", nameof(endpoint));
-        var socket = new Socket(node.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (!unanswered.MayDial(node, out var notBefore))
+            throw new IOException($"{node} left a Raft request unanswered; not dialled again before {notBefore:HH:mm:ss.fff}.");
+        var dial = routes.Dial(node);
+        var socket = new Socket(dial.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var dialled = unanswered.Now;
         try
         {
-            await socket.ConnectAsync(node, cancellationToken).ConfigureAwait(false);
+            await socket.ConnectAsync(dial, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
             socket.Dispose();
+            // A connection given up unanswered (its SYN dropped by a partition) marks the node as an unanswered request does.
+            unanswered.GaveUp(node, unanswered.Now - dialled);
             throw;
         }
         var connection = sockets.Create(socket);
@@ -39,7 +49,7 @@ internal sealed class RaftConnector(ClusterSecret secret) : IConnectionFactory, 
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-        return connection;
+        return new WatchedConnection(connection, node, unanswered); // after the preface, which has no answer
     }
 
     public void Dispose() => sockets.Dispose();

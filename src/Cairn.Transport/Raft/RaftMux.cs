@@ -18,9 +18,11 @@ public sealed class RaftMux : IDisposable
     private readonly RaftConnector connector;
     private readonly ClusterPortDemux demux;
 
-    public RaftMux(ClusterSecret secret, ILogger<RaftMux>? logger = null)
+    /// <param name="transport">Its <see cref="ClusterTransportOptions.Routes"/> apply to the connections Raft dials.</param>
+    /// <param name="time">The clock of <see cref="UnansweredPeers"/> (tests).</param>
+    public RaftMux(ClusterSecret secret, ILogger<RaftMux>? logger = null, ClusterTransportOptions? transport = null, TimeProvider? time = null)
     {
-        connector = new RaftConnector(secret);
+        connector = new RaftConnector(secret, (transport ?? new ClusterTransportOptions()).Routes, time ?? TimeProvider.System);
         demux = new ClusterPortDemux(secret, listeners, logger ?? NullLogger<RaftMux>.Instance);
     }
 
