@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Cairn.Checking.Campaign.Network;
 using Cairn.Checking.Workload;
 
 namespace Cairn.Checking.Campaign;
@@ -16,13 +17,17 @@ public sealed class CampaignCluster : IAsyncDisposable
     private readonly CampaignSettings settings;
     private readonly HttpClient http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
 
-    private CampaignCluster(CampaignSettings settings, IReadOnlyList<CampaignNode> nodes)
+    private CampaignCluster(CampaignSettings settings, IReadOnlyList<CampaignNode> nodes, ProxyMesh network)
     {
         this.settings = settings;
         Nodes = nodes;
+        Network = network;
     }
 
     public IReadOnlyList<CampaignNode> Nodes { get; }
+
+    /// <summary>Every byte between two nodes crosses it (each node dials its peers through it: <c>--route-peer</c>), so links can be cut.</summary>
+    public ProxyMesh Network { get; }
 
     public IEnumerable<CampaignNode> Running => Nodes.Where(n => n.IsRunning && !n.IsPaused);
 
@@ -34,7 +39,9 @@ public sealed class CampaignCluster : IAsyncDisposable
         var nodes = Enumerable.Range(1, settings.Nodes)
             .Select(i => new CampaignNode($"n{i}", FreePort(taken), FreePort(taken), settings.DataFolder, settings.Executable, secret))
             .ToList();
-        return new CampaignCluster(settings, nodes);
+        var network = new ProxyMesh(nodes.ToDictionary(n => n.Id, n => IPEndPoint.Parse(n.ClusterAddress)));
+        foreach (var node in nodes) node.ExtraArguments.AddRange(["--route-peer", network.RoutesOf(node.Id)]);
+        return new CampaignCluster(settings, nodes, network);
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -89,6 +96,7 @@ public sealed class CampaignCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Task.WhenAll(Nodes.Select(n => n.StopAsync())).ConfigureAwait(false);
+        await Network.DisposeAsync().ConfigureAwait(false);
         http.Dispose();
     }
 

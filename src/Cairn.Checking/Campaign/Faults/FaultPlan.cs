@@ -23,6 +23,10 @@ public sealed class FaultPlan(CampaignCluster cluster, IReadOnlySet<FaultKind> k
             case FaultKind.Clock:
                 var minutes = random.Next(2, 11) * (random.Next(2) == 0 ? 1 : -1);
                 return new ClockFault(cluster, Any(), TimeSpan.FromMinutes(minutes));
+            case FaultKind.Partition:
+                var leaders = await cluster.LeadersAsync(cancellationToken).ConfigureAwait(false);
+                return PartitionFault.Pick(cluster.Network, cluster.Nodes.Select(n => n.Id).ToList(),
+                    leaders.Count > 0 ? leaders[random.Next(leaders.Count)] : null, random);
             case FaultKind.Wipe:
                 return new WipeFault(cluster.Nodes.OrderBy(_ => random.Next()).Take(parity + 1).ToList());
             default:
