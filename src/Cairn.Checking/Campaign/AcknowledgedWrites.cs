@@ -14,7 +14,8 @@ public sealed record AcknowledgedObject(byte[]? Sha256, int Length, bool PutUnce
 /// The durability half of a campaign: writers PUT fresh keys with random bodies (1 B to 1 MiB, so both inline and
 /// erasure-coded objects) and DELETE every fourth one again, each call retried on the next node until some node
 /// acknowledges it — as an SDK with retries would. Every acknowledged write and delete is remembered for the
-/// durability check, and the longest time a call went unanswered is the unavailability a client saw.
+/// durability check, and the longest time a call took from its first try to its acknowledgement is the unavailability
+/// a client saw.
 /// </summary>
 public sealed class AcknowledgedWrites(CampaignCluster cluster, string bucket, int writers, int seed)
 {
@@ -83,12 +84,10 @@ public sealed class AcknowledgedWrites(CampaignCluster cluster, string bucket, i
         CancellationToken cancellationToken)
     {
         var began = Stopwatch.GetTimestamp();
-        long? firstFailure = null;
         var uncertain = false;
         for (var attempt = 0; Stopwatch.GetElapsedTime(began) < GiveUpAfter && !cancellationToken.IsCancellationRequested; attempt++)
         {
             var node = cluster.Nodes[(start + attempt) % cluster.Nodes.Count];
-            var tried = Stopwatch.GetTimestamp();
             try
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -96,7 +95,8 @@ public sealed class AcknowledgedWrites(CampaignCluster cluster, string bucket, i
                 var answer = await call(cluster.Connection(node, http), timeout.Token).ConfigureAwait(false);
                 if (answer.Status == expected || expected == 204 && answer.Status == 200)
                 {
-                    if (firstFailure is { } failed) Unavailable(Stopwatch.GetElapsedTime(failed));
+                    // From the first try to the acknowledgement: a call held through a partition and answered at the heal counts too.
+                    Unavailable(Stopwatch.GetElapsedTime(began));
                     return (true, uncertain);
                 }
                 if (answer.Status < 500) return (false, uncertain);
@@ -107,7 +107,6 @@ public sealed class AcknowledgedWrites(CampaignCluster cluster, string bucket, i
                 // A refused connection reached no node; anything else may have been applied.
                 uncertain |= e is not HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError };
             }
-            firstFailure ??= tried;
             await Task.Delay(200, cancellationToken).ConfigureAwait(false);
         }
         Interlocked.Increment(ref gaveUp);
