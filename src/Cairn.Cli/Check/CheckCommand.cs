@@ -86,23 +86,6 @@ public static class CheckCommand
         return command;
     }
 
-    private static bool TryParseFaults(string? text, out IReadOnlySet<FaultKind> faults, out string error)
-    {
-        var set = new HashSet<FaultKind>();
-        faults = set;
-        error = "";
-        foreach (var name in (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (name == "none") continue;
-            if (!CampaignSettings.Names.TryGetValue(name, out var kind))
-            {
-                error = $"'{name}' is not a fault the campaign injects: use {string.Join(", ", CampaignSettings.Names.Keys)} or none";
-                return false;
-            }
-            set.Add(kind);
-        }
-        return true;
-    }
 
     private static Command Linearizability()
     {
@@ -189,20 +172,28 @@ public static class CheckCommand
         return list.Count > 0;
     }
 
-    private static bool TryParseOperations(string? text, out IReadOnlySet<OperationKind> operations, out string error)
+    private static bool TryParseOperations(string? text, out IReadOnlySet<OperationKind> operations, out string error) =>
+        TryParseNames(text, OperationMix.Names, "a call the check makes", "--ops needs at least one call", out operations, out error);
+
+    /// <summary>Faults by name; <c>none</c> (a run without faults) gives the empty set.</summary>
+    private static bool TryParseFaults(string? text, out IReadOnlySet<FaultKind> faults, out string error) =>
+        TryParseNames(text == "none" ? "" : text, CampaignSettings.Names, "a fault the campaign injects", null, out faults, out error);
+
+    /// <summary>A comma-separated list of names into the set they stand for; <paramref name="empty"/>: the error for none (null: none is fine).</summary>
+    private static bool TryParseNames<T>(string? text, IReadOnlyDictionary<string, T> names, string what, string? empty, out IReadOnlySet<T> values, out string error)
     {
-        var set = new HashSet<OperationKind>();
-        operations = set;
-        error = "--ops needs at least one call";
+        var set = new HashSet<T>();
+        values = set;
+        error = empty ?? "";
         foreach (var name in (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (!OperationMix.Names.TryGetValue(name, out var kind))
+            if (!names.TryGetValue(name, out var value))
             {
-                error = $"'{name}' is not a call the check makes: use {string.Join(", ", OperationMix.Names.Keys)}";
+                error = $"'{name}' is not {what}: use {string.Join(", ", names.Keys)}";
                 return false;
             }
-            set.Add(kind);
+            set.Add(value);
         }
-        return set.Count > 0;
+        return set.Count > 0 || empty is null;
     }
 }
