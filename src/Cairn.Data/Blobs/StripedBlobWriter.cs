@@ -25,6 +25,13 @@ internal static class StripedBlobWriter
         {
             for (var slot = 0; slot < total; slot++)
             {
+                // A drive already known to be away (its node cut off or down) is not waited for: the slot is written
+                // missing at once, and the blob goes on the repair list with its commit.
+                if (drives[placement[slot]].IsKnownAway)
+                {
+                    await LoseAsync(writers, missing, slot, m).ConfigureAwait(false);
+                    continue;
+                }
                 try
                 {
                     writers[slot] = new FragmentWriter(await drives[placement[slot]].CreateAsync(blobId, slot, cancellationToken).ConfigureAwait(false));

@@ -37,6 +37,12 @@ public interface IFragmentStore
     /// <summary>Whether the drive was usable when last seen: cheap, never waits on a disk or a network.</summary>
     bool IsOnline { get; }
 
+    /// <summary>
+    /// Whether the drive is known to be away: it failed and has not answered since (a drive never reached yet is not).
+    /// A writer does not wait for such a drive; it writes that fragment missing, for repair to complete.
+    /// </summary>
+    bool IsKnownAway => !IsOnline;
+
     /// <summary>Re-checks the drive, bringing it back into use if it returned.</summary>
     bool TryInitialize();
 }

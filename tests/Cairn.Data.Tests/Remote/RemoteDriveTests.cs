@@ -217,12 +217,15 @@ public sealed class RemoteDriveTests : IAsyncLifetime
         var (bad, _) = await repair.VerifyAsync(draft.Layout, CancellationToken.None);
         Assert.Equal(new[] { "r3", "r4" }.Select(d => SlotOf(draft.Layout, d)).Order(), bad.Order());
 
-        // A third lost fragment is one more than m: the read fails, naming the unavailable drives, without hanging.
+        // A third lost fragment is one more than m: the read fails without hanging. The fragments are on drives that
+        // cannot be reached, not gone, so it is 503 (try again), naming them; a 500 is for fragments truly lost.
         await nodeC.StopAsync();
         clock.Restart();
-        var failure = await Assert.ThrowsAsync<FragmentCorruptException>(() => ReadAsync(store, draft.Layout, 0, data.Length));
+        var failure = await Assert.ThrowsAsync<S3Exception>(() => ReadAsync(store, draft.Layout, 0, data.Length));
         Assert.True(clock.Elapsed < Bound, $"failed read took {clock.Elapsed}");
-        Assert.Contains("is unavailable", failure.Message);
+        Assert.Equal(S3ErrorCode.ServiceUnavailable.Code, failure.Code.Code);
+        Assert.Contains("r3", failure.Message);
+        Assert.Contains("r5", failure.Message);
     }
 
     [Fact]

@@ -25,6 +25,7 @@ public sealed class RemoteFragmentStore : IFragmentStore
     private DriveStats lastStats;
     private long statsAt = long.MinValue;
     private int refreshing;
+    private bool failed;
 
     /// <param name="node">The owning node's cluster address, e.g. http://10.0.0.2:7101/.</param>
     /// <param name="http">A client from <see cref="ClusterHttp.CreateClient"/> (shared; not owned).</param>
@@ -119,6 +120,9 @@ public sealed class RemoteFragmentStore : IFragmentStore
 
     public bool IsOnline => Stats().Online;
 
+    /// <summary>It failed (a call or a stats probe) and no probe has found it online since.</summary>
+    public bool IsKnownAway => Volatile.Read(ref failed) && !Stats().Online;
+
     public DriveStats Stats()
     {
         if (time.GetTimestamp() - Volatile.Read(ref statsAt) > statsMaxAge.TotalSeconds * time.TimestampFrequency || statsAt == long.MinValue)
@@ -141,7 +145,11 @@ public sealed class RemoteFragmentStore : IFragmentStore
         {
             using var response = await SendAsync(HttpMethod.Get, FragmentRoutes.Stats(DriveId), null, CancellationToken.None).ConfigureAwait(false);
             var stats = JsonSerializer.Deserialize<DriveStats>(await ReadSmallAsync(response, CancellationToken.None).ConfigureAwait(false), JsonSerializerOptions.Web);
-            if (stats is not null) Volatile.Write(ref lastStats, stats with { DriveId = DriveId, Path = Volatile.Read(ref lastStats).Path });
+            if (stats is not null)
+            {
+                Volatile.Write(ref lastStats, stats with { DriveId = DriveId, Path = Volatile.Read(ref lastStats).Path });
+                if (stats.Online) Volatile.Write(ref failed, false);
+            }
         }
         catch (Exception e) when (e is IOException or JsonException or ObjectDisposedException)
         {
@@ -154,7 +162,11 @@ public sealed class RemoteFragmentStore : IFragmentStore
         }
     }
 
-    private void MarkOffline() => Volatile.Write(ref lastStats, Volatile.Read(ref lastStats) with { Online = false });
+    private void MarkOffline()
+    {
+        Volatile.Write(ref lastStats, Volatile.Read(ref lastStats) with { Online = false });
+        Volatile.Write(ref failed, true);
+    }
 
     /// <summary>
     /// Sends a request without a body and waits for its response headers within the deadline. Anything
