@@ -98,7 +98,7 @@ public sealed class ScaleModelTests
         Assert.Equal(small.MapBytes + 200 * small.BytesPerRange, large.MapBytes, 200 * small.BytesPerRange * 0.02);
         Assert.InRange(small.BytesPerNode, 50, 1000);
         Assert.InRange(small.BytesPerDrive, 30, 500);
-        var load = MetaModel.Load(20, 4, 200, objectsPerRange: 100_000, ingestPerSecond: 1000, driveAfr: 0.02, small, timedApplies: 20);
+        var load = MetaModel.Load(20, 4, 200, objectsPerRange: 100_000, ingestPerSecond: 1000, driveAfr: 0.02, small, minimumCpu: TimeSpan.FromMilliseconds(20));
         Assert.Equal(20, load.HeartbeatsPerSecond, precision: 9);
         Assert.Equal(0.01, load.SplitsPerSecond, precision: 9);
         Assert.Equal(MetaModel.RememberedRequests / load.CommandsPerSecond, load.DedupeWindowSeconds, precision: 9);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Cairn.Consensus;
 using Cairn.Core.Blobs;
@@ -42,6 +41,9 @@ public sealed record IndexFootprint(IReadOnlyList<(ObjectFootprint Footprint, do
     public double ObjectRowsPerObject => Classes.Sum(c => c.Footprint.ObjectRows * c.Fraction);
 
     /// <summary>The same without the request-outcome rows: what the index would hold if dedupe rows expired.</summary>
+    /// <summary>Bytes of the object rows (pointers and version): what the split check reads per object.</summary>
+    public double ObjectRowBytesPerObject => Classes.Sum(c => c.Footprint.Rows.Where(r => r.IsObjectRow).Sum(r => r.Bytes) * c.Fraction);
+
     public double BytesPerObjectWithoutOutcomes => Classes.Sum(c => c.Footprint.Rows.Where(r => r.Kind != "request outcome").Sum(r => r.Bytes) * c.Fraction);
 
     private static readonly DateTimeOffset At = new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero).AddTicks(1_234_567);
@@ -154,7 +156,7 @@ public sealed record IndexFootprint(IReadOnlyList<(ObjectFootprint Footprint, do
     /// Writes <paramref name="objects"/> objects of the mix into a real RocksDB index store in <paramref name="folder"/> through
     /// the same apply (1,000 commands per write batch, request outcomes included), takes a checkpoint (which flushes the
     /// memtable to table files) to weigh the store on disk, then times the split check's count of a range's objects
-    /// (<see cref="ShardSplit.MiddleKey"/>, a scan of every object row) on it, the best of three.
+    /// (<see cref="ShardSplit.MiddleKey"/>, a scan of every object row) on it, in CPU time (<see cref="CpuClock"/>).
     /// </summary>
     public static StoreMeasurement MeasureStore(ObjectMix mix, long inlineThreshold, int dataFragments, int parityFragments, int nodes, int objects,
         string folder, int bucketBytes = 12, int keyBytes = 48)
@@ -191,20 +193,17 @@ public sealed record IndexFootprint(IReadOnlyList<(ObjectFootprint Footprint, do
             var checkpoint = Path.Combine(folder, "checkpoint");
             store.Checkpoint(checkpoint);
             var onDisk = Directory.EnumerateFiles(checkpoint, "*.sst").Sum(f => new FileInfo(f).Length);
-            // The best of three counts: the first also pays for JIT and a cold block cache.
+            // The count repeated until it has used half a second of CPU (the first, untimed, pays for JIT and a cold cache).
             long counted = 0;
-            var scan = TimeSpan.MaxValue;
-            for (var round = 0; round < 3; round++)
+            var (cpu, scan, _) = CpuClock.PerRepetition(_ =>
             {
-                var clock = Stopwatch.StartNew();
-                using (var snapshot = store.OpenSnapshot())
-                    counted = ShardSplit.MiddleKey(snapshot, ShardSpan.Whole)?.Objects ?? 0;
-                if (clock.Elapsed < scan) scan = clock.Elapsed;
-            }
+                using var snapshot = store.OpenSnapshot();
+                counted = ShardSplit.MiddleKey(snapshot, ShardSpan.Whole)?.Objects ?? 0;
+            }, TimeSpan.FromMilliseconds(500), 50);
             long objectRows = 0;
             using (var snapshot = store.OpenSnapshot())
                 objectRows = snapshot.Scan(ShardSpan.Whole.RowsFrom, ShardSpan.Whole.RowsTo).LongCount();
-            return new StoreMeasurement(objects, counted, onDisk, objectRows, store.EstimatedKeys, scan);
+            return new StoreMeasurement(objects, counted, onDisk, objectRows, store.EstimatedKeys, scan) { SplitCountCpuTime = cpu };
         }
     }
 }
@@ -212,6 +211,12 @@ public sealed record IndexFootprint(IReadOnlyList<(ObjectFootprint Footprint, do
 /// <summary>A real index store filled with a sample of objects: its size on disk and how fast the split check counts its objects.</summary>
 public sealed record StoreMeasurement(int Objects, long ObjectsCounted, long TableFileBytes, long ObjectRows, long EstimatedKeys, TimeSpan SplitCountTime)
 {
+    /// <summary>The process's CPU time for one count.</summary>
+    public TimeSpan SplitCountCpuTime { get; init; }
+
     public double TableBytesPerObject => Objects == 0 ? 0 : (double)TableFileBytes / Objects;
-    public double ObjectRowsPerSecond => SplitCountTime.TotalSeconds <= 0 ? 0 : ObjectRows / SplitCountTime.TotalSeconds;
+
+    /// <summary>Object rows counted per second of CPU: one core's rate, however busy the machine was.</summary>
+    public double ObjectRowsPerSecond => SplitCountCpuTime.TotalSeconds > 0 ? ObjectRows / SplitCountCpuTime.TotalSeconds
+        : SplitCountTime.TotalSeconds > 0 ? ObjectRows / SplitCountTime.TotalSeconds : 0;
 }

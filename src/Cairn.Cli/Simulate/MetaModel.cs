@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Cairn.Cluster.Map;
 using Cairn.Cluster.Meta;
@@ -18,8 +17,17 @@ public sealed record MetaLoad(int Nodes, double HeartbeatsPerSecond, double Spli
     double LogBytesPerSecond, double SnapshotEverySeconds, double SnapshotBytes, double DedupeWindowSeconds, double ForwardingDeadlineSeconds,
     double HeartbeatApplyMicroseconds, double SplitApplyMicroseconds)
 {
-    /// <summary>Share of one core each meta member's apply spends on heartbeats alone (each makes a new map).</summary>
+    /// <summary>Share of one core each meta member's apply spends on heartbeats alone (each makes a new map); apply times are CPU time.</summary>
     public double HeartbeatApplyCoreShare => HeartbeatsPerSecond * HeartbeatApplyMicroseconds / 1e6;
+
+    /// <summary>
+    /// CPU a node's placement spends rebuilding itself after a heartbeat changed the map's node list (its cache is keyed by
+    /// the node list's identity): paid by every node that places a blob, once per heartbeat of any node.
+    /// </summary>
+    public double PlacementRebuildMicroseconds { get; init; }
+
+    /// <summary>Share of one core every writing node spends rebuilding placement, at one rebuild per heartbeat.</summary>
+    public double PlacementRebuildCoreShare => HeartbeatsPerSecond * PlacementRebuildMicroseconds / 1e6;
 }
 
 /// <summary>
@@ -93,7 +101,7 @@ public static class MetaModel
     /// <paramref name="objectsPerRange"/> objects on average, objects arriving at <paramref name="ingestPerSecond"/>.
     /// </summary>
     public static MetaLoad Load(int nodes, int drivesPerNode, long ranges, double objectsPerRange, double ingestPerSecond, double driveAfr, MapSize size,
-        int timedApplies = 300)
+        TimeSpan? minimumCpu = null)
     {
         var heartbeats = nodes / RangeModel.Defaults.HeartbeatInterval.TotalSeconds;
         // Ranges grow with the objects: one split for every objectsPerRange new objects (range count ∝ objects).
@@ -104,22 +112,32 @@ public static class MetaModel
         var logBytes = heartbeats * size.HeartbeatCommandBytes + splits * size.SplitCommandBytes;
         var map = BuildMap(nodes, drivesPerNode, ranges);
         var at = new DateTimeOffset(2026, 11, 29, 12, 0, 1, TimeSpan.Zero);
-        MetaStateMachine.Apply(map, new Heartbeat("n1") { At = at });
-        var clock = Stopwatch.StartNew();
-        for (var i = 0; i < timedApplies; i++) MetaStateMachine.Apply(map, new Heartbeat(Id(1 + i % nodes)) { At = at.AddMilliseconds(i) });
-        var heartbeatMicros = clock.Elapsed.TotalMicroseconds / timedApplies;
-        var splitTimes = Math.Max(1, timedApplies / 10);
-        clock.Restart();
-        for (var i = 0; i < splitTimes; i++)
+        // CPU time (CpuClock): other work on the machine does not inflate it.
+        var heartbeatMicros = CpuClock.PerRepetition(i => MetaStateMachine.Apply(map, new Heartbeat(Id(1 + i % nodes)) { At = at.AddMilliseconds(i) }),
+            minimumCpu ?? TimeSpan.FromMilliseconds(200)).Cpu.TotalMicroseconds;
+        var splitMicros = CpuClock.PerRepetition(i =>
         {
             var key = string.Create(CultureInfo.InvariantCulture, $"key-{i * 7919L % Math.Max(1, ranges):D9}-").PadRight(48, 'y');
             var range = map.RangeAt(RangeKeys.Point("bucketxxxxxx", key));
             MetaStateMachine.Apply(map, new SplitRange(range.GroupId, "bucketxxxxxx", key) { At = at });
-        }
-        var splitMicros = clock.Elapsed.TotalMicroseconds / splitTimes;
+        }, minimumCpu ?? TimeSpan.FromMilliseconds(200)).Cpu.TotalMicroseconds;
+        // Every node's placement (ClusterPlacement) is rebuilt when the map's node list changes, and every heartbeat makes a
+        // new one: the cost of a Place right after a heartbeat, less the heartbeat's own apply.
+        var current = map;
+        var placement = new Node.Cluster.ClusterPlacement(() => current, tier: null, protectionLevel: 2);
+        var heartbeatAndPlace = CpuClock.PerRepetition(i =>
+        {
+            current = MetaStateMachine.Apply(map, new Heartbeat(Id(1 + i % nodes)) { At = at.AddMilliseconds(i) });
+            placement.Place(string.Create(CultureInfo.InvariantCulture, $"blob-{i:x8}"), 8, 4);
+        }, minimumCpu ?? TimeSpan.FromMilliseconds(200)).Cpu.TotalMicroseconds;
+        var placeOnly = CpuClock.PerRepetition(i => placement.Place(string.Create(CultureInfo.InvariantCulture, $"blob-{i:x8}"), 8, 4),
+            minimumCpu ?? TimeSpan.FromMilliseconds(200)).Cpu.TotalMicroseconds;
         var snapshotBytes = (double)size.MapBytes + RememberedRequests * size.OutcomeBytes;
         return new MetaLoad(nodes, heartbeats, splits, driveChanges, commands, logBytes, Raft.SnapshotInterval / commands, snapshotBytes,
-            RememberedRequests / commands, new RangeForwardingOptions().Deadline.TotalSeconds, heartbeatMicros, splitMicros);
+            RememberedRequests / commands, new RangeForwardingOptions().Deadline.TotalSeconds, heartbeatMicros, splitMicros)
+        {
+            PlacementRebuildMicroseconds = Math.Max(0, heartbeatAndPlace - heartbeatMicros - placeOnly),
+        };
     }
 
     private static RangeReplicaOptions Raft => RangeModel.Raft;

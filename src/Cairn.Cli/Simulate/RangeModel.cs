@@ -25,6 +25,9 @@ public sealed record GroupLoad(string Placement, int Nodes, int NodesHoldingRang
     double HeartbeatMilliseconds, double HeartbeatMessagesPerSecond, double RaftConnections, double MemtableBytesCeiling, double IndexBytesPerNode,
     double SplitCheckRowsPerPass, double SplitCheckSecondsPerPass, double SplitCheckIntervalSeconds)
 {
+    /// <summary>Bytes of keys and values the split check reads per pass (every object row of every range the node leads).</summary>
+    public double SplitCheckBytesPerPass { get; init; }
+
     /// <summary>Share of one core the split check keeps busy (its pass over the ranges a node leads, every interval).</summary>
     public double SplitCheckCoreShare => SplitCheckIntervalSeconds <= 0 ? 0 : SplitCheckSecondsPerPass / SplitCheckIntervalSeconds;
 }
@@ -56,12 +59,14 @@ public static class RangeModel
     /// than <paramref name="splitObjects"/>. Random keys land in a range with probability proportional to the keys it holds
     /// (the chance a new random key falls between two of n sorted ones is uniform over the gaps); ascending keys all land
     /// in the last range. The fill does not depend on scale, so the growth is simulated with the threshold scaled down to
-    /// <paramref name="simulatedThreshold"/> and the object count with it, and the sizes scaled back.
+    /// <paramref name="simulatedThreshold"/> (by default 1,000, less for stores beyond 10⁹ objects) and the object count with it,
+    /// and the sizes scaled back.
     /// </summary>
-    public static RangeGrowth Grow(long objects, long splitObjects, KeyOrder order, int simulatedThreshold = 1000, int seed = 1)
+    public static RangeGrowth Grow(long objects, long splitObjects, KeyOrder order, int? simulatedThreshold = null, int seed = 1)
     {
         if (splitObjects <= 0) return new RangeGrowth(objects, splitObjects, order, 1, objects, objects, objects, 0);
-        var threshold = (int)Math.Min(splitObjects, simulatedThreshold);
+        // At most about 4 million simulated inserts (a second or so): the threshold goes down from 1,000 as far as 100 for large stores.
+        var threshold = (int)Math.Min(splitObjects, simulatedThreshold ?? Math.Clamp(4e6 * splitObjects / Math.Max(1, objects), 100, 1000));
         var scale = (double)splitObjects / threshold;
         var inserts = (long)Math.Round(objects / scale);
         var capacity = (int)Math.Min(int.MaxValue - 1, inserts / Math.Max(1, threshold / 2) + 2);
@@ -122,7 +127,7 @@ public static class RangeModel
     /// was bootstrapped on (each then leads a third of them: leadership spread).
     /// </summary>
     public static GroupLoad Load(int nodes, long ranges, int replicas, double indexBytesPerObject, double objectRowsPerObject, long objects,
-        double splitScanRowsPerSecond, bool spread)
+        double splitScanRowsPerSecond, bool spread, double objectRowBytesPerObject = 0)
     {
         var holding = spread ? nodes : Math.Min(nodes, replicas);
         var groups = (double)ranges * replicas / holding;
@@ -141,7 +146,10 @@ public static class RangeModel
         var rowsPerPass = led * objects / ranges * objectRowsPerObject;
         var secondsPerPass = splitScanRowsPerSecond > 0 ? rowsPerPass / splitScanRowsPerSecond : 0;
         return new GroupLoad(spread ? "design: replicas spread over every node" : "today: splits keep their members", nodes, holding, ranges, replicas, groups, led,
-            HeartbeatMilliseconds, messages, connections, memtables, indexBytes, rowsPerPass, secondsPerPass, Defaults.SplitCheckInterval.TotalSeconds);
+            HeartbeatMilliseconds, messages, connections, memtables, indexBytes, rowsPerPass, secondsPerPass, Defaults.SplitCheckInterval.TotalSeconds)
+        {
+            SplitCheckBytesPerPass = led * objects / ranges * objectRowBytesPerObject,
+        };
     }
 
     /// <summary>A Fenwick tree of counts: add to one slot, find the slot holding the n-th unit (0-based) in log time.</summary>

@@ -154,7 +154,8 @@ internal static class ScaleCommands
                 growth.Add(RangeModel.Grow(count, p.GetValue(split), KeyOrder.Ascending));
                 foreach (var n in p.GetValue(nodes)!)
                     foreach (var spread in new[] { true, false })
-                        loads.Add((count, RangeModel.Load(n, random.Ranges, p.GetValue(replicas), footprint.BytesPerObject, footprint.ObjectRowsPerObject, count, scanRate, spread)));
+                        loads.Add((count, RangeModel.Load(n, random.Ranges, p.GetValue(replicas), footprint.BytesPerObject, footprint.ObjectRowsPerObject, count, scanRate, spread,
+                            footprint.ObjectRowBytesPerObject)));
             }
             if (p.GetValue(json))
             {
@@ -184,20 +185,20 @@ internal static class ScaleCommands
             Row(rows, "mean", "", $"{Fixed(footprint.RowsPerObject, "0.##")} rows, of them {Fixed(footprint.ObjectRowsPerObject, "0.##")} object rows; {Count(footprint.BytesPerObjectWithoutOutcomes)} B without the request outcome", Count(footprint.BytesPerObject));
             console.Write(rows);
             if (store is not null)
-                Line(console, $"real RocksDB store, {Count(store.Objects)} objects of the mix: {Bytes(store.TableFileBytes)} of table files ({Count(store.TableBytesPerObject)} B per object, compression and all); the split check counted {Count(store.ObjectsCounted)} objects over {Count(store.ObjectRows)} object rows in {Fixed(store.SplitCountTime.TotalMilliseconds, "0")} ms ({Rate(store.ObjectRowsPerSecond)} rows, one thread, warm cache)");
-            var ranges = Table("Ranges (splits at the middle key, simulated with the threshold scaled down)", "objects", "key order", "ranges", "objects per range: mean (min–max)", "fill",
-                "fill over a doubling (ranges)", "index per range");
+                Line(console, $"real RocksDB store, {Count(store.Objects)} objects of the mix: {Bytes(store.TableFileBytes)} of table files ({Count(store.TableBytesPerObject)} B per object, compression and all); the split check counted {Count(store.ObjectsCounted)} objects over {Count(store.ObjectRows)} object rows in {Fixed(store.SplitCountCpuTime.TotalMilliseconds, "0")} ms of CPU ({Fixed(store.SplitCountTime.TotalMilliseconds, "0")} ms wall): {Rate(store.ObjectRowsPerSecond)} rows on one core, warm cache");
+            var ranges = Table("Ranges (splits at the middle key, simulated with the threshold scaled down)", "objects", "key order", "simulated threshold", "ranges",
+                "objects per range: mean (min–max)", "fill", "fill over a doubling (ranges)", "index per range");
             foreach (var g in growth)
-                Row(ranges, Count(g.Objects), g.Order == KeyOrder.Random ? "random" : "ascending", Count(g.Ranges),
+                Row(ranges, Count(g.Objects), g.Order == KeyOrder.Random ? "random" : "ascending", Count(g.SimulatedThreshold), Count(g.Ranges),
                     $"{Count(g.MeanObjects)} ({Count(g.MinObjects)}–{Count(g.MaxObjects)})", Percent(g.Fill),
                     g.FillSwing is var (low, high) ? $"{Percent(low)}–{Percent(high)} ({Count(g.Objects / (high * g.SplitObjects))}–{Count(g.Objects / (low * g.SplitObjects))})" : "-",
                     Bytes(g.MeanObjects * footprint.BytesPerObject));
             console.Write(ranges);
             var groups = Table("Raft groups of the index per node (random keys)", "objects", "nodes", "placement", "groups / node", "leads", "heartbeat msgs/s", "Raft connections",
-                "memtables ≤", "index / node", "split check: rows per pass", $"pass takes (every {Duration(RangeModel.Defaults.SplitCheckInterval)})");
+                "memtables ≤", "index / node", "split check reads a pass", $"pass takes (every {Duration(RangeModel.Defaults.SplitCheckInterval)})");
             foreach (var (count, l) in loads)
                 Row(groups, Count(count), Count(l.Nodes), l.Placement, Count(l.GroupsPerNode), Count(l.LedPerNode), Count(l.HeartbeatMessagesPerSecond),
-                    Count(l.RaftConnections), Bytes(l.MemtableBytesCeiling), Bytes(l.IndexBytesPerNode), Count(l.SplitCheckRowsPerPass),
+                    Count(l.RaftConnections), Bytes(l.MemtableBytesCeiling), Bytes(l.IndexBytesPerNode), $"{Count(l.SplitCheckRowsPerPass)} rows, {Bytes(l.SplitCheckBytesPerPass)}",
                     scanRate > 0 ? Duration(TimeSpan.FromSeconds(l.SplitCheckSecondsPerPass)) : "not measured");
             console.Write(groups);
             Line(console, $"simulated in {Fixed(clock.Elapsed.TotalSeconds)} s");
@@ -236,7 +237,16 @@ internal static class ScaleCommands
             }
             if (p.GetValue(json))
             {
-                Json(new { ingestPerSecond = p.GetValue(ingest), rows = rows.Select(r => new { objects = r.Objects, ranges = r.Growth.Ranges, size = r.Size, load = r.Load }), seconds = clock.Elapsed.TotalSeconds });
+                Json(new
+                {
+                    ingestPerSecond = p.GetValue(ingest),
+                    rows = rows.Select(r => new
+                    {
+                        objects = r.Objects, ranges = r.Growth.Ranges, size = r.Size, load = r.Load, heartbeatApplyCoreShare = r.Load.HeartbeatApplyCoreShare,
+                        placementRebuildCoreShare = r.Load.PlacementRebuildCoreShare,
+                    }),
+                    seconds = clock.Elapsed.TotalSeconds,
+                });
                 return 0;
             }
             var console = SimulateOutput.Console();
@@ -247,12 +257,13 @@ internal static class ScaleCommands
                     $"{Fixed(size.BytesPerDrive, "0")} B", $"{Fixed(size.BytesPerRange, "0")} B", $"{size.HeartbeatCommandBytes} B");
             console.Write(sizes);
             var load = Table("Meta group writes", "nodes", "heartbeats/s", "splits/s", "drive changes/day", "commands/s", "log bytes/s", "snapshot every", "snapshot",
-                "dedupe window (deadline)", "heartbeat apply", "of one core", "split apply");
+                "dedupe window (deadline)", "heartbeat apply (CPU)", "of one core", "split apply (CPU)", "placement rebuild a heartbeat", "of one core");
             foreach (var (_, _, size, l) in rows)
                 Row(load, Count(l.Nodes), Count(l.HeartbeatsPerSecond), Fixed(l.SplitsPerSecond, "0.###"), Fixed(l.DriveChangesPerSecond * 86_400, "0.##"), Count(l.CommandsPerSecond),
                     Bytes(l.LogBytesPerSecond) + "/s", Duration(TimeSpan.FromSeconds(l.SnapshotEverySeconds)), Bytes(l.SnapshotBytes),
                     $"{Duration(TimeSpan.FromSeconds(l.DedupeWindowSeconds))} ({Duration(TimeSpan.FromSeconds(l.ForwardingDeadlineSeconds))})",
-                    $"{Fixed(l.HeartbeatApplyMicroseconds, "0.#")} µs", Percent(l.HeartbeatApplyCoreShare), $"{Fixed(l.SplitApplyMicroseconds, "0.#")} µs");
+                    $"{Fixed(l.HeartbeatApplyMicroseconds, "0.#")} µs", Percent(l.HeartbeatApplyCoreShare), $"{Fixed(l.SplitApplyMicroseconds, "0.#")} µs",
+                    $"{Fixed(l.PlacementRebuildMicroseconds, "0")} µs", Percent(l.PlacementRebuildCoreShare));
             console.Write(load);
             Line(console, $"simulated in {Fixed(clock.Elapsed.TotalSeconds)} s");
             return 0;
