@@ -32,8 +32,27 @@ public sealed class ScaleModelTests
     }
 
     [Fact]
-    public void A_store_below_the_threshold_is_one_range() =>
-        Assert.Equal(1, RangeModel.Grow(200_000, 250_000, KeyOrder.Random).Ranges);
+    public void A_store_below_the_threshold_is_one_range_holding_each_outcome_once()
+    {
+        var growth = RangeModel.Grow(200_000, 250_000, KeyOrder.Random);
+        Assert.Equal(1, growth.Ranges);
+        Assert.Equal(1, growth.OutcomeCopiesPerObject, precision: 9);
+    }
+
+    [Fact]
+    public void Splits_copy_every_request_outcome_into_both_halves()
+    {
+        // Random keys: an outcome ends up in every range descended from the one it was written in, about
+        // ln(objects / threshold) + 1 / fill copies.
+        var random = RangeModel.Grow(1_000_000_000, 250_000, KeyOrder.Random);
+        Assert.InRange(random.OutcomeCopiesPerObject, Math.Log(4000) + 1, Math.Log(4000) + 1 / 0.5);
+        // Ascending keys: the last range holds every outcome ever written, and each split leaves a copy behind.
+        var ascending = RangeModel.Grow(100_000_000, 250_000, KeyOrder.Ascending);
+        Assert.InRange(ascending.OutcomeCopiesPerObject, ascending.Ranges / 2.0 * 0.99, ascending.Ranges / 2.0 * 1.01);
+        var footprint = IndexFootprint.Measure(ObjectMix.Parse("1MiB:1"), 16 * 1024, 8, 4, nodes: 100);
+        Assert.Equal(footprint.BytesPerObject, footprint.BytesPerObjectHeld(1), precision: 6);
+        Assert.Equal(footprint.BytesPerObject + 2 * footprint.OutcomeBytesPerObject, footprint.BytesPerObjectHeld(3), precision: 6);
+    }
 
     [Fact]
     public void Heartbeats_come_every_125_ms_from_DotNext_default_and_the_250_ms_election_timeout() =>

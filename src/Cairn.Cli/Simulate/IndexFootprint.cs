@@ -40,6 +40,12 @@ public sealed record IndexFootprint(IReadOnlyList<(ObjectFootprint Footprint, do
     public double RowsPerObject => Classes.Sum(c => c.Footprint.Rows.Count * c.Fraction);
     public double ObjectRowsPerObject => Classes.Sum(c => c.Footprint.ObjectRows * c.Fraction);
 
+    /// <summary>Bytes of the request-outcome row per object (one PUT).</summary>
+    public double OutcomeBytesPerObject => BytesPerObject - BytesPerObjectWithoutOutcomes;
+
+    /// <summary>Bytes per object once every outcome row is held <paramref name="copies"/> times (splits copy them into both halves).</summary>
+    public double BytesPerObjectHeld(double copies) => BytesPerObjectWithoutOutcomes + copies * OutcomeBytesPerObject;
+
     /// <summary>The same without the request-outcome rows: what the index would hold if dedupe rows expired.</summary>
     /// <summary>Bytes of the object rows (pointers and version): what the split check reads per object.</summary>
     public double ObjectRowBytesPerObject => Classes.Sum(c => c.Footprint.Rows.Where(r => r.IsObjectRow).Sum(r => r.Bytes) * c.Fraction);

@@ -15,6 +15,12 @@ public sealed record RangeGrowth(long Objects, long SplitObjects, KeyOrder Order
     /// <summary>For random keys: the lowest and highest fill over one doubling of the store around <see cref="Objects"/> (<see cref="RangeModel.FillSwing"/>).</summary>
     public (double Low, double High)? FillSwing { get; init; }
 
+    /// <summary>
+    /// Request-outcome rows held in the end per object written once: each write leaves one in its range, and every later
+    /// split of that range keeps it in both halves, so it is held by every range descended from the one it was written in.
+    /// </summary>
+    public double OutcomeCopiesPerObject { get; init; }
+
 
     /// <summary>Mean objects per range over the split threshold.</summary>
     public double Fill => MeanObjects / SplitObjects;
@@ -64,21 +70,26 @@ public static class RangeModel
     /// </summary>
     public static RangeGrowth Grow(long objects, long splitObjects, KeyOrder order, int? simulatedThreshold = null, int seed = 1)
     {
-        if (splitObjects <= 0) return new RangeGrowth(objects, splitObjects, order, 1, objects, objects, objects, 0);
+        if (splitObjects <= 0) return new RangeGrowth(objects, splitObjects, order, 1, objects, objects, objects, 0) { OutcomeCopiesPerObject = 1 };
         // At most about 4 million simulated inserts (a second or so): the threshold goes down from 1,000 as far as 100 for large stores.
         var threshold = (int)Math.Min(splitObjects, simulatedThreshold ?? Math.Clamp(4e6 * splitObjects / Math.Max(1, objects), 100, 1000));
         var scale = (double)splitObjects / threshold;
         var inserts = (long)Math.Round(objects / scale);
         var capacity = (int)Math.Min(int.MaxValue - 1, inserts / Math.Max(1, threshold / 2) + 2);
         var counts = new int[capacity];
+        // Request-outcome rows each range holds: one per object written into it, and a split copies them all into both
+        // halves (ShardSplit.Trim keeps the S rows on each side; nothing expires them).
+        var outcomes = new long[capacity];
         var ranges = 1;
         if (order == KeyOrder.Ascending)
         {
             for (long i = 0; i < inserts; i++)
             {
+                outcomes[ranges - 1]++;
                 if (++counts[ranges - 1] <= threshold) continue;
                 var whole = counts[ranges - 1];
                 counts[ranges - 1] = whole / 2;
+                outcomes[ranges] = outcomes[ranges - 1];
                 counts[ranges++] = whole - whole / 2;
             }
         }
@@ -90,20 +101,26 @@ public static class RangeModel
             {
                 var at = i == 0 ? 0 : tree.Find(random.NextInt64(i));
                 counts[at]++;
+                outcomes[at]++;
                 tree.Add(at, 1);
                 if (counts[at] <= threshold) continue;
                 var whole = counts[at];
                 counts[at] = whole / 2;
                 counts[ranges] = whole - whole / 2;
+                outcomes[ranges] = outcomes[at];
                 tree.Add(at, -(whole - whole / 2));
                 tree.Add(ranges, whole - whole / 2);
                 ranges++;
             }
         }
-        var held = counts.AsSpan(0, ranges);
         int min = int.MaxValue, max = 0;
-        foreach (var c in held) { min = Math.Min(min, c); max = Math.Max(max, c); }
-        return new RangeGrowth(objects, splitObjects, order, ranges, (double)objects / ranges, min * scale, max * scale, threshold);
+        foreach (var c in counts.AsSpan(0, ranges)) { min = Math.Min(min, c); max = Math.Max(max, c); }
+        long held = 0;
+        foreach (var o in outcomes.AsSpan(0, ranges)) held += o;
+        return new RangeGrowth(objects, splitObjects, order, ranges, (double)objects / ranges, min * scale, max * scale, threshold)
+        {
+            OutcomeCopiesPerObject = inserts == 0 ? 0 : (double)held / inserts,
+        };
     }
 
     /// <summary>

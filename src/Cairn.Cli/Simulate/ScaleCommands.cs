@@ -154,7 +154,7 @@ internal static class ScaleCommands
                 growth.Add(RangeModel.Grow(count, p.GetValue(split), KeyOrder.Ascending));
                 foreach (var n in p.GetValue(nodes)!)
                     foreach (var spread in new[] { true, false })
-                        loads.Add((count, RangeModel.Load(n, random.Ranges, p.GetValue(replicas), footprint.BytesPerObject, footprint.ObjectRowsPerObject, count, scanRate, spread,
+                        loads.Add((count, RangeModel.Load(n, random.Ranges, p.GetValue(replicas), footprint.BytesPerObjectHeld(random.OutcomeCopiesPerObject), footprint.ObjectRowsPerObject, count, scanRate, spread,
                             footprint.ObjectRowBytesPerObject)));
             }
             if (p.GetValue(json))
@@ -170,7 +170,8 @@ internal static class ScaleCommands
                         classes = footprint.Classes.Select(c => new { objectBytes = c.Footprint.ObjectBytes, fraction = c.Fraction, inline = c.Footprint.Inline, bytes = c.Footprint.Bytes, rows = c.Footprint.Rows }),
                     },
                     store, growth = growth.Select(g => new { g.Objects, g.SplitObjects, order = g.Order.ToString(), g.Ranges, g.MeanObjects, g.MinObjects, g.MaxObjects, g.Fill,
-                        fillLow = g.FillSwing?.Low, fillHigh = g.FillSwing?.High }), loads = loads.Select(l => new { objects = l.Objects, load = l.Load, splitCheckCoreShare = l.Load.SplitCheckCoreShare }), seconds = clock.Elapsed.TotalSeconds,
+                        fillLow = g.FillSwing?.Low, fillHigh = g.FillSwing?.High, g.OutcomeCopiesPerObject,
+                        indexBytesPerObject = footprint.BytesPerObjectHeld(g.OutcomeCopiesPerObject) }), loads = loads.Select(l => new { objects = l.Objects, load = l.Load, splitCheckCoreShare = l.Load.SplitCheckCoreShare }), seconds = clock.Elapsed.TotalSeconds,
                 });
                 return 0;
             }
@@ -187,14 +188,15 @@ internal static class ScaleCommands
             if (store is not null)
                 Line(console, $"real RocksDB store, {Count(store.Objects)} objects of the mix: {Bytes(store.TableFileBytes)} of table files ({Count(store.TableBytesPerObject)} B per object, compression and all); the split check counted {Count(store.ObjectsCounted)} objects over {Count(store.ObjectRows)} object rows in {Fixed(store.SplitCountCpuTime.TotalMilliseconds, "0")} ms of CPU ({Fixed(store.SplitCountTime.TotalMilliseconds, "0")} ms wall): {Rate(store.ObjectRowsPerSecond)} rows on one core, warm cache");
             var ranges = Table("Ranges (splits at the middle key, simulated with the threshold scaled down)", "objects", "key order", "simulated threshold", "ranges",
-                "objects per range: mean (min–max)", "fill", "fill over a doubling (ranges)", "index per range");
+                "objects per range: mean (min–max)", "fill", "fill over a doubling (ranges)", "outcome rows per object", "index per range", "if outcomes were not kept");
             foreach (var g in growth)
                 Row(ranges, Count(g.Objects), g.Order == KeyOrder.Random ? "random" : "ascending", Count(g.SimulatedThreshold), Count(g.Ranges),
                     $"{Count(g.MeanObjects)} ({Count(g.MinObjects)}–{Count(g.MaxObjects)})", Percent(g.Fill),
                     g.FillSwing is var (low, high) ? $"{Percent(low)}–{Percent(high)} ({Count(g.Objects / (high * g.SplitObjects))}–{Count(g.Objects / (low * g.SplitObjects))})" : "-",
-                    Bytes(g.MeanObjects * footprint.BytesPerObject));
+                    Fixed(g.OutcomeCopiesPerObject, "0.#"), Bytes(g.MeanObjects * footprint.BytesPerObjectHeld(g.OutcomeCopiesPerObject)),
+                    Bytes(g.MeanObjects * footprint.BytesPerObjectWithoutOutcomes));
             console.Write(ranges);
-            var groups = Table("Raft groups of the index per node (random keys)", "objects", "nodes", "placement", "groups / node", "leads", "heartbeat msgs/s", "Raft connections",
+            var groups = Table("Raft groups of the index per node (random keys; index with the outcome rows splits copied)", "objects", "nodes", "placement", "groups / node", "leads", "heartbeat msgs/s", "Raft connections",
                 "memtables ≤", "index / node", "split check reads a pass", $"pass takes (every {Duration(RangeModel.Defaults.SplitCheckInterval)})");
             foreach (var (count, l) in loads)
                 Row(groups, Count(count), Count(l.Nodes), l.Placement, Count(l.GroupsPerNode), Count(l.LedPerNode), Count(l.HeartbeatMessagesPerSecond),
