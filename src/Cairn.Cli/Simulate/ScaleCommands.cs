@@ -323,13 +323,20 @@ internal static class ScaleCommands
             var link = p.GetValue(network) * 1e9 / 8;
             var throttled = TimeSpan.FromSeconds(perNewNode / Math.Min(rateBytes, link));
             var fullLink = TimeSpan.FromSeconds(perNewNode / link);
+            // Today: nothing moves when a node joins. The spread-back pass that follows each scheduled scrub would move these
+            // same fragments (a fresh placement wants fewer of them on the old nodes), one blob at a time, from the one node
+            // that runs repair, paced at the scrub rate for the whole store; and it comes only after a whole scrub pass.
+            var scrubRate = (double)new Workers.DurabilityOptions().ScrubBytesPerSecond;
+            var spreadBack = TimeSpan.FromSeconds(moved / scrubRate);
+            var scrubPass = TimeSpan.FromSeconds(data.RawBytes / scrubRate);
             if (p.GetValue(json))
             {
                 Json(new
                 {
                     before = cluster.Nodes, added = p.GetValue(add), into = p.GetValue(into), code = $"{k}+{m}", protectionLevel = Levels[level], result,
                     movedFraction = result.MovedFraction, rawBytes = data.RawBytes, bytesMoved = moved, bytesOntoNewNodes = ontoNew, bytesPerNewNode = perNewNode,
-                    rebalanceBytesPerSecond = rateBytes, throttledSeconds = throttled.TotalSeconds, fullLinkSeconds = fullLink.TotalSeconds, seconds = clock.Elapsed.TotalSeconds,
+                    rebalanceBytesPerSecond = rateBytes, throttledSeconds = throttled.TotalSeconds, fullLinkSeconds = fullLink.TotalSeconds,
+                    todaySpreadBackSeconds = spreadBack.TotalSeconds, scrubPassSeconds = scrubPass.TotalSeconds, seconds = clock.Elapsed.TotalSeconds,
                 });
                 return result.ProtectionViolationsAfter == 0 ? 0 : 1;
             }
@@ -343,8 +350,9 @@ internal static class ScaleCommands
                 $"{Count(result.FragmentsPerOldNodeAfter.Mean)} ({Percent(result.FragmentsPerOldNodeAfter.StdDev / Math.Max(1, result.FragmentsPerOldNodeAfter.Mean))})");
             console.Write(table);
             var scale = Table($"At {Count(data.Objects)} objects of {data.Mix} (mean {Bytes(data.Mix.MeanBytes)})", "stored raw", "to move", "into each new node",
-                $"at {Bytes(rateBytes)}/s per new node", $"at {Fixed(p.GetValue(network), "0.#")} Gbit/s per new node");
-            Row(scale, Bytes(data.RawBytes), Bytes(moved), Bytes(perNewNode), Duration(throttled), Duration(fullLink));
+                $"at {Bytes(rateBytes)}/s per new node", $"at {Fixed(p.GetValue(network), "0.#")} Gbit/s per new node",
+                $"today: spread-back, one node at {Bytes(scrubRate)}/s", "after a scrub pass of");
+            Row(scale, Bytes(data.RawBytes), Bytes(moved), Bytes(perNewNode), Duration(throttled), Duration(fullLink), Duration(spreadBack), Duration(scrubPass));
             console.Write(scale);
             Line(console, $"simulated in {Fixed(clock.Elapsed.TotalSeconds)} s");
             return result.ProtectionViolationsAfter == 0 ? 0 : 1;
@@ -466,7 +474,9 @@ internal static class ScaleCommands
                 });
                 return failed ? 1 : 0;
             }
+            var scrubRate = (double)new Workers.DurabilityOptions().ScrubBytesPerSecond;
             Line(console!, $"drive AFR {Percent(afrValue)}; repair time T = {Fixed(ScaleModel.DetectionHours, "0.#")} h detection + the simulated time to full redundancy; formulas of `admin durability` (StripeDurability, DurabilityLedger)");
+            Line(console!, $"not in the model: rot found only by scrub, whose pass over {Bytes(data.RawBytes)} at {Bytes(scrubRate)}/s (one pace for the whole store) takes {Duration(TimeSpan.FromSeconds(data.RawBytes / scrubRate))}");
             var nines = Table("Annual durability", "case", "T", "store model (storeAnnualNines)", "drive model (estimatedAnnualNines)");
             foreach (var f in figures)
                 Row(nines, f.Case, $"{Fixed(f.RepairHours, "0.##")} h", $"{Fixed(Math.Max(0, f.StoreNines) + 0.0)} nines",

@@ -59,7 +59,8 @@ internal static class SimulateOutput
         < 120 => t.TotalSeconds.ToString("0.#", C) + " s",
         < 7200 => t.TotalMinutes.ToString("0.#", C) + " min",
         < 172_800 => t.TotalHours.ToString("0.#", C) + " h",
-        _ => t.TotalDays.ToString("0.#", C) + " days",
+        < 365 * 86_400 => t.TotalDays.ToString("0.#", C) + " days",
+        _ => (t.TotalDays / 365.25).ToString("0.#", C) + " years",
     };
 
     public static string Percent(double fraction) => (fraction * 100).ToString(fraction < 0.001 ? "0.####" : "0.##", C) + " %";
