@@ -157,3 +157,34 @@ public sealed class ScaleModelTests
         Assert.True(during.StoreNines < steady.StoreNines);
     }
 }
+
+public sealed class SpreadBackAfterJoinTests
+{
+    [Fact]
+    public void Spread_back_would_move_exactly_the_fragments_rendezvous_displaces_onto_new_nodes()
+    {
+        // What `simulate rebalance` says of today's code: nothing moves when nodes join, but the spread-back pass that
+        // follows a scheduled scrub plans, for each blob, the moves SpreadPlan finds against a placement that has the new
+        // nodes — the same fragments rendezvous displaces.
+        var shape = new ClusterShape(1, 5, 4, 2);
+        var before = shape.Drives();
+        var after = before.Concat(shape.AddedNodes(4, newRacks: true)).ToArray();
+        var old = new Cairn.Placement.RendezvousPlacement(before, 2);
+        var grown = new Cairn.Placement.RendezvousPlacement(after, 2);
+        var empty = new HashSet<string>();
+        int planned = 0, displaced = 0;
+        var newDrives = after.Skip(before.Count).Select(d => d.Id).ToHashSet();
+        for (var b = 0; b < 500; b++)
+        {
+            var id = PlacementSimulation.BlobId(b);
+            var drives = old.Place(id, 4, 2);
+            var layout = new Cairn.Core.Blobs.BlobLayout { BlobId = id, Length = 1 << 20, DataFragments = 4, ParityFragments = 2, StripeSize = 1 << 20, Drives = drives };
+            var moves = SpreadPlan.Moves(layout, grown, empty);
+            planned += moves.Count;
+            displaced += grown.Place(id, 4, 2).Except(drives).Count();
+            Assert.All(moves.Values, target => Assert.Contains(target, newDrives));
+        }
+        Assert.True(displaced > 0);
+        Assert.Equal(displaced, planned);
+    }
+}

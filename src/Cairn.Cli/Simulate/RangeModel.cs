@@ -72,7 +72,7 @@ public static class RangeModel
     {
         if (splitObjects <= 0) return new RangeGrowth(objects, splitObjects, order, 1, objects, objects, objects, 0) { OutcomeCopiesPerObject = 1 };
         // At most about 4 million simulated inserts (a second or so): the threshold goes down from 1,000 as far as 100 for large stores.
-        var threshold = (int)Math.Min(splitObjects, simulatedThreshold ?? Math.Clamp(4e6 * splitObjects / Math.Max(1, objects), 100, 1000));
+        var threshold = (int)Math.Min(splitObjects, simulatedThreshold ?? SimulatedThreshold(objects, splitObjects));
         var scale = (double)splitObjects / threshold;
         var inserts = (long)Math.Round(objects / scale);
         var capacity = (int)Math.Min(int.MaxValue - 1, inserts / Math.Max(1, threshold / 2) + 2);
@@ -123,6 +123,9 @@ public static class RangeModel
         };
     }
 
+    /// <summary>The threshold <see cref="Grow"/> simulates with by default: 1,000, lowered (not below 100) to keep to about 4 million inserts.</summary>
+    public static int SimulatedThreshold(long objects, long splitObjects) => (int)Math.Clamp(4e6 * splitObjects / Math.Max(1, objects), 100, 1000);
+
     /// <summary>
     /// With random keys the fill does not settle: ranges born in the same generation reach the threshold together and split
     /// together, so the mean fill swings as the store doubles (splitting nodes of large capacity are known to behave so:
@@ -131,8 +134,10 @@ public static class RangeModel
     /// </summary>
     public static (double Low, double High) FillSwing(long objects, long splitObjects, int points = 6)
     {
+        // One simulated threshold for every point: the swing's depth depends on it.
+        var threshold = SimulatedThreshold(objects, splitObjects);
         var fills = Enumerable.Range(0, points)
-            .Select(i => Grow((long)(objects * Math.Pow(2, (double)i / points)), splitObjects, KeyOrder.Random, seed: 1 + i).Fill)
+            .Select(i => Grow((long)(objects * Math.Pow(2, (double)i / points)), splitObjects, KeyOrder.Random, threshold, seed: 1 + i).Fill)
             .ToArray();
         return (fills.Min(), fills.Max());
     }
