@@ -27,7 +27,7 @@ public sealed class PlacementSimulationTests
         var result = PlacementSimulation.Run(settings, lostNode: "n1");
         Assert.Equal(0, result.ProtectionViolations);
         Assert.True(result.FragmentsPerNode.StdDev / result.FragmentsPerNode.Mean < 0.05, $"nodes hold uneven shares: {result.FragmentsPerNode}");
-        Assert.Equal("n1", result.Loss.Node);
+        Assert.Equal("n1", result.Loss.Domain);
         Assert.Equal(15, result.Loss.NodesTakingPart);
         // No survivor carries more than a few times its fair share of the repair.
         var fairShare = (result.Loss.BytesRead + result.Loss.BytesWritten) / 15.0;

@@ -15,7 +15,10 @@ public static class SimulateCommand
 {
     private static readonly string[] Levels = ["zone", "rack", "node", "drive"];
 
-    public static Command Create() => new("simulate", "Simulations that argue the design past this machine") { Placement() };
+    public static Command Create() => new("simulate", "Simulations that argue the design past this machine")
+    {
+        Placement(), ScaleCommands.Ranges(), ScaleCommands.Meta(), ScaleCommands.Rebalance(), ScaleCommands.Repair(), ScaleCommands.Durability(),
+    };
 
     private static Command Placement()
     {
@@ -78,7 +81,7 @@ public static class SimulateCommand
         Console.WriteLine(string.Create(c, $"fragments per node:  min {r.FragmentsPerNode.Min}, mean {r.FragmentsPerNode.Mean:F1}, max {r.FragmentsPerNode.Max}, stddev {r.FragmentsPerNode.StdDev:F1} ({r.FragmentsPerNode.StdDev / r.FragmentsPerNode.Mean:P1})"));
         Console.WriteLine(string.Create(c, $"blobs with more than {s.ParityFragments} fragments in one {Levels[s.ProtectionLevel]}: {r.ProtectionViolations}"));
         var l = r.Loss;
-        Console.WriteLine(string.Create(c, $"lose {l.Node}: {l.FragmentsLost} fragments of {l.BlobsDegraded} blobs (at most {l.MostFragmentsLostInOneBlob} in one blob), {l.Unplaceable} with no legal replacement"));
+        Console.WriteLine(string.Create(c, $"lose {l.Domain}: {l.FragmentsLost} fragments of {l.BlobsDegraded} blobs (at most {l.MostFragmentsLostInOneBlob} in one blob), {l.Unplaceable} with no legal replacement"));
         Console.WriteLine(string.Create(c, $"repair: reads {Bytes(l.BytesRead)} across the network, writes {Bytes(l.BytesWritten)}; {l.NodesTakingPart} nodes take part; busiest {l.BusiestNode} moves {Bytes(l.BusiestNodeBytes)}"));
         Console.WriteLine(string.Create(c, $"time to full redundancy at {s.NodeGigabitsPerSecond} Gbit/s per node: {l.TimeToFullRedundancy.TotalSeconds:F1} s for this data ({l.TimeToFullRedundancy.TotalMinutes / (stored / (1L << 40)) * 100:F1} min per 100 TiB stored, linear in the data)"));
         Console.WriteLine(string.Create(c, $"simulated in {took.TotalSeconds:F1} s"));
