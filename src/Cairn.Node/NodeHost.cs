@@ -310,14 +310,14 @@ public static class NodeHost
         typeof(NodeHost).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 }
 
-/// <summary>A range's work on the node leading it, a drive's sweep on its node, repair on the first range's leader.</summary>
+/// <summary>A range's work on the node leading it, a drive's sweep on its node, repair on the meta group's leader.</summary>
 internal sealed class RangeLeadership(ClusterRuntime cluster) : IWorkOwnership
 {
     public bool Tends(IIndexShard range) => range is ReplicatedIndexShard { IsLeader: true };
 
     public bool SweepsDrive(string driveId) => cluster.Map.Drive(driveId)?.NodeId == cluster.Options.NodeId;
 
-    public bool RunsRepair => cluster.IndexReplica?.IsLeader == true;
+    public bool RunsRepair => cluster.Meta.IsLeader;
 }
 
 /// <summary>Lifecycle's transitions read a version's bytes through the front door's verified reader.</summary>

@@ -9,9 +9,10 @@ namespace Cairn.Workers;
 /// the range: the only node that can commit the range's commands (a deposed leader's late commands are refused by
 /// Raft, its term being the fence), and the work spreads over the nodes as the leaderships do;</item>
 /// <item>a drive's orphan sweep on the drive's own node: no fragment listing crosses the network;</item>
-/// <item>scrub, repair and spread-back once for the store, on the leader of the first range: a copied blob is
-/// referenced from the ranges of both keys, and one repairer keeps two nodes from rebuilding the same blob at once
-/// and the durability ledger in one place.</item>
+/// <item>scrub, repair and spread-back once for the store, on the meta group's leader — the node that marks nodes down
+/// decides their repair, its leadership a lease the group's quorum grants: a copied blob is referenced from the ranges
+/// of both keys, and one repairer keeps two nodes from rebuilding the same blob at once and the durability ledger in
+/// one place.</item>
 /// </list>
 /// A single node runs all of it.
 /// </summary>

@@ -119,9 +119,9 @@ public sealed class ThreeNodeClusterTests(ThreeNodeCluster fixture) : IClassFixt
             Assert.Equal(JsonValueKind.Null, range.GetProperty("end").ValueKind);
             leaders.Add(range.GetProperty("leader").GetString());
         }
-        // One leader, seen alike; it alone runs the range's work and the store's repair.
-        Assert.Equal(leaders.Single(), Assert.Single(owners));
+        // One leader, seen alike; it alone runs the range's work. One node (the meta group's leader) runs the store's repair.
         Assert.Equal(leaders.Single(), Assert.Single(tenders));
+        Assert.Single(owners);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace Cairn.Node.Cluster;
 
 /// <summary>
-/// Follows node states in the map on the node that runs repair for the store. When the meta group marks a node down,
+/// Follows node states in the map on the node that runs repair for the store (the meta group's leader). When the meta group marks a node down,
 /// every stripe with a fragment on its drives is rebuilt onto the survivors at once, the stripes with the fewest
 /// fragments to spare first, without waiting for the next scheduled scrub (which still verifies every fragment for
 /// rot). When the node is marked up again, spread-back deletes the stale fragments it still holds and moves the
@@ -21,13 +21,18 @@ public sealed partial class DownNodeRepair(ClusterRuntime cluster, ScrubAndRepai
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var down = Down(cluster.Meta.Current);
+        var owned = false;
         await foreach (var map in cluster.Meta.WatchAsync(stoppingToken).ConfigureAwait(false))
         {
             var now = Down(map);
             var lost = now.Except(down).ToArray();
             var returned = down.Except(now).Where(id => map.Node(id)?.State == NodeState.Up).ToArray();
             down = now;
-            if (!ownership.RunsRepair) continue;
+            var owns = ownership.RunsRepair;
+            // Taking repair over (the last owner died or lost its leadership): every node down now is this node's to repair.
+            if (owns && !owned) lost = [.. now];
+            owned = owns;
+            if (!owns) continue;
             try
             {
                 if (lost.Length > 0)
