@@ -12,10 +12,11 @@ public sealed class NotLeaderException(string group, EndPoint? leader)
 
 /// <summary>
 /// The leader lost its leadership (or its quorum) while the command was in flight: it may or may not be
-/// applied. Retry it with the same request id; the retry is answered with the first outcome if there was one.
+/// applied. Retry it with the same request id; the retry is answered with the first outcome if there was one. To an
+/// S3 client the index is unavailable for the moment (503, which SDKs retry), not broken.
 /// </summary>
 public sealed class CommandOutcomeUnknownException(string requestId, Exception? inner = null)
-    : Exception($"The outcome of request {requestId} is unknown: retry it with the same request id.", inner)
+    : Cairn.Index.Shards.IndexUnavailableException($"The outcome of request {requestId} is unknown: retry it with the same request id.", inner)
 {
     public string RequestId { get; } = requestId;
 }

@@ -70,6 +70,9 @@ public sealed class RangeForwarding(HttpClient client, IReadOnlyDictionary<EndPo
                     throw new NotLeaderException(group, Member(Header(response, ForwardedCommands.LeaderHeader)));
                 case HttpStatusCode.ServiceUnavailable:
                     throw new LeaderUnreachableException(leader, Header(response, ForwardedCommands.ErrorHeader) ?? "outcome unknown there");
+                case HttpStatusCode.NotFound:
+                    // The member does not run the group (yet): a node restarting answers before its replicas are back.
+                    throw new LeaderUnreachableException(leader, $"it does not run group {group} now");
                 default:
                     throw new InvalidOperationException(
                         $"Member {leader} refused a command for group {group}: {(int)response.StatusCode} {Header(response, ForwardedCommands.ErrorHeader)}");

@@ -46,6 +46,21 @@ public sealed class FragmentTests : IDisposable
     }
 
     [Fact]
+    public async Task A_rebuild_killed_before_its_rename_leaves_no_file_once_the_drive_is_opened_again()
+    {
+        using (var draft = await store.WriteAsync(new MemoryStream(new byte[1000]))) { }
+        // The process "dies" mid-rebuild: never committed nor disposed, its file stays beside where the fragment would go.
+        _ = await drive.CreateReplacementAsync("ab" + new string('0', 30), 0);
+        Assert.Single(Directory.EnumerateFiles(root, "*.rebuild-*", SearchOption.AllDirectories));
+
+        var reopened = new LocalDrive("d0", root); // the next process
+        Assert.True(reopened.TryInitialize());
+
+        Assert.Empty(Directory.EnumerateFiles(root, "*.rebuild-*", SearchOption.AllDirectories));
+        Assert.Single(await reopened.ListAsync().ToListAsync()); // the fragment written before is kept
+    }
+
+    [Fact]
     public async Task A_drive_on_a_file_system_without_direct_io_falls_back_to_the_page_cache()
     {
         if (!Directory.Exists("/dev/shm")) return; // tmpfs refuses O_DIRECT; without one there is nothing to fall back from

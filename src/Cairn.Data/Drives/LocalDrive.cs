@@ -35,7 +35,12 @@ public sealed class LocalDrive : IFragmentStore
     /// </summary>
     public bool TryInitialize()
     {
-        if (IsOnline) return true;
+        if (IsOnline)
+        {
+            // The first look at a drive already in place (the process starting) clears what a killed process left.
+            if (Interlocked.Exchange(ref started, 1) == 0) DeleteDeadRebuilds();
+            return true;
+        }
         // A missing drive root is an unmounted or dead disk: never recreate it on whatever lies beneath.
         if (!Directory.Exists(Path)) return false;
         try
@@ -43,11 +48,34 @@ public sealed class LocalDrive : IFragmentStore
             for (var i = 0; i < 256; i++) Directory.CreateDirectory(System.IO.Path.Combine(fragments, i.ToString("x2")));
             DirectorySync.Sync(fragments);
             DirectorySync.Sync(Path);
+            DeleteDeadRebuilds();
+            Volatile.Write(ref started, 1);
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return false;
+        }
+    }
+
+    /// <summary>
+    /// A rebuild writes beside the fragment and renames over it when whole; one killed before its rename leaves its
+    /// file, which no sweep lists (it is no fragment). Coming online (at start, or when the drive returns), no rebuild
+    /// onto this drive can be in flight — it was not usable until now — so every such file is dead.
+    /// </summary>
+    private int started;
+
+    private void DeleteDeadRebuilds()
+    {
+        foreach (var file in Directory.EnumerateFiles(fragments, "*.rebuild-*", SearchOption.AllDirectories))
+        {
+            try
+            {
+                File.Delete(file);
+            }
+            catch (IOException)
+            {
+            }
         }
     }
 
