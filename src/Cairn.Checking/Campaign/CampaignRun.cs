@@ -59,8 +59,9 @@ public static class CampaignRun
         await MakeWholeAsync(cluster, cancellationToken).ConfigureAwait(false);
         Log($"recorded {record.History.Operations.Count:N0} checked calls and {writes.Objects.Count:N0} acknowledged objects ({writes.Deletes:N0} deleted again); checking");
 
+        var checking = Stopwatch.StartNew();
         var result = new LinearizabilityChecker(CheckerOptions.Default).Check(record.History);
-        Log(RunReport.Format(record, result, TimeSpan.Zero).TrimEnd());
+        Log(RunReport.Format(record, result, checking.Elapsed).TrimEnd());
         var durability = await DurabilityCheck.RunAsync(cluster, writes, cancellationToken).ConfigureAwait(false);
         foreach (var line in durability.Lost.Concat(durability.Resurrected.Select(k => $"{k}: deleted, yet reads back")).Concat(durability.Unreadable.Select(k => $"{k}: unreadable")).Take(20))
             Log("  " + line);
