@@ -44,6 +44,17 @@ internal static class RaftMember
         return await cluster.AddMemberAsync(muxed ? RaftEndPoints.Of(node, group) : node, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Removes the member of <paramref name="group"/> on <paramref name="node"/> from the group, from its leader: DotNext
+    /// commits the configuration without it. True at once when the group no longer has it (a retry after the map's
+    /// record failed); false when the configuration could not be committed: try again later.
+    /// </summary>
+    public static async Task<bool> RemoveAsync(RaftCluster cluster, string group, IPEndPoint node, bool muxed, CancellationToken cancellationToken)
+    {
+        if (!Has(cluster, node)) return true;
+        return await cluster.RemoveMemberAsync(muxed ? RaftEndPoints.Of(node, group) : node, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Whether the group's configuration, as this member knows it, has the member on <paramref name="node"/>.</summary>
     public static bool Has(RaftCluster cluster, IPEndPoint node) =>
         cluster.Members.Any(m => RaftEndPoints.NodeOf(m.EndPoint) is IPEndPoint e && e.Equals(node));

@@ -83,6 +83,9 @@ public sealed class RangeReplica : IAsyncDisposable
     /// <summary>Adds the member on <paramref name="node"/> to the group; this member must lead (see <see cref="RaftMember.AddAsync"/>).</summary>
     public Task<bool> AddMemberAsync(IPEndPoint node, CancellationToken cancellationToken) => RaftMember.AddAsync(cluster, Group.Id, node, muxed, cancellationToken);
 
+    /// <summary>Removes the member on <paramref name="node"/> from the group; this member must lead (see <see cref="RaftMember.RemoveAsync"/>).</summary>
+    public Task<bool> RemoveMemberAsync(IPEndPoint node, CancellationToken cancellationToken) => RaftMember.RemoveAsync(cluster, Group.Id, node, muxed, cancellationToken);
+
     /// <summary>
     /// A RocksDB checkpoint of this replica's store as it stands (its applied index with it), as a tar stream of its files:
     /// what a joining node starts its replica from.

@@ -149,6 +149,8 @@ public static class NodeHost
             s.AddHostedService<LeadershipSpread>();
             s.AddHostedService<GroupMembership>();
             s.AddSingleton<NodeAdmission>();
+            s.AddSingleton<INodeFragments, NodeFragments>();
+            s.AddSingleton<NodeDeparture>();
         }
         s.AddSingleton<BucketCatalog>();
         s.AddSingleton<ObjectCatalog>();

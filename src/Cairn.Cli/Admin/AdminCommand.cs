@@ -59,6 +59,14 @@ public static class AdminCommand
         var admit = new Command("admit", "Admit a node that waits to join: the groups' leaders then add it as a member of the meta group and of every range") { admitNode };
         admit.SetAction((parse, ct) => RunAsync(parse, endpoint, json, $"cluster/admit?node={Uri.EscapeDataString(parse.GetValue(admitNode)!)}", ct, RenderObject, HttpMethod.Post));
         cluster.Add(admit);
+        var drainNode = new Argument<string>("NODE_ID");
+        var drain = new Command("drain", "Take a node out without leaving anything short: its leaderships, range replicas and fragments move to the other nodes") { drainNode };
+        drain.SetAction((parse, ct) => RunAsync(parse, endpoint, json, $"cluster/drain?node={Uri.EscapeDataString(parse.GetValue(drainNode)!)}", ct, RenderObject, HttpMethod.Post));
+        cluster.Add(drain);
+        var removeNode = new Argument<string>("NODE_ID");
+        var remove = new Command("remove", "Remove a drained node from the map once it holds nothing (refused, saying what it still holds, before)") { removeNode };
+        remove.SetAction((parse, ct) => RunAsync(parse, endpoint, json, $"cluster/remove?node={Uri.EscapeDataString(parse.GetValue(removeNode)!)}", ct, RenderObject, HttpMethod.Post));
+        cluster.Add(remove);
         admin.Add(cluster);
 
         var layoutBucket = new Option<string>("--bucket") { Required = true };
@@ -169,22 +177,25 @@ public static class AdminCommand
     private static void RenderCluster(JsonElement value)
     {
         AnsiConsole.MarkupLine($"As seen by node [bold]{Markup.Escape(value.GetProperty("node").GetString() ?? "")}[/]");
-        var nodes = new Table().AddColumns("Node", "State", "S3", "Cluster", "Failure domain", "Drives", "Used");
+        var nodes = new Table().AddColumns("Node", "State", "Replicas", "S3", "Cluster", "Failure domain", "Drives", "Used");
         foreach (var n in value.GetProperty("nodes").EnumerateArray())
         {
             var drives = string.Join(", ", n.GetProperty("drives").EnumerateArray().Select(d => $"{d.GetProperty("id").GetString()} {d.GetProperty("state").GetString()}"));
-            nodes.AddRow(Markup.Escape(n.GetProperty("id").GetString() ?? ""), n.GetProperty("state").GetString() ?? "", Markup.Escape(n.GetProperty("s3Address").GetString() ?? ""),
+            var state = n.GetProperty("state").GetString() + (n.GetProperty("leaving").GetBoolean() ? " (leaving)" : "") + (n.GetProperty("metaMember").GetBoolean() ? ", meta" : "");
+            nodes.AddRow(Markup.Escape(n.GetProperty("id").GetString() ?? ""), Markup.Escape(state), n.GetProperty("replicas").ToString(), Markup.Escape(n.GetProperty("s3Address").GetString() ?? ""),
                 Markup.Escape(n.GetProperty("clusterAddress").GetString() ?? ""), Markup.Escape(n.GetProperty("domain").GetString() ?? ""), Markup.Escape(drives),
                 Bytes(n.GetProperty("usedBytes").GetInt64()));
         }
         AnsiConsole.Write(nodes);
-        var ranges = new Table().AddColumns("Range", "From", "To", "Members", "Leader", "Applied", "Size");
+        var ranges = new Table().AddColumns("Range", "From", "To", "Members", "Leader", "Applied", "Size", "Moving");
         foreach (var r in value.GetProperty("ranges").EnumerateArray())
             ranges.AddRow(Markup.Escape(r.GetProperty("group").GetString() ?? ""), Markup.Escape(r.GetProperty("start").GetString() ?? ""),
                 Markup.Escape(r.GetProperty("end").GetString() ?? "∞"), Markup.Escape(string.Join(",", r.GetProperty("members").EnumerateArray().Select(m => m.GetString()))),
                 Markup.Escape(r.GetProperty("leader").GetString() ?? "none"), r.GetProperty("appliedIndex").ToString(),
-                r.GetProperty("bytes").ValueKind == JsonValueKind.Number ? Bytes(r.GetProperty("bytes").GetInt64()) : "");
+                r.GetProperty("bytes").ValueKind == JsonValueKind.Number ? Bytes(r.GetProperty("bytes").GetInt64()) : "",
+                Markup.Escape(r.GetProperty("change").GetString() ?? ""));
         AnsiConsole.Write(ranges);
+        if (value.GetProperty("metaChange").GetString() is { } metaChange) AnsiConsole.MarkupLine(Markup.Escape($"Meta group: {metaChange}."));
         var work = value.GetProperty("work");
         var lost = string.Join(", ", work.GetProperty("drivesToRepairFrom").EnumerateArray().Select(d => d.GetString()));
         AnsiConsole.MarkupLine(Markup.Escape(

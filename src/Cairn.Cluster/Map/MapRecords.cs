@@ -18,6 +18,12 @@ public sealed record ClusterNode(string Id, string S3Address, string ClusterAddr
     /// <summary>How many heartbeats of the node the log holds: it moves while the node is alive, whatever its clock says.</summary>
     public long Heartbeats { get; init; }
 
+    /// <summary>
+    /// The operator asked the node to leave (<see cref="Meta.DrainNode"/>): it stays draining across a mark-down and the
+    /// heartbeat that ends it, so a drain interrupted by a crash goes on when the node returns.
+    /// </summary>
+    public bool Leaving { get; init; }
+
     public string Zone => DomainAt(0);
     public string Rack => DomainAt(1);
 

@@ -19,6 +19,8 @@ public enum MetaError
     NotAMember,
     AlreadyAMember,
     FailureDomainConflict,
+    InsufficientNodes,
+    StillAMember,
 }
 
 /// <summary>A meta command's precondition failed; the map is left exactly as it was.</summary>

@@ -20,6 +20,10 @@ namespace Cairn.Cluster.Meta;
 [JsonDerivedType(typeof(MoveReplica), "move-replica")]
 [JsonDerivedType(typeof(AddReplica), "add-replica")]
 [JsonDerivedType(typeof(AddMetaMember), "add-meta-member")]
+[JsonDerivedType(typeof(RemoveReplica), "remove-replica")]
+[JsonDerivedType(typeof(RemoveMetaMember), "remove-meta-member")]
+[JsonDerivedType(typeof(DrainNode), "drain-node")]
+[JsonDerivedType(typeof(RemoveNode), "remove-node")]
 public abstract record MetaCommand
 {
     /// <summary>When the issuer made the command (for a heartbeat: when the node sent it).</summary>
@@ -83,3 +87,27 @@ public sealed record AddReplica(long GroupId, string NodeId, long? ExpectedGener
 
 /// <summary>Records that up node <paramref name="NodeId"/> is now a member of the meta group (proposed once the Raft group took it in).</summary>
 public sealed record AddMetaMember(string NodeId) : MetaCommand;
+
+
+/// <summary>
+/// Records that node <paramref name="NodeId"/> no longer holds a replica of range group <paramref name="GroupId"/>: the
+/// group's leader proposes it once the Raft group itself removed the member. Refused when it would leave the group
+/// without a member.
+/// </summary>
+public sealed record RemoveReplica(long GroupId, string NodeId, long? ExpectedGeneration = null) : MetaCommand;
+
+/// <summary>Records that node <paramref name="NodeId"/> left the meta group (proposed once the Raft group removed it).</summary>
+public sealed record RemoveMetaMember(string NodeId) : MetaCommand;
+
+/// <summary>
+/// The operator asks node <paramref name="NodeId"/> to leave: it becomes draining. New fragments and replicas no longer go
+/// to it; its leaderships, range replicas, meta membership and fragments move to the other nodes; it keeps serving
+/// meanwhile. Refused when the up nodes left could not hold a range's replicas.
+/// </summary>
+public sealed record DrainNode(string NodeId) : MetaCommand;
+
+/// <summary>
+/// A drained node leaves the map's working set: removed, it holds nothing, heartbeats are refused and its id is not
+/// reused. Refused while it is a member of any group (the fragment check is the caller's: the map does not know them).
+/// </summary>
+public sealed record RemoveNode(string NodeId) : MetaCommand;

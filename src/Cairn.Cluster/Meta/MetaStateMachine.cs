@@ -24,6 +24,10 @@ public static class MetaStateMachine
         MoveReplica c => ApplyMove(map, c),
         AddReplica c => ApplyAddReplica(map, c),
         AddMetaMember c => ApplyAddMetaMember(map, c),
+        RemoveReplica c => ApplyRemoveReplica(map, c),
+        RemoveMetaMember c => ApplyRemoveMetaMember(map, c),
+        DrainNode c => ApplyDrainNode(map, c),
+        RemoveNode c => ApplyRemoveNode(map, c),
         _ => throw new MetaCommandException(MetaError.InvalidArgument, $"Unknown meta command {command.GetType().Name}."),
     };
 
@@ -75,7 +79,7 @@ public static class MetaStateMachine
         {
             LastHeartbeat = c.At > node.LastHeartbeat ? c.At : node.LastHeartbeat,
             Heartbeats = node.Heartbeats + 1,
-            State = node.State == NodeState.Down ? NodeState.Up : node.State,
+            State = node.State == NodeState.Down ? node.Leaving ? NodeState.Draining : NodeState.Up : node.State,
         });
     }
 
@@ -170,6 +174,46 @@ public static class MetaStateMachine
         RequireUp(map, c.NodeId);
         if (map.MetaMembers.Contains(c.NodeId)) throw Refuse(MetaError.AlreadyAMember, $"Node {c.NodeId} is already a member of the meta group.");
         return map with { MetaMembers = map.MetaMembers.Append(c.NodeId).Order(StringComparer.Ordinal).ToArray() };
+    }
+
+    private static ClusterMap ApplyRemoveReplica(ClusterMap map, RemoveReplica c)
+    {
+        var range = RequireGroup(map, c.GroupId, c.ExpectedGeneration);
+        if (!range.Members.Contains(c.NodeId)) throw Refuse(MetaError.NotAMember, $"Node {c.NodeId} is not a member of group {c.GroupId}.");
+        if (range.Members.Count == 1) throw Refuse(MetaError.InvalidArgument, $"Node {c.NodeId} is the last member of group {c.GroupId}.");
+        return WithRange(map, range with { Members = range.Members.Where(m => m != c.NodeId).ToArray(), Generation = range.Generation + 1 });
+    }
+
+    private static ClusterMap ApplyRemoveMetaMember(ClusterMap map, RemoveMetaMember c)
+    {
+        RequireNode(map, c.NodeId);
+        if (!map.MetaMembers.Contains(c.NodeId)) throw Refuse(MetaError.NotAMember, $"Node {c.NodeId} is not a member of the meta group.");
+        if (map.MetaMembers.Count == 1) throw Refuse(MetaError.InvalidArgument, $"Node {c.NodeId} is the last member of the meta group.");
+        return map with { MetaMembers = map.MetaMembers.Where(m => m != c.NodeId).ToArray() };
+    }
+
+    private static ClusterMap ApplyDrainNode(ClusterMap map, DrainNode c)
+    {
+        var node = RequireNode(map, c.NodeId);
+        if (node.State == NodeState.Draining) throw Refuse(MetaError.InvalidNodeState, $"Node {node.Id} is already draining.");
+        if (node.State is not (NodeState.Up or NodeState.Down))
+            throw Refuse(MetaError.InvalidNodeState, $"Node {node.Id} is {node.State}: only an up or down node can be drained.");
+        var staying = map.Nodes.Count(n => n.State == NodeState.Up && n.Id != node.Id);
+        if (staying < map.ReplicationFactor)
+            throw Refuse(MetaError.InsufficientNodes,
+                $"Draining {node.Id} would leave {staying} up node(s) for ranges of {map.ReplicationFactor} replicas: add a node first.");
+        return WithNode(map, node with { State = node.State == NodeState.Down ? NodeState.Down : NodeState.Draining, Leaving = true });
+    }
+
+    private static ClusterMap ApplyRemoveNode(ClusterMap map, RemoveNode c)
+    {
+        var node = RequireNode(map, c.NodeId);
+        if (!node.Leaving) throw Refuse(MetaError.InvalidNodeState, $"Node {node.Id} is {node.State}: drain it before removing it.");
+        if (map.MetaMembers.Contains(node.Id)) throw Refuse(MetaError.StillAMember, $"Node {node.Id} is still a member of the meta group.");
+        if (map.Ranges.FirstOrDefault(r => r.Members.Contains(node.Id)) is { } range)
+            throw Refuse(MetaError.StillAMember, $"Node {node.Id} still holds a replica of {range}.");
+        var drives = map.Drives.Select(d => d.NodeId == node.Id ? d with { State = DriveState.Removed } : d).ToArray();
+        return WithNode(map with { Drives = drives }, node with { State = NodeState.Removed });
     }
 
     /// <summary>Only an admitted node takes a replica: a joining one holds nothing until the operator admits it.</summary>

@@ -18,8 +18,8 @@ public sealed class SilentNodes(TimeProvider time)
     {
         var now = time.GetTimestamp();
         var due = new List<(MarkDown, TimeSpan)>();
-        foreach (var gone in watched.Keys.Where(id => map.Node(id)?.State != NodeState.Up).ToArray()) watched.Remove(gone);
-        foreach (var node in map.Nodes.Where(n => n.State == NodeState.Up))
+        foreach (var gone in watched.Keys.Where(id => map.Node(id)?.State is not (NodeState.Up or NodeState.Draining)).ToArray()) watched.Remove(gone);
+        foreach (var node in map.Nodes.Where(n => n.State is NodeState.Up or NodeState.Draining))
         {
             if (!watched.TryGetValue(node.Id, out var seen) || seen.Heartbeats != node.Heartbeats)
             {

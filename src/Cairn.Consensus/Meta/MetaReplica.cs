@@ -61,11 +61,17 @@ public sealed class MetaReplica : IAsyncDisposable
 
     public bool IsLeader => !cluster.LeadershipToken.IsCancellationRequested;
 
+    /// <summary>Gives up the leadership (DotNext has no transfer): the members elect another.</summary>
+    public ValueTask<bool> ResignAsync(CancellationToken cancellationToken) => ((DotNext.Net.Cluster.ICluster)cluster).ResignAsync(cancellationToken);
+
     /// <summary>Whether the group, as this member knows it, has a member on <paramref name="node"/>.</summary>
     public bool HasMember(IPEndPoint node) => RaftMember.Has(cluster, node);
 
     /// <summary>Adds the member on <paramref name="node"/> to the group; this member must lead (see <see cref="RaftMember.AddAsync"/>).</summary>
     public Task<bool> AddMemberAsync(IPEndPoint node, CancellationToken cancellationToken) => RaftMember.AddAsync(cluster, Group.Id, node, muxed, cancellationToken);
+
+    /// <summary>Removes the member on <paramref name="node"/> from the group; this member must lead (see <see cref="RaftMember.RemoveAsync"/>).</summary>
+    public Task<bool> RemoveMemberAsync(IPEndPoint node, CancellationToken cancellationToken) => RaftMember.RemoveAsync(cluster, Group.Id, node, muxed, cancellationToken);
 
     /// <summary>
     /// The map held by the latest snapshot in <paramref name="folder"/> (the empty map without one): read before the member

@@ -19,7 +19,8 @@ namespace Cairn.Node.Admin;
 /// </summary>
 public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, BlobStore blobs, ServerInfo server, FrontDoorOptions options,
     ScrubAndRepair scrubber, DurabilityLedger ledger, ErasureSettings code, LifecyclePass lifecycle, BillCalculator billing, ClusterStatus cluster,
-    ObjectCatalog objects, BlobBookkeeping bookkeeping, IDriveAvailability availability, Cluster.RangeSplitter? splitter = null, Cluster.NodeAdmission? admission = null) : IAdminApi
+    ObjectCatalog objects, BlobBookkeeping bookkeeping, IDriveAvailability availability, Cluster.RangeSplitter? splitter = null, Cluster.NodeAdmission? admission = null,
+    Cluster.NodeDeparture? departure = null) : IAdminApi
 {
     private const string Prefix = AdminPaths.Prefix;
 
@@ -40,6 +41,8 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
             ("GET", Prefix + "cluster") => cluster.Report(),
             ("POST", Prefix + "cluster/split") => await SplitAsync(http.Request.Query["bucket"].ToString(), http.Request.Query["key"].ToString(), http.RequestAborted).ConfigureAwait(false),
             ("POST", Prefix + "cluster/admit") => await AdmitAsync(http.Request.Query["node"].ToString(), http.RequestAborted).ConfigureAwait(false),
+            ("POST", Prefix + "cluster/drain") => await DepartAsync(http.Request.Query["node"].ToString(), drain: true, http.RequestAborted).ConfigureAwait(false),
+            ("POST", Prefix + "cluster/remove") => await DepartAsync(http.Request.Query["node"].ToString(), drain: false, http.RequestAborted).ConfigureAwait(false),
             ("GET", Prefix + "layout") => await LayoutAsync(http.Request.Query["bucket"].ToString(), http.Request.Query["key"].ToString(), http.RequestAborted).ConfigureAwait(false),
             ("GET", Prefix + "billing") => await BillingAsync(http.Request.Query["bucket"].ToString(), http.RequestAborted).ConfigureAwait(false),
             _ => throw new S3Exception(S3ErrorCode.NotImplemented, $"Unknown admin call {method} {path}"),
@@ -62,6 +65,12 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
         admission is null
             ? throw new S3Exception(S3ErrorCode.NotImplemented, "A single node has no cluster to admit a node into.")
             : await admission.AdmitAsync(node, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Drains a node (its replicas, leaderships and fragments move away), or removes a drained one.</summary>
+    private async Task<object> DepartAsync(string node, bool drain, CancellationToken cancellationToken) =>
+        departure is null ? throw new S3Exception(S3ErrorCode.NotImplemented, "A single node has no cluster to take a node out of.")
+        : drain ? await departure.DrainAsync(node, cancellationToken).ConfigureAwait(false)
+        : await departure.RemoveAsync(node, cancellationToken).ConfigureAwait(false);
 
     private async Task<AdminInfo> InfoAsync(CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using Cairn.Core.Keys;
 using Cairn.Cluster.Map;
+using Cairn.Cluster.Meta;
 using Cairn.Consensus;
 using Cairn.Data.Drives;
 using Cairn.Index.Shards;
@@ -28,16 +29,27 @@ public sealed class ClusterStatus(ClusterRuntime? cluster, IReadOnlyDictionary<s
         var nodes = map.Nodes.Select(n =>
         {
             var own = map.Drives.Where(d => d.NodeId == n.Id).Select(d => drives.GetValueOrDefault(d.Id)).OfType<IFragmentStore>().ToArray();
-            return new AdminClusterNode(n.Id, n.State.ToString(), n.S3Address, n.ClusterAddress, n.Domain, Drives(own), own.Sum(d => Used(d.Stats())));
+            return new AdminClusterNode(n.Id, n.State.ToString(), n.S3Address, n.ClusterAddress, n.Domain, Drives(own), own.Sum(d => Used(d.Stats())))
+            {
+                Leaving = n.Leaving,
+                MetaMember = map.MetaMembers.Contains(n.Id),
+                Replicas = map.Ranges.Count(r => r.Members.Contains(n.Id)),
+            };
         }).ToArray();
         var ranges = map.Ranges.Select(r =>
         {
             var replica = cluster.Replica(ClusterRuntime.GroupName(r.GroupId));
             return new AdminRange(ClusterRuntime.GroupName(r.GroupId), RangeKeys.Show(r.Start), r.End is null ? null : RangeKeys.Show(r.End), r.Members,
                 replica is null ? null : LeaderOf(map, r, replica), replica?.AppliedIndex, replica?.SnapshotIndex,
-                replica is null ? null : DirectoryBytes(Path.Combine(server.DataPath, "ranges", ClusterRuntime.GroupName(r.GroupId))));
+                replica is null ? null : DirectoryBytes(Path.Combine(server.DataPath, "ranges", ClusterRuntime.GroupName(r.GroupId))))
+            {
+                Change = MembershipPlan.ForRange(map, r) is { } change ? $"{(change is AddMember ? "adding" : "removing")} {change.NodeId}: {change.Why}" : null,
+            };
         }).ToArray();
-        return new AdminCluster(cluster.Options.NodeId, nodes, ranges, Work());
+        return new AdminCluster(cluster.Options.NodeId, nodes, ranges, Work())
+        {
+            MetaChange = MembershipPlan.ForMeta(map) is { } meta ? $"{(meta is AddMember ? "adding" : "removing")} {meta.NodeId}: {meta.Why}" : null,
+        };
     }
 
     /// <summary>What this node is doing for the store: the ranges whose work it runs, whether it runs repair, and whether a scrub or repair runs now.</summary>
@@ -62,10 +74,21 @@ public sealed class ClusterStatus(ClusterRuntime? cluster, IReadOnlyDictionary<s
 
 public sealed record AdminClusterDrive(string Id, string State, long TotalBytes, long FreeBytes);
 
-public sealed record AdminClusterNode(string Id, string State, string S3Address, string ClusterAddress, string Domain, AdminClusterDrive[] Drives, long UsedBytes);
+/// <param name="Leaving">The operator drained it: its replicas, leaderships and fragments are moving away.</param>
+/// <param name="Replicas">How many ranges it holds a replica of.</param>
+public sealed record AdminClusterNode(string Id, string State, string S3Address, string ClusterAddress, string Domain, AdminClusterDrive[] Drives, long UsedBytes)
+{
+    public bool Leaving { get; init; }
+    public bool MetaMember { get; init; }
+    public int Replicas { get; init; }
+}
 
 /// <summary>A range as the answering node sees it: its leader, and this node's applied and snapshot index when it is a member.</summary>
-public sealed record AdminRange(string Group, string Start, string? End, IReadOnlyList<string> Members, string? Leader, long? AppliedIndex, long? SnapshotIndex, long? Bytes);
+public sealed record AdminRange(string Group, string Start, string? End, IReadOnlyList<string> Members, string? Leader, long? AppliedIndex, long? SnapshotIndex, long? Bytes)
+{
+    /// <summary>The membership change the range's leader makes next (a replica moving), or null when its members are as they should be.</summary>
+    public string? Change { get; init; }
+}
 
 /// <param name="RangesTended">The ranges whose free queue and lifecycle this node runs: those its replicas lead.</param>
 /// <param name="RunsRepair">This node runs scrub, repair and spread-back for the store (its replica leads the first range).</param>
@@ -73,4 +96,8 @@ public sealed record AdminRange(string Group, string Start, string? End, IReadOn
 /// <param name="DrivesToRepairFrom">Drives whose fragments are being (or will be) rebuilt elsewhere: down, or on a down node.</param>
 public sealed record AdminWork(string[] RangesTended, bool RunsRepair, bool RepairRunning, string[] DrivesToRepairFrom);
 
-public sealed record AdminCluster(string Node, AdminClusterNode[] Nodes, AdminRange[] Ranges, AdminWork Work);
+public sealed record AdminCluster(string Node, AdminClusterNode[] Nodes, AdminRange[] Ranges, AdminWork Work)
+{
+    /// <summary>The meta group's next membership change, or null.</summary>
+    public string? MetaChange { get; init; }
+}

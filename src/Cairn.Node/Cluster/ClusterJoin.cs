@@ -35,7 +35,7 @@ public static partial class ClusterJoin
             return same.ClusterAddress == node.ClusterAddress && same.S3Address == node.S3Address
                 ? null
                 : $"Node id {node.Id} is already taken by the node at {same.ClusterAddress} (S3 {same.S3Address}); choose another --node-id.";
-        if (map.Nodes.FirstOrDefault(n => n.ClusterAddress == node.ClusterAddress || n.S3Address == node.S3Address) is { } other)
+        if (map.Nodes.FirstOrDefault(n => n.State != NodeState.Removed && (n.ClusterAddress == node.ClusterAddress || n.S3Address == node.S3Address)) is { } other)
             return $"Node {other.Id} already has the address {(other.ClusterAddress == node.ClusterAddress ? other.ClusterAddress : other.S3Address)}.";
         if (map.Nodes.Count(n => n.State != NodeState.Removed) >= MaxNodes)
             return $"The cluster already has {MaxNodes} nodes: larger clusters are not supported yet.";

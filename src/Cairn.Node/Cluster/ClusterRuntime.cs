@@ -30,6 +30,9 @@ public sealed class ClusterRuntime : IAsyncDisposable
     private readonly SemaphoreSlim starting = new(1, 1);
     private Task? watching;
 
+    /// <summary>How long a replica this node no longer holds keeps serving the requests that were already using it.</summary>
+    private static readonly TimeSpan RetireGrace = TimeSpan.FromSeconds(2);
+
     private ClusterRuntime(ClusterOptions options, MetaReplica meta, HttpClient http, IReadOnlyDictionary<string, IFragmentStore> localDrives,
         ClusterDrives drives, System.Collections.Concurrent.ConcurrentDictionary<string, RangeReplica> replicas, RaftMux mux,
         string dataPath, ShardStateMachine machine, RangeForwarding forwarding, ILoggerFactory logging)
@@ -82,7 +85,7 @@ public sealed class ClusterRuntime : IAsyncDisposable
         if (Options.Bootstraps) return;
         while (Map is var map && !(map.Node(Options.NodeId)?.State == NodeState.Up && map.Ranges.All(r => r.Members.Contains(Options.NodeId)
                    ? replicas.ContainsKey(GroupName(r.GroupId))
-                   : !MemberChoice.Additions(map, r.Members, map.ReplicationFactor).Any(n => n.Id == Options.NodeId))))
+                   : !AddsThisNode(map, r))))
             await Task.Delay(200, cancellationToken).ConfigureAwait(false);
     }
 
@@ -102,7 +105,7 @@ public sealed class ClusterRuntime : IAsyncDisposable
         var drives = new ClusterDrives(options.NodeId, localDrives, http, map);
 
         // Raft runs over each node's cluster port (every group shares it): a member's address is its node's cluster address.
-        var clusterPorts = map.Nodes.ToDictionary(n => (EndPoint)ClusterEndPoint(n), ClusterBase);
+        var clusterPorts = map.Nodes.DistinctBy(n => n.ClusterAddress).ToDictionary(n => (EndPoint)ClusterEndPoint(n), ClusterBase);
         var forwarding = new RangeForwarding(http, clusterPorts);
         var runtime = new ClusterRuntime(options, meta, http, localDrives, drives, new(StringComparer.Ordinal), mux, dataPath, machine, forwarding, logging);
         try
@@ -139,6 +142,7 @@ public sealed class ClusterRuntime : IAsyncDisposable
         {
             var map = Meta.Current;
             Drives.Learn(map);
+            await RetireReplicasAsync(map).ConfigureAwait(false);
             foreach (var range in map.Ranges.Where(r => !r.Members.Contains(Options.NodeId) && Joins(map, r)))
             {
                 try
@@ -197,9 +201,30 @@ public sealed class ClusterRuntime : IAsyncDisposable
     /// </summary>
     private bool SplitAppliedHere(RangeDescriptor range) => !replicas.Values.Any(r => r.Span.Contains(range.Start));
 
-    /// <summary>Whether this node, admitted, is the one <paramref name="range"/> adds next (it has fewer members than the map's replication factor).</summary>
-    private bool Joins(ClusterMap map, RangeDescriptor range) =>
-        !replicas.ContainsKey(GroupName(range.GroupId)) && MemberChoice.Additions(map, range.Members, map.ReplicationFactor).FirstOrDefault()?.Id == Options.NodeId;
+    /// <summary>Whether this node is the one <paramref name="range"/>'s leader adds next (<see cref="MembershipPlan"/>), and runs no replica of it yet.</summary>
+    private bool Joins(ClusterMap map, RangeDescriptor range) => !replicas.ContainsKey(GroupName(range.GroupId)) && AddsThisNode(map, range);
+
+    private bool AddsThisNode(ClusterMap map, RangeDescriptor range) => MembershipPlan.ForRange(map, range) is AddMember add && add.NodeId == Options.NodeId;
+
+    /// <summary>
+    /// Stops this node's replicas of ranges the map no longer gives it (the range's leader removed it: its node is leaving,
+    /// or a replica moved for balance) and deletes their folders: a later addition starts again from a member's checkpoint.
+    /// A replica this node is about to join (the plan adds it next) is kept.
+    /// </summary>
+    private async Task RetireReplicasAsync(ClusterMap map)
+    {
+        foreach (var range in map.Ranges.Where(r => !r.Members.Contains(Options.NodeId) && !AddsThisNode(map, r)))
+        {
+            var name = GroupName(range.GroupId);
+            if (!replicas.TryRemove(name, out var replica)) continue;
+            Ranges.Changed();
+            // Requests already reading through this replica finish first; new ones go to the range's members.
+            await Task.Delay(RetireGrace, stopping.Token).ConfigureAwait(false);
+            await replica.DisposeAsync().ConfigureAwait(false);
+            Directory.Delete(RangeFolder(name), recursive: true);
+            logging.CreateLogger<ClusterRuntime>().LogInformation("Range {Range}: this node is no longer a member; its replica stopped and its folder deleted", name);
+        }
+    }
 
     /// <summary>
     /// A range born of a split started from a store made at the split, not from an empty one, so its log replayed

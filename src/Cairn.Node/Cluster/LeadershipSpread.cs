@@ -1,4 +1,5 @@
 using Cairn.Cluster.Map;
+using Cairn.Cluster.Meta;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -19,8 +20,9 @@ public sealed partial class LeadershipSpread(ClusterRuntime cluster, TimeProvide
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
             var map = cluster.Map;
-            var up = map.Nodes.Count(n => n.State == NodeState.Up);
-            if (up < 2) continue;
+            // A leaving node's leaderships are resigned by GroupMembership; the share counts the nodes that stay.
+            var up = map.Nodes.Count(n => n.State == NodeState.Up && !n.Leaving);
+            if (up < 2 || MembershipPlan.Leaving(map.Node(cluster.Options.NodeId))) continue;
             var share = (map.Ranges.Count + up - 1) / up;
             var led = cluster.Replicas.Where(r => r.IsLeader).OrderByDescending(r => r.Group.Id, StringComparer.Ordinal).ToArray();
             if (led.Length <= share) continue;
