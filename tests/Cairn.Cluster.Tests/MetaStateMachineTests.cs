@@ -201,6 +201,10 @@ public sealed class MetaStateMachineTests
         new Heartbeat("n3") { At = At(10) },
         new AddReplica(1, "n5", ExpectedGeneration: 2) { At = At(11), RequestId = "grow/g1/n5" },
         new AddMetaMember("n5") { At = At(12), RequestId = "grow/meta/n5" },
+        new DrainNode("n2") { At = At(13), RequestId = "drain/n2" },
+        new RemoveReplica(1, "n2") { At = At(14) },
+        new RemoveMetaMember("n2") { At = At(15) },
+        new RemoveNode("n2") { At = At(16) },
     ];
 
     internal static ClusterMap ApplyTolerant(IEnumerable<MetaCommand> log)
