@@ -20,7 +20,7 @@ public sealed class NodeDeparture(ClusterRuntime cluster, INodeFragments fragmen
     public async Task<DepartureReport> DrainAsync(string nodeId, CancellationToken cancellationToken)
     {
         var node = await NodeAsync(nodeId, cancellationToken).ConfigureAwait(false);
-        if (!node.Leaving) await ExecuteAsync(new DrainNode(nodeId) { At = time.GetUtcNow(), RequestId = $"drain/{nodeId}" }, cancellationToken).ConfigureAwait(false);
+        if (!node.Leaving) await ExecuteAsync(new DrainNode(nodeId) { At = time.GetUtcNow(), RequestId = $"drain/{nodeId}/{Guid.NewGuid():N}" }, cancellationToken).ConfigureAwait(false);
         return new DepartureReport(nodeId, (cluster.Map.Node(nodeId)?.State ?? NodeState.Draining).ToString(),
             $"Node {nodeId} is draining: no new fragment or replica goes to it, it gives up its leaderships, each range's leader adds a replacement " +
             $"before it removes the node's replica, and its fragments are copied to other drives before they leave it. `cairn admin cluster` shows " +
@@ -37,7 +37,7 @@ public sealed class NodeDeparture(ClusterRuntime cluster, INodeFragments fragmen
             throw new S3Exception(S3ErrorCode.OperationAborted, $"Node {nodeId} still holds {held} fragment(s) that layouts name: wait until its drives are evacuated.");
         try
         {
-            await ExecuteAsync(new RemoveNode(nodeId) { At = time.GetUtcNow(), RequestId = $"remove/{nodeId}" }, cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(new RemoveNode(nodeId) { At = time.GetUtcNow(), RequestId = $"remove/{nodeId}/{Guid.NewGuid():N}" }, cancellationToken).ConfigureAwait(false);
         }
         catch (MetaCommandException e) when (e.Error == MetaError.StillAMember)
         {
@@ -56,6 +56,10 @@ public sealed class NodeDeparture(ClusterRuntime cluster, INodeFragments fragmen
         return map.Node(nodeId) ?? throw new S3Exception(S3ErrorCode.InvalidArgument, $"No node {nodeId} in the cluster.");
     }
 
+    /// <summary>
+    /// Each call has its own request id (kept across the retries inside it): the apply answers a repeated id with its first
+    /// outcome, so an id shared by calls would repeat a refusal after its cause is gone.
+    /// </summary>
     private async Task ExecuteAsync(MetaCommand command, CancellationToken cancellationToken)
     {
         try
