@@ -68,6 +68,31 @@ internal static class ForwardedCommands
         return body;
     }
 
+    /// <summary>
+    /// The map for a node outside the group (<see cref="Meta.MetaMirror"/>): the body is the index it has (8 bytes,
+    /// big-endian); 200 with what <paramref name="serve"/> answers, 421 when no member runs here or it is not one.
+    /// </summary>
+    public static async Task ServeMapAsync(HttpContext context, string what, Func<long, CancellationToken, Task<byte[]>>? serve)
+    {
+        if (serve is null)
+        {
+            Answer(context, StatusCodes.Status421MisdirectedRequest, $"no member of {what} here");
+            return;
+        }
+        var body = new byte[8];
+        try
+        {
+            await context.Request.Body.ReadExactlyAsync(body, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (EndOfStreamException)
+        {
+            Answer(context, StatusCodes.Status400BadRequest, "a map request carries the index its sender has (8 bytes)");
+            return;
+        }
+        var after = System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(body);
+        await RespondAsync(context, token => serve(after, token), "application/octet-stream").ConfigureAwait(false);
+    }
+
     /// <summary>Runs the leader's part: 200 with its answer, 421 when this member does not lead, 503 when it lost leadership or quorum meanwhile.</summary>
     private static async Task RespondAsync(HttpContext context, Func<CancellationToken, Task<byte[]>> lead, string contentType)
     {

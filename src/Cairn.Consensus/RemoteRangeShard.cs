@@ -15,7 +15,7 @@ namespace Cairn.Consensus;
 /// </summary>
 public sealed class RemoteRangeShard(string group, IReadOnlyList<EndPoint> members, RangeForwarding forwarding) : IIndexShard
 {
-    private int preferred;
+    private readonly GroupMembers calls = new(group, members, forwarding);
 
     public string Group => group;
 
@@ -25,7 +25,7 @@ public sealed class RemoteRangeShard(string group, IReadOnlyList<EndPoint> membe
     {
         if (command.RequestId is null) command = command with { RequestId = Guid.NewGuid().ToString("N") };
         var body = CommandCodec.Encode(command);
-        var answer = await SendAsync(RangeRoutes.Commands(group), body, e => new CommandOutcomeUnknownException(command.RequestId!, e), cancellationToken)
+        var answer = await calls.SendAsync(RangeRoutes.Commands(group), body, e => new CommandOutcomeUnknownException(command.RequestId!, e), cancellationToken)
             .ConfigureAwait(false);
         return CommandOutcome.Decode(answer).Resolve<TResult>();
     }
@@ -35,63 +35,11 @@ public sealed class RemoteRangeShard(string group, IReadOnlyList<EndPoint> membe
 
     public async ValueTask<IIndexSnapshot> ReadAsync(ReadScope scope, CancellationToken cancellationToken = default)
     {
-        var answer = await SendAsync(RangeRoutes.Read(group), JsonSerializer.SerializeToUtf8Bytes(scope, RangeReadJson.Options),
+        var answer = await calls.SendAsync(RangeRoutes.Read(group), JsonSerializer.SerializeToUtf8Bytes(scope, RangeReadJson.Options),
             e => new GroupUnavailableException(group, forwarding.Options.Deadline, e), cancellationToken).ConfigureAwait(false);
         var read = JsonSerializer.Deserialize<RangeRead>(answer, RangeReadJson.Options)
                    ?? throw new InvalidDataException($"A member of {group} sent an empty read.");
         return FetchedSnapshot.Received(read.Rows, read.Covered, read.WindowEnd);
-    }
-
-    /// <summary>To the member that answered last, then to the leader a member names, else to the next member, until the deadline.</summary>
-    private async Task<byte[]> SendAsync(string route, byte[] body, Func<Exception?, Exception> giveUp, CancellationToken cancellationToken)
-    {
-        using var deadline = new CancellationTokenSource(forwarding.Options.Deadline, forwarding.Time);
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
-        var backoff = forwarding.Options.FirstBackoff;
-        var at = Volatile.Read(ref preferred) % members.Count;
-        EndPoint? named = null;
-        Exception? last = null;
-        while (true)
-        {
-            var target = named ?? members[at];
-            named = null;
-            try
-            {
-                var answer = await forwarding.SendAsync(group, target, route, body, bounded.Token).ConfigureAwait(false);
-                var index = IndexOf(target);
-                if (index >= 0) Volatile.Write(ref preferred, index);
-                return answer;
-            }
-            catch (NotLeaderException e)
-            {
-                // A member that knows the leader names it; one with no replica here, or no leader, names none.
-                last = e;
-                named = e.Leader;
-                if (named is null) at = (at + 1) % members.Count;
-                else continue;
-            }
-            catch (Exception e) when (e is LeaderUnreachableException || e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                if (e is not OperationCanceledException || last is null) last = e;
-                at = (at + 1) % members.Count;
-            }
-            try
-            {
-                await Task.Delay(backoff, forwarding.Time, bounded.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw giveUp(last);
-            }
-            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, forwarding.Options.MaxBackoff.Ticks));
-        }
-    }
-
-    private int IndexOf(EndPoint target)
-    {
-        for (var i = 0; i < members.Count; i++)
-            if (string.Equals(members[i].ToString(), target.ToString(), StringComparison.Ordinal)) return i;
-        return -1;
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

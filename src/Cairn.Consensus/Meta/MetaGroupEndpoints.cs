@@ -15,6 +15,8 @@ internal static class MetaRoutes
     public static string Commands(string group) => $"{Prefix.TrimStart('/')}/{Uri.EscapeDataString(group)}/commands";
 
     public static string ReadIndex(string group) => $"{Prefix.TrimStart('/')}/{Uri.EscapeDataString(group)}/read-index";
+
+    public static string Map(string group) => $"{Prefix.TrimStart('/')}/{Uri.EscapeDataString(group)}/map";
 }
 
 /// <summary>
@@ -24,7 +26,10 @@ internal static class MetaRoutes
 /// on the local member, which must lead: 200 with the encoded <see cref="MetaOutcome"/> (the index it was
 /// applied at, or the <see cref="MetaError"/> that refused it); 421 when it does not lead or no member of that
 /// group runs here; 503 when the outcome is unknown; 400 for a body that is not a command with a request id
-/// (<see cref="ForwardedCommands"/>). Requires the cluster secret (401/403 before anything runs).
+/// (<see cref="ForwardedCommands"/>). <c>POST …/meta/{group}/map</c> takes the index a node outside the group has
+/// (8 bytes, big-endian; -1 for none) and answers, past this member's read barrier and once it has applied an entry
+/// beyond that index (or after <see cref="MetaMirror.HoldFor"/>), the index it applied and the map
+/// (<see cref="MetaMirror"/>). Requires the cluster secret (401/403 before anything runs).
 /// </summary>
 public static class MetaGroupEndpoints
 {
@@ -41,6 +46,11 @@ public static class MetaGroupEndpoints
         group.MapPost("/{group}/read-index", (HttpContext context, string group) =>
             ForwardedCommands.ServeReadIndexAsync(context, $"meta group {group}",
                 member() is { } m && m.Group.Id == group ? m.LeadReadIndexAsync : null));
+        group.MapPost("/{group}/map", async (HttpContext context, string group) =>
+        {
+            var replica = member() is { } m && m.Group.Id == group ? m : null;
+            await ForwardedCommands.ServeMapAsync(context, $"meta group {group}", replica is null ? null : replica.ServeMapAsync).ConfigureAwait(false);
+        });
         return group;
     }
 }

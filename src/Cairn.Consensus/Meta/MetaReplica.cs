@@ -28,6 +28,9 @@ public sealed class MetaReplica : IAsyncDisposable
     private readonly TimeProvider time;
     private int disposed;
     private readonly bool muxed;
+    private readonly MetaMirror? mirror;
+    private readonly CancellationTokenSource stopping = new();
+    private readonly Task following;
 
     private MetaReplica(RangeGroup group, IPEndPoint address, MetaGroupStateMachine machine, WriteAheadLog log, RaftCluster cluster,
         AppliedCommands<MetaOutcome> applied, RangeForwarding? forwarding, bool muxed)
@@ -42,16 +45,80 @@ public sealed class MetaReplica : IAsyncDisposable
         // Waits that are not forwarding (a read barrier during an election, this member's own apply) are bounded alike.
         patience = forwarding?.Options ?? new RangeForwardingOptions();
         time = forwarding?.Time ?? TimeProvider.System;
+        if (forwarding is not null)
+        {
+            // Members to ask: those of the newest map known, else the members this replica was started with.
+            mirror = new MetaMirror(group.Id, forwarding, () => MembersOf(Current) is { Count: > 0 } known ? known : group.Members.Where(m => !m.Equals(address)).ToArray<EndPoint>());
+            following = FollowAsync(stopping.Token);
+        }
+        else following = Task.CompletedTask;
     }
 
     public RangeGroup Group { get; }
     public IPEndPoint Address { get; }
 
-    /// <summary>The map as this replica has applied it: one read, no I/O; may lag the leader (see <see cref="ReadAsync"/>).</summary>
-    public ClusterMap Current => machine.State.Map;
+    /// <summary>
+    /// The map as this node knows it: its replica's, or, when the map fetched from a member is newer (this node is not a
+    /// member of the group, or has just been removed from it), that one. One read, no I/O; may lag the leader (see
+    /// <see cref="ReadAsync"/>).
+    /// </summary>
+    public ClusterMap Current => Newest.Map;
 
-    /// <summary>The index of the last log entry applied to <see cref="Current"/>.</summary>
-    public long AppliedIndex => machine.State.Index;
+    /// <summary>The index of the last log entry reflected in <see cref="Current"/>.</summary>
+    public long AppliedIndex => Newest.Index;
+
+    private IndexedMap Newest
+    {
+        get
+        {
+            var applied = machine.State;
+            return mirror?.Latest is { } fetched && fetched.Index > applied.Index ? fetched : new IndexedMap(applied.Index, applied.Map);
+        }
+    }
+
+    /// <summary>
+    /// This node is outside the group as the newest map it knows records it (joined beyond the group's five members,
+    /// not admitted yet, or removed): its replica applies nothing, so the map, reads and commands go through a member.
+    /// </summary>
+    public bool Following => mirror is not null && !IsRecordedMember(Current);
+
+    private bool IsRecordedMember(ClusterMap map) => MembersOf(map).Any(m => m.Equals(Address));
+
+    private static IReadOnlyList<IPEndPoint> MembersOf(ClusterMap map) =>
+        map.MetaMembers.Select(map.Node).OfType<ClusterNode>().Select(n => IPEndPoint.TryParse(n.ClusterAddress, out var e) ? e : null).OfType<IPEndPoint>().ToArray();
+
+    /// <summary>
+    /// Keeps the fetched map fresh while this node follows, or while its replica sees no leader (a member removed from
+    /// the group hears from no leader again, and learns of its removal only this way): each fetch is held by the member
+    /// until an entry past the newest one known is applied.
+    /// </summary>
+    private async Task FollowAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (Following || cluster.Leader is null) await mirror!.FetchAsync(AppliedIndex, cancellationToken).ConfigureAwait(false);
+                else await Task.Delay(TimeSpan.FromMilliseconds(500), time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // No member answered (they may be electing, or restarting): the next attempt a second later.
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
 
     /// <summary>The index of this member's latest snapshot (0 before the first).</summary>
     public long SnapshotIndex => ((ISnapshotManager)machine).Snapshot?.Index ?? 0;
@@ -110,6 +177,7 @@ public sealed class MetaReplica : IAsyncDisposable
     public async Task<ClusterMap> ExecuteAsync(MetaCommand command, CancellationToken cancellationToken = default)
     {
         if (command.RequestId is null) command = command with { RequestId = Guid.NewGuid().ToString("N") };
+        if (Following) return await ExecuteThroughMemberAsync(command, cancellationToken).ConfigureAwait(false);
         var outcome = await commands.ExecuteAsync(command.RequestId!, MetaCodec.Encode(command), cancellationToken).ConfigureAwait(false);
         outcome.ThrowIfRefused();
         // The leader applied it; this member (a follower, if it forwarded) applies it moments later.
@@ -124,6 +192,41 @@ public sealed class MetaReplica : IAsyncDisposable
             throw new TimeoutException($"Request {command.RequestId} was applied at index {outcome.Index}; this member has applied only up to {AppliedIndex}.");
         }
         return Current;
+    }
+
+    /// <summary>A command from a node outside the group: through a member to the leader, then the map once fetched past its entry.</summary>
+    private async Task<ClusterMap> ExecuteThroughMemberAsync(MetaCommand command, CancellationToken cancellationToken)
+    {
+        var outcome = await mirror!.ExecuteAsync(command.RequestId!, MetaCodec.Encode(command), cancellationToken).ConfigureAwait(false);
+        outcome.ThrowIfRefused();
+        while (AppliedIndex < outcome.Index) await mirror.FetchAsync(outcome.Index - 1, cancellationToken).ConfigureAwait(false);
+        return Current;
+    }
+
+    /// <summary>
+    /// A node outside the group asks for the map (<see cref="MetaMirror"/>): past this member's read barrier, and once it
+    /// applied an entry past <paramref name="after"/> or <see cref="MetaMirror.HoldFor"/> passed, the index and the map.
+    /// A replica outside the group itself serves none (not leader, naming no one: the caller asks another member).
+    /// </summary>
+    internal async Task<byte[]> ServeMapAsync(long after, CancellationToken cancellationToken)
+    {
+        if (Following) throw new NotLeaderException(Group.Id, null);
+        await commands.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
+        using var hold = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        hold.CancelAfter(MetaMirror.HoldFor);
+        try
+        {
+            await machine.WaitForAppliedAsync(after + 1, hold.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+        }
+        var state = machine.State;
+        var map = MetaCodec.Encode(state.Map);
+        var answer = new byte[8 + map.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(answer, state.Index);
+        map.CopyTo(answer, 8);
+        return answer;
     }
 
     /// <summary>Runs a command that has a request id through this member, which must lead.</summary>
@@ -143,7 +246,8 @@ public sealed class MetaReplica : IAsyncDisposable
 
     public async Task<ClusterMap> ReadAsync(CancellationToken cancellationToken = default)
     {
-        await commands.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
+        if (Following) await mirror!.FetchAsync(-1, cancellationToken).ConfigureAwait(false);
+        else await commands.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
         return Current;
     }
 
@@ -158,6 +262,7 @@ public sealed class MetaReplica : IAsyncDisposable
         while (true)
         {
             var next = machine.NextApply;
+            var fetched = mirror?.Changed ?? Task.Delay(Timeout.Infinite, cancellationToken);
             var map = Current;
             if (!ReferenceEquals(map, seen))
             {
@@ -166,7 +271,7 @@ public sealed class MetaReplica : IAsyncDisposable
                 continue;
             }
             if (machine.Stopped) yield break;
-            await next.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await Task.WhenAny(next, fetched).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -180,6 +285,8 @@ public sealed class MetaReplica : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref disposed, 1) != 0) return;
+        await stopping.CancelAsync().ConfigureAwait(false);
+        await following.ConfigureAwait(false);
         // Standby first, as a range replica does: a member being stopped must not stand for election.
         await cluster.EnableStandbyModeAsync(CancellationToken.None).ConfigureAwait(false);
         await cluster.StopAsync(CancellationToken.None).ConfigureAwait(false);

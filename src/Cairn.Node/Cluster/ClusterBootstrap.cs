@@ -111,13 +111,15 @@ public static partial class ClusterBootstrap
     }
 
     /// <summary>
-    /// Until this node's meta member holds a map where the node is admitted and a member of the meta group (the meta
-    /// leader adds it once the operator admitted it, and its log then reaches this member), says what the operator must run.
+    /// Until this node's meta member holds a map where the node is admitted and, unless the meta group is full, a member
+    /// of it (the meta leader adds it once the operator admitted it, and its log then reaches this member), says what the
+    /// operator must run. A node beyond the group's five members follows the map through them (<see cref="MetaReplica.Following"/>).
     /// </summary>
     private static async Task WaitForAdmissionAsync(MetaReplica meta, ClusterOptions options, ILogger log, CancellationToken cancellationToken)
     {
         long? reminded = null;
-        while (meta.Current is var map && !(map.Node(options.NodeId) is { State: not NodeState.Joining } && map.MetaMembers.Contains(options.NodeId)))
+        while (meta.Current is var map && !(map.Node(options.NodeId) is { State: not NodeState.Joining }
+                   && (map.MetaMembers.Contains(options.NodeId) || MembershipPlan.ForMeta(map) is not AddMember { NodeId: var next } || next != options.NodeId)))
         {
             if (reminded is not { } last || Stopwatch.GetElapsedTime(last) >= options.AdmitReminderInterval)
             {

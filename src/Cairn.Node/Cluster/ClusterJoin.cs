@@ -22,9 +22,6 @@ public static partial class ClusterJoin
 {
     public const string Route = "/cluster/v1/join";
 
-    /// <summary>With at most this many nodes every node holds a replica of every group; beyond it placement of replicas is needed.</summary>
-    public const int MaxNodes = 5;
-
     /// <summary>The command an operator runs to admit the node.</summary>
     public static string AdmitCommand(string nodeId) => $"cairn admin cluster admit {nodeId}";
 
@@ -37,8 +34,6 @@ public static partial class ClusterJoin
                 : $"Node id {node.Id} is already taken by the node at {same.ClusterAddress} (S3 {same.S3Address}); choose another --node-id.";
         if (map.Nodes.FirstOrDefault(n => n.State != NodeState.Removed && (n.ClusterAddress == node.ClusterAddress || n.S3Address == node.S3Address)) is { } other)
             return $"Node {other.Id} already has the address {(other.ClusterAddress == node.ClusterAddress ? other.ClusterAddress : other.S3Address)}.";
-        if (map.Nodes.Count(n => n.State != NodeState.Removed) >= MaxNodes)
-            return $"The cluster already has {MaxNodes} nodes: larger clusters are not supported yet.";
         return null;
     }
 
