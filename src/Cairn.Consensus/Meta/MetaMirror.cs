@@ -16,6 +16,9 @@ internal sealed class MetaMirror(string group, RangeForwarding forwarding, Func<
     /// <summary>How long a member holds a fetch that waits for a new entry: within one forwarding attempt.</summary>
     public static readonly TimeSpan HoldFor = TimeSpan.FromSeconds(2);
 
+    /// <summary>How often a follower fetches the map in the background: a map is whole (1.5 MiB at 100 nodes), not a delta.</summary>
+    public static readonly TimeSpan FollowInterval = TimeSpan.FromSeconds(1);
+
     private IndexedMap latest = new(0, ClusterMap.Empty);
     private TaskCompletionSource changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

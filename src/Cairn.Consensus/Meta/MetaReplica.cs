@@ -90,7 +90,8 @@ public sealed class MetaReplica : IAsyncDisposable
     /// <summary>
     /// Keeps the fetched map fresh while this node follows, or while its replica sees no leader (a member removed from
     /// the group hears from no leader again, and learns of its removal only this way): each fetch is held by the member
-    /// until an entry past the newest one known is applied.
+    /// until an entry past the newest one known is applied, and fetches start at most once per
+    /// <see cref="MetaMirror.FollowInterval"/> (a command or a read of the map fetches at once).
     /// </summary>
     private async Task FollowAsync(CancellationToken cancellationToken)
     {
@@ -98,8 +99,11 @@ public sealed class MetaReplica : IAsyncDisposable
         {
             try
             {
+                var started = time.GetTimestamp();
                 if (Following || cluster.Leader is null) await mirror!.FetchAsync(AppliedIndex, cancellationToken).ConfigureAwait(false);
-                else await Task.Delay(TimeSpan.FromMilliseconds(500), time, cancellationToken).ConfigureAwait(false);
+                // At most one fetch a second: each carries the whole map, and every heartbeat of every node is a new one.
+                var pause = MetaMirror.FollowInterval - time.GetElapsedTime(started);
+                if (pause > TimeSpan.Zero) await Task.Delay(pause, time, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
