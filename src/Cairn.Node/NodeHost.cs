@@ -78,8 +78,12 @@ public static class NodeHost
             node = ClusterDrives(node, clusterOptions);
             var localDrives = LocalDrives(node);
             var raftLogging = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevelFromEnvironment()));
-            var http = ClusterHttp.CreateClient(clusterOptions.Secret, clusterOptions.Transport);
-            var mux = new RaftMux(clusterOptions.Secret, transport: clusterOptions.Transport);
+            var wire = new ClusterWire(clusterOptions.Wire, clusterOptions.NodeId, raftLogging.CreateLogger<ClusterWire>());
+            if (clusterOptions.Wire != WireVersion.Release)
+                raftLogging.CreateLogger<ClusterWire>().LogWarning("{Variable} is set (for tests only): this node plays another release's wire, {Wire}",
+                    WireVersion.OverrideVariable, clusterOptions.Wire);
+            var http = ClusterHttp.CreateClient(clusterOptions.Secret, clusterOptions.Transport, wire);
+            var mux = new RaftMux(clusterOptions.Secret, raftLogging.CreateLogger<RaftMux>(), clusterOptions.Transport, wire: wire);
             var self = new NodeDescription(clusterOptions.NodeId, options.Address, clusterOptions.ClusterAddress,
                 $"{clusterOptions.FailureDomain}/{clusterOptions.NodeId}", clusterOptions.Join,
                 node.PlacementMap().Select((entry, i) => new DriveDescription(entry.Id, entry.Domain, entry.Weight, node.Drives[i].Tier)).ToArray());
@@ -238,6 +242,7 @@ public static class NodeHost
             cluster.Map.Drives.Where(d => d.NodeId == self.Id).Select(d => new DriveDescription(d.Id, d.Domain, d.Weight, d.Tier)).ToArray());
         app.MapWhen(http => http.Connection.LocalPort == port, branch =>
         {
+            branch.UseClusterWire(cluster.Mux.Wire);
             branch.UseRouting();
             branch.UseEndpoints(endpoints =>
             {

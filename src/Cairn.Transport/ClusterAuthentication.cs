@@ -30,10 +30,18 @@ public static class ClusterAuthentication
         });
 }
 
-/// <summary>Client side of the cluster proof: signs every request that leaves through the cluster client, sent as HTTP/2.</summary>
-public sealed class ClusterSigningHandler(ClusterSecret secret) : DelegatingHandler
+/// <summary>
+/// Client side of the cluster proof: signs every request that leaves through the cluster client, sent as HTTP/2, and
+/// stamps it with this node's wire version (<see cref="ClusterWire"/>, <see cref="ClusterWire.Default"/> when none is
+/// given). A peer's refusal of that version (<see cref="ClusterWire.RefusedStatus"/> with the peer's wire headers) is
+/// thrown as a <see cref="WireVersionRefusedException"/> carrying the peer's reason.
+/// </summary>
+public sealed class ClusterSigningHandler(ClusterSecret secret, ClusterWire? wire = null) : DelegatingHandler
 {
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    /// <summary>A refusal's text is a line or two; a longer body is cut.</summary>
+    private const int MaxReason = 2048;
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         // The cluster port speaks only HTTP/2 (h2c); a request built by hand would otherwise default to 1.1.
         request.Version = System.Net.HttpVersion.Version20;
@@ -42,6 +50,13 @@ public sealed class ClusterSigningHandler(ClusterSecret secret) : DelegatingHand
         request.Headers.Add(ClusterSecret.TimestampHeader, timestamp);
         request.Headers.Add(ClusterSecret.NonceHeader, nonce);
         request.Headers.Add(ClusterSecret.SignatureHeader, signature);
-        return base.SendAsync(request, cancellationToken);
+        (wire ?? ClusterWire.Default).Stamp(request);
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if ((int)response.StatusCode != ClusterWire.RefusedStatus || !response.Headers.Contains(WireVersion.VersionHeader)) return response;
+        using (response)
+        {
+            var reason = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            throw new WireVersionRefusedException(request.RequestUri.Authority, reason.Length > MaxReason ? reason[..MaxReason] : reason.Trim());
+        }
     }
 }

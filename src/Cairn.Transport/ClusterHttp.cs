@@ -26,13 +26,14 @@ public sealed record ClusterTransportOptions
 }
 
 /// <summary>
-/// The node-to-node HTTP client and listener: HTTP/2 without TLS (h2c) on the cluster port, every
-/// request signed with the cluster secret. One client per process is enough: HTTP/2 multiplexes the
-/// calls to a peer over its connections.
+/// The node-to-node HTTP client and listener: HTTP/2 without TLS (h2c) on the cluster port, every request signed
+/// with the cluster secret and stamped with the node's wire version (<see cref="ClusterWire"/>). One client per
+/// process is enough: HTTP/2 multiplexes the calls to a peer over its connections.
 /// </summary>
 public static class ClusterHttp
 {
-    public static HttpClient CreateClient(ClusterSecret secret, ClusterTransportOptions? options = null)
+    /// <param name="wire">This node's wire version and id, sent with every call (<see cref="ClusterWire.Default"/> when null).</param>
+    public static HttpClient CreateClient(ClusterSecret secret, ClusterTransportOptions? options = null, ClusterWire? wire = null)
     {
         options ??= new ClusterTransportOptions();
         var sockets = new SocketsHttpHandler
@@ -50,7 +51,7 @@ public static class ClusterHttp
             // The handler still applies ConnectTimeout to the callback (through its token).
             ConnectCallback = (context, cancellationToken) => ConnectAsync(options.Routes.Dial(context.DnsEndPoint), cancellationToken),
         };
-        return new HttpClient(new ClusterSigningHandler(secret) { InnerHandler = sockets })
+        return new HttpClient(new ClusterSigningHandler(secret, wire) { InnerHandler = sockets })
         {
             DefaultRequestVersion = HttpVersion.Version20,
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,

@@ -22,7 +22,7 @@ public enum ClusterProof
 /// so a captured request cannot be replayed. The body is not covered: fragments carry their own block
 /// checksums, and the cluster port is meant for a private network (no TLS in this increment).
 /// A connection of another protocol on the cluster port proves the secret the same way, with its protocol name
-/// in place of the method (<c>CAIRN-RAFT/1</c>, see <see cref="Raft.RaftMux"/>): such a name contains a '/', which
+/// in place of the method (<c>CAIRN-RAFT/1</c>, the version being the wire's, see <see cref="Raft.RaftMux"/>): such a name contains a '/', which
 /// no HTTP method can, so a request's proof never passes for a connection's, nor the other way round.
 /// </summary>
 public sealed class ClusterSecret

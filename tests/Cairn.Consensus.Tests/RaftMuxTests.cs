@@ -87,6 +87,8 @@ public sealed class RaftMuxTests(ITestOutputHelper output)
         Assert.True(await IsClosedAsync(port, Preface(new ClusterSecret(nodes.Key, new ShiftedTime(TimeSpan.FromMinutes(-10))), "r0")), "a stale timestamp");
         Assert.True(await IsClosedAsync(port, Preface(nodes.Secret, "r9")), "a group with no member on that node");
         Assert.True(await IsClosedAsync(port, "CAIRN-RAFT/1 r0\n"u8.ToArray()), "a preface without a proof");
+        Assert.True(await IsClosedAsync(port, Preface(nodes.Secret, "r0", version: 2)), "a wire version this node does not understand");
+        Assert.True(await IsClosedAsync(port, "CAIRN-RAFT/x r0\n"u8.ToArray()), "a preface without a version");
         Assert.True(await IsClosedAsync(port, Encoding.ASCII.GetBytes("CAIRN-RAFT/1 " + new string('x', 600))), "a preface line too long");
         Assert.True(await IsClosedAsync(port, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray()), "HTTP/1.1");
         Assert.True(await IsClosedAsync(port, [.. Enumerable.Range(0, 64).Select(i => (byte)(i * 37))]), "garbage");
@@ -121,10 +123,10 @@ public sealed class RaftMuxTests(ITestOutputHelper output)
     }
 
     /// <summary>The preface a Raft connection opens with, written out here to pin the wire format.</summary>
-    private static byte[] Preface(ClusterSecret secret, string group)
+    private static byte[] Preface(ClusterSecret secret, string group, int version = 1)
     {
-        var (timestamp, nonce, signature) = secret.Sign("CAIRN-RAFT/1", group);
-        return Encoding.ASCII.GetBytes($"CAIRN-RAFT/1 {group} {timestamp} {nonce} {signature}\n");
+        var (timestamp, nonce, signature) = secret.Sign($"CAIRN-RAFT/{version}", group);
+        return Encoding.ASCII.GetBytes($"CAIRN-RAFT/{version} {group} {timestamp} {nonce} {signature}\n");
     }
 
     /// <summary>Sends <paramref name="bytes"/> on a new connection: true when the node closes it, false when it is still open after two seconds.</summary>

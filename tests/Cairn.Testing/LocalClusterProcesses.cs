@@ -92,7 +92,8 @@ public sealed class LocalClusterProcesses : IAsyncDisposable
     /// A node, not launched yet and not one of <see cref="Nodes"/> (the caller disposes it), that joins this running cluster:
     /// its join list names the bootstrapping nodes and not itself. Its own folder, S3 port and cluster port.
     /// </summary>
-    public ClusterNodeProcess Joining(string id)
+    /// <param name="environment">More environment variables of its process (e.g. a test-only override).</param>
+    public ClusterNodeProcess Joining(string id, IReadOnlyDictionary<string, string>? environment = null)
     {
         var port = ClusterPorts(1)[0];
         var data = Path.Combine(root, id + "-" + Guid.NewGuid().ToString("N")[..6]);
@@ -101,7 +102,8 @@ public sealed class LocalClusterProcesses : IAsyncDisposable
             "--node-id", id, "--cluster-address", $"127.0.0.1:{port}", "--join", string.Join(',', nodes.Take(bootstrapping).Select(n => n.ClusterAddress)),
             "--drives", Path.Combine(data, "drives", "d0"), .. serverArguments,
         ];
-        return new ClusterNodeProcess(id, port, ServerProcess.Create(data, ServerProcess.FreePort(), arguments, new Dictionary<string, string> { ["CAIRN_CLUSTER_SECRET"] = Secret }));
+        var variables = new Dictionary<string, string>(environment ?? new Dictionary<string, string>()) { ["CAIRN_CLUSTER_SECRET"] = Secret };
+        return new ClusterNodeProcess(id, port, ServerProcess.Create(data, ServerProcess.FreePort(), arguments, variables));
     }
 
     /// <summary>Launches a node that joins this running cluster (<see cref="Joining"/>) and counts it among <see cref="Nodes"/>; it is not ready until admitted.</summary>

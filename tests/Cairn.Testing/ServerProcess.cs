@@ -18,17 +18,25 @@ public sealed class ServerProcess : IAsyncDisposable
     public const string Region = "us-east-1";
 
     private readonly StringBuilder log = new();
+    private readonly StringBuilder errors = new();
     private string[] extraArgs;
     private Process? process;
 
-    private readonly IReadOnlyDictionary<string, string> environment;
+    private readonly Dictionary<string, string> environment;
 
     private ServerProcess(string dataPath, int port, string[] extraArgs, IReadOnlyDictionary<string, string>? environment = null)
     {
         DataPath = dataPath;
         Port = port;
         this.extraArgs = extraArgs;
-        this.environment = environment ?? new Dictionary<string, string>();
+        this.environment = new Dictionary<string, string>(environment ?? new Dictionary<string, string>());
+    }
+
+    /// <summary>Sets (or, with null, removes) an environment variable of the next launch.</summary>
+    public void SetEnvironment(string name, string? value)
+    {
+        if (value is null) environment.Remove(name);
+        else environment[name] = value;
     }
 
     /// <summary>A server not started yet, on a port and data directory chosen by the caller (a cluster's node).</summary>
@@ -43,6 +51,9 @@ public sealed class ServerProcess : IAsyncDisposable
     public int Port { get; }
     public string Endpoint => $"http://127.0.0.1:{Port}";
     public string Log { get { lock (log) return log.ToString(); } }
+
+    /// <summary>What the process wrote to stderr alone (also in <see cref="Log"/>), over every launch.</summary>
+    public string ErrorLog { get { lock (log) return errors.ToString(); } }
 
     /// <summary>Starts a server on a free port and a fresh temporary data directory, and waits until it is ready.</summary>
     public static Task<ServerProcess> StartAsync(params string[] extraArgs) =>
@@ -82,7 +93,15 @@ public sealed class ServerProcess : IAsyncDisposable
         foreach (var (name, value) in environment) info.Environment[name] = value;
         process = Process.Start(info)!;
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+                lock (log)
+                {
+                    log.AppendLine(e.Data);
+                    errors.AppendLine(e.Data);
+                }
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
     }

@@ -35,6 +35,7 @@ public static class ClusterArguments
             Join = peers,
             FailureDomain = failureDomain,
             Secret = ClusterSecret.FromText(secret),
+            Wire = WireVersion.FromOverride(Environment.GetEnvironmentVariable(WireVersion.OverrideVariable)),
         };
     }
 }

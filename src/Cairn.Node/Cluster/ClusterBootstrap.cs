@@ -30,16 +30,20 @@ public static partial class ClusterBootstrap
     public static async Task<(MetaReplica Meta, ClusterMap Map)> EstablishAsync(ClusterOptions options, NodeDescription self, string dataPath,
         HttpClient cluster, RaftMux mux, ILoggerFactory logging, CancellationToken cancellationToken)
     {
-        if (!options.Bootstraps) return await JoinAsync(options, self, dataPath, cluster, mux, logging, cancellationToken).ConfigureAwait(false);
         var log = logging.CreateLogger("Cairn.Cluster");
         var folder = Path.Combine(dataPath, "meta");
         var firstStart = !Directory.Exists(folder);
+        // A first start meets its peers' wire in the rendezvous or the join request; a later one asks them while its meta
+        // member starts, and stops before it reads the map if they refuse it.
+        var wireChecked = firstStart ? Task.CompletedTask : CheckWireAsync(options, cluster, cancellationToken);
+        if (!options.Bootstraps) return await JoinAsync(options, self, dataPath, cluster, mux, wireChecked, logging, cancellationToken).ConfigureAwait(false);
         return await WhileServingAsync(options, self, mux, async meta =>
         {
             var members = options.Join.Select(NodeHost.ParseEndpoint).ToArray();
             var forwarding = new RangeForwarding(cluster, members.ToDictionary(m => (EndPoint)m, m => new Uri($"http://{m}/")));
             var started = meta.Value = await MetaReplica.StartAsync(new RangeGroup(MetaGroup, members), NodeHost.ParseEndpoint(options.ClusterAddress), folder,
                 options.Raft, forwarding, logging, mux, cancellationToken).ConfigureAwait(false);
+            await wireChecked.ConfigureAwait(false);
             if (firstStart)
             {
                 var descriptions = await CollectAsync(options, self, cluster, log, cancellationToken).ConfigureAwait(false);
@@ -87,7 +91,7 @@ public static partial class ClusterBootstrap
     /// whose members it takes from the map of its latest snapshot (the join list before there is one).
     /// </summary>
     private static async Task<(MetaReplica Meta, ClusterMap Map)> JoinAsync(ClusterOptions options, NodeDescription self, string dataPath,
-        HttpClient cluster, RaftMux mux, ILoggerFactory logging, CancellationToken cancellationToken)
+        HttpClient cluster, RaftMux mux, Task wireChecked, ILoggerFactory logging, CancellationToken cancellationToken)
     {
         var log = logging.CreateLogger("Cairn.Cluster");
         var folder = Path.Combine(dataPath, "meta");
@@ -105,6 +109,7 @@ public static partial class ClusterBootstrap
                 .ToDictionary(m => (EndPoint)m, m => new Uri($"http://{m}/"));
             var started = meta.Value = await MetaReplica.StartAsync(new RangeGroup(MetaGroup, members) { Joining = !known.MetaMembers.Contains(options.NodeId) },
                 own, folder, options.Raft, new RangeForwarding(cluster, addresses), logging, mux, cancellationToken).ConfigureAwait(false);
+            await wireChecked.ConfigureAwait(false);
             await WaitForAdmissionAsync(started, options, log, cancellationToken).ConfigureAwait(false);
             return await ReadBootstrappedAsync(started, options, cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
@@ -204,10 +209,48 @@ public static partial class ClusterBootstrap
             mux.ConfigureListener(l);
         }));
         var app = builder.Build();
+        app.UseClusterWire(mux.Wire);
         app.MapDescription(self, options.Secret);
         app.MapMetaGroup(meta, options.Secret);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         return app;
+    }
+
+    /// <summary>How long a node refused by a bootstrapping peer keeps its own listener (and so its refusal) up before it exits.</summary>
+    private static readonly TimeSpan RefusalLinger = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// A node starting again (its meta folder exists) asks the nodes of its join list for their description: when every
+    /// one that answers refuses its wire version (an upgrade that skipped a release, or a test playing one), it stops at
+    /// start with their reason instead of running cut off (its peers would mark it down and repair its data away).
+    /// One refusing among others that accept is left to the running node: it logs that peer's refusal, once. Peers
+    /// that do not answer within 2 s (down, starting) count for nothing.
+    /// </summary>
+    private static async Task CheckWireAsync(ClusterOptions options, HttpClient cluster, CancellationToken cancellationToken)
+    {
+        var answers = await Task.WhenAll(options.Join.Where(p => p != options.ClusterAddress).Select(async peer =>
+        {
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            attempt.CancelAfter(TimeSpan.FromSeconds(2));
+            try
+            {
+                using var response = await cluster.GetAsync(new Uri($"http://{peer}{NodeDescription.Route}"), attempt.Token).ConfigureAwait(false);
+                return (Peer: peer, Answered: true, Refusal: (string?)null);
+            }
+            catch (WireVersionRefusedException e)
+            {
+                return (Peer: peer, Answered: true, Refusal: e.Reason);
+            }
+            catch (Exception e) when (e is HttpRequestException || e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                return (Peer: peer, Answered: false, Refusal: (string?)null);
+            }
+        })).ConfigureAwait(false);
+        if (answers.Any(a => a.Answered) && answers.Where(a => a.Answered).All(a => a.Refusal is not null))
+        {
+            var first = answers.First(a => a.Refusal is not null);
+            throw new WireVersionMismatch($"The cluster refuses node {options.NodeId}: the node at {first.Peer} says {first.Refusal}");
+        }
     }
 
     public static void MapDescription(this IEndpointRouteBuilder endpoints, NodeDescription self, ClusterSecret secret) =>
@@ -228,7 +271,18 @@ public static partial class ClusterBootstrap
                 {
                     using var attempt = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
                     attempt.CancelAfter(TimeSpan.FromSeconds(2));
-                    var bytes = await cluster.GetByteArrayAsync(new Uri($"http://{peer}{NodeDescription.Route}"), attempt.Token).ConfigureAwait(false);
+                    byte[] bytes;
+                    try
+                    {
+                        bytes = await cluster.GetByteArrayAsync(new Uri($"http://{peer}{NodeDescription.Route}"), attempt.Token).ConfigureAwait(false);
+                    }
+                    catch (WireVersionRefusedException e)
+                    {
+                        // The peers ask each other: this node keeps its listener (and its own refusal of the peer) up a
+                        // moment longer, so the peer hears it too rather than waiting for a node that went away.
+                        await Task.Delay(RefusalLinger, CancellationToken.None).ConfigureAwait(false);
+                        throw new WireVersionMismatch($"Bootstrap: the node at {peer} refuses this node ({self.Id}): {e.Reason}");
+                    }
                     var description = NodeDescription.Decode(bytes);
                     if (!description.Join.Order(StringComparer.Ordinal).SequenceEqual(options.Join.Order(StringComparer.Ordinal)))
                         throw new ArgumentException(
@@ -266,3 +320,9 @@ public static partial class ClusterBootstrap
     [LoggerMessage(Level = LogLevel.Information, Message = "Bootstrap: waiting for {Peers} to answer")]
     private static partial void LogWaiting(ILogger log, string peers);
 }
+
+/// <summary>
+/// This node and the cluster it starts with cannot talk (<see cref="WireVersion"/>): it stops at start, before it joins
+/// anything, with the peer's reason (one line on stderr, exit code 1).
+/// </summary>
+public sealed class WireVersionMismatch(string message) : ArgumentException(message);

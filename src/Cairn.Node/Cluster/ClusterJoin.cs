@@ -16,7 +16,8 @@ namespace Cairn.Node.Cluster;
 /// list (<c>POST /cluster/v1/join</c> on the cluster port), which proposes the meta group's AddNode and AddDrive commands
 /// under request ids fixed by the node and drive ids, so a retry applies once. The node is then joining: it holds
 /// nothing until an operator admits it (<c>cairn admin cluster admit</c>). A node whose id or address another node has,
-/// or a sixth node, is refused (409, the reason as text).
+/// or a sixth node, is refused (409, the reason as text); so is one whose wire version the cluster cannot talk to, by
+/// the cluster port itself before the request is read (<see cref="ClusterWire"/>).
 /// </summary>
 public static partial class ClusterJoin
 {
@@ -90,7 +91,7 @@ public static partial class ClusterJoin
 
     /// <summary>
     /// The joining node's half: asks the nodes of the join list in turn until one takes the request. A refusal throws
-    /// <see cref="ArgumentException"/> with the cluster's reason; no answer within the bootstrap timeout throws
+    /// <see cref="ArgumentException"/> with the cluster's reason (a <see cref="WireVersionMismatch"/> for a wire version); no answer within the bootstrap timeout throws
     /// <see cref="TimeoutException"/>.
     /// </summary>
     public static async Task RequestAsync(ClusterOptions options, NodeDescription self, HttpClient cluster, ILogger log, CancellationToken cancellationToken)
@@ -118,6 +119,10 @@ public static partial class ClusterJoin
                     if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
                         throw new ArgumentException($"The cluster at {peer} refuses this node's cluster secret.");
                     reasons[peer] = $"{(int)response.StatusCode} {text}";
+                }
+                catch (WireVersionRefusedException e)
+                {
+                    throw new WireVersionMismatch($"The cluster at {peer} refuses node {self.Id}: {e.Reason}");
                 }
                 catch (Exception e) when (e is HttpRequestException || e is OperationCanceledException && !deadline.IsCancellationRequested)
                 {

@@ -30,6 +30,12 @@ public sealed record ClusterOptions
     public required ClusterSecret Secret { get; init; }
 
     /// <summary>
+    /// The wire version this node speaks and the versions it accepts from peers: this release's, unless a test plays
+    /// another release (<see cref="WireVersion.OverrideVariable"/>).
+    /// </summary>
+    public WireVersion Wire { get; init; } = WireVersion.Release;
+
+    /// <summary>
     /// The node's wall clock (shifted by <c>--clock-offset</c>): what the meta commands it issues carry as their time.
     /// Timers and elapsed time never read it.
     /// </summary>

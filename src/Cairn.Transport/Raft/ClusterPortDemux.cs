@@ -10,9 +10,10 @@ namespace Cairn.Transport.Raft;
 /// Kestrel connection middleware on the cluster port, ahead of its HTTP layer: it peeks at the first bytes.
 /// An HTTP/2 client preface goes on to HTTP untouched (nothing consumed); a Raft preface with a valid proof of
 /// the cluster secret is consumed and the connection handed to that group's listener for as long as Raft keeps
-/// it; anything else — a wrong proof, an unknown group, garbage, silence — is closed.
+/// it; anything else — a wire version this node does not understand (checked first, and logged once per peer by
+/// <see cref="ClusterWire"/>), a wrong proof, an unknown group, garbage, silence — is closed.
 /// </summary>
-internal sealed partial class ClusterPortDemux(ClusterSecret secret, RaftGroupListeners groups, ILogger logger)
+internal sealed partial class ClusterPortDemux(ClusterSecret secret, RaftGroupListeners groups, ClusterWire wire, ILogger logger)
 {
     private static ReadOnlySpan<byte> Http2Preface => "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8;
 
@@ -43,6 +44,12 @@ internal sealed partial class ClusterPortDemux(ClusterSecret secret, RaftGroupLi
             return;
         }
         if (kind == Kind.Other)
+        {
+            LogNotClusterProtocol(connection.RemoteEndPoint?.ToString());
+            return;
+        }
+        if (!wire.AcceptsRaft(preface.Version, connection.RemoteEndPoint, preface.Group)) return;
+        if (!preface.IsComplete)
         {
             LogNotClusterProtocol(connection.RemoteEndPoint?.ToString());
             return;

@@ -8,12 +8,12 @@ namespace Cairn.Transport.Raft;
 
 /// <summary>
 /// The client side Raft sees: dials the node's cluster port named in a <c>cairn-raft://</c> address, sends the
-/// Raft preface (group id and proof of the cluster secret) and returns the connection for Raft's messages.
+/// Raft preface (the wire version this node speaks, group id and proof of the cluster secret) and returns the connection for Raft's messages.
 /// The connection is Kestrel's socket connection (pipes over the socket), the same kind the server side has. A node
 /// with a route (<see cref="ClusterTransportOptions.Routes"/>) is dialled there; the group still knows it by its address.
 /// A node that left a request unanswered is not dialled for a while (<see cref="UnansweredPeers"/>): the call fails at once.
 /// </summary>
-internal sealed class RaftConnector(ClusterSecret secret, IReadOnlyDictionary<IPEndPoint, IPEndPoint> routes, TimeProvider time) : IConnectionFactory, IDisposable
+internal sealed class RaftConnector(ClusterSecret secret, IReadOnlyDictionary<IPEndPoint, IPEndPoint> routes, TimeProvider time, WireVersion? wire = null) : IConnectionFactory, IDisposable
 {
     private readonly UnansweredPeers unanswered = new(time);
     private readonly SocketConnectionContextFactory sockets = new(new SocketConnectionFactoryOptions(), NullLogger.Instance);
@@ -42,7 +42,7 @@ internal sealed class RaftConnector(ClusterSecret secret, IReadOnlyDictionary<IP
         try
         {
             // No answer to wait for: a refused preface closes the connection, and Raft's first request fails.
-            await connection.Transport.Output.WriteAsync(RaftPreface.Sign(secret, group).Encode(), cancellationToken).ConfigureAwait(false);
+            await connection.Transport.Output.WriteAsync(RaftPreface.Sign(secret, group, (wire ?? WireVersion.Release).Speaks).Encode(), cancellationToken).ConfigureAwait(false);
         }
         catch
         {

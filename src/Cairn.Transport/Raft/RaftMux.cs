@@ -10,7 +10,7 @@ namespace Cairn.Transport.Raft;
 /// cluster listener with <see cref="ConfigureListener"/> (next to <c>UseClusterProtocol</c>); each group's Raft
 /// member then listens through <see cref="Listeners"/> and dials its peers through <see cref="Connector"/>,
 /// addressed as <see cref="RaftEndPoints.Of"/> (the peer node's cluster address and the group id). Every Raft
-/// connection proves the cluster secret once, in its preface. One instance per process.
+/// connection names its wire version and proves the cluster secret once, in its preface. One instance per process.
 /// </summary>
 public sealed class RaftMux : IDisposable
 {
@@ -20,11 +20,20 @@ public sealed class RaftMux : IDisposable
 
     /// <param name="transport">Its <see cref="ClusterTransportOptions.Routes"/> apply to the connections Raft dials.</param>
     /// <param name="time">The clock of <see cref="UnansweredPeers"/> (tests).</param>
-    public RaftMux(ClusterSecret secret, ILogger<RaftMux>? logger = null, ClusterTransportOptions? transport = null, TimeProvider? time = null)
+    /// <param name="wire">This node's wire: the version its prefaces carry and the versions it accepts (<see cref="ClusterWire.Default"/> when null).</param>
+    public RaftMux(ClusterSecret secret, ILogger<RaftMux>? logger = null, ClusterTransportOptions? transport = null, TimeProvider? time = null,
+        ClusterWire? wire = null)
     {
-        connector = new RaftConnector(secret, (transport ?? new ClusterTransportOptions()).Routes, time ?? TimeProvider.System);
-        demux = new ClusterPortDemux(secret, listeners, logger ?? NullLogger<RaftMux>.Instance);
+        Wire = wire ?? ClusterWire.Default;
+        connector = new RaftConnector(secret, (transport ?? new ClusterTransportOptions()).Routes, time ?? TimeProvider.System, Wire.Version);
+        demux = new ClusterPortDemux(secret, listeners, Wire, logger ?? NullLogger<RaftMux>.Instance);
     }
+
+    /// <summary>
+    /// The node's wire version, checked on every connection of the cluster port: here for Raft prefaces, and by the HTTP
+    /// layer of whatever serves the port (<see cref="ClusterWireMiddleware.UseClusterWire"/>) for calls.
+    /// </summary>
+    public ClusterWire Wire { get; }
 
     /// <summary>Where each group's member listens: a virtual listener per group, fed from the cluster port.</summary>
     public IConnectionListenerFactory Listeners => listeners;
