@@ -19,6 +19,8 @@ public enum MetaError
     NotAMember,
     AlreadyAMember,
     FailureDomainConflict,
+    NotAdjacent,
+    MembersDiffer,
 }
 
 /// <summary>A meta command's precondition failed; the map is left exactly as it was.</summary>
