@@ -62,6 +62,13 @@ public sealed class RangeReplica : IAsyncDisposable
     /// <summary>The commands this replica applied lately and the keys they wrote (every member applies the same ones).</summary>
     public RangeLoad Load => stateMachine.Load;
 
+    /// <summary>How many keys of this replica's span hold a current version, counted no further than <paramref name="atMost"/>.</summary>
+    public long Objects(long atMost)
+    {
+        using var snapshot = store.OpenSnapshot();
+        return ShardMerge.Objects(snapshot, ShardSpan.Read(snapshot), atMost);
+    }
+
     /// <summary>A split point giving each half about as many objects; null when the range is too small to split.</summary>
     public (long Objects, string Bucket, string Key)? MiddleKey()
     {
@@ -105,7 +112,7 @@ public sealed class RangeReplica : IAsyncDisposable
     /// </summary>
     public static async Task<RangeReplica> StartAsync(RangeGroup group, IPEndPoint address, string folder, ShardStateMachine machine,
         RangeReplicaOptions options, RangeForwarding? forwarding = null, ILoggerFactory? logging = null, RaftMux? mux = null,
-        CancellationToken cancellationToken = default)
+        Func<string, RangeReplica?>? siblings = null, CancellationToken cancellationToken = default)
     {
         var store = RangeStore.Open(folder);
         var applied = new AppliedCommands<CommandOutcome>();
@@ -114,6 +121,7 @@ public sealed class RangeReplica : IAsyncDisposable
         var stateMachine = new RangeStateMachine(store, snapshots, machine, applied, options.SnapshotInterval, options.InstallProbe)
         {
             NewRangeFolder = name => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(folder))!, name),
+            Siblings = siblings,
         };
         WriteAheadLog log;
         RaftCluster cluster;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using Cairn.Core.Errors;
+using Cairn.Core.Keys;
 using Cairn.Index.Apply;
 using Cairn.Index.Commands;
 using Cairn.Index.Records;
@@ -58,6 +59,15 @@ public sealed class RangeStateMachine : IStateMachine
     /// <summary>Where a new range split off this one keeps its replica: beside this range's folder, under its name.</summary>
     public Func<string, string>? NewRangeFolder { get; init; }
 
+    /// <summary>
+    /// This node's replicas of other ranges, by group name: where a merge finds the rows of the range it takes in
+    /// (<see cref="MergeShard"/>).
+    /// </summary>
+    public Func<string, RangeReplica?>? Siblings { get; init; }
+
+    /// <summary>How long a merge's apply waits for this node's replica of the range it takes in to reach the subsumption.</summary>
+    public TimeSpan MergeWait { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The index of the last log entry whose effect is in the store.</summary>
     public long AppliedIndex => Volatile.Read(ref appliedIndex);
 
@@ -83,14 +93,52 @@ public sealed class RangeStateMachine : IStateMachine
     {
         if (entry.IsSnapshot) return InstallAsync(entry, token);
         if (entry.Index <= appliedIndex) return ValueTask.FromResult(appliedIndex);
+        List<IndexCommand>? commands = null;
+        if (entry.TryGetPayload(out var payload) && !entry.IsConfiguration && !payload.IsEmpty)
+        {
+            commands = [];
+            foreach (var command in CommandBatch.Read(payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray())) commands.Add(CommandCodec.Decode(command));
+        }
+        // A merge needs this node's replica of the range it takes in caught up to the subsumption before the apply reads it.
+        return commands?.OfType<MergeShard>().FirstOrDefault() is { } merge
+            ? WaitThenApplyAsync(entry, commands, merge, token)
+            : ValueTask.FromResult(ApplyEntry(entry, commands));
+    }
+
+    private async ValueTask<long> WaitThenApplyAsync(LogEntry entry, List<IndexCommand> commands, MergeShard merge, CancellationToken token)
+    {
+        await WaitForMergedAsync(merge, token).ConfigureAwait(false);
+        return ApplyEntry(entry, commands);
+    }
+
+    /// <summary>
+    /// Waits, up to <see cref="MergeWait"/>, until this node runs its replica of the range a merge takes in and that replica
+    /// applied the subsumption. The merge's issuer saw every member's replica past it before proposing the merge, so the wait
+    /// is short (a restart replaying its own log); past the bound the apply fails loudly rather than merge a partial store.
+    /// A merge this range already applied, or one it must refuse, does not wait.
+    /// </summary>
+    private async Task WaitForMergedAsync(MergeShard merge, CancellationToken token)
+    {
+        if (span.End is not { } end || RangeKeys.CompareEnd(merge.End, end) <= 0) return;
+        var deadline = DateTime.UtcNow + MergeWait;
+        while (Siblings?.Invoke(merge.MergedRange) is not { } replica || replica.AppliedIndex < merge.SubsumedAt)
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new ApplyHaltedException(
+                    $"Merging {merge.MergedRange} into this range: this node's replica of it has not applied the subsumption at {merge.SubsumedAt} within {MergeWait}.");
+            await Task.Delay(20, token).ConfigureAwait(false);
+        }
+    }
+
+    private long ApplyEntry(LogEntry entry, List<IndexCommand>? commands)
+    {
         var current = store.Current;
         var layer = current.NewLayer();
         // An entry holds one command or a batch (CommandBatch): each is applied in order, atomically on its own, over
         // the writes of the ones before it, with its own outcome; all of them go to disk in the entry's one batch.
         List<(string RequestId, CommandOutcome Outcome)>? reports = null;
-        if (entry.TryGetPayload(out var payload) && !entry.IsConfiguration && !payload.IsEmpty)
-            foreach (var command in CommandBatch.Read(payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray()))
-                if (Apply(layer, entry.Index, CommandCodec.Decode(command), current) is { } report) (reports ??= []).Add(report);
+        foreach (var command in commands ?? [])
+            if (Apply(layer, entry.Index, command, current) is { } report) (reports ??= []).Add(report);
         var index = new byte[8];
         BinaryPrimitives.WriteInt64BigEndian(index, entry.Index);
         layer.Put(IndexKeys.AppliedIndexKey(), index);
@@ -103,7 +151,7 @@ public sealed class RangeStateMachine : IStateMachine
             foreach (var (requestId, outcome) in reports) applied.Report(requestId, outcome);
         // The store now holds exactly the entries up to this one: the moment to checkpoint it.
         if (entry.Index - snapshots.NewestIndex >= snapshotInterval) snapshots.Take(current, entry.Index, entry.Term);
-        return ValueTask.FromResult(entry.Index);
+        return entry.Index;
     }
 
     /// <summary>
@@ -150,6 +198,13 @@ public sealed class RangeStateMachine : IStateMachine
         if (command.RequestId is { } id && layer.Get(IndexKeys.RequestKey(id)) is { } stored)
             return (id, CommandOutcome.Decode(stored));
         Load.Record(command is IObjectCommand written ? new ObjectName(written.Bucket, written.Key) : null);
+        // Subsumed by a merge: every command is refused and nothing is written, not even its outcome, so the store stays
+        // exactly as the merge's left range copies it, whichever later entry a replica stands at.
+        if (Subsumed(span))
+        {
+            var refusal = CommandOutcome.Refused(index, new S3Exception(S3ErrorCode.RangeMoved, $"This range was merged into its left neighbour at {RangeKeys.Show(span.Start)}."));
+            return command.RequestId is { } refused ? (refused, refusal) : null;
+        }
         CommandOutcome outcome;
         try
         {
@@ -159,6 +214,8 @@ public sealed class RangeStateMachine : IStateMachine
                 IObjectCommand keyed when !span.Contains(Cairn.Core.Keys.RangeKeys.Point(keyed.Bucket, keyed.Key)) =>
                     CommandOutcome.Refused(index, new S3Exception(S3ErrorCode.RangeMoved, $"{keyed.Bucket}/{keyed.Key} is outside {span}.")),
                 SplitShard split => CommandOutcome.Succeeded(index, Split(layer, split, current)),
+                SubsumeShard subsume => CommandOutcome.Succeeded(index, Subsume(layer, subsume, index)),
+                MergeShard merge => CommandOutcome.Succeeded(index, Merge(layer, merge)),
                 _ => CommandOutcome.Succeeded(index, machine.ApplyAtomically(layer, command)),
             };
         }
@@ -166,7 +223,7 @@ public sealed class RangeStateMachine : IStateMachine
         {
             outcome = CommandOutcome.Refused(index, e);
         }
-        catch (Exception e) when (e is not RocksDbException)
+        catch (Exception e) when (e is not (RocksDbException or ApplyHaltedException))
         {
             // The apply is deterministic, so every replica refuses the same way; a store failure is not an outcome.
             outcome = CommandOutcome.Refused(index, new S3Exception(S3ErrorCode.InternalError, e.Message));
@@ -174,6 +231,41 @@ public sealed class RangeStateMachine : IStateMachine
         if (command.RequestId is not { } requestId) return null;
         layer.Put(IndexKeys.RequestKey(requestId), outcome.Encode());
         return (requestId, outcome);
+    }
+
+    /// <summary>A range a merge subsumed records an empty span at its start: it owns no point.</summary>
+    public static bool Subsumed(ShardSpan span) => span.End is { } end && RangeKeys.Compare(span.Start, end) == 0;
+
+    /// <summary>The right range of a merge gives up every key at this entry (see <see cref="SubsumeShard"/>); the answer is the entry's index.</summary>
+    private long Subsume(LayeredState layer, SubsumeShard subsume, long index)
+    {
+        if (RangeKeys.Compare(span.Start, subsume.Start) != 0)
+            throw new S3Exception(S3ErrorCode.InvalidArgument, $"This range starts at {RangeKeys.Show(span.Start)}, not {RangeKeys.Show(subsume.Start)}.");
+        var empty = new ShardSpan(span.Start, span.Start);
+        layer.Put(IndexKeys.SpanKey(), empty.Encode());
+        Volatile.Write(ref span, empty);
+        return index;
+    }
+
+    /// <summary>
+    /// The left range of a merge takes in the rows of this node's replica of the right range, subsumed at
+    /// <see cref="MergeShard.SubsumedAt"/> and caught up to it (<see cref="WaitForMergedAsync"/>): after the subsumption
+    /// that replica writes nothing, so every member copies the same rows whichever entry its replica stands at.
+    /// </summary>
+    private Done Merge(LayeredState layer, MergeShard merge)
+    {
+        if (span.End is not { } end || RangeKeys.CompareEnd(merge.End, end) <= 0)
+            throw new S3Exception(S3ErrorCode.InvalidArgument, $"This range {span} already reaches {RangeKeys.Show(merge.End)}.");
+        var right = Siblings?.Invoke(merge.MergedRange)
+                    ?? throw new ApplyHaltedException($"No replica of {merge.MergedRange} runs on this node: its rows cannot be merged.");
+        if (right.AppliedIndex < merge.SubsumedAt || !Subsumed(right.Span) || RangeKeys.Compare(right.Span.Start, end) != 0)
+            throw new ApplyHaltedException(
+                $"This node's replica of {merge.MergedRange} (span {right.Span}, applied {right.AppliedIndex}) is not subsumed at {RangeKeys.Show(end)} by {merge.SubsumedAt}.");
+        var merged = new ShardSpan(span.Start, merge.End);
+        using (var rows = right.Shard.OpenSnapshot())
+            ShardMerge.Absorb(layer, rows, end, merged, merge.At);
+        Volatile.Write(ref span, merged);
+        return default;
     }
 
     /// <summary>
@@ -219,6 +311,12 @@ public sealed class RangeStateMachine : IStateMachine
         return default;
     }
 }
+
+/// <summary>
+/// The apply cannot go on on this node (a merge's source is missing here): not an outcome, which every member would have
+/// to reach alike, but a failure of this replica, left to stop its apply rather than diverge from the others.
+/// </summary>
+public sealed class ApplyHaltedException(string message) : Exception(message);
 
 /// <summary>The steps of an install a test can stop the process after (as a crash would), on the apply path.</summary>
 internal enum InstallStep

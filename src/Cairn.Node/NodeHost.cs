@@ -148,6 +148,7 @@ public static class NodeHost
             s.AddSingleton<IDriveAvailability>(new ClusterDriveAvailability(cluster));
             s.AddHostedService<ClusterHeartbeats>();
             s.AddHostedService<DownNodeRepair>();
+            s.AddSingleton<RangeMerger>();
             s.AddSingleton<RangeSplitter>();
             s.AddHostedService(sp => sp.GetRequiredService<RangeSplitter>());
             s.AddHostedService<LeadershipSpread>();

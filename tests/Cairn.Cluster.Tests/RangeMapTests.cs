@@ -91,6 +91,61 @@ public sealed class RangeMapTests
         Refused(map, new SplitRange(right.GroupId, "", "z") { At = T0 }, MetaError.InvalidArgument);
     }
 
+    [Fact]
+    public void Merge_gives_the_left_range_the_right_s_keys_a_new_generation_and_a_record_of_the_group_it_took_in()
+    {
+        var map = ThreeZones().Split("b", "k").Split("b", "t");
+        var (left, middle, right) = (map.Ranges[0], map.Ranges[1], map.Ranges[2]);
+
+        var merged = MetaStateMachine.Apply(map, new MergeRanges(left.GroupId, middle.GroupId, left.Generation, middle.Generation) { At = T0 });
+
+        Assert.Equal(2, merged.Ranges.Count);
+        var taken = merged.Ranges[0];
+        Assert.Equal(left.GroupId, taken.GroupId);
+        Assert.Equal(left.Start, taken.Start);
+        Assert.Equal(middle.End, taken.End);
+        Assert.Equal(Math.Max(left.Generation, middle.Generation) + 1, taken.Generation);
+        Assert.Equal(middle.GroupId, taken.Merged!.GroupId);
+        Assert.Equal(middle.Start, taken.Merged.Start);
+        Assert.Null(merged.Group(middle.GroupId));
+        Assert.Same(taken, merged.RangeFor("b", "m"));
+        Assert.Equal(right, merged.Ranges[1]);
+        Assert.Equal(map.NextGroupId, merged.NextGroupId); // a group id is never given again
+        Assert.Equal(Bytes(merged), Bytes(MetaCodec.DecodeMap(MetaCodec.Encode(merged))));
+
+        // Merging the last two as well leaves one range over the whole key space again.
+        var whole = MetaStateMachine.Apply(merged, new MergeRanges(taken.GroupId, right.GroupId) { At = T0 });
+        var one = Assert.Single(whole.Ranges);
+        Assert.Empty(one.Start);
+        Assert.Null(one.End);
+    }
+
+    [Fact]
+    public void Merge_is_refused_for_ranges_not_adjacent_on_other_members_or_at_a_stale_generation()
+    {
+        var map = ThreeZones().Split("b", "k").Split("b", "t");
+        var (left, middle, right) = (map.Ranges[0], map.Ranges[1], map.Ranges[2]);
+
+        Refused(map, new MergeRanges(left.GroupId, right.GroupId) { At = T0 }, MetaError.NotAdjacent);
+        Refused(map, new MergeRanges(middle.GroupId, left.GroupId) { At = T0 }, MetaError.NotAdjacent);
+        Refused(map, new MergeRanges(right.GroupId, left.GroupId) { At = T0 }, MetaError.NotAdjacent);
+        Refused(map, new MergeRanges(left.GroupId, left.GroupId) { At = T0 }, MetaError.NotAdjacent);
+        Refused(map, new MergeRanges(left.GroupId, 99) { At = T0 }, MetaError.NoSuchGroup);
+        Refused(map, new MergeRanges(left.GroupId, middle.GroupId, ExpectedLeftGeneration: left.Generation - 1) { At = T0 }, MetaError.StaleGeneration);
+        Refused(map, new MergeRanges(left.GroupId, middle.GroupId, ExpectedRightGeneration: middle.Generation + 1) { At = T0 }, MetaError.StaleGeneration);
+
+        // A split of either range since it was read moves its generation on: the merge read before it is refused.
+        var resplit = map.Split("b", "c");
+        Refused(resplit, new MergeRanges(left.GroupId, middle.GroupId, left.Generation, middle.Generation) { At = T0 }, MetaError.StaleGeneration);
+
+        // Ranges on different members need a replica move first.
+        var fourNodes = Bootstrapped(Node("n1", "z1/r1/m1"), Node("n2", "z2/r1/m2"), Node("n3", "z3/r1/m3"), Node("n4", "z4/r1/m4")).Split("b", "k");
+        var (a, b) = (fourNodes.Ranges[0], fourNodes.Ranges[1]);
+        var outsider = new[] { "n1", "n2", "n3", "n4" }.First(n => !b.Members.Contains(n));
+        var moved = MetaStateMachine.Apply(fourNodes, new MoveReplica(b.GroupId, b.Members[0], outsider) { At = T0 });
+        Refused(moved, new MergeRanges(a.GroupId, b.GroupId) { At = T0 }, MetaError.MembersDiffer);
+    }
+
     private static readonly string[] Buckets = ["b", "b1", "photos"];
     private static readonly Gen<string> Keys = Gen.OneOf<string>("", "a", "m", "/", "é", "\uFF5E", "😀", "z").Array[0, 4].Select(string.Concat);
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Cairn.Testing;
+using static Cairn.Node.Tests.ClusterRanges;
 
 namespace Cairn.Node.Tests;
 
@@ -367,52 +368,6 @@ public sealed class RangeSplitTests
         await request();
         return true;
     });
-
-    private static async Task ReadBackAsync(IAmazonS3 client, string bucket, IReadOnlyDictionary<string, byte[]> acked)
-    {
-        foreach (var (key, body) in acked)
-        {
-            using var get = await client.GetObjectAsync(bucket, key);
-            using var copy = new MemoryStream();
-            await get.ResponseStream.CopyToAsync(copy);
-            Assert.True(body.AsSpan().SequenceEqual(copy.ToArray()), $"{key} read back other bytes");
-        }
-    }
-
-    private sealed record RangeView(string Group, string Start, string? End, string? Leader);
-
-    /// <summary>Waits until every node shows at least <paramref name="count"/> ranges, each with a leader.</summary>
-    private static async Task<IReadOnlyList<RangeView>> WaitForRangesAsync(LocalClusterProcesses cluster, int count, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        IReadOnlyList<RangeView> ranges = [];
-        while (DateTime.UtcNow < deadline)
-        {
-            var views = new List<IReadOnlyList<RangeView>>();
-            foreach (var node in cluster.Nodes)
-            {
-                var status = await cluster.StatusAsync(node);
-                views.Add(status.GetProperty("ranges").EnumerateArray().Select(r => new RangeView(
-                    r.GetProperty("group").GetString()!, r.GetProperty("start").GetString()!,
-                    r.TryGetProperty("end", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null,
-                    r.TryGetProperty("leader", out var l) && l.ValueKind == JsonValueKind.String ? l.GetString() : null)).ToList());
-            }
-            ranges = views[0];
-            if (views.All(v => v.Count >= count && v.All(r => r.Leader is not null) && v.SequenceEqual(views[0]))) return ranges;
-            await Task.Delay(500);
-        }
-        throw new TimeoutException($"fewer than {count} ranges with leaders after {timeout}: {string.Join("; ", ranges)}\n{cluster.Logs()}");
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout, string failure)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException(failure);
-            await Task.Delay(1000);
-        }
-    }
 
     private static int FirstDifference(IReadOnlyList<string> listed, IReadOnlyList<string> expected)
     {

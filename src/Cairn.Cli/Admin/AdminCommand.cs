@@ -55,6 +55,12 @@ public static class AdminCommand
         split.SetAction((parse, ct) => RunAsync(parse, endpoint, json,
             $"cluster/split?bucket={Uri.EscapeDataString(parse.GetValue(splitBucket)!)}&key={Uri.EscapeDataString(parse.GetValue(splitKey)!)}", ct, RenderObject, HttpMethod.Post));
         cluster.Add(split);
+        var mergeBucket = new Option<string>("--bucket") { Required = true };
+        var mergeKey = new Option<string>("--key") { Description = "A key of the range to merge with the range after it (default: the bucket's first)", DefaultValueFactory = _ => "" };
+        var merge = new Command("merge", "Merge the range holding the key with the range after it (small cold ranges also merge by themselves)") { mergeBucket, mergeKey };
+        merge.SetAction((parse, ct) => RunAsync(parse, endpoint, json,
+            $"cluster/merge?bucket={Uri.EscapeDataString(parse.GetValue(mergeBucket)!)}&key={Uri.EscapeDataString(parse.GetValue(mergeKey)!)}", ct, RenderObject, HttpMethod.Post));
+        cluster.Add(merge);
         var admitNode = new Argument<string>("NODE_ID") { Description = "The joining node's --node-id" };
         var admit = new Command("admit", "Admit a node that waits to join: the groups' leaders then add it as a member of the meta group and of every range") { admitNode };
         admit.SetAction((parse, ct) => RunAsync(parse, endpoint, json, $"cluster/admit?node={Uri.EscapeDataString(parse.GetValue(admitNode)!)}", ct, RenderObject, HttpMethod.Post));

@@ -55,7 +55,17 @@ public static class ServerCommand
             Description = "A range applying more write commands a second than this, two checks in a row, splits at the median key written (0: never by rate)",
             DefaultValueFactory = _ => 2_500,
         };
-        var splitCheckInterval = DurationOption("--split-check-interval", "How often ranges are checked for a split by size or rate: 10s, 1m", TimeSpan.FromSeconds(10));
+        var mergeObjects = new Option<long>("--merge-objects")
+        {
+            Description = "Two neighbouring ranges on the same nodes holding together fewer objects than this, both cold (see --merge-rate), merge (default: a quarter of --split-objects; 0: only `cairn admin cluster merge` merges)",
+            DefaultValueFactory = _ => -1,
+        };
+        var mergeRate = new Option<double>("--merge-rate")
+        {
+            Description = "A range applying fewer write commands a second than this, two checks in a row, is cold enough to merge (default: a tenth of --split-rate)",
+            DefaultValueFactory = _ => -1,
+        };
+        var splitCheckInterval = DurationOption("--split-check-interval", "How often ranges are checked for a split or merge by size or rate: 10s, 1m", TimeSpan.FromSeconds(10));
         var snapshotInterval = new Option<long>("--raft-snapshot-interval")
         {
             Description = "Every Raft group (the meta group, each range) snapshots its state every this many log entries and cuts its log behind: a member further behind is sent the snapshot",
@@ -70,7 +80,7 @@ public static class ServerCommand
         var command = new Command("server", "Start a node: a store alone, or a member of a cluster")
         {
             address, data, region, domain, gcGrace, gcInterval, drives, ec, protection, config, scrubInterval, scrubRate, afr, daySeconds, clockOffset,
-            nodeId, clusterAddress, join, failureDomain, secretFile, downAfter, splitObjects, splitRate, splitCheckInterval, rangeReplicas, snapshotInterval, routePeer,
+            nodeId, clusterAddress, join, failureDomain, secretFile, downAfter, splitObjects, splitRate, mergeObjects, mergeRate, splitCheckInterval, rangeReplicas, snapshotInterval, routePeer,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -86,6 +96,8 @@ public static class ServerCommand
                     SplitObjects = parse.GetValue(splitObjects) >= 0 ? parse.GetValue(splitObjects) : throw new ArgumentException("--split-objects must be 0 or more."),
                     RangeReplicas = parse.GetValue(rangeReplicas) is >= 1 and <= 5 and var replicas ? replicas : throw new ArgumentException("--range-replicas must be 1 to 5."),
                     SplitRate = parse.GetValue(splitRate) >= 0 ? parse.GetValue(splitRate) : throw new ArgumentException("--split-rate must be 0 or more."),
+                    MergeObjects = parse.GetValue(mergeObjects) is >= 0 and var m ? m : parse.GetValue(mergeObjects) == -1 ? null : throw new ArgumentException("--merge-objects must be 0 or more."),
+                    MergeRate = parse.GetValue(mergeRate) is >= 0 and var r ? r : parse.GetValue(mergeRate) == -1 ? null : throw new ArgumentException("--merge-rate must be 0 or more."),
                     SplitCheckInterval = parse.GetValue(splitCheckInterval) > TimeSpan.Zero
                         ? parse.GetValue(splitCheckInterval) : throw new ArgumentException("--split-check-interval must be positive."),
                     Transport = c.Transport with { Routes = PeerRoutes.Parse(parse.GetValue(routePeer)!) },

@@ -51,5 +51,15 @@ public sealed record RangeDescriptor(long GroupId, byte[] Start, byte[]? End, IR
     /// <summary>Strictly inside: a point that would leave both halves of a split non-empty.</summary>
     public bool StrictlyInside(ReadOnlySpan<byte> point) => RangeKeys.Compare(Start, point) < 0 && Contains(point);
 
+    /// <summary>
+    /// The group this range took in at its last merge, and where that group's keys start: each member node keeps running
+    /// its replica of that group until its replica of this range has taken the group's rows (its store's span covers
+    /// <see cref="MergedRange.Start"/>), then deletes it.
+    /// </summary>
+    public MergedRange? Merged { get; init; }
+
     public override string ToString() => $"g{GroupId}[{RangeKeys.Show(Start)}, {RangeKeys.Show(End)}) gen {Generation} on {string.Join(",", Members)}";
 }
+
+/// <summary>A range group merged into the range that records it: its id, and the point its keys started at.</summary>
+public sealed record MergedRange(long GroupId, byte[] Start);

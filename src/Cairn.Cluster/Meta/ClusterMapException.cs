@@ -21,6 +21,8 @@ public enum MetaError
     FailureDomainConflict,
     InsufficientNodes,
     StillAMember,
+    NotAdjacent,
+    MembersDiffer,
 }
 
 /// <summary>A meta command's precondition failed; the map is left exactly as it was.</summary>

@@ -17,6 +17,7 @@ namespace Cairn.Cluster.Meta;
 [JsonDerivedType(typeof(AddDrive), "add-drive")]
 [JsonDerivedType(typeof(SetDriveState), "set-drive-state")]
 [JsonDerivedType(typeof(SplitRange), "split-range")]
+[JsonDerivedType(typeof(MergeRanges), "merge-ranges")]
 [JsonDerivedType(typeof(MoveReplica), "move-replica")]
 [JsonDerivedType(typeof(AddReplica), "add-replica")]
 [JsonDerivedType(typeof(AddMetaMember), "add-meta-member")]
@@ -75,6 +76,16 @@ public sealed record SetDriveState(string DriveId, DriveState State) : MetaComma
 /// generation. With <paramref name="ExpectedGeneration"/> the split is refused if the range changed since.
 /// </summary>
 public sealed record SplitRange(long GroupId, string Bucket, string Key, long? ExpectedGeneration = null) : MetaCommand;
+
+/// <summary>
+/// Merges range group <paramref name="RightGroupId"/> into its left neighbour <paramref name="LeftGroupId"/>: the left
+/// descriptor then ends where the right ended, and records the right group as merged into it
+/// (<see cref="RangeDescriptor.Merged"/>) until the left range's own store has taken the right's rows; the right
+/// descriptor is gone. Refused unless the two are adjacent, have the same members (a range on other nodes first needs a
+/// replica move) and, when given, are still at the expected generations. The commit point of a merge: the ranges'
+/// own commands (SubsumeShard on the right, MergeShard on the left) follow it, and a merge in the map only ever goes forward.
+/// </summary>
+public sealed record MergeRanges(long LeftGroupId, long RightGroupId, long? ExpectedLeftGeneration = null, long? ExpectedRightGeneration = null) : MetaCommand;
 
 /// <summary>Replaces member <paramref name="Remove"/> of a range group by <paramref name="Add"/>.</summary>
 public sealed record MoveReplica(long GroupId, string Remove, string Add, long? ExpectedGeneration = null) : MetaCommand;

@@ -21,6 +21,7 @@ public static class MetaStateMachine
         AddDrive c => ApplyAddDrive(map, c),
         SetDriveState c => ApplySetDriveState(map, c),
         SplitRange c => ApplySplit(map, c),
+        MergeRanges c => ApplyMerge(map, c),
         MoveReplica c => ApplyMove(map, c),
         AddReplica c => ApplyAddReplica(map, c),
         AddMetaMember c => ApplyAddMetaMember(map, c),
@@ -140,6 +141,29 @@ public static class MetaStateMachine
         ranges[at] = left;
         ranges.Insert(at + 1, right);
         return map with { Ranges = ranges.ToArray(), NextGroupId = map.NextGroupId + 1 };
+    }
+
+    private static ClusterMap ApplyMerge(ClusterMap map, MergeRanges c)
+    {
+        var left = RequireGroup(map, c.LeftGroupId, c.ExpectedLeftGeneration);
+        var right = RequireGroup(map, c.RightGroupId, c.ExpectedRightGeneration);
+        var at = map.Ranges.ToList().IndexOf(left);
+        if (at + 1 >= map.Ranges.Count || map.Ranges[at + 1].GroupId != right.GroupId)
+            throw Refuse(MetaError.NotAdjacent, $"Group {c.RightGroupId} does not start where group {c.LeftGroupId} ends.");
+        if (!left.Members.Order(StringComparer.Ordinal).SequenceEqual(right.Members.Order(StringComparer.Ordinal)))
+            throw Refuse(MetaError.MembersDiffer,
+                $"Groups {c.LeftGroupId} ({string.Join(",", left.Members)}) and {c.RightGroupId} ({string.Join(",", right.Members)}) have different members: move a replica first.");
+
+        var merged = left with
+        {
+            End = right.End,
+            Generation = Math.Max(left.Generation, right.Generation) + 1,
+            Merged = new MergedRange(right.GroupId, right.Start),
+        };
+        var ranges = map.Ranges.ToList();
+        ranges[at] = merged;
+        ranges.RemoveAt(at + 1);
+        return map with { Ranges = ranges.ToArray() };
     }
 
     private static ClusterMap ApplyMove(ClusterMap map, MoveReplica c)

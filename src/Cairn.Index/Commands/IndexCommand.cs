@@ -28,6 +28,8 @@ namespace Cairn.Index.Commands;
 [JsonDerivedType(typeof(ForgetFree), "forget-free")]
 [JsonDerivedType(typeof(ForgetDegraded), "forget-degraded")]
 [JsonDerivedType(typeof(SplitShard), "split-shard")]
+[JsonDerivedType(typeof(SubsumeShard), "subsume-shard")]
+[JsonDerivedType(typeof(MergeShard), "merge-shard")]
 public abstract record IndexCommand
 {
     /// <summary>When the accepting node took the request: the only clock an apply reads.</summary>

@@ -18,6 +18,7 @@ namespace Cairn.Index.Records;
 [JsonSerializable(typeof(Commands.Done))]
 [JsonSerializable(typeof(Commands.RestoreOutcome))]
 [JsonSerializable(typeof(bool))]
+[JsonSerializable(typeof(long))]
 internal sealed partial class IndexJsonContext : JsonSerializerContext;
 
 /// <summary>Serialises index records; the one place their stored format is decided.</summary>

@@ -49,6 +49,16 @@ public static class IndexKeys
     /// <summary>A replicated shard: the outcome of the command with this request id, so a retry is answered, not applied again.</summary>
     public static byte[] RequestKey(string requestId) => [ShardState, .. Prefixed((byte)'r', requestId)];
 
+    /// <summary>Whether a row is one of the shard's own counters and records (<c>S …</c>).</summary>
+    public static bool IsShardStateRow(ReadOnlySpan<byte> row) => row.Length > 0 && row[0] == ShardState;
+
+    /// <summary>Whether a row is a request-id outcome (<see cref="RequestKey"/>).</summary>
+    public static bool IsRequestRow(ReadOnlySpan<byte> row) => row.Length > 1 && row[0] == ShardState && row[1] == (byte)'r';
+
+    /// <summary>The bucket of a bucket record or lifecycle row; null for any other row.</summary>
+    public static string? BucketOfBucketRow(ReadOnlySpan<byte> row) =>
+        row.Length > 1 && row[0] is Bucket or LifecycleRules ? Encoding.UTF8.GetString(row[1..]) : null;
+
     // ---- object rows ----
 
     public static byte[] CurrentKey(string bucket, string key) => ObjectRow(bucket, key, (byte)ObjectRowTag.Current, []);
@@ -183,6 +193,11 @@ public static class IndexKeys
         BinaryPrimitives.WriteInt64BigEndian(k.AsSpan(head.Length), sequence);
         return k;
     }
+
+    public static bool IsLedgerRow(ReadOnlySpan<byte> row) => row.Length > 0 && row[0] == Ledger;
+
+    /// <summary>The bucket of a ledger line's key: between the table byte and the NUL before the sequence.</summary>
+    public static string BucketOfLedgerRow(ReadOnlySpan<byte> row) => Encoding.UTF8.GetString(row[1..^9]);
 
     public static byte[] LedgerStart() => [Ledger];
     public static byte[] LedgerEnd() => [Ledger + 1];

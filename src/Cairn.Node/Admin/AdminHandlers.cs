@@ -20,7 +20,7 @@ namespace Cairn.Node.Admin;
 public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, BlobStore blobs, ServerInfo server, FrontDoorOptions options,
     ScrubAndRepair scrubber, DurabilityLedger ledger, ErasureSettings code, LifecyclePass lifecycle, BillCalculator billing, ClusterStatus cluster,
     ObjectCatalog objects, BlobBookkeeping bookkeeping, IDriveAvailability availability, Cluster.RangeSplitter? splitter = null, Cluster.NodeAdmission? admission = null,
-    Cluster.NodeDeparture? departure = null) : IAdminApi
+    Cluster.NodeDeparture? departure = null, Cluster.RangeMerger? merger = null) : IAdminApi
 {
     private const string Prefix = AdminPaths.Prefix;
 
@@ -40,6 +40,7 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
             ("POST", Prefix + "lifecycle/run") => await LifecycleRunAsync(http.Request.Query["bucket"].ToString(), http.RequestAborted).ConfigureAwait(false),
             ("GET", Prefix + "cluster") => cluster.Report(),
             ("POST", Prefix + "cluster/split") => await SplitAsync(http.Request.Query["bucket"].ToString(), http.Request.Query["key"].ToString(), http.RequestAborted).ConfigureAwait(false),
+            ("POST", Prefix + "cluster/merge") => await MergeAsync(http.Request.Query["bucket"].ToString(), http.Request.Query["key"].ToString(), http.RequestAborted).ConfigureAwait(false),
             ("POST", Prefix + "cluster/admit") => await AdmitAsync(http.Request.Query["node"].ToString(), http.RequestAborted).ConfigureAwait(false),
             ("POST", Prefix + "cluster/drain") => await DepartAsync(http.Request.Query["node"].ToString(), drain: true, http.RequestAborted).ConfigureAwait(false),
             ("POST", Prefix + "cluster/remove") => await DepartAsync(http.Request.Query["node"].ToString(), drain: false, http.RequestAborted).ConfigureAwait(false),
@@ -58,6 +59,15 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
         if (bucket.Length == 0 || key.Length == 0) throw new S3Exception(S3ErrorCode.InvalidArgument, "A split needs a bucket and a key.");
         var right = await splitter.SplitAsync(bucket, key, cancellationToken).ConfigureAwait(false);
         return new { range = Cluster.ClusterRuntime.GroupName(right.GroupId), start = Core.Keys.RangeKeys.Show(right.Start), end = Core.Keys.RangeKeys.Show(right.End) };
+    }
+
+    /// <summary>Merges the range holding (bucket, key) with the range after it.</summary>
+    private async Task<object> MergeAsync(string bucket, string key, CancellationToken cancellationToken)
+    {
+        if (merger is null) throw new S3Exception(S3ErrorCode.NotImplemented, "A single node has one range: only a cluster merges ranges.");
+        if (bucket.Length == 0) throw new S3Exception(S3ErrorCode.InvalidArgument, "A merge needs a bucket (and a key: the range holding it merges with the next).");
+        var merged = await merger.MergeAsync(bucket, key, cancellationToken).ConfigureAwait(false);
+        return new { range = Cluster.ClusterRuntime.GroupName(merged.GroupId), start = Core.Keys.RangeKeys.Show(merged.Start), end = Core.Keys.RangeKeys.Show(merged.End) };
     }
 
     /// <summary>Admits a node that waits to join: it becomes up and the groups' leaders add it as a member.</summary>

@@ -70,7 +70,21 @@ public sealed record ClusterOptions
     /// </summary>
     public double SplitRate { get; init; } = 2_500;
 
-    /// <summary>How often the owner of the background work looks for ranges to split and splits to finish.</summary>
+    /// <summary>
+    /// Two neighbouring ranges on the same members holding together fewer objects than this, both cold, merge (null: a
+    /// quarter of <see cref="SplitObjects"/>, well below it so that a merged range does not split again soon; 0: ranges
+    /// merge only when an operator says so).
+    /// </summary>
+    public long? MergeObjects { get; init; }
+
+    public long MergeObjectsLimit => MergeObjects ?? SplitObjects / 4;
+
+    /// <summary>A range is cold when it applies fewer commands a second than this (null: a tenth of <see cref="SplitRate"/>).</summary>
+    public double? MergeRate { get; init; }
+
+    public double MergeRateLimit => MergeRate ?? SplitRate / 10;
+
+    /// <summary>How often the owner of the background work looks for ranges to split or merge and splits or merges to finish.</summary>
     public TimeSpan SplitCheckInterval { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How often a node checks it leads no more ranges than its share, and resigns one if it does.</summary>

@@ -155,6 +155,7 @@ public sealed class ClusterRuntime : IAsyncDisposable
                     LogStartFailed(range, e);
                 }
             }
+            await TendMergedAsync(map, cancellationToken).ConfigureAwait(false);
             // In key order, so the range a split came from (on its left) is started before the range it made.
             foreach (var range in map.Ranges.Where(r => r.Members.Contains(Options.NodeId)))
             {
@@ -181,13 +182,54 @@ public sealed class ClusterRuntime : IAsyncDisposable
                 }
                 var members = range.Members.Select(m => ClusterEndPoint(map.Node(m)!)).ToArray();
                 replicas[name] = await RangeReplica.StartAsync(new RangeGroup(name, members), ClusterEndPoint(map.Node(Options.NodeId)!),
-                    RangeFolder(name), machine, Options.Raft, forwarding, logging, Mux, cancellationToken).ConfigureAwait(false);
+                    RangeFolder(name), machine, Options.Raft, forwarding, logging, Mux, Replica, cancellationToken).ConfigureAwait(false);
                 Ranges.Changed();
             }
         }
         finally
         {
             starting.Release();
+        }
+    }
+
+    /// <summary>
+    /// The replicas of ranges merged into another (range folders the map no longer names): each runs until this node's
+    /// replica of the range it merged into has taken its rows (some other replica here owns its start), then is stopped
+    /// and its folder deleted. Started again after a restart, before the map's ranges: the replay of the range it merged
+    /// into may reach the merge, whose apply reads it. Its members are those of the range now holding its start (a merge
+    /// needs identical members).
+    /// </summary>
+    private async Task TendMergedAsync(ClusterMap map, CancellationToken cancellationToken)
+    {
+        var folders = Path.Combine(dataPath, "ranges");
+        if (!Directory.Exists(folders)) return;
+        var named = map.Ranges.Select(r => GroupName(r.GroupId)).ToHashSet(StringComparer.Ordinal);
+        foreach (var folder in Directory.EnumerateDirectories(folders))
+        {
+            var name = Path.GetFileName(folder);
+            if (named.Contains(name) || !name.StartsWith('g') || !long.TryParse(name.AsSpan(1), out _)) continue;
+            Cairn.Index.Shards.ShardSpan span;
+            if (replicas.TryGetValue(name, out var running)) span = running.Span;
+            else
+            {
+                using var store = RangeStore.Open(folder);
+                span = Cairn.Index.Shards.ShardSpan.Read(store.Current.Get);
+            }
+            if (replicas.Values.Any(r => r.Group.Id != name && r.Span.Contains(span.Start)))
+            {
+                if (replicas.TryRemove(name, out var merged))
+                {
+                    await merged.DisposeAsync().ConfigureAwait(false);
+                    Ranges.Changed();
+                }
+                Directory.Delete(folder, recursive: true);
+                logging.CreateLogger<ClusterRuntime>().LogInformation("Range {Range} was merged into its left neighbour here: its replica is deleted", name);
+                continue;
+            }
+            if (running is not null || map.RangeAt(span.Start) is not { } holder || !holder.Members.Contains(Options.NodeId)) continue;
+            var members = holder.Members.Select(m => ClusterEndPoint(map.Node(m)!)).ToArray();
+            replicas[name] = await RangeReplica.StartAsync(new RangeGroup(name, members), ClusterEndPoint(map.Node(Options.NodeId)!),
+                folder, machine, Options.Raft, forwarding, logging, Mux, Replica, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -240,7 +282,7 @@ public sealed class ClusterRuntime : IAsyncDisposable
         var self = ClusterEndPoint(map.Node(Options.NodeId)!);
         var members = range.Members.Select(m => ClusterEndPoint(map.Node(m)!)).Append(self).ToArray();
         replicas[name] = await RangeReplica.StartAsync(new RangeGroup(name, members) { Joining = true }, self,
-            folder, machine, Options.Raft, forwarding, logging, Mux, cancellationToken).ConfigureAwait(false);
+            folder, machine, Options.Raft, forwarding, logging, Mux, Replica, cancellationToken).ConfigureAwait(false);
         Ranges.Changed();
     }
 

@@ -22,8 +22,9 @@ namespace Cairn.Node.Cluster;
 /// passes in a row are split at the median of the keys written lately (<see cref="RangeLoad"/>), so the halves share
 /// the writes and their leaders can sit on different nodes. Only writes count: every replica serves reads past its
 /// read barrier, but every write of a range goes through its one leader.
+/// The same pass merges small cold ranges (<see cref="RangeMerger"/>): it reads the write rate of every range once.
 /// </summary>
-public sealed partial class RangeSplitter(ClusterRuntime cluster, TimeProvider time, ILogger<RangeSplitter> log)
+public sealed partial class RangeSplitter(ClusterRuntime cluster, RangeMerger merger, TimeProvider time, ILogger<RangeSplitter> log)
     : BackgroundService
 {
     /// <summary>Passes in a row a range must be busy for: a burst, or the replay of a log at start, is not a load.</summary>
@@ -36,6 +37,7 @@ public sealed partial class RangeSplitter(ClusterRuntime cluster, TimeProvider t
     {
         var map = await cluster.Meta.ReadAsync(cancellationToken).ConfigureAwait(false);
         var range = map.RangeFor(bucket, key);
+        await merger.RequireSettledAsync(range, cancellationToken).ConfigureAwait(false);
         ClusterMap after;
         try
         {
@@ -47,6 +49,10 @@ public sealed partial class RangeSplitter(ClusterRuntime cluster, TimeProvider t
         catch (MetaCommandException e) when (e.Error == MetaError.SplitOutsideRange)
         {
             throw new S3Exception(S3ErrorCode.InvalidArgument, $"{bucket}/{key} is where a range already starts: nothing to split.");
+        }
+        catch (MetaCommandException e) when (e.Error == MetaError.StaleGeneration)
+        {
+            throw new S3Exception(S3ErrorCode.OperationAborted, $"The range changed meanwhile ({e.Message}); try again.");
         }
         var right = after.RangeFor(bucket, key);
         await FinishAsync(after.Group(range.GroupId)!, right, cancellationToken).ConfigureAwait(false);
@@ -74,14 +80,20 @@ public sealed partial class RangeSplitter(ClusterRuntime cluster, TimeProvider t
         {
             // Read on every pass, leader or not, so that each reading covers one interval. A range's leader splits it.
             var loads = new Dictionary<string, (RangeReplica Replica, RangeLoadReading Reading)>();
+            var readings = new Dictionary<string, RangeLoadReading>();
             foreach (var replica in cluster.Replicas)
-                if (replica.Load.Take() is var reading && replica.IsLeader) loads[replica.Group.Id] = (replica, reading);
+            {
+                var reading = replica.Load.Take();
+                readings[replica.Group.Id] = reading;
+                if (replica.IsLeader) loads[replica.Group.Id] = (replica, reading);
+            }
             foreach (var name in busy.Keys.Except(loads.Keys).ToList()) busy.Remove(name);
             try
             {
                 await FinishInterruptedAsync(stoppingToken).ConfigureAwait(false);
                 await SplitLargeAsync(stoppingToken).ConfigureAwait(false);
                 await SplitBusyAsync(loads, stoppingToken).ConfigureAwait(false);
+                await merger.PassAsync(readings, stoppingToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
