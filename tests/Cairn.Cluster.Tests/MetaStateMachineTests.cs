@@ -205,6 +205,7 @@ public sealed class MetaStateMachineTests
         new RemoveReplica(1, "n2") { At = At(14) },
         new RemoveMetaMember("n2") { At = At(15) },
         new RemoveNode("n2") { At = At(16) },
+        new MergeRanges(1, 3, ExpectedLeftGeneration: 3) { At = At(17), RequestId = "merge/g1/g3" },
     ];
 
     internal static ClusterMap ApplyTolerant(IEnumerable<MetaCommand> log)
