@@ -81,6 +81,9 @@ public sealed partial class GroupMembership(ClusterRuntime cluster, TimeProvider
     {
         var map = cluster.Map;
         if (map.Ranges.FirstOrDefault(r => ClusterRuntime.GroupName(r.GroupId) == replica.Group.Id) is not { } range) return;
+        // A merge this replica has not applied yet: every member must hold the merged-away range's replica when it does,
+        // so the members stay as they are until then.
+        if (range.Merged is { } merged && !replica.Span.Contains(merged.Start)) return;
         var group = replica.Group.Id;
         var change = MembershipPlan.ForRange(map, range);
         if (!await RestoreRecordedAsync(group, map, range.Members, change, replica.HasMember, replica.AddMemberAsync, cancellationToken).ConfigureAwait(false)) return;
