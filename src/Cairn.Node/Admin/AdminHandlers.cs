@@ -19,7 +19,8 @@ namespace Cairn.Node.Admin;
 /// </summary>
 public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, BlobStore blobs, ServerInfo server, FrontDoorOptions options,
     ScrubAndRepair scrubber, DurabilityLedger ledger, ErasureSettings code, LifecyclePass lifecycle, BillCalculator billing, ClusterStatus cluster,
-    ObjectCatalog objects, BlobBookkeeping bookkeeping, IDriveAvailability availability, Cluster.RangeSplitter? splitter = null, Cluster.NodeAdmission? admission = null) : IAdminApi
+    ObjectCatalog objects, BlobBookkeeping bookkeeping, IDriveAvailability availability, ReturnedDriveRepair refill, Cluster.RangeSplitter? splitter = null,
+    Cluster.NodeAdmission? admission = null, Cluster.DriveDrain? drain = null) : IAdminApi
 {
     private const string Prefix = AdminPaths.Prefix;
 
@@ -37,7 +38,9 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
             ("POST", Prefix + "scrub") => ScrubReport((await scrubber.ScrubAsync(null, http.RequestAborted).ConfigureAwait(false)), null),
             ("POST", Prefix + "repair") => await RepairAsync(http.RequestAborted).ConfigureAwait(false),
             ("POST", Prefix + "lifecycle/run") => await LifecycleRunAsync(http.Request.Query["bucket"].ToString(), http.RequestAborted).ConfigureAwait(false),
-            ("GET", Prefix + "cluster") => cluster.Report(),
+            ("GET", Prefix + "cluster") => await cluster.ReportAsync(http.RequestAborted).ConfigureAwait(false),
+            ("POST", Prefix + "drive/drain") => await DrainAsync(http.Request.Query["drive"].ToString(), http.RequestAborted).ConfigureAwait(false),
+            ("POST", Prefix + "drive/replace") => await ReplaceAsync(http.Request.Query["drive"].ToString(), http.RequestAborted).ConfigureAwait(false),
             ("POST", Prefix + "cluster/split") => await SplitAsync(http.Request.Query["bucket"].ToString(), http.Request.Query["key"].ToString(), http.RequestAborted).ConfigureAwait(false),
             ("POST", Prefix + "cluster/admit") => await AdmitAsync(http.Request.Query["node"].ToString(), http.RequestAborted).ConfigureAwait(false),
             ("GET", Prefix + "layout") => await LayoutAsync(http.Request.Query["bucket"].ToString(), http.Request.Query["key"].ToString(), http.RequestAborted).ConfigureAwait(false),
@@ -62,6 +65,24 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
         admission is null
             ? throw new S3Exception(S3ErrorCode.NotImplemented, "A single node has no cluster to admit a node into.")
             : await admission.AdmitAsync(node, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Sets a drive draining: the mover empties it onto drives that keep the protection level.</summary>
+    private async Task<object> DrainAsync(string drive, CancellationToken cancellationToken) =>
+        drain is null
+            ? throw new S3Exception(S3ErrorCode.NotImplemented, "A single node has nowhere to move a drive's fragments to: only a cluster drains drives.")
+            : await drain.DrainAsync(drive, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// A failed drive replaced by an empty one at the same path: rebuilds onto it now what the layouts name there, instead of
+    /// waiting for the next scrub, deletes what it holds stale, and asks the mover to bring back what went elsewhere.
+    /// </summary>
+    private async Task<object> ReplaceAsync(string drive, CancellationToken cancellationToken)
+    {
+        if (!blobs.Drives.TryGetValue(drive, out var store)) throw new S3Exception(S3ErrorCode.InvalidArgument, $"No drive {drive}; `cairn admin drives` lists them.");
+        if (!store.TryInitialize())
+            throw new S3Exception(S3ErrorCode.InvalidArgument, $"Drive {drive} is offline: put an empty, writable folder (the new disk) at its path first.");
+        return await refill.RefillAsync(drive, cancellationToken).ConfigureAwait(false);
+    }
 
     private async Task<AdminInfo> InfoAsync(CancellationToken cancellationToken)
     {
