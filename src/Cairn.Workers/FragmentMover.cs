@@ -82,6 +82,11 @@ public sealed partial class FragmentMover : BackgroundService
     {
         Progress.Planning();
         var plan = await PlanAsync(cancellationToken).ConfigureAwait(false);
+        if (plan.Count == 0)
+        {
+            Progress.NothingToMove();
+            return 0;
+        }
         Progress.Moving(plan.Sum(p => p.Moves.Count));
         LogPlanned(plan.Count, plan.Sum(p => p.Moves.Count), plan.Count(p => p.Reason == MoveReason.Evacuate), plan.Count(p => p.Reason == MoveReason.Spread),
             plan.Count(p => p.Reason == MoveReason.Rebalance));

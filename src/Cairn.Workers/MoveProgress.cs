@@ -9,7 +9,10 @@ namespace Cairn.Workers;
 public sealed record MoveReport(string State, long FragmentsPlanned, long FragmentsMoved, long FragmentsFailed, long FragmentsSkipped, long BytesMoved,
     double BytesPerSecond, long RateLimitBytesPerSecond, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Stopped);
 
-/// <summary>The mover's running figures; updated by its one pass at a time, read by the admin API at any moment.</summary>
+/// <summary>
+/// The mover's running figures; updated by its one pass at a time, read by the admin API at any moment. A pass that finds
+/// nothing to move leaves the figures of the last one that did.
+/// </summary>
 public sealed class MoveProgress(long rateLimit, TimeProvider time)
 {
     private readonly object gate = new();
@@ -26,16 +29,18 @@ public sealed class MoveProgress(long rateLimit, TimeProvider time)
         }
     }
 
-    public void Planning() => Update(_ => new MoveReport("planning", 0, 0, 0, 0, 0, 0, rateLimit, time.GetUtcNow(), null, null));
+    public void Planning() => Update(r => r with { State = "planning" });
 
     public void Moving(long fragmentsPlanned)
     {
         lock (gate)
         {
             movingSince = time.GetTimestamp();
-            report = report with { State = "moving", FragmentsPlanned = fragmentsPlanned };
+            report = new MoveReport("moving", fragmentsPlanned, 0, 0, 0, 0, 0, rateLimit, time.GetUtcNow(), null, null);
         }
     }
+
+    public void NothingToMove() => Update(r => r with { State = "idle" });
 
     public void Moved(long fragments, long bytes) => Update(r => r with { FragmentsMoved = r.FragmentsMoved + fragments, BytesMoved = r.BytesMoved + bytes });
 

@@ -62,9 +62,14 @@ public sealed class ElasticityTests(ITestOutputHelper output)
         // Nothing is left on the drive, no stripe has more than m on a node, and new objects avoid the drive.
         var blobs = await store.BlobsAsync(owner);
         Assert.DoesNotContain(blobs, b => b.Drives.Contains("n2-d1"));
-        var placement = StoreMoves.FreshPlacement(await cluster.StatusAsync(owner));
+        var placement = StoreMoves.FreshPlacement(await StoreMoves.StatusAsync(owner));
         Assert.All(blobs, b => Assert.True(b.Drives.GroupBy(placement.FailureDomain).Max(g => g.Count()) <= b.M, $"{b.BlobId}: more than m on a node"));
         await StoreMoves.EventuallyAsync(async () => (await StoreMoves.FragmentFilesAsync(owner))["n2-d1"] == 0, TimeSpan.FromSeconds(10), "fragment files left on n2-d1");
+        // The operator's view: the mover's last pass and the drive, evacuated.
+        var shown = await ProcessRunner.RunAsync(ServerProcess.CairnCommand(["admin", "cluster", "--endpoint", owner.Server.Endpoint]));
+        Assert.Contains($"Fragment mover: idle; {onDrive} of {onDrive} fragments moved", shown.Stdout);
+        Assert.Contains("Draining drive", shown.Stdout);
+        Assert.Contains(shown.Stdout.Split('\n'), line => line.Contains("n2-d1") && line.Contains("yes"));
         await store.WriteAsync("late", 6, 300_000);
         Assert.DoesNotContain(await store.BlobsAsync(owner), b => b.Drives.Contains("n2-d1"));
         foreach (var node in cluster.Nodes) await store.AssertEveryObjectReadsBackAsync(node);
@@ -78,14 +83,14 @@ public sealed class ElasticityTests(ITestOutputHelper output)
         var store = await StoreMoves.CreateAsync(cluster, "join");
         await store.WriteAsync("k", 16, 600_000);
         var n4 = cluster.LaunchJoining("n4");
-        await StoreMoves.EventuallyAsync(async () => (await cluster.StatusAsync(cluster.Nodes[0])).GetProperty("nodes").GetArrayLength() == 4,
+        await StoreMoves.EventuallyAsync(async () => (await StoreMoves.StatusAsync(cluster.Nodes[0])).GetProperty("nodes").GetArrayLength() == 4,
             TimeSpan.FromSeconds(60), "n4 never asked to join");
         await cluster.Nodes[0].Server.AdminAsync("cluster", "admit", "n4");
         await n4.Server.WaitReadyAsync(TimeSpan.FromSeconds(60));
 
         // Each blob ends on exactly the drives rendezvous over the four nodes wants; the new node holds its share.
         var owner = await store.RepairOwnerAsync();
-        var placement = StoreMoves.FreshPlacement(await cluster.StatusAsync(owner));
+        var placement = StoreMoves.FreshPlacement(await StoreMoves.StatusAsync(owner));
         await StoreMoves.EventuallyAsync(async () => (await store.BlobsAsync(owner)).All(b => placement.Place(b.BlobId, b.K, b.M).Order().SequenceEqual(b.Drives.Order())),
             TimeSpan.FromSeconds(60), "a blob is not where placement over the four nodes wants it");
         var onN4 = (await store.BlobsAsync(owner)).Sum(b => b.Drives.Count(d => d == "n4-d0"));
@@ -116,10 +121,10 @@ public sealed class ElasticityTests(ITestOutputHelper output)
         // The disk fails: its folder is gone (an unmounted disk). New objects are written around it; the old ones still read back.
         var path = Path.Combine(cluster["n2"].Server.DataPath, "drives", "d1");
         Directory.Move(path, path + "-failed");
-        await StoreMoves.EventuallyAsync(async () => (await owner.Server.AdminAsync("drives")).EnumerateArray()
+        await StoreMoves.EventuallyAsync(async () => (await StoreMoves.AdminAsync(owner, "drives")).EnumerateArray()
             .Single(d => d.GetProperty("id").GetString() == "n2-d1").GetProperty("state").GetString() == "offline", TimeSpan.FromSeconds(20), "n2-d1 never went offline");
         await store.WriteAsync("late", 12, 300_000);
-        var placement = StoreMoves.FreshPlacement(await cluster.StatusAsync(owner));
+        var placement = StoreMoves.FreshPlacement(await StoreMoves.StatusAsync(owner));
         var elsewhere = (await store.BlobsAsync(owner)).Count(b => placement.Place(b.BlobId, b.K, b.M).Contains("n2-d1") && !b.Drives.Contains("n2-d1"));
         Assert.True(elsewhere >= 2, $"only {elsewhere} blobs that placement wants on n2-d1 went elsewhere");
         foreach (var node in cluster.Nodes) await store.AssertEveryObjectReadsBackAsync(node);

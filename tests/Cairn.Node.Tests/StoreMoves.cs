@@ -52,7 +52,7 @@ internal sealed class StoreMoves(LocalClusterProcesses cluster, string bucket)
     {
         var blobs = new List<(string, int, int, string[])>();
         foreach (var key in Bodies.Keys)
-            foreach (var b in (await via.Server.AdminAsync("layout", "--bucket", bucket, "--key", key)).GetProperty("blobs").EnumerateArray())
+            foreach (var b in (await AdminAsync(via, $"layout?bucket={bucket}&key={key}")).GetProperty("blobs").EnumerateArray())
                 blobs.Add((b.GetProperty("blobId").GetString()!, b.GetProperty("dataFragments").GetInt32(), b.GetProperty("parityFragments").GetInt32(),
                     b.GetProperty("drives").EnumerateArray().Select(d => d.GetString()!).ToArray()));
         return blobs;
@@ -60,7 +60,7 @@ internal sealed class StoreMoves(LocalClusterProcesses cluster, string bucket)
 
     /// <summary>Fragment files on each drive of the cluster, as `cairn admin drives` lists them.</summary>
     public static async Task<Dictionary<string, long>> FragmentFilesAsync(ClusterNodeProcess via) =>
-        (await via.Server.AdminAsync("drives")).EnumerateArray().ToDictionary(d => d.GetProperty("id").GetString()!, d => d.GetProperty("fragments").GetInt64());
+        (await AdminAsync(via, "drives")).EnumerateArray().ToDictionary(d => d.GetProperty("id").GetString()!, d => d.GetProperty("fragments").GetInt64());
 
     /// <summary>The node that runs repair and the mover (the meta group's leader), once one says so.</summary>
     public async Task<ClusterNodeProcess> RepairOwnerAsync()
@@ -69,13 +69,25 @@ internal sealed class StoreMoves(LocalClusterProcesses cluster, string bucket)
         await EventuallyAsync(async () =>
         {
             foreach (var node in cluster.Running)
-                if ((await cluster.StatusAsync(node)).GetProperty("work").GetProperty("runsRepair").GetBoolean()) owner = node;
+                if ((await WorkAsync(node)).GetProperty("runsRepair").GetBoolean()) owner = node;
             return owner is not null;
         }, TimeSpan.FromSeconds(30), "no node runs repair");
         return owner!;
     }
 
-    public static async Task<JsonElement> WorkAsync(ClusterNodeProcess via) => (await via.Server.AdminAsync("cluster")).GetProperty("work");
+    public static async Task<JsonElement> WorkAsync(ClusterNodeProcess via) => (await StatusAsync(via)).GetProperty("work");
+
+    public static Task<JsonElement> StatusAsync(ClusterNodeProcess via) => AdminAsync(via, "cluster");
+
+    /// <summary>An admin API call made in this process: many per second, where `cairn admin` starts a process each time.</summary>
+    public static async Task<JsonElement> AdminAsync(ClusterNodeProcess via, string call)
+    {
+        using var http = new SignedHttp(via.Server);
+        using var answer = await http.SendAsync(HttpMethod.Get, "/_cairn/admin/v1/" + call);
+        var text = await answer.Content.ReadAsStringAsync();
+        Assert.True(answer.IsSuccessStatusCode, $"admin {call} on {via.Id}: {(int)answer.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
 
     /// <summary>Placement as the cluster computes it over every drive of the answer: a drive's domain is its node's path and its id.</summary>
     public static RendezvousPlacement FreshPlacement(JsonElement status, Func<string, bool>? include = null)
