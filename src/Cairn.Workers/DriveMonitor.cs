@@ -12,6 +12,7 @@ namespace Cairn.Workers;
 public sealed partial class DriveMonitor(IReadOnlyDictionary<string, IFragmentStore> drives, DriveReturns returns, TimeProvider time, ILogger<DriveMonitor> log) : BackgroundService
 {
     private readonly Dictionary<string, bool> lastSeen = [];
+    private readonly HashSet<string> seenOnline = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -30,11 +31,13 @@ public sealed partial class DriveMonitor(IReadOnlyDictionary<string, IFragmentSt
                 if (online)
                 {
                     LogReturned(drive.DriveId);
-                    returns.Post(drive.DriveId);
+                    // Another node's drive is first reported offline until its owner answers: that is no return to refill.
+                    if (seenOnline.Contains(drive.DriveId)) returns.Post(drive.DriveId);
                 }
                 else LogLost(drive.DriveId);
             }
             lastSeen[drive.DriveId] = online;
+            if (online) seenOnline.Add(drive.DriveId);
         }
     }
 
