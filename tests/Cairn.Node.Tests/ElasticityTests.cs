@@ -54,7 +54,8 @@ public sealed class ElasticityTests(ITestOutputHelper output)
         Assert.True(sawMoving, "the mover was never seen moving");
         var pass = work.GetProperty("moves");
         output.WriteLine($"evacuated {onDrive} fragments in {watch.Elapsed.TotalSeconds:F1} s: {pass}");
-        Assert.Equal(onDrive, pass.GetProperty("fragmentsMoved").GetInt64());
+        // Every fragment of the drive moved (a blob written while a drive still looked away to its writer may be rebalanced too).
+        Assert.True(pass.GetProperty("fragmentsMoved").GetInt64() >= onDrive, $"fewer fragments moved than n2-d1 held ({onDrive}): {pass}");
         Assert.Equal(0, pass.GetProperty("fragmentsFailed").GetInt64());
         // The throttle: the bytes beyond the first second's burst took at least their time at 1 MiB/s.
         var bytes = pass.GetProperty("bytesMoved").GetInt64();
@@ -68,7 +69,7 @@ public sealed class ElasticityTests(ITestOutputHelper output)
         await StoreMoves.EventuallyAsync(async () => (await StoreMoves.FragmentFilesAsync(owner))["n2-d1"] == 0, TimeSpan.FromSeconds(10), "fragment files left on n2-d1");
         // The operator's view: the mover's last pass and the drive, evacuated.
         var shown = await ProcessRunner.RunAsync(ServerProcess.CairnCommand(["admin", "cluster", "--endpoint", owner.Server.Endpoint]));
-        Assert.Contains($"Fragment mover: idle; {onDrive} of {onDrive} fragments moved", shown.Stdout);
+        Assert.Contains($"Fragment mover: idle; {pass.GetProperty("fragmentsMoved").GetInt64()} of {pass.GetProperty("fragmentsPlanned").GetInt64()} fragments moved", shown.Stdout);
         Assert.Contains("Draining drive", shown.Stdout);
         Assert.Contains(shown.Stdout.Split('\n'), line => line.Contains("n2-d1") && line.Contains("yes"));
         await store.WriteAsync("late", 6, 300_000);

@@ -6,10 +6,11 @@ namespace Cairn.System.Tests;
 /// <summary>The mover's throttle: a second's worth of burst, then the rate.</summary>
 public sealed class TokenBucketTests
 {
+    private readonly FakeTimeProvider time = new();
+
     [Fact]
     public void Bytes_beyond_a_second_of_burst_wait_until_the_rate_has_paid_for_them()
     {
-        var time = new FakeTimeProvider();
         var bucket = new TokenBucket(1000, time);
         Assert.Equal(TimeSpan.Zero, bucket.Reserve(1000));
         Assert.Equal(TimeSpan.FromSeconds(0.5), bucket.Reserve(500));
@@ -24,7 +25,6 @@ public sealed class TokenBucketTests
     [Fact]
     public void Over_a_long_run_the_bytes_taken_match_the_rate()
     {
-        var time = new FakeTimeProvider();
         var bucket = new TokenBucket(64 << 20, time);
         var elapsed = TimeSpan.Zero;
         for (var i = 0; i < 1000; i++)
@@ -40,6 +40,6 @@ public sealed class TokenBucketTests
     [Fact]
     public void A_zero_rate_never_waits()
     {
-        Assert.Equal(TimeSpan.Zero, new TokenBucket(0, new FakeTimeProvider()).Reserve(long.MaxValue / 2));
+        Assert.Equal(TimeSpan.Zero, new TokenBucket(0, time).Reserve(long.MaxValue / 2));
     }
 }
