@@ -154,8 +154,9 @@ public static class NodeHost
             s.AddHostedService<LeadershipSpread>();
             s.AddHostedService<GroupMembership>();
             s.AddSingleton<NodeAdmission>();
-            s.AddSingleton<INodeFragments, NodeFragments>();
             s.AddSingleton<NodeDeparture>();
+            s.AddSingleton<DriveDrain>();
+            s.AddHostedService<MoveTriggers>();
         }
         s.AddSingleton<BucketCatalog>();
         s.AddSingleton<ObjectCatalog>();
@@ -193,7 +194,7 @@ public static class NodeHost
         s.AddSingleton<BucketHandlers>();
         s.AddSingleton<ListingHandlers>();
         s.AddSingleton(sp => new ClusterStatus(cluster, drives, sp.GetRequiredService<ServerInfo>(), sp.GetRequiredService<IWorkOwnership>(),
-            sp.GetRequiredService<ScrubAndRepair>(), sp.GetRequiredService<IndexRouter>()));
+            sp.GetRequiredService<ScrubAndRepair>(), sp.GetRequiredService<IndexRouter>(), sp.GetRequiredService<FragmentMover>(), sp.GetRequiredService<IEvacuation>()));
         s.AddSingleton<IAdminApi, AdminHandlers>();
         s.AddSingleton<ArchiveAccess>();
         s.AddSingleton<RestoreObjectHandler>();
@@ -205,12 +206,18 @@ public static class NodeHost
         // Workers.
         s.AddSingleton<GarbageCollector>();
         s.AddHostedService(sp => sp.GetRequiredService<GarbageCollector>());
+        s.AddSingleton<DriveReturns>();
         s.AddHostedService<DriveMonitor>();
         s.AddSingleton(options.Durability);
         s.AddSingleton<DurabilityLedger>();
         s.AddSingleton<LayoutWorkGate>();
         s.AddSingleton<ScrubAndRepair>();
+        s.AddSingleton<FragmentMover>();
+        s.AddHostedService(sp => sp.GetRequiredService<FragmentMover>());
+        s.AddSingleton<IEvacuation, LayoutEvacuation>();
         s.AddSingleton<SpreadBack>();
+        s.AddSingleton<ReturnedDriveRepair>();
+        s.AddHostedService(sp => sp.GetRequiredService<ReturnedDriveRepair>());
         s.AddHostedService<ScrubWorker>();
         s.AddHostedService<ReadRepairWorker>();
         s.AddHostedService<DegradedBlobWorker>();

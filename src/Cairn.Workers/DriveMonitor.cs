@@ -6,11 +6,13 @@ namespace Cairn.Workers;
 
 /// <summary>
 /// Watches the drives: notices one that disappears and brings one that returns (a replaced disk
-/// mounted at the same path) back into use, so repair can place fragments on it again.
+/// mounted at the same path) back into use, so repair can place fragments on it again; each return is posted to
+/// <see cref="DriveReturns"/> for the node that runs repair to refill it. In a cluster it watches every node's drives.
 /// </summary>
-public sealed partial class DriveMonitor(IReadOnlyDictionary<string, IFragmentStore> drives, TimeProvider time, ILogger<DriveMonitor> log) : BackgroundService
+public sealed partial class DriveMonitor(IReadOnlyDictionary<string, IFragmentStore> drives, DriveReturns returns, TimeProvider time, ILogger<DriveMonitor> log) : BackgroundService
 {
     private readonly Dictionary<string, bool> lastSeen = [];
+    private readonly HashSet<string> seenOnline = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -26,10 +28,16 @@ public sealed partial class DriveMonitor(IReadOnlyDictionary<string, IFragmentSt
             var online = drive.TryInitialize();
             if (lastSeen.TryGetValue(drive.DriveId, out var was) && was != online)
             {
-                if (online) LogReturned(drive.DriveId);
+                if (online)
+                {
+                    LogReturned(drive.DriveId);
+                    // Another node's drive is first reported offline until its owner answers: that is no return to refill.
+                    if (seenOnline.Contains(drive.DriveId)) returns.Post(drive.DriveId);
+                }
                 else LogLost(drive.DriveId);
             }
             lastSeen[drive.DriveId] = online;
+            if (online) seenOnline.Add(drive.DriveId);
         }
     }
 

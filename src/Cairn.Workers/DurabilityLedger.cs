@@ -77,6 +77,13 @@ public sealed record DurabilityOptions
 
     /// <summary>Scrub reads at most this many bytes per second; zero is unthrottled.</summary>
     public long ScrubBytesPerSecond { get; init; } = 200L * 1024 * 1024;
+
+    /// <summary>
+    /// Bytes per second the fragment mover may copy (evacuation, spread-back, rebalance); zero turns rebalance off and
+    /// leaves evacuation and spread-back at the scrub rate. A move reads and writes each byte, often across the
+    /// network, so a third of the scrub rate keeps most of a drive and a link for clients.
+    /// </summary>
+    public long RebalanceBytesPerSecond { get; init; } = 64L * 1024 * 1024;
 }
 
 public sealed record DurabilityReport(long Scrubs, DateTimeOffset? LastScrub, long BlobsScrubbed, long BytesScrubbed, long FragmentsLost,

@@ -54,6 +54,31 @@ public sealed partial class ScrubAndRepair(BlobBookkeeping bookkeeping, ObjectCa
         }, cancellationToken);
 
     /// <summary>
+    /// Refills a drive that came back empty (a failed disk replaced at the same path): every fragment the layouts name on
+    /// it and it does not hold is rebuilt, in place, from the blob's other fragments. Found from one listing of the drive
+    /// and the layouts, with no fragment verified (rot is the scrub's). Returns what repair did.
+    /// </summary>
+    public Task<RepairResult> RepairDriveAsync(string driveId, CancellationToken cancellationToken) =>
+        gate.RunAsync(async () =>
+        {
+            if (!drives.TryGetValue(driveId, out var drive)) throw new ArgumentException($"No drive {driveId}.", nameof(driveId));
+            var held = new HashSet<(string, int)>();
+            await foreach (var fragment in drive.ListAsync(cancellationToken).ConfigureAwait(false)) held.Add((fragment.BlobId, fragment.Slot));
+            var damaged = new List<(BlobReference, BlobDamage)>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            await foreach (var reference in bookkeeping.ReferencesAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (reference.Layout is not { } layout || !layout.IsStriped || !seen.Add(layout.BlobId)) continue;
+                var missing = Enumerable.Range(0, layout.TotalFragments)
+                    .Where(s => layout.MissingSlots.Contains(s) || layout.Drives[s] == driveId && !held.Contains((layout.BlobId, s))).ToList();
+                if (missing.Any(s => layout.Drives[s] == driveId)) damaged.Add((reference, new BlobDamage(layout, missing)));
+            }
+            ledger.FoundLost(damaged.Sum(d => d.Item2.BadSlots.Count));
+            LogRefilling(driveId, damaged.Count);
+            return await RepairLockedAsync(damaged, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
+    /// <summary>
     /// Verifies and repairs one blob that a read found damaged. The read saw only the stripes and shards it
     /// needed, so the whole blob is verified first: that finds all of its damage, and a report of damage
     /// repaired since costs a read, not a rebuild. True when the blob is whole afterwards, or no longer
@@ -165,6 +190,9 @@ public sealed partial class ScrubAndRepair(BlobBookkeeping bookkeeping, ObjectCa
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Repairing {Blobs} blobs with fragments on unavailable drives, most endangered first ({ByMargin})")]
     private partial void LogEndangered(int blobs, string byMargin);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Drive {Drive} is back: rebuilding onto it the fragments of {Blobs} blobs it no longer holds")]
+    private partial void LogRefilling(string drive, int blobs);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Blob {BlobId} has {Survivors} fragments left, {Needed} are needed: it cannot be rebuilt")]
     private partial void LogUnrepairable(string blobId, int survivors, int needed);

@@ -66,14 +66,22 @@ public static class AdminCommand
         admit.SetAction((parse, ct) => RunAsync(parse, endpoint, json, $"cluster/admit?node={Uri.EscapeDataString(parse.GetValue(admitNode)!)}", ct, RenderObject, HttpMethod.Post));
         cluster.Add(admit);
         var drainNode = new Argument<string>("NODE_ID");
-        var drain = new Command("drain", "Take a node out without leaving anything short: its leaderships, range replicas and fragments move to the other nodes") { drainNode };
-        drain.SetAction((parse, ct) => RunAsync(parse, endpoint, json, $"cluster/drain?node={Uri.EscapeDataString(parse.GetValue(drainNode)!)}", ct, RenderObject, HttpMethod.Post));
-        cluster.Add(drain);
+        var nodeDrain = new Command("drain", "Take a node out without leaving anything short: its leaderships, range replicas and fragments move to the other nodes") { drainNode };
+        nodeDrain.SetAction((parse, ct) => RunAsync(parse, endpoint, json, $"cluster/drain?node={Uri.EscapeDataString(parse.GetValue(drainNode)!)}", ct, RenderObject, HttpMethod.Post));
+        cluster.Add(nodeDrain);
         var removeNode = new Argument<string>("NODE_ID");
         var remove = new Command("remove", "Remove a drained node from the map once it holds nothing (refused, saying what it still holds, before)") { removeNode };
         remove.SetAction((parse, ct) => RunAsync(parse, endpoint, json, $"cluster/remove?node={Uri.EscapeDataString(parse.GetValue(removeNode)!)}", ct, RenderObject, HttpMethod.Post));
         cluster.Add(remove);
         admin.Add(cluster);
+
+        var drainDrive = new Option<string>("--drive") { Required = true, Description = "The drive's id, e.g. n2-d1 (`cairn admin cluster` lists them)" };
+        var drain = new Command("drain", "Stop placing fragments on the drive and move every fragment it holds to drives that keep the protection level") { drainDrive };
+        drain.SetAction((parse, ct) => RunAsync(parse, endpoint, json, $"drive/drain?drive={Uri.EscapeDataString(parse.GetValue(drainDrive)!)}", ct, RenderObject, HttpMethod.Post));
+        var replaceDrive = new Option<string>("--drive") { Required = true, Description = "The drive's id, e.g. n2-d1" };
+        var replace = new Command("replace", "A failed drive was replaced by an empty one at the same path: rebuild onto it now what it held, and bring back what went elsewhere") { replaceDrive };
+        replace.SetAction((parse, ct) => RunAsync(parse, endpoint, json, $"drive/replace?drive={Uri.EscapeDataString(parse.GetValue(replaceDrive)!)}", ct, RenderObject, HttpMethod.Post));
+        admin.Add(new Command("drive", "Drain a drive, or refill one replaced in place") { drain, replace });
 
         var layoutBucket = new Option<string>("--bucket") { Required = true };
         var layoutKey = new Option<string>("--key") { Required = true };
@@ -208,6 +216,21 @@ public static class AdminCommand
             $"This node runs the free queue and lifecycle of {Tended(work)}, {(work.GetProperty("runsRepair").GetBoolean() ? "and" : "not")} the store's scrub and repair; "
             + $"scrub/repair {(work.GetProperty("repairRunning").GetBoolean() ? "running now" : "idle")}; "
             + (lost.Length == 0 ? "no drive to repair from." : $"repairing away from: {lost}.")));
+        var moves = work.GetProperty("moves");
+        AnsiConsole.MarkupLine(Markup.Escape(
+            $"Fragment mover: {moves.GetProperty("state").GetString()}; {moves.GetProperty("fragmentsMoved").GetInt64()} of {moves.GetProperty("fragmentsPlanned").GetInt64()} fragments moved"
+            + $" ({Bytes(moves.GetProperty("bytesMoved").GetInt64())}, {Bytes((long)moves.GetProperty("bytesPerSecond").GetDouble())}/s of {Bytes(moves.GetProperty("rateLimitBytesPerSecond").GetInt64())}/s),"
+            + $" {moves.GetProperty("fragmentsFailed").GetInt64()} failed, {moves.GetProperty("fragmentsSkipped").GetInt64()} skipped"
+            + (moves.GetProperty("startedAt").ValueKind == JsonValueKind.String ? $"; started {moves.GetProperty("startedAt").GetString()}" : "")
+            + (moves.GetProperty("stopped").ValueKind == JsonValueKind.String ? $"; stopped: {moves.GetProperty("stopped").GetString()}" : "") + "."));
+        var draining = work.GetProperty("draining");
+        if (draining.GetArrayLength() == 0) return;
+        var evacuation = new Table().AddColumns("Draining drive", "Node", "Fragments left", "Bytes left", "Evacuated");
+        foreach (var d in draining.EnumerateArray())
+            evacuation.AddRow(Markup.Escape(d.GetProperty("drive").GetString() ?? ""), Markup.Escape(d.GetProperty("node").GetString() ?? ""),
+                d.GetProperty("fragmentsRemaining").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Bytes(d.GetProperty("bytesRemaining").GetInt64()), d.GetProperty("evacuated").GetBoolean() ? "yes" : "no");
+        AnsiConsole.Write(evacuation);
     }
 
     private static string Tended(JsonElement work) =>

@@ -25,6 +25,12 @@ public static class ServerCommand
         var protection = new Option<string?>("--protection-level") { Description = "Failure-domain level holding at most M fragments of a stripe: zone, rack, node or drive (default: drive alone, node in a cluster)" };
         var scrubInterval = new Option<TimeSpan>("--scrub-interval") { Description = "How often scrub and repair run by themselves (0 = only on demand)", DefaultValueFactory = _ => TimeSpan.FromHours(6) };
         var scrubRate = new Option<long>("--scrub-rate") { Description = "Bytes per second scrub may read (0 = unthrottled)", DefaultValueFactory = _ => 200L * 1024 * 1024 };
+        var rebalanceRate = new Option<long>("--rebalance-rate")
+        {
+            Description = "Bytes per second the fragment mover may copy when it rebalances onto new drives, empties draining drives and spreads back (e.g. 64MiB; 0 = no rebalance, the rest at the scrub rate)",
+            DefaultValueFactory = _ => new DurabilityOptions().RebalanceBytesPerSecond,
+            CustomParser = r => OptionParsing.Parse<long>(r, Bench.ByteSize.TryParse),
+        };
         var afr = new Option<double>("--drive-afr") { Description = "Annual failure rate of one drive, for the durability estimate", DefaultValueFactory = _ => 0.02 };
         var config = new Option<string?>("--config") { Description = "JSON file with the drives (failure domains, weights, tiers), ec, protectionLevel and storage-class overrides" };
         var daySeconds = new Option<double>("--day-seconds") { Description = "Seconds a lifecycle, restore and billing day lasts (scale down for tests and demos, e.g. 0.05)", DefaultValueFactory = _ => 86_400 };
@@ -79,7 +85,7 @@ public static class ServerCommand
         var secretFile = new Option<string?>("--cluster-secret-file") { Description = "File holding the cluster secret (default: the CAIRN_CLUSTER_SECRET environment variable)" };
         var command = new Command("server", "Start a node: a store alone, or a member of a cluster")
         {
-            address, data, region, domain, gcGrace, gcInterval, drives, ec, protection, config, scrubInterval, scrubRate, afr, daySeconds, clockOffset,
+            address, data, region, domain, gcGrace, gcInterval, drives, ec, protection, config, scrubInterval, scrubRate, rebalanceRate, afr, daySeconds, clockOffset,
             nodeId, clusterAddress, join, failureDomain, secretFile, downAfter, splitObjects, splitRate, mergeObjects, mergeRate, splitCheckInterval, rangeReplicas, snapshotInterval, routePeer,
         };
         command.SetAction(async (parse, cancellationToken) =>
@@ -130,7 +136,11 @@ public static class ServerCommand
                     AccessKey = credentials.AccessKey,
                     SecretKey = credentials.SecretKey,
                 },
-                Durability = new DurabilityOptions { ScrubInterval = parse.GetValue(scrubInterval), ScrubBytesPerSecond = parse.GetValue(scrubRate), AnnualFailureRate = parse.GetValue(afr) },
+                Durability = new DurabilityOptions
+                {
+                    ScrubInterval = parse.GetValue(scrubInterval), ScrubBytesPerSecond = parse.GetValue(scrubRate), AnnualFailureRate = parse.GetValue(afr),
+                    RebalanceBytesPerSecond = parse.GetValue(rebalanceRate) >= 0 ? parse.GetValue(rebalanceRate) : throw new ArgumentException("--rebalance-rate must be 0 or more."),
+                },
                 GarbageCollector = new GarbageCollectorOptions
                 {
                     OrphanGrace = parse.GetValue(gcGrace),

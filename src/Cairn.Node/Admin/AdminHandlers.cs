@@ -19,8 +19,8 @@ namespace Cairn.Node.Admin;
 /// </summary>
 public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, BlobStore blobs, ServerInfo server, FrontDoorOptions options,
     ScrubAndRepair scrubber, DurabilityLedger ledger, ErasureSettings code, LifecyclePass lifecycle, BillCalculator billing, ClusterStatus cluster,
-    ObjectCatalog objects, BlobBookkeeping bookkeeping, IDriveAvailability availability, Cluster.RangeSplitter? splitter = null, Cluster.NodeAdmission? admission = null,
-    Cluster.NodeDeparture? departure = null, Cluster.RangeMerger? merger = null) : IAdminApi
+    ObjectCatalog objects, BlobBookkeeping bookkeeping, IDriveAvailability availability, ReturnedDriveRepair refill, Cluster.RangeSplitter? splitter = null,
+    Cluster.NodeAdmission? admission = null, Cluster.NodeDeparture? departure = null, Cluster.RangeMerger? merger = null, Cluster.DriveDrain? drain = null) : IAdminApi
 {
     private const string Prefix = AdminPaths.Prefix;
 
@@ -38,12 +38,14 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
             ("POST", Prefix + "scrub") => ScrubReport((await scrubber.ScrubAsync(null, http.RequestAborted).ConfigureAwait(false)), null),
             ("POST", Prefix + "repair") => await RepairAsync(http.RequestAborted).ConfigureAwait(false),
             ("POST", Prefix + "lifecycle/run") => await LifecycleRunAsync(http.Request.Query["bucket"].ToString(), http.RequestAborted).ConfigureAwait(false),
-            ("GET", Prefix + "cluster") => cluster.Report(),
+            ("GET", Prefix + "cluster") => await cluster.ReportAsync(http.RequestAborted).ConfigureAwait(false),
+            ("POST", Prefix + "drive/drain") => await DrainAsync(http.Request.Query["drive"].ToString(), http.RequestAborted).ConfigureAwait(false),
+            ("POST", Prefix + "drive/replace") => await ReplaceAsync(http.Request.Query["drive"].ToString(), http.RequestAborted).ConfigureAwait(false),
             ("POST", Prefix + "cluster/split") => await SplitAsync(http.Request.Query["bucket"].ToString(), http.Request.Query["key"].ToString(), http.RequestAborted).ConfigureAwait(false),
             ("POST", Prefix + "cluster/merge") => await MergeAsync(http.Request.Query["bucket"].ToString(), http.Request.Query["key"].ToString(), http.RequestAborted).ConfigureAwait(false),
             ("POST", Prefix + "cluster/admit") => await AdmitAsync(http.Request.Query["node"].ToString(), http.RequestAborted).ConfigureAwait(false),
-            ("POST", Prefix + "cluster/drain") => await DepartAsync(http.Request.Query["node"].ToString(), drain: true, http.RequestAborted).ConfigureAwait(false),
-            ("POST", Prefix + "cluster/remove") => await DepartAsync(http.Request.Query["node"].ToString(), drain: false, http.RequestAborted).ConfigureAwait(false),
+            ("POST", Prefix + "cluster/drain") => await DepartAsync(http.Request.Query["node"].ToString(), leave: false, http.RequestAborted).ConfigureAwait(false),
+            ("POST", Prefix + "cluster/remove") => await DepartAsync(http.Request.Query["node"].ToString(), leave: true, http.RequestAborted).ConfigureAwait(false),
             ("GET", Prefix + "layout") => await LayoutAsync(http.Request.Query["bucket"].ToString(), http.Request.Query["key"].ToString(), http.RequestAborted).ConfigureAwait(false),
             ("GET", Prefix + "billing") => await BillingAsync(http.Request.Query["bucket"].ToString(), http.RequestAborted).ConfigureAwait(false),
             _ => throw new S3Exception(S3ErrorCode.NotImplemented, $"Unknown admin call {method} {path}"),
@@ -77,10 +79,28 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
             : await admission.AdmitAsync(node, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Drains a node (its replicas, leaderships and fragments move away), or removes a drained one.</summary>
-    private async Task<object> DepartAsync(string node, bool drain, CancellationToken cancellationToken) =>
+    private async Task<object> DepartAsync(string node, bool leave, CancellationToken cancellationToken) =>
         departure is null ? throw new S3Exception(S3ErrorCode.NotImplemented, "A single node has no cluster to take a node out of.")
-        : drain ? await departure.DrainAsync(node, cancellationToken).ConfigureAwait(false)
-        : await departure.RemoveAsync(node, cancellationToken).ConfigureAwait(false);
+        : leave ? await departure.RemoveAsync(node, cancellationToken).ConfigureAwait(false)
+        : await departure.DrainAsync(node, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Sets a drive draining: the mover empties it onto drives that keep the protection level.</summary>
+    private async Task<object> DrainAsync(string drive, CancellationToken cancellationToken) =>
+        drain is null
+            ? throw new S3Exception(S3ErrorCode.NotImplemented, "A single node has nowhere to move a drive's fragments to: only a cluster drains drives.")
+            : await drain.DrainAsync(drive, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// A failed drive replaced by an empty one at the same path: rebuilds onto it now what the layouts name there, instead of
+    /// waiting for the next scrub, deletes what it holds stale, and asks the mover to bring back what went elsewhere.
+    /// </summary>
+    private async Task<object> ReplaceAsync(string drive, CancellationToken cancellationToken)
+    {
+        if (!blobs.Drives.TryGetValue(drive, out var store)) throw new S3Exception(S3ErrorCode.InvalidArgument, $"No drive {drive}; `cairn admin drives` lists them.");
+        if (!store.TryInitialize())
+            throw new S3Exception(S3ErrorCode.InvalidArgument, $"Drive {drive} is offline: put an empty, writable folder (the new disk) at its path first.");
+        return await refill.RefillAsync(drive, cancellationToken).ConfigureAwait(false);
+    }
 
     private async Task<AdminInfo> InfoAsync(CancellationToken cancellationToken)
     {

@@ -14,16 +14,17 @@ namespace Cairn.Node.Admin;
 /// members, leader, this node's applied index, size on disk) as the answering node sees them.
 /// </summary>
 public sealed class ClusterStatus(ClusterRuntime? cluster, IReadOnlyDictionary<string, IFragmentStore> drives, ServerInfo server,
-    IWorkOwnership ownership, ScrubAndRepair scrubber, IndexRouter index)
+    IWorkOwnership ownership, ScrubAndRepair scrubber, IndexRouter index, FragmentMover mover, IEvacuation evacuation)
 {
-    public AdminCluster Report()
+    public async Task<AdminCluster> ReportAsync(CancellationToken cancellationToken)
     {
+        var work = await WorkAsync(cancellationToken).ConfigureAwait(false);
         if (cluster is null)
         {
             // A store alone: one node holding every drive and the whole key space.
             var local = new AdminClusterNode("local", "Up", "", "", "", Drives(drives.Values), drives.Values.Sum(d => Used(d.Stats())));
             return new AdminCluster("local", [local], [new AdminRange("local", "", null, ["local"], "local", null, null, DirectoryBytes(Path.Combine(server.DataPath, "index")))],
-                Work());
+                work);
         }
         var map = cluster.Map;
         var nodes = map.Nodes.Select(n =>
@@ -46,18 +47,28 @@ public sealed class ClusterStatus(ClusterRuntime? cluster, IReadOnlyDictionary<s
                 Change = MembershipPlan.ForRange(map, r) is { } change ? $"{(change is AddMember ? "adding" : "removing")} {change.NodeId}: {change.Why}" : null,
             };
         }).ToArray();
-        return new AdminCluster(cluster.Options.NodeId, nodes, ranges, Work())
+        return new AdminCluster(cluster.Options.NodeId, nodes, ranges, work)
         {
             MetaChange = MembershipPlan.ForMeta(map) is { } meta ? $"{(meta is AddMember ? "adding" : "removing")} {meta.NodeId}: {meta.Why}" : null,
         };
     }
 
-    /// <summary>What this node is doing for the store: the ranges whose work it runs, whether it runs repair, and whether a scrub or repair runs now.</summary>
-    private AdminWork Work() => new(
-        index.Ranges.Where(r => r.Shard is { } shard && ownership.Tends(shard)).Select(r => cluster is null ? "local" : r.Name).ToArray(),
-        ownership.RunsRepair, scrubber.IsRunning,
-        cluster?.Map.Drives.Where(d => d.State != Cairn.Cluster.Map.DriveState.Up || cluster.Map.Node(d.NodeId)?.State != Cairn.Cluster.Map.NodeState.Up)
-            .Select(d => d.Id).ToArray() ?? drives.Values.Where(d => !d.IsOnline).Select(d => d.DriveId).ToArray());
+    /// <summary>
+    /// What this node is doing for the store: the ranges whose work it runs, whether it runs repair, whether a scrub or repair
+    /// runs now, the mover's pass, and how many fragments each draining drive still holds (one walk of the layouts).
+    /// </summary>
+    private async Task<AdminWork> WorkAsync(CancellationToken cancellationToken)
+    {
+        var map = cluster?.Map;
+        var draining = map?.Drives.Where(d => ClusterPlacement.IsDraining(map, d)).Select(d => d.Id).ToArray() ?? [];
+        var evacuations = draining.Length == 0 ? [] : await evacuation.StatusAsync(draining, cancellationToken).ConfigureAwait(false);
+        return new AdminWork(
+            index.Ranges.Where(r => r.Shard is { } shard && ownership.Tends(shard)).Select(r => cluster is null ? "local" : r.Name).ToArray(),
+            ownership.RunsRepair, scrubber.IsRunning,
+            map?.Drives.Where(d => !ClusterDriveAvailability.IsAvailable(map, d)).Select(d => d.Id).ToArray() ?? drives.Values.Where(d => !d.IsOnline).Select(d => d.DriveId).ToArray(),
+            mover.Progress.Report(),
+            evacuations.Select(e => new AdminEvacuation(e.DriveId, map!.Drive(e.DriveId)?.NodeId ?? "", e.FragmentsRemaining, e.BytesRemaining, e.Evacuated)).ToArray());
+    }
 
     private static string? LeaderOf(ClusterMap map, RangeDescriptor range, RangeReplica replica) =>
         replica.Leader is not { } leader ? null
@@ -94,7 +105,12 @@ public sealed record AdminRange(string Group, string Start, string? End, IReadOn
 /// <param name="RunsRepair">This node runs scrub, repair and spread-back for the store (its replica leads the first range).</param>
 /// <param name="RepairRunning">A scrub or repair pass runs on this node now.</param>
 /// <param name="DrivesToRepairFrom">Drives whose fragments are being (or will be) rebuilt elsewhere: down, or on a down node.</param>
-public sealed record AdminWork(string[] RangesTended, bool RunsRepair, bool RepairRunning, string[] DrivesToRepairFrom);
+/// <param name="Moves">The fragment mover's current or last pass on this node (evacuation, spread-back, rebalance).</param>
+/// <param name="Draining">Each draining drive (the drive's or its node's state) and the fragments the index still places on it.</param>
+public sealed record AdminWork(string[] RangesTended, bool RunsRepair, bool RepairRunning, string[] DrivesToRepairFrom, MoveReport Moves, AdminEvacuation[] Draining);
+
+/// <summary>A draining drive: what is left on it; <paramref name="Evacuated"/> once no referenced fragment is.</summary>
+public sealed record AdminEvacuation(string Drive, string Node, long FragmentsRemaining, long BytesRemaining, bool Evacuated);
 
 public sealed record AdminCluster(string Node, AdminClusterNode[] Nodes, AdminRange[] Ranges, AdminWork Work)
 {

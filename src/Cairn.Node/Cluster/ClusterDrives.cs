@@ -34,6 +34,20 @@ public sealed class ClusterDrives : IReadOnlyDictionary<string, IFragmentStore>
                 drives.TryAdd(drive.Id, new RemoteFragmentStore(drive.Id, ClusterRuntime.ClusterBase(node), http));
     }
 
+    /// <summary>
+    /// Waits (up to <paramref name="within"/>) until every one of <paramref name="driveIds"/> answers: the map says a node is
+    /// up once its heartbeat or admission came through, the drives' own state is refreshed from their owner a moment later.
+    /// </summary>
+    public async Task WaitReachableAsync(IReadOnlyCollection<string> driveIds, TimeSpan within, CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (System.Diagnostics.Stopwatch.GetElapsedTime(started) < within)
+        {
+            if (driveIds.All(d => drives.TryGetValue(d, out var drive) && drive.TryInitialize())) return;
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public IFragmentStore this[string key] => drives[key];
     public IEnumerable<string> Keys => drives.Keys;
     public IEnumerable<IFragmentStore> Values => drives.Values;

@@ -45,7 +45,7 @@ public sealed partial class DownNodeRepair(ClusterRuntime cluster, ScrubAndRepai
                 {
                     var drives = map.Drives.Where(d => returned.Contains(d.NodeId)).Select(d => d.Id).ToArray();
                     LogSpreading(string.Join(",", returned));
-                    await WaitReachableAsync(drives, stoppingToken).ConfigureAwait(false);
+                    await cluster.Drives.WaitReachableAsync(drives, DrivesReachableWithin, stoppingToken).ConfigureAwait(false);
                     await spreadBack.RunAsync(drives, stoppingToken).ConfigureAwait(false);
                 }
             }
@@ -53,17 +53,6 @@ public sealed partial class DownNodeRepair(ClusterRuntime cluster, ScrubAndRepai
             {
                 LogPassFailed(e);
             }
-        }
-    }
-
-    /// <summary>The map says up once a heartbeat came through; the drives' own state is refreshed from their owner, which takes a moment.</summary>
-    private async Task WaitReachableAsync(IReadOnlyCollection<string> drives, CancellationToken cancellationToken)
-    {
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        while (System.Diagnostics.Stopwatch.GetElapsedTime(started) < DrivesReachableWithin)
-        {
-            if (drives.All(d => cluster.Drives.TryGetValue(d, out var drive) && drive.TryInitialize())) return;
-            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
         }
     }
 

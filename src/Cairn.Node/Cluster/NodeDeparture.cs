@@ -1,6 +1,7 @@
 using Cairn.Cluster.Map;
 using Cairn.Cluster.Meta;
 using Cairn.Core.Errors;
+using Cairn.Workers;
 
 namespace Cairn.Node.Cluster;
 
@@ -13,9 +14,9 @@ public sealed record DepartureReport(string Node, string State, string Next);
 /// replicas going to the node; its leaderships leave first, then each range's leader adds a replacement before it removes
 /// the node's replica (<see cref="GroupMembership"/>), and the meta group lets it go last. Removal
 /// (<see cref="RemoveNode"/>) is refused, with what still holds the node, until it is a member of nothing and its drives
-/// hold no fragment a layout names.
+/// hold no fragment a layout names (<see cref="IEvacuation"/>: one walk of every blob's layout, so it works for a dead node too).
 /// </summary>
-public sealed class NodeDeparture(ClusterRuntime cluster, INodeFragments fragments, TimeProvider time)
+public sealed class NodeDeparture(ClusterRuntime cluster, IEvacuation evacuation, TimeProvider time)
 {
     public async Task<DepartureReport> DrainAsync(string nodeId, CancellationToken cancellationToken)
     {
@@ -32,7 +33,8 @@ public sealed class NodeDeparture(ClusterRuntime cluster, INodeFragments fragmen
         var node = await NodeAsync(nodeId, cancellationToken).ConfigureAwait(false);
         if (node.State == NodeState.Removed) return Removed(nodeId);
         if (!node.Leaving) throw new S3Exception(S3ErrorCode.InvalidArgument, $"Node {nodeId} is {node.State}: drain it first (`cairn admin cluster drain {nodeId}`).");
-        var held = await fragments.HeldAsync(nodeId, cancellationToken).ConfigureAwait(false);
+        var drives = cluster.Map.Drives.Where(d => d.NodeId == nodeId).Select(d => d.Id).ToArray();
+        var held = drives.Length == 0 ? 0 : (await evacuation.StatusAsync(drives, cancellationToken).ConfigureAwait(false)).Sum(d => d.FragmentsRemaining);
         if (held > 0)
             throw new S3Exception(S3ErrorCode.OperationAborted, $"Node {nodeId} still holds {held} fragment(s) that layouts name: wait until its drives are evacuated.");
         try
@@ -71,10 +73,4 @@ public sealed class NodeDeparture(ClusterRuntime cluster, INodeFragments fragmen
             throw new S3Exception(S3ErrorCode.InvalidArgument, e.Message);
         }
     }
-}
-
-/// <summary>How many fragments named by a layout a node's drives still hold (0: nothing of the store's is left on it).</summary>
-public interface INodeFragments
-{
-    Task<long> HeldAsync(string nodeId, CancellationToken cancellationToken);
 }
