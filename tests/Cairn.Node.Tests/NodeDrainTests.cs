@@ -12,7 +12,8 @@ namespace Cairn.Node.Tests;
 /// ranges and receives replicas (balance: one move at a time until no node holds two more than another); then the
 /// first node is drained — its leaderships leave at once, each of its replicas is replaced (the replacement added
 /// before the replica goes, so no range has fewer than three members at any moment), the meta group lets it go last —
-/// while writers keep writing through the other nodes, and every acknowledged write reads back.
+/// while writers keep writing through the other nodes; once its fragments are evacuated it is removed and stopped, and
+/// every acknowledged write reads back through the nodes that stay.
 /// </summary>
 public sealed class NodeDrainTests
 {
@@ -50,6 +51,10 @@ public sealed class NodeDrainTests
 
         var drained = await n1.Server.AdminAsync("cluster", "drain", "n1");
         Assert.Equal("Draining", drained.GetProperty("state").GetString());
+        // Removal before the node's replicas and fragments have moved is refused, saying what still holds it.
+        var early = await Assert.ThrowsAsync<InvalidOperationException>(() => cluster["n2"].Server.AdminAsync("cluster", "remove", "n1"));
+        Assert.Contains("OperationAborted", early.Message);
+        Assert.Contains("still", early.Message);
 
         // Leaderships leave first: within a few elections n1 leads nothing, while it still holds replicas.
         var n2 = cluster["n2"];
@@ -64,9 +69,14 @@ public sealed class NodeDrainTests
         var acknowledged = (await Task.WhenAll(writers)).Sum();
         Assert.True(acknowledged > 0, "the writers wrote nothing during the drain");
 
-        // The node's fragments have not all moved: removal is refused, saying so; it is refused as well by a node that is not drained.
+        // A node that is not drained cannot be removed; the drained one can, once its drives are evacuated (the mover copies
+        // its fragments to drives that keep the protection level), and then the cluster does without it.
         var notDrained = await Assert.ThrowsAsync<InvalidOperationException>(() => n2.Server.AdminAsync("cluster", "remove", "n2"));
         Assert.Contains("drain it first", notDrained.Message);
+        var removed = await RemoveOnceEvacuatedAsync(n2, "n1");
+        Assert.Equal("Removed", removed.GetProperty("state").GetString());
+        Assert.Equal("Removed", State(await cluster.StatusAsync(n2), "n1"));
+        n1.Server.Kill();
 
         // Every acknowledged object reads back through every node that stays, and the listing is complete.
         foreach (var id in new[] { "n2", "n3", "n4" })
@@ -74,6 +84,22 @@ public sealed class NodeDrainTests
             using var client = cluster.Client(cluster[id], c => c.MaxErrorRetry = 3);
             foreach (var (key, body) in written) Assert.Equal(body, await ReadAsync(client, bucket, key));
             Assert.Equal(written.Keys.Order(StringComparer.Ordinal), await ListAsync(client, bucket));
+        }
+    }
+
+    private static async Task<JsonElement> RemoveOnceEvacuatedAsync(ClusterNodeProcess via, string node)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        while (true)
+        {
+            try
+            {
+                return await via.Server.AdminAsync("cluster", "remove", node);
+            }
+            catch (InvalidOperationException e) when (e.Message.Contains("fragment(s) that layouts name", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(1000);
+            }
         }
     }
 
