@@ -4,6 +4,7 @@ using System.Text.Json;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Cairn.Testing;
+using static Cairn.Node.Tests.ClusterViews;
 
 namespace Cairn.Node.Tests;
 
@@ -46,7 +47,7 @@ public sealed class ClusterJoinTests
         }
 
         var n4 = cluster.LaunchJoining("n4");
-        var joining = await WaitForAsync(cluster, n1, s => NodeState(s, "n4") == "Joining", "n4 joining");
+        var joining = await WaitForAsync(cluster, n1, s => State(s, "n4") == "Joining", "n4 joining");
         Assert.All(joining.GetProperty("ranges").EnumerateArray(), r => Assert.DoesNotContain("n4", Members(r)));
         await WaitUntilAsync(() => n4.Server.Log.Contains("cairn admin cluster admit n4"), "the admit command in n4's log");
         Assert.False(await IsReadyAsync(n4), "a joining node is not ready before it is admitted");
@@ -60,12 +61,12 @@ public sealed class ClusterJoinTests
         var status = await cluster.StatusAsync(n4);
         Assert.Equal(2, status.GetProperty("ranges").GetArrayLength());
         Assert.All(status.GetProperty("ranges").EnumerateArray(), r => Assert.Contains("n4", Members(r)));
-        Assert.Equal("Up", NodeState(status, "n4"));
+        Assert.Equal("Up", State(status, "n4"));
 
         // Everything written before reads back through n4, and its listing is complete.
         using var viaN4 = cluster.Client(n4, c => c.MaxErrorRetry = 3);
         foreach (var (key, body) in written) Assert.Equal(body, await ReadAsync(viaN4, bucket, key));
-        Assert.Equal(written.Keys.Order(StringComparer.Ordinal), await ListAsync(viaN4, bucket));
+        Assert.Equal(written.Keys.Order(StringComparer.Ordinal), await ListAsync(viaN4, bucket, 7));
 
         // A write through n4 reads back at once through every other node.
         var fresh = RandomNumberGenerator.GetBytes(400_000);
@@ -76,7 +77,7 @@ public sealed class ClusterJoinTests
             Assert.Equal(fresh, await ReadAsync(other, bucket, "k99-from-n4"));
         }
         var seenByN1 = await WaitForAsync(cluster, n1, s => s.GetProperty("ranges").EnumerateArray().All(r => Members(r).Contains("n4")), "n1 sees n4 in every range");
-        Assert.Equal("Up", NodeState(seenByN1, "n4"));
+        Assert.Equal("Up", State(seenByN1, "n4"));
 
         // Four members: a quorum of three survives the loss of one of the first nodes.
         cluster["n3"].Server.Kill();
@@ -100,35 +101,6 @@ public sealed class ClusterJoinTests
         Assert.Equal(late, await ReadAsync(viaN1, bucket, "k21"));
     }
 
-    private static string? NodeState(JsonElement status, string id) =>
-        status.GetProperty("nodes").EnumerateArray().FirstOrDefault(n => n.GetProperty("id").GetString() == id) is { ValueKind: JsonValueKind.Object } node
-            ? node.GetProperty("state").GetString()
-            : null;
-
-    private static string[] Members(JsonElement range) => range.GetProperty("members").EnumerateArray().Select(m => m.GetString()!).ToArray();
-
-    private static async Task<byte[]> ReadAsync(IAmazonS3 client, string bucket, string key)
-    {
-        using var response = await client.GetObjectAsync(bucket, key);
-        using var bytes = new MemoryStream();
-        await response.ResponseStream.CopyToAsync(bytes);
-        return bytes.ToArray();
-    }
-
-    private static async Task<List<string>> ListAsync(IAmazonS3 client, string bucket)
-    {
-        var keys = new List<string>();
-        string? token = null;
-        do
-        {
-            var page = await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, MaxKeys = 7, ContinuationToken = token });
-            keys.AddRange(page.S3Objects?.Select(o => o.Key) ?? []);
-            token = page.IsTruncated == true ? page.NextContinuationToken : null;
-        }
-        while (token is not null);
-        return keys;
-    }
-
     private static async Task<bool> IsReadyAsync(ClusterNodeProcess node)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
@@ -139,18 +111,6 @@ public sealed class ClusterJoinTests
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
             return false;
-        }
-    }
-
-    private static async Task<JsonElement> WaitForAsync(LocalClusterProcesses cluster, ClusterNodeProcess via, Func<JsonElement, bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            var status = await cluster.StatusAsync(via);
-            if (condition(status)) return status;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Waited in vain for {what}: {status}\n{cluster.Logs()}");
-            await Task.Delay(250);
         }
     }
 

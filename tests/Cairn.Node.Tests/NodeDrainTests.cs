@@ -4,6 +4,7 @@ using System.Text.Json;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Cairn.Testing;
+using static Cairn.Node.Tests.ClusterViews;
 
 namespace Cairn.Node.Tests;
 
@@ -83,7 +84,7 @@ public sealed class NodeDrainTests
         {
             using var client = cluster.Client(cluster[id], c => c.MaxErrorRetry = 3);
             foreach (var (key, body) in written) Assert.Equal(body, await ReadAsync(client, bucket, key));
-            Assert.Equal(written.Keys.Order(StringComparer.Ordinal), await ListAsync(client, bucket));
+            Assert.Equal(written.Keys.Order(StringComparer.Ordinal), await ListAsync(client, bucket, 50));
         }
     }
 
@@ -132,51 +133,4 @@ public sealed class NodeDrainTests
     private static bool Settled(JsonElement status) =>
         status.GetProperty("ranges").EnumerateArray().All(r => r.GetProperty("change").ValueKind == JsonValueKind.Null)
         && status.GetProperty("metaChange").ValueKind == JsonValueKind.Null;
-
-    private static JsonElement Node(JsonElement status, string id) =>
-        status.GetProperty("nodes").EnumerateArray().First(n => n.GetProperty("id").GetString() == id);
-
-    private static string? State(JsonElement status, string id) =>
-        status.GetProperty("nodes").EnumerateArray().Any(n => n.GetProperty("id").GetString() == id) ? Node(status, id).GetProperty("state").GetString() : null;
-
-    private static int Replicas(JsonElement status, string id) => Node(status, id).GetProperty("replicas").GetInt32();
-
-    private static bool MetaMember(JsonElement status, string id) => Node(status, id).GetProperty("metaMember").GetBoolean();
-
-    private static string[] Members(JsonElement range) => range.GetProperty("members").EnumerateArray().Select(m => m.GetString()!).ToArray();
-
-    private static async Task<byte[]> ReadAsync(IAmazonS3 client, string bucket, string key)
-    {
-        using var response = await client.GetObjectAsync(bucket, key);
-        using var bytes = new MemoryStream();
-        await response.ResponseStream.CopyToAsync(bytes);
-        return bytes.ToArray();
-    }
-
-    private static async Task<List<string>> ListAsync(IAmazonS3 client, string bucket)
-    {
-        var keys = new List<string>();
-        string? token = null;
-        do
-        {
-            var page = await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, MaxKeys = 50, ContinuationToken = token });
-            keys.AddRange(page.S3Objects?.Select(o => o.Key) ?? []);
-            token = page.IsTruncated == true ? page.NextContinuationToken : null;
-        }
-        while (token is not null);
-        return keys;
-    }
-
-    private static async Task<JsonElement> WaitForAsync(LocalClusterProcesses cluster, ClusterNodeProcess via, Func<JsonElement, bool> condition, string what,
-        TimeSpan? patience = null)
-    {
-        var deadline = DateTime.UtcNow + (patience ?? TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            var status = await cluster.StatusAsync(via);
-            if (condition(status)) return status;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Waited in vain for {what}: {status}\n{cluster.Logs()}");
-            await Task.Delay(250);
-        }
-    }
 }

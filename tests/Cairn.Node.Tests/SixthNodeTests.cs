@@ -3,6 +3,7 @@ using System.Text.Json;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Cairn.Testing;
+using static Cairn.Node.Tests.ClusterViews;
 
 namespace Cairn.Node.Tests;
 
@@ -52,36 +53,5 @@ public sealed class SixthNodeTests
         // The drained node, outside the group now, still learns the map through the members: it sees itself out of it.
         await WaitForAsync(cluster, n1, s => !MetaMember(s, "n1") && MetaMember(s, "n6"), "n1 seeing its own removal from the meta group");
         Assert.Equal(body, await ReadAsync(viaN6, bucket, "from-n6"));
-    }
-
-    private static JsonElement Node(JsonElement status, string id) =>
-        status.GetProperty("nodes").EnumerateArray().First(n => n.GetProperty("id").GetString() == id);
-
-    private static string? State(JsonElement status, string id) =>
-        status.GetProperty("nodes").EnumerateArray().Any(n => n.GetProperty("id").GetString() == id) ? Node(status, id).GetProperty("state").GetString() : null;
-
-    private static bool MetaMember(JsonElement status, string id) => Node(status, id).GetProperty("metaMember").GetBoolean();
-
-    private static int Replicas(JsonElement status, string id) => Node(status, id).GetProperty("replicas").GetInt32();
-
-    private static async Task<byte[]> ReadAsync(IAmazonS3 client, string bucket, string key)
-    {
-        using var response = await client.GetObjectAsync(bucket, key);
-        using var bytes = new MemoryStream();
-        await response.ResponseStream.CopyToAsync(bytes);
-        return bytes.ToArray();
-    }
-
-    private static async Task<JsonElement> WaitForAsync(LocalClusterProcesses cluster, ClusterNodeProcess via, Func<JsonElement, bool> condition, string what,
-        TimeSpan? patience = null)
-    {
-        var deadline = DateTime.UtcNow + (patience ?? TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            var status = await cluster.StatusAsync(via);
-            if (condition(status)) return status;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"Waited in vain for {what}: {status}\n{cluster.Logs()}");
-            await Task.Delay(250);
-        }
     }
 }
