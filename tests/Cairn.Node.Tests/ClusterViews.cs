@@ -35,6 +35,17 @@ internal static class ClusterViews
         }
     }
 
+    /// <summary>Launches a node that joins the running cluster, admits it once the map lists it as joining, and waits until it serves.</summary>
+    public static async Task<ClusterNodeProcess> JoinAndAdmitAsync(LocalClusterProcesses cluster, string id)
+    {
+        var via = cluster.Nodes[0];
+        var node = cluster.LaunchJoining(id);
+        await WaitForAsync(cluster, via, s => State(s, id) == "Joining", $"{id} joining");
+        await via.Server.AdminAsync("cluster", "admit", id);
+        await node.Server.WaitReadyAsync(TimeSpan.FromSeconds(120));
+        return node;
+    }
+
     public static async Task<byte[]> ReadAsync(IAmazonS3 client, string bucket, string key)
     {
         using var response = await client.GetObjectAsync(bucket, key);

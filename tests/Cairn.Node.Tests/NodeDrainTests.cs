@@ -37,10 +37,7 @@ public sealed class NodeDrainTests
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => n1.Server.AdminAsync("cluster", "drain", "n1"));
         Assert.Contains("add a node first", refused.Message);
 
-        var n4 = cluster.LaunchJoining("n4");
-        await WaitForAsync(cluster, n1, s => State(s, "n4") == "Joining", "n4 joining");
-        await n1.Server.AdminAsync("cluster", "admit", "n4");
-        await n4.Server.WaitReadyAsync(TimeSpan.FromSeconds(120));
+        var n4 = await JoinAndAdmitAsync(cluster, "n4");
 
         // Balance: 9 replicas over 4 nodes end as 3,2,2,2, each range keeping 3 members in the end.
         var balanced = await WaitForAsync(cluster, n1, s => Replicas(s, "n4") == 2 && Settled(s), "n4 holding two replicas", TimeSpan.FromSeconds(120));

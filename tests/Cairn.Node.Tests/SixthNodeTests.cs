@@ -23,10 +23,7 @@ public sealed class SixthNodeTests
         var bucket = ServerFixture.NewBucketName("six");
         using (var client = cluster.Client(n1)) await client.PutBucketAsync(bucket);
 
-        var n6 = cluster.LaunchJoining("n6");
-        await WaitForAsync(cluster, n1, s => State(s, "n6") == "Joining", "n6 joining");
-        await n1.Server.AdminAsync("cluster", "admit", "n6");
-        await n6.Server.WaitReadyAsync(TimeSpan.FromSeconds(120));
+        var n6 = await JoinAndAdmitAsync(cluster, "n6");
 
         // It serves both ways, and stays up past several --down-after periods: its heartbeats reach the meta group.
         using var viaN6 = cluster.Client(n6, c => c.MaxErrorRetry = 4);

@@ -20,8 +20,8 @@ namespace Cairn.Node.Cluster;
 /// </summary>
 public sealed partial class GroupMembership(ClusterRuntime cluster, TimeProvider time, ILogger<GroupMembership> log) : BackgroundService
 {
-    /// <summary>How long one addition may take (catching a new member up included) before it is tried again later.</summary>
-    private static readonly TimeSpan AddTimeout = TimeSpan.FromSeconds(60);
+    /// <summary>How long one change may take (catching a new member up included) before it is tried again later.</summary>
+    private static readonly TimeSpan ChangeTimeout = TimeSpan.FromSeconds(60);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -131,29 +131,23 @@ public sealed partial class GroupMembership(ClusterRuntime cluster, TimeProvider
             if (await resign(cancellationToken).ConfigureAwait(false)) LogResigned(group);
             return false;
         }
-        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        bounded.CancelAfter(AddTimeout);
-        try
-        {
-            if (await remove(ClusterRuntime.ClusterEndPoint(node), bounded.Token).ConfigureAwait(false)) return true;
-            LogNotChanged(group, node.Id, "the configuration without it was not committed");
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            LogNotChanged(group, node.Id, e.Message);
-        }
-        return false;
+        return await ChangeAsync(group, node, remove, "the configuration without it was not committed", cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>One AddMemberAsync, bounded; false (logged) when the new member did not catch up in time or leadership moved.</summary>
-    private async Task<bool> AddAsync(string group, ClusterNode node, Func<IPEndPoint, CancellationToken, Task<bool>> add, CancellationToken cancellationToken)
+    private Task<bool> AddAsync(string group, ClusterNode node, Func<IPEndPoint, CancellationToken, Task<bool>> add, CancellationToken cancellationToken) =>
+        ChangeAsync(group, node, add, "it did not catch up", cancellationToken);
+
+    /// <summary>One configuration change of the Raft group, bounded by <see cref="ChangeTimeout"/>; false (logged) when it did not happen.</summary>
+    private async Task<bool> ChangeAsync(string group, ClusterNode node, Func<IPEndPoint, CancellationToken, Task<bool>> change, string notDone,
+        CancellationToken cancellationToken)
     {
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        bounded.CancelAfter(AddTimeout);
+        bounded.CancelAfter(ChangeTimeout);
         try
         {
-            if (await add(ClusterRuntime.ClusterEndPoint(node), bounded.Token).ConfigureAwait(false)) return true;
-            LogNotChanged(group, node.Id, "it did not catch up");
+            if (await change(ClusterRuntime.ClusterEndPoint(node), bounded.Token).ConfigureAwait(false)) return true;
+            LogNotChanged(group, node.Id, notDone);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
