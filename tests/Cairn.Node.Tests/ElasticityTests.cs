@@ -111,6 +111,33 @@ public sealed class ElasticityTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_drive_added_to_a_running_node_enters_the_map_and_receives_what_placement_hands_it()
+    {
+        // Three nodes of one drive, 2+1 at node level; n2 restarts with a second drive appended to --drives.
+        string[] server = ["--ec", "2+1", "--scrub-interval", "0", "--rebalance-rate", "8MiB"];
+        await using var cluster = await LocalClusterProcesses.StartAsync(3, server);
+        var store = await StoreMoves.CreateAsync(cluster, "adddrive");
+        await store.WriteAsync("k", 16, 400_000);
+        var n2 = cluster["n2"];
+        var drives = string.Join(',', new[] { "d0", "d1" }.Select(d => Path.Combine(n2.Server.DataPath, "drives", d)));
+        await n2.Server.RestartAsync([
+            "--node-id", "n2", "--cluster-address", n2.ClusterAddress, "--join", string.Join(',', cluster.Nodes.Select(n => n.ClusterAddress)),
+            "--failure-domain", "zone1/rack1", "--drives", drives, .. server]);
+        await n2.Server.WaitReadyAsync(TimeSpan.FromSeconds(60));
+
+        var owner = await store.RepairOwnerAsync();
+        await StoreMoves.EventuallyAsync(async () => (await StoreMoves.StatusAsync(owner)).GetProperty("nodes").EnumerateArray()
+                .Any(n => n.GetProperty("drives").EnumerateArray().Any(d => d.GetProperty("id").GetString() == "n2-d1")),
+            TimeSpan.FromSeconds(30), "the new drive never entered the map");
+        var placement = StoreMoves.FreshPlacement(await StoreMoves.StatusAsync(owner));
+        await StoreMoves.EventuallyAsync(async () => (await store.BlobsAsync(owner)).All(b => placement.Place(b.BlobId, b.K, b.M).Order().SequenceEqual(b.Drives.Order())),
+            TimeSpan.FromSeconds(60), "a blob is not where placement over the new drive set wants it");
+        var onNewDrive = (await store.BlobsAsync(owner)).Sum(b => b.Drives.Count(d => d == "n2-d1"));
+        Assert.True(onNewDrive >= 2, $"only {onNewDrive} fragments went to the added drive");
+        await store.AssertEveryObjectReadsBackAsync(cluster.Nodes[0]);
+    }
+
+    [Fact]
     public async Task A_failed_drive_replaced_in_place_is_refilled_and_gets_back_what_placement_wants()
     {
         await using var cluster = await LocalClusterProcesses.StartAsync(3, ["--ec", "2+2", "--scrub-interval", "0"], drivesPerNode: 2);

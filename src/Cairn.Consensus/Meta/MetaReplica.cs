@@ -29,12 +29,14 @@ public sealed class MetaReplica : IAsyncDisposable
     private int disposed;
     private readonly bool muxed;
     private readonly MetaMirror? mirror;
+    private readonly string? nodeId;
     private readonly CancellationTokenSource stopping = new();
     private readonly Task following;
 
     private MetaReplica(RangeGroup group, IPEndPoint address, MetaGroupStateMachine machine, WriteAheadLog log, RaftCluster cluster,
-        AppliedCommands<MetaOutcome> applied, RangeForwarding? forwarding, bool muxed)
+        AppliedCommands<MetaOutcome> applied, RangeForwarding? forwarding, bool muxed, string? nodeId)
     {
+        this.nodeId = nodeId;
         this.muxed = muxed;
         Group = group;
         Address = address;
@@ -45,7 +47,7 @@ public sealed class MetaReplica : IAsyncDisposable
         // Waits that are not forwarding (a read barrier during an election, this member's own apply) are bounded alike.
         patience = forwarding?.Options ?? new RangeForwardingOptions();
         time = forwarding?.Time ?? TimeProvider.System;
-        if (forwarding is not null)
+        if (forwarding is not null && nodeId is not null)
         {
             // Members to ask: those of the newest map known, else the members this replica was started with.
             mirror = new MetaMirror(group.Id, forwarding, () => MembersOf(Current) is { Count: > 0 } known ? known : group.Members.Where(m => !m.Equals(address)).ToArray<EndPoint>());
@@ -79,10 +81,9 @@ public sealed class MetaReplica : IAsyncDisposable
     /// <summary>
     /// This node is outside the group as the newest map it knows records it (joined beyond the group's five members,
     /// not admitted yet, or removed): its replica applies nothing, so the map, reads and commands go through a member.
+    /// A map that records no members (before the bootstrap) leaves every replica to its own group.
     /// </summary>
-    public bool Following => mirror is not null && !IsRecordedMember(Current);
-
-    private bool IsRecordedMember(ClusterMap map) => MembersOf(map).Any(m => m.Equals(Address));
+    public bool Following => mirror is not null && Current is { MetaMembers.Count: > 0 } map && !map.MetaMembers.Contains(nodeId!);
 
     private static IReadOnlyList<IPEndPoint> MembersOf(ClusterMap map) =>
         map.MetaMembers.Select(map.Node).OfType<ClusterNode>().Select(n => IPEndPoint.TryParse(n.ClusterAddress, out var e) ? e : null).OfType<IPEndPoint>().ToArray();
@@ -159,14 +160,15 @@ public sealed class MetaReplica : IAsyncDisposable
     public EndPoint? Leader => RaftEndPoints.NodeOf(cluster.Leader?.EndPoint);
 
     public static async Task<MetaReplica> StartAsync(RangeGroup group, IPEndPoint address, string folder, RangeReplicaOptions options,
-        RangeForwarding? forwarding = null, ILoggerFactory? logging = null, RaftMux? mux = null, CancellationToken cancellationToken = default)
+        RangeForwarding? forwarding = null, ILoggerFactory? logging = null, RaftMux? mux = null, CancellationToken cancellationToken = default,
+        string? nodeId = null)
     {
         var applied = new AppliedCommands<MetaOutcome>();
         // The snapshot must be known before the log is constructed: it reads it once, to know where replay starts.
         var snapshots = MetaSnapshots.Open(Path.Combine(folder, "snapshots"), out var restored);
         var machine = new MetaGroupStateMachine(snapshots, restored, applied, options.SnapshotInterval);
         var (log, cluster) = await RaftMember.StartAsync(group, address, folder, machine, options, logging, mux, cancellationToken).ConfigureAwait(false);
-        return new MetaReplica(group, address, machine, log, cluster, applied, forwarding, mux is not null);
+        return new MetaReplica(group, address, machine, log, cluster, applied, forwarding, mux is not null, nodeId);
     }
 
     /// <summary>

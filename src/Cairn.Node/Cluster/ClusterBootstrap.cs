@@ -36,13 +36,33 @@ public static partial class ClusterBootstrap
         // A first start meets its peers' wire in the rendezvous or the join request; a later one asks them while its meta
         // member starts, and stops before it reads the map if they refuse it.
         var wireChecked = firstStart ? Task.CompletedTask : CheckWireAsync(options, cluster, cancellationToken);
-        if (!options.Bootstraps) return await JoinAsync(options, self, dataPath, cluster, mux, wireChecked, logging, cancellationToken).ConfigureAwait(false);
-        return await WhileServingAsync(options, self, mux, async meta =>
+        var (established, known) = options.Bootstraps
+            ? await BootstrapAsync(options, self, cluster, mux, folder, firstStart, wireChecked, log, logging, cancellationToken).ConfigureAwait(false)
+            : await JoinAsync(options, self, dataPath, cluster, mux, wireChecked, logging, cancellationToken).ConfigureAwait(false);
+        return (established, await AddNewDrivesAsync(established, options, self, known, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// A drive this node was started with that the map does not have yet (a disk added to the node, its path appended to
+    /// <c>--drives</c>) is added to the map: placement uses it at once and the fragment mover rebalances onto it.
+    /// </summary>
+    private static async Task<ClusterMap> AddNewDrivesAsync(MetaReplica meta, ClusterOptions options, NodeDescription self, ClusterMap map,
+        CancellationToken cancellationToken)
+    {
+        foreach (var drive in self.Drives.Where(d => map.Drive(d.Id) is null))
+            await ProposeAsync(meta, new AddDrive(drive.Id, self.Id, drive.Domain, drive.Weight, drive.Tier)
+                { At = options.Time.GetUtcNow(), RequestId = $"add/{self.Id}/drive/{drive.Id}" }, cancellationToken).ConfigureAwait(false);
+        return meta.Current;
+    }
+
+    private static Task<(MetaReplica Meta, ClusterMap Map)> BootstrapAsync(ClusterOptions options, NodeDescription self, HttpClient cluster, RaftMux mux,
+        string folder, bool firstStart, Task wireChecked, ILogger log, ILoggerFactory logging, CancellationToken cancellationToken) =>
+        WhileServingAsync(options, self, mux, async meta =>
         {
             var members = options.Join.Select(NodeHost.ParseEndpoint).ToArray();
             var forwarding = new RangeForwarding(cluster, members.ToDictionary(m => (EndPoint)m, m => new Uri($"http://{m}/")));
             var started = meta.Value = await MetaReplica.StartAsync(new RangeGroup(MetaGroup, members), NodeHost.ParseEndpoint(options.ClusterAddress), folder,
-                options.Raft, forwarding, logging, mux, cancellationToken).ConfigureAwait(false);
+                options.Raft, forwarding, logging, mux, cancellationToken, options.NodeId).ConfigureAwait(false);
             await wireChecked.ConfigureAwait(false);
             if (firstStart)
             {
@@ -53,8 +73,7 @@ public static partial class ClusterBootstrap
             var map = await ReadBootstrappedAsync(started, options, cancellationToken).ConfigureAwait(false);
             if (map.Node(options.NodeId) is null) throw new ArgumentException($"The cluster map has no node {options.NodeId}: was this data folder another node's?");
             return map;
-        }, cancellationToken).ConfigureAwait(false);
-    }
+        }, cancellationToken);
 
     /// <summary>
     /// Runs <paramref name="establish"/> while the phase-1 listener serves the cluster port (the description, the meta
@@ -108,7 +127,7 @@ public static partial class ClusterBootstrap
             var addresses = members.Concat(options.Join.Select(NodeHost.ParseEndpoint)).Concat(known.Nodes.Select(n => NodeHost.ParseEndpoint(n.ClusterAddress))).Distinct()
                 .ToDictionary(m => (EndPoint)m, m => new Uri($"http://{m}/"));
             var started = meta.Value = await MetaReplica.StartAsync(new RangeGroup(MetaGroup, members) { Joining = !known.MetaMembers.Contains(options.NodeId) },
-                own, folder, options.Raft, new RangeForwarding(cluster, addresses), logging, mux, cancellationToken).ConfigureAwait(false);
+                own, folder, options.Raft, new RangeForwarding(cluster, addresses), logging, mux, cancellationToken, options.NodeId).ConfigureAwait(false);
             await wireChecked.ConfigureAwait(false);
             await WaitForAdmissionAsync(started, options, log, cancellationToken).ConfigureAwait(false);
             return await ReadBootstrappedAsync(started, options, cancellationToken).ConfigureAwait(false);
