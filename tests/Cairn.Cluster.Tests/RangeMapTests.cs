@@ -9,6 +9,16 @@ namespace Cairn.Cluster.Tests;
 public sealed class RangeMapTests
 {
     [Fact]
+    public void An_operators_split_point_is_marked_for_the_merger_to_keep_and_an_automatic_one_is_not()
+    {
+        var map = MetaStateMachine.Apply(ThreeZones(), new SplitRange(1, "b", "m") { At = T0, ByOperator = true });
+        map = MetaStateMachine.Apply(map, new SplitRange(map.RangeFor("b", "t").GroupId, "b", "t") { At = T0 });
+        Assert.Equal([false, true, false], map.Ranges.Select(r => r.SplitByOperator));
+        Assert.Equal(Bytes(map), Bytes(MetaCodec.DecodeMap(MetaCodec.Encode(map))));
+        Assert.True(MetaCodec.DecodeMap(MetaCodec.Encode(map)).Ranges[1].SplitByOperator);
+    }
+
+    [Fact]
     public void Bootstrap_range_covers_the_whole_key_space()
     {
         var map = ThreeZones();

@@ -51,9 +51,11 @@ public static class AdminCommand
         cluster.SetAction((parse, ct) => RunAsync(parse, endpoint, json, "cluster", ct, RenderCluster));
         var splitBucket = new Option<string>("--bucket") { Required = true };
         var splitKey = new Option<string>("--key") { Required = true, Description = "The first key of the new range" };
-        var split = new Command("split", "Split the range holding the key at that key (ranges also split by themselves when they grow)") { splitBucket, splitKey };
+        var splitMergeable = new Option<bool>("--mergeable") { Description = "Let the range be merged back once small and cold (by default an operator's split stays)" };
+        var split = new Command("split", "Split the range holding the key at that key (ranges also split by themselves when they grow)") { splitBucket, splitKey, splitMergeable };
         split.SetAction((parse, ct) => RunAsync(parse, endpoint, json,
-            $"cluster/split?bucket={Uri.EscapeDataString(parse.GetValue(splitBucket)!)}&key={Uri.EscapeDataString(parse.GetValue(splitKey)!)}", ct, RenderObject, HttpMethod.Post));
+            $"cluster/split?bucket={Uri.EscapeDataString(parse.GetValue(splitBucket)!)}&key={Uri.EscapeDataString(parse.GetValue(splitKey)!)}"
+            + (parse.GetValue(splitMergeable) ? "&mergeable=true" : ""), ct, RenderObject, HttpMethod.Post));
         cluster.Add(split);
         var mergeBucket = new Option<string>("--bucket") { Required = true };
         var mergeKey = new Option<string>("--key") { Description = "A key of the range to merge with the range after it (default: the bucket's first)", DefaultValueFactory = _ => "" };

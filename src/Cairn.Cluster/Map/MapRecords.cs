@@ -58,6 +58,12 @@ public sealed record RangeDescriptor(long GroupId, byte[] Start, byte[]? End, IR
     /// </summary>
     public MergedRange? Merged { get; init; }
 
+    /// <summary>
+    /// An operator split the key space at <see cref="Start"/>: the merger of small cold ranges never merges this range
+    /// into its left neighbour (an operator's merge still does), as CockroachDB keeps manual splits.
+    /// </summary>
+    public bool SplitByOperator { get; init; }
+
     public override string ToString() => $"g{GroupId}[{RangeKeys.Show(Start)}, {RangeKeys.Show(End)}) gen {Generation} on {string.Join(",", Members)}";
 }
 

@@ -75,7 +75,11 @@ public sealed record SetDriveState(string DriveId, DriveState State) : MetaComma
 /// the left half keeps the group, the right half gets a new group id and the same members, both get a new
 /// generation. With <paramref name="ExpectedGeneration"/> the split is refused if the range changed since.
 /// </summary>
-public sealed record SplitRange(long GroupId, string Bucket, string Key, long? ExpectedGeneration = null) : MetaCommand;
+public sealed record SplitRange(long GroupId, string Bucket, string Key, long? ExpectedGeneration = null) : MetaCommand
+{
+    /// <summary>An operator chose the point (`admin cluster split`): the cold-range merger leaves it (see <see cref="RangeDescriptor.SplitByOperator"/>).</summary>
+    public bool ByOperator { get; init; }
+}
 
 /// <summary>
 /// Merges range group <paramref name="RightGroupId"/> into its left neighbour <paramref name="LeftGroupId"/>: the left

@@ -135,7 +135,7 @@ public static class MetaStateMachine
             throw Refuse(MetaError.SplitOutsideRange, $"{RangeKeys.Show(point)} is not strictly inside {range}.");
 
         var left = range with { End = point, Generation = range.Generation + 1 };
-        var right = new RangeDescriptor(map.NextGroupId, point, range.End, range.Members, range.Generation + 1);
+        var right = new RangeDescriptor(map.NextGroupId, point, range.End, range.Members, range.Generation + 1) { SplitByOperator = c.ByOperator };
         var ranges = map.Ranges.ToList();
         var at = ranges.IndexOf(range);
         ranges[at] = left;

@@ -41,7 +41,8 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
             ("GET", Prefix + "cluster") => await cluster.ReportAsync(http.RequestAborted).ConfigureAwait(false),
             ("POST", Prefix + "drive/drain") => await DrainAsync(http.Request.Query["drive"].ToString(), http.RequestAborted).ConfigureAwait(false),
             ("POST", Prefix + "drive/replace") => await ReplaceAsync(http.Request.Query["drive"].ToString(), http.RequestAborted).ConfigureAwait(false),
-            ("POST", Prefix + "cluster/split") => await SplitAsync(http.Request.Query["bucket"].ToString(), http.Request.Query["key"].ToString(), http.RequestAborted).ConfigureAwait(false),
+            ("POST", Prefix + "cluster/split") => await SplitAsync(http.Request.Query["bucket"].ToString(), http.Request.Query["key"].ToString(),
+                http.Request.Query["mergeable"] == "true", http.RequestAborted).ConfigureAwait(false),
             ("POST", Prefix + "cluster/merge") => await MergeAsync(http.Request.Query["bucket"].ToString(), http.Request.Query["key"].ToString(), http.RequestAborted).ConfigureAwait(false),
             ("POST", Prefix + "cluster/admit") => await AdmitAsync(http.Request.Query["node"].ToString(), http.RequestAborted).ConfigureAwait(false),
             ("POST", Prefix + "cluster/drain") => await DepartAsync(http.Request.Query["node"].ToString(), leave: false, http.RequestAborted).ConfigureAwait(false),
@@ -54,12 +55,15 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
         await JsonSerializer.SerializeAsync(http.Response.Body, result, result.GetType(), AdminJson.Options, http.RequestAborted).ConfigureAwait(false);
     }
 
-    /// <summary>Splits the range holding (bucket, key) at that key: the key starts the new range.</summary>
-    private async Task<object> SplitAsync(string bucket, string key, CancellationToken cancellationToken)
+    /// <summary>
+    /// Splits the range holding (bucket, key) at that key: the key starts the new range, which the merger of small cold
+    /// ranges leaves alone unless the operator said it may merge it back.
+    /// </summary>
+    private async Task<object> SplitAsync(string bucket, string key, bool mergeable, CancellationToken cancellationToken)
     {
         if (splitter is null) throw new S3Exception(S3ErrorCode.NotImplemented, "A single node has one range: only a cluster splits ranges.");
         if (bucket.Length == 0 || key.Length == 0) throw new S3Exception(S3ErrorCode.InvalidArgument, "A split needs a bucket and a key.");
-        var right = await splitter.SplitAsync(bucket, key, cancellationToken).ConfigureAwait(false);
+        var right = await splitter.SplitAsync(bucket, key, cancellationToken, byOperator: !mergeable).ConfigureAwait(false);
         return new { range = Cluster.ClusterRuntime.GroupName(right.GroupId), start = Core.Keys.RangeKeys.Show(right.Start), end = Core.Keys.RangeKeys.Show(right.End) };
     }
 

@@ -176,6 +176,7 @@ public sealed partial class RangeMerger(ClusterRuntime cluster, TimeProvider tim
         {
             var (left, right) = (ranges[i], ranges[i + 1]);
             var (leftName, rightName) = (ClusterRuntime.GroupName(left.GroupId), ClusterRuntime.GroupName(right.GroupId));
+            if (right.SplitByOperator) continue;
             if (cluster.Replica(leftName) is not { IsLeader: true } leftReplica || cluster.Replica(rightName) is not { } rightReplica || !SameMembers(left, right)) continue;
             if (!readings.TryGetValue(leftName, out var leftLoad) || !readings.TryGetValue(rightName, out var rightLoad)
                 || leftLoad.CommandsPerSecond >= rate || rightLoad.CommandsPerSecond >= rate) continue;

@@ -33,7 +33,7 @@ public sealed partial class RangeSplitter(ClusterRuntime cluster, RangeMerger me
     private readonly Dictionary<string, int> busy = [];
 
     /// <summary>Splits the range holding (bucket, key) at that key, which becomes the first key of the new range.</summary>
-    public async Task<RangeDescriptor> SplitAsync(string bucket, string key, CancellationToken cancellationToken)
+    public async Task<RangeDescriptor> SplitAsync(string bucket, string key, CancellationToken cancellationToken, bool byOperator = false)
     {
         var map = await cluster.Meta.ReadAsync(cancellationToken).ConfigureAwait(false);
         var range = map.RangeFor(bucket, key);
@@ -43,7 +43,7 @@ public sealed partial class RangeSplitter(ClusterRuntime cluster, RangeMerger me
         {
             after = await cluster.Meta.ExecuteAsync(new SplitRange(range.GroupId, bucket, key, range.Generation)
             {
-                At = time.GetUtcNow(), RequestId = $"split/g{range.GroupId}/{range.Generation}",
+                At = time.GetUtcNow(), RequestId = $"split/g{range.GroupId}/{range.Generation}", ByOperator = byOperator,
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (MetaCommandException e) when (e.Error == MetaError.SplitOutsideRange)
