@@ -21,6 +21,11 @@ internal sealed class StoreMoves(LocalClusterProcesses cluster, string bucket)
     {
         var moves = new StoreMoves(cluster, ServerFixture.NewBucketName(name));
         await cluster.Client(cluster.Nodes[0]).PutBucketAsync(moves.Bucket);
+        // Just after a start a node may not have reached the others' drives yet: a write through it would find too few.
+        foreach (var node in cluster.Running)
+            await EventuallyAsync(async () => (await StatusAsync(node)).GetProperty("nodes").EnumerateArray()
+                    .All(n => n.GetProperty("drives").EnumerateArray().All(d => d.GetProperty("state").GetString() == "online")),
+                TimeSpan.FromSeconds(30), $"{node.Id} does not see every drive online");
         return moves;
     }
 
