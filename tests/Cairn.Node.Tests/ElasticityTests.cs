@@ -120,6 +120,7 @@ public sealed class ElasticityTests(ITestOutputHelper output)
         await store.WriteAsync("k", 16, 400_000);
         var n2 = cluster["n2"];
         var drives = string.Join(',', new[] { "d0", "d1" }.Select(d => Path.Combine(n2.Server.DataPath, "drives", d)));
+        Directory.CreateDirectory(Path.Combine(n2.Server.DataPath, "drives", "d1"));  // the new disk, mounted
         await n2.Server.RestartAsync([
             "--node-id", "n2", "--cluster-address", n2.ClusterAddress, "--join", string.Join(',', cluster.Nodes.Select(n => n.ClusterAddress)),
             "--failure-domain", "zone1/rack1", "--drives", drives, .. server]);

@@ -36,15 +36,15 @@ public static partial class ClusterBootstrap
         // A first start meets its peers' wire in the rendezvous or the join request; a later one asks them while its meta
         // member starts, and stops before it reads the map if they refuse it.
         var wireChecked = firstStart ? Task.CompletedTask : CheckWireAsync(options, cluster, cancellationToken);
-        var (established, known) = options.Bootstraps
+        return options.Bootstraps
             ? await BootstrapAsync(options, self, cluster, mux, folder, firstStart, wireChecked, log, logging, cancellationToken).ConfigureAwait(false)
             : await JoinAsync(options, self, dataPath, cluster, mux, wireChecked, logging, cancellationToken).ConfigureAwait(false);
-        return (established, await AddNewDrivesAsync(established, options, self, known, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>
     /// A drive this node was started with that the map does not have yet (a disk added to the node, its path appended to
-    /// <c>--drives</c>) is added to the map: placement uses it at once and the fragment mover rebalances onto it.
+    /// <c>--drives</c>) is added to the map: placement uses it at once and the fragment mover rebalances onto it. Runs while
+    /// the phase-1 listener serves the cluster port: this member must receive the entry it waits to apply.
     /// </summary>
     private static async Task<ClusterMap> AddNewDrivesAsync(MetaReplica meta, ClusterOptions options, NodeDescription self, ClusterMap map,
         CancellationToken cancellationToken)
@@ -72,7 +72,7 @@ public static partial class ClusterBootstrap
             }
             var map = await ReadBootstrappedAsync(started, options, cancellationToken).ConfigureAwait(false);
             if (map.Node(options.NodeId) is null) throw new ArgumentException($"The cluster map has no node {options.NodeId}: was this data folder another node's?");
-            return map;
+            return await AddNewDrivesAsync(started, options, self, map, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
     /// <summary>
@@ -130,7 +130,8 @@ public static partial class ClusterBootstrap
                 own, folder, options.Raft, new RangeForwarding(cluster, addresses), logging, mux, cancellationToken, options.NodeId).ConfigureAwait(false);
             await wireChecked.ConfigureAwait(false);
             await WaitForAdmissionAsync(started, options, log, cancellationToken).ConfigureAwait(false);
-            return await ReadBootstrappedAsync(started, options, cancellationToken).ConfigureAwait(false);
+            var map = await ReadBootstrappedAsync(started, options, cancellationToken).ConfigureAwait(false);
+            return await AddNewDrivesAsync(started, options, self, map, cancellationToken).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
 

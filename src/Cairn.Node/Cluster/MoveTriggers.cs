@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Cairn.Cluster.Map;
 using Cairn.Workers;
 using Microsoft.Extensions.Hosting;
@@ -15,10 +16,14 @@ public sealed partial class MoveTriggers(ClusterRuntime cluster, FragmentMover m
     /// <summary>How long newly gained drives get to answer before the pass plans without them (it then moves nothing onto them).</summary>
     private static readonly TimeSpan DrivesReachableWithin = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often a pass is asked for while any drive drains (each plans from one walk of the layouts).</summary>
+    private static readonly TimeSpan DrainPassInterval = TimeSpan.FromSeconds(20);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var (writable, draining) = (Writable(cluster.Meta.Current), Draining(cluster.Meta.Current));
         var owned = false;
+        var drainPass = Stopwatch.GetTimestamp();
         await foreach (var map in cluster.Meta.WatchAsync(stoppingToken).ConfigureAwait(false))
         {
             var (nowWritable, nowDraining) = (Writable(map), Draining(map));
@@ -36,7 +41,14 @@ public sealed partial class MoveTriggers(ClusterRuntime cluster, FragmentMover m
                 mover.Request();
             }
             if (drained.Length > 0) LogDraining(string.Join(",", drained));
-            if (tookOver || drained.Length > 0) mover.Request();
+            // While drives drain, a pass now and then too: a fragment can land on one after the pass planned (a write
+            // that placed its stripe before the drain, a repair), and the drive is not empty until that one moves too.
+            var again = nowDraining.Count > 0 && Stopwatch.GetElapsedTime(drainPass) >= DrainPassInterval;
+            if (tookOver || drained.Length > 0 || again)
+            {
+                drainPass = Stopwatch.GetTimestamp();
+                mover.Request();
+            }
         }
     }
 
