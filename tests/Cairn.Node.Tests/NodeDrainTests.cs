@@ -21,7 +21,8 @@ public sealed class NodeDrainTests
     [Fact]
     public async Task A_joined_node_receives_replicas_and_a_drained_node_gives_its_own_away_under_load()
     {
-        await using var cluster = await LocalClusterProcesses.StartAsync(3);
+        // One code for every node (without --ec each node picks it from the drives it sees at start).
+        await using var cluster = await LocalClusterProcesses.StartAsync(3, ["--ec", "2+1"]);
         var n1 = cluster["n1"];
         var bucket = ServerFixture.NewBucketName("drain");
         var written = new ConcurrentDictionary<string, byte[]>();

@@ -233,6 +233,19 @@ public sealed class ClusterRuntime : IAsyncDisposable
         }
     }
 
+    /// <summary>Deletes a retired replica's folder; one that cannot be deleted now is tried again on the next pass.</summary>
+    private void DeleteRetired(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException e)
+        {
+            logging.CreateLogger<ClusterRuntime>().LogWarning("Deleting {Folder}: {Reason}; trying again later", folder, e.Message);
+        }
+    }
+
     /// <summary>
     /// Whether the split that made <paramref name="range"/> is behind every replica running here, so no apply here is
     /// still to make its folder: none owns the range's start point. Just after a restart the range it split from (started before it, in key order) still owns
@@ -255,6 +268,9 @@ public sealed class ClusterRuntime : IAsyncDisposable
     /// </summary>
     private async Task RetireReplicasAsync(ClusterMap map)
     {
+        var ranges = Path.Combine(dataPath, "ranges");
+        if (Directory.Exists(ranges))
+            foreach (var left in Directory.EnumerateDirectories(ranges, "*.retired-*")) DeleteRetired(left);
         foreach (var range in map.Ranges.Where(r => !r.Members.Contains(Options.NodeId) && !AddsThisNode(map, r)))
         {
             var name = GroupName(range.GroupId);
@@ -263,7 +279,11 @@ public sealed class ClusterRuntime : IAsyncDisposable
             // Requests already reading through this replica finish first; new ones go to the range's members.
             await Task.Delay(RetireGrace, stopping.Token).ConfigureAwait(false);
             await replica.DisposeAsync().ConfigureAwait(false);
-            Directory.Delete(RangeFolder(name), recursive: true);
+            // Out of the way at once (one rename), then deleted: a folder half deleted would be opened as a broken store by
+            // the next start of this range here, where a missing one is fetched afresh from a member.
+            var retired = $"{RangeFolder(name)}.retired-{Guid.NewGuid():N}";
+            Directory.Move(RangeFolder(name), retired);
+            DeleteRetired(retired);
             logging.CreateLogger<ClusterRuntime>().LogInformation("Range {Range}: this node is no longer a member; its replica stopped and its folder deleted", name);
         }
     }
