@@ -46,6 +46,24 @@ internal static class ClusterViews
         return node;
     }
 
+    /// <summary>`admin cluster split`, tried again while it answers 503 (the range just made has not started everywhere yet).</summary>
+    public static async Task SplitAsync(ClusterNodeProcess via, string bucket, string key)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try
+            {
+                await via.Server.AdminAsync("cluster", "split", "--bucket", bucket, "--key", key);
+                return;
+            }
+            catch (InvalidOperationException e) when (e.Message.Contains("503 Service Unavailable", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(500);
+            }
+        }
+    }
+
     public static async Task<byte[]> ReadAsync(IAmazonS3 client, string bucket, string key)
     {
         using var response = await client.GetObjectAsync(bucket, key);

@@ -31,8 +31,8 @@ public sealed class NodeDrainTests
             await client.PutBucketAsync(bucket);
             for (var i = 0; i < 18; i++) await PutAsync(client, bucket, $"k{i:D2}", written, i % 3 == 0 ? 200_000 : 700);
         }
-        await n1.Server.AdminAsync("cluster", "split", "--bucket", bucket, "--key", "k06");
-        await n1.Server.AdminAsync("cluster", "split", "--bucket", bucket, "--key", "k12");
+        await SplitAsync(n1, bucket, "k06");
+        await SplitAsync(n1, bucket, "k12");
 
         // Draining with no node to take the replicas is refused: three ranges of three replicas need three nodes.
         var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => n1.Server.AdminAsync("cluster", "drain", "n1"));
