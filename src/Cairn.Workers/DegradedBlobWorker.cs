@@ -1,6 +1,5 @@
 using Cairn.Data.Blobs;
 using Cairn.Index.Objects;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Cairn.Workers;
@@ -13,26 +12,16 @@ namespace Cairn.Workers;
 /// found whole (repair's flip takes it off the list) or no longer referenced is taken off here.
 /// </summary>
 public sealed partial class DegradedBlobWorker(BlobBookkeeping bookkeeping, IRepairRequests repairs, IWorkOwnership ownership, TimeProvider time,
-    ILogger<DegradedBlobWorker> log) : BackgroundService
+    ILogger<DegradedBlobWorker> log) : PeriodicWorker(time)
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+    protected override TimeSpan Interval { get; } = TimeSpan.FromSeconds(5);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunPassAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(Interval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-        {
-            if (!ownership.RunsRepair) continue;
-            try
-            {
-                await FeedAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogPassFailed(e);
-            }
-        }
+        if (ownership.RunsRepair) await FeedAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    protected override void PassFailed(Exception e) => LogPassFailed(e);
 
     /// <summary>Queues every listed blob still short of fragments for repair; takes the others off the list. How many it queued.</summary>
     public async Task<int> FeedAsync(CancellationToken cancellationToken)

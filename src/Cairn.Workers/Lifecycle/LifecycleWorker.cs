@@ -1,5 +1,4 @@
 using Cairn.Core.Time;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Cairn.Workers.Lifecycle;
@@ -9,26 +8,17 @@ namespace Cairn.Workers.Lifecycle;
 /// most four times a second, so a scaled-down day still sees every rule fire in its own pass. Each pass covers the
 /// keys of the ranges this node leads.
 /// </summary>
-public sealed partial class LifecycleWorker(LifecyclePass pass, DayClock clock, IWorkOwnership ownership, TimeProvider time, ILogger<LifecycleWorker> log) : BackgroundService
+public sealed partial class LifecycleWorker(LifecyclePass pass, DayClock clock, IWorkOwnership ownership, TimeProvider time, ILogger<LifecycleWorker> log) : PeriodicWorker(time)
 {
-    public TimeSpan Interval => TimeSpan.FromSeconds(Math.Clamp(clock.DaySeconds / 4, 0.25, 3600));
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(Math.Clamp(clock.DaySeconds / 4, 0.25, 3600));
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunPassAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(Interval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-        {
-            try
-            {
-                var outcomes = await pass.RunAsync(null, ownership.Tends, stoppingToken).ConfigureAwait(false);
-                if (outcomes.Count > 0) LogPass(outcomes.Count);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogPassFailed(e);
-            }
-        }
+        var outcomes = await pass.RunAsync(null, ownership.Tends, cancellationToken).ConfigureAwait(false);
+        if (outcomes.Count > 0) LogPass(outcomes.Count);
     }
+
+    protected override void PassFailed(Exception e) => LogPassFailed(e);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Lifecycle pass: {Count} actions")]
     private partial void LogPass(int count);
