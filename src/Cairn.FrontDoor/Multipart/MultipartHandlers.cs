@@ -29,16 +29,10 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
 
     public async Task CreateAsync(S3Request s3)
     {
+        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         UnsupportedFeatures.CheckObjectWrite(s3.Request);
         var key = ObjectKey.Parse(s3.Key!).Value;
-        var algorithmName = s3.Header("x-amz-checksum-algorithm");
-        ChecksumAlgorithm? algorithm = null;
-        if (algorithmName is not null)
-        {
-            if (!ChecksumAlgorithms.TryParse(algorithmName, out var parsed))
-                throw new S3Exception(S3ErrorCode.InvalidRequest, "Checksum algorithm provided is unsupported.");
-            algorithm = parsed;
-        }
+        var algorithm = ChecksumRequest.Algorithm(s3.Header("x-amz-checksum-algorithm"));
         var checksumType = ChecksumType(s3.Header("x-amz-checksum-type"), algorithm);
         var upload = await uploads.CreateAsync(s3.Bucket!, new UploadRecord
         {
@@ -65,6 +59,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
 
     public async Task UploadPartAsync(S3Request s3)
     {
+        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         UnsupportedFeatures.CheckPartWrite(s3.Request);
         var (key, uploadId, partNumber) = PartAddress(s3);
         var upload = await uploads.RequireAsync(s3.Bucket!, key, uploadId, s3.Aborted).ConfigureAwait(false);
@@ -87,6 +82,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
 
     public async Task UploadPartCopyAsync(S3Request s3)
     {
+        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         UnsupportedFeatures.CheckPartWrite(s3.Request);
         var (key, uploadId, partNumber) = PartAddress(s3);
         var upload = await uploads.RequireAsync(s3.Bucket!, key, uploadId, s3.Aborted).ConfigureAwait(false);
@@ -130,6 +126,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
 
     public async Task CompleteAsync(S3Request s3)
     {
+        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         var key = ObjectKey.Parse(s3.Key!).Value;
         var uploadId = s3.Query["uploadId"].ToString();
         var root = S3XmlBody.Parse(await BucketHandlers.ReadSmallBodyAsync(s3).ConfigureAwait(false)).Root;
@@ -148,12 +145,13 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
         using var xml = new S3Xml("CompleteMultipartUploadResult");
         xml.Element("Location", $"/{s3.Bucket}/{key}").Element("Bucket", s3.Bucket).Element("Key", key).Element("ETag", version.ETag);
         foreach (var (algorithm, value) in version.Checksums) xml.Element("Checksum" + algorithm, value);
-        if (version.Checksums.Count > 0) xml.Element("ChecksumType", version.Checksums.Values.First().Contains('-') ? "COMPOSITE" : "FULL_OBJECT");
+        xml.Element("ChecksumType", ObjectHeaders.ChecksumType(version.Checksums));
         await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
     }
 
     public async Task AbortAsync(S3Request s3)
     {
+        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         var key = ObjectKey.Parse(s3.Key!).Value;
         await uploads.AbortAsync(s3.Bucket!, key, s3.Query["uploadId"].ToString(), cancellationToken: s3.Aborted).ConfigureAwait(false);
         s3.Response.StatusCode = 204;
@@ -161,6 +159,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
 
     public async Task ListPartsAsync(S3Request s3)
     {
+        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         var key = ObjectKey.Parse(s3.Key!).Value;
         var uploadId = s3.Query["uploadId"].ToString();
         var upload = await uploads.RequireAsync(s3.Bucket!, key, uploadId, s3.Aborted).ConfigureAwait(false);
