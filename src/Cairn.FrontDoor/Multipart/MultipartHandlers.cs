@@ -119,8 +119,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
         }
         if (source.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-copy-source-version-id"] = source.VersionId;
         using var xml = new S3Xml("CopyPartResult");
-        xml.Element("ETag", part.ETag).Element("LastModified", part.LastModified);
-        foreach (var (algorithm, value) in part.Checksums) xml.Element("Checksum" + algorithm, value);
+        xml.Element("LastModified", part.LastModified).Element("ETag", part.ETag).Checksums(part.Checksums);
         await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
     }
 
@@ -144,8 +143,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
         if (version.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-version-id"] = version.VersionId;
         using var xml = new S3Xml("CompleteMultipartUploadResult");
         xml.Element("Location", $"/{s3.Bucket}/{key}").Element("Bucket", s3.Bucket).Element("Key", key).Element("ETag", version.ETag);
-        foreach (var (algorithm, value) in version.Checksums) xml.Element("Checksum" + algorithm, value);
-        xml.Element("ChecksumType", ObjectHeaders.ChecksumType(version.Checksums));
+        xml.Checksums(version.Checksums).Element("ChecksumType", ChecksumAlgorithms.ChecksumType(version.Checksums));
         await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
     }
 
@@ -175,8 +173,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
         foreach (var part in page.Parts)
         {
             xml.Open("Part").Element("PartNumber", part.PartNumber).Element("LastModified", part.LastModified).Element("ETag", part.ETag).Element("Size", part.Size);
-            foreach (var (algorithm, value) in part.Checksums) xml.Element("Checksum" + algorithm, value);
-            xml.Close();
+            xml.Checksums(part.Checksums).Close();
         }
         await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
     }
@@ -195,9 +192,9 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
         using var xml = new S3Xml("ListMultipartUploadsResult");
         xml.Element("Bucket", s3.Bucket).Element("KeyMarker", ListingHandlers.Encode(keyMarker ?? "", url)).Element("UploadIdMarker", uploadIdMarker ?? "");
         if (page.IsTruncated) xml.Element("NextKeyMarker", ListingHandlers.Encode(page.NextKeyMarker, url)).Element("NextUploadIdMarker", page.NextUploadIdMarker ?? "");
-        xml.Element("Prefix", ListingHandlers.Encode(prefix, url)).Element("Delimiter", ListingHandlers.Encode(delimiter, url)).Element("MaxUploads", max)
-            .Element("IsTruncated", page.IsTruncated);
-        if (url) xml.Element("EncodingType", "url");
+        // Delimiter before Prefix, as in S3's own examples.
+        xml.Element("Delimiter", ListingHandlers.Encode(delimiter, url)).Element("Prefix", ListingHandlers.Encode(prefix, url)).Element("MaxUploads", max)
+            .Element("EncodingType", url ? "url" : null).Element("IsTruncated", page.IsTruncated);
         foreach (var listed in page.Uploads)
         {
             xml.Open("Upload").Element("Key", ListingHandlers.Encode(listed.Key, url)).Element("UploadId", listed.Upload.UploadId);

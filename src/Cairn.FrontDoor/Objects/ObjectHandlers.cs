@@ -143,8 +143,8 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
             if (version.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-version-id"] = version.VersionId;
             if (source.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-copy-source-version-id"] = source.VersionId;
             using var xml = new S3Xml("CopyObjectResult");
-            xml.Element("ETag", version.ETag).Element("LastModified", version.LastModified).Element("ChecksumType", ObjectHeaders.ChecksumType(version.Checksums));
-            foreach (var (algorithm, value) in version.Checksums) xml.Element("Checksum" + algorithm, value);
+            xml.Element("LastModified", version.LastModified).Element("ETag", version.ETag)
+                .Element("ChecksumType", ChecksumAlgorithms.ChecksumType(version.Checksums)).Checksums(version.Checksums);
             await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
         }
         finally

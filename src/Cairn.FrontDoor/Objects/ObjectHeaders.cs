@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Cairn.Core.Checksums;
 using Cairn.Index.Records;
 using Microsoft.AspNetCore.Http;
 
@@ -66,12 +67,8 @@ public static class ObjectHeaders
     {
         foreach (var (algorithm, value) in version.Checksums)
             response.Headers["x-amz-checksum-" + algorithm.ToLowerInvariant()] = value;
-        if (ChecksumType(version.Checksums) is { } type) response.Headers["x-amz-checksum-type"] = type;
+        if (ChecksumAlgorithms.ChecksumType(version.Checksums) is { } type) response.Headers["x-amz-checksum-type"] = type;
     }
-
-    /// <summary>COMPOSITE for a checksum of part checksums (its value ends in -N, the part count), else FULL_OBJECT.</summary>
-    public static string? ChecksumType(IReadOnlyDictionary<string, string> checksums) =>
-        checksums.Count == 0 ? null : checksums.Values.Any(v => v.Contains('-')) ? "COMPOSITE" : "FULL_OBJECT";
 
     /// <summary>Non-ASCII metadata goes back RFC 2047-encoded, as S3 does, since headers are ASCII.</summary>
     private static string EncodeIfNeeded(string value) =>
