@@ -14,6 +14,7 @@ namespace Cairn.FrontDoor.Tests;
 public sealed class S3DetailsTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     private const int MiB = 1024 * 1024;
+    private readonly RawS3 raw = new(fixture.Server);
 
     [Fact]
     public async Task A_missing_bucket_is_NoSuchBucket_before_anything_checked_later()
@@ -223,8 +224,7 @@ public sealed class S3DetailsTests(ServerFixture fixture) : IClassFixture<Server
     private async Task<XElement> ExpectErrorAsync(HttpMethod method, string pathAndQuery, int status, string code, HttpContent? content = null,
         Action<HttpRequestMessage>? configure = null, bool sign = true, string? payload = null)
     {
-        using var http = new SignedHttp(fixture.Server);
-        using var response = await http.SendAsync(method, pathAndQuery, content, configure, payloadSha256: payload, sign: sign);
+        using var response = await raw.SendAsync(method, pathAndQuery, content, configure, payload, sign);
         return await ErrorAsync(response, status, code);
     }
 
@@ -245,12 +245,8 @@ public sealed class S3DetailsTests(ServerFixture fixture) : IClassFixture<Server
         return error;
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string pathAndQuery, HttpContent? content = null, Action<HttpRequestMessage>? configure = null,
-        string? payload = null)
-    {
-        using var http = new SignedHttp(fixture.Server);
-        return await http.SendAsync(method, pathAndQuery, content, configure, payloadSha256: payload);
-    }
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string pathAndQuery, HttpContent? content = null, Action<HttpRequestMessage>? configure = null,
+        string? payload = null) => raw.SendAsync(method, pathAndQuery, content, configure, payload);
 
     private async Task<string> BodyAsync(HttpMethod method, string pathAndQuery, HttpContent? content = null, Action<HttpRequestMessage>? configure = null)
     {
@@ -266,19 +262,9 @@ public sealed class S3DetailsTests(ServerFixture fixture) : IClassFixture<Server
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"PUT {key}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
-    private async Task<string> NewBucketAsync()
-    {
-        var bucket = ServerFixture.NewBucketName("details");
-        await BodyAsync(HttpMethod.Put, "/" + bucket);
-        return bucket;
-    }
+    private Task<string> NewBucketAsync() => raw.NewBucketAsync("details");
 
-    private static ByteArrayContent Bytes(string text) => SignedHttp.Bytes(Encoding.UTF8.GetBytes(text));
+    private static ByteArrayContent Bytes(string text) => RawS3.Bytes(text);
 
-    private static string Crc32(byte[] data)
-    {
-        var bytes = System.IO.Hashing.Crc32.Hash(data);
-        Array.Reverse(bytes);
-        return Convert.ToBase64String(bytes);
-    }
+    private static string Crc32(byte[] data) => RawS3.Crc32(data);
 }

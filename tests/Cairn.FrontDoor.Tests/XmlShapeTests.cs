@@ -12,6 +12,7 @@ namespace Cairn.FrontDoor.Tests;
 public sealed class XmlShapeTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     private const int MiB = 1024 * 1024;
+    private readonly RawS3 raw = new(fixture.Server);
 
     [Fact]
     public async Task Bucket_responses_and_errors_have_S3s_shapes()
@@ -41,7 +42,7 @@ public sealed class XmlShapeTests(ServerFixture fixture) : IClassFixture<ServerF
         Assert.Equal(["Name", "Prefix", "Marker", "MaxKeys", "IsTruncated"], S3Schema.ChildNames(empty1));
 
         foreach (var key in new[] { "a b/1", "a b/2", "c+d", "e" }) await PutAsync(bucket, key, "x");
-        await PutAsync(bucket, "sum", "with a checksum", request => request.Headers.Add("x-amz-checksum-crc32", Crc32("with a checksum")));
+        await PutAsync(bucket, "sum", "with a checksum", request => request.Headers.Add("x-amz-checksum-crc32", RawS3.Crc32("with a checksum")));
 
         var page = await XmlAsync($"/{bucket}?list-type=2&max-keys=2&fetch-owner=true", "ListBucketResult");
         Assert.Equal(["Name", "Prefix", "NextContinuationToken", "KeyCount", "MaxKeys", "IsTruncated", "Contents", "Contents"], S3Schema.ChildNames(page));
@@ -72,7 +73,7 @@ public sealed class XmlShapeTests(ServerFixture fixture) : IClassFixture<ServerF
         await SendAsync(HttpMethod.Put, $"/{bucket}?versioning", Body("<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>"));
         await PutAsync(bucket, "d/k", "one");
         await PutAsync(bucket, "d/k", "two");
-        await PutAsync(bucket, "k", "x", request => request.Headers.Add("x-amz-checksum-crc32", Crc32("x")));
+        await PutAsync(bucket, "k", "x", request => request.Headers.Add("x-amz-checksum-crc32", RawS3.Crc32("x")));
         await SendAsync(HttpMethod.Delete, $"/{bucket}/k");
 
         var page = await XmlAsync($"/{bucket}?versions&max-keys=2", "ListVersionsResult");
@@ -170,8 +171,7 @@ public sealed class XmlShapeTests(ServerFixture fixture) : IClassFixture<ServerF
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string pathAndQuery, HttpContent? content = null,
         Action<HttpRequestMessage>? configure = null, int? status = null)
     {
-        using var http = new SignedHttp(fixture.Server);
-        var response = await http.SendAsync(method, pathAndQuery, content, configure);
+        var response = await raw.SendAsync(method, pathAndQuery, content, configure);
         var expected = status ?? (method == HttpMethod.Delete ? 204 : 200);
         if ((int)response.StatusCode != expected)
             Assert.Fail($"{method} {pathAndQuery}: {(int)response.StatusCode}, {expected} expected\n{await response.Content.ReadAsStringAsync()}");
@@ -180,24 +180,10 @@ public sealed class XmlShapeTests(ServerFixture fixture) : IClassFixture<ServerF
 
     private async Task PutAsync(string bucket, string key, string body, Action<HttpRequestMessage>? configure = null)
     {
-        using var _ = await SendAsync(HttpMethod.Put, $"/{bucket}/{RawXml.Path(key)}", SignedHttp.Bytes(Encoding.UTF8.GetBytes(body)), configure);
+        using var _ = await SendAsync(HttpMethod.Put, $"/{bucket}/{RawXml.Path(key)}", RawS3.Bytes(body), configure);
     }
 
-    private async Task<string> NewBucketAsync()
-    {
-        var bucket = ServerFixture.NewBucketName("shape");
-        using var _ = await SendAsync(HttpMethod.Put, "/" + bucket);
-        return bucket;
-    }
+    private Task<string> NewBucketAsync() => raw.NewBucketAsync("shape");
 
     private static ByteArrayContent Body(string xml) => SignedHttp.Bytes(Encoding.UTF8.GetBytes(xml), "application/xml");
-
-    internal static string Crc32(string text)
-    {
-        var sum = new System.IO.Hashing.Crc32();
-        sum.Append(Encoding.UTF8.GetBytes(text));
-        var bytes = sum.GetCurrentHash();
-        Array.Reverse(bytes);
-        return Convert.ToBase64String(bytes);
-    }
 }
