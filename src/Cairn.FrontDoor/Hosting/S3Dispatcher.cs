@@ -28,6 +28,7 @@ public sealed partial class S3Dispatcher(
     IAdminApi admin,
     RestoreObjectHandler restore,
     LifecycleConfigurationHandlers lifecycle,
+    BucketExistence bucketExistence,
     ILogger<S3Dispatcher> log)
 {
     public async Task HandleAsync(HttpContext http)
@@ -46,9 +47,11 @@ public sealed partial class S3Dispatcher(
             }
             var s3 = router.Route(http);
             resource = s3.Resource;
-            if (s3.Operation == S3Operation.NotImplemented)
-                throw new S3Exception(S3ErrorCode.NotImplemented);
-            var result = Authenticate(http.Request) ?? throw new S3Exception(S3ErrorCode.AccessDenied);
+            var result = Authenticate(http.Request);
+            // S3 tells anyone that a bucket does not exist before it refuses them or the operation.
+            if (result is null || s3.Operation == S3Operation.NotImplemented) await bucketExistence.RequireNamedAsync(s3).ConfigureAwait(false);
+            if (result is null) throw new S3Exception(S3ErrorCode.AccessDenied);
+            if (s3.Operation == S3Operation.NotImplemented) throw new S3Exception(S3ErrorCode.NotImplemented);
             s3.Payload = verifier.OpenPayload(http.Request, result);
             await DispatchAsync(s3).ConfigureAwait(false);
         }
