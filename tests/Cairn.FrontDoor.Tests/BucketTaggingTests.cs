@@ -71,15 +71,8 @@ public sealed class BucketTaggingTests(ServerFixture fixture) : IClassFixture<Se
     [InlineData("<Tagging><TagSet><Tag><Key>a</Key><Value>semi;colon</Value></Tag></TagSet></Tagging>", 400, "InvalidTag")]
     [InlineData("<Tagging><Tags/></Tagging>", 400, "MalformedXML")]
     [InlineData("<Tagging><TagSet>", 400, "MalformedXML")]
-    public async Task Tags_S3_refuses_are_refused_with_its_code_and_store_nothing(string body, int status, string code)
-    {
-        var bucket = await NewBucketAsync();
-        using var http = new SignedHttp(fixture.Server);
-        using var response = await http.SendAsync(HttpMethod.Put, $"/{bucket}?tagging", RawXml.Body(body));
-        Assert.Equal((status, code), await SignedHttp.ErrorOf(response));
-        using var get = await http.SendAsync(HttpMethod.Get, $"/{bucket}?tagging");
-        Assert.Equal((404, "NoSuchTagSet"), await SignedHttp.ErrorOf(get));
-    }
+    public async Task Tags_S3_refuses_are_refused_with_its_code_and_store_nothing(string body, int status, string code) =>
+        await BucketSettingRefusal.AssertRefusedAsync(fixture.Server, await NewBucketAsync(), "tagging", body, (status, code, null), "NoSuchTagSet");
 
     [Fact]
     public async Task Tagging_a_missing_bucket_is_NoSuchBucket_and_a_bucket_created_again_has_no_tags()

@@ -80,17 +80,9 @@ public sealed class CorsTests(ServerFixture fixture) : IClassFixture<ServerFixtu
     [InlineData("<CORSRule><AllowedOrigin>*</AllowedOrigin></CORSRule>", "MalformedXML", null)]
     [InlineData("<CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod><MaxAgeSeconds>soon</MaxAgeSeconds></CORSRule>", "MalformedXML", null)]
     [InlineData("", "MalformedXML", null)]
-    public async Task A_configuration_S3_refuses_is_refused_with_its_code_and_stores_nothing(string rules, string code, string? message)
-    {
-        var bucket = await NewBucketAsync();
-        using var http = new SignedHttp(fixture.Server);
-        using var response = await http.SendAsync(HttpMethod.Put, $"/{bucket}?cors", RawXml.Body($"<CORSConfiguration>{rules}</CORSConfiguration>"));
-        var error = RawXml.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Equal((400, code), ((int)response.StatusCode, RawXml.Child(error, "Code")));
-        if (message is not null) Assert.Equal(message, RawXml.Child(error, "Message"));
-        using var get = await http.SendAsync(HttpMethod.Get, $"/{bucket}?cors");
-        Assert.Equal((404, "NoSuchCORSConfiguration"), await SignedHttp.ErrorOf(get));
-    }
+    public async Task A_configuration_S3_refuses_is_refused_with_its_code_and_stores_nothing(string rules, string code, string? message) =>
+        await BucketSettingRefusal.AssertRefusedAsync(fixture.Server, await NewBucketAsync(), "cors", $"<CORSConfiguration>{rules}</CORSConfiguration>",
+            (400, code, message), "NoSuchCORSConfiguration");
 
     [Fact]
     public async Task More_than_100_rules_are_MalformedXML()

@@ -83,17 +83,9 @@ public sealed class WebsiteTests(WebsiteServerFixture fixture) : IClassFixture<W
         "InvalidRequest", "Invalid protocol, protocol can be http or https. If not defined the protocol will be selected automatically.")]
     [InlineData("<RedirectAllRequestsTo><HostName>h</HostName></RedirectAllRequestsTo><IndexDocument><Suffix>i.html</Suffix></IndexDocument>",
         "InvalidArgument", "RedirectAllRequestsTo cannot be provided in conjunction with other Routing Rules.")]
-    public async Task A_configuration_S3_refuses_is_refused_with_its_code_and_stores_nothing(string body, string code, string? message)
-    {
-        var bucket = await NewBucketAsync();
-        using var http = new SignedHttp(fixture.Server);
-        using var response = await http.SendAsync(HttpMethod.Put, $"/{bucket}?website", RawXml.Body($"<WebsiteConfiguration>{body}</WebsiteConfiguration>"));
-        var error = RawXml.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Equal((400, code), ((int)response.StatusCode, RawXml.Child(error, "Code")));
-        if (message is not null) Assert.Equal(message, RawXml.Child(error, "Message"));
-        using var get = await http.SendAsync(HttpMethod.Get, $"/{bucket}?website");
-        Assert.Equal((404, "NoSuchWebsiteConfiguration"), await SignedHttp.ErrorOf(get));
-    }
+    public async Task A_configuration_S3_refuses_is_refused_with_its_code_and_stores_nothing(string body, string code, string? message) =>
+        await BucketSettingRefusal.AssertRefusedAsync(fixture.Server, await NewBucketAsync(), "website", $"<WebsiteConfiguration>{body}</WebsiteConfiguration>",
+            (400, code, message), "NoSuchWebsiteConfiguration");
 
     [Fact]
     public async Task Fifty_one_routing_rules_are_InvalidRequest()
