@@ -165,6 +165,7 @@ public static class NodeHost
         s.AddSingleton<UploadCatalog>();
         s.AddSingleton<BucketUsage>();
         s.AddSingleton<LifecycleStore>();
+        s.AddSingleton<BucketSettings>();
         s.AddSingleton<StorageMeter>();
         s.AddSingleton<BillCalculator>();
         s.AddSingleton<BlobBookkeeping>();
@@ -200,6 +201,9 @@ public static class NodeHost
         s.AddSingleton<ArchiveAccess>();
         s.AddSingleton<RestoreObjectHandler>();
         s.AddSingleton<LifecycleConfigurationHandlers>();
+        s.AddSingleton<Cairn.FrontDoor.Buckets.BucketSettingHandlers>();
+        s.AddSingleton<Cairn.FrontDoor.Cors.CorsResponder>();
+        s.AddSingleton<Cairn.FrontDoor.Website.WebsiteEndpoint>();
         s.AddSingleton<S3Dispatcher>();
         s.AddSingleton<ReadinessGate>();
         s.AddSingleton<HealthEndpoints>();

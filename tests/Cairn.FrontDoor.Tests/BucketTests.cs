@@ -90,9 +90,9 @@ public sealed class BucketTests(ServerFixture fixture) : IClassFixture<ServerFix
     [Theory]
     [InlineData("GET", "?acl")]
     [InlineData("PUT", "?policy")]
-    [InlineData("GET", "?website")]
-    [InlineData("GET", "?cors")]
-    [InlineData("GET", "?tagging")]
+    [InlineData("GET", "?logging")]
+    [InlineData("GET", "?replication")]
+    [InlineData("DELETE", "?requestPayment")]
     public async Task Unimplemented_bucket_operations_answer_501_NotImplemented(string method, string query)
     {
         var name = ServerFixture.NewBucketName("ni");

@@ -33,7 +33,7 @@ public sealed class UnsupportedFeatureTests(ServerFixture fixture) : IClassFixtu
     [InlineData("x-amz-object-lock-mode", "COMPLIANCE", 501, "NotImplemented")]
     [InlineData("x-amz-object-lock-retain-until-date", "2099-01-01T00:00:00Z", 501, "NotImplemented")]
     [InlineData("x-amz-object-lock-legal-hold", "ON", 501, "NotImplemented")]
-    [InlineData("x-amz-website-redirect-location", "/elsewhere.html", 501, "NotImplemented")]
+    [InlineData("x-amz-website-redirect-location", "elsewhere.html", 400, "InvalidRedirectLocation")]
     [InlineData("x-amz-request-payer", "requester", 501, "NotImplemented")]
     public async Task PutObject_asking_for_what_Cairn_does_not_give_is_refused_and_stores_nothing(string header, string value, int status, string code)
     {

@@ -79,6 +79,37 @@ public sealed class ShardMergeTests
         Assert.True(ShardTables.Decode(left.Get(IndexKeys.SequenceKey())!) > 100);
     }
 
+    [Fact]
+    public void A_buckets_settings_go_with_its_record_through_a_split_and_a_merge_and_with_DeleteBucket()
+    {
+        var left = Empty();
+        Apply(left, new CreateBucket("b", "owner", "us-east-1") { At = T0 });
+        Apply(left, new CreateBucket("n", "owner", "us-east-1") { At = T0 });
+        Apply(left, CommandCodec.Decode(CommandCodec.Encode(new PutBucketSetting("b", "cors", "<b-cors/>") { At = T0 })));
+        Apply(left, new PutBucketSetting("n", "website", "<n-old/>") { At = T0 });
+        Assert.Throws<Core.Errors.S3Exception>(() => Apply(left, new PutBucketSetting("absent", "cors", "<x/>") { At = T0 }));
+
+        // A split copies the bucket rows to both halves.
+        var right = Empty();
+        foreach (var row in left.Scan([], [0xFF])) right.Put(row.Key, row.Value);
+        var splitAt = RangeKeys.BucketStart("n");
+        ShardSplit.Trim(left, ShardSpan.Whole, new ShardSpan([], splitAt), keepsQueues: true);
+        ShardSplit.Trim(right, ShardSpan.Whole, new ShardSpan(splitAt, null), keepsQueues: false);
+        Assert.Equal("<b-cors/>"u8.ToArray(), right.Get(IndexKeys.BucketSettingKey("b", "cors")));
+        Assert.Equal("<n-old/>"u8.ToArray(), left.Get(IndexKeys.BucketSettingKey("n", "website")));
+
+        // "n" starts in the right range: its newer setting is the one the merge keeps, and its deleted one stays deleted.
+        Apply(right, new PutBucketSetting("n", "website", "<n-new/>") { At = T0 });
+        Apply(right, new PutBucketSetting("b", "cors", null) { At = T0 });
+        ShardMerge.Absorb(left, Snapshot(right), splitAt, ShardSpan.Whole, T0);
+        Assert.Equal("<n-new/>"u8.ToArray(), left.Get(IndexKeys.BucketSettingKey("n", "website")));
+        Assert.Equal("<b-cors/>"u8.ToArray(), left.Get(IndexKeys.BucketSettingKey("b", "cors")));
+
+        Apply(left, new DeleteBucket("n") { At = T0 });
+        Assert.Null(left.Get(IndexKeys.BucketSettingKey("n", "website")));
+        Assert.NotNull(left.Get(IndexKeys.BucketSettingKey("b", "cors")));
+    }
+
     private static LayeredState Empty() => new(_ => null, (_, _) => []);
 
     private void Apply(IShardState state, IndexCommand command) => machine.ApplyAtomically(state, command);

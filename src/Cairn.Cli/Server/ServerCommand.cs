@@ -18,6 +18,11 @@ public static class ServerCommand
         var data = new Option<string>("--data") { Description = "Directory for the index and the default drive", DefaultValueFactory = _ => "./data" };
         var region = new Option<string>("--region") { Description = "The region this endpoint serves", DefaultValueFactory = _ => "us-east-1" };
         var domain = new Option<string[]>("--domain") { Description = "Domain for virtual-hosted-style addressing (bucket.DOMAIN)", DefaultValueFactory = _ => ["localhost"] };
+        var websiteDomain = new Option<string[]>("--website-domain")
+        {
+            Description = "Domain of website endpoints (e.g. s3-website.localhost): Host bucket.DOMAIN serves the bucket's website, anonymously (default: none)",
+            DefaultValueFactory = _ => [],
+        };
         var gcGrace = new Option<TimeSpan>("--gc-grace") { Description = "How long sweeps must find a fragment unreferenced (elapsed time) before it is freed", DefaultValueFactory = _ => TimeSpan.FromMinutes(15) };
         var gcInterval = new Option<TimeSpan>("--gc-interval") { Description = "How often orphans are swept", DefaultValueFactory = _ => TimeSpan.FromMinutes(10) };
         var drives = new Option<string?>("--drives") { Description = "Comma-separated drive directories (default: one drive under --data)" };
@@ -85,7 +90,7 @@ public static class ServerCommand
         var secretFile = new Option<string?>("--cluster-secret-file") { Description = "File holding the cluster secret (default: the CAIRN_CLUSTER_SECRET environment variable)" };
         var command = new Command("server", "Start a node: a store alone, or a member of a cluster")
         {
-            address, data, region, domain, gcGrace, gcInterval, drives, ec, protection, config, scrubInterval, scrubRate, rebalanceRate, afr, daySeconds, clockOffset,
+            address, data, region, domain, websiteDomain, gcGrace, gcInterval, drives, ec, protection, config, scrubInterval, scrubRate, rebalanceRate, afr, daySeconds, clockOffset,
             nodeId, clusterAddress, join, failureDomain, secretFile, downAfter, splitObjects, splitRate, mergeObjects, mergeRate, splitCheckInterval, rangeReplicas, snapshotInterval, routePeer,
         };
         command.SetAction(async (parse, cancellationToken) =>
@@ -133,6 +138,7 @@ public static class ServerCommand
                 {
                     Region = parse.GetValue(region)!,
                     Domains = parse.GetValue(domain)!,
+                    WebsiteDomains = parse.GetValue(websiteDomain)!,
                     AccessKey = credentials.AccessKey,
                     SecretKey = credentials.SecretKey,
                 },

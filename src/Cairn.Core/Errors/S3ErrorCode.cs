@@ -4,6 +4,8 @@ namespace Cairn.Core.Errors;
 public sealed record S3ErrorCode(string Code, int Status, string DefaultMessage)
 {
     public static readonly S3ErrorCode AccessDenied = new("AccessDenied", 403, "Access Denied");
+    /// <summary>A CORS preflight S3 refuses (no configuration, no matching rule).</summary>
+    public static readonly S3ErrorCode AccessForbidden = new("AccessForbidden", 403, "CORSResponse: This CORS request is not allowed.");
     public static readonly S3ErrorCode BadRequest = new("BadRequest", 400, "Bad Request");
     public static readonly S3ErrorCode BadDigest = new("BadDigest", 400, "The Content-MD5 or checksum value that you specified did not match what the server received.");
     public static readonly S3ErrorCode BucketAlreadyExists = new("BucketAlreadyExists", 409, "The requested bucket name is not available.");
@@ -22,6 +24,7 @@ public sealed record S3ErrorCode(string Code, int Status, string DefaultMessage)
     public static readonly S3ErrorCode InvalidPartNumber = new("InvalidPartNumber", 416, "The requested partnumber is not satisfiable");
     public static readonly S3ErrorCode InvalidTag = new("InvalidTag", 400, "The tag provided was not a valid tag.");
     public static readonly S3ErrorCode InvalidRange = new("InvalidRange", 416, "The requested range is not satisfiable");
+    public static readonly S3ErrorCode InvalidRedirectLocation = new("InvalidRedirectLocation", 400, "The website redirect location must have a prefix of 'http://' or 'https://' or '/'.");
     public static readonly S3ErrorCode InvalidRequest = new("InvalidRequest", 400, "Invalid Request");
     public static readonly S3ErrorCode InvalidStorageClass = new("InvalidStorageClass", 400, "The storage class you specified is not valid");
     public static readonly S3ErrorCode KeyTooLongError = new("KeyTooLongError", 400, "Your key is too long");
@@ -31,6 +34,9 @@ public sealed record S3ErrorCode(string Code, int Status, string DefaultMessage)
     public static readonly S3ErrorCode NoSuchBucket = new("NoSuchBucket", 404, "The specified bucket does not exist");
     public static readonly S3ErrorCode NoSuchKey = new("NoSuchKey", 404, "The specified key does not exist.");
     public static readonly S3ErrorCode NoSuchVersion = new("NoSuchVersion", 404, "The specified version does not exist.");
+    public static readonly S3ErrorCode NoSuchCORSConfiguration = new("NoSuchCORSConfiguration", 404, "The CORS configuration does not exist");
+    public static readonly S3ErrorCode NoSuchTagSet = new("NoSuchTagSet", 404, "The TagSet does not exist");
+    public static readonly S3ErrorCode NoSuchWebsiteConfiguration = new("NoSuchWebsiteConfiguration", 404, "The specified bucket does not have a website configuration");
     public static readonly S3ErrorCode NoSuchUpload = new("NoSuchUpload", 404, "The specified multipart upload does not exist.");
     public static readonly S3ErrorCode NotImplemented = new("NotImplemented", 501, "A header or query you provided implies functionality that is not implemented.");
     public static readonly S3ErrorCode NotModified = new("NotModified", 304, "Not Modified");

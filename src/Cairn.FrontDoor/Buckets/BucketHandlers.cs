@@ -11,14 +11,22 @@ namespace Cairn.FrontDoor.Buckets;
 /// <summary>ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation, Get/PutBucketVersioning.</summary>
 public sealed class BucketHandlers(BucketCatalog buckets, FrontDoorOptions options, Owner owner)
 {
+    /// <summary>
+    /// ListBuckets in name order. With prefix, bucket-region, max-buckets (1–10000) or continuation-token a page of at
+    /// most max-buckets (default 10000), with Prefix as sent and, when more follow, the ContinuationToken of the next.
+    /// </summary>
     public async Task ListAsync(S3Request s3)
     {
+        var page = BucketPage.From(s3.Query, options.Region);
+        var listed = (await buckets.ListAsync(s3.Aborted).ConfigureAwait(false)).Where(page.Includes).ToList();
         using var xml = new S3Xml("ListAllMyBucketsResult");
         xml.Open("Owner").Element("ID", owner.Id).Element("DisplayName", owner.DisplayName).Close();
         xml.Open("Buckets");
-        foreach (var bucket in await buckets.ListAsync(s3.Aborted).ConfigureAwait(false))
+        foreach (var bucket in listed.Take(page.MaxBuckets))
             xml.Open("Bucket").Element("Name", bucket.Name).Element("CreationDate", bucket.Created).Element("BucketRegion", bucket.Region).Close();
         xml.Close();
+        xml.Element("Prefix", page.Prefix);
+        if (listed.Count > page.MaxBuckets) xml.Element("ContinuationToken", BucketPage.TokenAfter(listed[page.MaxBuckets - 1].Name));
         await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
     }
 

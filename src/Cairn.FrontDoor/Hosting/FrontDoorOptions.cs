@@ -7,6 +7,12 @@ public sealed record FrontDoorOptions
     /// <summary>Domains under which bucket.domain means virtual-hosted-style addressing.</summary>
     public IReadOnlyList<string> Domains { get; init; } = ["localhost"];
 
+    /// <summary>
+    /// Domains under which bucket.domain is the bucket's website endpoint (e.g. s3-website.localhost): anonymous GET and
+    /// HEAD served as a static website, from buckets with a website configuration. None by default.
+    /// </summary>
+    public IReadOnlyList<string> WebsiteDomains { get; init; } = [];
+
     /// <summary>Objects up to this size live inline in their index record, sharing its group-committed fsync.</summary>
     public long InlineThreshold { get; init; } = 16 * 1024;
 

@@ -1,20 +1,23 @@
 using Cairn.Auth;
 using Cairn.Core.Errors;
 using Cairn.FrontDoor.Buckets;
+using Cairn.FrontDoor.Cors;
 using Cairn.FrontDoor.Http;
 using Cairn.FrontDoor.Lifecycle;
 using Cairn.FrontDoor.Listing;
 using Cairn.FrontDoor.Multipart;
 using Cairn.FrontDoor.Objects;
 using Cairn.FrontDoor.Routing;
+using Cairn.FrontDoor.Website;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace Cairn.FrontDoor.Hosting;
 
 /// <summary>
-/// The request pipeline, in one direction: route → authenticate → open the verified payload →
-/// one handler → response; any S3Exception on the way is rendered by ErrorRenderer.
+/// The request pipeline, in one direction: route → CORS → authenticate → open the verified payload →
+/// one handler → response; any S3Exception on the way is rendered by ErrorRenderer. A website endpoint's
+/// requests (and CORS preflights) are served before authentication: they are anonymous.
 /// </summary>
 public sealed partial class S3Dispatcher(
     S3Router router,
@@ -29,6 +32,9 @@ public sealed partial class S3Dispatcher(
     RestoreObjectHandler restore,
     LifecycleConfigurationHandlers lifecycle,
     BucketExistence bucketExistence,
+    BucketSettingHandlers settings,
+    CorsResponder cors,
+    WebsiteEndpoint website,
     ILogger<S3Dispatcher> log)
 {
     public async Task HandleAsync(HttpContext http)
@@ -39,6 +45,11 @@ public sealed partial class S3Dispatcher(
         var resource = http.Request.Path.Value ?? "/";
         try
         {
+            if (website.BucketOf(http.Request) is { } site)
+            {
+                await website.HandleAsync(http, site).ConfigureAwait(false);
+                return;
+            }
             if (AdminPaths.IsAdminPath(http.Request))
             {
                 var auth = Authenticate(http.Request) ?? throw new S3Exception(S3ErrorCode.AccessDenied);
@@ -47,6 +58,12 @@ public sealed partial class S3Dispatcher(
             }
             var s3 = router.Route(http);
             resource = s3.Resource;
+            if (s3.Operation == S3Operation.CorsPreflight)
+            {
+                await cors.PreflightAsync(s3).ConfigureAwait(false);
+                return;
+            }
+            await cors.AnnotateAsync(s3).ConfigureAwait(false);
             var result = Authenticate(http.Request);
             // S3 tells anyone that a bucket does not exist before it refuses them or the operation.
             if (result is null || s3.Operation == S3Operation.NotImplemented) await bucketExistence.RequireNamedAsync(s3).ConfigureAwait(false);
@@ -114,6 +131,7 @@ public sealed partial class S3Dispatcher(
         S3Operation.GetObjectTagging => tagging.GetAsync(s3),
         S3Operation.PutObjectTagging => tagging.PutAsync(s3),
         S3Operation.DeleteObjectTagging => tagging.DeleteAsync(s3),
+        var operation when BucketSettingHandlers.Serves(operation) => settings.HandleAsync(s3),
         _ => throw new S3Exception(S3ErrorCode.NotImplemented),
     };
 

@@ -37,15 +37,28 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
     {
         var version = await ResolveAsync(s3).ConfigureAwait(false);
         UnsupportedFeatures.CheckObjectRead(s3.Request);
-        Preconditions.CheckRead(s3.Header, version);
+        await ServeAsync(s3, version, headOnly).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Answers a GET or HEAD of <paramref name="version"/>: preconditions, then its headers and (unless HEAD) its bytes,
+    /// the whole or the Range asked for (206). The REST API also honours ?partNumber= and the response-* overrides; a
+    /// website endpoint does not, and serves an error document whole with the error's <paramref name="status"/>.
+    /// </summary>
+    public async Task ServeAsync(S3Request s3, VersionRecord version, bool headOnly, bool restApi = true, int status = 200)
+    {
+        var whole = status != 200;
+        if (!whole) Preconditions.CheckRead(s3.Header, version);
         if (!headOnly) archive.RequireReadable(version);
-        var range = s3.Query.ContainsKey("partNumber") ? PartRange(s3, version) : ByteRange.Parse(s3.Header("Range"), version.Size);
+        var range = whole ? null
+            : restApi && s3.Query.ContainsKey("partNumber") ? PartRange(s3, version)
+            : ByteRange.Parse(s3.Header("Range"), version.Size);
         var response = s3.Response;
         ObjectHeaders.WriteObjectHeaders(response, version);
         archive.WriteRestoreHeader(response, version);
         if (string.Equals(s3.Header("x-amz-checksum-mode"), "ENABLED", StringComparison.OrdinalIgnoreCase) && range is null)
             ObjectHeaders.WriteChecksumHeaders(response, version);
-        ApplyResponseOverrides(s3);
+        if (restApi) ApplyResponseOverrides(s3);
         long offset = 0, length = version.Size;
         if (range is { } r)
         {
@@ -53,7 +66,7 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
             response.Headers.ContentRange = $"bytes {r.First}-{r.Last}/{version.Size}";
             (offset, length) = (r.First, r.Length);
         }
-        else response.StatusCode = 200;
+        else response.StatusCode = status;
         response.ContentLength = length;
         if (headOnly) return;
         await reader.WriteToResponseAsync(version, offset, length, response).ConfigureAwait(false);
@@ -119,7 +132,7 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
                 ClassSince = null,
                 Restore = null,
                 ContentType = replace ? s3.Request.ContentType : source.ContentType,
-                Headers = replace ? ObjectHeaders.StoredHeaders(s3.Request) : source.Headers,
+                Headers = replace ? ObjectHeaders.StoredHeaders(s3.Request) : ObjectHeaders.CopiedHeaders(source.Headers, s3.Request),
                 Metadata = replace ? ObjectHeaders.UserMetadata(s3.Request) : source.Metadata,
                 Tags = tags,
                 Blob = draft?.Layout,

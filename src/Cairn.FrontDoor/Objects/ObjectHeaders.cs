@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Cairn.Core.Checksums;
+using Cairn.Core.Errors;
 using Cairn.Index.Records;
 using Microsoft.AspNetCore.Http;
 
@@ -11,8 +12,11 @@ public static class ObjectHeaders
 {
     private const string MetaPrefix = "x-amz-meta-";
 
+    /// <summary>Where a website endpoint redirects a request for the object (301), stored and returned as a header.</summary>
+    public const string WebsiteRedirectLocation = "x-amz-website-redirect-location";
+
     /// <summary>Standard headers S3 stores with the object and returns on GET/HEAD.</summary>
-    public static readonly string[] Stored = ["Content-Encoding", "Content-Disposition", "Cache-Control", "Expires", "Content-Language"];
+    public static readonly string[] Stored = ["Content-Encoding", "Content-Disposition", "Cache-Control", "Expires", "Content-Language", WebsiteRedirectLocation];
 
     public static Dictionary<string, string> UserMetadata(HttpRequest request)
     {
@@ -32,6 +36,7 @@ public static class ObjectHeaders
             if (name == "Content-Encoding" && IsAwsChunked(request)) value = StripAwsChunked(value);
             if (value.Length > 0) headers[name] = value;
         }
+        CheckRedirectLocation(headers);
         return headers;
     }
 
@@ -48,6 +53,32 @@ public static class ObjectHeaders
         var kept = encoding.Split(',').Where(e => !e.Trim().Equals("aws-chunked", StringComparison.OrdinalIgnoreCase)).ToList();
         return kept.Count == 0 ? "" : string.Join(",", kept).Trim();
     }
+    /// <summary>
+    /// CopyObject's headers when it keeps the source's metadata: the source's, but the website redirect location is the
+    /// copy request's own, as in S3 (a redirect is never copied).
+    /// </summary>
+    public static Dictionary<string, string> CopiedHeaders(IReadOnlyDictionary<string, string> source, HttpRequest request)
+    {
+        var headers = new Dictionary<string, string>(source, StringComparer.OrdinalIgnoreCase);
+        headers.Remove(WebsiteRedirectLocation);
+        if (StoredHeaders(request).TryGetValue(WebsiteRedirectLocation, out var location)) headers[WebsiteRedirectLocation] = location;
+        return headers;
+    }
+
+    /// <summary>A redirect goes to an absolute http(s) URL or a key of the same bucket (a path): anything else is InvalidRedirectLocation.</summary>
+    private static void CheckRedirectLocation(Dictionary<string, string> headers)
+    {
+        if (!headers.TryGetValue(WebsiteRedirectLocation, out var location)) return;
+        if (!location.StartsWith('/') && !location.StartsWith("http://", StringComparison.Ordinal) && !location.StartsWith("https://", StringComparison.Ordinal))
+            throw new S3Exception(S3ErrorCode.InvalidRedirectLocation);
+        if (location.Length > 2048)
+            throw new S3Exception(S3ErrorCode.InvalidRedirectLocation, "The length of website redirect location cannot exceed 2,048 characters.");
+    }
+
+    /// <summary>aws-chunked describes the transfer, not the object: S3 does not store it.</summary>
+    private static string StripAwsChunked(string encoding) =>
+        string.Join(",", encoding.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Where(e => !e.Equals("aws-chunked", StringComparison.OrdinalIgnoreCase)));
 
     public static void WriteObjectHeaders(HttpResponse response, VersionRecord version)
     {

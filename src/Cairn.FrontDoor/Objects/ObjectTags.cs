@@ -8,13 +8,12 @@ using Microsoft.AspNetCore.Http;
 namespace Cairn.FrontDoor.Objects;
 
 /// <summary>
-/// An object's tag set as S3 defines it: read from the x-amz-tagging header or a Tagging document,
-/// checked against S3's limits, and written back as a Tagging document.
+/// A tag set as S3 defines it, for objects and for buckets: read from the x-amz-tagging header or a Tagging
+/// document, checked against S3's limits, and written back as a Tagging document.
 /// </summary>
 public static class ObjectTags
 {
     public const string Header = "x-amz-tagging";
-    public const int MaxTags = 10;
     public const int MaxKeyLength = 128;
     public const int MaxValueLength = 256;
     private const string ReservedPrefix = "aws:";
@@ -29,11 +28,11 @@ public static class ObjectTags
             var parts = pair.Split('=');
             if (parts.Length > 2 || !tags.TryAdd(Decode(parts[0]), parts.Length == 2 ? Decode(parts[1]) : "")) throw HeaderNotQuery();
         }
-        return Validated(tags);
+        return Validated(tags, TagLimit.Object);
     }
 
-    /// <summary>The tags of a PutObjectTagging body: &lt;Tagging&gt;&lt;TagSet&gt;&lt;Tag&gt;&lt;Key/&gt;&lt;Value/&gt;&lt;/Tag&gt;…&lt;/TagSet&gt;&lt;/Tagging&gt;.</summary>
-    public static Dictionary<string, string> FromXml(XDocument document)
+    /// <summary>The tags of a PutObjectTagging (or, with <see cref="TagLimit.Bucket"/>, PutBucketTagging) body: &lt;Tagging&gt;&lt;TagSet&gt;&lt;Tag&gt;&lt;Key/&gt;&lt;Value/&gt;&lt;/Tag&gt;…&lt;/TagSet&gt;&lt;/Tagging&gt;.</summary>
+    public static Dictionary<string, string> FromXml(XDocument document, TagLimit? limit = null)
     {
         var root = document.Root;
         var tagSet = root?.Name.LocalName == "Tagging" ? root.Child("TagSet") : null;
@@ -46,7 +45,7 @@ public static class ObjectTags
             if (tag.Name.LocalName != "Tag" || key is null || value is null) throw new S3Exception(S3ErrorCode.MalformedXML);
             if (!tags.TryAdd(key, value)) throw new S3Exception(S3ErrorCode.InvalidTag, "Cannot provide multiple Tags with the same key");
         }
-        return Validated(tags);
+        return Validated(tags, limit ?? TagLimit.Object);
     }
 
     /// <summary>GetObjectTagging's answer; tags in key order, as S3 lists them.</summary>
@@ -61,12 +60,12 @@ public static class ObjectTags
     }
 
     /// <summary>
-    /// S3's limits: at most 10 tags; keys 1–128 and values 0–256 UTF-16 code units ("Amazon S3 object tags are
+    /// S3's limits: at most 10 tags on an object, 50 on a bucket; keys 1–128 and values 0–256 UTF-16 code units ("Amazon S3 object tags are
     /// internally represented in UTF-16"); Unicode letters, numbers, spaces and _ . : / = + - @ only; no "aws:" keys.
     /// </summary>
-    private static Dictionary<string, string> Validated(Dictionary<string, string> tags)
+    private static Dictionary<string, string> Validated(Dictionary<string, string> tags, TagLimit limit)
     {
-        if (tags.Count > MaxTags) throw new S3Exception(S3ErrorCode.BadRequest, "Object tags cannot be greater than 10");
+        if (tags.Count > limit.MaxTags) throw new S3Exception(S3ErrorCode.BadRequest, limit.TooMany);
         foreach (var (key, value) in tags)
         {
             if (key.Length is 0 or > MaxKeyLength || !AllowedText(key))
@@ -104,4 +103,11 @@ public static class ObjectTags
         Details = new Dictionary<string, string> { ["ArgumentName"] = Header },
     };
 
+}
+
+/// <summary>How many tags a resource may carry, and S3's refusal past that.</summary>
+public sealed record TagLimit(int MaxTags, string TooMany)
+{
+    public static readonly TagLimit Object = new(10, "Object tags cannot be greater than 10");
+    public static readonly TagLimit Bucket = new(50, "Bucket tag count cannot be greater than 50");
 }

@@ -5,7 +5,7 @@ namespace Cairn.FrontDoor.Objects;
 
 /// <summary>
 /// Refuses requests that ask for protection Cairn does not give (encryption, ACL grants, object lock,
-/// website redirects, Requester Pays), before a byte is stored: a client must never believe its data
+/// Requester Pays), before a byte is stored: a client must never believe its data
 /// is encrypted, public or locked when it is not (invariant 9). A value that asks for nothing beyond
 /// the default (<c>x-amz-acl: private</c>) passes; a value S3 does not know gets S3's error for it;
 /// any other is 501 NotImplemented.
@@ -51,7 +51,6 @@ public static class UnsupportedFeatures
         new("x-amz-object-lock-mode", ObjectLock) { Known = ["GOVERNANCE", "COMPLIANCE"], InvalidMessage = "Unknown wormMode directive." },
         new("x-amz-object-lock-retain-until-date", ObjectLock),
         new("x-amz-object-lock-legal-hold", ObjectLock) { Harmless = ["OFF"], Known = ["ON", "OFF"], InvalidMessage = "Legal Hold must be either of 'ON' or 'OFF'" },
-        new("x-amz-website-redirect-location", "Website redirects"),
         new("x-amz-request-payer", "Requester Pays"),
     ];
 

@@ -23,6 +23,16 @@ public sealed class S3Router(IReadOnlyList<string> domains)
         "acl", "attributes", "legal-hold", "retention", "select", "torrent",
     };
 
+    /// <summary>Bucket configurations served whole as one document each: a subresource's GET, PUT and DELETE.</summary>
+    private static readonly (string Subresource, S3Operation Get, S3Operation Put, S3Operation Delete)[] BucketSettings =
+    [
+        ("tagging", S3Operation.GetBucketTagging, S3Operation.PutBucketTagging, S3Operation.DeleteBucketTagging),
+        ("cors", S3Operation.GetBucketCors, S3Operation.PutBucketCors, S3Operation.DeleteBucketCors),
+        ("website", S3Operation.GetBucketWebsite, S3Operation.PutBucketWebsite, S3Operation.DeleteBucketWebsite),
+        ("accelerate", S3Operation.GetBucketAccelerateConfiguration, S3Operation.PutBucketAccelerateConfiguration, S3Operation.NotImplemented),
+        ("requestPayment", S3Operation.GetBucketRequestPayment, S3Operation.PutBucketRequestPayment, S3Operation.NotImplemented),
+    ];
+
     public S3Request Route(HttpContext http)
     {
         var (bucket, key) = Address(http.Request);
@@ -71,6 +81,7 @@ public sealed class S3Router(IReadOnlyList<string> domains)
         var method = request.Method;
         if (bucket is null)
             return method == "GET" ? S3Operation.ListBuckets : S3Operation.NotImplemented;
+        if (method == "OPTIONS") return S3Operation.CorsPreflight;
 
         if (key is null)
         {
@@ -88,6 +99,9 @@ public sealed class S3Router(IReadOnlyList<string> domains)
                     "DELETE" => S3Operation.DeleteBucketLifecycle,
                     _ => S3Operation.NotImplemented,
                 };
+            foreach (var (subresource, get, put, delete) in BucketSettings)
+                if (q.ContainsKey(subresource))
+                    return method switch { "GET" => get, "PUT" => put, "DELETE" => delete, _ => S3Operation.NotImplemented };
             if (q.Keys.Any(UnsupportedBucketSubresources.Contains)) return S3Operation.NotImplemented;
             return method switch
             {

@@ -35,6 +35,15 @@ internal sealed class BucketApply(UploadApply uploads)
         return default;
     }
 
+    public Done PutSetting(ShardTables t, PutBucketSetting c)
+    {
+        t.RequireBucket(c.Bucket);
+        var key = IndexKeys.BucketSettingKey(c.Bucket, c.Name);
+        if (c.Document is { } document) t.State.Put(key, System.Text.Encoding.UTF8.GetBytes(document));
+        else t.State.Delete(key);
+        return default;
+    }
+
     /// <summary>
     /// Refused while any version or delete marker remains. Uploads in progress go with the bucket, as S3
     /// does, their parts freed; remembered completions too. One atomic change: no part is left orphaned.
@@ -63,9 +72,11 @@ internal sealed class BucketApply(UploadApply uploads)
         }
         foreach (var (key, upload) in inProgress) uploads.Retire(t, c.Bucket, key, upload, "abort", c.At);
         foreach (var row in leftovers) t.State.Delete(row);
-        // A bucket created again under the name must not inherit its rules.
+        // A bucket created again under the name must not inherit its rules, tags, CORS rules or website.
         t.DeleteBucket(c.Bucket);
         t.State.Delete(IndexKeys.LifecycleKey(c.Bucket));
+        var (settingsFrom, settingsTo) = IndexKeys.SettingsOfBucket(c.Bucket);
+        foreach (var setting in t.State.Scan(settingsFrom, settingsTo).ToList()) t.State.Delete(setting.Key);
         return default;
     }
 

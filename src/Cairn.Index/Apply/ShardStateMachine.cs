@@ -62,6 +62,7 @@ public sealed class ShardStateMachine
             ReopenBucket c => buckets.Reopen(t, c),
             PutBucketVersioning c => buckets.PutVersioning(t, c),
             PutBucketLifecycle c => buckets.PutLifecycle(t, c),
+            PutBucketSetting c => buckets.PutSetting(t, c),
             ForgetFree c => Forget(state, c),
             ForgetDegraded c => ForgetDegraded(t, c),
             _ => throw new NotSupportedException($"No apply for {command.GetType().Name}."),

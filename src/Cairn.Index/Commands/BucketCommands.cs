@@ -33,3 +33,9 @@ public sealed record PutBucketVersioning(string Bucket, VersioningState State) :
 
 /// <summary>Put/DeleteBucketLifecycleConfiguration (null deletes).</summary>
 public sealed record PutBucketLifecycle(string Bucket, StoredLifecycle? Configuration) : IndexCommand<Done>, IBucketCommand;
+
+/// <summary>
+/// Put (or, with a null <paramref name="Document"/>, delete) one named configuration of a bucket — its tagging, CORS rules,
+/// website — as the document GET answers: one command and one row per setting, whatever the setting.
+/// </summary>
+public sealed record PutBucketSetting(string Bucket, string Name, string? Document) : IndexCommand<Done>, IBucketCommand;

@@ -14,6 +14,7 @@ namespace Cairn.Index.Commands;
 [JsonDerivedType(typeof(ReopenBucket), "reopen-bucket")]
 [JsonDerivedType(typeof(PutBucketVersioning), "put-bucket-versioning")]
 [JsonDerivedType(typeof(PutBucketLifecycle), "put-bucket-lifecycle")]
+[JsonDerivedType(typeof(PutBucketSetting), "put-bucket-setting")]
 [JsonDerivedType(typeof(PutVersion), "put-version")]
 [JsonDerivedType(typeof(DeleteObject), "delete-object")]
 [JsonDerivedType(typeof(DeleteVersion), "delete-version")]

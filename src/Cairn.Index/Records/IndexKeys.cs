@@ -11,7 +11,8 @@ namespace Cairn.Index.Records;
 /// contiguous and keys sort in UTF-8 binary order. Tags: <c>c</c> current pointer, <c>d</c> completed
 /// upload, <c>n</c> null-version pointer, <c>p</c> part, <c>u</c> upload, <c>v</c> version (newest first by
 /// inverted sequence). The current pointer sorts first, so a listing reads one row per key.</para>
-/// <para>Bucket rows: <c>B bucket</c> (record), <c>L bucket</c> (lifecycle rules).</para>
+/// <para>Bucket rows: <c>B bucket</c> (record), <c>L bucket</c> (lifecycle rules), <c>C bucket \0 name</c> (one named
+/// configuration document: tagging, cors, website, …).</para>
 /// <para>Range-local rows belong to the range whose commands wrote them and carry the (bucket, key) they
 /// came from: <c>R blobId \0 bucket \0 key \0 owner</c> blob references, <c>F time blobId</c> the free
 /// queue, <c>M bucket \0 sequence</c> the meter ledger, <c>S …</c> the shard's own counters.</para>
@@ -20,6 +21,7 @@ public static class IndexKeys
 {
     private const byte Bucket = (byte)'B';
     private const byte LifecycleRules = (byte)'L';
+    private const byte Setting = (byte)'C';
     private const byte Object = (byte)'O';
     private const byte Reference = (byte)'R';
     private const byte Free = (byte)'F';
@@ -33,6 +35,18 @@ public static class IndexKeys
 
     /// <summary>A bucket's lifecycle configuration, kept apart from the bucket record that every request reads.</summary>
     public static byte[] LifecycleKey(string bucket) => Prefixed(LifecycleRules, bucket);
+
+    /// <summary>One named configuration document of a bucket (tagging, cors, website, …).</summary>
+    public static byte[] BucketSettingKey(string bucket, string name) => Prefixed(Setting, bucket + "\0" + name);
+
+    /// <summary>Every configuration document of a bucket.</summary>
+    public static (byte[] From, byte[] To) SettingsOfBucket(string bucket)
+    {
+        var from = Prefixed(Setting, bucket + "\0");
+        var to = (byte[])from.Clone();
+        to[^1] = 1;
+        return (from, to);
+    }
 
     /// <summary>The shard's last assigned sequence.</summary>
     public static byte[] SequenceKey() => [ShardState, (byte)'q'];
@@ -55,9 +69,13 @@ public static class IndexKeys
     /// <summary>Whether a row is a request-id outcome (<see cref="RequestKey"/>).</summary>
     public static bool IsRequestRow(ReadOnlySpan<byte> row) => row.Length > 1 && row[0] == ShardState && row[1] == (byte)'r';
 
-    /// <summary>The bucket of a bucket record or lifecycle row; null for any other row.</summary>
-    public static string? BucketOfBucketRow(ReadOnlySpan<byte> row) =>
-        row.Length > 1 && row[0] is Bucket or LifecycleRules ? Encoding.UTF8.GetString(row[1..]) : null;
+    /// <summary>The bucket of a bucket record, lifecycle or setting row; null for any other row.</summary>
+    public static string? BucketOfBucketRow(ReadOnlySpan<byte> row) => row.Length > 1 ? row[0] switch
+    {
+        Bucket or LifecycleRules => Encoding.UTF8.GetString(row[1..]),
+        Setting => Encoding.UTF8.GetString(row[1..][..row[1..].IndexOf((byte)0)]),
+        _ => null,
+    } : null;
 
     // ---- object rows ----
 

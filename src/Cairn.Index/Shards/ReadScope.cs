@@ -44,6 +44,9 @@ public sealed record ReadScope(IReadOnlyList<RowSpan> Spans, int Limit = 0)
         return new([new RowSpan(from, to), .. BucketRows(bucket)]);
     }
 
+    /// <summary>A bucket's record and one of its named settings (<see cref="IndexKeys.BucketSettingKey"/>).</summary>
+    public static ReadScope BucketSetting(string bucket, string name) => new([.. BucketRows(bucket), RowSpan.Only(IndexKeys.BucketSettingKey(bucket, name))]);
+
     public static ReadScope Rows(byte[] from, byte[] to) => new([new RowSpan(from, to)]);
 
     /// <summary>The first rows of [from, to) (see <see cref="Limit"/>).</summary>

@@ -10,7 +10,7 @@ namespace Cairn.Index.Shards;
 /// across a split stays pinned), the free queue, the repair list, the billing ledger; request-id outcomes, so a retry of
 /// a request the right applied is answered, not applied again (the left's outcome wins where both applied one request,
 /// as a bucket command is); the sequence counter at the larger of the two, so a version written after the merge sorts
-/// after every version either range wrote. A bucket's record and lifecycle rules are the right's where the bucket's first
+/// after every version either range wrote. A bucket's record, lifecycle rules and settings are the right's where the bucket's first
 /// point lay in the right (that range was where the bucket was looked up), else the left's, else the right's copy.
 /// A ledger line whose key the left already holds (the two counters assigned one sequence) gets a fresh sequence.
 /// </summary>

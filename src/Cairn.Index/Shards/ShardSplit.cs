@@ -5,7 +5,7 @@ namespace Cairn.Index.Shards;
 
 /// <summary>
 /// What one half of a split keeps of its range's state: its object rows; the blob references of its own keys;
-/// the bucket records (harmless where the bucket has no keys: a bucket is looked up in the range holding its first
+/// the bucket records and settings (harmless where the bucket has no keys: a bucket is looked up in the range holding its first
 /// point); the sequence counter and the request-id outcomes (a retry of a request the whole range applied may
 /// arrive at either half). The left half alone keeps the free queue and the billing ledger, so nothing is freed or
 /// billed twice. A blob owned from both sides of the split point (a copy sharing a multipart source's parts) gets
