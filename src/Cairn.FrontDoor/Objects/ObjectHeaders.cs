@@ -53,6 +53,7 @@ public static class ObjectHeaders
         var kept = encoding.Split(',').Where(e => !e.Trim().Equals("aws-chunked", StringComparison.OrdinalIgnoreCase)).ToList();
         return kept.Count == 0 ? "" : string.Join(",", kept).Trim();
     }
+
     /// <summary>
     /// CopyObject's headers when it keeps the source's metadata: the source's, but the website redirect location is the
     /// copy request's own, as in S3 (a redirect is never copied).
@@ -74,11 +75,6 @@ public static class ObjectHeaders
         if (location.Length > 2048)
             throw new S3Exception(S3ErrorCode.InvalidRedirectLocation, "The length of website redirect location cannot exceed 2,048 characters.");
     }
-
-    /// <summary>aws-chunked describes the transfer, not the object: S3 does not store it.</summary>
-    private static string StripAwsChunked(string encoding) =>
-        string.Join(",", encoding.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Where(e => !e.Equals("aws-chunked", StringComparison.OrdinalIgnoreCase)));
 
     public static void WriteObjectHeaders(HttpResponse response, VersionRecord version)
     {
