@@ -1,6 +1,7 @@
 using Cairn.Auth;
 using Cairn.Core.Errors;
 using Cairn.FrontDoor.Buckets;
+using Cairn.FrontDoor.Forms;
 using Cairn.FrontDoor.Http;
 using Cairn.FrontDoor.Lifecycle;
 using Cairn.FrontDoor.Listing;
@@ -28,6 +29,7 @@ public sealed partial class S3Dispatcher(
     IAdminApi admin,
     RestoreObjectHandler restore,
     LifecycleConfigurationHandlers lifecycle,
+    PostObjectHandler postObject,
     ILogger<S3Dispatcher> log)
 {
     public async Task HandleAsync(HttpContext http)
@@ -48,6 +50,12 @@ public sealed partial class S3Dispatcher(
             resource = s3.Resource;
             if (s3.Operation == S3Operation.NotImplemented)
                 throw new S3Exception(S3ErrorCode.NotImplemented);
+            if (s3.Operation == S3Operation.PostObject)
+            {
+                // A browser form carries its own credentials: the signature of its policy document, among its fields.
+                await postObject.HandleAsync(s3).ConfigureAwait(false);
+                return;
+            }
             var result = Authenticate(http.Request) ?? throw new S3Exception(S3ErrorCode.AccessDenied);
             s3.Payload = verifier.OpenPayload(http.Request, result);
             await DispatchAsync(s3).ConfigureAwait(false);

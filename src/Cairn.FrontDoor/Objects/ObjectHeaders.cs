@@ -13,21 +13,27 @@ public static class ObjectHeaders
     /// <summary>Standard headers S3 stores with the object and returns on GET/HEAD.</summary>
     public static readonly string[] Stored = ["Content-Encoding", "Content-Disposition", "Cache-Control", "Expires", "Content-Language"];
 
-    public static Dictionary<string, string> UserMetadata(HttpRequest request)
+    public static Dictionary<string, string> UserMetadata(HttpRequest request) => UserMetadata(request.Headers);
+
+    /// <summary>x-amz-meta-* from headers, or from a POST form's fields of the same names.</summary>
+    public static Dictionary<string, string> UserMetadata(IHeaderDictionary fields)
     {
         var meta = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, value) in request.Headers)
+        foreach (var (name, value) in fields)
             if (name.StartsWith(MetaPrefix, StringComparison.OrdinalIgnoreCase))
                 meta[name[MetaPrefix.Length..].ToLowerInvariant()] = value.ToString();
         return meta;
     }
 
-    public static Dictionary<string, string> StoredHeaders(HttpRequest request)
+    public static Dictionary<string, string> StoredHeaders(HttpRequest request) => StoredHeaders(request.Headers);
+
+    /// <summary>The stored standard headers, or a POST form's fields of the same names.</summary>
+    public static Dictionary<string, string> StoredHeaders(IHeaderDictionary fields)
     {
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var name in Stored)
         {
-            var value = request.Headers[name].ToString();
+            var value = fields[name].ToString();
             if (name == "Content-Encoding") value = StripAwsChunked(value);
             if (value.Length > 0) headers[name] = value;
         }
