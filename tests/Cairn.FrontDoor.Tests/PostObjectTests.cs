@@ -135,8 +135,7 @@ public sealed class PostObjectTests(ServerFixture fixture) : IClassFixture<Serve
             Assert.Equal("Invalid according to Policy: Policy Condition failed: [\"eq\", \"$key\", \"uploads/${filename}\"]", message);
         }
 
-        var prefixed = Signed(bucket, [], ["[\"starts-with\", \"$key\", \"uploads/\"]"]);
-        prefixed.Insert(0, F("key", "uploads/${filename}"));
+        var prefixed = Signed(bucket, [F("key", "uploads/${filename}")], ["[\"starts-with\", \"$key\", \"uploads/\"]"], unconditioned: ["key"]);
         using var response = await PostAsync(bucket, prefixed, "pdf bytes"u8.ToArray(), "report.pdf");
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Equal("pdf bytes"u8.ToArray(), await ReadAsync(bucket, "uploads/report.pdf"));

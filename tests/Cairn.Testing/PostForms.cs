@@ -16,17 +16,19 @@ public static class PostForms
     /// <summary>
     /// Every field of a signed form, in order: <paramref name="fields"/> (key first), then x-amz-algorithm,
     /// x-amz-credential, x-amz-date, policy and x-amz-signature. The policy holds an exact condition for the
-    /// bucket and for each field, then <paramref name="extraConditions"/> (JSON arrays or objects as written).
+    /// bucket and for each field (but those named in <paramref name="unconditioned"/>), then
+    /// <paramref name="extraConditions"/> (JSON arrays or objects as written).
     /// </summary>
     public static List<KeyValuePair<string, string>> Signed(string bucket, IEnumerable<KeyValuePair<string, string>> fields,
         IEnumerable<string>? extraConditions = null, DateTimeOffset? expiration = null, DateTimeOffset? signedAt = null,
-        string? accessKey = null, string? secretKey = null)
+        string? accessKey = null, string? secretKey = null, IEnumerable<string>? unconditioned = null)
     {
         var now = signedAt ?? DateTimeOffset.UtcNow;
         var all = fields.ToList();
         all.AddRange(AuthFields(now, accessKey));
+        var skip = new HashSet<string>(unconditioned ?? [], StringComparer.OrdinalIgnoreCase);
         var conditions = new List<string> { Json(new JsonObject { ["bucket"] = bucket }) };
-        conditions.AddRange(all.Select(f => Json(new JsonObject { [f.Key] = f.Value })));
+        conditions.AddRange(all.Where(f => !skip.Contains(f.Key)).Select(f => Json(new JsonObject { [f.Key] = f.Value })));
         conditions.AddRange(extraConditions ?? []);
         var policy = Policy(expiration ?? now.AddMinutes(10), conditions);
         return [.. all, .. Signature(policy, now, secretKey)];

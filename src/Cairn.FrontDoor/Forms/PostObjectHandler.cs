@@ -67,10 +67,15 @@ public sealed class PostObjectHandler(SigV4Verifier verifier, BucketCatalog buck
         await RespondAsync(s3, form, key, version).ConfigureAwait(false);
     }
 
-    /// <summary>What the policy's conditions are checked against: the form's fields, the bucket, and the key as it will be stored.</summary>
+    /// <summary>
+    /// What the policy's conditions are checked against: the form's fields, the key as it will be stored, and the
+    /// bucket the form was sent to (a "bucket" field, which some SDKs add, cannot stand in for it).
+    /// </summary>
     private static List<KeyValuePair<string, string>> PolicyFields(PostForm form, string bucket, string key)
     {
-        var fields = form.Fields.Where(f => !f.Key.Equals("key", StringComparison.OrdinalIgnoreCase)).ToList();
+        var fields = form.Fields
+            .Where(f => !f.Key.Equals("key", StringComparison.OrdinalIgnoreCase) && !f.Key.Equals("bucket", StringComparison.OrdinalIgnoreCase))
+            .ToList();
         fields.Add(new("key", key));
         fields.Add(new("bucket", bucket));
         return fields;
