@@ -101,6 +101,23 @@ public sealed class PostObjectTests(ServerFixture fixture) : IClassFixture<Serve
     }
 
     [Fact]
+    public async Task A_form_posted_to_the_bucket_s_own_host_answers_that_host_s_location()
+    {
+        var bucket = await NewBucketAsync();
+        var request = new HttpRequestMessage(HttpMethod.Post, $"{fixture.Server.Endpoint}/")
+        {
+            Content = Content(Signed(bucket, [F("key", "hosted/k"), F("success_action_status", "201")]), "v"u8.ToArray()),
+        };
+        request.Headers.Host = $"{bucket}.localhost:{fixture.Server.Port}";
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var location = $"http://{bucket}.localhost:{fixture.Server.Port}/hosted/k";
+        Assert.Equal(location, XDocument.Parse(await response.Content.ReadAsStringAsync()).Root!.Element("Location")!.Value);
+        Assert.Equal("v"u8.ToArray(), await ReadAsync(bucket, "hosted/k"));
+    }
+
+    [Fact]
     public async Task Any_other_success_action_status_answers_204()
     {
         var bucket = await NewBucketAsync();

@@ -30,7 +30,7 @@ public sealed class PostPolicy
     /// <summary>The eq and starts-with conditions, in the document's order.</summary>
     public IReadOnlyList<Condition> Conditions { get; }
 
-    /// <summary>The content-length-range condition's bounds (inclusive), when the policy has one.</summary>
+    /// <summary>The content-length-range condition's bounds (inclusive), when the policy has one (the intersection of several).</summary>
     public (long Minimum, long Maximum)? LengthRange { get; }
 
     /// <summary>One eq or starts-with condition; <see cref="Text"/> is how S3 names it when it fails.</summary>
@@ -113,7 +113,8 @@ public sealed class PostPolicy
             case "content-length-range":
                 if (items.Count != 3 || Length(items[1]) is not { } minimum || Length(items[2]) is not { } maximum || minimum > maximum)
                     throw Invalid($"Invalid Policy: Invalid 'content-length-range' condition: {element.GetRawText()}");
-                lengthRange = (minimum, maximum);
+                // Several ranges all hold: their intersection (empty when they do not overlap, so no size passes).
+                lengthRange = lengthRange is var (low, high) ? (Math.Max(low, minimum), Math.Min(high, maximum)) : (minimum, maximum);
                 return;
             default:
                 throw Invalid($"Invalid Policy: Invalid Condition: {element.GetRawText()}");
