@@ -161,14 +161,15 @@ public sealed partial class SigV4Verifier
         {
             throw QueryError("X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"");
         }
-        if (!expires.All(char.IsAsciiDigit) || !long.TryParse(expires, NumberStyles.None, CultureInfo.InvariantCulture, out long expirySeconds)
-            || expirySeconds < 1)
+        // S3's own words for each way the lifetime can be wrong; 0 is a URL that has already expired (checked below).
+        if (!long.TryParse(expires, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long expirySeconds))
         {
-            throw QueryError("X-Amz-Expires should be a number between 1 and 604800");
+            throw QueryError("X-Amz-Expires should be a number");
         }
+        if (expirySeconds < 0) throw QueryError("X-Amz-Expires must be non-negative");
         if (expirySeconds > SigV4Constants.MaxPresignExpirySeconds)
         {
-            throw QueryError("X-Amz-Expires must be less than a week (in seconds) that is 604800");
+            throw QueryError("X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than 604800 seconds");
         }
         if (scope.Date != date[..8])
         {
@@ -183,7 +184,7 @@ public sealed partial class SigV4Verifier
         var now = clock.GetUtcNow();
         if (time - now > SigV4Constants.MaxSkew) throw new S3Exception(S3ErrorCode.AccessDenied, "Request is not valid yet");
         var expiresAt = time.AddSeconds(expirySeconds);
-        if (now > expiresAt)
+        if (now > expiresAt || expirySeconds == 0)
         {
             throw new S3Exception(S3ErrorCode.AccessDenied, "Request has expired")
             {

@@ -194,6 +194,7 @@ public static class NodeHost
         s.AddSingleton<DeleteObjectsHandler>();
         s.AddSingleton<MultipartHandlers>();
         s.AddSingleton<BucketHandlers>();
+        s.AddSingleton<BucketExistence>();
         s.AddSingleton<ListingHandlers>();
         s.AddSingleton(sp => new ClusterStatus(cluster, drives, sp.GetRequiredService<ServerInfo>(), sp.GetRequiredService<IWorkOwnership>(),
             sp.GetRequiredService<ScrubAndRepair>(), sp.GetRequiredService<IndexRouter>(), sp.GetRequiredService<FragmentMover>(), sp.GetRequiredService<IEvacuation>()));

@@ -53,6 +53,13 @@ public static class ChecksumAlgorithms
             && TryParse(headerName[prefix.Length..], out algorithm);
     }
 
+    /// <summary>
+    /// x-amz-checksum-type of an object's stored checksums: COMPOSITE for a checksum of its parts' checksums (the value
+    /// ends in -N, the part count), else FULL_OBJECT; null when it has none.
+    /// </summary>
+    public static string? ChecksumType(IReadOnlyDictionary<string, string> stored) =>
+        stored.Count == 0 ? null : stored.Values.Any(v => v.Contains('-')) ? "COMPOSITE" : "FULL_OBJECT";
+
     /// <summary>Encoded digest length in bytes.</summary>
     public static int DigestLength(this ChecksumAlgorithm a) => a switch
     {

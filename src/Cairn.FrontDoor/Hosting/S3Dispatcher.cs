@@ -29,6 +29,7 @@ public sealed partial class S3Dispatcher(
     IAdminApi admin,
     RestoreObjectHandler restore,
     LifecycleConfigurationHandlers lifecycle,
+    BucketExistence bucketExistence,
     PostObjectHandler postObject,
     ILogger<S3Dispatcher> log)
 {
@@ -48,15 +49,19 @@ public sealed partial class S3Dispatcher(
             }
             var s3 = router.Route(http);
             resource = s3.Resource;
-            if (s3.Operation == S3Operation.NotImplemented)
-                throw new S3Exception(S3ErrorCode.NotImplemented);
             if (s3.Operation == S3Operation.PostObject)
             {
                 // A browser form carries its own credentials: the signature of its policy document, among its fields.
+                // As for any request, S3 first tells anyone that the bucket does not exist.
+                await bucketExistence.RequireNamedAsync(s3).ConfigureAwait(false);
                 await postObject.HandleAsync(s3).ConfigureAwait(false);
                 return;
             }
-            var result = Authenticate(http.Request) ?? throw new S3Exception(S3ErrorCode.AccessDenied);
+            var result = Authenticate(http.Request);
+            // S3 tells anyone that a bucket does not exist before it refuses them or the operation.
+            if (result is null || s3.Operation == S3Operation.NotImplemented) await bucketExistence.RequireNamedAsync(s3).ConfigureAwait(false);
+            if (result is null) throw new S3Exception(S3ErrorCode.AccessDenied);
+            if (s3.Operation == S3Operation.NotImplemented) throw new S3Exception(S3ErrorCode.NotImplemented);
             s3.Payload = verifier.OpenPayload(http.Request, result);
             await DispatchAsync(s3).ConfigureAwait(false);
         }

@@ -27,12 +27,11 @@ public sealed class ListingHandlers(BucketCatalog buckets, ObjectLister lister, 
         var page = await lister.ListAsync(s3.Bucket!, prefix, delimiter, marker, maxKeys, s3.Aborted).ConfigureAwait(false);
 
         using var xml = new S3Xml("ListBucketResult");
-        xml.Element("Name", s3.Bucket).Element("Prefix", Encode(prefix, url)).Element("MaxKeys", maxKeys)
-            .Element("Delimiter", Encode(delimiter, url)).Element("IsTruncated", page.IsTruncated)
-            .Element("KeyCount", page.Objects.Count + page.CommonPrefixes.Count)
-            .Element("ContinuationToken", token).Element("StartAfter", Encode(startAfter, url));
-        if (page.IsTruncated) xml.Element("NextContinuationToken", EncodeToken(page.NextMarker!));
-        if (url) xml.Element("EncodingType", "url");
+        // Elements in the order S3 writes them (see tests/Cairn.FrontDoor.Tests/Schemas/S3Responses.xsd).
+        xml.Element("Name", s3.Bucket).Element("Prefix", Encode(prefix, url)).Element("StartAfter", Encode(startAfter, url))
+            .Element("ContinuationToken", token).Element("NextContinuationToken", page.IsTruncated ? EncodeToken(page.NextMarker!) : null)
+            .Element("KeyCount", page.Objects.Count + page.CommonPrefixes.Count).Element("MaxKeys", maxKeys)
+            .Element("Delimiter", Encode(delimiter, url)).Element("EncodingType", url ? "url" : null).Element("IsTruncated", page.IsTruncated);
         WriteContents(xml, page, url, fetchOwner);
         await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
     }
@@ -50,9 +49,8 @@ public sealed class ListingHandlers(BucketCatalog buckets, ObjectLister lister, 
 
         using var xml = new S3Xml("ListBucketResult");
         xml.Element("Name", s3.Bucket).Element("Prefix", Encode(prefix, url)).Element("Marker", Encode(marker ?? "", url))
-            .Element("MaxKeys", maxKeys).Element("Delimiter", Encode(delimiter, url)).Element("IsTruncated", page.IsTruncated);
-        if (page.IsTruncated) xml.Element("NextMarker", Encode(page.NextMarker, url));
-        if (url) xml.Element("EncodingType", "url");
+            .Element("NextMarker", page.IsTruncated ? Encode(page.NextMarker, url) : null).Element("MaxKeys", maxKeys)
+            .Element("Delimiter", Encode(delimiter, url)).Element("EncodingType", url ? "url" : null).Element("IsTruncated", page.IsTruncated);
         WriteContents(xml, page, url, fetchOwner: true);
         await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
     }
@@ -76,20 +74,19 @@ public sealed class ListingHandlers(BucketCatalog buckets, ObjectLister lister, 
 
         using var xml = new S3Xml("ListVersionsResult");
         xml.Element("Name", s3.Bucket).Element("Prefix", Encode(prefix, url)).Element("KeyMarker", Encode(keyMarker ?? "", url))
-            .Element("VersionIdMarker", versionIdMarker ?? "").Element("MaxKeys", maxKeys).Element("Delimiter", Encode(delimiter, url))
-            .Element("IsTruncated", page.IsTruncated);
+            .Element("VersionIdMarker", versionIdMarker ?? "");
         if (page.IsTruncated)
             xml.Element("NextKeyMarker", Encode(page.NextKeyMarker, url)).Element("NextVersionIdMarker", page.NextVersionIdMarker);
-        if (url) xml.Element("EncodingType", "url");
+        xml.Element("MaxKeys", maxKeys).Element("Delimiter", Encode(delimiter, url)).Element("EncodingType", url ? "url" : null)
+            .Element("IsTruncated", page.IsTruncated);
         foreach (var v in page.Versions)
         {
             xml.Open(v.Version.IsDeleteMarker ? "DeleteMarker" : "Version").Element("Key", Encode(v.Key, url))
                 .Element("VersionId", v.Version.VersionId).Element("IsLatest", v.IsLatest).Element("LastModified", v.Version.LastModified);
             if (!v.Version.IsDeleteMarker)
             {
-                xml.Element("ETag", v.Version.ETag).Element("Size", v.Version.Size);
-                foreach (var algorithm in v.Version.Checksums.Keys) xml.Element("ChecksumAlgorithm", algorithm);
-                xml.Element("StorageClass", v.Version.StorageClass);
+                xml.Element("ETag", v.Version.ETag).ChecksumAlgorithms(v.Version.Checksums).Element("Size", v.Version.Size)
+                    .Element("StorageClass", v.Version.StorageClass);
             }
             xml.Open("Owner").Element("ID", owner.Id).Element("DisplayName", owner.DisplayName).Close().Close();
         }
@@ -102,9 +99,7 @@ public sealed class ListingHandlers(BucketCatalog buckets, ObjectLister lister, 
         foreach (var o in page.Objects)
         {
             xml.Open("Contents").Element("Key", Encode(o.Key, url)).Element("LastModified", o.Version.LastModified)
-                .Element("ETag", o.Version.ETag).Element("Size", o.Version.Size);
-            foreach (var algorithm in o.Version.Checksums.Keys) xml.Element("ChecksumAlgorithm", algorithm);
-            if (o.Version.Checksums.Count > 0) xml.Element("ChecksumType", "FULL_OBJECT");
+                .Element("ETag", o.Version.ETag).ChecksumAlgorithms(o.Version.Checksums).Element("Size", o.Version.Size);
             if (fetchOwner) xml.Open("Owner").Element("ID", owner.Id).Element("DisplayName", owner.DisplayName).Close();
             xml.Element("StorageClass", o.Version.StorageClass).Close();
         }

@@ -29,16 +29,10 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
 
     public async Task CreateAsync(S3Request s3)
     {
+        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         UnsupportedFeatures.CheckObjectWrite(s3.Request);
         var key = ObjectKey.Parse(s3.Key!).Value;
-        var algorithmName = s3.Header("x-amz-checksum-algorithm");
-        ChecksumAlgorithm? algorithm = null;
-        if (algorithmName is not null)
-        {
-            if (!ChecksumAlgorithms.TryParse(algorithmName, out var parsed))
-                throw new S3Exception(S3ErrorCode.InvalidRequest, "Checksum algorithm provided is unsupported.");
-            algorithm = parsed;
-        }
+        var algorithm = ChecksumRequest.Algorithm(s3.Header("x-amz-checksum-algorithm"));
         var checksumType = ChecksumType(s3.Header("x-amz-checksum-type"), algorithm);
         var upload = await uploads.CreateAsync(s3.Bucket!, new UploadRecord
         {
@@ -65,6 +59,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
 
     public async Task UploadPartAsync(S3Request s3)
     {
+        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         UnsupportedFeatures.CheckPartWrite(s3.Request);
         var (key, uploadId, partNumber) = PartAddress(s3);
         var upload = await uploads.RequireAsync(s3.Bucket!, key, uploadId, s3.Aborted).ConfigureAwait(false);
@@ -87,6 +82,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
 
     public async Task UploadPartCopyAsync(S3Request s3)
     {
+        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         UnsupportedFeatures.CheckPartWrite(s3.Request);
         var (key, uploadId, partNumber) = PartAddress(s3);
         var upload = await uploads.RequireAsync(s3.Bucket!, key, uploadId, s3.Aborted).ConfigureAwait(false);
@@ -123,13 +119,13 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
         }
         if (source.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-copy-source-version-id"] = source.VersionId;
         using var xml = new S3Xml("CopyPartResult");
-        xml.Element("ETag", part.ETag).Element("LastModified", part.LastModified);
-        foreach (var (algorithm, value) in part.Checksums) xml.Element("Checksum" + algorithm, value);
+        xml.Element("LastModified", part.LastModified).Element("ETag", part.ETag).Checksums(part.Checksums);
         await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
     }
 
     public async Task CompleteAsync(S3Request s3)
     {
+        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         var key = ObjectKey.Parse(s3.Key!).Value;
         var uploadId = s3.Query["uploadId"].ToString();
         var root = S3XmlBody.Parse(await BucketHandlers.ReadSmallBodyAsync(s3).ConfigureAwait(false)).Root;
@@ -147,13 +143,13 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
         if (version.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-version-id"] = version.VersionId;
         using var xml = new S3Xml("CompleteMultipartUploadResult");
         xml.Element("Location", $"/{s3.Bucket}/{key}").Element("Bucket", s3.Bucket).Element("Key", key).Element("ETag", version.ETag);
-        foreach (var (algorithm, value) in version.Checksums) xml.Element("Checksum" + algorithm, value);
-        if (version.Checksums.Count > 0) xml.Element("ChecksumType", version.Checksums.Values.First().Contains('-') ? "COMPOSITE" : "FULL_OBJECT");
+        xml.Checksums(version.Checksums).Element("ChecksumType", ChecksumAlgorithms.ChecksumType(version.Checksums));
         await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
     }
 
     public async Task AbortAsync(S3Request s3)
     {
+        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         var key = ObjectKey.Parse(s3.Key!).Value;
         await uploads.AbortAsync(s3.Bucket!, key, s3.Query["uploadId"].ToString(), cancellationToken: s3.Aborted).ConfigureAwait(false);
         s3.Response.StatusCode = 204;
@@ -161,6 +157,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
 
     public async Task ListPartsAsync(S3Request s3)
     {
+        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         var key = ObjectKey.Parse(s3.Key!).Value;
         var uploadId = s3.Query["uploadId"].ToString();
         var upload = await uploads.RequireAsync(s3.Bucket!, key, uploadId, s3.Aborted).ConfigureAwait(false);
@@ -176,8 +173,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
         foreach (var part in page.Parts)
         {
             xml.Open("Part").Element("PartNumber", part.PartNumber).Element("LastModified", part.LastModified).Element("ETag", part.ETag).Element("Size", part.Size);
-            foreach (var (algorithm, value) in part.Checksums) xml.Element("Checksum" + algorithm, value);
-            xml.Close();
+            xml.Checksums(part.Checksums).Close();
         }
         await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
     }
@@ -196,9 +192,9 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
         using var xml = new S3Xml("ListMultipartUploadsResult");
         xml.Element("Bucket", s3.Bucket).Element("KeyMarker", ListingHandlers.Encode(keyMarker ?? "", url)).Element("UploadIdMarker", uploadIdMarker ?? "");
         if (page.IsTruncated) xml.Element("NextKeyMarker", ListingHandlers.Encode(page.NextKeyMarker, url)).Element("NextUploadIdMarker", page.NextUploadIdMarker ?? "");
-        xml.Element("Prefix", ListingHandlers.Encode(prefix, url)).Element("Delimiter", ListingHandlers.Encode(delimiter, url)).Element("MaxUploads", max)
-            .Element("IsTruncated", page.IsTruncated);
-        if (url) xml.Element("EncodingType", "url");
+        // Delimiter before Prefix, as in S3's own examples.
+        xml.Element("Delimiter", ListingHandlers.Encode(delimiter, url)).Element("Prefix", ListingHandlers.Encode(prefix, url)).Element("MaxUploads", max)
+            .Element("EncodingType", url ? "url" : null).Element("IsTruncated", page.IsTruncated);
         foreach (var listed in page.Uploads)
         {
             xml.Open("Upload").Element("Key", ListingHandlers.Encode(listed.Key, url)).Element("UploadId", listed.Upload.UploadId);

@@ -39,6 +39,15 @@ public sealed class ChecksumRequest
         return result;
     }
 
+    /// <summary>The algorithm x-amz-checksum-algorithm names (CreateMultipartUpload, CopyObject); null when absent.</summary>
+    public static ChecksumAlgorithm? Algorithm(string? name)
+    {
+        if (name is null) return null;
+        return ChecksumAlgorithms.TryParse(name, out var parsed)
+            ? parsed
+            : throw new S3Exception(S3ErrorCode.InvalidRequest, "Checksum algorithm provided is unsupported.");
+    }
+
     /// <summary>Checks computed digests against the claimed values (headers, then trailers); mismatch is BadDigest.</summary>
     public Dictionary<string, string> Verify(IReadOnlyDictionary<ChecksumAlgorithm, string> computed, IReadOnlyDictionary<string, string> trailers)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Cairn.Auth;
+using Cairn.Core.Checksums;
 using Cairn.Core.Errors;
 using Cairn.Core.Names;
 using Cairn.Data.Blobs;
@@ -14,14 +15,16 @@ using Microsoft.AspNetCore.Http;
 namespace Cairn.FrontDoor.Objects;
 
 /// <summary>PutObject, GetObject, HeadObject, DeleteObject and CopyObject.</summary>
-public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects, ObjectWriter writer, ObjectReader reader, BlobStore blobs, StorageMedia media, ArchiveAccess archive, TimeProvider time)
+public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects, ObjectWriter writer, ObjectReader reader, BlobStore blobs, StorageMedia media, ArchiveAccess archive,
+    BodyMd5Factory md5s, TimeProvider time)
 {
     public async Task PutAsync(S3Request s3)
     {
+        // A missing bucket is answered before anything about the request itself, as S3 does.
+        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         if (s3.Request.Headers.ContainsKey("Content-Range"))
             throw new S3Exception(S3ErrorCode.NotImplemented, "Objects are immutable: partial writes (Content-Range on PUT) are not supported.");
         UnsupportedFeatures.CheckObjectWrite(s3.Request);
-        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         var version = await writer.PutAsync(s3, s3.Payload, s3.Aborted).ConfigureAwait(false);
         var h = s3.Response.Headers;
         h.ETag = version.ETag;
@@ -78,8 +81,9 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
 
     public async Task CopyAsync(S3Request s3)
     {
-        UnsupportedFeatures.CheckObjectWrite(s3.Request);
         await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        UnsupportedFeatures.CheckObjectWrite(s3.Request);
+        var checksum = ChecksumRequest.Algorithm(s3.Header("x-amz-checksum-algorithm"));
         var key = ObjectKey.Parse(s3.Key!).Value;
         var condition = WriteConditions.ForWrite(s3);
         var (sourceBucket, sourceKey, sourceVersionId) = CopySource.Parse(s3.Header("x-amz-copy-source")!);
@@ -101,9 +105,13 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
         {
             // A multipart source's parts are shared, not copied, when one range owns both keys (it counts every owner of
             // a blob); across ranges neither could know when the other lets go, so the bytes are copied into one blob.
-            var shareParts = source.Parts is not null && objects.SameRange(sourceBucket, sourceKey, s3.Bucket!, key);
+            // A new checksum is computed over the bytes as they are copied, so asking for one copies them.
+            var shareParts = source.Parts is not null && checksum is null && objects.SameRange(sourceBucket, sourceKey, s3.Bucket!, key);
+            var checksums = source.Checksums;
             if (source.Blob is not null || (source.Parts is not null && !shareParts))
-                draft = await CopyBytesAsync(s3, source, storageClass).ConfigureAwait(false);
+                (draft, checksums) = await CopyBytesAsync(s3, source, storageClass, checksum).ConfigureAwait(false);
+            else if (checksum is { } inlineChecksum)
+                checksums = InlineChecksum(source, inlineChecksum);
             var copy = source with
             {
                 LastModified = time.GetUtcNow(),
@@ -116,6 +124,7 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
                 Tags = tags,
                 Blob = draft?.Layout,
                 Parts = shareParts ? source.Parts : null,
+                Checksums = checksums,
             };
             VersionRecord version;
             try
@@ -127,15 +136,15 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
                 // Refused for parts the target's range does not reference. With the source still there, the range split
                 // between the check and the write: its bytes are copied instead, as across ranges.
                 if (await objects.GetVersionAsync(sourceBucket, sourceKey, source.VersionId, s3.Aborted).ConfigureAwait(false) is null) throw;
-                draft = await CopyBytesAsync(s3, source, storageClass).ConfigureAwait(false);
+                (draft, _) = await CopyBytesAsync(s3, source, storageClass, null).ConfigureAwait(false);
                 version = await objects.PutAsync(s3.Bucket!, key, copy with { Blob = draft.Layout, Parts = null }, condition, sharesBlobs: false, s3.Aborted)
                     .ConfigureAwait(false);
             }
             if (version.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-version-id"] = version.VersionId;
             if (source.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-copy-source-version-id"] = source.VersionId;
             using var xml = new S3Xml("CopyObjectResult");
-            xml.Element("ETag", version.ETag).Element("LastModified", version.LastModified);
-            foreach (var (algorithm, value) in version.Checksums) xml.Element("Checksum" + algorithm, value);
+            xml.Element("LastModified", version.LastModified).Element("ETag", version.ETag)
+                .Element("ChecksumType", ChecksumAlgorithms.ChecksumType(version.Checksums)).Checksums(version.Checksums);
             await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
         }
         finally
@@ -144,12 +153,28 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
         }
     }
 
-    /// <summary>The source's bytes written again, as one blob on the medium of the copy's storage class.</summary>
-    private async Task<BlobDraft> CopyBytesAsync(S3Request s3, VersionRecord source, string storageClass)
+    /// <summary>
+    /// The source's bytes written again, as one blob on the medium of the copy's storage class, with the checksums the
+    /// copy carries: the source's, or the one x-amz-checksum-algorithm asked for, computed over the bytes as they pass.
+    /// </summary>
+    private async Task<(BlobDraft Draft, Dictionary<string, string> Checksums)> CopyBytesAsync(S3Request s3, VersionRecord source, string storageClass,
+        ChecksumAlgorithm? checksum)
     {
         await using var bytes = reader.OpenStream(source, s3.Aborted);
-        return await blobs.WriteAsync(bytes, media.For(storageClass), s3.Aborted).ConfigureAwait(false);
+        await using var digest = new BodyDigest(bytes, source.Size, checksum is { } a ? [a] : [], md5s);
+        var draft = await blobs.WriteAsync(digest, media.For(storageClass), s3.Aborted).ConfigureAwait(false);
+        return (draft, checksum is null ? source.Checksums : Named(digest.Checksums()));
     }
+
+    private static Dictionary<string, string> InlineChecksum(VersionRecord source, ChecksumAlgorithm algorithm)
+    {
+        var sum = algorithm.Create();
+        sum.Append(source.Inline);
+        return Named(new Dictionary<ChecksumAlgorithm, string> { [algorithm] = Convert.ToBase64String(sum.Finish()) });
+    }
+
+    private static Dictionary<string, string> Named(Dictionary<ChecksumAlgorithm, string> checksums) =>
+        checksums.ToDictionary(c => c.Key.Name(), c => c.Value, StringComparer.OrdinalIgnoreCase);
 
     /// <summary>CopyObject's COPY (the default: keep the source's) or REPLACE (take this request's) directives.</summary>
     private static bool Replaces(S3Request s3, string header, string what) => s3.Header(header) switch
@@ -179,7 +204,15 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
             throw new S3Exception(S3ErrorCode.InvalidArgument, "Part number must be an integer between 1 and 10000, inclusive");
         var parts = version.Parts;
         var count = parts?.Count ?? 1;
-        if (number > count) throw new S3Exception(S3ErrorCode.InvalidPartNumber);
+        if (number > count)
+            throw new S3Exception(S3ErrorCode.InvalidPartNumber)
+            {
+                Details = new Dictionary<string, string>
+                {
+                    ["PartNumberRequested"] = number.ToString(CultureInfo.InvariantCulture),
+                    ["ActualPartCount"] = count.ToString(CultureInfo.InvariantCulture),
+                },
+            };
         s3.Response.Headers["x-amz-mp-parts-count"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (parts is null) return version.Size == 0 ? null : new ByteRange(0, version.Size - 1);
         var first = parts.Take(number - 1).Sum(p => p.Size);

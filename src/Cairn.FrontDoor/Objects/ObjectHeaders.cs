@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Cairn.Core.Checksums;
 using Cairn.Index.Records;
 using Microsoft.AspNetCore.Http;
 
@@ -34,16 +35,27 @@ public static class ObjectHeaders
         foreach (var name in Stored)
         {
             var value = fields[name].ToString();
-            if (name == "Content-Encoding") value = StripAwsChunked(value);
+            if (name == "Content-Encoding" && IsAwsChunked(fields)) value = StripAwsChunked(value);
             if (value.Length > 0) headers[name] = value;
         }
         return headers;
     }
 
-    /// <summary>aws-chunked describes the transfer, not the object: S3 does not store it.</summary>
-    private static string StripAwsChunked(string encoding) =>
-        string.Join(",", encoding.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Where(e => !e.Equals("aws-chunked", StringComparison.OrdinalIgnoreCase)));
+    /// <summary>A body sent in aws-chunked framing (the STREAMING-* payload modes).</summary>
+    public static bool IsAwsChunked(HttpRequest request) => IsAwsChunked(request.Headers);
+
+    private static bool IsAwsChunked(IHeaderDictionary headers) =>
+        headers["x-amz-content-sha256"].ToString().StartsWith("STREAMING-", StringComparison.Ordinal);
+
+    /// <summary>
+    /// aws-chunked describes the transfer, not the object: S3 stores the header without that coding, and
+    /// nothing when it was the only one. The other codings stay byte for byte as sent (spacing included).
+    /// </summary>
+    internal static string StripAwsChunked(string encoding)
+    {
+        var kept = encoding.Split(',').Where(e => !e.Trim().Equals("aws-chunked", StringComparison.OrdinalIgnoreCase)).ToList();
+        return kept.Count == 0 ? "" : string.Join(",", kept).Trim();
+    }
 
     public static void WriteObjectHeaders(HttpResponse response, VersionRecord version)
     {
@@ -63,7 +75,7 @@ public static class ObjectHeaders
     {
         foreach (var (algorithm, value) in version.Checksums)
             response.Headers["x-amz-checksum-" + algorithm.ToLowerInvariant()] = value;
-        if (version.Checksums.Count > 0) response.Headers["x-amz-checksum-type"] = "FULL_OBJECT";
+        if (ChecksumAlgorithms.ChecksumType(version.Checksums) is { } type) response.Headers["x-amz-checksum-type"] = type;
     }
 
     /// <summary>Non-ASCII metadata goes back RFC 2047-encoded, as S3 does, since headers are ASCII.</summary>

@@ -156,17 +156,24 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
         return filled;
     }
 
-    /// <summary>The object's size: the decoded length for aws-chunked bodies, else Content-Length.</summary>
+    /// <summary>
+    /// The object's size: the decoded length for aws-chunked bodies, else Content-Length. As in S3, an HTTP chunked body
+    /// (Transfer-Encoding: chunked, no Content-Length) is taken only in aws-chunked framing that declares its decoded length;
+    /// any other is 501 NotImplemented naming the header, and a body of unknown length is 411 MissingContentLength.
+    /// </summary>
     public static long DeclaredLength(HttpRequest request)
     {
         long length;
         var decoded = request.Headers["x-amz-decoded-content-length"].ToString();
+        var awsChunked = ObjectHeaders.IsAwsChunked(request);
+        if (request.Headers.TransferEncoding.Count > 0 && (!awsChunked || decoded.Length == 0))
+            throw new S3Exception(S3ErrorCode.NotImplemented) { Details = new Dictionary<string, string> { ["Header"] = "Transfer-Encoding" } };
         if (decoded.Length > 0)
         {
             if (!long.TryParse(decoded, out length) || length < 0)
                 throw new S3Exception(S3ErrorCode.InvalidArgument, "x-amz-decoded-content-length is not a valid length.");
         }
-        else if (request.ContentLength is { } contentLength) length = contentLength;
+        else if (request.ContentLength is { } contentLength && !awsChunked) length = contentLength;
         else throw new S3Exception(S3ErrorCode.MissingContentLength);
         if (length > MaxObjectSize)
             throw new S3Exception(S3ErrorCode.EntityTooLarge)

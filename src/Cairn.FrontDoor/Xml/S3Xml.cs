@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Xml;
+using Cairn.Core.Checksums;
 using Cairn.Core.Xml;
 using Microsoft.AspNetCore.Http;
 
@@ -34,6 +35,22 @@ public sealed class S3Xml : IDisposable
     public S3Xml Element(string name, bool value) => Element(name, value ? "true" : "false");
 
     public S3Xml Element(string name, DateTimeOffset value) => Element(name, Timestamp(value));
+
+    /// <summary>ChecksumCRC32 … ChecksumSHA256 elements with their values, in the order S3 lists them.</summary>
+    public S3Xml Checksums(IReadOnlyDictionary<string, string> checksums)
+    {
+        foreach (var algorithm in Core.Checksums.ChecksumAlgorithms.All)
+            if (checksums.TryGetValue(algorithm.Name(), out var value)) Element("Checksum" + algorithm.Name(), value);
+        return this;
+    }
+
+    /// <summary>A listed object's ChecksumAlgorithm elements and its ChecksumType (COMPOSITE for a checksum of part checksums).</summary>
+    public S3Xml ChecksumAlgorithms(IReadOnlyDictionary<string, string> checksums)
+    {
+        foreach (var algorithm in Core.Checksums.ChecksumAlgorithms.All)
+            if (checksums.ContainsKey(algorithm.Name())) Element("ChecksumAlgorithm", algorithm.Name());
+        return Element("ChecksumType", Core.Checksums.ChecksumAlgorithms.ChecksumType(checksums));
+    }
 
     /// <summary>Text directly inside the current element.</summary>
     public S3Xml Text(string value)
