@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Installs the Debian packages of the real S3 clients the tests drive, if any is missing.
+# Installs the Debian packages of the real S3 clients the tests drive, if any is missing: the AWS CLI, s3cmd,
+# rclone, boto3, curl, chromium (the browser that submits PostObject forms through Playwright), node and npm.
 set -euo pipefail
 need=()
 [ -x /usr/bin/aws ] || need+=(awscli)
 command -v s3cmd >/dev/null || need+=(s3cmd)
 command -v rclone >/dev/null || need+=(rclone)
 /usr/bin/python3 -c "import boto3" 2>/dev/null || need+=(python3-boto3)
+[ -x /usr/bin/curl ] || need+=(curl)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 [ -x /usr/bin/node ] || need+=(nodejs)
 [ -x /usr/bin/npm ] || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then

@@ -95,6 +95,17 @@ public static class SigV4Signer
         return new Uri(url.GetLeftPart(UriPartial.Path) + "?" + query + "&X-Amz-Signature=" + signature);
     }
 
+    /// <summary>
+    /// The x-amz-signature of a browser POST form: hex HMAC-SHA256 of the base64 policy under the signing key of
+    /// the credential scope (<paramref name="date"/> is its yyyyMMdd day). The form's x-amz-credential is
+    /// <c>{accessKey}/{date}/{region}/{service}/aws4_request</c>.
+    /// </summary>
+    public static string SignPostPolicy(string policyBase64, string secretKey, string date, string region, string service = "s3")
+    {
+        ArgumentNullException.ThrowIfNull(policyBase64);
+        return Convert.ToHexStringLower(SigningKey.Sign(SigningKey.Derive(secretKey, date, region, service), policyBase64));
+    }
+
     /// <summary>The Host header HttpClient will send: the port only when it is not the scheme's default.</summary>
     private static string HostOf(Uri uri) => uri.IsDefaultPort ? uri.IdnHost : $"{uri.IdnHost}:{uri.Port}";
 

@@ -12,7 +12,7 @@ namespace Cairn.Auth;
 /// Server-side AWS Signature Version 4: authenticates the Authorization header or a presigned query,
 /// and wraps the body so the payload is verified as it is read.
 /// </summary>
-public sealed class SigV4Verifier
+public sealed partial class SigV4Verifier
 {
     private const string OneMechanismOnly =
         "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified";

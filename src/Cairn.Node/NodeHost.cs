@@ -12,6 +12,7 @@ using Cairn.FrontDoor;
 using Cairn.FrontDoor.Hosting;
 using Cairn.Node.Admin;
 using Cairn.FrontDoor.Buckets;
+using Cairn.FrontDoor.Forms;
 using Cairn.FrontDoor.Lifecycle;
 using Cairn.FrontDoor.Listing;
 using Cairn.FrontDoor.Multipart;
@@ -189,6 +190,7 @@ public static class NodeHost
         s.AddSingleton<ObjectWriter>();
         s.AddSingleton<ObjectReader>();
         s.AddSingleton<ObjectHandlers>();
+        s.AddSingleton<PostObjectHandler>();
         s.AddSingleton<ObjectTaggingHandlers>();
         s.AddSingleton<DeleteObjectsHandler>();
         s.AddSingleton<MultipartHandlers>();

@@ -38,15 +38,17 @@ public static class ExternalClients
     public const string Python = "/usr/bin/python3";
     public const string S3cmd = "/usr/bin/s3cmd";
     public const string Rclone = "/usr/bin/rclone";
+    public const string Curl = "/usr/bin/curl";
+    public const string Chromium = "/usr/bin/chromium";
 
     /// <summary>
-    /// Fails (never skips) when a client is missing: CI must install it (scripts/ installs awscli, s3cmd,
-    /// rclone and python3-boto3 through apt-get).
+    /// Fails (never skips) when a client is missing: CI must install it (scripts/install-test-clients.sh installs
+    /// awscli, s3cmd, rclone, python3-boto3, curl and chromium through apt-get).
     /// </summary>
     public static void Require(string executable)
     {
         if (!System.IO.File.Exists(executable))
-            Assert.Fail($"{executable} is not installed: these tests need the Debian packages awscli, s3cmd, rclone and python3-boto3 (apt-get install -y awscli s3cmd rclone python3-boto3).");
+            Assert.Fail($"{executable} is not installed: these tests need the Debian packages awscli, s3cmd, rclone, python3-boto3, curl and chromium (scripts/install-test-clients.sh installs them).");
     }
 
     /// <summary>

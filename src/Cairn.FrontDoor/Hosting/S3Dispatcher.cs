@@ -2,6 +2,7 @@ using Cairn.Auth;
 using Cairn.Core.Errors;
 using Cairn.FrontDoor.Buckets;
 using Cairn.FrontDoor.Cors;
+using Cairn.FrontDoor.Forms;
 using Cairn.FrontDoor.Http;
 using Cairn.FrontDoor.Lifecycle;
 using Cairn.FrontDoor.Listing;
@@ -35,6 +36,7 @@ public sealed partial class S3Dispatcher(
     BucketSettingHandlers settings,
     CorsResponder cors,
     WebsiteEndpoint website,
+    PostObjectHandler postObject,
     ILogger<S3Dispatcher> log)
 {
     public async Task HandleAsync(HttpContext http)
@@ -64,6 +66,14 @@ public sealed partial class S3Dispatcher(
                 return;
             }
             await cors.AnnotateAsync(s3).ConfigureAwait(false);
+            if (s3.Operation == S3Operation.PostObject)
+            {
+                // A browser form carries its own credentials: the signature of its policy document, among its fields.
+                // As for any request, S3 first tells anyone that the bucket does not exist.
+                await bucketExistence.RequireNamedAsync(s3).ConfigureAwait(false);
+                await postObject.HandleAsync(s3).ConfigureAwait(false);
+                return;
+            }
             var result = Authenticate(http.Request);
             // S3 tells anyone that a bucket does not exist before it refuses them or the operation.
             if (result is null || s3.Operation == S3Operation.NotImplemented) await bucketExistence.RequireNamedAsync(s3).ConfigureAwait(false);

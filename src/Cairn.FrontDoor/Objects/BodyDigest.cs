@@ -9,10 +9,11 @@ namespace Cairn.FrontDoor.Objects;
 /// same pass that stores the body, and insists the body is exactly as long as declared — the
 /// body is never read twice. The MD5 of each chunk runs beside the caller's handling of it (see
 /// <see cref="BodyMd5Factory"/>), so callers must leave a chunk's bytes unchanged until their next read.
+/// A body of unknown length (a POST form's file, null) ends where its stream ends.
 /// </summary>
-public sealed class BodyDigest(Stream inner, long expectedLength, IReadOnlyCollection<ChecksumAlgorithm> algorithms, BodyMd5Factory md5s) : Stream
+public sealed class BodyDigest(Stream inner, long? expectedLength, IReadOnlyCollection<ChecksumAlgorithm> algorithms, BodyMd5Factory md5s) : Stream
 {
-    private readonly IBodyMd5 md5 = md5s.Start(expectedLength);
+    private readonly IBodyMd5 md5 = md5s.Start(expectedLength ?? BodyMd5Factory.BackgroundThreshold);
     private readonly (ChecksumAlgorithm Algorithm, IChecksum Sum)[] checksums = algorithms.Select(a => (a, a.Create())).ToArray();
     private Task pendingMd5 = Task.CompletedTask;
 
@@ -24,7 +25,7 @@ public sealed class BodyDigest(Stream inner, long expectedLength, IReadOnlyColle
         var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         if (n == 0)
         {
-            if (BytesRead != expectedLength) throw new S3Exception(S3ErrorCode.IncompleteBody);
+            if (expectedLength is { } declared && BytesRead != declared) throw new S3Exception(S3ErrorCode.IncompleteBody);
             return 0;
         }
         BytesRead += n;
@@ -51,7 +52,7 @@ public sealed class BodyDigest(Stream inner, long expectedLength, IReadOnlyColle
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => false;
-    public override long Length => expectedLength;
+    public override long Length => expectedLength ?? throw new NotSupportedException("The body's length is known only at its end.");
     public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
     public override void Flush() { }
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Reads are asynchronous.");

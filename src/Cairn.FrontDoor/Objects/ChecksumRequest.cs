@@ -16,20 +16,23 @@ public sealed class ChecksumRequest
     public IReadOnlyCollection<ChecksumAlgorithm> Algorithms => claimed.Keys;
 
     /// <param name="extra">An algorithm to compute even if the request names none (a multipart upload's).</param>
-    public static ChecksumRequest From(HttpRequest request, ChecksumAlgorithm? extra = null)
+    public static ChecksumRequest From(HttpRequest request, ChecksumAlgorithm? extra = null) => From(request.Headers, extra);
+
+    /// <summary>The same from any set of header-named values (a POST form's fields).</summary>
+    public static ChecksumRequest From(IHeaderDictionary headers, ChecksumAlgorithm? extra = null)
     {
         var result = new ChecksumRequest();
         if (extra is { } always) result.claimed[always] = null;
-        foreach (var (name, value) in request.Headers)
+        foreach (var (name, value) in headers)
             if (ChecksumAlgorithms.TryParseHeader(name, out var algorithm))
                 result.claimed[algorithm] = value.ToString();
-        var trailer = request.Headers["x-amz-trailer"].ToString();
+        var trailer = headers["x-amz-trailer"].ToString();
         foreach (var name in trailer.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             if (ChecksumAlgorithms.TryParseHeader(name, out var algorithm))
                 result.claimed.TryAdd(algorithm, null);
-        if (ChecksumAlgorithms.TryParse(request.Headers["x-amz-sdk-checksum-algorithm"].ToString(), out var sdk))
+        if (ChecksumAlgorithms.TryParse(headers["x-amz-sdk-checksum-algorithm"].ToString(), out var sdk))
             result.claimed.TryAdd(sdk, null);
-        else if (request.Headers.ContainsKey("x-amz-sdk-checksum-algorithm"))
+        else if (headers.ContainsKey("x-amz-sdk-checksum-algorithm"))
             throw new S3Exception(S3ErrorCode.InvalidRequest, "Value for x-amz-sdk-checksum-algorithm header is invalid.");
         if (result.claimed.Count > 1 && result.claimed.Values.Count(v => v is not null) > 1)
             throw new S3Exception(S3ErrorCode.InvalidRequest, "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.");

@@ -18,22 +18,28 @@ public static class ObjectHeaders
     /// <summary>Standard headers S3 stores with the object and returns on GET/HEAD.</summary>
     public static readonly string[] Stored = ["Content-Encoding", "Content-Disposition", "Cache-Control", "Expires", "Content-Language", WebsiteRedirectLocation];
 
-    public static Dictionary<string, string> UserMetadata(HttpRequest request)
+    public static Dictionary<string, string> UserMetadata(HttpRequest request) => UserMetadata(request.Headers);
+
+    /// <summary>x-amz-meta-* from headers, or from a POST form's fields of the same names.</summary>
+    public static Dictionary<string, string> UserMetadata(IHeaderDictionary fields)
     {
         var meta = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, value) in request.Headers)
+        foreach (var (name, value) in fields)
             if (name.StartsWith(MetaPrefix, StringComparison.OrdinalIgnoreCase))
                 meta[name[MetaPrefix.Length..].ToLowerInvariant()] = value.ToString();
         return meta;
     }
 
-    public static Dictionary<string, string> StoredHeaders(HttpRequest request)
+    public static Dictionary<string, string> StoredHeaders(HttpRequest request) => StoredHeaders(request.Headers);
+
+    /// <summary>The stored standard headers, or a POST form's fields of the same names.</summary>
+    public static Dictionary<string, string> StoredHeaders(IHeaderDictionary fields)
     {
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var name in Stored)
         {
-            var value = request.Headers[name].ToString();
-            if (name == "Content-Encoding" && IsAwsChunked(request)) value = StripAwsChunked(value);
+            var value = fields[name].ToString();
+            if (name == "Content-Encoding" && IsAwsChunked(fields)) value = StripAwsChunked(value);
             if (value.Length > 0) headers[name] = value;
         }
         CheckRedirectLocation(headers);
@@ -41,8 +47,10 @@ public static class ObjectHeaders
     }
 
     /// <summary>A body sent in aws-chunked framing (the STREAMING-* payload modes).</summary>
-    public static bool IsAwsChunked(HttpRequest request) =>
-        request.Headers["x-amz-content-sha256"].ToString().StartsWith("STREAMING-", StringComparison.Ordinal);
+    public static bool IsAwsChunked(HttpRequest request) => IsAwsChunked(request.Headers);
+
+    private static bool IsAwsChunked(IHeaderDictionary headers) =>
+        headers["x-amz-content-sha256"].ToString().StartsWith("STREAMING-", StringComparison.Ordinal);
 
     /// <summary>
     /// aws-chunked describes the transfer, not the object: S3 stores the header without that coding, and

@@ -31,6 +31,30 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
         var tags = ObjectTags.FromHeader(request);
         var condition = WriteConditions.ForWrite(s3);
         await using var body = await IngestAsync(request, payload, storageClass, allowInline: true, extraChecksum: null, cancellationToken).ConfigureAwait(false);
+        return await CommitAsync(s3.Bucket!, key, body, request.Headers, tags, storageClass, condition, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// PostObject's write: the same path as PutAsync for a body whose length is known only at its end (a form's
+    /// file, streamed as it arrives), with the object's headers, metadata, storage class and checksums taken from
+    /// the form's fields of the same names.
+    /// </summary>
+    public async Task<VersionRecord> PutFormFileAsync(string bucket, string key, Stream file, IHeaderDictionary fields, Dictionary<string, string> tags,
+        CancellationToken cancellationToken)
+    {
+        var objectKey = ObjectKey.Parse(key).Value;
+        var storageClass = StorageClass(fields);
+        var expectedMd5 = ContentMd5(fields);
+        var checksums = ChecksumRequest.From(fields);
+        await using var body = await IngestUnsizedAsync(file, storageClass, expectedMd5, checksums, cancellationToken).ConfigureAwait(false);
+        return await CommitAsync(bucket, objectKey, body, fields, tags, storageClass, condition: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One atomic index commit of a stored, verified body as the key's new version.</summary>
+    private async Task<VersionRecord> CommitAsync(string bucket, string key, IngestedBody body, IHeaderDictionary fields, Dictionary<string, string> tags,
+        string storageClass, Cairn.Index.Commands.ObjectCondition? condition, CancellationToken cancellationToken)
+    {
+        var contentType = fields.ContentType.ToString();
         var draft = new VersionRecord
         {
             VersionId = "",
@@ -38,16 +62,16 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
             LastModified = time.GetUtcNow(),
             Size = body.Length,
             ETag = "\"" + Convert.ToHexStringLower(body.Md5) + "\"",
-            ContentType = request.ContentType,
-            Headers = ObjectHeaders.StoredHeaders(request),
-            Metadata = ObjectHeaders.UserMetadata(request),
+            ContentType = contentType.Length == 0 ? null : contentType,
+            Headers = ObjectHeaders.StoredHeaders(fields),
+            Metadata = ObjectHeaders.UserMetadata(fields),
             Tags = tags,
             Checksums = body.Checksums,
             StorageClass = storageClass,
             Blob = body.Blob,
             Inline = body.Inline,
         };
-        var version = await objects.PutAsync(s3.Bucket!, key, draft, condition, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var version = await objects.PutAsync(bucket, key, draft, condition, cancellationToken: cancellationToken).ConfigureAwait(false);
         body.Committed();
         return version;
     }
@@ -61,7 +85,7 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
         CancellationToken cancellationToken)
     {
         var length = DeclaredLength(request);
-        var expectedMd5 = ContentMd5(request);
+        var expectedMd5 = ContentMd5(request.Headers);
         var checksums = ChecksumRequest.From(request, extraChecksum);
         var inline = allowInline && length <= options.InlineThreshold;
         // Large verified bodies (chunk signatures, SHA-256) are read ahead on another core; small ones and
@@ -83,6 +107,53 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
             await body.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Reads a body of unknown length once, as IngestAsync does a declared one: small enough to end within the
+    /// inline threshold, it is kept inline; else it goes to a durable blob as it arrives, the bytes read ahead to
+    /// find that out going first. The caller's stream enforces the size limits (the 5 GiB of an object included):
+    /// a read it fails fails the body, whose blob is freed.
+    /// </summary>
+    private async Task<IngestedBody> IngestUnsizedAsync(Stream source, string storageClass, byte[]? expectedMd5, ChecksumRequest checksums,
+        CancellationToken cancellationToken)
+    {
+        await using var digest = new BodyDigest(source, expectedLength: null, checksums.Algorithms, md5s);
+        var body = new IngestedBody(blobs);
+        try
+        {
+            var head = new byte[options.InlineThreshold + 1];
+            var headLength = await ReadAtMostAsync(digest, head, cancellationToken).ConfigureAwait(false);
+            if (headLength <= options.InlineThreshold) body.Inline = head[..headLength];
+            else
+            {
+                await using var whole = new PrefixedStream(head, digest);
+                body.Draft = await blobs.WriteAsync(whole, media.For(storageClass), cancellationToken).ConfigureAwait(false);
+            }
+            body.Length = digest.BytesRead;
+            body.Md5 = await digest.Md5Async().ConfigureAwait(false);
+            if (expectedMd5 is not null && !expectedMd5.AsSpan().SequenceEqual(body.Md5)) throw new S3Exception(S3ErrorCode.BadDigest);
+            body.Checksums = checksums.Verify(digest.Checksums(), new Dictionary<string, string>());
+            return body;
+        }
+        catch
+        {
+            await body.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Fills the buffer, or as much of it as the stream holds before its end.</summary>
+    private static async Task<int> ReadAtMostAsync(Stream source, byte[] buffer, CancellationToken cancellationToken)
+    {
+        var filled = 0;
+        while (filled < buffer.Length)
+        {
+            var n = await source.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+            if (n == 0) break;
+            filled += n;
+        }
+        return filled;
     }
 
     /// <summary>
@@ -112,17 +183,20 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
         return length;
     }
 
-    public static string StorageClass(HttpRequest request)
+    public static string StorageClass(HttpRequest request) => StorageClass(request.Headers);
+
+    /// <summary>x-amz-storage-class (a header, or a POST form's field): STANDARD when absent.</summary>
+    public static string StorageClass(IHeaderDictionary fields)
     {
-        var value = request.Headers["x-amz-storage-class"].ToString();
+        var value = fields["x-amz-storage-class"].ToString();
         if (value.Length == 0) return "STANDARD";
         return StorageClassTable.Default.IsKnown(value) ? value : throw new S3Exception(S3ErrorCode.InvalidStorageClass);
     }
 
 
-    internal static byte[]? ContentMd5(HttpRequest request)
+    internal static byte[]? ContentMd5(IHeaderDictionary fields)
     {
-        var header = request.Headers["Content-MD5"].ToString();
+        var header = fields["Content-MD5"].ToString();
         if (header.Length == 0) return null;
         var md5 = new byte[16];
         if (!Convert.TryFromBase64String(header, md5, out var written) || written != 16) throw new S3Exception(S3ErrorCode.InvalidDigest);
@@ -158,7 +232,7 @@ public sealed class IngestedBody(BlobStore blobs) : IAsyncDisposable
 {
     private bool committed;
 
-    public long Length { get; init; }
+    public long Length { get; set; }
     public byte[] Md5 { get; set; } = [];
     public Dictionary<string, string> Checksums { get; set; } = [];
     public byte[]? Inline { get; set; }
@@ -175,4 +249,33 @@ public sealed class IngestedBody(BlobStore blobs) : IAsyncDisposable
         if (!committed && Draft.Layout is not null) await blobs.FreeAsync(Draft.Layout).ConfigureAwait(false);
         Draft.Dispose();
     }
+}
+
+/// <summary>Bytes already read ahead, then the rest of the stream they came from.</summary>
+internal sealed class PrefixedStream(ReadOnlyMemory<byte> head, Stream rest) : Stream
+{
+    private ReadOnlyMemory<byte> remaining = head;
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (remaining.IsEmpty) return await rest.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var n = Math.Min(buffer.Length, remaining.Length);
+        remaining[..n].CopyTo(buffer);
+        remaining = remaining[n..];
+        return n;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Reads are asynchronous.");
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

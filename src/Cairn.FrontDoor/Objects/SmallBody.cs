@@ -15,7 +15,7 @@ public static class SmallBody
 {
     public static async Task<byte[]> ReadVerifiedAsync(S3Request s3)
     {
-        var expectedMd5 = ObjectWriter.ContentMd5(s3.Request);
+        var expectedMd5 = ObjectWriter.ContentMd5(s3.Request.Headers);
         var checksums = ChecksumRequest.From(s3.Request);
         var body = await BucketHandlers.ReadSmallBodyAsync(s3).ConfigureAwait(false);
         if (expectedMd5 is not null && !expectedMd5.AsSpan().SequenceEqual(MD5.HashData(body)))

@@ -65,12 +65,15 @@ public static class UnsupportedFeatures
     ];
 
     /// <summary>PutObject, CopyObject and CreateMultipartUpload: throws unless the request asks only for what Cairn gives.</summary>
-    public static void CheckObjectWrite(HttpRequest request) => Check(request, ObjectWrite);
+    public static void CheckObjectWrite(HttpRequest request) => Check(request.Headers, ObjectWrite);
+
+    /// <summary>PostObject: the same, of the form's fields (its "acl" field given as x-amz-acl).</summary>
+    public static void CheckObjectWrite(IHeaderDictionary fields) => Check(fields, ObjectWrite);
 
     /// <summary>UploadPart and UploadPartCopy.</summary>
-    public static void CheckPartWrite(HttpRequest request) => Check(request, PartWrite);
+    public static void CheckPartWrite(HttpRequest request) => Check(request.Headers, PartWrite);
 
-    public static void CheckBucketCreation(HttpRequest request) => Check(request, BucketCreation);
+    public static void CheckBucketCreation(HttpRequest request) => Check(request.Headers, BucketCreation);
 
     /// <summary>
     /// GetObject and HeadObject: a customer key reads an SSE-C object, and no object here is one, so S3's
@@ -81,11 +84,11 @@ public static class UnsupportedFeatures
     /// <summary>CopyObject and UploadPartCopy: a customer key for the source, which is never SSE-C encrypted.</summary>
     public static void CheckCopySource(HttpRequest request) => RefuseCustomerKey(request, CopySourceCustomerKey);
 
-    private static void Check(HttpRequest request, FeatureHeader[] headers)
+    private static void Check(IHeaderDictionary request, FeatureHeader[] headers)
     {
         foreach (var header in headers)
         {
-            var value = request.Headers[header.Name].ToString().Trim();
+            var value = request[header.Name].ToString().Trim();
             if (value.Length == 0 || header.Harmless.Contains(value, StringComparer.OrdinalIgnoreCase)) continue;
             if (header.Known is { } known && !known.Contains(value, StringComparer.OrdinalIgnoreCase))
                 throw new S3Exception(header.InvalidCode, header.InvalidMessage)

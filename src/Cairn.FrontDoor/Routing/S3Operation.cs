@@ -14,6 +14,7 @@ public enum S3Operation
     ListObjectsV2,
     ListObjectVersions,
     PutObject,
+    PostObject,
     CopyObject,
     GetObject,
     HeadObject,

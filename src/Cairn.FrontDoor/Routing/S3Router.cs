@@ -109,6 +109,8 @@ public sealed class S3Router(IReadOnlyList<string> domains)
                 "HEAD" => S3Operation.HeadBucket,
                 "DELETE" => S3Operation.DeleteBucket,
                 "GET" => q["list-type"] == "2" ? S3Operation.ListObjectsV2 : S3Operation.ListObjects,
+                // A browser form upload; its handler answers a body that is not multipart/form-data.
+                "POST" => S3Operation.PostObject,
                 _ => S3Operation.NotImplemented,
             };
         }
