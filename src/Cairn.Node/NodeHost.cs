@@ -189,6 +189,7 @@ public static class NodeHost
         s.AddSingleton<ObjectReader>();
         s.AddSingleton<ObjectHandlers>();
         s.AddSingleton<ObjectTaggingHandlers>();
+        s.AddSingleton<ObjectAttributesHandler>();
         s.AddSingleton<DeleteObjectsHandler>();
         s.AddSingleton<MultipartHandlers>();
         s.AddSingleton<BucketHandlers>();

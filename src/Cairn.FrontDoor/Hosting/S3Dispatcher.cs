@@ -28,6 +28,7 @@ public sealed partial class S3Dispatcher(
     IAdminApi admin,
     RestoreObjectHandler restore,
     LifecycleConfigurationHandlers lifecycle,
+    ObjectAttributesHandler attributes,
     ILogger<S3Dispatcher> log)
 {
     public async Task HandleAsync(HttpContext http)
@@ -111,6 +112,7 @@ public sealed partial class S3Dispatcher(
         S3Operation.GetObjectTagging => tagging.GetAsync(s3),
         S3Operation.PutObjectTagging => tagging.PutAsync(s3),
         S3Operation.DeleteObjectTagging => tagging.DeleteAsync(s3),
+        S3Operation.GetObjectAttributes => attributes.GetAsync(s3),
         _ => throw new S3Exception(S3ErrorCode.NotImplemented),
     };
 

@@ -104,7 +104,7 @@ public sealed class ListingHandlers(BucketCatalog buckets, ObjectLister lister, 
             xml.Open("Contents").Element("Key", Encode(o.Key, url)).Element("LastModified", o.Version.LastModified)
                 .Element("ETag", o.Version.ETag).Element("Size", o.Version.Size);
             foreach (var algorithm in o.Version.Checksums.Keys) xml.Element("ChecksumAlgorithm", algorithm);
-            if (o.Version.Checksums.Count > 0) xml.Element("ChecksumType", "FULL_OBJECT");
+            xml.Element("ChecksumType", o.Version.ChecksumType());
             if (fetchOwner) xml.Open("Owner").Element("ID", owner.Id).Element("DisplayName", owner.DisplayName).Close();
             xml.Element("StorageClass", o.Version.StorageClass).Close();
         }

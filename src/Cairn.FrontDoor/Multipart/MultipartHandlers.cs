@@ -148,7 +148,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
         using var xml = new S3Xml("CompleteMultipartUploadResult");
         xml.Element("Location", $"/{s3.Bucket}/{key}").Element("Bucket", s3.Bucket).Element("Key", key).Element("ETag", version.ETag);
         foreach (var (algorithm, value) in version.Checksums) xml.Element("Checksum" + algorithm, value);
-        if (version.Checksums.Count > 0) xml.Element("ChecksumType", version.Checksums.Values.First().Contains('-') ? "COMPOSITE" : "FULL_OBJECT");
+        xml.Element("ChecksumType", version.ChecksumType());
         await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
     }
 

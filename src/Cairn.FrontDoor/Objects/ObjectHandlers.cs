@@ -177,7 +177,7 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
         var text = s3.Query["partNumber"].ToString();
         if (!int.TryParse(text, out var number) || number < 1 || number > 10_000)
             throw new S3Exception(S3ErrorCode.InvalidArgument, "Part number must be an integer between 1 and 10000, inclusive");
-        var parts = version.Parts;
+        var parts = version.CompletedParts();
         var count = parts?.Count ?? 1;
         if (number > count) throw new S3Exception(S3ErrorCode.InvalidPartNumber);
         s3.Response.Headers["x-amz-mp-parts-count"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture);

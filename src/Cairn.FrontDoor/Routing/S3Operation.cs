@@ -33,5 +33,6 @@ public enum S3Operation
     PutBucketLifecycleConfiguration,
     GetBucketLifecycleConfiguration,
     DeleteBucketLifecycle,
+    GetObjectAttributes,
     NotImplemented,
 }
