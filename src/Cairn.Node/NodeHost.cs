@@ -198,6 +198,7 @@ public static class NodeHost
             sp.GetRequiredService<ScrubAndRepair>(), sp.GetRequiredService<IndexRouter>(), sp.GetRequiredService<FragmentMover>(), sp.GetRequiredService<IEvacuation>()));
         s.AddSingleton<IAdminApi, AdminHandlers>();
         s.AddSingleton<ArchiveAccess>();
+        s.AddSingleton<ExpirationHeader>();
         s.AddSingleton<RestoreObjectHandler>();
         s.AddSingleton<LifecycleConfigurationHandlers>();
         s.AddSingleton<S3Dispatcher>();

@@ -14,7 +14,7 @@ using Microsoft.AspNetCore.Http;
 namespace Cairn.FrontDoor.Objects;
 
 /// <summary>PutObject, GetObject, HeadObject, DeleteObject and CopyObject.</summary>
-public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects, ObjectWriter writer, ObjectReader reader, BlobStore blobs, StorageMedia media, ArchiveAccess archive, TimeProvider time)
+public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects, ObjectWriter writer, ObjectReader reader, BlobStore blobs, StorageMedia media, ArchiveAccess archive, ExpirationHeader expiration, TimeProvider time)
 {
     public async Task PutAsync(S3Request s3)
     {
@@ -27,6 +27,7 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
         h.ETag = version.ETag;
         if (version.VersionId != VersionIds.Null) h["x-amz-version-id"] = version.VersionId;
         ObjectHeaders.WriteChecksumHeaders(s3.Response, version);
+        await expiration.WriteAsync(s3, ObjectKey.Parse(s3.Key!).Value, version).ConfigureAwait(false);
         s3.Response.StatusCode = 200;
     }
 
@@ -40,6 +41,7 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
         var response = s3.Response;
         ObjectHeaders.WriteObjectHeaders(response, version);
         archive.WriteRestoreHeader(response, version);
+        await expiration.WriteAsync(s3, ObjectKey.Parse(s3.Key!).Value, version, named: s3.Query["versionId"].ToString().Length > 0).ConfigureAwait(false);
         if (string.Equals(s3.Header("x-amz-checksum-mode"), "ENABLED", StringComparison.OrdinalIgnoreCase) && range is null)
             ObjectHeaders.WriteChecksumHeaders(response, version);
         ApplyResponseOverrides(s3);
@@ -133,6 +135,7 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
             }
             if (version.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-version-id"] = version.VersionId;
             if (source.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-copy-source-version-id"] = source.VersionId;
+            await expiration.WriteAsync(s3, key, version).ConfigureAwait(false);
             using var xml = new S3Xml("CopyObjectResult");
             xml.Element("ETag", version.ETag).Element("LastModified", version.LastModified);
             foreach (var (algorithm, value) in version.Checksums) xml.Element("Checksum" + algorithm, value);
