@@ -2,6 +2,7 @@ using System.Text;
 using Cairn.Core.Errors;
 using Cairn.Core.Names;
 using Cairn.FrontDoor.Buckets;
+using Cairn.FrontDoor.Lifecycle;
 using Cairn.FrontDoor.Routing;
 using Cairn.FrontDoor.Xml;
 using Cairn.Index.Buckets;
@@ -10,11 +11,12 @@ using Cairn.Index.Objects;
 namespace Cairn.FrontDoor.Listing;
 
 /// <summary>ListObjects (v1, marker-based), ListObjectsV2 (continuation tokens) and ListObjectVersions.</summary>
-public sealed class ListingHandlers(BucketCatalog buckets, ObjectLister lister, VersionLister versionLister, Owner owner)
+public sealed class ListingHandlers(BucketCatalog buckets, ObjectLister lister, VersionLister versionLister, Owner owner, ArchiveAccess archive)
 {
     public async Task ListV2Async(S3Request s3)
     {
         await RequireBucketAsync(s3).ConfigureAwait(false);
+        var restoreStatus = OptionalObjectAttributes.WantsRestoreStatus(s3);
         var q = s3.Query;
         var prefix = q["prefix"].ToString();
         var delimiter = NullIfEmpty(q["delimiter"].ToString());
@@ -33,13 +35,14 @@ public sealed class ListingHandlers(BucketCatalog buckets, ObjectLister lister, 
             .Element("ContinuationToken", token).Element("StartAfter", Encode(startAfter, url));
         if (page.IsTruncated) xml.Element("NextContinuationToken", EncodeToken(page.NextMarker!));
         if (url) xml.Element("EncodingType", "url");
-        WriteContents(xml, page, url, fetchOwner);
+        WriteContents(xml, page, url, fetchOwner, restoreStatus);
         await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
     }
 
     public async Task ListV1Async(S3Request s3)
     {
         await RequireBucketAsync(s3).ConfigureAwait(false);
+        var restoreStatus = OptionalObjectAttributes.WantsRestoreStatus(s3);
         var q = s3.Query;
         var prefix = q["prefix"].ToString();
         var delimiter = NullIfEmpty(q["delimiter"].ToString());
@@ -53,13 +56,14 @@ public sealed class ListingHandlers(BucketCatalog buckets, ObjectLister lister, 
             .Element("MaxKeys", maxKeys).Element("Delimiter", Encode(delimiter, url)).Element("IsTruncated", page.IsTruncated);
         if (page.IsTruncated) xml.Element("NextMarker", Encode(page.NextMarker, url));
         if (url) xml.Element("EncodingType", "url");
-        WriteContents(xml, page, url, fetchOwner: true);
+        WriteContents(xml, page, url, fetchOwner: true, restoreStatus);
         await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
     }
 
     public async Task ListVersionsAsync(S3Request s3)
     {
         await RequireBucketAsync(s3).ConfigureAwait(false);
+        var restoreStatus = OptionalObjectAttributes.WantsRestoreStatus(s3);
         var q = s3.Query;
         var prefix = q["prefix"].ToString();
         var delimiter = NullIfEmpty(q["delimiter"].ToString());
@@ -91,13 +95,15 @@ public sealed class ListingHandlers(BucketCatalog buckets, ObjectLister lister, 
                 foreach (var algorithm in v.Version.Checksums.Keys) xml.Element("ChecksumAlgorithm", algorithm);
                 xml.Element("StorageClass", v.Version.StorageClass);
             }
-            xml.Open("Owner").Element("ID", owner.Id).Element("DisplayName", owner.DisplayName).Close().Close();
+            xml.Open("Owner").Element("ID", owner.Id).Element("DisplayName", owner.DisplayName).Close();
+            if (restoreStatus) archive.WriteRestoreStatus(xml, v.Version); // never for a delete marker: it has no restore
+            xml.Close();
         }
         foreach (var p in page.CommonPrefixes) xml.Open("CommonPrefixes").Element("Prefix", Encode(p, url)).Close();
         await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
     }
 
-    private void WriteContents(S3Xml xml, ListPage page, bool url, bool fetchOwner)
+    private void WriteContents(S3Xml xml, ListPage page, bool url, bool fetchOwner, bool restoreStatus)
     {
         foreach (var o in page.Objects)
         {
@@ -106,7 +112,9 @@ public sealed class ListingHandlers(BucketCatalog buckets, ObjectLister lister, 
             foreach (var algorithm in o.Version.Checksums.Keys) xml.Element("ChecksumAlgorithm", algorithm);
             xml.Element("ChecksumType", o.Version.ChecksumType());
             if (fetchOwner) xml.Open("Owner").Element("ID", owner.Id).Element("DisplayName", owner.DisplayName).Close();
-            xml.Element("StorageClass", o.Version.StorageClass).Close();
+            xml.Element("StorageClass", o.Version.StorageClass);
+            if (restoreStatus) archive.WriteRestoreStatus(xml, o.Version);
+            xml.Close();
         }
         foreach (var p in page.CommonPrefixes) xml.Open("CommonPrefixes").Element("Prefix", Encode(p, url)).Close();
     }
