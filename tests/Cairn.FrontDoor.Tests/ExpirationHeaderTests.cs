@@ -119,8 +119,7 @@ public sealed class ExpirationHeaderTests(ServerFixture fixture) : IClassFixture
     [Fact]
     public async Task Without_a_configuration_or_after_it_is_deleted_there_is_no_header()
     {
-        var bucket = ServerFixture.NewBucketName("noexp");
-        await S3.PutBucketAsync(bucket);
+        var bucket = await fixture.NewBucketAsync("noexp");
         using var http = new SignedHttp(fixture.Server);
         using (var put = await http.SendAsync(HttpMethod.Put, $"/{bucket}/logs/a", SignedHttp.Bytes([1])))
             Assert.False(put.Headers.Contains("x-amz-expiration"));
@@ -147,10 +146,7 @@ public sealed class ExpirationHeaderTests(ServerFixture fixture) : IClassFixture
 
     private async Task<string> NewBucketAsync(bool versioned = false)
     {
-        var name = ServerFixture.NewBucketName("exp");
-        await S3.PutBucketAsync(name);
-        if (versioned)
-            await S3.PutBucketVersioningAsync(new PutBucketVersioningRequest { BucketName = name, VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled } });
+        var name = await fixture.NewBucketAsync("exp", versioned);
         using var http = new SignedHttp(fixture.Server);
         await PutRulesAsync(http, name);
         return name;

@@ -238,12 +238,5 @@ public sealed class ObjectAttributesTests(ServerFixture fixture) : IClassFixture
         return await S3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = bucket, Key = key, UploadId = create.UploadId, PartETags = etags });
     }
 
-    private async Task<string> NewBucketAsync(bool versioned = false)
-    {
-        var name = ServerFixture.NewBucketName("attr");
-        await S3.PutBucketAsync(name);
-        if (versioned)
-            await S3.PutBucketVersioningAsync(new PutBucketVersioningRequest { BucketName = name, VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled } });
-        return name;
-    }
+    private Task<string> NewBucketAsync(bool versioned = false) => fixture.NewBucketAsync("attr", versioned);
 }

@@ -19,9 +19,7 @@ public sealed class RestoreStatusListingTests(FastDayServerFixture fixture) : IC
     [Fact]
     public async Task Listings_report_a_restore_in_progress_and_a_live_copy_when_asked()
     {
-        var bucket = ServerFixture.NewBucketName("rstat");
-        await S3.PutBucketAsync(bucket);
-        await S3.PutBucketVersioningAsync(new PutBucketVersioningRequest { BucketName = bucket, VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled } });
+        var bucket = await fixture.NewBucketAsync("rstat", versioned: true);
         await S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "a-live", ContentBody = "glacier", StorageClass = S3StorageClass.Glacier });
         await S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "b-ongoing", ContentBody = "deep", StorageClass = S3StorageClass.DeepArchive });
         await S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "c-archived", ContentBody = "never restored", StorageClass = S3StorageClass.Glacier });
@@ -64,8 +62,7 @@ public sealed class RestoreStatusListingTests(FastDayServerFixture fixture) : IC
     [InlineData("?versions")]
     public async Task An_unknown_optional_attribute_is_refused(string query)
     {
-        var bucket = ServerFixture.NewBucketName("rstat");
-        await S3.PutBucketAsync(bucket);
+        var bucket = await fixture.NewBucketAsync("rstat");
         using var http = new SignedHttp(fixture.Server);
         using var response = await http.SendAsync(HttpMethod.Get, $"/{bucket}{query}", configure: r => r.Headers.Add("x-amz-optional-object-attributes", "RestoreStatus,Owner"));
         var body = await response.Content.ReadAsStringAsync();

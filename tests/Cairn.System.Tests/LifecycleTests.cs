@@ -84,9 +84,7 @@ public sealed class LifecycleTests
     {
         await using var server = await ServerProcess.StartAsync("--day-seconds", "0.2");
         using var s3 = server.Client();
-        await s3.PutBucketAsync("versions");
-        await s3.PutBucketVersioningAsync(new PutBucketVersioningRequest { BucketName = "versions", VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled } });
-        await PutLifecycleAsync(server, "versions", """
+        await VersionedBucketAsync(server, s3, """
             <LifecycleConfiguration>
               <Rule><ID>keep-one</ID><Filter><Prefix>k</Prefix></Filter><Status>Enabled</Status>
                 <NoncurrentVersionExpiration><NoncurrentDays>2</NoncurrentDays><NewerNoncurrentVersions>1</NewerNoncurrentVersions></NoncurrentVersionExpiration>
@@ -136,9 +134,7 @@ public sealed class LifecycleTests
         // A day is two seconds: x-amz-expiration's "next day start" is then a two-second boundary, not midnight.
         await using var server = await ServerProcess.StartAsync("--day-seconds", "2");
         using var s3 = server.Client();
-        await s3.PutBucketAsync("versions");
-        await s3.PutBucketVersioningAsync(new PutBucketVersioningRequest { BucketName = "versions", VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled } });
-        await PutLifecycleAsync(server, "versions", """
+        await VersionedBucketAsync(server, s3, """
             <LifecycleConfiguration>
               <Rule><ID>history-cold</ID><Filter><And><Prefix>nt/</Prefix><ObjectSizeGreaterThan>0</ObjectSizeGreaterThan></And></Filter><Status>Enabled</Status>
                 <NoncurrentVersionTransition><NoncurrentDays>1</NoncurrentDays><StorageClass>GLACIER</StorageClass><NewerNoncurrentVersions>2</NewerNoncurrentVersions></NoncurrentVersionTransition>
@@ -378,6 +374,14 @@ public sealed class LifecycleTests
         var data = new byte[150 * 1024];
         new Random(i).NextBytes(data);
         return data;
+    }
+
+    /// <summary>The bucket "versions", versioning enabled, with the lifecycle configuration given.</summary>
+    private static async Task VersionedBucketAsync(ServerProcess server, IAmazonS3 s3, string lifecycle)
+    {
+        await s3.PutBucketAsync("versions");
+        await s3.PutBucketVersioningAsync(new PutBucketVersioningRequest { BucketName = "versions", VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled } });
+        await PutLifecycleAsync(server, "versions", lifecycle);
     }
 
     private static async Task PutLifecycleAsync(ServerProcess server, string bucket, string xml)
