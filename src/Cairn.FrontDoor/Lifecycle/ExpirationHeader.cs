@@ -23,13 +23,18 @@ public sealed class ExpirationHeader(LifecycleStore store, ObjectCatalog objects
     /// </summary>
     private readonly ConcurrentDictionary<string, (string Xml, LifecyclePlanner Planner)> planners = new(StringComparer.Ordinal);
 
+    /// <summary>Writes the header for a version just made current, reading the bucket's rules.</summary>
+    public async Task WriteAsync(S3Request s3, string key, VersionRecord version) =>
+        await WriteAsync(s3, key, version, await store.GetAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false)).ConfigureAwait(false);
+
     /// <summary>
-    /// Writes the header for <paramref name="version"/> of <paramref name="key"/>. A version a client named by id
-    /// (<paramref name="named"/>) may be noncurrent: it is looked up as current first, and only then reported.
+    /// Writes the header for <paramref name="version"/> of <paramref name="key"/> under the bucket's rules as read with
+    /// the bucket. A version a client named by id (<paramref name="named"/>) may be noncurrent: it is looked up as
+    /// current first, and only then reported.
     /// </summary>
-    public async Task WriteAsync(S3Request s3, string key, VersionRecord version, bool named = false)
+    public async Task WriteAsync(S3Request s3, string key, VersionRecord version, StoredLifecycle? lifecycle, bool named = false)
     {
-        if (version.IsDeleteMarker || await PlannerAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false) is not { } planner) return;
+        if (version.IsDeleteMarker || Planner(s3.Bucket!, lifecycle) is not { } planner) return;
         var facts = new ObjectFacts { Key = key, Size = version.Size, Tags = version.Tags, StorageClass = version.StorageClass, LastModified = version.LastModified };
         if (planner.ScheduledExpiration(facts) is not { } expiry) return;
         if (named && (await objects.GetCurrentAsync(s3.Bucket!, key, s3.Aborted).ConfigureAwait(false))?.Sequence != version.Sequence) return;
@@ -37,9 +42,9 @@ public sealed class ExpirationHeader(LifecycleStore store, ObjectCatalog objects
             $"expiry-date=\"{expiry.Date.ToString("R", CultureInfo.InvariantCulture)}\", rule-id=\"{HeaderText(expiry.RuleId)}\"";
     }
 
-    private async Task<LifecyclePlanner?> PlannerAsync(string bucket, CancellationToken cancellationToken)
+    private LifecyclePlanner? Planner(string bucket, StoredLifecycle? stored)
     {
-        if (await store.GetAsync(bucket, cancellationToken).ConfigureAwait(false) is not { } stored)
+        if (stored is null)
         {
             planners.TryRemove(bucket, out _);
             return null;

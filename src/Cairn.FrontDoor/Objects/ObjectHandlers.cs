@@ -21,19 +21,19 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
         if (s3.Request.Headers.ContainsKey("Content-Range"))
             throw new S3Exception(S3ErrorCode.NotImplemented, "Objects are immutable: partial writes (Content-Range on PUT) are not supported.");
         UnsupportedFeatures.CheckObjectWrite(s3.Request);
-        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        var (_, lifecycle) = await buckets.RequireWithLifecycleAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         var version = await writer.PutAsync(s3, s3.Payload, s3.Aborted).ConfigureAwait(false);
         var h = s3.Response.Headers;
         h.ETag = version.ETag;
         if (version.VersionId != VersionIds.Null) h["x-amz-version-id"] = version.VersionId;
         ObjectHeaders.WriteChecksumHeaders(s3.Response, version);
-        await expiration.WriteAsync(s3, ObjectKey.Parse(s3.Key!).Value, version).ConfigureAwait(false);
+        await expiration.WriteAsync(s3, ObjectKey.Parse(s3.Key!).Value, version, lifecycle).ConfigureAwait(false);
         s3.Response.StatusCode = 200;
     }
 
     public async Task GetAsync(S3Request s3, bool headOnly)
     {
-        var version = await ResolveAsync(s3).ConfigureAwait(false);
+        var (version, lifecycle) = await ResolveAsync(s3).ConfigureAwait(false);
         UnsupportedFeatures.CheckObjectRead(s3.Request);
         Preconditions.CheckRead(s3.Header, version);
         if (!headOnly) archive.RequireReadable(version);
@@ -41,7 +41,7 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
         var response = s3.Response;
         ObjectHeaders.WriteObjectHeaders(response, version);
         archive.WriteRestoreHeader(response, version);
-        await expiration.WriteAsync(s3, ObjectKey.Parse(s3.Key!).Value, version, named: s3.Query["versionId"].ToString().Length > 0).ConfigureAwait(false);
+        await expiration.WriteAsync(s3, ObjectKey.Parse(s3.Key!).Value, version, lifecycle, named: s3.Query["versionId"].ToString().Length > 0).ConfigureAwait(false);
         if (string.Equals(s3.Header("x-amz-checksum-mode"), "ENABLED", StringComparison.OrdinalIgnoreCase) && range is null)
             ObjectHeaders.WriteChecksumHeaders(response, version);
         ApplyResponseOverrides(s3);
@@ -81,7 +81,7 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
     public async Task CopyAsync(S3Request s3)
     {
         UnsupportedFeatures.CheckObjectWrite(s3.Request);
-        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        var (_, lifecycle) = await buckets.RequireWithLifecycleAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         var key = ObjectKey.Parse(s3.Key!).Value;
         var condition = WriteConditions.ForWrite(s3);
         var (sourceBucket, sourceKey, sourceVersionId) = CopySource.Parse(s3.Header("x-amz-copy-source")!);
@@ -135,7 +135,7 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
             }
             if (version.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-version-id"] = version.VersionId;
             if (source.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-copy-source-version-id"] = source.VersionId;
-            await expiration.WriteAsync(s3, key, version).ConfigureAwait(false);
+            await expiration.WriteAsync(s3, key, version, lifecycle).ConfigureAwait(false);
             using var xml = new S3Xml("CopyObjectResult");
             xml.Element("ETag", version.ETag).Element("LastModified", version.LastModified);
             foreach (var (algorithm, value) in version.Checksums) xml.Element("Checksum" + algorithm, value);
@@ -165,12 +165,12 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
         },
     };
 
-    private async Task<VersionRecord> ResolveAsync(S3Request s3)
+    private async Task<(VersionRecord Version, StoredLifecycle? Lifecycle)> ResolveAsync(S3Request s3)
     {
-        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        var (_, lifecycle) = await buckets.RequireWithLifecycleAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         var key = ObjectKey.Parse(s3.Key!).Value;
         var versionId = s3.Query["versionId"].ToString();
-        return await objects.LoadReadableAsync(s3.Bucket!, key, versionId.Length > 0 ? versionId : null, s3.Aborted).ConfigureAwait(false);
+        return (await objects.LoadReadableAsync(s3.Bucket!, key, versionId.Length > 0 ? versionId : null, s3.Aborted).ConfigureAwait(false), lifecycle);
     }
 
     /// <summary>GET/HEAD ?partNumber=N: the byte range of that part of a multipart object (a plain object has one part).</summary>
