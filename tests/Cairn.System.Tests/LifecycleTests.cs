@@ -203,6 +203,45 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task A_transitioned_multipart_object_still_reports_its_parts()
+    {
+        await using var server = await ServerProcess.StartAsync("--day-seconds", "0.05");
+        using var s3 = server.Client();
+        await s3.PutBucketAsync("parts");
+        byte[][] data = [RandomNumberGenerator.GetBytes(5 * 1024 * 1024), RandomNumberGenerator.GetBytes(4096)];
+        var create = await s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = "parts", Key = "mp", ChecksumAlgorithm = ChecksumAlgorithm.SHA256 });
+        var etags = new List<PartETag>();
+        for (var i = 0; i < data.Length; i++)
+        {
+            var up = await s3.UploadPartAsync(new UploadPartRequest
+            {
+                BucketName = "parts", Key = "mp", UploadId = create.UploadId, PartNumber = i + 1, InputStream = new MemoryStream(data[i]), ChecksumAlgorithm = ChecksumAlgorithm.SHA256,
+            });
+            etags.Add(new PartETag(i + 1, up.ETag) { ChecksumSHA256 = up.ChecksumSHA256 });
+        }
+        await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = "parts", Key = "mp", UploadId = create.UploadId, PartETags = etags });
+        await PutLifecycleAsync(server, "parts", """
+            <LifecycleConfiguration><Rule><ID>ia</ID><Filter></Filter><Status>Enabled</Status>
+              <Transition><Days>30</Days><StorageClass>STANDARD_IA</StorageClass></Transition></Rule></LifecycleConfiguration>
+            """);
+
+        // The parts' blobs are rewritten into one on the warm medium; what the parts were stays.
+        await WaitUntilAsync(async () => (await s3.GetObjectMetadataAsync("parts", "mp")).StorageClass == S3StorageClass.StandardInfrequentAccess, "mp moves to STANDARD_IA");
+        var attributes = await s3.GetObjectAttributesAsync(new GetObjectAttributesRequest
+        {
+            BucketName = "parts", Key = "mp", ObjectAttributes = [ObjectAttributes.ObjectParts, ObjectAttributes.StorageClass],
+        });
+        Assert.Equal(S3StorageClass.StandardInfrequentAccess, attributes.StorageClass);
+        Assert.NotNull(attributes.ObjectParts);
+        Assert.Equal(2, attributes.ObjectParts.TotalPartsCount);
+        Assert.Equal([(1, 5L * 1024 * 1024, Convert.ToBase64String(SHA256.HashData(data[0]))), (2, 4096L, Convert.ToBase64String(SHA256.HashData(data[1])))],
+            attributes.ObjectParts.Parts.Select(p => (p.PartNumber!.Value, p.Size!.Value, p.ChecksumSHA256)));
+        using var second = await s3.GetObjectAsync(new GetObjectRequest { BucketName = "parts", Key = "mp", PartNumber = 2 });
+        Assert.Equal(2, second.PartsCount);
+        Assert.Equal(data[1], await TestStreams.ReadAllBytesAsync(second.ResponseStream));
+    }
+
+    [Fact]
     public async Task Rules_fire_only_for_objects_their_prefix_tag_and_size_filters_match()
     {
         await using var server = await ServerProcess.StartAsync("--day-seconds", "0.2");
