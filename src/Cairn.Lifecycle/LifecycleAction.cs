@@ -27,3 +27,6 @@ public sealed record LifecycleAction(LifecycleActionKind Kind, string? RuleId = 
 
     public static LifecycleAction ExpireNoncurrent(string ruleId) => new(LifecycleActionKind.ExpireNoncurrent, ruleId);
 }
+
+/// <summary>When a current version expires and the rule that expires it (what x-amz-expiration reports).</summary>
+public sealed record ScheduledExpiration(DateTimeOffset Date, string RuleId);

@@ -40,13 +40,29 @@ public sealed class LifecyclePlanner
             return remover is null ? LifecycleAction.None : LifecycleAction.RemoveExpiredDeleteMarker(remover.Id);
         }
 
-        var expirer = applicable.FirstOrDefault(r => r.Expiration is { } e && (e.Days is { } days ? age >= days : now >= e.Date));
-        if (expirer is not null) return LifecycleAction.Expire(expirer.Id);
+        if (ScheduledExpiration(o) is { } expiry && now >= expiry.Date) return LifecycleAction.Expire(expiry.RuleId);
 
         var due = applicable.SelectMany(r => r.Transitions
             .Where(t => t.Days is { } days ? age >= days : now >= t.Date)
             .Select(t => (Rule: r, t.StorageClass)));
         return Coldest(due, o.StorageClass);
+    }
+
+    /// <summary>
+    /// When an Expiration rule (Days or Date) will expire this current version, and which: the earliest, first in the
+    /// configuration among equals. As S3 counts it, the date of a Days rule is the creation time plus the days, rounded up
+    /// to the start of the next (clock) day; x-amz-expiration reports it and the worker expires the version then.
+    /// </summary>
+    public ScheduledExpiration? ScheduledExpiration(VersionFacts o)
+    {
+        ScheduledExpiration? earliest = null;
+        foreach (var rule in rules)
+        {
+            if (rule.Expiration is not { } e || !rule.Filter.Matches(o.Key, o.Size, o.Tags)) continue;
+            var date = e.Days is { } days ? clock.NextDayStart(clock.AddDays(o.LastModified, days)) : e.Date;
+            if (date is { } d && (earliest is null || d < earliest.Date)) earliest = new ScheduledExpiration(d, rule.Id);
+        }
+        return earliest;
     }
 
     public LifecycleAction NoncurrentVersionAction(NoncurrentFacts v)

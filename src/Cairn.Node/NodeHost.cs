@@ -192,6 +192,7 @@ public static class NodeHost
         s.AddSingleton<ObjectHandlers>();
         s.AddSingleton<PostObjectHandler>();
         s.AddSingleton<ObjectTaggingHandlers>();
+        s.AddSingleton<ObjectAttributesHandler>();
         s.AddSingleton<DeleteObjectsHandler>();
         s.AddSingleton<MultipartHandlers>();
         s.AddSingleton<BucketHandlers>();
@@ -201,6 +202,7 @@ public static class NodeHost
             sp.GetRequiredService<ScrubAndRepair>(), sp.GetRequiredService<IndexRouter>(), sp.GetRequiredService<FragmentMover>(), sp.GetRequiredService<IEvacuation>()));
         s.AddSingleton<IAdminApi, AdminHandlers>();
         s.AddSingleton<ArchiveAccess>();
+        s.AddSingleton<ExpirationHeader>();
         s.AddSingleton<RestoreObjectHandler>();
         s.AddSingleton<LifecycleConfigurationHandlers>();
         s.AddSingleton<Cairn.FrontDoor.Buckets.BucketSettingHandlers>();

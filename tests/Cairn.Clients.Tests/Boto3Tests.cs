@@ -278,6 +278,48 @@ public sealed class Boto3Tests(ServerFixture fixture) : IClassFixture<ServerFixt
     }
 
     [Fact]
+    public async Task Get_object_attributes_pages_the_parts_of_a_crc32c_multipart_object()
+    {
+        var bucket = await NewBucketAsync("attrs");
+        byte[][] parts = [RandomNumberGenerator.GetBytes(5 * 1024 * 1024), RandomNumberGenerator.GetBytes(777)];
+        await File.WriteAllBytesAsync(temp.File("p1.bin"), parts[0]);
+        await File.WriteAllBytesAsync(temp.File("p2.bin"), parts[1]);
+        var r = await PythonAsync("""
+            up = s3.create_multipart_upload(Bucket=bucket, Key='mp', ChecksumAlgorithm='CRC32C')
+            done = []
+            for n, name in enumerate(['p1.bin', 'p2.bin'], start=1):
+                body = open(os.path.join(os.environ['DIR'], name), 'rb').read()
+                p = s3.upload_part(Bucket=bucket, Key='mp', UploadId=up['UploadId'], PartNumber=n, Body=body, ChecksumAlgorithm='CRC32C')
+                done.append({'PartNumber': n, 'ETag': p['ETag'], 'ChecksumCRC32C': p['ChecksumCRC32C']})
+            s3.complete_multipart_upload(Bucket=bucket, Key='mp', UploadId=up['UploadId'], MultipartUpload={'Parts': done})
+            first = s3.get_object_attributes(Bucket=bucket, Key='mp', ObjectAttributes=['ETag', 'Checksum', 'ObjectParts', 'ObjectSize'], MaxParts=1)
+            rest = s3.get_object_attributes(Bucket=bucket, Key='mp', ObjectAttributes=['ObjectParts'], PartNumberMarker=first['ObjectParts']['NextPartNumberMarker'])
+            try:
+                s3.get_object_attributes(Bucket=bucket, Key='mp', ObjectAttributes=['Colour'])
+                refused = None
+            except ClientError as e:
+                refused = e.response['Error']['Code']
+            out({'first': first, 'rest': rest, 'refused': refused})
+            """, bucket, new Dictionary<string, string?> { ["DIR"] = temp.Path });
+
+        var first = r.GetProperty("first");
+        Assert.EndsWith("-2", first.GetProperty("ETag").GetString());
+        Assert.DoesNotContain("\"", first.GetProperty("ETag").GetString());
+        var partSums = parts.Select(p => ReferenceCrc.Base64(ReferenceCrc.Crc32C(p))).ToArray();
+        var composite = ReferenceCrc.Base64(ReferenceCrc.Crc32C(partSums.SelectMany(Convert.FromBase64String).ToArray()));
+        Assert.Equal(composite, first.GetProperty("Checksum").GetProperty("ChecksumCRC32C").GetString());
+        Assert.Equal(5 * 1024 * 1024 + 777, first.GetProperty("ObjectSize").GetInt64());
+        var page = first.GetProperty("ObjectParts");
+        Assert.Equal((2, 1, true), (page.GetProperty("TotalPartsCount").GetInt32(), page.GetProperty("NextPartNumberMarker").GetInt32(), page.GetProperty("IsTruncated").GetBoolean()));
+        Assert.Equal((1, partSums[0]), (page.GetProperty("Parts")[0].GetProperty("PartNumber").GetInt32(), page.GetProperty("Parts")[0].GetProperty("ChecksumCRC32C").GetString()));
+        var rest = r.GetProperty("rest").GetProperty("ObjectParts");
+        Assert.False(rest.GetProperty("IsTruncated").GetBoolean());
+        Assert.Equal((2, 777L, partSums[1]), (rest.GetProperty("Parts")[0].GetProperty("PartNumber").GetInt32(), rest.GetProperty("Parts")[0].GetProperty("Size").GetInt64(),
+            rest.GetProperty("Parts")[0].GetProperty("ChecksumCRC32C").GetString()));
+        Assert.Equal("InvalidArgument", r.GetProperty("refused").GetString());
+    }
+
+    [Fact]
     public async Task Crc64nvme_checksum_is_stored_verified_and_returned()
     {
         Assert.Equal(0xae8b14860a799888ul, ReferenceCrc.Crc64Nvme("123456789"u8));

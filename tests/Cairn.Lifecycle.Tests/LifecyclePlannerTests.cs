@@ -333,13 +333,48 @@ public sealed class LifecyclePlannerTests
     }
 
     [Fact]
-    public void First_matching_rule_names_the_action()
+    public void The_expiration_due_first_names_the_action_and_first_in_order_breaks_ties()
     {
+        // The rule x-amz-expiration reports is the one the worker expires by: the earliest date.
         var planner = Planner(Rule("<Expiration><Days>5</Days></Expiration>", id: "first"),
-            Rule("<Expiration><Days>3</Days></Expiration>", id: "second"));
+            Rule("<Expiration><Days>3</Days></Expiration>", id: "second"), Rule("<Expiration><Days>3</Days></Expiration>", id: "third"));
         AtDay(4);
         Assert.Equal(LifecycleAction.Expire("second"), planner.CurrentVersionAction(Object()));
         AtDay(6);
-        Assert.Equal(LifecycleAction.Expire("first"), planner.CurrentVersionAction(Object()));
+        Assert.Equal(LifecycleAction.Expire("second"), planner.CurrentVersionAction(Object()));
+    }
+
+    [Theory]
+    [InlineData(0, 1, 2)] // created at a day's start: expires at the start of the day after creation + 1 day
+    [InlineData(0.25, 1, 2)] // any time within the day rounds up to the same start
+    [InlineData(0.999, 30, 31)]
+    public void An_expiration_in_days_falls_at_the_start_of_the_day_after_creation_plus_the_days(double createdAt, int days, int expiresAt)
+    {
+        var planner = Planner(Rule($"<Expiration><Days>{days}</Days></Expiration>", id: "exp"));
+        var created = Start.AddSeconds(createdAt);
+        var o = Object() with { LastModified = created };
+        Assert.Equal(new ScheduledExpiration(Start.AddSeconds(expiresAt), "exp"), planner.ScheduledExpiration(o));
+        AtDay(expiresAt - 0.001);
+        Assert.Equal(LifecycleAction.None, planner.CurrentVersionAction(o));
+        AtDay(expiresAt);
+        Assert.Equal(LifecycleAction.Expire("exp"), planner.CurrentVersionAction(o));
+    }
+
+    [Fact]
+    public void An_expiration_on_a_date_is_scheduled_for_that_date_and_real_days_round_up_to_midnight_utc()
+    {
+        var onDate = new LifecyclePlanner(Parse(Config(Rule("<Expiration><Date>2026-03-01T00:00:00Z</Date></Expiration>", id: "d"))), new DayClock(time));
+        Assert.Equal(new ScheduledExpiration(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero), "d"), onDate.ScheduledExpiration(Object()));
+
+        // AWS's own example: created 2014-01-15 10:30 UTC with Days 3 expires 2014-01-19 00:00 UTC.
+        var realDays = new LifecyclePlanner(Parse(Config(Rule("<Expiration><Days>3</Days></Expiration>", id: "r"))), new DayClock(time));
+        var created = Object() with { LastModified = new DateTimeOffset(2014, 1, 15, 10, 30, 0, TimeSpan.Zero) };
+        Assert.Equal(new DateTimeOffset(2014, 1, 19, 0, 0, 0, TimeSpan.Zero), realDays.ScheduledExpiration(created)!.Date);
+
+        // Filters decide as for the worker; noncurrent expiration is not scheduled here.
+        var filtered = Planner(Rule("<Expiration><Days>3</Days></Expiration>", filter: "<Filter><Prefix>tmp/</Prefix></Filter>"),
+            Rule("<NoncurrentVersionExpiration><NoncurrentDays>1</NoncurrentDays></NoncurrentVersionExpiration>", id: "nc"));
+        Assert.Null(filtered.ScheduledExpiration(Object("logs/a")));
+        Assert.NotNull(filtered.ScheduledExpiration(Object("tmp/a")));
     }
 }

@@ -84,9 +84,7 @@ public sealed class LifecycleTests
     {
         await using var server = await ServerProcess.StartAsync("--day-seconds", "0.2");
         using var s3 = server.Client();
-        await s3.PutBucketAsync("versions");
-        await s3.PutBucketVersioningAsync(new PutBucketVersioningRequest { BucketName = "versions", VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled } });
-        await PutLifecycleAsync(server, "versions", """
+        await VersionedBucketAsync(server, s3, """
             <LifecycleConfiguration>
               <Rule><ID>keep-one</ID><Filter><Prefix>k</Prefix></Filter><Status>Enabled</Status>
                 <NoncurrentVersionExpiration><NoncurrentDays>2</NoncurrentDays><NewerNoncurrentVersions>1</NewerNoncurrentVersions></NoncurrentVersionExpiration>
@@ -128,6 +126,119 @@ public sealed class LifecycleTests
         Assert.True(exp[0].IsDeleteMarker);
         Assert.Equal(current.VersionId, exp[1].VersionId);
         Assert.NotEqual(v1.VersionId, v2.VersionId);
+    }
+
+    [Fact]
+    public async Task Newer_noncurrent_versions_are_kept_lone_markers_removed_and_objects_expire_when_x_amz_expiration_said()
+    {
+        // A day is two seconds: x-amz-expiration's "next day start" is then a two-second boundary, not midnight.
+        await using var server = await ServerProcess.StartAsync("--day-seconds", "2");
+        using var s3 = server.Client();
+        await VersionedBucketAsync(server, s3, """
+            <LifecycleConfiguration>
+              <Rule><ID>history-cold</ID><Filter><And><Prefix>nt/</Prefix><ObjectSizeGreaterThan>0</ObjectSizeGreaterThan></And></Filter><Status>Enabled</Status>
+                <NoncurrentVersionTransition><NoncurrentDays>1</NoncurrentDays><StorageClass>GLACIER</StorageClass><NewerNoncurrentVersions>2</NewerNoncurrentVersions></NoncurrentVersionTransition>
+              </Rule>
+              <Rule><ID>markers</ID><Filter><Prefix>dm/</Prefix></Filter><Status>Enabled</Status>
+                <Expiration><ExpiredObjectDeleteMarker>true</ExpiredObjectDeleteMarker></Expiration>
+                <NoncurrentVersionExpiration><NoncurrentDays>1</NoncurrentDays><NewerNoncurrentVersions>1</NewerNoncurrentVersions></NoncurrentVersionExpiration>
+              </Rule>
+              <Rule><ID>two-days</ID><Filter><Prefix>exp/</Prefix></Filter><Status>Enabled</Status><Expiration><Days>2</Days></Expiration></Rule>
+            </LifecycleConfiguration>
+            """);
+        var history = new List<string>();
+        for (var i = 1; i <= 4; i++)
+            history.Add((await s3.PutObjectAsync(new PutObjectRequest { BucketName = "versions", Key = "nt/k", ContentBody = $"v{i}" })).VersionId);
+        var d1 = await s3.PutObjectAsync(new PutObjectRequest { BucketName = "versions", Key = "dm/k", ContentBody = "d1" });
+        var d2 = await s3.PutObjectAsync(new PutObjectRequest { BucketName = "versions", Key = "dm/k", ContentBody = "d2" });
+        var marker = await s3.DeleteObjectAsync("versions", "dm/k");
+
+        using var http = new SignedHttp(server);
+        using var put = await http.SendAsync(HttpMethod.Put, "/versions/exp/a", SignedHttp.Bytes("expiring"u8.ToArray()));
+        var expiration = put.Headers.GetValues("x-amz-expiration").Single();
+        var match = global::System.Text.RegularExpressions.Regex.Match(expiration, "^expiry-date=\"([^\"]+)\", rule-id=\"two-days\"$");
+        Assert.True(match.Success, expiration);
+        var expiresAt = DateTimeOffset.ParseExact(match.Groups[1].Value, "R", CultureInfo.InvariantCulture);
+        var created = (await s3.GetObjectMetadataAsync("versions", "exp/a")).LastModified!.Value.ToUniversalTime();
+        // Creation + 2 days (4 s), rounded up to the next 2-second day boundary; the header shows whole seconds.
+        Assert.InRange((expiresAt.UtcDateTime - created).TotalSeconds, 3, 6);
+        using (var head = await http.SendAsync(HttpMethod.Head, "/versions/exp/a"))
+            Assert.Equal(expiration, head.Headers.GetValues("x-amz-expiration").Single());
+        using (var get = await http.SendAsync(HttpMethod.Get, "/versions/exp/a"))
+            Assert.Equal(expiration, get.Headers.GetValues("x-amz-expiration").Single());
+
+        // The worker expires it in the second the header named (or a pass later), never before.
+        DateTimeOffset lastSeen = DateTimeOffset.MinValue, goneAt;
+        while (true)
+        {
+            var asked = DateTimeOffset.UtcNow;
+            using var head = await http.SendAsync(HttpMethod.Head, "/versions/exp/a");
+            if (head.StatusCode == HttpStatusCode.NotFound)
+            {
+                goneAt = DateTimeOffset.UtcNow;
+                break;
+            }
+            lastSeen = asked;
+            Assert.True(asked < expiresAt.AddSeconds(10), "exp/a was never expired");
+            await Task.Delay(50);
+        }
+        Assert.True(goneAt >= expiresAt, $"expired at {goneAt:O}, before the announced {expiresAt:O}");
+        Assert.True(lastSeen < expiresAt.AddSeconds(1), $"still there at {lastSeen:O}, after the announced {expiresAt:O}");
+
+        // NewerNoncurrentVersions 2: only the third-newest noncurrent version moves to GLACIER.
+        await WaitUntilAsync(async () => (await VersionsAsync(s3, "nt/k")).Single(v => v.VersionId == history[0]).StorageClass == S3StorageClass.Glacier,
+            "the oldest noncurrent version of nt/k moves to GLACIER");
+        // ExpiredObjectDeleteMarker: the marker hides d2 still; NewerNoncurrentVersions 1 keeps d2 and reaps d1.
+        await WaitUntilAsync(async () => (await VersionsAsync(s3, "dm/k")).Count == 2, "d1 is reaped behind the marker");
+        await server.AdminAsync("lifecycle", "run");
+        Assert.Equal([history[3], history[2], history[1], history[0]], (await VersionsAsync(s3, "nt/k")).Select(v => v.VersionId));
+        Assert.Equal([S3StorageClass.Standard, S3StorageClass.Standard, S3StorageClass.Standard, S3StorageClass.Glacier],
+            (await VersionsAsync(s3, "nt/k")).Select(v => v.StorageClass));
+        Assert.Equal([marker.VersionId, d2.VersionId], (await VersionsAsync(s3, "dm/k")).Select(v => v.VersionId));
+
+        // Once nothing is left behind the marker, the rule removes it.
+        await s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = "versions", Key = "dm/k", VersionId = d2.VersionId });
+        await WaitUntilAsync(async () => (await VersionsAsync(s3, "dm/k")).Count == 0, "the lone delete marker of dm/k is removed");
+        Assert.NotEqual(d1.VersionId, d2.VersionId);
+    }
+
+    [Fact]
+    public async Task A_transitioned_multipart_object_still_reports_its_parts()
+    {
+        await using var server = await ServerProcess.StartAsync("--day-seconds", "0.05");
+        using var s3 = server.Client();
+        await s3.PutBucketAsync("parts");
+        byte[][] data = [RandomNumberGenerator.GetBytes(5 * 1024 * 1024), RandomNumberGenerator.GetBytes(4096)];
+        var create = await s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = "parts", Key = "mp", ChecksumAlgorithm = ChecksumAlgorithm.SHA256 });
+        var etags = new List<PartETag>();
+        for (var i = 0; i < data.Length; i++)
+        {
+            var up = await s3.UploadPartAsync(new UploadPartRequest
+            {
+                BucketName = "parts", Key = "mp", UploadId = create.UploadId, PartNumber = i + 1, InputStream = new MemoryStream(data[i]), ChecksumAlgorithm = ChecksumAlgorithm.SHA256,
+            });
+            etags.Add(new PartETag(i + 1, up.ETag) { ChecksumSHA256 = up.ChecksumSHA256 });
+        }
+        await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = "parts", Key = "mp", UploadId = create.UploadId, PartETags = etags });
+        await PutLifecycleAsync(server, "parts", """
+            <LifecycleConfiguration><Rule><ID>ia</ID><Filter></Filter><Status>Enabled</Status>
+              <Transition><Days>30</Days><StorageClass>STANDARD_IA</StorageClass></Transition></Rule></LifecycleConfiguration>
+            """);
+
+        // The parts' blobs are rewritten into one on the warm medium; what the parts were stays.
+        await WaitUntilAsync(async () => (await s3.GetObjectMetadataAsync("parts", "mp")).StorageClass == S3StorageClass.StandardInfrequentAccess, "mp moves to STANDARD_IA");
+        var attributes = await s3.GetObjectAttributesAsync(new GetObjectAttributesRequest
+        {
+            BucketName = "parts", Key = "mp", ObjectAttributes = [ObjectAttributes.ObjectParts, ObjectAttributes.StorageClass],
+        });
+        Assert.Equal(S3StorageClass.StandardInfrequentAccess, attributes.StorageClass);
+        Assert.NotNull(attributes.ObjectParts);
+        Assert.Equal(2, attributes.ObjectParts.TotalPartsCount);
+        Assert.Equal([(1, 5L * 1024 * 1024, Convert.ToBase64String(SHA256.HashData(data[0]))), (2, 4096L, Convert.ToBase64String(SHA256.HashData(data[1])))],
+            attributes.ObjectParts.Parts.Select(p => (p.PartNumber!.Value, p.Size!.Value, p.ChecksumSHA256)));
+        using var second = await s3.GetObjectAsync(new GetObjectRequest { BucketName = "parts", Key = "mp", PartNumber = 2 });
+        Assert.Equal(2, second.PartsCount);
+        Assert.Equal(data[1], await TestStreams.ReadAllBytesAsync(second.ResponseStream));
     }
 
     [Fact]
@@ -302,6 +413,14 @@ public sealed class LifecycleTests
         var data = new byte[150 * 1024];
         new Random(i).NextBytes(data);
         return data;
+    }
+
+    /// <summary>The bucket "versions", versioning enabled, with the lifecycle configuration given.</summary>
+    private static async Task VersionedBucketAsync(ServerProcess server, IAmazonS3 s3, string lifecycle)
+    {
+        await s3.PutBucketAsync("versions");
+        await s3.PutBucketVersioningAsync(new PutBucketVersioningRequest { BucketName = "versions", VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled } });
+        await PutLifecycleAsync(server, "versions", lifecycle);
     }
 
     private static async Task PutLifecycleAsync(ServerProcess server, string bucket, string xml)

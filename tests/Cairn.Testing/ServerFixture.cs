@@ -26,6 +26,19 @@ public class ServerFixture : IAsyncLifetime
         await Server.DisposeAsync();
     }
 
+    /// <summary>A fresh bucket for one test, with versioning enabled if asked.</summary>
+    public async Task<string> NewBucketAsync(string hint, bool versioned = false)
+    {
+        var name = NewBucketName(hint);
+        await S3.PutBucketAsync(name);
+        if (versioned)
+            await S3.PutBucketVersioningAsync(new Amazon.S3.Model.PutBucketVersioningRequest
+            {
+                BucketName = name, VersioningConfig = new Amazon.S3.Model.S3BucketVersioningConfig { Status = VersionStatus.Enabled },
+            });
+        return name;
+    }
+
     /// <summary>A fresh bucket name for one test, so tests sharing a server never collide.</summary>
     public static string NewBucketName(string hint = "t") =>
         $"{hint.ToLowerInvariant()}-{Guid.NewGuid():N}"[..Math.Min(40, hint.Length + 33)];

@@ -19,4 +19,11 @@ public sealed class DayClock(TimeProvider time, double daySeconds = DayClock.Rea
     public double DaysSince(DateTimeOffset from) => DaysBetween(from, Now);
 
     public DateTimeOffset AddDays(DateTimeOffset from, double days) => from.AddSeconds(days * DaySeconds);
+
+    /// <summary>
+    /// The start of the clock day after the one <paramref name="at"/> falls in, days counted from the Unix epoch: the
+    /// next midnight UTC when a day is a real day, where S3 rounds expiration times up to.
+    /// </summary>
+    public DateTimeOffset NextDayStart(DateTimeOffset at) =>
+        DateTimeOffset.UnixEpoch.AddSeconds((Math.Floor((at - DateTimeOffset.UnixEpoch).TotalSeconds / DaySeconds) + 1) * DaySeconds);
 }

@@ -37,6 +37,7 @@ public sealed partial class S3Dispatcher(
     CorsResponder cors,
     WebsiteEndpoint website,
     PostObjectHandler postObject,
+    ObjectAttributesHandler attributes,
     ILogger<S3Dispatcher> log)
 {
     public async Task HandleAsync(HttpContext http)
@@ -141,6 +142,7 @@ public sealed partial class S3Dispatcher(
         S3Operation.GetObjectTagging => tagging.GetAsync(s3),
         S3Operation.PutObjectTagging => tagging.PutAsync(s3),
         S3Operation.DeleteObjectTagging => tagging.DeleteAsync(s3),
+        S3Operation.GetObjectAttributes => attributes.GetAsync(s3),
         var operation when BucketSettingHandlers.Serves(operation) => settings.HandleAsync(s3),
         _ => throw new S3Exception(S3ErrorCode.NotImplemented),
     };

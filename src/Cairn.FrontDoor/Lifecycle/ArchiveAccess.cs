@@ -2,6 +2,7 @@ using System.Globalization;
 using Cairn.Core.Errors;
 using Cairn.Core.StorageClasses;
 using Cairn.Core.Time;
+using Cairn.FrontDoor.Xml;
 using Cairn.Index.Records;
 using Microsoft.AspNetCore.Http;
 
@@ -24,6 +25,20 @@ public sealed class ArchiveAccess(StorageClassTable classes, DayClock clock)
         {
             Details = new Dictionary<string, string> { ["StorageClass"] = version.StorageClass },
         };
+    }
+
+    /// <summary>
+    /// A listing's &lt;RestoreStatus&gt; (asked for with x-amz-optional-object-attributes: RestoreStatus): whether a
+    /// restore is in progress, and when a live restored copy expires. Nothing for a version never restored or whose
+    /// copy has expired, as S3 lists them.
+    /// </summary>
+    public void WriteRestoreStatus(S3Xml xml, VersionRecord version)
+    {
+        var state = version.Restore?.StateAt(clock.Now);
+        if (state is not (RestoreState.Ongoing or RestoreState.Restored)) return;
+        xml.Open("RestoreStatus").Element("IsRestoreInProgress", state == RestoreState.Ongoing);
+        if (state == RestoreState.Restored) xml.Element("RestoreExpiryDate", version.Restore!.ExpiresAt);
+        xml.Close();
     }
 
     public void WriteRestoreHeader(HttpResponse response, VersionRecord version)

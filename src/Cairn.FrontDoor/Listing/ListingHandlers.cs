@@ -2,6 +2,7 @@ using System.Text;
 using Cairn.Core.Errors;
 using Cairn.Core.Names;
 using Cairn.FrontDoor.Buckets;
+using Cairn.FrontDoor.Lifecycle;
 using Cairn.FrontDoor.Routing;
 using Cairn.FrontDoor.Xml;
 using Cairn.Index.Buckets;
@@ -10,11 +11,12 @@ using Cairn.Index.Objects;
 namespace Cairn.FrontDoor.Listing;
 
 /// <summary>ListObjects (v1, marker-based), ListObjectsV2 (continuation tokens) and ListObjectVersions.</summary>
-public sealed class ListingHandlers(BucketCatalog buckets, ObjectLister lister, VersionLister versionLister, Owner owner)
+public sealed class ListingHandlers(BucketCatalog buckets, ObjectLister lister, VersionLister versionLister, Owner owner, ArchiveAccess archive)
 {
     public async Task ListV2Async(S3Request s3)
     {
         await RequireBucketAsync(s3).ConfigureAwait(false);
+        var restoreStatus = OptionalObjectAttributes.WantsRestoreStatus(s3);
         var q = s3.Query;
         var prefix = q["prefix"].ToString();
         var delimiter = NullIfEmpty(q["delimiter"].ToString());
@@ -32,13 +34,14 @@ public sealed class ListingHandlers(BucketCatalog buckets, ObjectLister lister, 
             .Element("ContinuationToken", token).Element("NextContinuationToken", page.IsTruncated ? EncodeToken(page.NextMarker!) : null)
             .Element("KeyCount", page.Objects.Count + page.CommonPrefixes.Count).Element("MaxKeys", maxKeys)
             .Element("Delimiter", Encode(delimiter, url)).Element("EncodingType", url ? "url" : null).Element("IsTruncated", page.IsTruncated);
-        WriteContents(xml, page, url, fetchOwner);
+        WriteContents(xml, page, url, fetchOwner, restoreStatus);
         await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
     }
 
     public async Task ListV1Async(S3Request s3)
     {
         await RequireBucketAsync(s3).ConfigureAwait(false);
+        var restoreStatus = OptionalObjectAttributes.WantsRestoreStatus(s3);
         var q = s3.Query;
         var prefix = q["prefix"].ToString();
         var delimiter = NullIfEmpty(q["delimiter"].ToString());
@@ -51,13 +54,14 @@ public sealed class ListingHandlers(BucketCatalog buckets, ObjectLister lister, 
         xml.Element("Name", s3.Bucket).Element("Prefix", Encode(prefix, url)).Element("Marker", Encode(marker ?? "", url))
             .Element("NextMarker", page.IsTruncated ? Encode(page.NextMarker, url) : null).Element("MaxKeys", maxKeys)
             .Element("Delimiter", Encode(delimiter, url)).Element("EncodingType", url ? "url" : null).Element("IsTruncated", page.IsTruncated);
-        WriteContents(xml, page, url, fetchOwner: true);
+        WriteContents(xml, page, url, fetchOwner: true, restoreStatus);
         await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
     }
 
     public async Task ListVersionsAsync(S3Request s3)
     {
         await RequireBucketAsync(s3).ConfigureAwait(false);
+        var restoreStatus = OptionalObjectAttributes.WantsRestoreStatus(s3);
         var q = s3.Query;
         var prefix = q["prefix"].ToString();
         var delimiter = NullIfEmpty(q["delimiter"].ToString());
@@ -88,20 +92,24 @@ public sealed class ListingHandlers(BucketCatalog buckets, ObjectLister lister, 
                 xml.Element("ETag", v.Version.ETag).ChecksumAlgorithms(v.Version.Checksums).Element("Size", v.Version.Size)
                     .Element("StorageClass", v.Version.StorageClass);
             }
-            xml.Open("Owner").Element("ID", owner.Id).Element("DisplayName", owner.DisplayName).Close().Close();
+            xml.Open("Owner").Element("ID", owner.Id).Element("DisplayName", owner.DisplayName).Close();
+            if (restoreStatus) archive.WriteRestoreStatus(xml, v.Version); // never for a delete marker: it has no restore
+            xml.Close();
         }
         foreach (var p in page.CommonPrefixes) xml.Open("CommonPrefixes").Element("Prefix", Encode(p, url)).Close();
         await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
     }
 
-    private void WriteContents(S3Xml xml, ListPage page, bool url, bool fetchOwner)
+    private void WriteContents(S3Xml xml, ListPage page, bool url, bool fetchOwner, bool restoreStatus)
     {
         foreach (var o in page.Objects)
         {
             xml.Open("Contents").Element("Key", Encode(o.Key, url)).Element("LastModified", o.Version.LastModified)
                 .Element("ETag", o.Version.ETag).ChecksumAlgorithms(o.Version.Checksums).Element("Size", o.Version.Size);
             if (fetchOwner) xml.Open("Owner").Element("ID", owner.Id).Element("DisplayName", owner.DisplayName).Close();
-            xml.Element("StorageClass", o.Version.StorageClass).Close();
+            xml.Element("StorageClass", o.Version.StorageClass);
+            if (restoreStatus) archive.WriteRestoreStatus(xml, o.Version);
+            xml.Close();
         }
         foreach (var p in page.CommonPrefixes) xml.Open("CommonPrefixes").Element("Prefix", Encode(p, url)).Close();
     }

@@ -21,7 +21,7 @@ namespace Cairn.FrontDoor.Multipart;
 /// CreateMultipartUpload, UploadPart, UploadPartCopy, ListParts, ListMultipartUploads,
 /// AbortMultipartUpload and CompleteMultipartUpload.
 /// </summary>
-public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objects, UploadCatalog uploads, ObjectWriter writer, ObjectReader reader, ArchiveAccess archive, StorageMedia media,
+public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objects, UploadCatalog uploads, ObjectWriter writer, ObjectReader reader, ArchiveAccess archive, ExpirationHeader expiration, StorageMedia media,
     BlobStore blobs, BodyMd5Factory md5s, Owner owner, FrontDoorOptions options, TimeProvider time)
 {
     public const int MaxPartNumber = 10_000;
@@ -141,6 +141,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
         var version = await uploads.CompleteAsync(s3.Bucket!, key, uploadId, manifest, options.MinimumPartSize,
             (upload, parts) => VerifiedAgainstClaim(s3, Stitch(upload, parts)), WriteConditions.ForWrite(s3), s3.Aborted).ConfigureAwait(false);
         if (version.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-version-id"] = version.VersionId;
+        await expiration.WriteAsync(s3, key, version).ConfigureAwait(false);
         using var xml = new S3Xml("CompleteMultipartUploadResult");
         xml.Element("Location", $"/{s3.Bucket}/{key}").Element("Bucket", s3.Bucket).Element("Key", key).Element("ETag", version.ETag);
         xml.Checksums(version.Checksums).Element("ChecksumType", ChecksumAlgorithms.ChecksumType(version.Checksums));

@@ -16,12 +16,12 @@ namespace Cairn.FrontDoor.Objects;
 
 /// <summary>PutObject, GetObject, HeadObject, DeleteObject and CopyObject.</summary>
 public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects, ObjectWriter writer, ObjectReader reader, BlobStore blobs, StorageMedia media, ArchiveAccess archive,
-    BodyMd5Factory md5s, TimeProvider time)
+    ExpirationHeader expiration, BodyMd5Factory md5s, TimeProvider time)
 {
     public async Task PutAsync(S3Request s3)
     {
         // A missing bucket is answered before anything about the request itself, as S3 does.
-        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        var (_, lifecycle) = await buckets.RequireWithLifecycleAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         if (s3.Request.Headers.ContainsKey("Content-Range"))
             throw new S3Exception(S3ErrorCode.NotImplemented, "Objects are immutable: partial writes (Content-Range on PUT) are not supported.");
         UnsupportedFeatures.CheckObjectWrite(s3.Request);
@@ -30,14 +30,15 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
         h.ETag = version.ETag;
         if (version.VersionId != VersionIds.Null) h["x-amz-version-id"] = version.VersionId;
         ObjectHeaders.WriteChecksumHeaders(s3.Response, version);
+        await expiration.WriteAsync(s3, ObjectKey.Parse(s3.Key!).Value, version, lifecycle).ConfigureAwait(false);
         s3.Response.StatusCode = 200;
     }
 
     public async Task GetAsync(S3Request s3, bool headOnly)
     {
-        var version = await ResolveAsync(s3).ConfigureAwait(false);
+        var (version, lifecycle) = await ResolveAsync(s3).ConfigureAwait(false);
         UnsupportedFeatures.CheckObjectRead(s3.Request);
-        await ServeAsync(s3, version, headOnly).ConfigureAwait(false);
+        await ServeAsync(s3, version, headOnly, lifecycle).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -45,7 +46,7 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
     /// the whole or the Range asked for (206). The REST API also honours ?partNumber= and the response-* overrides; a
     /// website endpoint does not, and serves an error document whole with the error's <paramref name="status"/>.
     /// </summary>
-    public async Task ServeAsync(S3Request s3, VersionRecord version, bool headOnly, bool restApi = true, int status = 200)
+    public async Task ServeAsync(S3Request s3, VersionRecord version, bool headOnly, StoredLifecycle? lifecycle, bool restApi = true, int status = 200)
     {
         var whole = status != 200;
         if (!whole) Preconditions.CheckRead(s3.Header, version);
@@ -56,6 +57,8 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
         var response = s3.Response;
         ObjectHeaders.WriteObjectHeaders(response, version);
         archive.WriteRestoreHeader(response, version);
+        if (restApi)
+            await expiration.WriteAsync(s3, ObjectKey.Parse(s3.Key!).Value, version, lifecycle, named: s3.Query["versionId"].ToString().Length > 0).ConfigureAwait(false);
         if (string.Equals(s3.Header("x-amz-checksum-mode"), "ENABLED", StringComparison.OrdinalIgnoreCase) && range is null)
             ObjectHeaders.WriteChecksumHeaders(response, version);
         if (restApi) ApplyResponseOverrides(s3);
@@ -94,7 +97,7 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
 
     public async Task CopyAsync(S3Request s3)
     {
-        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        var (_, lifecycle) = await buckets.RequireWithLifecycleAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         UnsupportedFeatures.CheckObjectWrite(s3.Request);
         var checksum = ChecksumRequest.Algorithm(s3.Header("x-amz-checksum-algorithm"));
         var key = ObjectKey.Parse(s3.Key!).Value;
@@ -155,6 +158,7 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
             }
             if (version.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-version-id"] = version.VersionId;
             if (source.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-copy-source-version-id"] = source.VersionId;
+            await expiration.WriteAsync(s3, key, version, lifecycle).ConfigureAwait(false);
             using var xml = new S3Xml("CopyObjectResult");
             xml.Element("LastModified", version.LastModified).Element("ETag", version.ETag)
                 .Element("ChecksumType", ChecksumAlgorithms.ChecksumType(version.Checksums)).Checksums(version.Checksums);
@@ -200,12 +204,12 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
         },
     };
 
-    private async Task<VersionRecord> ResolveAsync(S3Request s3)
+    private async Task<(VersionRecord Version, StoredLifecycle? Lifecycle)> ResolveAsync(S3Request s3)
     {
-        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        var (_, lifecycle) = await buckets.RequireWithLifecycleAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         var key = ObjectKey.Parse(s3.Key!).Value;
         var versionId = s3.Query["versionId"].ToString();
-        return await objects.LoadReadableAsync(s3.Bucket!, key, versionId.Length > 0 ? versionId : null, s3.Aborted).ConfigureAwait(false);
+        return (await objects.LoadReadableAsync(s3.Bucket!, key, versionId.Length > 0 ? versionId : null, s3.Aborted).ConfigureAwait(false), lifecycle);
     }
 
     /// <summary>GET/HEAD ?partNumber=N: the byte range of that part of a multipart object (a plain object has one part).</summary>
@@ -215,7 +219,7 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
         var text = s3.Query["partNumber"].ToString();
         if (!int.TryParse(text, out var number) || number < 1 || number > 10_000)
             throw new S3Exception(S3ErrorCode.InvalidArgument, "Part number must be an integer between 1 and 10000, inclusive");
-        var parts = version.Parts;
+        var parts = version.CompletedParts();
         var count = parts?.Count ?? 1;
         if (number > count)
             throw new S3Exception(S3ErrorCode.InvalidPartNumber)

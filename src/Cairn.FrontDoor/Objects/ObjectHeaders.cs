@@ -102,7 +102,7 @@ public static class ObjectHeaders
     {
         foreach (var (algorithm, value) in version.Checksums)
             response.Headers["x-amz-checksum-" + algorithm.ToLowerInvariant()] = value;
-        if (ChecksumAlgorithms.ChecksumType(version.Checksums) is { } type) response.Headers["x-amz-checksum-type"] = type;
+        if (version.ChecksumType() is { } type) response.Headers["x-amz-checksum-type"] = type;
     }
 
     /// <summary>Non-ASCII metadata goes back RFC 2047-encoded, as S3 does, since headers are ASCII.</summary>

@@ -49,5 +49,6 @@ public enum S3Operation
     PutBucketRequestPayment,
     /// <summary>OPTIONS on a bucket or an object: a browser's CORS preflight, answered without authentication.</summary>
     CorsPreflight,
+    GetObjectAttributes,
     NotImplemented,
 }

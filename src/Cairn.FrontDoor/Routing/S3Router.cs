@@ -20,7 +20,7 @@ public sealed class S3Router(IReadOnlyList<string> domains)
 
     private static readonly HashSet<string> UnsupportedObjectSubresources = new(StringComparer.Ordinal)
     {
-        "acl", "attributes", "legal-hold", "retention", "select", "torrent",
+        "acl", "legal-hold", "retention", "select", "torrent",
     };
 
     /// <summary>Bucket configurations served whole as one document each: a subresource's GET, PUT and DELETE.</summary>
@@ -116,6 +116,7 @@ public sealed class S3Router(IReadOnlyList<string> domains)
         }
 
         if (q.Keys.Any(UnsupportedObjectSubresources.Contains)) return S3Operation.NotImplemented;
+        if (q.ContainsKey("attributes")) return method == "GET" ? S3Operation.GetObjectAttributes : S3Operation.NotImplemented;
         if (q.ContainsKey("restore")) return method == "POST" ? S3Operation.RestoreObject : S3Operation.NotImplemented;
         if (q.ContainsKey("tagging"))
             return method switch

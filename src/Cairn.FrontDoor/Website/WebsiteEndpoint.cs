@@ -112,7 +112,7 @@ public sealed class WebsiteEndpoint(FrontDoorOptions options, BucketSettings set
             Redirect(s3, 301, location);
             return Task.CompletedTask;
         }
-        return serving.ServeAsync(s3, version, headOnly, restApi: false, status);
+        return serving.ServeAsync(s3, version, headOnly, lifecycle: null, restApi: false, status);
     }
 
     /// <summary>The current version of a key the website may serve, or the error S3 answers for it (no key, a delete marker, an archived object).</summary>

@@ -114,7 +114,7 @@ internal sealed class ObjectApply(VersionWrites writes, StorageMeter meter, Stor
             var owner = new BlobReference(c.Bucket, c.Key, record.Sequence);
             t.AddReference(rewritten, owner);
             foreach (var blob in record.Blobs()) t.DropReference(blob, owner, c.At);
-            moved = moved with { Blob = rewritten, Parts = null };
+            moved = moved with { Blob = rewritten, Parts = null, RewrittenParts = record.CompletedParts()?.ToList() };
         }
         t.PutVersion(c.Bucket, c.Key, moved);
         return true;

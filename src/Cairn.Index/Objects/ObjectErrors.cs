@@ -14,10 +14,14 @@ public static class ObjectErrors
     public static S3Exception NoSuchUpload(string uploadId) =>
         new(S3ErrorCode.NoSuchUpload) { Details = new Dictionary<string, string> { ["UploadId"] = uploadId } };
 
-    /// <summary>A delete marker named where an object is needed: 405 with the marker's headers, as S3 answers.</summary>
+    /// <summary>A delete marker named where an object is needed: 405 with the marker's headers (Last-Modified too), as S3 answers.</summary>
     public static S3Exception MarkerNotAllowed(VersionRecord marker) => new(S3ErrorCode.MethodNotAllowed)
     {
-        Headers = new Dictionary<string, string> { ["x-amz-delete-marker"] = "true", ["Allow"] = "DELETE", ["x-amz-version-id"] = marker.VersionId },
+        Headers = new Dictionary<string, string>
+        {
+            ["x-amz-delete-marker"] = "true", ["Allow"] = "DELETE", ["x-amz-version-id"] = marker.VersionId,
+            ["Last-Modified"] = marker.LastModified.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        },
     };
 
     public static S3Exception PreconditionFailed(string condition) =>

@@ -48,6 +48,18 @@ public sealed record VersionRecord
     /// <summary>For an object stitched by CompleteMultipartUpload: its parts' blobs, in order. No byte was copied.</summary>
     public List<PartRecord>? Parts { get; init; }
 
+    /// <summary>
+    /// A multipart object whose part blobs a transition rewrote into one <see cref="Blob"/> keeps what its parts were
+    /// (number, size, checksums), as S3 does: GetObjectAttributes and partNumber reads still see them.
+    /// </summary>
+    public List<ObjectPart>? RewrittenParts { get; init; }
+
+    /// <summary>The parts a multipart object was completed from, whichever way its bytes are held now; null for an object put whole.</summary>
+    public IReadOnlyList<ObjectPart>? CompletedParts() => Parts?.Select(ObjectPart.Of).ToList() ?? RewrittenParts;
+
+    /// <summary>COMPOSITE when the checksum is one of the parts' checksums (its value ends in "-N"), else FULL_OBJECT; null without one.</summary>
+    public string? ChecksumType() => Cairn.Core.Checksums.ChecksumAlgorithms.ChecksumType(Checksums);
+
     [System.Text.Json.Serialization.JsonIgnore]
     public DateTimeOffset EnteredClass => ClassSince ?? LastModified;
 
