@@ -165,6 +165,7 @@ public static class NodeHost
         s.AddSingleton<UploadCatalog>();
         s.AddSingleton<BucketUsage>();
         s.AddSingleton<LifecycleStore>();
+        s.AddSingleton<ObjectLockCatalog>();
         s.AddSingleton<StorageMeter>();
         s.AddSingleton<BillCalculator>();
         s.AddSingleton<BlobBookkeeping>();
@@ -189,6 +190,7 @@ public static class NodeHost
         s.AddSingleton<ObjectReader>();
         s.AddSingleton<ObjectHandlers>();
         s.AddSingleton<ObjectTaggingHandlers>();
+        s.AddSingleton<Cairn.FrontDoor.ObjectLock.ObjectLockHandlers>();
         s.AddSingleton<DeleteObjectsHandler>();
         s.AddSingleton<MultipartHandlers>();
         s.AddSingleton<BucketHandlers>();

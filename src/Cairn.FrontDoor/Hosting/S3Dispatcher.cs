@@ -5,6 +5,7 @@ using Cairn.FrontDoor.Http;
 using Cairn.FrontDoor.Lifecycle;
 using Cairn.FrontDoor.Listing;
 using Cairn.FrontDoor.Multipart;
+using Cairn.FrontDoor.ObjectLock;
 using Cairn.FrontDoor.Objects;
 using Cairn.FrontDoor.Routing;
 using Microsoft.AspNetCore.Http;
@@ -28,6 +29,7 @@ public sealed partial class S3Dispatcher(
     IAdminApi admin,
     RestoreObjectHandler restore,
     LifecycleConfigurationHandlers lifecycle,
+    ObjectLockHandlers objectLock,
     ILogger<S3Dispatcher> log)
 {
     public async Task HandleAsync(HttpContext http)
@@ -111,6 +113,12 @@ public sealed partial class S3Dispatcher(
         S3Operation.GetObjectTagging => tagging.GetAsync(s3),
         S3Operation.PutObjectTagging => tagging.PutAsync(s3),
         S3Operation.DeleteObjectTagging => tagging.DeleteAsync(s3),
+        S3Operation.PutObjectLockConfiguration => objectLock.PutConfigurationAsync(s3),
+        S3Operation.GetObjectLockConfiguration => objectLock.GetConfigurationAsync(s3),
+        S3Operation.PutObjectRetention => objectLock.PutRetentionAsync(s3),
+        S3Operation.GetObjectRetention => objectLock.GetRetentionAsync(s3),
+        S3Operation.PutObjectLegalHold => objectLock.PutLegalHoldAsync(s3),
+        S3Operation.GetObjectLegalHold => objectLock.GetLegalHoldAsync(s3),
         _ => throw new S3Exception(S3ErrorCode.NotImplemented),
     };
 

@@ -40,6 +40,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
             algorithm = parsed;
         }
         var checksumType = ChecksumType(s3.Header("x-amz-checksum-type"), algorithm);
+        var (retention, legalHold) = ObjectLock.ObjectLockHeaders.Read(s3.Request);
         var upload = await uploads.CreateAsync(s3.Bucket!, new UploadRecord
         {
             UploadId = "",
@@ -52,6 +53,8 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
             Tags = ObjectTags.FromHeader(s3.Request),
             ChecksumAlgorithm = algorithm?.Name(),
             ChecksumType = checksumType,
+            Retention = retention,
+            LegalHold = legalHold,
         }, s3.Aborted).ConfigureAwait(false);
         if (upload.ChecksumAlgorithm is not null)
         {
@@ -245,6 +248,8 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
             Metadata = upload.Metadata,
             Tags = upload.Tags,
             StorageClass = upload.StorageClass,
+            Retention = upload.Retention,
+            LegalHold = upload.LegalHold,
             Checksums = checksums,
             Parts = [.. parts],
         };
