@@ -322,11 +322,11 @@ public sealed class LifecycleTests
             BucketName = "versions", Key = "governed", ContentBody = "old", ObjectLockMode = ObjectLockMode.Governance, ObjectLockRetainUntilDate = DateTime.UtcNow.AddHours(1),
         });
         var held = await s3.PutObjectAsync(new PutObjectRequest { BucketName = "versions", Key = "held", ContentBody = "old", ObjectLockLegalHoldStatus = ObjectLockLegalHoldStatus.On });
-        await s3.PutObjectAsync(new PutObjectRequest { BucketName = "versions", Key = "free", ContentBody = "old" });
-        foreach (var key in new[] { "governed", "held", "free" })
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = "versions", Key = "unlocked", ContentBody = "old" });
+        foreach (var key in new[] { "governed", "held", "unlocked" })
             await s3.PutObjectAsync(new PutObjectRequest { BucketName = "versions", Key = key, ContentBody = "new" });
 
-        await WaitUntilAsync(async () => (await VersionsAsync(s3, "free")).Count == 1, "the unlocked noncurrent version expires");
+        await WaitUntilAsync(async () => (await VersionsAsync(s3, "unlocked")).Count == 1, "the unlocked noncurrent version, walked after the locked ones, expires");
         await server.AdminAsync("lifecycle", "run"); // one more pass after it: the locked ones stay
         Assert.Contains(governed.VersionId, (await VersionsAsync(s3, "governed")).Select(v => v.VersionId));
         Assert.Contains(held.VersionId, (await VersionsAsync(s3, "held")).Select(v => v.VersionId));
