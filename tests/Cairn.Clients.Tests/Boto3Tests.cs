@@ -32,6 +32,13 @@ public sealed class Boto3Tests(ServerFixture fixture) : IClassFixture<ServerFixt
         bucket = os.environ.get('CAIRN_BUCKET')
         def out(obj):
             print(json.dumps(obj, default=str))
+        def code(f):
+            # The error a call answers, as [code, status], or 'no error'.
+            try:
+                f()
+                return 'no error'
+            except ClientError as e:
+                return [e.response['Error']['Code'], e.response['ResponseMetadata']['HTTPStatusCode']]
 
         """;
 
@@ -452,12 +459,6 @@ public sealed class Boto3Tests(ServerFixture fixture) : IClassFixture<ServerFixt
         var bucket = ServerFixture.NewBucketName("lock");
         var r = await PythonAsync("""
             import datetime
-            def code(f):
-                try:
-                    f()
-                    return 'no error'
-                except ClientError as e:
-                    return [e.response['Error']['Code'], e.response['ResponseMetadata']['HTTPStatusCode']]
             s3.create_bucket(Bucket=bucket, ObjectLockEnabledForBucket=True)
             s3.put_object_lock_configuration(Bucket=bucket, ObjectLockConfiguration={
                 'ObjectLockEnabled': 'Enabled', 'Rule': {'DefaultRetention': {'Mode': 'GOVERNANCE', 'Days': 2}}})
@@ -498,12 +499,6 @@ public sealed class Boto3Tests(ServerFixture fixture) : IClassFixture<ServerFixt
     {
         var bucket = await NewBucketAsync("err");
         var r = await PythonAsync("""
-            def code(f):
-                try:
-                    f()
-                    return 'no error'
-                except ClientError as e:
-                    return [e.response['Error']['Code'], e.response['ResponseMetadata']['HTTPStatusCode']]
             s3.put_object(Bucket=bucket, Key='k', Body=b'x')
             missing = bucket + '-missing'
             out({
