@@ -73,11 +73,7 @@ public sealed class ObjectLockTests(ServerFixture fixture) : IClassFixture<Serve
     {
         var bucket = await NewLockedBucketAsync();
         var until = DateTime.UtcNow.AddDays(3);
-        var put = await S3.PutObjectAsync(new PutObjectRequest
-        {
-            BucketName = bucket, Key = "k", ContentBody = "kept", ObjectLockMode = ObjectLockMode.Governance, ObjectLockRetainUntilDate = until,
-            ObjectLockLegalHoldStatus = ObjectLockLegalHoldStatus.On,
-        });
+        var put = await PutLockedAsync(bucket, "k", ObjectLockMode.Governance, until, ObjectLockLegalHoldStatus.On);
         var head = await S3.GetObjectMetadataAsync(bucket, "k");
         Assert.Equal((ObjectLockMode.Governance, ObjectLockLegalHoldStatus.On), (head.ObjectLockMode, head.ObjectLockLegalHoldStatus));
         Assert.Equal(Milliseconds(until), Milliseconds(head.ObjectLockRetainUntilDate!.Value.ToUniversalTime()));
@@ -103,10 +99,7 @@ public sealed class ObjectLockTests(ServerFixture fixture) : IClassFixture<Serve
     public async Task A_locked_version_cannot_be_deleted_but_a_delete_without_version_id_adds_a_marker()
     {
         var bucket = await NewLockedBucketAsync();
-        var put = await S3.PutObjectAsync(new PutObjectRequest
-        {
-            BucketName = bucket, Key = "k", ContentBody = "kept", ObjectLockMode = ObjectLockMode.Compliance, ObjectLockRetainUntilDate = DateTime.UtcNow.AddDays(1),
-        });
+        var put = await PutLockedAsync(bucket, "k", ObjectLockMode.Compliance, DateTime.UtcNow.AddDays(1));
         var e = await Assert.ThrowsAsync<AmazonS3Exception>(() => S3.DeleteObjectAsync(new DeleteObjectRequest
         {
             BucketName = bucket, Key = "k", VersionId = put.VersionId, BypassGovernanceRetention = true,
@@ -124,10 +117,7 @@ public sealed class ObjectLockTests(ServerFixture fixture) : IClassFixture<Serve
     {
         var bucket = await NewLockedBucketAsync();
         var until = DateTime.UtcNow.AddDays(2);
-        var put = await S3.PutObjectAsync(new PutObjectRequest
-        {
-            BucketName = bucket, Key = "k", ContentBody = "x", ObjectLockMode = ObjectLockMode.Governance, ObjectLockRetainUntilDate = until,
-        });
+        var put = await PutLockedAsync(bucket, "k", ObjectLockMode.Governance, until);
         await PutRetentionAsync(bucket, put.VersionId, ObjectLockRetentionMode.Governance, until.AddDays(1), bypass: false);
 
         var shorter = await Assert.ThrowsAsync<AmazonS3Exception>(() => PutRetentionAsync(bucket, put.VersionId, ObjectLockRetentionMode.Governance, until, bypass: false));
@@ -149,10 +139,7 @@ public sealed class ObjectLockTests(ServerFixture fixture) : IClassFixture<Serve
     public async Task An_empty_retention_with_the_bypass_removes_a_governance_retention()
     {
         var bucket = await NewLockedBucketAsync();
-        var put = await S3.PutObjectAsync(new PutObjectRequest
-        {
-            BucketName = bucket, Key = "k", ContentBody = "x", ObjectLockMode = ObjectLockMode.Governance, ObjectLockRetainUntilDate = DateTime.UtcNow.AddDays(2),
-        });
+        var put = await PutLockedAsync(bucket, "k", ObjectLockMode.Governance, DateTime.UtcNow.AddDays(2));
         using var http = new SignedHttp(fixture.Server);
         var empty = $"<Retention xmlns=\"{S3Ns}\"/>";
         using (var refused = await http.SendAsync(HttpMethod.Put, $"/{bucket}/k?retention", RawXml.Body(empty)))
@@ -170,10 +157,7 @@ public sealed class ObjectLockTests(ServerFixture fixture) : IClassFixture<Serve
     {
         var bucket = await NewLockedBucketAsync();
         var until = DateTime.UtcNow.AddDays(2);
-        var put = await S3.PutObjectAsync(new PutObjectRequest
-        {
-            BucketName = bucket, Key = "k", ContentBody = "x", ObjectLockMode = ObjectLockMode.Compliance, ObjectLockRetainUntilDate = until,
-        });
+        var put = await PutLockedAsync(bucket, "k", ObjectLockMode.Compliance, until);
         var shorter = await Assert.ThrowsAsync<AmazonS3Exception>(() => PutRetentionAsync(bucket, put.VersionId, ObjectLockRetentionMode.Compliance, until.AddHours(-1), bypass: true));
         Assert.Equal(("AccessDenied", HttpStatusCode.Forbidden), (shorter.ErrorCode, shorter.StatusCode));
         var weaker = await Assert.ThrowsAsync<AmazonS3Exception>(() => PutRetentionAsync(bucket, put.VersionId, ObjectLockRetentionMode.Governance, until.AddDays(5), bypass: true));
@@ -213,7 +197,7 @@ public sealed class ObjectLockTests(ServerFixture fixture) : IClassFixture<Serve
     public async Task The_default_retention_locks_puts_copies_and_completed_uploads_but_a_copy_never_takes_its_sources_lock()
     {
         var bucket = await NewLockedBucketAsync();
-        var plain = await S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "held", ContentBody = "x", ObjectLockLegalHoldStatus = ObjectLockLegalHoldStatus.On });
+        var plain = await PutLockedAsync(bucket, "held", hold: ObjectLockLegalHoldStatus.On);
         await S3.CopyObjectAsync(bucket, "held", bucket, "copy-before-default");
         var noLock = await Assert.ThrowsAsync<AmazonS3Exception>(() => S3.GetObjectLegalHoldAsync(new GetObjectLegalHoldRequest { BucketName = bucket, Key = "copy-before-default" }));
         Assert.Equal(("NoSuchObjectLockConfiguration", HttpStatusCode.NotFound), (noLock.ErrorCode, noLock.StatusCode));
@@ -266,11 +250,8 @@ public sealed class ObjectLockTests(ServerFixture fixture) : IClassFixture<Serve
     public async Task DeleteObjects_reports_AccessDenied_for_each_locked_version_and_deletes_the_rest()
     {
         var bucket = await NewLockedBucketAsync();
-        var governed = await S3.PutObjectAsync(new PutObjectRequest
-        {
-            BucketName = bucket, Key = "governed", ContentBody = "x", ObjectLockMode = ObjectLockMode.Governance, ObjectLockRetainUntilDate = DateTime.UtcNow.AddDays(1),
-        });
-        var held = await S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "held", ContentBody = "x", ObjectLockLegalHoldStatus = ObjectLockLegalHoldStatus.On });
+        var governed = await PutLockedAsync(bucket, "governed", ObjectLockMode.Governance, DateTime.UtcNow.AddDays(1));
+        var held = await PutLockedAsync(bucket, "held", hold: ObjectLockLegalHoldStatus.On);
         var free = await S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "free", ContentBody = "x" });
         var body = $"""
             <Delete xmlns="{S3Ns}">
@@ -455,6 +436,12 @@ public sealed class ObjectLockTests(ServerFixture fixture) : IClassFixture<Serve
         await S3.PutBucketAsync(name);
         return name;
     }
+
+    private Task<PutObjectResponse> PutLockedAsync(string bucket, string key, ObjectLockMode? mode = null, DateTime? until = null, ObjectLockLegalHoldStatus? hold = null) =>
+        S3.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = bucket, Key = key, ContentBody = "kept", ObjectLockMode = mode, ObjectLockRetainUntilDate = until, ObjectLockLegalHoldStatus = hold,
+        });
 
     private Task PutDefaultRetentionAsync(string bucket, ObjectLockRetentionMode mode, int? days, int? years) =>
         S3.PutObjectLockConfigurationAsync(new PutObjectLockConfigurationRequest
