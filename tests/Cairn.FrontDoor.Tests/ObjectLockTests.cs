@@ -306,6 +306,25 @@ public sealed class ObjectLockTests(ServerFixture fixture) : IClassFixture<Serve
     }
 
     [Fact]
+    public async Task Parts_of_an_upload_that_will_be_locked_need_Content_MD5_or_a_checksum()
+    {
+        var bucket = await NewLockedBucketAsync();
+        var upload = await S3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
+        {
+            BucketName = bucket, Key = "mpu", ObjectLockMode = ObjectLockMode.Governance, ObjectLockRetainUntilDate = DateTime.UtcNow.AddDays(1),
+        });
+        using var http = new SignedHttp(fixture.Server);
+        var part = $"/{bucket}/mpu?partNumber=1&uploadId={Uri.EscapeDataString(upload.UploadId)}";
+        using (var bare = await http.SendAsync(HttpMethod.Put, part, SignedHttp.Bytes(new byte[10])))
+        {
+            Assert.Equal((400, "InvalidRequest"), await SignedHttp.ErrorOf(bare));
+            Assert.Contains("Put Part requests with Object Lock parameters", await MessageOf(bare));
+        }
+        using var checkedPart = await http.SendAsync(HttpMethod.Put, part, Md5Body(new byte[10]));
+        Assert.Equal(HttpStatusCode.OK, checkedPart.StatusCode);
+    }
+
+    [Fact]
     public async Task Lock_requests_on_a_bucket_without_object_lock_are_InvalidRequest()
     {
         var bucket = await NewPlainBucketAsync();
