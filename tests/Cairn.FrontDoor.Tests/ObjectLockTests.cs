@@ -225,6 +225,18 @@ public sealed class ObjectLockTests(ServerFixture fixture) : IClassFixture<Serve
     }
 
     [Fact]
+    public async Task A_default_compliance_retention_read_back_and_put_again_unchanged_is_accepted()
+    {
+        var bucket = await NewLockedBucketAsync();
+        await PutDefaultRetentionAsync(bucket, ObjectLockRetentionMode.Compliance, days: 1, years: null);
+        var put = await S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "x" });
+        var read = (await S3.GetObjectRetentionAsync(new GetObjectRetentionRequest { BucketName = bucket, Key = "k" })).Retention;
+        await PutRetentionAsync(bucket, put.VersionId, ObjectLockRetentionMode.Compliance, read.RetainUntilDate!.Value.ToUniversalTime(), bypass: false);
+        var again = (await S3.GetObjectRetentionAsync(new GetObjectRetentionRequest { BucketName = bucket, Key = "k" })).Retention;
+        Assert.Equal(read.RetainUntilDate, again.RetainUntilDate);
+    }
+
+    [Fact]
     public async Task A_multipart_upload_created_with_a_lock_completes_into_a_locked_object()
     {
         var bucket = await NewLockedBucketAsync();

@@ -33,7 +33,7 @@ public static class ObjectLockValues
     /// </summary>
     public static DateTimeOffset? Date(string text)
     {
-        if (!DateTimeOffset.TryParseExact(text.Trim(), DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var date)) return null;
+        if (!DateTimeOffset.TryParseExact(text.Trim(), DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var date)) return null;
         return new DateTimeOffset(date.UtcTicks - date.UtcTicks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
     }
 

@@ -36,8 +36,10 @@ internal sealed class ObjectLockRules(DayClock days)
     public VersionRecord WithDefaultRetention(BucketRecord bucket, VersionRecord draft, DateTimeOffset at)
     {
         if (draft.Retention is not null || draft.IsDeleteMarker || bucket.ObjectLock?.DefaultRetention is not { } rule) return draft;
-        var length = rule.Days ?? 365 * rule.Years ?? 0;
-        return draft with { Retention = new ObjectRetention(rule.Mode, days.AddDays(at, length)) };
+        var until = days.AddDays(at, rule.Days ?? 365 * rule.Years ?? 0);
+        // Kept to the millisecond S3 shows, rounded up so the lock never ends early: a client that puts back the date it read changes nothing.
+        var extra = until.UtcTicks % TimeSpan.TicksPerMillisecond;
+        return draft with { Retention = new ObjectRetention(rule.Mode, extra == 0 ? until : until.AddTicks(TimeSpan.TicksPerMillisecond - extra)) };
     }
 
     /// <summary>
