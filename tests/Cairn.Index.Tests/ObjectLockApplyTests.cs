@@ -80,6 +80,26 @@ public sealed class ObjectLockApplyTests
         Assert.NotNull(await index.Shard.ExecuteAsync(new DeleteVersion("dflt", "k", marker.VersionId) { At = T0.AddHours(2) }));
     }
 
+    [Fact]
+    public async Task Object_lock_commands_replayed_from_their_bytes_give_the_same_state_and_refusals()
+    {
+        IndexCommand[] log =
+        [
+            new CreateBucket("rep", "o", "r") { At = T0, ObjectLockEnabled = true },
+            new PutObjectLockConfiguration("rep", new DefaultRetention(RetentionMode.Governance, Days: 1, Years: null)) { At = T0 },
+            new PutVersion("rep", "k", IndexFixture.Draft(), "00000000000000b1") { At = T0 },
+            new PutObjectLegalHold("rep", "k", null, LegalHoldStatus.On) { At = T0.AddSeconds(1) },
+            new PutObjectRetention("rep", "k", null, new ObjectRetention(RetentionMode.Compliance, T0.AddDays(2))) { At = T0.AddSeconds(2), BypassGovernance = true },
+            new PutObjectRetention("rep", "k", null, new ObjectRetention(RetentionMode.Compliance, T0.AddDays(1))) { At = T0.AddSeconds(3), BypassGovernance = true },
+            new PutBucketVersioning("rep", VersioningState.Suspended) { At = T0.AddSeconds(4) },
+        ];
+        var first = await ShardCommandTests.ReplayAsync(log, viaBytes: false);
+        var second = await ShardCommandTests.ReplayAsync(log, viaBytes: true);
+        Assert.Equal(first.Results, second.Results);
+        Assert.Equal(first.State, second.State);
+        Assert.Equal(["error:AccessDenied", "error:InvalidBucketState"], first.Results.Where(r => r.StartsWith("error:", StringComparison.Ordinal)));
+    }
+
     private static Task<VersionRecord> PutAsync(IndexFixture index, string key, DateTimeOffset at, ObjectRetention? retention, string bucket = "locked") =>
         index.Shard.ExecuteAsync(new PutVersion(bucket, key, IndexFixture.Draft() with { Retention = retention }, VersionIds.NewNonce()) { At = at });
 
