@@ -105,7 +105,7 @@ public sealed partial class LifecyclePass(
                         outcomes.Add(new LifecycleOutcome(bucket, key, version.VersionId,
                             action.Kind == LifecycleActionKind.ExpireNoncurrent ? "expire-noncurrent" : "remove-expired-delete-marker", null, ruleId));
                 }
-                catch (Cairn.Core.Errors.S3Exception e) when (e.Code == Cairn.Core.Errors.S3ErrorCode.AccessDenied)
+                catch (Cairn.Core.Errors.S3Exception e) when (e.Code.Code == Cairn.Core.Errors.S3ErrorCode.AccessDenied.Code)
                 {
                     LogLocked(bucket, key, version.VersionId); // under Object Lock: the shard refused; a later pass tries again
                 }
