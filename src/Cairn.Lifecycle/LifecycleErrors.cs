@@ -6,8 +6,7 @@ namespace Cairn.Lifecycle;
 internal static class LifecycleErrors
 {
     /// <summary>The body does not fit the published schema: bad XML, unknown, missing, repeated or misplaced elements.</summary>
-    public static S3Exception Malformed(string detail) =>
-        new(S3ErrorCode.MalformedXML, $"{S3ErrorCode.MalformedXML.DefaultMessage} ({detail})");
+    public static S3Exception Malformed(string detail) => Core.Xml.XmlChildren.Malformed(detail);
 
     /// <summary>A value that fits the schema but breaks a lifecycle rule (AWS: InvalidArgument).</summary>
     public static S3Exception InvalidArgument(string message) => new(S3ErrorCode.InvalidArgument, message);

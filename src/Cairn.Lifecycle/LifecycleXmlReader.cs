@@ -5,6 +5,7 @@ using System.Xml;
 using System.Xml.Linq;
 using Cairn.Core.Xml;
 using static Cairn.Lifecycle.LifecycleErrors;
+using Children = Cairn.Core.Xml.XmlChildren;
 
 namespace Cairn.Lifecycle;
 
@@ -181,10 +182,9 @@ internal static class LifecycleXmlReader
             ? value
             : throw InvalidArgument($"'{Text(e)}' is not an ISO 8601 date");
 
-    private static string Text(XElement e) =>
-        e.HasElements ? throw Malformed($"<{e.Name.LocalName}> must hold text, not elements") : e.Value;
+    private static string Text(XElement e) => Children.Text(e);
 
-    private static bool IsS3(XName name) => name.NamespaceName is "" or LifecycleXml.Namespace;
+    private static bool IsS3(XName name) => Children.IsS3(name);
 
     /// <summary>
     /// AWS names a rule sent without an ID. Ours is a hash of the rule's XML and position, so the same
@@ -211,50 +211,5 @@ internal static class LifecycleXmlReader
         using (var writer = XmlWriter.Create(text, new XmlWriterSettings { OmitXmlDeclaration = true, CheckCharacters = false }))
             rule.WriteTo(writer);
         return text.ToString();
-    }
-
-    /// <summary>
-    /// The child elements of one container, checked against the names it may hold. Text between
-    /// them, foreign namespaces and unknown names are MalformedXML; so is a repeat of a single element.
-    /// </summary>
-    private sealed class Children
-    {
-        private readonly XElement parent;
-        private readonly Dictionary<string, List<XElement>> byName = new(StringComparer.Ordinal);
-
-        public Children(XElement parent, params string[] allowed)
-        {
-            this.parent = parent;
-            foreach (var node in parent.Nodes())
-            {
-                switch (node)
-                {
-                    case XText text when !string.IsNullOrWhiteSpace(text.Value):
-                        throw Malformed($"<{parent.Name.LocalName}> holds text where only elements belong");
-                    case XElement child:
-                        var name = child.Name.LocalName;
-                        if (!IsS3(child.Name) || !allowed.Contains(name))
-                            throw Malformed($"<{name}> is not allowed in <{parent.Name.LocalName}>");
-                        if (!byName.TryGetValue(name, out var list)) byName[name] = list = [];
-                        list.Add(child);
-                        Count++;
-                        break;
-                }
-            }
-        }
-
-        public int Count { get; }
-
-        public IReadOnlyList<XElement> All(string name) => byName.TryGetValue(name, out var list) ? list : [];
-
-        public XElement? Optional(string name) => All(name) switch
-        {
-            [] => null,
-            [var one] => one,
-            _ => throw Malformed($"<{name}> appears more than once in <{parent.Name.LocalName}>"),
-        };
-
-        public XElement Required(string name) =>
-            Optional(name) ?? throw Malformed($"<{parent.Name.LocalName}> is missing <{name}>");
     }
 }

@@ -167,6 +167,7 @@ public static class NodeHost
         s.AddSingleton<BucketUsage>();
         s.AddSingleton<LifecycleStore>();
         s.AddSingleton<BucketSettings>();
+        s.AddSingleton<ObjectLockCatalog>();
         s.AddSingleton<StorageMeter>();
         s.AddSingleton<BillCalculator>();
         s.AddSingleton<BlobBookkeeping>();
@@ -193,6 +194,7 @@ public static class NodeHost
         s.AddSingleton<PostObjectHandler>();
         s.AddSingleton<ObjectTaggingHandlers>();
         s.AddSingleton<ObjectAttributesHandler>();
+        s.AddSingleton<Cairn.FrontDoor.ObjectLock.ObjectLockHandlers>();
         s.AddSingleton<DeleteObjectsHandler>();
         s.AddSingleton<MultipartHandlers>();
         s.AddSingleton<BucketHandlers>();

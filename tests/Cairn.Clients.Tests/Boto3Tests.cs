@@ -32,6 +32,13 @@ public sealed class Boto3Tests(ServerFixture fixture) : IClassFixture<ServerFixt
         bucket = os.environ.get('CAIRN_BUCKET')
         def out(obj):
             print(json.dumps(obj, default=str))
+        def code(f):
+            # The error a call answers, as [code, status], or 'no error'.
+            try:
+                f()
+                return 'no error'
+            except ClientError as e:
+                return [e.response['Error']['Code'], e.response['ResponseMetadata']['HTTPStatusCode']]
 
         """;
 
@@ -489,16 +496,51 @@ public sealed class Boto3Tests(ServerFixture fixture) : IClassFixture<ServerFixt
     }
 
     [Fact]
+    public async Task Object_lock_configuration_retention_legal_hold_and_governance_bypass()
+    {
+        var bucket = ServerFixture.NewBucketName("lock");
+        var r = await PythonAsync("""
+            import datetime
+            s3.create_bucket(Bucket=bucket, ObjectLockEnabledForBucket=True)
+            s3.put_object_lock_configuration(Bucket=bucket, ObjectLockConfiguration={
+                'ObjectLockEnabled': 'Enabled', 'Rule': {'DefaultRetention': {'Mode': 'GOVERNANCE', 'Days': 2}}})
+            config = s3.get_object_lock_configuration(Bucket=bucket)['ObjectLockConfiguration']
+            until = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0) + datetime.timedelta(days=3)
+            body = b'locked bytes'
+            put = s3.put_object(Bucket=bucket, Key='c', Body=body, ContentMD5=base64.b64encode(hashlib.md5(body).digest()).decode(),
+                                ObjectLockMode='COMPLIANCE', ObjectLockRetainUntilDate=until, ObjectLockLegalHoldStatus='ON')
+            head = s3.head_object(Bucket=bucket, Key='c')
+            dflt = s3.put_object(Bucket=bucket, Key='g', Body=b'x', ChecksumAlgorithm='CRC32')
+            s3.put_object_legal_hold(Bucket=bucket, Key='c', LegalHold={'Status': 'OFF'})
+            out({
+              'enabled': config['ObjectLockEnabled'], 'rule': config['Rule']['DefaultRetention'],
+              'headMode': head['ObjectLockMode'], 'headUntil': head['ObjectLockRetainUntilDate'].isoformat(), 'until': until.isoformat(),
+              'headHold': head['ObjectLockLegalHoldStatus'],
+              'retention': s3.get_object_retention(Bucket=bucket, Key='c')['Retention']['Mode'],
+              'hold': s3.get_object_legal_hold(Bucket=bucket, Key='c')['LegalHold']['Status'],
+              'defaultMode': s3.get_object_retention(Bucket=bucket, Key='g')['Retention']['Mode'],
+              'deleteCompliance': code(lambda: s3.delete_object(Bucket=bucket, Key='c', VersionId=put['VersionId'], BypassGovernanceRetention=True)),
+              'deleteGoverned': code(lambda: s3.delete_object(Bucket=bucket, Key='g', VersionId=dflt['VersionId'])),
+              'bypassGoverned': code(lambda: s3.delete_object(Bucket=bucket, Key='g', VersionId=dflt['VersionId'], BypassGovernanceRetention=True)),
+              'suspend': code(lambda: s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={'Status': 'Suspended'})),
+            })
+            """, bucket);
+        Assert.Equal("Enabled", r.GetProperty("enabled").GetString());
+        Assert.Equal(("GOVERNANCE", 2), (r.GetProperty("rule").GetProperty("Mode").GetString(), r.GetProperty("rule").GetProperty("Days").GetInt32()));
+        Assert.Equal(("COMPLIANCE", "ON"), (r.GetProperty("headMode").GetString(), r.GetProperty("headHold").GetString()));
+        Assert.Equal(DateTimeOffset.Parse(r.GetProperty("until").GetString()!), DateTimeOffset.Parse(r.GetProperty("headUntil").GetString()!));
+        Assert.Equal(("COMPLIANCE", "OFF", "GOVERNANCE"), (r.GetProperty("retention").GetString(), r.GetProperty("hold").GetString(), r.GetProperty("defaultMode").GetString()));
+        Assert.Equal("[\"AccessDenied\",403]", JsonSerializer.Serialize(r.GetProperty("deleteCompliance")));
+        Assert.Equal("[\"AccessDenied\",403]", JsonSerializer.Serialize(r.GetProperty("deleteGoverned")));
+        Assert.Equal("\"no error\"", JsonSerializer.Serialize(r.GetProperty("bypassGoverned")));
+        Assert.Equal("[\"InvalidBucketState\",409]", JsonSerializer.Serialize(r.GetProperty("suspend")));
+    }
+
+    [Fact]
     public async Task Errors_surface_as_client_error_codes()
     {
         var bucket = await NewBucketAsync("err");
         var r = await PythonAsync("""
-            def code(f):
-                try:
-                    f()
-                    return 'no error'
-                except ClientError as e:
-                    return [e.response['Error']['Code'], e.response['ResponseMetadata']['HTTPStatusCode']]
             s3.put_object(Bucket=bucket, Key='k', Body=b'x')
             missing = bucket + '-missing'
             out({

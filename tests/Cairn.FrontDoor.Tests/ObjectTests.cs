@@ -322,9 +322,7 @@ public sealed class ObjectTests(ServerFixture fixture) : IClassFixture<ServerFix
     }
 
     [Theory]
-    [InlineData("?legal-hold")]
     [InlineData("?acl")]
-    [InlineData("?retention")]
     public async Task Unimplemented_object_operations_answer_501(string query)
     {
         var bucket = await NewBucketAsync();

@@ -8,7 +8,7 @@ using Cairn.Testing;
 namespace Cairn.FrontDoor.Tests;
 
 /// <summary>
-/// Protection a request asks for and Cairn does not give (encryption, ACL grants, object lock, …) is
+/// Protection a request asks for and Cairn does not give (encryption, ACL grants, …) is
 /// refused with S3's error before anything is stored, never accepted and ignored.
 /// </summary>
 public sealed class UnsupportedFeatureTests(ServerFixture fixture) : IClassFixture<ServerFixture>
@@ -30,9 +30,6 @@ public sealed class UnsupportedFeatureTests(ServerFixture fixture) : IClassFixtu
     [InlineData("x-amz-acl", "public", 400, "InvalidArgument")]
     [InlineData("x-amz-grant-read", AllUsers, 501, "NotImplemented")]
     [InlineData("x-amz-grant-full-control", AllUsers, 501, "NotImplemented")]
-    [InlineData("x-amz-object-lock-mode", "COMPLIANCE", 501, "NotImplemented")]
-    [InlineData("x-amz-object-lock-retain-until-date", "2099-01-01T00:00:00Z", 501, "NotImplemented")]
-    [InlineData("x-amz-object-lock-legal-hold", "ON", 501, "NotImplemented")]
     [InlineData("x-amz-website-redirect-location", "elsewhere.html", 400, "InvalidRedirectLocation")]
     [InlineData("x-amz-request-payer", "requester", 501, "NotImplemented")]
     public async Task PutObject_asking_for_what_Cairn_does_not_give_is_refused_and_stores_nothing(string header, string value, int status, string code)
@@ -71,7 +68,6 @@ public sealed class UnsupportedFeatureTests(ServerFixture fixture) : IClassFixtu
     [InlineData("x-amz-acl", "log-delivery-write", 501, "NotImplemented")]
     [InlineData("x-amz-acl", "everyone", 400, "InvalidArgument")]
     [InlineData("x-amz-grant-write", AllUsers, 501, "NotImplemented")]
-    [InlineData("x-amz-bucket-object-lock-enabled", "true", 501, "NotImplemented")]
     public async Task CreateBucket_asking_for_what_Cairn_does_not_give_is_refused_and_creates_nothing(string header, string value, int status, string code)
     {
         var bucket = ServerFixture.NewBucketName("refused");
@@ -87,7 +83,6 @@ public sealed class UnsupportedFeatureTests(ServerFixture fixture) : IClassFixtu
     [InlineData("x-amz-grant-read-acp", AllUsers)]
     [InlineData("x-amz-grant-write-acp", AllUsers)]
     [InlineData("x-amz-server-side-encryption", "AES256")]
-    [InlineData("x-amz-object-lock-mode", "GOVERNANCE")]
     public async Task CreateMultipartUpload_asking_for_what_Cairn_does_not_give_is_NotImplemented_and_starts_no_upload(string header, string value)
     {
         var bucket = await NewBucketAsync();
@@ -136,7 +131,6 @@ public sealed class UnsupportedFeatureTests(ServerFixture fixture) : IClassFixtu
     [Theory]
     [InlineData("x-amz-acl", "private")]
     [InlineData("x-amz-acl", "bucket-owner-full-control")]
-    [InlineData("x-amz-object-lock-legal-hold", "OFF")]
     public async Task Headers_that_grant_nothing_beyond_the_default_are_accepted_on_PutObject_and_CreateMultipartUpload(string header, string value)
     {
         var bucket = await NewBucketAsync();

@@ -76,7 +76,7 @@ public sealed class ShardCommandTests
         Assert.Equal(3, first.Results.Count(r => r.StartsWith("error:", StringComparison.Ordinal)));
     }
 
-    private static async Task<(List<string> Results, List<string> State)> ReplayAsync(IndexCommand[] log, bool viaBytes)
+    internal static async Task<(List<string> Results, List<string> State)> ReplayAsync(IndexCommand[] log, bool viaBytes)
     {
         await using var index = new IndexFixture();
         var results = new List<string>();

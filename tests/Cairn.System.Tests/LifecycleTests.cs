@@ -415,6 +415,46 @@ public sealed class LifecycleTests
         return data;
     }
 
+    [Fact]
+    public async Task Noncurrent_expiration_skips_versions_under_object_lock_until_the_lock_is_lifted()
+    {
+        await using var server = await ServerProcess.StartAsync("--day-seconds", "0.5");
+        using var s3 = server.Client();
+        await s3.PutBucketAsync(new PutBucketRequest { BucketName = "versions", ObjectLockEnabledForBucket = true });
+        await PutLifecycleAsync(server, "versions", """
+            <LifecycleConfiguration>
+              <Rule><ID>history</ID><Filter><Prefix></Prefix></Filter><Status>Enabled</Status>
+                <NoncurrentVersionExpiration><NoncurrentDays>1</NoncurrentDays></NoncurrentVersionExpiration>
+              </Rule>
+            </LifecycleConfiguration>
+            """);
+        var governed = await s3.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = "versions", Key = "governed", ContentBody = "old", ObjectLockMode = ObjectLockMode.Governance, ObjectLockRetainUntilDate = DateTime.UtcNow.AddHours(1),
+        });
+        var held = await s3.PutObjectAsync(new PutObjectRequest { BucketName = "versions", Key = "held", ContentBody = "old", ObjectLockLegalHoldStatus = ObjectLockLegalHoldStatus.On });
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = "versions", Key = "unlocked", ContentBody = "old" });
+        foreach (var key in new[] { "governed", "held", "unlocked" })
+            await s3.PutObjectAsync(new PutObjectRequest { BucketName = "versions", Key = key, ContentBody = "new" });
+
+        await WaitUntilAsync(async () => (await VersionsAsync(s3, "unlocked")).Count == 1, "the unlocked noncurrent version, walked after the locked ones, expires");
+        await server.AdminAsync("lifecycle", "run"); // one more pass after it: the locked ones stay
+        Assert.Contains(governed.VersionId, (await VersionsAsync(s3, "governed")).Select(v => v.VersionId));
+        Assert.Contains(held.VersionId, (await VersionsAsync(s3, "held")).Select(v => v.VersionId));
+
+        await s3.PutObjectRetentionAsync(new PutObjectRetentionRequest
+        {
+            BucketName = "versions", Key = "governed", VersionId = governed.VersionId, BypassGovernanceRetention = true,
+            Retention = new ObjectLockRetention { Mode = ObjectLockRetentionMode.Governance, RetainUntilDate = DateTime.UtcNow.AddSeconds(2) },
+        });
+        await s3.PutObjectLegalHoldAsync(new PutObjectLegalHoldRequest
+        {
+            BucketName = "versions", Key = "held", VersionId = held.VersionId, LegalHold = new ObjectLockLegalHold { Status = ObjectLockLegalHoldStatus.Off },
+        });
+        await WaitUntilAsync(async () => (await VersionsAsync(s3, "governed")).Count == 1, "the noncurrent version expires once its retention ends");
+        await WaitUntilAsync(async () => (await VersionsAsync(s3, "held")).Count == 1, "the noncurrent version expires once its legal hold is off");
+    }
+
     /// <summary>The bucket "versions", versioning enabled, with the lifecycle configuration given.</summary>
     private static async Task VersionedBucketAsync(ServerProcess server, IAmazonS3 s3, string lifecycle)
     {

@@ -53,6 +53,9 @@ public sealed record S3ErrorCode(string Code, int Status, string DefaultMessage)
     public static readonly S3ErrorCode InvalidObjectState = new("InvalidObjectState", 403, "The operation is not valid for the object's storage class");
     public static readonly S3ErrorCode RestoreAlreadyInProgress = new("RestoreAlreadyInProgress", 409, "Object restore is already in progress");
     public static readonly S3ErrorCode NoSuchLifecycleConfiguration = new("NoSuchLifecycleConfiguration", 404, "The lifecycle configuration does not exist");
+    public static readonly S3ErrorCode InvalidBucketState = new("InvalidBucketState", 409, "The request is not valid with the current state of the bucket.");
+    public static readonly S3ErrorCode ObjectLockConfigurationNotFoundError = new("ObjectLockConfigurationNotFoundError", 404, "Object Lock configuration does not exist for this bucket");
+    public static readonly S3ErrorCode NoSuchObjectLockConfiguration = new("NoSuchObjectLockConfiguration", 404, "The specified object does not have a ObjectLock configuration");
     public static readonly S3ErrorCode OperationAborted = new("OperationAborted", 409, "A conflicting conditional operation is currently in progress against this resource. Try again.");
     public static readonly S3ErrorCode ServiceUnavailable = new("ServiceUnavailable", 503, "Please reduce your request rate.");
     /// <summary>Not S3's: a range refused a command for a key it no longer owns (it split); the router retries elsewhere.</summary>

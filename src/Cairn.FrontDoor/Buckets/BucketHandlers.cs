@@ -43,10 +43,21 @@ public sealed class BucketHandlers(BucketCatalog buckets, FrontDoorOptions optio
                 throw new S3Exception(S3ErrorCode.InvalidArgument with { Code = "InvalidLocationConstraint" },
                     $"The specified location-constraint is not valid; this endpoint serves {options.Region}.");
         }
-        await buckets.CreateAsync(name, owner.Id, options.Region, s3.Aborted).ConfigureAwait(false);
+        await buckets.CreateAsync(name, owner.Id, options.Region, ObjectLockEnabled(s3), s3.Aborted).ConfigureAwait(false);
         s3.Response.Headers.Location = "/" + name;
         s3.Response.StatusCode = 200;
     }
+
+    /// <summary>x-amz-bucket-object-lock-enabled: true creates the bucket with Object Lock (and versioning); false or none without.</summary>
+    private static bool ObjectLockEnabled(S3Request s3) => s3.Header("x-amz-bucket-object-lock-enabled")?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "false" => false,
+        "true" => true,
+        var other => throw new S3Exception(S3ErrorCode.InvalidArgument, "x-amz-bucket-object-lock-enabled must be true or false.")
+        {
+            Details = new Dictionary<string, string> { ["ArgumentName"] = "x-amz-bucket-object-lock-enabled", ["ArgumentValue"] = other },
+        },
+    };
 
     public async Task HeadAsync(S3Request s3)
     {

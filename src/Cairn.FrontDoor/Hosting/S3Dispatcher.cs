@@ -7,6 +7,7 @@ using Cairn.FrontDoor.Http;
 using Cairn.FrontDoor.Lifecycle;
 using Cairn.FrontDoor.Listing;
 using Cairn.FrontDoor.Multipart;
+using Cairn.FrontDoor.ObjectLock;
 using Cairn.FrontDoor.Objects;
 using Cairn.FrontDoor.Routing;
 using Cairn.FrontDoor.Website;
@@ -38,6 +39,7 @@ public sealed partial class S3Dispatcher(
     WebsiteEndpoint website,
     PostObjectHandler postObject,
     ObjectAttributesHandler attributes,
+    ObjectLockHandlers objectLock,
     ILogger<S3Dispatcher> log)
 {
     public async Task HandleAsync(HttpContext http)
@@ -144,6 +146,12 @@ public sealed partial class S3Dispatcher(
         S3Operation.DeleteObjectTagging => tagging.DeleteAsync(s3),
         S3Operation.GetObjectAttributes => attributes.GetAsync(s3),
         var operation when BucketSettingHandlers.Serves(operation) => settings.HandleAsync(s3),
+        S3Operation.PutObjectLockConfiguration => objectLock.PutConfigurationAsync(s3),
+        S3Operation.GetObjectLockConfiguration => objectLock.GetConfigurationAsync(s3),
+        S3Operation.PutObjectRetention => objectLock.PutRetentionAsync(s3),
+        S3Operation.GetObjectRetention => objectLock.GetRetentionAsync(s3),
+        S3Operation.PutObjectLegalHold => objectLock.PutLegalHoldAsync(s3),
+        S3Operation.GetObjectLegalHold => objectLock.GetLegalHoldAsync(s3),
         _ => throw new S3Exception(S3ErrorCode.NotImplemented),
     };
 

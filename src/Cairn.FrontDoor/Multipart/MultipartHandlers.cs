@@ -34,6 +34,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
         var key = ObjectKey.Parse(s3.Key!).Value;
         var algorithm = ChecksumRequest.Algorithm(s3.Header("x-amz-checksum-algorithm"));
         var checksumType = ChecksumType(s3.Header("x-amz-checksum-type"), algorithm);
+        var (retention, legalHold) = ObjectLock.ObjectLockHeaders.Read(s3.Request);
         var upload = await uploads.CreateAsync(s3.Bucket!, new UploadRecord
         {
             UploadId = "",
@@ -46,6 +47,8 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
             Tags = ObjectTags.FromHeader(s3.Request),
             ChecksumAlgorithm = algorithm?.Name(),
             ChecksumType = checksumType,
+            Retention = retention,
+            LegalHold = legalHold,
         }, s3.Aborted).ConfigureAwait(false);
         if (upload.ChecksumAlgorithm is not null)
         {
@@ -64,6 +67,11 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
         var (key, uploadId, partNumber) = PartAddress(s3);
         var upload = await uploads.RequireAsync(s3.Bucket!, key, uploadId, s3.Aborted).ConfigureAwait(false);
         if (ObjectWriter.DeclaredLength(s3.Request) > MaxPartSize) throw new S3Exception(S3ErrorCode.EntityTooLarge);
+        // The parts of an object that will be locked (asked for, or the bucket's default) come with an end-to-end check, as S3 requires.
+        if (upload.Retention is not null || upload.LegalHold is not null
+            || (await buckets.GetAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false))?.ObjectLock?.DefaultRetention is not null)
+            ObjectLock.ObjectLockHeaders.RequireIntegrityCheck(s3.Request,
+                "Content-MD5 OR x-amz-checksum- HTTP header is required for Put Part requests with Object Lock parameters");
         await using var body = await writer.IngestAsync(s3.Request, s3.Payload, upload.StorageClass, allowInline: false, UploadAlgorithm(upload), s3.Aborted).ConfigureAwait(false);
         var part = new PartRecord
         {
@@ -242,6 +250,8 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
             Metadata = upload.Metadata,
             Tags = upload.Tags,
             StorageClass = upload.StorageClass,
+            Retention = upload.Retention,
+            LegalHold = upload.LegalHold,
             Checksums = checksums,
             Parts = [.. parts],
         };

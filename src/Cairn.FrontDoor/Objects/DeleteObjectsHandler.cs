@@ -23,6 +23,7 @@ public sealed class DeleteObjectsHandler(BucketCatalog buckets, ObjectCatalog ob
             .ToList();
         if (targets.Count == 0 || targets.Count > MaxObjects || targets.Any(t => t.Key is null)) throw new S3Exception(S3ErrorCode.MalformedXML);
 
+        var bypassGovernance = ObjectLock.ObjectLockHeaders.BypassesGovernance(s3.Request);
         using var xml = new S3Xml("DeleteResult");
         foreach (var (key, versionId, etag, lastModified, size) in targets)
         {
@@ -32,7 +33,8 @@ public sealed class DeleteObjectsHandler(BucketCatalog buckets, ObjectCatalog ob
                 var condition = WriteConditions.ForDelete(etag, lastModified, size);
                 if (!string.IsNullOrEmpty(versionId))
                 {
-                    var removed = await objects.DeleteVersionAsync(s3.Bucket!, parsed, versionId, condition, cancellationToken: s3.Aborted).ConfigureAwait(false);
+                    var removed = await objects.DeleteVersionAsync(s3.Bucket!, parsed, versionId, condition, bypassGovernance: bypassGovernance,
+                        cancellationToken: s3.Aborted).ConfigureAwait(false);
                     if (quiet) continue;
                     xml.Open("Deleted").Element("Key", key).Element("VersionId", versionId);
                     if (removed?.IsDeleteMarker == true) xml.Element("DeleteMarker", true).Element("DeleteMarkerVersionId", versionId);

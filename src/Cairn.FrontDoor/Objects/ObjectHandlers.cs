@@ -5,6 +5,7 @@ using Cairn.Core.Errors;
 using Cairn.Core.Names;
 using Cairn.Data.Blobs;
 using Cairn.FrontDoor.Lifecycle;
+using Cairn.FrontDoor.ObjectLock;
 using Cairn.FrontDoor.Routing;
 using Cairn.FrontDoor.Xml;
 using Cairn.Index.Buckets;
@@ -21,11 +22,15 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
     public async Task PutAsync(S3Request s3)
     {
         // A missing bucket is answered before anything about the request itself, as S3 does.
-        var (_, lifecycle) = await buckets.RequireWithLifecycleAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        var (bucket, lifecycle) = await buckets.RequireWithLifecycleAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         if (s3.Request.Headers.ContainsKey("Content-Range"))
             throw new S3Exception(S3ErrorCode.NotImplemented, "Objects are immutable: partial writes (Content-Range on PUT) are not supported.");
         UnsupportedFeatures.CheckObjectWrite(s3.Request);
-        var version = await writer.PutAsync(s3, s3.Payload, s3.Aborted).ConfigureAwait(false);
+        var (retention, legalHold) = ObjectLockHeaders.Read(s3.Request);
+        // Locked bytes (asked for, or the bucket's default) are taken only with an end-to-end check, as S3 does.
+        if (retention is not null || legalHold is not null || bucket.ObjectLock?.DefaultRetention is not null)
+            ObjectLockHeaders.RequireIntegrityCheck(s3.Request, "Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with Object Lock parameters");
+        var version = await writer.PutAsync(s3, s3.Payload, retention, legalHold, s3.Aborted).ConfigureAwait(false);
         var h = s3.Response.Headers;
         h.ETag = version.ETag;
         if (version.VersionId != VersionIds.Null) h["x-amz-version-id"] = version.VersionId;
@@ -56,6 +61,7 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
             : ByteRange.Parse(s3.Header("Range"), version.Size);
         var response = s3.Response;
         ObjectHeaders.WriteObjectHeaders(response, version);
+        ObjectLockHeaders.Write(response, version);
         archive.WriteRestoreHeader(response, version);
         if (restApi)
             await expiration.WriteAsync(s3, ObjectKey.Parse(s3.Key!).Value, version, lifecycle, named: s3.Query["versionId"].ToString().Length > 0).ConfigureAwait(false);
@@ -82,7 +88,8 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
         var versionId = s3.Query["versionId"].ToString();
         if (versionId.Length > 0)
         {
-            var removed = await objects.DeleteVersionAsync(s3.Bucket!, key, versionId, WriteConditions.ForDelete(s3), cancellationToken: s3.Aborted).ConfigureAwait(false);
+            var removed = await objects.DeleteVersionAsync(s3.Bucket!, key, versionId, WriteConditions.ForDelete(s3),
+                bypassGovernance: ObjectLockHeaders.BypassesGovernance(s3.Request), cancellationToken: s3.Aborted).ConfigureAwait(false);
             s3.Response.Headers["x-amz-version-id"] = versionId;
             if (removed?.IsDeleteMarker == true) s3.Response.Headers["x-amz-delete-marker"] = "true";
         }
@@ -102,6 +109,7 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
         var checksum = ChecksumRequest.Algorithm(s3.Header("x-amz-checksum-algorithm"));
         var key = ObjectKey.Parse(s3.Key!).Value;
         var condition = WriteConditions.ForWrite(s3);
+        var (retention, legalHold) = ObjectLockHeaders.Read(s3.Request);
         var (sourceBucket, sourceKey, sourceVersionId) = CopySource.Parse(s3.Header("x-amz-copy-source")!);
         await buckets.RequireAsync(sourceBucket, s3.Aborted).ConfigureAwait(false);
         var source = await objects.LoadReadableAsync(sourceBucket, sourceKey, sourceVersionId, s3.Aborted).ConfigureAwait(false);
@@ -138,6 +146,9 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
                 Headers = replace ? ObjectHeaders.StoredHeaders(s3.Request) : ObjectHeaders.CopiedHeaders(source.Headers, s3.Request),
                 Metadata = replace ? ObjectHeaders.UserMetadata(s3.Request) : source.Metadata,
                 Tags = tags,
+                // A copy is locked as its own request asks (or by its bucket's default), never by the source's lock.
+                Retention = retention,
+                LegalHold = legalHold,
                 Blob = draft?.Layout,
                 Parts = shareParts ? source.Parts : null,
                 Checksums = checksums,

@@ -23,7 +23,7 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
     public const long MaxObjectSize = 5L * 1024 * 1024 * 1024;
     private const long ReadAheadThreshold = 1024 * 1024;
 
-    public async Task<VersionRecord> PutAsync(S3Request s3, PayloadStream payload, CancellationToken cancellationToken)
+    public async Task<VersionRecord> PutAsync(S3Request s3, PayloadStream payload, ObjectRetention? retention, LegalHoldStatus? legalHold, CancellationToken cancellationToken)
     {
         var request = s3.Request;
         var key = ObjectKey.Parse(s3.Key!).Value;
@@ -70,6 +70,8 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
             StorageClass = storageClass,
             Blob = body.Blob,
             Inline = body.Inline,
+            Retention = retention,
+            LegalHold = legalHold,
         };
         var version = await objects.PutAsync(bucket, key, draft, condition, cancellationToken: cancellationToken).ConfigureAwait(false);
         body.Committed();

@@ -4,9 +4,9 @@ using Microsoft.AspNetCore.Http;
 namespace Cairn.FrontDoor.Objects;
 
 /// <summary>
-/// Refuses requests that ask for protection Cairn does not give (encryption, ACL grants, object lock,
-/// Requester Pays), before a byte is stored: a client must never believe its data
-/// is encrypted, public or locked when it is not (invariant 9). A value that asks for nothing beyond
+/// Refuses requests that ask for protection Cairn does not give (encryption, ACL grants, Requester Pays),
+/// before a byte is stored: a client must never believe its data is encrypted or public when it is not
+/// (invariant 9). A value that asks for nothing beyond
 /// the default (<c>x-amz-acl: private</c>) passes; a value S3 does not know gets S3's error for it;
 /// any other is 501 NotImplemented.
 /// </summary>
@@ -14,7 +14,6 @@ public static class UnsupportedFeatures
 {
     private const string Encryption = "Server-side encryption";
     private const string Acls = "Access control lists";
-    private const string ObjectLock = "Object Lock";
 
     private static readonly FeatureHeader[] CustomerKey = CustomerKeyHeaders("x-amz-server-side-encryption");
     private static readonly FeatureHeader[] CopySourceCustomerKey = CustomerKeyHeaders("x-amz-copy-source-server-side-encryption");
@@ -48,9 +47,6 @@ public static class UnsupportedFeatures
         .. CustomerKey,
         ObjectCannedAcl,
         .. Grants,
-        new("x-amz-object-lock-mode", ObjectLock) { Known = ["GOVERNANCE", "COMPLIANCE"], InvalidMessage = "Unknown wormMode directive." },
-        new("x-amz-object-lock-retain-until-date", ObjectLock),
-        new("x-amz-object-lock-legal-hold", ObjectLock) { Harmless = ["OFF"], Known = ["ON", "OFF"], InvalidMessage = "Legal Hold must be either of 'ON' or 'OFF'" },
         new("x-amz-request-payer", "Requester Pays"),
     ];
 
@@ -61,7 +57,6 @@ public static class UnsupportedFeatures
     [
         BucketCannedAcl,
         .. Grants,
-        new("x-amz-bucket-object-lock-enabled", ObjectLock) { Harmless = ["false"], Known = ["true", "false"] },
     ];
 
     /// <summary>PutObject, CopyObject and CreateMultipartUpload: throws unless the request asks only for what Cairn gives.</summary>

@@ -50,5 +50,11 @@ public enum S3Operation
     /// <summary>OPTIONS on a bucket or an object: a browser's CORS preflight, answered without authentication.</summary>
     CorsPreflight,
     GetObjectAttributes,
+    PutObjectLockConfiguration,
+    GetObjectLockConfiguration,
+    PutObjectRetention,
+    GetObjectRetention,
+    PutObjectLegalHold,
+    GetObjectLegalHold,
     NotImplemented,
 }

@@ -14,13 +14,13 @@ public sealed class S3Router(IReadOnlyList<string> domains)
     private static readonly HashSet<string> UnsupportedBucketSubresources = new(StringComparer.Ordinal)
     {
         "accelerate", "acl", "analytics", "cors", "encryption", "intelligent-tiering", "inventory",
-        "logging", "metrics", "notification", "object-lock", "ownershipControls", "policy", "policyStatus",
+        "logging", "metrics", "notification", "ownershipControls", "policy", "policyStatus",
         "publicAccessBlock", "replication", "requestPayment", "tagging", "website", "session",
     };
 
     private static readonly HashSet<string> UnsupportedObjectSubresources = new(StringComparer.Ordinal)
     {
-        "acl", "legal-hold", "retention", "select", "torrent",
+        "acl", "select", "torrent",
     };
 
     /// <summary>Bucket configurations served whole as one document each: a subresource's GET, PUT and DELETE.</summary>
@@ -102,6 +102,8 @@ public sealed class S3Router(IReadOnlyList<string> domains)
             foreach (var (subresource, get, put, delete) in BucketSettings)
                 if (q.ContainsKey(subresource))
                     return method switch { "GET" => get, "PUT" => put, "DELETE" => delete, _ => S3Operation.NotImplemented };
+            if (q.ContainsKey("object-lock"))
+                return method switch { "PUT" => S3Operation.PutObjectLockConfiguration, "GET" => S3Operation.GetObjectLockConfiguration, _ => S3Operation.NotImplemented };
             if (q.Keys.Any(UnsupportedBucketSubresources.Contains)) return S3Operation.NotImplemented;
             return method switch
             {
@@ -118,6 +120,10 @@ public sealed class S3Router(IReadOnlyList<string> domains)
         if (q.Keys.Any(UnsupportedObjectSubresources.Contains)) return S3Operation.NotImplemented;
         if (q.ContainsKey("attributes")) return method == "GET" ? S3Operation.GetObjectAttributes : S3Operation.NotImplemented;
         if (q.ContainsKey("restore")) return method == "POST" ? S3Operation.RestoreObject : S3Operation.NotImplemented;
+        if (q.ContainsKey("retention"))
+            return method switch { "PUT" => S3Operation.PutObjectRetention, "GET" => S3Operation.GetObjectRetention, _ => S3Operation.NotImplemented };
+        if (q.ContainsKey("legal-hold"))
+            return method switch { "PUT" => S3Operation.PutObjectLegalHold, "GET" => S3Operation.GetObjectLegalHold, _ => S3Operation.NotImplemented };
         if (q.ContainsKey("tagging"))
             return method switch
             {

@@ -16,13 +16,17 @@ internal sealed class BucketApply(UploadApply uploads)
         if (t.Bucket(c.Bucket) is not null)
             throw new S3Exception(S3ErrorCode.BucketAlreadyOwnedByYou, resource: c.Bucket) { Details = new Dictionary<string, string> { ["BucketName"] = c.Bucket } };
         var record = new BucketRecord { Name = c.Bucket, Created = c.At, Owner = c.Owner, Region = c.Region };
+        // A bucket created with Object Lock is versioned from the start, as S3 does.
+        if (c.ObjectLockEnabled) record = record with { Versioning = VersioningState.Enabled, ObjectLock = new ObjectLockConfiguration() };
         t.PutBucket(record);
         return record;
     }
 
     public BucketRecord PutVersioning(ShardTables t, PutBucketVersioning c)
     {
-        var record = t.RequireBucket(c.Bucket) with { Versioning = c.State };
+        var bucket = t.RequireBucket(c.Bucket);
+        if (bucket.ObjectLock is not null && c.State != VersioningState.Enabled) throw Objects.ObjectLockErrors.VersioningLocked();
+        var record = bucket with { Versioning = c.State };
         t.PutBucket(record);
         return record;
     }

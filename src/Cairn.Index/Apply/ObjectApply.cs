@@ -9,7 +9,7 @@ using Cairn.Index.Records;
 namespace Cairn.Index.Apply;
 
 /// <summary>The apply of object commands: every decision about what a key means is made here, against the shard's state.</summary>
-internal sealed class ObjectApply(VersionWrites writes, StorageMeter meter, StorageClassTable classes, DayClock days)
+internal sealed class ObjectApply(VersionWrites writes, StorageMeter meter, StorageClassTable classes, DayClock days, ObjectLockRules locks)
 {
     public VersionRecord Put(ShardTables t, PutVersion c)
     {
@@ -19,7 +19,8 @@ internal sealed class ObjectApply(VersionWrites writes, StorageMeter meter, Stor
         // A copy shares the source's blobs: if the source was reaped since it was read, its bytes may already be queued for freeing.
         if (c.SharesBlobs && c.Draft.Blobs().Any(blob => !t.References(blob.BlobId).Any()))
             throw new S3Exception(S3ErrorCode.NoSuchKey, "The copy source was deleted while it was being copied.");
-        var record = NewVersion(t, bucket, c.Draft, c.Nonce, c.At);
+        ObjectLockRules.RequireLockable(bucket, c.Draft.Retention, c.Draft.LegalHold, c.At);
+        var record = NewVersion(t, bucket, locks.WithDefaultRetention(bucket, c.Draft, c.At), c.Nonce, c.At);
         writes.Write(t, c.Bucket, c.Key, record, c.At);
         return record;
     }
@@ -54,7 +55,7 @@ internal sealed class ObjectApply(VersionWrites writes, StorageMeter meter, Stor
         }
         ConditionCheck.Require(c.Condition, victim, c.Key);
         var wasCurrent = t.CurrentSequence(c.Bucket, c.Key) == victim.Sequence;
-        writes.Reap(t, c.Bucket, c.Key, victim, c.Reason, c.At);
+        writes.Reap(t, c.Bucket, c.Key, victim, c.Reason, c.At, c.BypassGovernance);
         if (wasCurrent)
             t.SetCurrent(c.Bucket, c.Key, t.Versions(c.Bucket, c.Key).Select(v => (long?)v.Sequence).FirstOrDefault());
         return victim;

@@ -17,13 +17,15 @@ public sealed class ShardStateMachine
     private readonly ObjectApply objects;
     private readonly UploadApply uploads;
     private readonly BucketApply buckets;
+    private readonly ObjectLockApply locks = new();
 
     public ShardStateMachine(StorageClassTable classes, DayClock days)
     {
         var meter = new StorageMeter(classes, days);
         var writes = new VersionWrites(meter);
-        objects = new ObjectApply(writes, meter, classes, days);
-        uploads = new UploadApply(writes, meter);
+        var lockRules = new ObjectLockRules(days);
+        objects = new ObjectApply(writes, meter, classes, days, lockRules);
+        uploads = new UploadApply(writes, meter, lockRules);
         buckets = new BucketApply(uploads);
     }
 
@@ -63,6 +65,9 @@ public sealed class ShardStateMachine
             PutBucketVersioning c => buckets.PutVersioning(t, c),
             PutBucketLifecycle c => buckets.PutLifecycle(t, c),
             PutBucketSetting c => buckets.PutSetting(t, c),
+            PutObjectLockConfiguration c => locks.PutConfiguration(t, c),
+            PutObjectRetention c => locks.PutRetention(t, c),
+            PutObjectLegalHold c => locks.PutLegalHold(t, c),
             ForgetFree c => Forget(state, c),
             ForgetDegraded c => ForgetDegraded(t, c),
             _ => throw new NotSupportedException($"No apply for {command.GetType().Name}."),

@@ -7,14 +7,14 @@ using Cairn.Index.Records;
 namespace Cairn.Index.Apply;
 
 /// <summary>The apply of multipart commands: uploads and parts live under their object key, so completing one is a single-range change.</summary>
-internal sealed class UploadApply(VersionWrites writes, StorageMeter meter)
+internal sealed class UploadApply(VersionWrites writes, StorageMeter meter, ObjectLockRules locks)
 {
     /// <summary>How long a completed upload is remembered, so a retried CompleteMultipartUpload gets the same answer.</summary>
     public static readonly TimeSpan CompletedRetention = TimeSpan.FromDays(1);
 
     public UploadRecord Create(ShardTables t, CreateUpload c)
     {
-        t.RequireBucket(c.Bucket);
+        ObjectLockRules.RequireLockable(t.RequireBucket(c.Bucket), c.Draft.Retention, c.Draft.LegalHold, c.At);
         var upload = c.Draft with { UploadId = VersionIds.Of(t.NextSequence(c.At), c.Nonce), Key = c.Key, Initiated = c.At };
         t.State.Put(IndexKeys.UploadKey(c.Bucket, c.Key, upload.UploadId), IndexJson.Encode(upload));
         return upload;
@@ -51,7 +51,7 @@ internal sealed class UploadApply(VersionWrites writes, StorageMeter meter)
                 };
 
         // The version takes its references before the parts drop theirs, so chosen bytes always have an owner.
-        var record = ObjectApply.NewVersion(t, bucket, c.Draft, c.Nonce, c.At);
+        var record = ObjectApply.NewVersion(t, bucket, locks.WithDefaultRetention(bucket, c.Draft, c.At), c.Nonce, c.At);
         writes.Write(t, c.Bucket, c.Key, record, c.At);
         RetireParts(t, c.Bucket, c.Key, c.UploadId, stored, c.At);
         // The parts stop accruing as upload storage; the object accrues from its commit on.

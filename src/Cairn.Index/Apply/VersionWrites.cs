@@ -27,9 +27,13 @@ internal sealed class VersionWrites(StorageMeter meter)
         t.SetCurrent(bucket, key, record.Sequence);
     }
 
-    /// <summary>Removes a version, closes its meter and frees its bytes unless another owner still holds them.</summary>
-    public void Reap(ShardTables t, string bucket, string key, VersionRecord version, string reason, DateTimeOffset at)
+    /// <summary>
+    /// Removes a version, closes its meter and frees its bytes unless another owner still holds them. A version under Object
+    /// Lock is refused (AccessDenied) whichever path reaps it; <paramref name="bypassGovernance"/> lets a GOVERNANCE retention yield.
+    /// </summary>
+    public void Reap(ShardTables t, string bucket, string key, VersionRecord version, string reason, DateTimeOffset at, bool bypassGovernance = false)
     {
+        ObjectLockRules.RequireRemovable(version, at, bypassGovernance);
         AppendLedger(t, meter.CloseVersion(bucket, key, version, NoncurrentSince(t, bucket, key, version.Sequence), reason, at), at);
         t.DeleteVersionRow(bucket, key, version.Sequence);
         if (version.VersionId == VersionIds.Null && t.NullSequence(bucket, key) == version.Sequence) t.SetNull(bucket, key, null);

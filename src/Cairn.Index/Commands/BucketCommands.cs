@@ -4,7 +4,11 @@ using Cairn.Index.Records;
 namespace Cairn.Index.Commands;
 
 /// <summary>CreateBucket: BucketAlreadyOwnedByYou when the name is taken.</summary>
-public sealed record CreateBucket(string Bucket, string Owner, string Region) : IndexCommand<BucketRecord>, IBucketCommand;
+public sealed record CreateBucket(string Bucket, string Owner, string Region) : IndexCommand<BucketRecord>, IBucketCommand
+{
+    /// <summary>x-amz-bucket-object-lock-enabled: true. The bucket is created with Object Lock and versioning enabled.</summary>
+    public bool ObjectLockEnabled { get; init; }
+}
 
 /// <summary>
 /// DeleteBucket: BucketNotEmpty while any version or delete marker remains; uploads in progress go with

@@ -26,10 +26,13 @@ public sealed record DeleteObject(string Bucket, string Key, string Nonce) : Ind
     public string Reason { get; init; } = "delete";
 }
 
-/// <summary>DELETE with a version id: the reap. Answers what was removed, if anything.</summary>
+/// <summary>DELETE with a version id: the reap. Answers what was removed, if anything. A version under Object Lock is refused.</summary>
 public sealed record DeleteVersion(string Bucket, string Key, string VersionId) : IndexCommand<VersionRecord?>, IObjectCommand
 {
     public ObjectCondition? Condition { get; init; }
+
+    /// <summary>x-amz-bypass-governance-retention: true — a GOVERNANCE retention does not stop this delete (a legal hold or COMPLIANCE still does).</summary>
+    public bool BypassGovernance { get; init; }
     public string Reason { get; init; } = "delete";
 }
 

@@ -86,9 +86,13 @@ public sealed class ObjectCatalog(IndexRouter index, TimeProvider time)
     /// DELETE with a version id: the reap. Permanently removes that version or marker; if it was
     /// current, the pointer falls back to the next newest version. Returns what was removed, if anything.
     /// </summary>
+    /// <remarks>A version under Object Lock is refused (AccessDenied); <paramref name="bypassGovernance"/> lets a GOVERNANCE retention yield.</remarks>
     public Task<VersionRecord?> DeleteVersionAsync(string bucket, string key, string versionId, ObjectCondition? condition = null,
-        string reason = "delete", CancellationToken cancellationToken = default) =>
-        index.ExecuteAsync(new DeleteVersion(bucket, key, versionId) { At = time.GetUtcNow(), Condition = condition, Reason = reason }, cancellationToken);
+        string reason = "delete", bool bypassGovernance = false, CancellationToken cancellationToken = default) =>
+        index.ExecuteAsync(new DeleteVersion(bucket, key, versionId)
+        {
+            At = time.GetUtcNow(), Condition = condition, Reason = reason, BypassGovernance = bypassGovernance,
+        }, cancellationToken);
 
     /// <summary>
     /// PutObjectTagging and DeleteObjectTagging: one version's tag set, in place. No byte, sequence,

@@ -15,6 +15,9 @@ public sealed record BucketRecord
     public required string Region { get; init; }
     public VersioningState Versioning { get; init; }
 
+    /// <summary>Present once Object Lock is enabled (at creation or by PutObjectLockConfiguration); never removed after.</summary>
+    public ObjectLockConfiguration? ObjectLock { get; init; }
+
     /// <summary>
     /// Set while a DeleteBucket over several ranges is under way (its fence id): the range was empty when closed and
     /// refuses object writes until the delete finishes or a <see cref="Commands.ReopenBucket"/> of its fence comes: the

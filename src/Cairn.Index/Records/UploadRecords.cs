@@ -16,6 +16,11 @@ public sealed record UploadRecord
     /// <summary>The tag set from x-amz-tagging at creation, which the completed object carries.</summary>
     public Dictionary<string, string> Tags { get; init; } = new(StringComparer.Ordinal);
 
+    /// <summary>The Object Lock retention and legal hold asked for at creation, which the completed object carries.</summary>
+    public ObjectRetention? Retention { get; init; }
+
+    public LegalHoldStatus? LegalHold { get; init; }
+
     /// <summary>The checksum algorithm named at creation (CRC32, SHA256, …), which every part must carry.</summary>
     public string? ChecksumAlgorithm { get; init; }
 

@@ -37,6 +37,12 @@ public sealed record VersionRecord
     /// <summary>The object's tag set (S3 object tagging): case-sensitive keys, at most 10, changed in place by PutObjectTagging.</summary>
     public Dictionary<string, string> Tags { get; init; } = new(StringComparer.Ordinal);
 
+    /// <summary>Object Lock retention (mode and retain-until date), if any: the shard refuses to remove the version before that date.</summary>
+    public ObjectRetention? Retention { get; init; }
+
+    /// <summary>Object Lock legal hold; null when none was ever set on this version.</summary>
+    public LegalHoldStatus? LegalHold { get; init; }
+
     /// <summary>Additional checksums by S3 algorithm name (CRC32, SHA256, …), base64.</summary>
     public Dictionary<string, string> Checksums { get; init; } = new(StringComparer.OrdinalIgnoreCase);
 

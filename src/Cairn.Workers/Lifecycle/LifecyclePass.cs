@@ -99,9 +99,16 @@ public sealed partial class LifecyclePass(
                 break;
             case LifecycleActionKind.ExpireNoncurrent:
             case LifecycleActionKind.RemoveExpiredDeleteMarker:
-                if (await objects.DeleteVersionAsync(bucket, key, version.VersionId, cancellationToken: cancellationToken).ConfigureAwait(false) is not null)
-                    outcomes.Add(new LifecycleOutcome(bucket, key, version.VersionId,
-                        action.Kind == LifecycleActionKind.ExpireNoncurrent ? "expire-noncurrent" : "remove-expired-delete-marker", null, ruleId));
+                try
+                {
+                    if (await objects.DeleteVersionAsync(bucket, key, version.VersionId, cancellationToken: cancellationToken).ConfigureAwait(false) is not null)
+                        outcomes.Add(new LifecycleOutcome(bucket, key, version.VersionId,
+                            action.Kind == LifecycleActionKind.ExpireNoncurrent ? "expire-noncurrent" : "remove-expired-delete-marker", null, ruleId));
+                }
+                catch (Cairn.Core.Errors.S3Exception e) when (e.Code.Code == Cairn.Core.Errors.S3ErrorCode.AccessDenied.Code)
+                {
+                    LogLocked(bucket, key, version.VersionId); // under Object Lock: the shard refused; a later pass tries again
+                }
                 break;
         }
     }
@@ -140,6 +147,9 @@ public sealed partial class LifecyclePass(
 
     private static IReadOnlyDictionary<string, string> TagsOf(VersionRecord version) => version.Tags;
 
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Version {VersionId} of {Bucket}/{Key} is under Object Lock: not expired")]
+    private partial void LogLocked(string bucket, string key, string versionId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Upload {Bucket}/{Key} {UploadId} was gone before lifecycle could abort it")]
     private partial void LogUploadGone(string bucket, string key, string uploadId);
