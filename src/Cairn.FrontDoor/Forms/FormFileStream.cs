@@ -7,7 +7,7 @@ namespace Cairn.FrontDoor.Forms;
 /// MalformedPOSTRequest, and the policy's content-length-range enforced as the bytes pass, so an upload
 /// that outgrows it fails before more of it is stored, and one that ends short fails at its end.
 /// </summary>
-public sealed class FormFileStream(Stream section, long minimum, long maximum) : Stream
+public sealed class FormFileStream(Stream section, long minimum, long maximum) : Cairn.FrontDoor.Objects.ForwardOnlyStream
 {
     public long BytesRead { get; private set; }
 
@@ -69,17 +69,6 @@ public sealed class FormFileStream(Stream section, long minimum, long maximum) :
         e is InvalidDataException or ArgumentException
         || (e is IOException && e is not Microsoft.AspNetCore.Http.BadHttpRequestException && e is not Microsoft.AspNetCore.Connections.ConnectionResetException);
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
     public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Reads are asynchronous.");
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -63,7 +63,8 @@ public sealed class PostObjectHandler(SigV4Verifier verifier, BucketCatalog buck
             : new Dictionary<string, string>(StringComparer.Ordinal);
         var (minimum, maximum) = policy.LengthRange ?? (0, ObjectWriter.MaxObjectSize);
         await using var file = new FormFileStream(form.File, minimum, Math.Min(maximum, ObjectWriter.MaxObjectSize));
-        var version = await writer.PutFormFileAsync(s3.Bucket!, key, file, fields, tags, s3.Aborted).ConfigureAwait(false);
+        var (retention, legalHold) = ObjectLock.ObjectLockHeaders.Read(fields);
+        var version = await writer.PutFormFileAsync(s3.Bucket!, key, file, fields, tags, retention, legalHold, s3.Aborted).ConfigureAwait(false);
         await RespondAsync(s3, form, key, version).ConfigureAwait(false);
     }
 

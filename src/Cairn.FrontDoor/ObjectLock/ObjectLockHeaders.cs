@@ -17,11 +17,14 @@ public static class ObjectLockHeaders
     public const string BypassGovernanceHeader = "x-amz-bypass-governance-retention";
 
     /// <summary>The lock a new object asks for; mode and date come together or not at all.</summary>
-    public static (ObjectRetention? Retention, LegalHoldStatus? LegalHold) Read(HttpRequest request)
+    public static (ObjectRetention? Retention, LegalHoldStatus? LegalHold) Read(HttpRequest request) => Read(request.Headers);
+
+    /// <summary>The same from header-named fields (a POST form's).</summary>
+    public static (ObjectRetention? Retention, LegalHoldStatus? LegalHold) Read(IHeaderDictionary headers)
     {
-        var modeText = Value(request, ModeHeader);
-        var dateText = Value(request, RetainUntilDateHeader);
-        var holdText = Value(request, LegalHoldHeader);
+        var modeText = Value(headers, ModeHeader);
+        var dateText = Value(headers, RetainUntilDateHeader);
+        var holdText = Value(headers, LegalHoldHeader);
         LegalHoldStatus? hold = holdText is null ? null : ObjectLockValues.LegalHold(holdText) ?? throw Invalid(LegalHoldHeader, holdText, "Legal Hold must be either of 'ON' or 'OFF'");
         if (modeText is null && dateText is null) return (null, hold);
         if (modeText is null || dateText is null)
@@ -33,7 +36,7 @@ public static class ObjectLockHeaders
 
     /// <summary>x-amz-bypass-governance-retention: true lets a GOVERNANCE retention yield (the root user holds the permission).</summary>
     public static bool BypassesGovernance(HttpRequest request) =>
-        string.Equals(Value(request, BypassGovernanceHeader), "true", StringComparison.OrdinalIgnoreCase);
+        string.Equals(Value(request.Headers, BypassGovernanceHeader), "true", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// S3 takes locked bytes only with an end-to-end integrity check: Content-MD5, or an x-amz-checksum-* value in a header or trailer.
@@ -58,7 +61,7 @@ public static class ObjectLockHeaders
         if (version.LegalHold is { } hold) response.Headers[LegalHoldHeader] = ObjectLockValues.Name(hold);
     }
 
-    private static string? Value(HttpRequest request, string name) => request.Headers[name].ToString() is { Length: > 0 } value ? value.Trim() : null;
+    private static string? Value(IHeaderDictionary headers, string name) => headers[name].ToString() is { Length: > 0 } value ? value.Trim() : null;
 
     private static S3Exception Invalid(string name, string value, string message) => new(S3ErrorCode.InvalidArgument, message)
     {

@@ -11,7 +11,7 @@ namespace Cairn.FrontDoor.Objects;
 /// <see cref="BodyMd5Factory"/>), so callers must leave a chunk's bytes unchanged until their next read.
 /// A body of unknown length (a POST form's file, null) ends where its stream ends.
 /// </summary>
-public sealed class BodyDigest(Stream inner, long? expectedLength, IReadOnlyCollection<ChecksumAlgorithm> algorithms, BodyMd5Factory md5s) : Stream
+public sealed class BodyDigest(Stream inner, long? expectedLength, IReadOnlyCollection<ChecksumAlgorithm> algorithms, BodyMd5Factory md5s) : ForwardOnlyStream
 {
     private readonly IBodyMd5 md5 = md5s.Start(expectedLength ?? BodyMd5Factory.BackgroundThreshold);
     private readonly (ChecksumAlgorithm Algorithm, IChecksum Sum)[] checksums = algorithms.Select(a => (a, a.Create())).ToArray();
@@ -36,8 +36,6 @@ public sealed class BodyDigest(Stream inner, long? expectedLength, IReadOnlyColl
         return n;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public async ValueTask<byte[]> Md5Async()
     {
@@ -49,16 +47,8 @@ public sealed class BodyDigest(Stream inner, long? expectedLength, IReadOnlyColl
     public Dictionary<ChecksumAlgorithm, string> Checksums() =>
         checksums.ToDictionary(c => c.Algorithm, c => Convert.ToBase64String(c.Sum.Finish()));
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length => expectedLength ?? throw new NotSupportedException("The body's length is known only at its end.");
     public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Reads are asynchronous.");
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     public override async ValueTask DisposeAsync()
     {

@@ -31,7 +31,7 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
         var tags = ObjectTags.FromHeader(request);
         var condition = WriteConditions.ForWrite(s3);
         await using var body = await IngestAsync(request, payload, storageClass, allowInline: true, extraChecksum: null, cancellationToken).ConfigureAwait(false);
-        return await CommitAsync(s3.Bucket!, key, body, request.Headers, tags, storageClass, condition, cancellationToken).ConfigureAwait(false);
+        return await CommitAsync(s3.Bucket!, key, body, request.Headers, tags, storageClass, condition, retention, legalHold, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -40,19 +40,22 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
     /// the form's fields of the same names.
     /// </summary>
     public async Task<VersionRecord> PutFormFileAsync(string bucket, string key, Stream file, IHeaderDictionary fields, Dictionary<string, string> tags,
-        CancellationToken cancellationToken)
+        ObjectRetention? retention, LegalHoldStatus? legalHold, CancellationToken cancellationToken)
     {
         var objectKey = ObjectKey.Parse(key).Value;
         var storageClass = StorageClass(fields);
         var expectedMd5 = ContentMd5(fields);
         var checksums = ChecksumRequest.From(fields);
         await using var body = await IngestUnsizedAsync(file, storageClass, expectedMd5, checksums, cancellationToken).ConfigureAwait(false);
-        return await CommitAsync(bucket, objectKey, body, fields, tags, storageClass, condition: null, cancellationToken).ConfigureAwait(false);
+        return await CommitAsync(bucket, objectKey, body, fields, tags, storageClass, condition: null, retention, legalHold, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>One atomic index commit of a stored, verified body as the key's new version.</summary>
+    /// <summary>
+    /// One atomic index commit of a stored, verified body as the key's new version. The lock asked for travels with it; the
+    /// bucket's default retention is applied by the shard (a form upload gets it too).
+    /// </summary>
     private async Task<VersionRecord> CommitAsync(string bucket, string key, IngestedBody body, IHeaderDictionary fields, Dictionary<string, string> tags,
-        string storageClass, Cairn.Index.Commands.ObjectCondition? condition, CancellationToken cancellationToken)
+        string storageClass, Cairn.Index.Commands.ObjectCondition? condition, ObjectRetention? retention, LegalHoldStatus? legalHold, CancellationToken cancellationToken)
     {
         var contentType = fields.ContentType.ToString();
         var draft = new VersionRecord
@@ -254,7 +257,7 @@ public sealed class IngestedBody(BlobStore blobs) : IAsyncDisposable
 }
 
 /// <summary>Bytes already read ahead, then the rest of the stream they came from.</summary>
-internal sealed class PrefixedStream(ReadOnlyMemory<byte> head, Stream rest) : Stream
+internal sealed class PrefixedStream(ReadOnlyMemory<byte> head, Stream rest) : ForwardOnlyStream
 {
     private ReadOnlyMemory<byte> remaining = head;
 
@@ -267,17 +270,5 @@ internal sealed class PrefixedStream(ReadOnlyMemory<byte> head, Stream rest) : S
         return n;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Reads are asynchronous.");
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -8,7 +8,7 @@ namespace Cairn.FrontDoor.Objects;
 /// hashes MD5 and writes the blob, so the two hash passes run on two cores instead of one after
 /// the other.
 /// </summary>
-public sealed class ReadAheadStream : Stream
+public sealed class ReadAheadStream : ForwardOnlyStream
 {
     private readonly Pipe pipe = new(new PipeOptions(pauseWriterThreshold: 8 * 1024 * 1024, resumeWriterThreshold: 4 * 1024 * 1024, minimumSegmentSize: 64 * 1024, useSynchronizationContext: false));
     private readonly Stream reader;
@@ -33,19 +33,7 @@ public sealed class ReadAheadStream : Stream
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => reader.ReadAsync(buffer, cancellationToken);
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        reader.ReadAsync(buffer, offset, count, cancellationToken);
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Reads are asynchronous.");
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     public override async ValueTask DisposeAsync()
     {
