@@ -75,11 +75,6 @@ public static class ObjectHeaders
             throw new S3Exception(S3ErrorCode.InvalidRedirectLocation, "The length of website redirect location cannot exceed 2,048 characters.");
     }
 
-    /// <summary>aws-chunked describes the transfer, not the object: S3 does not store it.</summary>
-    private static string StripAwsChunked(string encoding) =>
-        string.Join(",", encoding.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Where(e => !e.Equals("aws-chunked", StringComparison.OrdinalIgnoreCase)));
-
     public static void WriteObjectHeaders(HttpResponse response, VersionRecord version)
     {
         var h = response.Headers;
