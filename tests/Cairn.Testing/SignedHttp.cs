@@ -40,5 +40,17 @@ public sealed class SignedHttp(ServerProcess server, string? accessKey = null, s
         return c;
     }
 
+    /// <summary>
+    /// An XML request body with the Content-MD5 every SDK sends on the configuration PUTs and DeleteObjects (where AWS
+    /// requires it or a checksum).
+    /// </summary>
+    public static ByteArrayContent Xml(string xml)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(xml);
+        var content = Bytes(bytes, "application/xml");
+        content.Headers.Add("Content-MD5", Convert.ToBase64String(System.Security.Cryptography.MD5.HashData(bytes)));
+        return content;
+    }
+
     public void Dispose() => http.Dispose();
 }

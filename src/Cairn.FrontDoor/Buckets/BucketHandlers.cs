@@ -105,10 +105,12 @@ public sealed class BucketHandlers(BucketCatalog buckets, FrontDoorOptions optio
         return await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
     }
 
-    /// <summary>Configuration bodies are small; anything over 1 MiB is refused rather than buffered.</summary>
-    internal static async Task<byte[]> ReadSmallBodyAsync(S3Request s3)
+    /// <summary>Configuration bodies are small: 1 MiB unless the operation has a lower limit.</summary>
+    internal const int SmallBodyLimit = 1024 * 1024;
+
+    /// <summary>A configuration body read whole; one over <paramref name="limit"/> bytes is refused rather than buffered.</summary>
+    internal static async Task<byte[]> ReadSmallBodyAsync(S3Request s3, int limit = SmallBodyLimit)
     {
-        const int limit = 1024 * 1024;
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int n;

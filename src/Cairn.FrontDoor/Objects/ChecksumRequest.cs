@@ -15,6 +15,9 @@ public sealed class ChecksumRequest
 
     public IReadOnlyCollection<ChecksumAlgorithm> Algorithms => claimed.Keys;
 
+    /// <summary>Whether a checksum value comes with the request (a header, a presigned query parameter or a declared trailer).</summary>
+    public bool ValueSent { get; private set; }
+
     /// <param name="extra">An algorithm to compute even if the request names none (a multipart upload's).</param>
     public static ChecksumRequest From(HttpRequest request, ChecksumAlgorithm? extra = null)
     {
@@ -33,7 +36,10 @@ public sealed class ChecksumRequest
         var trailer = request.Headers["x-amz-trailer"].ToString();
         foreach (var name in trailer.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             if (ChecksumAlgorithms.TryParseHeader(name, out var algorithm))
+            {
                 result.claimed.TryAdd(algorithm, null);
+                result.ValueSent = true;
+            }
         if (ChecksumAlgorithms.TryParse(sdkAlgorithm.ToString(), out var sdk))
             result.claimed.TryAdd(sdk, null);
         else if (sdkAlgorithm.Count > 0)
@@ -48,6 +54,7 @@ public sealed class ChecksumRequest
         if (!ChecksumAlgorithms.TryParseHeader(name, out var algorithm)) return;
         if (claimed.TryGetValue(algorithm, out var earlier) && earlier is not null && earlier != value) throw MultipleChecksums();
         claimed[algorithm] = value;
+        ValueSent = true;
     }
 
     private static S3Exception MultipleChecksums() =>
