@@ -24,6 +24,8 @@ public class ServerFixture : IAsyncLifetime
         S3.Dispose();
 
         await Server.DisposeAsync();
+        // A response refused by a test that expected an error still fails the class.
+        Server.XmlValidation.ThrowIfAny();
     }
 
     /// <summary>A fresh bucket name for one test, so tests sharing a server never collide.</summary>

@@ -7,7 +7,8 @@ namespace Cairn.Testing;
 /// <summary>Raw HTTP against the server, SigV4-signed by Cairn's own signer: for the requests an SDK will not send.</summary>
 public sealed class SignedHttp(ServerProcess server, string? accessKey = null, string? secretKey = null) : IDisposable
 {
-    private readonly HttpClient http = new(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(60) };
+    // Every XML response is checked against S3's shapes (S3XmlValidation) before the test sees it.
+    private readonly HttpClient http = new(server.XmlValidation.Handler()) { Timeout = TimeSpan.FromSeconds(60) };
 
     public Uri Url(string pathAndQuery) => new(server.Endpoint + pathAndQuery);
 

@@ -25,8 +25,9 @@ public sealed class BucketHandlers(BucketCatalog buckets, FrontDoorOptions optio
         foreach (var bucket in listed.Take(page.MaxBuckets))
             xml.Open("Bucket").Element("Name", bucket.Name).Element("CreationDate", bucket.Created).Element("BucketRegion", bucket.Region).Close();
         xml.Close();
-        xml.Element("Prefix", page.Prefix);
+        // ContinuationToken before Prefix, as in the ListBuckets reference.
         if (listed.Count > page.MaxBuckets) xml.Element("ContinuationToken", BucketPage.TokenAfter(listed[page.MaxBuckets - 1].Name));
+        xml.Element("Prefix", page.Prefix);
         await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
     }
 
