@@ -537,6 +537,31 @@ public sealed class Boto3Tests(ServerFixture fixture) : IClassFixture<ServerFixt
     }
 
     [Fact]
+    public async Task The_calls_that_need_Content_MD5_or_a_checksum_succeed_as_boto3_sends_them()
+    {
+        var bucket = await NewBucketAsync("digest");
+        var r = await PythonAsync("""
+            s3.put_object(Bucket=bucket, Key='a', Body=b'x')
+            s3.put_object(Bucket=bucket, Key='b', Body=b'y')
+            s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={'CORSRules': [{'AllowedMethods': ['GET'], 'AllowedOrigins': ['*']}]})
+            s3.put_bucket_tagging(Bucket=bucket, Tagging={'TagSet': [{'Key': 'team', 'Value': 'web'}]})
+            s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={'Rules': [
+                {'ID': 'r', 'Filter': {}, 'Status': 'Enabled', 'Expiration': {'Days': 1}}]})
+            deleted = s3.delete_objects(Bucket=bucket, Delete={'Objects': [{'Key': 'a'}, {'Key': 'b'}]})
+            out({
+              'cors': len(s3.get_bucket_cors(Bucket=bucket)['CORSRules']),
+              'tags': s3.get_bucket_tagging(Bucket=bucket)['TagSet'],
+              'rules': [r['ID'] for r in s3.get_bucket_lifecycle_configuration(Bucket=bucket)['Rules']],
+              'deleted': sorted(d['Key'] for d in deleted.get('Deleted', [])),
+            })
+            """, bucket);
+        Assert.Equal(1, r.GetProperty("cors").GetInt32());
+        Assert.Equal("web", r.GetProperty("tags")[0].GetProperty("Value").GetString());
+        Assert.Equal("r", r.GetProperty("rules")[0].GetString());
+        Assert.Equal(["a", "b"], r.GetProperty("deleted").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
     public async Task Errors_surface_as_client_error_codes()
     {
         var bucket = await NewBucketAsync("err");

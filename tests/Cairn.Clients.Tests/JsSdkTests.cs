@@ -1,13 +1,15 @@
 using System.IO.Hashing;
 using System.Text;
 using System.Text.Json;
+using System.Xml.Linq;
 using Cairn.Testing;
 
 namespace Cairn.Clients.Tests;
 
 /// <summary>
 /// The AWS SDK for JavaScript v3 (@aws-sdk/client-s3, pinned in tests/js-sdk/package.json) with its default checksums:
-/// CRC32 on every upload, a composite CRC32 over multipart, and presigned URLs that carry a checksum in their query.
+/// CRC32 on every upload, a composite CRC32 over multipart, and presigned URLs that carry a checksum in their query
+/// (verified as a header would be, so the default presigned PUT of a real body is BadDigest, as on AWS).
 /// scripts/install-test-clients.sh installs node and the packages; the script prints what it saw as one JSON document.
 /// </summary>
 public sealed class JsSdkTests(ServerFixture fixture) : IClassFixture<ServerFixture>, IDisposable
@@ -42,12 +44,28 @@ public sealed class JsSdkTests(ServerFixture fixture) : IClassFixture<ServerFixt
         Assert.Equal("COMPOSITE", multipart.GetProperty("headType").GetString());
         Assert.Equal(5 * 1024 * 1024 + "the last part".Length, multipart.GetProperty("length").GetInt64());
 
-        // The SDK signs the CRC32 of an empty body into the URL; S3 ignores checksums in a presigned query, so the upload succeeds.
-        var presigned = seen.GetProperty("presigned");
-        Assert.Contains("x-amz-checksum-crc32", presigned.GetProperty("queryChecksums").EnumerateArray().Select(k => k.GetString()));
-        Assert.True(presigned.GetProperty("status").GetInt32() == 200, presigned.GetProperty("error").ToString());
-        Assert.Equal("sent through a presigned url", presigned.GetProperty("body").GetString());
+        // By default the SDK signs the CRC32 of an empty body into the URL: the real body does not match it, so S3 refuses it.
+        var byDefault = seen.GetProperty("presignedDefault");
+        Assert.Contains("x-amz-checksum-crc32", Strings(byDefault.GetProperty("queryChecksums")));
+        Assert.Equal(400, byDefault.GetProperty("status").GetInt32());
+        Assert.Equal("BadDigest", XDocument.Parse(byDefault.GetProperty("error").GetString()!).Root!.Element("Code")!.Value);
+        Assert.Equal("NoSuchKey", byDefault.GetProperty("getError").GetString());
+
+        // Presigned with the body's real CRC32: verified, stored and returned with ChecksumMode ENABLED.
+        var withCrc32 = seen.GetProperty("presignedCrc32");
+        Assert.Contains("x-amz-checksum-crc32", Strings(withCrc32.GetProperty("queryChecksums")));
+        Assert.True(withCrc32.GetProperty("status").GetInt32() == 200, withCrc32.GetProperty("error").ToString());
+        Assert.Equal("sent through a presigned url", withCrc32.GetProperty("body").GetString());
+        Assert.Equal(Crc32("sent through a presigned url"), withCrc32.GetProperty("getCrc32").GetString());
+
+        // requestChecksumCalculation WHEN_REQUIRED: no checksum in the URL, and the upload succeeds.
+        var whenRequired = seen.GetProperty("presignedWhenRequired");
+        Assert.Empty(Strings(whenRequired.GetProperty("queryChecksums")));
+        Assert.True(whenRequired.GetProperty("status").GetInt32() == 200, whenRequired.GetProperty("error").ToString());
+        Assert.Equal("sent through a presigned url", whenRequired.GetProperty("body").GetString());
     }
+
+    private static string?[] Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString())];
 
     /// <summary>tests/js-sdk, with its node_modules installed by scripts/install-test-clients.sh (a failure, not a skip, when missing).</summary>
     private static string ScriptFolder()

@@ -93,7 +93,7 @@ public sealed class LifecycleConfigurationTests(ServerFixture fixture) : IClassF
         Assert.Equal(" ", RawXml.Value(stored, "Value"));
     }
 
-    private static ByteArrayContent Xml(string xml) => new(Encoding.UTF8.GetBytes(xml));
+    private static ByteArrayContent Xml(string xml) => SignedHttp.Xml(xml);
 
     private async Task<string> NewBucketAsync()
     {

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
@@ -45,13 +44,7 @@ internal static class RawXml
     }
 
     /// <summary>A small XML request body with the Content-MD5 SDKs send for DeleteObjects and PutObjectTagging.</summary>
-    public static ByteArrayContent Body(string xml)
-    {
-        var bytes = Encoding.UTF8.GetBytes(xml);
-        var content = SignedHttp.Bytes(bytes, "application/xml");
-        content.Headers.Add("Content-MD5", Convert.ToBase64String(MD5.HashData(bytes)));
-        return content;
-    }
+    public static ByteArrayContent Body(string xml) => SignedHttp.Xml(xml);
 
     /// <summary>A key as a request path: each segment percent-encoded, slashes kept.</summary>
     public static string Path(string key) => string.Join('/', key.Split('/').Select(Uri.EscapeDataString));

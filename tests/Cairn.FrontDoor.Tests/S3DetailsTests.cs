@@ -171,19 +171,43 @@ public sealed class S3DetailsTests(ServerFixture fixture) : IClassFixture<Server
     }
 
     [Fact]
-    public async Task A_checksum_in_a_presigned_query_is_signed_but_not_applied_as_S3_does()
+    public async Task A_checksum_in_a_presigned_query_that_matches_the_body_is_stored_like_the_header()
     {
         var bucket = await NewBucketAsync();
-        // What the JS SDK v3 presigns by default: the CRC32 of an empty body, which no real upload matches.
-        var url = Presign(HttpMethod.Put, $"/{bucket}/up?x-amz-checksum-crc32=AAAAAA%3D%3D&x-amz-sdk-checksum-algorithm=CRC32", DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
+        var crc = Uri.EscapeDataString(Crc32(Encoding.UTF8.GetBytes("uploaded")));
+        var url = Presign(HttpMethod.Put, $"/{bucket}/up?x-amz-checksum-crc32={crc}&x-amz-sdk-checksum-algorithm=CRC32", DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
         using var http = new SignedHttp(fixture.Server);
         using (var put = await http.SendUnsignedAsync(new HttpRequestMessage(HttpMethod.Put, url) { Content = Bytes("uploaded") }))
+        {
             Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+            Assert.Equal(Crc32(Encoding.UTF8.GetBytes("uploaded")), put.Headers.GetValues("x-amz-checksum-crc32").Single());
+        }
         using var head = await SendAsync(HttpMethod.Head, $"/{bucket}/up", configure: r => r.Headers.Add("x-amz-checksum-mode", "ENABLED"));
-        Assert.False(head.Headers.Contains("x-amz-checksum-crc32"));
-        // Tampering with the query is still a signature mismatch.
-        var tampered = new Uri(url.AbsoluteUri.Replace("AAAAAA%3D%3D", "AAAAAB%3D%3D"));
+        Assert.Equal(Crc32(Encoding.UTF8.GetBytes("uploaded")), head.Headers.GetValues("x-amz-checksum-crc32").Single());
+
+        // UploadPart through a presigned URL is verified the same way.
+        var uploadId = XElement.Parse(await BodyAsync(HttpMethod.Post, $"/{bucket}/mp?uploads")).Elements().Single(e => e.Name.LocalName == "UploadId").Value;
+        var part = Presign(HttpMethod.Put, $"/{bucket}/mp?partNumber=1&uploadId={uploadId}&x-amz-checksum-crc32={crc}", DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
+        using (var put = await http.SendUnsignedAsync(new HttpRequestMessage(HttpMethod.Put, part) { Content = Bytes("uploaded") }))
+            Assert.Equal(Crc32(Encoding.UTF8.GetBytes("uploaded")), put.Headers.GetValues("x-amz-checksum-crc32").Single());
+        var wrongPart = Presign(HttpMethod.Put, $"/{bucket}/mp?partNumber=2&uploadId={uploadId}&x-amz-checksum-crc32={crc}", DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
+        await UnsignedErrorAsync(new HttpRequestMessage(HttpMethod.Put, wrongPart) { Content = Bytes("other bytes") }, 400, "BadDigest");
+    }
+
+    [Fact]
+    public async Task A_checksum_in_a_presigned_query_that_does_not_match_the_body_is_BadDigest_and_nothing_is_stored()
+    {
+        var bucket = await NewBucketAsync();
+        // What the JS SDK v3 presigns by default: the CRC32 of an empty body, which no real upload matches (aws-sdk-js-v3#6994).
+        var url = Presign(HttpMethod.Put, $"/{bucket}/up?x-amz-checksum-crc32=AAAAAA%3D%3D&x-amz-sdk-checksum-algorithm=CRC32", DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
+        var error = await UnsignedErrorAsync(new HttpRequestMessage(HttpMethod.Put, url) { Content = Bytes("uploaded") }, 400, "BadDigest");
+        Assert.Equal("The CRC32 you specified did not match the calculated checksum.", Child(error, "Message"));
+        await ExpectErrorAsync(HttpMethod.Get, $"/{bucket}/up", 404, "NoSuchKey");
+        // Tampering with the query is a signature mismatch, not a new checksum.
+        var tampered = new Uri(url.AbsoluteUri.Replace("AAAAAA%3D%3D", Uri.EscapeDataString(Crc32(Encoding.UTF8.GetBytes("uploaded")))));
         await UnsignedErrorAsync(new HttpRequestMessage(HttpMethod.Put, tampered) { Content = Bytes("uploaded") }, 403, "SignatureDoesNotMatch");
+        // Outside a presigned URL the query is not a checksum: a header-signed request is not refused for it.
+        await PutAsync(bucket, "not-presigned?x-amz-checksum-crc32=AAAAAA%3D%3D", Bytes("uploaded"));
     }
 
     private const string StreamingUnsigned = "STREAMING-UNSIGNED-PAYLOAD-TRAILER";

@@ -260,7 +260,7 @@ public sealed class RangeSplitTests
             var rule = """
                 <LifecycleConfiguration><Rule><ID>expire</ID><Filter/><Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule></LifecycleConfiguration>
                 """;
-            var put = await http.SendAsync(HttpMethod.Put, $"/{bucket}?lifecycle", new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(rule)));
+            var put = await http.SendAsync(HttpMethod.Put, $"/{bucket}?lifecycle", SignedHttp.Xml(rule));
             Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
         }
 

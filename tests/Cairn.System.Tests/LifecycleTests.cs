@@ -466,7 +466,7 @@ public sealed class LifecycleTests
     private static async Task PutLifecycleAsync(ServerProcess server, string bucket, string xml)
     {
         using var http = new SignedHttp(server);
-        var response = await http.SendAsync(HttpMethod.Put, $"/{bucket}?lifecycle", new ByteArrayContent(Encoding.UTF8.GetBytes(xml)));
+        var response = await http.SendAsync(HttpMethod.Put, $"/{bucket}?lifecycle", SignedHttp.Xml(xml));
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 

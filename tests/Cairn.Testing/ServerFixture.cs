@@ -24,6 +24,8 @@ public class ServerFixture : IAsyncLifetime
         S3.Dispose();
 
         await Server.DisposeAsync();
+        // A response refused by a test that expected an error still fails the class.
+        Server.XmlValidation.ThrowIfAny();
     }
 
     /// <summary>A fresh bucket for one test, with versioning enabled if asked.</summary>

@@ -43,6 +43,9 @@ public sealed class ServerProcess : IAsyncDisposable
     public static ServerProcess Create(string dataPath, int port, string[] extraArgs, IReadOnlyDictionary<string, string> environment) =>
         new(dataPath, port, extraArgs, environment);
 
+    /// <summary>Every XML response this server gave the tests' SDK clients and SignedHttp, checked against S3's shapes.</summary>
+    public S3XmlValidation XmlValidation { get; } = new();
+
     public int? ProcessId => process is { HasExited: false } p ? p.Id : null;
 
     public bool IsRunning => process is { HasExited: false };
@@ -189,6 +192,7 @@ public sealed class ServerProcess : IAsyncDisposable
             ForcePathStyle = true,
             AuthenticationRegion = Region,
             MaxErrorRetry = 0,
+            HttpClientFactory = XmlValidation.ClientFactory(),
         };
         configure?.Invoke(config);
         return new AmazonS3Client(new BasicAWSCredentials(AccessKey, SecretKey), config);

@@ -7,7 +7,8 @@ namespace Cairn.Testing;
 /// <summary>Raw HTTP against the server, SigV4-signed by Cairn's own signer: for the requests an SDK will not send.</summary>
 public sealed class SignedHttp(ServerProcess server, string? accessKey = null, string? secretKey = null) : IDisposable
 {
-    private readonly HttpClient http = new(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(60) };
+    // Every XML response is checked against S3's shapes (S3XmlValidation) before the test sees it.
+    private readonly HttpClient http = new(server.XmlValidation.Handler()) { Timeout = TimeSpan.FromSeconds(60) };
 
     public Uri Url(string pathAndQuery) => new(server.Endpoint + pathAndQuery);
 
@@ -38,6 +39,18 @@ public sealed class SignedHttp(ServerProcess server, string? accessKey = null, s
         var c = new ByteArrayContent(data);
         if (contentType is not null) c.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
         return c;
+    }
+
+    /// <summary>
+    /// An XML request body with the Content-MD5 every SDK sends on the configuration PUTs and DeleteObjects (where AWS
+    /// requires it or a checksum).
+    /// </summary>
+    public static ByteArrayContent Xml(string xml)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(xml);
+        var content = Bytes(bytes, "application/xml");
+        content.Headers.Add("Content-MD5", Convert.ToBase64String(System.Security.Cryptography.MD5.HashData(bytes)));
+        return content;
     }
 
     public void Dispose() => http.Dispose();

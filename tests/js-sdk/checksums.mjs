@@ -6,15 +6,17 @@ import {
   CreateMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand,
 } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import zlib from "node:zlib";
 
 const bucket = process.env.CAIRN_BUCKET;
-const s3 = new S3Client({
+const clientConfig = {
   endpoint: process.env.CAIRN_ENDPOINT,
   region: "us-east-1",
   forcePathStyle: true,
   maxAttempts: 1,
   credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID, secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY },
-});
+};
+const s3 = new S3Client(clientConfig);
 const seen = {};
 
 await s3.send(new CreateBucketCommand({ Bucket: bucket }));
@@ -44,18 +46,37 @@ seen.multipart = {
   headCrc32: head.ChecksumCRC32, headType: head.ChecksumType, length: head.ContentLength,
 };
 
-// Presigned PUT: getSignedUrl of a PutObjectCommand (the SDK signs a CRC32 of the empty body into the query),
-// then a plain fetch PUT of the real body.
-const url = await getSignedUrl(s3, new PutObjectCommand({ Bucket: bucket, Key: "presigned.txt" }), { expiresIn: 300 });
-const response = await fetch(url, { method: "PUT", body: "sent through a presigned url" });
-seen.presigned = {
-  queryChecksums: [...new URL(url).searchParams.keys()].filter(k => k.startsWith("x-amz-checksum") || k.startsWith("x-amz-sdk-checksum")),
-  status: response.status,
-  error: response.status === 200 ? null : await response.text(),
-};
-if (response.status === 200) {
-  const back = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "presigned.txt" }));
-  seen.presigned.body = await back.Body.transformToString();
+// Presigned PUTs: getSignedUrl of a PutObjectCommand, then a plain fetch PUT of the real body.
+// (a) By default the SDK signs the CRC32 of an EMPTY body into the query (aws-sdk-js-v3#6994): the real body does not
+// match it, so the upload is refused with BadDigest and nothing is stored.
+async function presignedPut(client, key, input, body) {
+  const url = await getSignedUrl(client, new PutObjectCommand({ Bucket: bucket, Key: key, ...input }), { expiresIn: 300 });
+  const response = await fetch(url, { method: "PUT", body });
+  const result = {
+    queryChecksums: [...new URL(url).searchParams.keys()].filter(k => k.startsWith("x-amz-checksum") || k.startsWith("x-amz-sdk-checksum")),
+    status: response.status,
+    error: response.status === 200 ? null : await response.text(),
+  };
+  try {
+    const back = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: "ENABLED" }));
+    result.body = await back.Body.transformToString();
+    result.getCrc32 = back.ChecksumCRC32 ?? null;
+  } catch (e) {
+    result.getError = e.name;
+  }
+  return result;
 }
+
+const presignedBody = "sent through a presigned url";
+seen.presignedDefault = await presignedPut(s3, "presigned-default.txt", {}, presignedBody);
+
+// (b) Presigned with the body's real CRC32: verified, stored and returned.
+const crc = Buffer.alloc(4);
+crc.writeUInt32BE(zlib.crc32(presignedBody));
+seen.presignedCrc32 = await presignedPut(s3, "presigned-crc32.txt", { ChecksumCRC32: crc.toString("base64") }, presignedBody);
+
+// (c) The client fix: requestChecksumCalculation WHEN_REQUIRED presigns no checksum at all.
+const whenRequired = new S3Client({ ...clientConfig, requestChecksumCalculation: "WHEN_REQUIRED" });
+seen.presignedWhenRequired = await presignedPut(whenRequired, "presigned-when-required.txt", {}, presignedBody);
 
 console.log(JSON.stringify(seen));

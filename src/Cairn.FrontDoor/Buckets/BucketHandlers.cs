@@ -25,8 +25,9 @@ public sealed class BucketHandlers(BucketCatalog buckets, FrontDoorOptions optio
         foreach (var bucket in listed.Take(page.MaxBuckets))
             xml.Open("Bucket").Element("Name", bucket.Name).Element("CreationDate", bucket.Created).Element("BucketRegion", bucket.Region).Close();
         xml.Close();
-        xml.Element("Prefix", page.Prefix);
+        // ContinuationToken before Prefix, as in the ListBuckets reference.
         if (listed.Count > page.MaxBuckets) xml.Element("ContinuationToken", BucketPage.TokenAfter(listed[page.MaxBuckets - 1].Name));
+        xml.Element("Prefix", page.Prefix);
         await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
     }
 
@@ -116,10 +117,12 @@ public sealed class BucketHandlers(BucketCatalog buckets, FrontDoorOptions optio
         return await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
     }
 
-    /// <summary>Configuration bodies are small; anything over 1 MiB is refused rather than buffered.</summary>
-    internal static async Task<byte[]> ReadSmallBodyAsync(S3Request s3)
+    /// <summary>Configuration bodies are small: 1 MiB unless the operation has a lower limit.</summary>
+    internal const int SmallBodyLimit = 1024 * 1024;
+
+    /// <summary>A configuration body read whole; one over <paramref name="limit"/> bytes is refused rather than buffered.</summary>
+    internal static async Task<byte[]> ReadSmallBodyAsync(S3Request s3, int limit = SmallBodyLimit)
     {
-        const int limit = 1024 * 1024;
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int n;

@@ -22,6 +22,12 @@ public sealed record BucketSetting(string Name, Func<XDocument, string?> Normali
 
     public int PutStatus { get; init; } = 200;
 
+    /// <summary>Whether a PUT must carry Content-MD5 or a checksum (AWS requires one for tagging and CORS).</summary>
+    public BodyIntegrity Integrity { get; init; } = BodyIntegrity.Optional;
+
+    /// <summary>The largest document a PUT may send.</summary>
+    public int MaxBytes { get; init; } = BucketHandlers.SmallBodyLimit;
+
     /// <summary>Put/Get/DeleteBucketTagging: up to 50 tags, checked as object tags are; an empty set is no set.</summary>
     public static readonly BucketSetting Tagging = new("tagging", document =>
     {
@@ -33,11 +39,15 @@ public sealed record BucketSetting(string Name, Func<XDocument, string?> Normali
     {
         Missing = S3ErrorCode.NoSuchTagSet,
         PutStatus = 204,
+        Integrity = BodyIntegrity.Required,
     };
 
+    /// <summary>Put/Get/DeleteBucketCors: a document of up to 64 KB, as AWS documents.</summary>
     public static readonly BucketSetting Cors = new("cors", document => CorsConfiguration.Parse(document).ToXml())
     {
         Missing = S3ErrorCode.NoSuchCORSConfiguration,
+        Integrity = BodyIntegrity.Required,
+        MaxBytes = 64 * 1024,
     };
 
     public static readonly BucketSetting Website = new("website", document => WebsiteConfiguration.Parse(document).ToXml())

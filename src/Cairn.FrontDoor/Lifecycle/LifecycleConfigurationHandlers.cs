@@ -1,6 +1,7 @@
 using System.Text;
 using Cairn.Core.Errors;
 using Cairn.FrontDoor.Buckets;
+using Cairn.FrontDoor.Objects;
 using Cairn.FrontDoor.Routing;
 using Cairn.Index.Buckets;
 using Cairn.Lifecycle;
@@ -18,7 +19,7 @@ public sealed class LifecycleConfigurationHandlers(BucketCatalog buckets, Lifecy
         var minimumSize = s3.Header(MinimumSizeHeader) ?? TransitionSizeFloor.AllStorageClasses128K;
         if (!TransitionSizeFloor.IsKnown(minimumSize))
             throw new S3Exception(S3ErrorCode.InvalidArgument, $"Invalid {MinimumSizeHeader}: use {TransitionSizeFloor.AllStorageClasses128K} or {TransitionSizeFloor.VariesByStorageClass}.");
-        var configuration = LifecycleXml.Parse(await BucketHandlers.ReadSmallBodyAsync(s3).ConfigureAwait(false));
+        var configuration = LifecycleXml.Parse(await SmallBody.ReadVerifiedAsync(s3, BodyIntegrity.Required).ConfigureAwait(false));
         // Stored as S3 will return it: rule ids assigned, elements in AWS's order.
         await store.PutAsync(s3.Bucket!, new StoredLifecycle(LifecycleXml.Write(configuration), minimumSize), s3.Aborted).ConfigureAwait(false);
         s3.Response.Headers[MinimumSizeHeader] = minimumSize;
