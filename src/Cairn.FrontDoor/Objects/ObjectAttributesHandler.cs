@@ -54,14 +54,15 @@ public sealed class ObjectAttributesHandler(BucketCatalog buckets, ObjectCatalog
     /// </summary>
     private static void WriteParts(S3Xml xml, VersionRecord version, IReadOnlyList<ObjectPart> parts, ObjectAttributesRequest request)
     {
-        xml.Open("ObjectParts").Element("PartsCount", parts.Count);
+        // In the order of S3's published response syntax: the paging elements, the parts, then PartsCount.
+        xml.Open("ObjectParts");
         if (version.ChecksumType() == "COMPOSITE")
         {
             var after = parts.Where(p => p.PartNumber > request.PartNumberMarker).ToList();
             var page = after.Take(request.MaxParts).ToList();
-            xml.Element("PartNumberMarker", request.PartNumberMarker)
+            xml.Element("IsTruncated", after.Count > page.Count).Element("MaxParts", request.MaxParts)
                 .Element("NextPartNumberMarker", page.Count > 0 ? page[^1].PartNumber : request.PartNumberMarker)
-                .Element("MaxParts", request.MaxParts).Element("IsTruncated", after.Count > page.Count);
+                .Element("PartNumberMarker", request.PartNumberMarker);
             foreach (var part in page)
             {
                 xml.Open("Part");
@@ -69,6 +70,7 @@ public sealed class ObjectAttributesHandler(BucketCatalog buckets, ObjectCatalog
                 xml.Element("PartNumber", part.PartNumber).Element("Size", part.Size).Close();
             }
         }
+        xml.Element("PartsCount", parts.Count);
         xml.Close();
     }
 
