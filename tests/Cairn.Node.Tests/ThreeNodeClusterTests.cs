@@ -143,11 +143,17 @@ public sealed class ThreeNodeClusterTests(ThreeNodeCluster fixture) : IClassFixt
         Assert.Equal(HttpStatusCode.OK, description.StatusCode);
         Assert.Equal("n1", JsonDocument.Parse(await description.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString());
 
-        // On the S3 port the same path is an S3 request for a bucket named "cluster": signed-request rules apply.
+        // On the S3 port the same path is an S3 request for a bucket named "cluster": S3's rules apply, and S3 tells
+        // anyone first that a bucket does not exist; with the bucket there, an unsigned request is refused.
         using var plain = new HttpClient();
         var s3 = await plain.GetAsync($"{node.Server.Endpoint}/cluster/v1/node");
-        Assert.Equal(HttpStatusCode.Forbidden, s3.StatusCode);
-        Assert.Contains("<Code>AccessDenied</Code>", await s3.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, s3.StatusCode);
+        Assert.Contains("<Code>NoSuchBucket</Code>", await s3.Content.ReadAsStringAsync());
+        using var client = node.Server.Client();
+        await client.PutBucketAsync("cluster");
+        var refused = await plain.GetAsync($"{node.Server.Endpoint}/cluster/v1/node");
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("<Code>AccessDenied</Code>", await refused.Content.ReadAsStringAsync());
     }
 
     private static async Task<byte[]> ReadAsync(IAmazonS3 client, string bucket, string key)
