@@ -151,9 +151,7 @@ public sealed class BrowserFormTests(BrowserFixture fixture) : IClassFixture<Bro
     private async Task<byte[]> ReadAsync(string bucket, string key)
     {
         using var get = await S3.GetObjectAsync(bucket, key);
-        using var buffer = new MemoryStream();
-        await get.ResponseStream.CopyToAsync(buffer);
-        return buffer.ToArray();
+        return await get.ResponseStream.ReadAllBytesAsync();
     }
 
     [Fact]

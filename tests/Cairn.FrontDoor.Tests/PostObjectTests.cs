@@ -58,9 +58,7 @@ public sealed class PostObjectTests(ServerFixture fixture) : IClassFixture<Serve
     private async Task<byte[]> ReadAsync(string bucket, string key)
     {
         using var get = await S3.GetObjectAsync(bucket, key);
-        using var buffer = new MemoryStream();
-        await get.ResponseStream.CopyToAsync(buffer);
-        return buffer.ToArray();
+        return await get.ResponseStream.ReadAllBytesAsync();
     }
 
     [Fact]
