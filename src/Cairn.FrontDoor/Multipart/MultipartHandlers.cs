@@ -62,14 +62,14 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
 
     public async Task UploadPartAsync(S3Request s3)
     {
-        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        var bucket = await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         UnsupportedFeatures.CheckPartWrite(s3.Request);
         var (key, uploadId, partNumber) = PartAddress(s3);
         var upload = await uploads.RequireAsync(s3.Bucket!, key, uploadId, s3.Aborted).ConfigureAwait(false);
         if (ObjectWriter.DeclaredLength(s3.Request) > MaxPartSize) throw new S3Exception(S3ErrorCode.EntityTooLarge);
         // The parts of an object that will be locked (asked for, or the bucket's default) come with an end-to-end check, as S3 requires.
         if (upload.Retention is not null || upload.LegalHold is not null
-            || (await buckets.GetAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false))?.ObjectLock?.DefaultRetention is not null)
+            || bucket.ObjectLock?.DefaultRetention is not null)
             ObjectLock.ObjectLockHeaders.RequireIntegrityCheck(s3.Request,
                 "Content-MD5 OR x-amz-checksum- HTTP header is required for Put Part requests with Object Lock parameters");
         await using var body = await writer.IngestAsync(s3.Request, s3.Payload, upload.StorageClass, allowInline: false, UploadAlgorithm(upload), s3.Aborted).ConfigureAwait(false);
