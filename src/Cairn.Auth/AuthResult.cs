@@ -5,6 +5,9 @@ public sealed class AuthResult
 {
     public required string AccessKey { get; init; }
 
+    /// <summary>Who signed: the principal the access key stands for.</summary>
+    public required Principal Principal { get; init; }
+
     public required PayloadMode PayloadMode { get; init; }
 
     /// <summary>Lowercase hex SHA-256 the body must hash to (only for <see cref="PayloadMode.SignedSha256"/>).</summary>

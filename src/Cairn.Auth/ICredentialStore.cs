@@ -1,7 +1,18 @@
 namespace Cairn.Auth;
 
-/// <summary>Looks up the secret key that belongs to an access key id.</summary>
+/// <summary>
+/// A secret that signs requests and the principal it stands for. Temporary credentials (STS) also name the
+/// session token the request must carry (<c>x-amz-security-token</c>) and when they expire.
+/// </summary>
+public sealed record Credential(string Secret, Principal Principal)
+{
+    public string? SessionToken { get; init; }
+
+    public DateTimeOffset? Expires { get; init; }
+}
+
+/// <summary>Looks up the credential that belongs to an access key id (active keys only).</summary>
 public interface ICredentialStore
 {
-    bool TryGetSecret(string accessKey, out string secretKey);
+    bool TryFind(string accessKey, out Credential credential);
 }

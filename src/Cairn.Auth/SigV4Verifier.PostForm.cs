@@ -39,7 +39,8 @@ public sealed partial class SigV4Verifier
         if (scope.Date != date[..8])
             throw InvalidField("x-amz-credential", credential, "Error parsing the X-Amz-Credential parameter; Invalid credential date. Date is not the same as X-Amz-Date.");
 
-        string secret = Secret(scope.AccessKey);
+        var stored = Find(scope.AccessKey);
+        string secret = stored.Secret;
         byte[] expected = SigningKey.Sign(SigningKey.Derive(secret, scope.Date, scope.Region, scope.Service), policy);
         Span<byte> provided = stackalloc byte[32];
         if (!Hex.TryDecode(signature, provided) || !CryptographicOperations.FixedTimeEquals(expected, provided))
@@ -57,6 +58,7 @@ public sealed partial class SigV4Verifier
         return new AuthResult
         {
             AccessKey = scope.AccessKey,
+            Principal = stored.Principal,
             PayloadMode = PayloadMode.Unsigned,
             Region = scope.Region,
             RequestTime = time,

@@ -112,7 +112,8 @@ public sealed partial class SigV4Verifier
             ?? throw new S3Exception(S3ErrorCode.InvalidRequest, "Missing required header for this request: x-amz-content-sha256");
         var mode = ParsePayloadMode(payloadHash, out string? expectedSha256);
 
-        string secret = Secret(scope.AccessKey);
+        var stored = Find(scope.AccessKey);
+        string secret = stored.Secret;
 
         var now = clock.GetUtcNow();
         if ((now - time).Duration() > SigV4Constants.MaxSkew)
@@ -130,7 +131,7 @@ public sealed partial class SigV4Verifier
 
         var signingKey = Verify(request, rawPath, query.Canonical(), auth.SignedHeaders, payloadHash, amzDate, scope,
             secret, auth.Signature, presigned: false);
-        return Result(request, scope, mode, expectedSha256, signingKey, amzDate, time, auth.Signature, presigned: false);
+        return Result(request, scope, stored.Principal, mode, expectedSha256, signingKey, amzDate, time, auth.Signature, presigned: false);
     }
 
     private AuthResult AuthenticatePresigned(HttpRequest request, string rawPath, QueryParameters query)
@@ -179,7 +180,8 @@ public sealed partial class SigV4Verifier
             ?? throw QueryError("Error parsing the X-Amz-SignedHeaders parameter.");
         if (signature.Length != 64 || !Hex.IsHex(signature)) throw QueryError("Error parsing the X-Amz-Signature parameter.");
 
-        string secret = Secret(scope.AccessKey);
+        var stored = Find(scope.AccessKey);
+        string secret = stored.Secret;
 
         var now = clock.GetUtcNow();
         if (time - now > SigV4Constants.MaxSkew) throw new S3Exception(S3ErrorCode.AccessDenied, "Request is not valid yet");
@@ -203,7 +205,7 @@ public sealed partial class SigV4Verifier
 
         var signingKey = Verify(request, rawPath, query.Canonical(exclude: "X-Amz-Signature"), signedHeaders, payloadHash, date,
             scope, secret, signature, presigned: true);
-        return Result(request, scope, mode, expectedSha256, signingKey, date, time, signature, presigned: true);
+        return Result(request, scope, stored.Principal, mode, expectedSha256, signingKey, date, time, signature, presigned: true);
     }
 
     /// <summary>Checks the signed-header rules and the signature; returns the signing key for chunk chaining.</summary>
@@ -269,13 +271,14 @@ public sealed partial class SigV4Verifier
         }
     }
 
-    private AuthResult Result(HttpRequest request, CredentialScope scope, PayloadMode mode, string? expectedSha256,
+    private AuthResult Result(HttpRequest request, CredentialScope scope, Principal principal, PayloadMode mode, string? expectedSha256,
         byte[] signingKey, string amzDate, DateTimeOffset time, string signature, bool presigned)
     {
         bool chunked = mode is PayloadMode.StreamingSigned or PayloadMode.StreamingSignedTrailer or PayloadMode.StreamingUnsignedTrailer;
         return new AuthResult
         {
             AccessKey = scope.AccessKey,
+            Principal = principal,
             PayloadMode = mode,
             ExpectedSha256Hex = expectedSha256,
             IsPresigned = presigned,
@@ -288,16 +291,16 @@ public sealed partial class SigV4Verifier
         };
     }
 
-    private string Secret(string accessKey)
+    private Credential Find(string accessKey)
     {
-        if (!credentials.TryGetSecret(accessKey, out var secret) || string.IsNullOrEmpty(secret))
+        if (!credentials.TryFind(accessKey, out var credential) || string.IsNullOrEmpty(credential.Secret))
         {
             throw new S3Exception(S3ErrorCode.InvalidAccessKeyId)
             {
                 Details = new Dictionary<string, string> { ["AWSAccessKeyId"] = accessKey },
             };
         }
-        return secret;
+        return credential;
     }
 
     /// <summary>x-amz-date wins over Date, as in SigV4.</summary>

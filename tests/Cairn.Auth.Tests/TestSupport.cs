@@ -14,17 +14,17 @@ internal sealed class FixedClock(DateTimeOffset now) : TimeProvider
 
 internal sealed class Credentials(params (string AccessKey, string Secret)[] pairs) : ICredentialStore
 {
-    public bool TryGetSecret(string accessKey, out string secretKey)
+    public bool TryFind(string accessKey, out Credential credential)
     {
         foreach (var (ak, sk) in pairs)
         {
             if (ak == accessKey)
             {
-                secretKey = sk;
+                credential = new Credential(sk, Principal.Root("test") with { AccessKey = ak });
                 return true;
             }
         }
-        secretKey = "";
+        credential = null!;
         return false;
     }
 }

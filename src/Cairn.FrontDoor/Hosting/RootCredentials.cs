@@ -1,13 +1,16 @@
 using Cairn.Auth;
+using Cairn.FrontDoor.Buckets;
 
 namespace Cairn.FrontDoor.Hosting;
 
-/// <summary>The single root credential pair of a single-node store.</summary>
-public sealed class RootCredentials(string accessKey, string secretKey) : ICredentialStore
+/// <summary>The account's root credential pair, from the server's configuration.</summary>
+public sealed class RootCredentials(string accessKey, string secretKey, Owner owner) : ICredentialStore
 {
-    public bool TryGetSecret(string key, out string secret)
+    private readonly Credential root = new(secretKey, Principal.Root(owner.Id) with { AccessKey = accessKey });
+
+    public bool TryFind(string key, out Credential credential)
     {
-        secret = key == accessKey ? secretKey : "";
+        credential = root;
         return key == accessKey;
     }
 }
