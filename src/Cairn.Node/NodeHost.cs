@@ -30,6 +30,7 @@ using Cairn.Workers;
 using Cairn.Workers.Lifecycle;
 using Cairn.Consensus;
 using Cairn.Consensus.Meta;
+using Cairn.Core.Secrets;
 using Cairn.Transport.Raft;
 using Cairn.Data.Drives.Remote;
 using Cairn.Node.Cluster;
@@ -54,6 +55,14 @@ public static class NodeHost
     /// Builds a node. With cluster options it first establishes the cluster map (a rendezvous with the other
     /// bootstrapping nodes on first start) and starts this node's range replicas; without, it is a store alone.
     /// </summary>
+    /// <summary>The ring that seals secrets at rest: the configured file, else the cluster secret's, else DATA/master.key.</summary>
+    private static MasterKeyRing MasterKeys(ServerOptions options, string dataPath)
+    {
+        if (options.MasterKeyFile is { } file) return MasterKeyRing.Load(file, createIfMissing: false);
+        if (options.Cluster is { } cluster) return new MasterKeyRing([("cluster", cluster.Secret.DeriveKey("cairn master key"))]);
+        return MasterKeyRing.Load(Path.Combine(dataPath, "master.key"), createIfMissing: true);
+    }
+
     public static async Task<WebApplication> BuildAsync(ServerOptions options, CancellationToken cancellationToken = default)
     {
         var dataPath = Path.GetFullPath(options.DataPath);
@@ -134,6 +143,7 @@ public static class NodeHost
 
         // Index plane: the router over one local shard owning every key, or over this node's replicas of the cluster's ranges.
         s.AddSingleton(machine);
+        s.AddSingleton(MasterKeys(options, dataPath));
         if (cluster is null)
         {
             s.AddSingleton<IIndexShard>(_ => new RocksDbIndexShard(Path.Combine(dataPath, "index"), machine));

@@ -23,6 +23,12 @@ public sealed record ServerOptions
     /// <summary>How far this node's clock runs from the machine's; nothing that decides an outcome may depend on it.</summary>
     public TimeSpan ClockOffset { get; init; }
 
+    /// <summary>
+    /// The master key ring file (see <see cref="Core.Secrets.MasterKeyRing"/>). Null: a store alone keeps one at
+    /// <c>DATA/master.key</c>, created on first start; a cluster node derives one from the cluster secret.
+    /// </summary>
+    public string? MasterKeyFile { get; init; }
+
     /// <summary>Cluster membership; null runs a store alone.</summary>
     public Cluster.ClusterOptions? Cluster { get; init; }
 

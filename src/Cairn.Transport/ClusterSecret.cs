@@ -49,6 +49,10 @@ public sealed class ClusterSecret
 
     public TimeSpan MaxSkew { get; }
 
+    /// <summary>A 32-byte key for another purpose, derived from the secret (HKDF-SHA256): what every node holding the secret agrees on.</summary>
+    public byte[] DeriveKey(string purpose) =>
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, key, 32, salt: [], info: Encoding.UTF8.GetBytes(purpose));
+
     /// <summary>The three header values that prove the secret for this request.</summary>
     public (string Timestamp, string Nonce, string Signature) Sign(string method, string pathAndQuery)
     {

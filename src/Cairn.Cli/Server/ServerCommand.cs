@@ -88,10 +88,14 @@ public static class ServerCommand
             DefaultValueFactory = _ => [],
         };
         var secretFile = new Option<string?>("--cluster-secret-file") { Description = "File holding the cluster secret (default: the CAIRN_CLUSTER_SECRET environment variable)" };
+        var masterKeyFile = new Option<string?>("--master-key-file")
+        {
+            Description = "File of master keys that seal secrets at rest, 'id base64(32 bytes)' per line, the first sealing new ones (default: CAIRN_MASTER_KEY_FILE, else DATA/master.key created on first start; a cluster node without one derives it from the cluster secret)",
+        };
         var command = new Command("server", "Start a node: a store alone, or a member of a cluster")
         {
             address, data, region, domain, websiteDomain, gcGrace, gcInterval, drives, ec, protection, config, scrubInterval, scrubRate, rebalanceRate, afr, daySeconds, clockOffset,
-            nodeId, clusterAddress, join, failureDomain, secretFile, downAfter, splitObjects, splitRate, mergeObjects, mergeRate, splitCheckInterval, rangeReplicas, snapshotInterval, routePeer,
+            nodeId, clusterAddress, join, failureDomain, secretFile, masterKeyFile, downAfter, splitObjects, splitRate, mergeObjects, mergeRate, splitCheckInterval, rangeReplicas, snapshotInterval, routePeer,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -129,6 +133,7 @@ public static class ServerCommand
             {
                 Address = parse.GetValue(address)!,
                 DataPath = parse.GetValue(data)!,
+                MasterKeyFile = parse.GetValue(masterKeyFile) ?? NonEmpty(Environment.GetEnvironmentVariable("CAIRN_MASTER_KEY_FILE")),
                 Node = node,
                 Cluster = cluster,
                 DaySeconds = parse.GetValue(daySeconds) is > 0 and var seconds ? seconds : throw new ArgumentException("--day-seconds must be more than zero."),
@@ -161,7 +166,7 @@ public static class ServerCommand
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
           }
-          catch (Exception e) when (e is ArgumentException or TimeoutException or InvalidDataException)
+          catch (Exception e) when (e is ArgumentException or TimeoutException or InvalidDataException or FileNotFoundException or FormatException)
           {
               // A configuration the node cannot run with (or a peer that never answered): say why, without a stack trace.
               Console.Error.WriteLine($"cairn server: {e.Message}");
@@ -170,6 +175,8 @@ public static class ServerCommand
         });
         return command;
     }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     /// <summary>A duration written as 10s, 5m or 1h.</summary>
     private static Option<TimeSpan> DurationOption(string name, string description, TimeSpan fallback) => new(name)
