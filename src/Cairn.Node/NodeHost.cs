@@ -194,6 +194,7 @@ public static class NodeHost
         s.AddSingleton<BlobRepair>();
 
         // Front door.
+        s.AddSingleton<IIdentityPolicies, NoIdentityPolicies>();
         s.AddSingleton<ICredentialStore>(sp => new RootCredentials(options.FrontDoor.AccessKey, options.FrontDoor.SecretKey, sp.GetRequiredService<Owner>()));
         s.AddSingleton<SigV4Verifier>();
         s.AddSingleton(new S3Router(options.FrontDoor.Domains));
