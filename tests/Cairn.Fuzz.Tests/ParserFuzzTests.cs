@@ -22,6 +22,7 @@ public sealed class ParserFuzzTests(ITestOutputHelper output)
         new RequestHeadersTarget(),
         new PostFormTarget(),
         new PostPolicyTarget(),
+        new BucketPolicyTarget(),
         .. XmlTarget.All(),
     ]).ToDictionary(t => t.Name);
 

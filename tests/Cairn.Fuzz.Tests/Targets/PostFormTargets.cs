@@ -48,6 +48,9 @@ public sealed class PostPolicyTarget : FuzzTarget
         "\"2030-01-01T00:00:00.000Z\"", "\"2030-01-01T00:00:00Z\"",
     ];
 
+    public override byte[]? MutateStructure(byte[] seed, Random random) =>
+        JsonStructureMutator.Mutate(seed, random, ["expiration", "conditions", "bucket", "key", "acl", "success_action_status", "x-amz-meta-tag"]);
+
     public override Task RunAsync(byte[] input)
     {
         // Mostly the JSON the browser encodes; now and then the raw bytes, to reach the base64 decoder too.
