@@ -139,6 +139,8 @@ public static class NodeHost
             kestrel.Limits.MaxRequestBodySize = null; // S3's own limits apply (5 GiB per PUT)
             kestrel.Limits.MinRequestBodyDataRate = null;
             kestrel.RequestHeaderEncodingSelector = _ => Encoding.UTF8;
+            // Headers stored from a request (Content-Disposition, Content-Type) go back out as they came in.
+            kestrel.ResponseHeaderEncodingSelector = _ => Encoding.UTF8;
             kestrel.AddServerHeader = false;
         });
 
