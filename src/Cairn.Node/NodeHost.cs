@@ -232,6 +232,9 @@ public static class NodeHost
         s.AddSingleton<RestoreObjectHandler>();
         s.AddSingleton<LifecycleConfigurationHandlers>();
         s.AddSingleton<Cairn.FrontDoor.Buckets.BucketSettingHandlers>();
+        s.AddSingleton<Cairn.FrontDoor.Authorization.PolicyCache>();
+        s.AddSingleton<Cairn.FrontDoor.Authorization.Authorizer>();
+        s.AddSingleton<Cairn.FrontDoor.Authorization.BucketPolicyHandlers>();
         s.AddSingleton<Cairn.FrontDoor.Cors.CorsResponder>();
         s.AddSingleton<Cairn.FrontDoor.Website.WebsiteEndpoint>();
         s.AddSingleton<S3Dispatcher>();
