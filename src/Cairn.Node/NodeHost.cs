@@ -88,7 +88,11 @@ public static class NodeHost
         IReadOnlyDictionary<string, IFragmentStore> drives;
         if (options.Cluster is { } clusterOptions)
         {
-            clusterOptions = clusterOptions with { Time = time };
+            clusterOptions = clusterOptions with
+            {
+                Time = time,
+                Transport = clusterOptions.Transport with { Tls = options.Tls is { } files ? ClusterTls.Create(files, certificate!) : null },
+            };
             node = ClusterDrives(node, clusterOptions);
             var localDrives = LocalDrives(node);
             var raftLogging = earlyLogging;
@@ -129,7 +133,7 @@ public static class NodeHost
             if (cluster is not null)
                 kestrel.Listen(ParseEndpoint(cluster.Options.ClusterAddress), listen =>
                 {
-                    listen.UseClusterProtocol();
+                    listen.UseClusterProtocol(cluster.Options.Transport.Tls);
                     cluster.Mux.ConfigureListener(listen);
                 });
             kestrel.Limits.MaxRequestBodySize = null; // S3's own limits apply (5 GiB per PUT)
