@@ -146,6 +146,8 @@ public static class NodeHost
             kestrel.Limits.MaxRequestLineSize = limits.MaxRequestLineBytes;
             kestrel.Limits.MaxRequestHeadersTotalSize = limits.KestrelHeaderSectionBytes;
             kestrel.RequestHeaderEncodingSelector = _ => Encoding.UTF8;
+            // Headers stored from a request (Content-Disposition, Content-Type) go back out as they came in.
+            kestrel.ResponseHeaderEncodingSelector = _ => Encoding.UTF8;
             kestrel.AddServerHeader = false;
         });
 
@@ -237,6 +239,9 @@ public static class NodeHost
         s.AddSingleton<RestoreObjectHandler>();
         s.AddSingleton<LifecycleConfigurationHandlers>();
         s.AddSingleton<Cairn.FrontDoor.Buckets.BucketSettingHandlers>();
+        s.AddSingleton<Cairn.FrontDoor.Authorization.PolicyCache>();
+        s.AddSingleton<Cairn.FrontDoor.Authorization.Authorizer>();
+        s.AddSingleton<Cairn.FrontDoor.Authorization.BucketPolicyHandlers>();
         s.AddSingleton<Cairn.FrontDoor.Cors.CorsResponder>();
         s.AddSingleton<Cairn.FrontDoor.Website.WebsiteEndpoint>();
         s.AddSingleton<S3Dispatcher>();
