@@ -40,6 +40,7 @@ using Cairn.Transport.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -137,7 +138,13 @@ public static class NodeHost
                     cluster.Mux.ConfigureListener(listen);
                 });
             kestrel.Limits.MaxRequestBodySize = null; // S3's own limits apply (5 GiB per PUT)
+            var limits = options.FrontDoor.Limits;
+            // No rate server-wide: the cluster port's streams are paced by their own deadlines; S3 requests get theirs in S3Dispatcher.
             kestrel.Limits.MinRequestBodyDataRate = null;
+            kestrel.Limits.RequestHeadersTimeout = limits.HeaderTimeout;
+            kestrel.Limits.KeepAliveTimeout = limits.KeepAliveTimeout;
+            kestrel.Limits.MaxRequestLineSize = limits.MaxRequestLineBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = limits.KestrelHeaderSectionBytes;
             kestrel.RequestHeaderEncodingSelector = _ => Encoding.UTF8;
             // Headers stored from a request (Content-Disposition, Content-Type) go back out as they came in.
             kestrel.ResponseHeaderEncodingSelector = _ => Encoding.UTF8;

@@ -102,11 +102,29 @@ public static class ServerCommand
         {
             Description = "PEM certificates of the CA that signs the nodes' certificates, which nodes verify each other against (default: the chain in --tls-cert)",
         };
+        var limitDefaults = new FrontDoor.Hosting.RequestLimits();
+        var maxHeaderBytes = new Option<int>("--max-header-bytes")
+        {
+            Description = "Largest request header section (bytes) served; larger is refused with 400 RequestHeaderSectionTooLarge, as S3 does at 8 KiB",
+            DefaultValueFactory = _ => limitDefaults.MaxHeaderSectionBytes,
+        };
+        var maxRequestLine = new Option<int>("--max-request-line-bytes")
+        {
+            Description = "Longest request line (method, URL, version) accepted; longer gets a bare 414", DefaultValueFactory = _ => limitDefaults.MaxRequestLineBytes,
+        };
+        var minUploadRate = new Option<double>("--min-upload-rate")
+        {
+            Description = "Bytes a second an upload must keep up after --upload-rate-grace, else it ends with 400 RequestTimeout (0 = no check)",
+            DefaultValueFactory = _ => limitDefaults.MinUploadBytesPerSecond,
+        };
+        var uploadRateGrace = DurationOption("--upload-rate-grace", "How long an upload may run below --min-upload-rate before it is ended: 10s", limitDefaults.UploadRateGrace);
+        var headerTimeout = DurationOption("--header-timeout", "A client that has not sent its request headers by then is disconnected (408): 30s", limitDefaults.HeaderTimeout);
+        var keepAliveTimeout = DurationOption("--keep-alive-timeout", "An idle kept-alive connection is closed after this: 130s", limitDefaults.KeepAliveTimeout);
         var command = new Command("server", "Start a node: a store alone, or a member of a cluster")
         {
             address, data, region, domain, websiteDomain, gcGrace, gcInterval, drives, ec, protection, config, scrubInterval, scrubRate, rebalanceRate, afr, daySeconds, clockOffset,
             nodeId, clusterAddress, join, failureDomain, secretFile, masterKeyFile, downAfter, splitObjects, splitRate, mergeObjects, mergeRate, splitCheckInterval, rangeReplicas, snapshotInterval, routePeer,
-            tlsCert, tlsKey, tlsCa,
+            tlsCert, tlsKey, tlsCa, maxHeaderBytes, maxRequestLine, minUploadRate, uploadRateGrace, headerTimeout, keepAliveTimeout,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -156,6 +174,15 @@ public static class ServerCommand
                     Region = parse.GetValue(region)!,
                     Domains = parse.GetValue(domain)!,
                     WebsiteDomains = parse.GetValue(websiteDomain)!,
+                    Limits = new FrontDoor.Hosting.RequestLimits
+                    {
+                        MaxHeaderSectionBytes = parse.GetValue(maxHeaderBytes) >= 1024 ? parse.GetValue(maxHeaderBytes) : throw new ArgumentException("--max-header-bytes must be 1024 or more."),
+                        MaxRequestLineBytes = parse.GetValue(maxRequestLine) >= 1024 ? parse.GetValue(maxRequestLine) : throw new ArgumentException("--max-request-line-bytes must be 1024 or more."),
+                        MinUploadBytesPerSecond = parse.GetValue(minUploadRate) >= 0 ? parse.GetValue(minUploadRate) : throw new ArgumentException("--min-upload-rate must be 0 or more."),
+                        UploadRateGrace = parse.GetValue(uploadRateGrace) > TimeSpan.FromSeconds(1) ? parse.GetValue(uploadRateGrace) : throw new ArgumentException("--upload-rate-grace must be more than 1s (Kestrel's minimum)."),
+                        HeaderTimeout = parse.GetValue(headerTimeout) > TimeSpan.Zero ? parse.GetValue(headerTimeout) : throw new ArgumentException("--header-timeout must be positive."),
+                        KeepAliveTimeout = parse.GetValue(keepAliveTimeout) > TimeSpan.Zero ? parse.GetValue(keepAliveTimeout) : throw new ArgumentException("--keep-alive-timeout must be positive."),
+                    },
                     AccessKey = credentials.AccessKey,
                     SecretKey = credentials.SecretKey,
                 },

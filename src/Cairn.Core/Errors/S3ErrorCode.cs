@@ -64,5 +64,7 @@ public sealed record S3ErrorCode(string Code, int Status, string DefaultMessage)
     /// <summary>Not S3's: a range refused a command for a key it no longer owns (it split); the router retries elsewhere.</summary>
     public static readonly S3ErrorCode RangeMoved = new("CairnRangeMoved", 503, "The key moved to another range; retry.");
     public static readonly S3ErrorCode SlowDown = new("SlowDown", 503, "Please reduce your request rate.");
-    public static readonly S3ErrorCode RequestTimeout = new("RequestTimeout", 400, "Your socket connection to the server was not read from or written to within the timeout period.");
+    public static readonly S3ErrorCode RequestTimeout = new("RequestTimeout", 400, "Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.");
+    public static readonly S3ErrorCode RequestHeaderSectionTooLarge = new("RequestHeaderSectionTooLarge", 400, "Your request header section exceeds the maximum allowed size.");
+    public static readonly S3ErrorCode MetadataTooLarge = new("MetadataTooLarge", 400, "Your metadata headers exceed the maximum allowed metadata size.");
 }

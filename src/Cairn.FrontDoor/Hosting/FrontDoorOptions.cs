@@ -19,6 +19,9 @@ public sealed record FrontDoorOptions
     /// <summary>Every part of a multipart upload but the last must be at least this large (S3: 5 MiB).</summary>
     public long MinimumPartSize { get; init; } = 5 * 1024 * 1024;
 
+    /// <summary>Header size, upload rate and connection timeouts.</summary>
+    public Hosting.RequestLimits Limits { get; init; } = new();
+
     public required string AccessKey { get; init; }
     public required string SecretKey { get; init; }
 }
