@@ -92,8 +92,19 @@ public static class ServerCommand
         {
             Description = "File of master keys that seal secrets at rest, 'id base64(32 bytes)' per line, the first sealing new ones (default: CAIRN_MASTER_KEY_FILE, else DATA/master.key created on first start; a cluster node without one derives it from the cluster secret)",
         };
+        var defaultEncryption = new Option<string>("--default-encryption")
+        {
+            Description = "How objects are encrypted when neither the request nor the bucket's configuration asks: AES256 (SSE-S3, as S3 since 2023) or none",
+            DefaultValueFactory = _ => "AES256",
+        };
+        var kmsKey = new Option<string[]>("--kms-key")
+        {
+            Description = "A KMS key SSE-KMS may name besides aws/s3: ID or alias/NAME=ID (repeatable)",
+            DefaultValueFactory = _ => [],
+        };
         var command = new Command("server", "Start a node: a store alone, or a member of a cluster")
         {
+            defaultEncryption, kmsKey,
             address, data, region, domain, websiteDomain, gcGrace, gcInterval, drives, ec, protection, config, scrubInterval, scrubRate, rebalanceRate, afr, daySeconds, clockOffset,
             nodeId, clusterAddress, join, failureDomain, secretFile, masterKeyFile, downAfter, splitObjects, splitRate, mergeObjects, mergeRate, splitCheckInterval, rangeReplicas, snapshotInterval, routePeer,
         };
@@ -144,6 +155,13 @@ public static class ServerCommand
                     Region = parse.GetValue(region)!,
                     Domains = parse.GetValue(domain)!,
                     WebsiteDomains = parse.GetValue(websiteDomain)!,
+                    EncryptByDefault = parse.GetValue(defaultEncryption) switch
+                    {
+                        "AES256" => true,
+                        "none" => false,
+                        _ => throw new ArgumentException("--default-encryption must be AES256 or none."),
+                    },
+                    KmsKeys = parse.GetValue(kmsKey)!,
                     AccessKey = credentials.AccessKey,
                     SecretKey = credentials.SecretKey,
                 },

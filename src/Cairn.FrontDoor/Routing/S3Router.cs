@@ -13,7 +13,7 @@ public sealed class S3Router(IReadOnlyList<string> domains)
 {
     private static readonly HashSet<string> UnsupportedBucketSubresources = new(StringComparer.Ordinal)
     {
-        "accelerate", "acl", "analytics", "cors", "encryption", "intelligent-tiering", "inventory",
+        "accelerate", "acl", "analytics", "cors", "intelligent-tiering", "inventory",
         "logging", "metrics", "notification", "ownershipControls", "policy", "policyStatus",
         "publicAccessBlock", "replication", "requestPayment", "tagging", "website", "session",
     };
@@ -31,6 +31,7 @@ public sealed class S3Router(IReadOnlyList<string> domains)
         ("website", S3Operation.GetBucketWebsite, S3Operation.PutBucketWebsite, S3Operation.DeleteBucketWebsite),
         ("accelerate", S3Operation.GetBucketAccelerateConfiguration, S3Operation.PutBucketAccelerateConfiguration, S3Operation.NotImplemented),
         ("requestPayment", S3Operation.GetBucketRequestPayment, S3Operation.PutBucketRequestPayment, S3Operation.NotImplemented),
+        ("encryption", S3Operation.GetBucketEncryption, S3Operation.PutBucketEncryption, S3Operation.DeleteBucketEncryption),
     ];
 
     public S3Request Route(HttpContext http)
