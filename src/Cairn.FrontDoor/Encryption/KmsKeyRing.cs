@@ -52,9 +52,12 @@ public sealed class KmsKeyRing
             else if (!local.StartsWith("alias/", StringComparison.Ordinal)) throw NotFound(name);
         }
         if (aliases.TryGetValue(local, out var aliased)) return Arn(aliased);
-        return keyIds.Contains(local) ? Arn(local) : throw NotFound(name);
+        if (keyIds.Contains(local)) return Arn(local);
+        // As S3 words it: a key named by id or ARN "does not exist"; any other name (an unknown alias) is an invalid keyId.
+        throw local.StartsWith("alias/", StringComparison.Ordinal) ? NotFound(name) : new S3Exception(NotFoundCode, $"Key '{Arn(local)}' does not exist");
     }
 
-    private static S3Exception NotFound(string name) =>
-        new(new S3ErrorCode("KMS.NotFoundException", 400, "Invalid keyId"), $"Invalid keyId {name}");
+    private static readonly S3ErrorCode NotFoundCode = new("KMS.NotFoundException", 400, "Invalid keyId");
+
+    private static S3Exception NotFound(string name) => new(NotFoundCode, $"Invalid keyId {name}");
 }
