@@ -11,6 +11,9 @@ namespace Cairn.Core.Encryption;
 /// </summary>
 public sealed class OpeningSink : IDisposable
 {
+    /// <summary>Plaintext handed on at once, at most: one delivery per stored chunk rather than per 64 KiB block.</summary>
+    private const int BatchBlocks = 16;
+
     private readonly AesGcm aes;
     private readonly byte[] header;
     private readonly long segmentLength;
@@ -18,9 +21,11 @@ public sealed class OpeningSink : IDisposable
     private readonly long end;
     private readonly Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> deliver;
     private readonly byte[] sealedBlock = ArrayPool<byte>.Shared.Rent(SealedBlocks.SealedBlockSize);
-    private readonly byte[] plain = ArrayPool<byte>.Shared.Rent(SealedBlocks.BlockSize);
+    private readonly byte[] plain;
     private long block;
     private int filled;
+    private int pendingStart;
+    private int pendingEnd;
 
     /// <param name="firstBlock">The block the stored bytes start with.</param>
     /// <param name="segmentLength">The segment's plaintext length (the last block is shorter).</param>
@@ -35,6 +40,8 @@ public sealed class OpeningSink : IDisposable
         this.from = from;
         end = from + length;
         this.deliver = deliver;
+        var blocks = Math.Clamp((end - 1) / SealedBlocks.BlockSize - firstBlock + 1, 1, BatchBlocks);
+        plain = ArrayPool<byte>.Shared.Rent((int)blocks * SealedBlocks.BlockSize);
     }
 
     /// <summary>Where the stored bytes to feed start and end within the segment, for plaintext [from, from+length).</summary>
@@ -51,27 +58,53 @@ public sealed class OpeningSink : IDisposable
         while (!stored.IsEmpty)
         {
             var sealedLength = (int)Math.Min(SealedBlocks.BlockSize, segmentLength - block * SealedBlocks.BlockSize) + SealedBlocks.TagSize;
-            var n = Math.Min(sealedLength - filled, stored.Length);
-            stored[..n].CopyTo(sealedBlock.AsMemory(filled));
-            filled += n;
-            stored = stored[n..];
-            if (filled < sealedLength) continue;
-            var plainLength = sealedLength - SealedBlocks.TagSize;
-            try
+            ReadOnlyMemory<byte> whole;
+            if (filled == 0 && stored.Length >= sealedLength)
             {
-                SealedBlocks.OpenBlock(aes, header, block, sealedBlock.AsSpan(0, sealedLength), plain);
+                // The common case: the block lies whole in what arrived, and is opened where it is.
+                whole = stored[..sealedLength];
+                stored = stored[sealedLength..];
             }
-            catch (CryptographicException e)
+            else
             {
-                throw new SealedBlockException($"Sealed block {block} does not open: altered, or the wrong key.", e);
+                var n = Math.Min(sealedLength - filled, stored.Length);
+                stored[..n].CopyTo(sealedBlock.AsMemory(filled));
+                filled += n;
+                stored = stored[n..];
+                if (filled < sealedLength) continue;
+                whole = sealedBlock.AsMemory(0, sealedLength);
+                filled = 0;
             }
-            var blockStart = block * SealedBlocks.BlockSize;
-            var lo = Math.Max(from, blockStart) - blockStart;
-            var hi = Math.Min(end, blockStart + plainLength) - blockStart;
-            if (hi > lo) await deliver(plain.AsMemory((int)lo, (int)(hi - lo)), cancellationToken).ConfigureAwait(false);
-            block++;
-            filled = 0;
+            Open(whole.Span, sealedLength - SealedBlocks.TagSize);
+            if (plain.Length - pendingEnd < SealedBlocks.BlockSize) await FlushAsync(cancellationToken).ConfigureAwait(false);
         }
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Opens the block into the batch; only the range's first block starts past 0, only its last ends early.</summary>
+    private void Open(ReadOnlySpan<byte> sealedSpan, int plainLength)
+    {
+        var at = pendingEnd;
+        try
+        {
+            SealedBlocks.OpenBlock(aes, header, block, sealedSpan, plain.AsSpan(at, plainLength));
+        }
+        catch (CryptographicException e)
+        {
+            throw new SealedBlockException($"Sealed block {block} does not open: altered, or the wrong key.", e);
+        }
+        var blockStart = block * SealedBlocks.BlockSize;
+        var lo = (int)(Math.Max(from, blockStart) - blockStart);
+        var hi = (int)(Math.Max(Math.Min(end, blockStart + plainLength) - blockStart, lo));
+        if (pendingStart == pendingEnd) pendingStart = pendingEnd = at + lo;
+        pendingEnd = at + hi;
+        block++;
+    }
+
+    private async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        if (pendingEnd > pendingStart) await deliver(plain.AsMemory(pendingStart, pendingEnd - pendingStart), cancellationToken).ConfigureAwait(false);
+        pendingStart = pendingEnd = 0;
     }
 
     public void Dispose()
