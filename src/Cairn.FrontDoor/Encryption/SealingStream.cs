@@ -1,13 +1,15 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using Cairn.Core.Encryption;
+using Cairn.FrontDoor.Objects;
 
-namespace Cairn.Core.Encryption;
+namespace Cairn.FrontDoor.Encryption;
 
 /// <summary>
 /// Reads plaintext from a source and yields it as a sealed segment (<see cref="SealedBlocks"/>): the header, then each
 /// block's ciphertext and tag, a block at a time through two pooled buffers — nothing of the object is held whole.
 /// </summary>
-public sealed class SealingStream : Stream
+public sealed class SealingStream : ForwardOnlyStream
 {
     private readonly Stream source;
     private readonly AesGcm aes;
@@ -54,9 +56,6 @@ public sealed class SealingStream : Stream
         return sealedBlock.AsMemory(0, filled + SealedBlocks.TagSize);
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     protected override void Dispose(bool disposing)
     {
         if (disposing && !disposed)
@@ -68,15 +67,4 @@ public sealed class SealingStream : Stream
         }
         base.Dispose(disposing);
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Reads are asynchronous.");
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
