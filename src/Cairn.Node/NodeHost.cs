@@ -221,6 +221,8 @@ public static class NodeHost
         s.AddSingleton(_ => new BodyMd5Factory());
         s.AddSingleton<ObjectWriter>();
         s.AddSingleton<ObjectReader>();
+        s.AddSingleton<Cairn.FrontDoor.Encryption.KmsKeyRing>();
+        s.AddSingleton<Cairn.FrontDoor.Encryption.DataKeys>();
         s.AddSingleton<ObjectHandlers>();
         s.AddSingleton<PostObjectHandler>();
         s.AddSingleton<ObjectTaggingHandlers>();
@@ -380,8 +382,11 @@ internal sealed class RangeLeadership(ClusterRuntime cluster) : IWorkOwnership
     public bool RunsRepair => cluster.Meta.IsLeader;
 }
 
-/// <summary>Lifecycle's transitions read a version's bytes through the front door's verified reader.</summary>
+/// <summary>
+/// Lifecycle's transitions read a version's stored bytes through the front door's verified reader: an encrypted version's
+/// sealed blocks move as they are, never opened (an SSE-C key is not there to open them).
+/// </summary>
 internal sealed class VersionBytes(ObjectReader reader) : IVersionBytes
 {
-    public Stream OpenStream(VersionRecord version, CancellationToken cancellationToken) => reader.OpenStream(version, cancellationToken);
+    public Stream OpenStream(VersionRecord version, CancellationToken cancellationToken) => reader.OpenStoredStream(version, cancellationToken);
 }

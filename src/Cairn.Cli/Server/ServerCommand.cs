@@ -93,6 +93,16 @@ public static class ServerCommand
         {
             Description = "File of master keys that seal secrets at rest, 'id base64(32 bytes)' per line, the first sealing new ones (default: CAIRN_MASTER_KEY_FILE, else DATA/master.key created on first start; a cluster node without one derives it from the cluster secret)",
         };
+        var defaultEncryption = new Option<string>("--default-encryption")
+        {
+            Description = "How objects are encrypted when neither the request nor the bucket's configuration asks: AES256 (SSE-S3, as S3 since 2023) or none",
+            DefaultValueFactory = _ => "AES256",
+        };
+        var kmsKey = new Option<string[]>("--kms-key")
+        {
+            Description = "A KMS key SSE-KMS may name besides aws/s3: ID or alias/NAME=ID (repeatable)",
+            DefaultValueFactory = _ => [],
+        };
         var tlsCert = new Option<string?>("--tls-cert")
         {
             Description = "PEM certificate (the chain may follow the leaf) to serve S3 over HTTPS and, in a cluster, the cluster port over TLS; re-read when the file changes",
@@ -122,6 +132,7 @@ public static class ServerCommand
         var keepAliveTimeout = DurationOption("--keep-alive-timeout", "An idle kept-alive connection is closed after this: 130s", limitDefaults.KeepAliveTimeout);
         var command = new Command("server", "Start a node: a store alone, or a member of a cluster")
         {
+            defaultEncryption, kmsKey,
             address, data, region, domain, websiteDomain, gcGrace, gcInterval, drives, ec, protection, config, scrubInterval, scrubRate, rebalanceRate, afr, daySeconds, clockOffset,
             nodeId, clusterAddress, join, failureDomain, secretFile, masterKeyFile, downAfter, splitObjects, splitRate, mergeObjects, mergeRate, splitCheckInterval, rangeReplicas, snapshotInterval, routePeer,
             tlsCert, tlsKey, tlsCa, maxHeaderBytes, maxRequestLine, minUploadRate, uploadRateGrace, headerTimeout, keepAliveTimeout,
@@ -183,6 +194,13 @@ public static class ServerCommand
                         HeaderTimeout = parse.GetValue(headerTimeout) > TimeSpan.Zero ? parse.GetValue(headerTimeout) : throw new ArgumentException("--header-timeout must be positive."),
                         KeepAliveTimeout = parse.GetValue(keepAliveTimeout) > TimeSpan.Zero ? parse.GetValue(keepAliveTimeout) : throw new ArgumentException("--keep-alive-timeout must be positive."),
                     },
+                    EncryptByDefault = parse.GetValue(defaultEncryption) switch
+                    {
+                        "AES256" => true,
+                        "none" => false,
+                        _ => throw new ArgumentException("--default-encryption must be AES256 or none."),
+                    },
+                    KmsKeys = parse.GetValue(kmsKey)!,
                     AccessKey = credentials.AccessKey,
                     SecretKey = credentials.SecretKey,
                 },

@@ -22,6 +22,15 @@ public sealed record FrontDoorOptions
     /// <summary>Header size, upload rate and connection timeouts.</summary>
     public Hosting.RequestLimits Limits { get; init; } = new();
 
+    /// <summary>
+    /// Whether a bucket without a default encryption configuration encrypts new objects with SSE-S3 (as S3 does since
+    /// January 2023); false (<c>--default-encryption none</c>) stores objects that ask for nothing unencrypted.
+    /// </summary>
+    public bool EncryptByDefault { get; init; } = true;
+
+    /// <summary>KMS keys SSE-KMS may name besides aws/s3: <c>ID</c> or <c>alias/NAME=ID</c> (see Encryption.KmsKeyRing).</summary>
+    public IReadOnlyList<string> KmsKeys { get; init; } = [];
+
     public required string AccessKey { get; init; }
     public required string SecretKey { get; init; }
 }

@@ -21,6 +21,9 @@ public sealed record UploadRecord
 
     public LegalHoldStatus? LegalHold { get; init; }
 
+    /// <summary>The encryption of the object it will be: every part is sealed under this data key.</summary>
+    public ObjectEncryption? Encryption { get; init; }
+
     /// <summary>The checksum algorithm named at creation (CRC32, SHA256, …), which every part must carry.</summary>
     public string? ChecksumAlgorithm { get; init; }
 
