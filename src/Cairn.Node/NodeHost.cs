@@ -221,6 +221,10 @@ public static class NodeHost
         s.AddSingleton<Cairn.FrontDoor.Buckets.BucketSettingHandlers>();
         s.AddSingleton<Cairn.FrontDoor.Cors.CorsResponder>();
         s.AddSingleton<Cairn.FrontDoor.Website.WebsiteEndpoint>();
+        s.AddSingleton<Cairn.Index.Acl.BucketAccessReader>();
+        s.AddSingleton<Cairn.FrontDoor.Acl.IPublicAclGuard, Cairn.FrontDoor.Acl.NoPublicAccessBlock>();
+        s.AddSingleton<Cairn.FrontDoor.Acl.RequestedAcl>();
+        s.AddSingleton<Cairn.FrontDoor.Acl.AclHandlers>();
         s.AddSingleton<S3Dispatcher>();
         s.AddSingleton<ReadinessGate>();
         s.AddSingleton<HealthEndpoints>();

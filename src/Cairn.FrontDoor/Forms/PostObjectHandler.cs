@@ -18,7 +18,7 @@ namespace Cairn.FrontDoor.Forms;
 /// Answers 204 by default, 200 or 201 (with a PostResponse document) as success_action_status asks, or a 303 to
 /// success_action_redirect with the bucket, key and ETag in its query.
 /// </summary>
-public sealed class PostObjectHandler(SigV4Verifier verifier, BucketCatalog buckets, ObjectWriter writer, TimeProvider time)
+public sealed class PostObjectHandler(SigV4Verifier verifier, BucketCatalog buckets, ObjectWriter writer, Acl.RequestedAcl acls, TimeProvider time)
 {
     /// <summary>Fields that address, authenticate or steer the upload, not properties of the object.</summary>
     private static readonly HashSet<string> ControlFields = new(StringComparer.OrdinalIgnoreCase)
@@ -55,16 +55,17 @@ public sealed class PostObjectHandler(SigV4Verifier verifier, BucketCatalog buck
         var policy = PostPolicy.Parse(form.Field("policy")!);
         policy.Check(PolicyFields(form, s3.Bucket!, key), time.GetUtcNow());
 
-        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        var bucket = await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         var fields = ObjectFields(form);
         UnsupportedFeatures.CheckObjectWrite(fields);
+        var acl = await acls.ForObjectAsync(fields, bucket, s3.Aborted).ConfigureAwait(false);
         var tags = form.Field("tagging") is { } tagging
             ? ObjectTags.FromXml(S3XmlBody.Parse(Encoding.UTF8.GetBytes(tagging)))
             : new Dictionary<string, string>(StringComparer.Ordinal);
         var (minimum, maximum) = policy.LengthRange ?? (0, ObjectWriter.MaxObjectSize);
         await using var file = new FormFileStream(form.File, minimum, Math.Min(maximum, ObjectWriter.MaxObjectSize));
         var (retention, legalHold) = ObjectLock.ObjectLockHeaders.Read(fields);
-        var version = await writer.PutFormFileAsync(s3.Bucket!, key, file, fields, tags, retention, legalHold, s3.Aborted).ConfigureAwait(false);
+        var version = await writer.PutFormFileAsync(s3.Bucket!, key, file, fields, tags, retention, legalHold, acl, s3.Aborted).ConfigureAwait(false);
         await RespondAsync(s3, form, key, version).ConfigureAwait(false);
     }
 

@@ -22,15 +22,16 @@ namespace Cairn.FrontDoor.Multipart;
 /// AbortMultipartUpload and CompleteMultipartUpload.
 /// </summary>
 public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objects, UploadCatalog uploads, ObjectWriter writer, ObjectReader reader, ArchiveAccess archive, ExpirationHeader expiration, StorageMedia media,
-    BlobStore blobs, BodyMd5Factory md5s, Owner owner, FrontDoorOptions options, TimeProvider time)
+    BlobStore blobs, BodyMd5Factory md5s, Owner owner, FrontDoorOptions options, Acl.RequestedAcl acls, TimeProvider time)
 {
     public const int MaxPartNumber = 10_000;
     public const long MaxPartSize = 5L * 1024 * 1024 * 1024;
 
     public async Task CreateAsync(S3Request s3)
     {
-        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        var bucket = await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         UnsupportedFeatures.CheckObjectWrite(s3.Request);
+        var acl = await acls.ForObjectAsync(s3.Request.Headers, bucket, s3.Aborted).ConfigureAwait(false);
         var key = ObjectKey.Parse(s3.Key!).Value;
         var algorithm = ChecksumRequest.Algorithm(s3.Header("x-amz-checksum-algorithm"));
         var checksumType = ChecksumType(s3.Header("x-amz-checksum-type"), algorithm);
@@ -49,6 +50,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
             ChecksumType = checksumType,
             Retention = retention,
             LegalHold = legalHold,
+            Acl = acl,
         }, s3.Aborted).ConfigureAwait(false);
         if (upload.ChecksumAlgorithm is not null)
         {
@@ -252,6 +254,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
             StorageClass = upload.StorageClass,
             Retention = upload.Retention,
             LegalHold = upload.LegalHold,
+            Acl = upload.Acl,
             Checksums = checksums,
             Parts = [.. parts],
         };

@@ -4,6 +4,7 @@ using Cairn.Core.Checksums;
 using Cairn.Core.Errors;
 using Cairn.Core.Names;
 using Cairn.Data.Blobs;
+using Cairn.FrontDoor.Acl;
 using Cairn.FrontDoor.Lifecycle;
 using Cairn.FrontDoor.ObjectLock;
 using Cairn.FrontDoor.Routing;
@@ -17,7 +18,7 @@ namespace Cairn.FrontDoor.Objects;
 
 /// <summary>PutObject, GetObject, HeadObject, DeleteObject and CopyObject.</summary>
 public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects, ObjectWriter writer, ObjectReader reader, BlobStore blobs, StorageMedia media, ArchiveAccess archive,
-    ExpirationHeader expiration, BodyMd5Factory md5s, TimeProvider time)
+    ExpirationHeader expiration, BodyMd5Factory md5s, RequestedAcl acls, TimeProvider time)
 {
     public async Task PutAsync(S3Request s3)
     {
@@ -30,7 +31,8 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
         // Locked bytes (asked for, or the bucket's default) are taken only with an end-to-end check, as S3 does.
         if (retention is not null || legalHold is not null || bucket.ObjectLock?.DefaultRetention is not null)
             ObjectLockHeaders.RequireIntegrityCheck(s3.Request, "Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with Object Lock parameters");
-        var version = await writer.PutAsync(s3, s3.Payload, retention, legalHold, s3.Aborted).ConfigureAwait(false);
+        var acl = await acls.ForObjectAsync(s3.Request.Headers, bucket, s3.Aborted).ConfigureAwait(false);
+        var version = await writer.PutAsync(s3, s3.Payload, retention, legalHold, acl, s3.Aborted).ConfigureAwait(false);
         var h = s3.Response.Headers;
         h.ETag = version.ETag;
         if (version.VersionId != VersionIds.Null) h["x-amz-version-id"] = version.VersionId;
@@ -104,8 +106,10 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
 
     public async Task CopyAsync(S3Request s3)
     {
-        var (_, lifecycle) = await buckets.RequireWithLifecycleAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        var (bucket, lifecycle) = await buckets.RequireWithLifecycleAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         UnsupportedFeatures.CheckObjectWrite(s3.Request);
+        // S3 copies no ACL: the copy has the one its request asks for, or the default.
+        var acl = await acls.ForObjectAsync(s3.Request.Headers, bucket, s3.Aborted).ConfigureAwait(false);
         var checksum = ChecksumRequest.Algorithm(s3.Header("x-amz-checksum-algorithm"));
         var key = ObjectKey.Parse(s3.Key!).Value;
         var condition = WriteConditions.ForWrite(s3);
@@ -149,6 +153,7 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
                 // A copy is locked as its own request asks (or by its bucket's default), never by the source's lock.
                 Retention = retention,
                 LegalHold = legalHold,
+                Acl = acl,
                 Blob = draft?.Layout,
                 Parts = shareParts ? source.Parts : null,
                 Checksums = checksums,

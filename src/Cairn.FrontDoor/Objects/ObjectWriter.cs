@@ -23,7 +23,8 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
     public const long MaxObjectSize = 5L * 1024 * 1024 * 1024;
     private const long ReadAheadThreshold = 1024 * 1024;
 
-    public async Task<VersionRecord> PutAsync(S3Request s3, PayloadStream payload, ObjectRetention? retention, LegalHoldStatus? legalHold, CancellationToken cancellationToken)
+    public async Task<VersionRecord> PutAsync(S3Request s3, PayloadStream payload, ObjectRetention? retention, LegalHoldStatus? legalHold, AccessControlList? acl,
+        CancellationToken cancellationToken)
     {
         var request = s3.Request;
         var key = ObjectKey.Parse(s3.Key!).Value;
@@ -31,7 +32,8 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
         var tags = ObjectTags.FromHeader(request);
         var condition = WriteConditions.ForWrite(s3);
         await using var body = await IngestAsync(request, payload, storageClass, allowInline: true, extraChecksum: null, cancellationToken).ConfigureAwait(false);
-        return await CommitAsync(s3.Bucket!, key, body, request.Headers, tags, storageClass, condition, retention, legalHold, cancellationToken).ConfigureAwait(false);
+        return await CommitAsync(s3.Bucket!, key, body, request.Headers, tags, storageClass, condition, retention, legalHold, acl, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <summary>
@@ -40,14 +42,15 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
     /// the form's fields of the same names.
     /// </summary>
     public async Task<VersionRecord> PutFormFileAsync(string bucket, string key, Stream file, IHeaderDictionary fields, Dictionary<string, string> tags,
-        ObjectRetention? retention, LegalHoldStatus? legalHold, CancellationToken cancellationToken)
+        ObjectRetention? retention, LegalHoldStatus? legalHold, AccessControlList? acl, CancellationToken cancellationToken)
     {
         var objectKey = ObjectKey.Parse(key).Value;
         var storageClass = StorageClass(fields);
         var expectedMd5 = ContentMd5(fields);
         var checksums = ChecksumRequest.From(fields);
         await using var body = await IngestUnsizedAsync(file, storageClass, expectedMd5, checksums, cancellationToken).ConfigureAwait(false);
-        return await CommitAsync(bucket, objectKey, body, fields, tags, storageClass, condition: null, retention, legalHold, cancellationToken).ConfigureAwait(false);
+        return await CommitAsync(bucket, objectKey, body, fields, tags, storageClass, condition: null, retention, legalHold, acl, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <summary>
@@ -55,7 +58,8 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
     /// bucket's default retention is applied by the shard (a form upload gets it too).
     /// </summary>
     private async Task<VersionRecord> CommitAsync(string bucket, string key, IngestedBody body, IHeaderDictionary fields, Dictionary<string, string> tags,
-        string storageClass, Cairn.Index.Commands.ObjectCondition? condition, ObjectRetention? retention, LegalHoldStatus? legalHold, CancellationToken cancellationToken)
+        string storageClass, Cairn.Index.Commands.ObjectCondition? condition, ObjectRetention? retention, LegalHoldStatus? legalHold, AccessControlList? acl,
+        CancellationToken cancellationToken)
     {
         var contentType = fields.ContentType.ToString();
         var draft = new VersionRecord
@@ -75,6 +79,7 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
             Inline = body.Inline,
             Retention = retention,
             LegalHold = legalHold,
+            Acl = acl,
         };
         var version = await objects.PutAsync(bucket, key, draft, condition, cancellationToken: cancellationToken).ConfigureAwait(false);
         body.Committed();

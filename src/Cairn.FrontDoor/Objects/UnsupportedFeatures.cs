@@ -4,34 +4,17 @@ using Microsoft.AspNetCore.Http;
 namespace Cairn.FrontDoor.Objects;
 
 /// <summary>
-/// Refuses requests that ask for protection Cairn does not give (encryption, ACL grants, Requester Pays),
-/// before a byte is stored: a client must never believe its data is encrypted or public when it is not
-/// (invariant 9). A value that asks for nothing beyond
-/// the default (<c>x-amz-acl: private</c>) passes; a value S3 does not know gets S3's error for it;
-/// any other is 501 NotImplemented.
+/// Refuses requests that ask for protection Cairn does not give (encryption, Requester Pays), before a byte
+/// is stored: a client must never believe its data is encrypted when it is not (invariant 9). A value that
+/// asks for nothing beyond the default passes; a value S3 does not know gets S3's error for it; any other is
+/// 501 NotImplemented. ACL headers are read, and honoured or refused, by <see cref="Acl.AclHeaders"/>.
 /// </summary>
 public static class UnsupportedFeatures
 {
     private const string Encryption = "Server-side encryption";
-    private const string Acls = "Access control lists";
 
     private static readonly FeatureHeader[] CustomerKey = CustomerKeyHeaders("x-amz-server-side-encryption");
     private static readonly FeatureHeader[] CopySourceCustomerKey = CustomerKeyHeaders("x-amz-copy-source-server-side-encryption");
-
-    private static readonly FeatureHeader[] Grants =
-    [
-        .. new[] { "read", "write", "read-acp", "write-acp", "full-control" }.Select(g => new FeatureHeader("x-amz-grant-" + g, Acls)),
-    ];
-
-    private static readonly FeatureHeader ObjectCannedAcl = new("x-amz-acl", Acls)
-    {
-        // The owner holds FULL_CONTROL and no one else has access: what every Cairn object is.
-        Harmless = ["private", "bucket-owner-full-control"],
-        Known = ["private", "public-read", "public-read-write", "authenticated-read", "aws-exec-read", "bucket-owner-read", "bucket-owner-full-control", "log-delivery-write"],
-    };
-
-    // The bucket-owner-* ACLs are for objects: S3 ignores them on CreateBucket, so they grant nothing there.
-    private static readonly FeatureHeader BucketCannedAcl = ObjectCannedAcl with { Harmless = ["private", "bucket-owner-read", "bucket-owner-full-control"] };
 
     /// <summary>What PutObject, CopyObject (for its destination) and CreateMultipartUpload may ask of the object they create.</summary>
     private static readonly FeatureHeader[] ObjectWrite =
@@ -45,30 +28,20 @@ public static class UnsupportedFeatures
         new("x-amz-server-side-encryption-context", Encryption),
         new("x-amz-server-side-encryption-bucket-key-enabled", Encryption) { Harmless = ["false"] },
         .. CustomerKey,
-        ObjectCannedAcl,
-        .. Grants,
         new("x-amz-request-payer", "Requester Pays"),
     ];
 
     /// <summary>A part is encrypted as its upload is; an upload never is, so a part that brings a customer key asks for encryption.</summary>
     private static readonly FeatureHeader[] PartWrite = [.. CustomerKey, new("x-amz-request-payer", "Requester Pays")];
 
-    private static readonly FeatureHeader[] BucketCreation =
-    [
-        BucketCannedAcl,
-        .. Grants,
-    ];
-
     /// <summary>PutObject, CopyObject and CreateMultipartUpload: throws unless the request asks only for what Cairn gives.</summary>
     public static void CheckObjectWrite(HttpRequest request) => Check(request.Headers, ObjectWrite);
 
-    /// <summary>PostObject: the same, of the form's fields (its "acl" field given as x-amz-acl).</summary>
+    /// <summary>PostObject: the same, of the form's fields.</summary>
     public static void CheckObjectWrite(IHeaderDictionary fields) => Check(fields, ObjectWrite);
 
     /// <summary>UploadPart and UploadPartCopy.</summary>
     public static void CheckPartWrite(HttpRequest request) => Check(request.Headers, PartWrite);
-
-    public static void CheckBucketCreation(HttpRequest request) => Check(request.Headers, BucketCreation);
 
     /// <summary>
     /// GetObject and HeadObject: a customer key reads an SSE-C object, and no object here is one, so S3's

@@ -56,5 +56,12 @@ public enum S3Operation
     GetObjectRetention,
     PutObjectLegalHold,
     GetObjectLegalHold,
+    GetBucketAcl,
+    PutBucketAcl,
+    GetObjectAcl,
+    PutObjectAcl,
+    GetBucketOwnershipControls,
+    PutBucketOwnershipControls,
+    DeleteBucketOwnershipControls,
     NotImplemented,
 }

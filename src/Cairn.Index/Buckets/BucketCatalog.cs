@@ -43,11 +43,16 @@ public sealed class BucketCatalog(IndexRouter index, TimeProvider time)
     }
 
     public Task<BucketRecord> CreateAsync(string name, string owner, string region, CancellationToken cancellationToken = default) =>
-        CreateAsync(name, owner, region, objectLockEnabled: false, cancellationToken);
+        CreateAsync(name, owner, region, objectLockEnabled: false, settings: null, cancellationToken);
 
-    /// <summary>With <paramref name="objectLockEnabled"/> the bucket is created with Object Lock, and so versioned.</summary>
-    public Task<BucketRecord> CreateAsync(string name, string owner, string region, bool objectLockEnabled, CancellationToken cancellationToken = default) =>
-        index.ExecuteAsync(new CreateBucket(name, owner, region) { At = time.GetUtcNow(), ObjectLockEnabled = objectLockEnabled }, cancellationToken);
+    /// <summary>
+    /// With <paramref name="objectLockEnabled"/> the bucket is created with Object Lock, and so versioned; with
+    /// <paramref name="settings"/> (its ownership controls, its ACL) it starts with them, in the same change.
+    /// </summary>
+    public Task<BucketRecord> CreateAsync(string name, string owner, string region, bool objectLockEnabled, Dictionary<string, string>? settings,
+        CancellationToken cancellationToken = default) =>
+        index.ExecuteAsync(new CreateBucket(name, owner, region) { At = time.GetUtcNow(), ObjectLockEnabled = objectLockEnabled, Settings = settings },
+            cancellationToken);
 
     /// <summary>Changes only the versioning state, where the bucket row is: a racing DeleteBucket or change is never undone.</summary>
     public Task<BucketRecord> PutVersioningAsync(string name, VersioningState state, CancellationToken cancellationToken = default) =>
