@@ -36,6 +36,7 @@ using Cairn.Data.Drives.Remote;
 using Cairn.Node.Cluster;
 using Cairn.Cluster.Map;
 using Cairn.Transport;
+using Cairn.Transport.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting;
@@ -79,6 +80,9 @@ public static class NodeHost
         var time = options.ClockOffset == TimeSpan.Zero ? TimeProvider.System : new OffsetTimeProvider(options.ClockOffset);
         // The apply reads no clock but the command's: its day clock only converts days.
         var machine = new ShardStateMachine(classes, new DayClock(time, options.DaySeconds));
+        // Logging for what runs before the host is built (Raft, the certificate files).
+        var earlyLogging = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevelFromEnvironment()));
+        var certificate = options.Tls is { } tls ? new ReloadingCertificate(tls.CertificateFile, tls.KeyFile, earlyLogging.CreateLogger<ReloadingCertificate>()) : null;
         ClusterRuntime? cluster = null;
         StorageMedia media;
         IReadOnlyDictionary<string, IFragmentStore> drives;
@@ -87,7 +91,7 @@ public static class NodeHost
             clusterOptions = clusterOptions with { Time = time };
             node = ClusterDrives(node, clusterOptions);
             var localDrives = LocalDrives(node);
-            var raftLogging = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevelFromEnvironment()));
+            var raftLogging = earlyLogging;
             var wire = new ClusterWire(clusterOptions.Wire, clusterOptions.NodeId, raftLogging.CreateLogger<ClusterWire>());
             if (clusterOptions.Wire != WireVersion.Release)
                 raftLogging.CreateLogger<ClusterWire>().LogWarning("{Variable} is set (for tests only): this node plays another release's wire, {Wire}",
@@ -118,7 +122,10 @@ public static class NodeHost
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(ParseEndpoint(options.Address));
+            kestrel.Listen(ParseEndpoint(options.Address), listen =>
+            {
+                if (certificate is not null) listen.UseS3Tls(certificate);
+            });
             if (cluster is not null)
                 kestrel.Listen(ParseEndpoint(cluster.Options.ClusterAddress), listen =>
                 {
