@@ -88,7 +88,7 @@ public sealed class BucketTests(ServerFixture fixture) : IClassFixture<ServerFix
     }
 
     [Theory]
-    [InlineData("GET", "?acl")]
+    [InlineData("DELETE", "?acl")]
     [InlineData("PUT", "?policy")]
     [InlineData("GET", "?logging")]
     [InlineData("GET", "?replication")]
