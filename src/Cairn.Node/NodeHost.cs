@@ -232,10 +232,14 @@ public static class NodeHost
         s.AddSingleton<RestoreObjectHandler>();
         s.AddSingleton<LifecycleConfigurationHandlers>();
         s.AddSingleton<Cairn.FrontDoor.Buckets.BucketSettingHandlers>();
+        s.AddSingleton<Cairn.FrontDoor.Authorization.PolicyCache>();
+        s.AddSingleton<Cairn.FrontDoor.Authorization.Authorizer>();
+        s.AddSingleton<Cairn.FrontDoor.Authorization.BucketPolicyHandlers>();
         s.AddSingleton<Cairn.FrontDoor.Cors.CorsResponder>();
         s.AddSingleton<Cairn.FrontDoor.Website.WebsiteEndpoint>();
         s.AddSingleton<Cairn.Index.Acl.BucketAccessReader>();
-        s.AddSingleton<Cairn.FrontDoor.Acl.IPublicAclGuard, Cairn.FrontDoor.Acl.NoPublicAccessBlock>();
+        s.AddSingleton<Cairn.FrontDoor.Acl.PublicAclBlock>();
+        s.AddSingleton<Cairn.FrontDoor.Acl.AclAuthorization>();
         s.AddSingleton<Cairn.FrontDoor.Acl.RequestedAcl>();
         s.AddSingleton<Cairn.FrontDoor.Acl.AclHandlers>();
         s.AddSingleton<S3Dispatcher>();

@@ -21,6 +21,7 @@ public sealed partial class Boto3Tests
             enforced_acl = grants(s3.get_object_acl(Bucket=bucket, Key='k'))
             s3.put_bucket_ownership_controls(Bucket=bucket, OwnershipControls={'Rules': [{'ObjectOwnership': 'BucketOwnerPreferred'}]})
             preferred = ownership()
+            s3.delete_public_access_block(Bucket=bucket)
             s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={'Status': 'Enabled'})
             v1 = s3.put_object(Bucket=bucket, Key='v', Body=b'1', ACL='public-read')['VersionId']
             v2 = s3.put_object(Bucket=bucket, Key='v', Body=b'2')['VersionId']

@@ -272,6 +272,39 @@ public sealed class AclTests(ServerFixture fixture) : IClassFixture<ServerFixtur
             Assert.Equal((405, "MethodNotAllowed"), await SignedHttp.ErrorOf(put));
     }
 
+    [Fact]
+    public async Task A_public_read_object_is_readable_anonymously_a_private_one_is_not_and_IgnorePublicAcls_turns_that_off()
+    {
+        var bucket = await AclBucketAsync("anon", ObjectOwnership.ObjectWriter);
+        await S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "pub", ContentBody = "public bytes", CannedACL = S3CannedACL.PublicRead });
+        await S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "priv", ContentBody = "private bytes" });
+        using var http = new SignedHttp(fixture.Server);
+        async Task<HttpStatusCode> AnonymousGetAsync(string key)
+        {
+            using var response = await http.SendUnsignedAsync(new HttpRequestMessage(HttpMethod.Get, http.Url($"/{bucket}/{key}")));
+            return response.StatusCode;
+        }
+        Assert.Equal(HttpStatusCode.OK, await AnonymousGetAsync("pub"));
+        Assert.Equal(HttpStatusCode.Forbidden, await AnonymousGetAsync("priv"));
+
+        await S3.PutPublicAccessBlockAsync(new PutPublicAccessBlockRequest
+        {
+            BucketName = bucket, PublicAccessBlockConfiguration = new PublicAccessBlockConfiguration { IgnorePublicAcls = true },
+        });
+        Assert.Equal(HttpStatusCode.Forbidden, await AnonymousGetAsync("pub"));
+
+        // BlockPublicAcls refuses a PUT of a public ACL (403), and lets a private one through.
+        await S3.PutPublicAccessBlockAsync(new PutPublicAccessBlockRequest
+        {
+            BucketName = bucket, PublicAccessBlockConfiguration = new PublicAccessBlockConfiguration { BlockPublicAcls = true },
+        });
+        var blocked = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() =>
+            S3.PutObjectAclAsync(new PutObjectAclRequest { BucketName = bucket, Key = "priv", ACL = S3CannedACL.PublicRead }));
+        Assert.Equal(("AccessDenied", HttpStatusCode.Forbidden), (blocked.ErrorCode, blocked.StatusCode));
+        await S3.PutObjectAclAsync(new PutObjectAclRequest { BucketName = bucket, Key = "priv", ACL = S3CannedACL.Private });
+        Assert.Equal(HttpStatusCode.OK, await AnonymousGetAsync("pub"));
+    }
+
     private static string Policy(string owner, string type, string grantee) => $"""
         <AccessControlPolicy xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Owner><ID>{owner}</ID></Owner><AccessControlList>
         <Grant><Grantee xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="{type}">{grantee}</Grantee><Permission>READ</Permission></Grant>
@@ -282,6 +315,8 @@ public sealed class AclTests(ServerFixture fixture) : IClassFixture<ServerFixtur
     {
         var bucket = await fixture.NewBucketAsync(hint, versioned);
         await SetOwnershipAsync(bucket, ownership);
+        // New buckets block public ACLs: these tests set them.
+        await S3.DeletePublicAccessBlockAsync(new DeletePublicAccessBlockRequest { BucketName = bucket });
         return bucket;
     }
 

@@ -89,7 +89,7 @@ public sealed class BucketTests(ServerFixture fixture) : IClassFixture<ServerFix
 
     [Theory]
     [InlineData("DELETE", "?acl")]
-    [InlineData("PUT", "?policy")]
+    [InlineData("PUT", "?analytics")]
     [InlineData("GET", "?logging")]
     [InlineData("GET", "?replication")]
     [InlineData("DELETE", "?requestPayment")]

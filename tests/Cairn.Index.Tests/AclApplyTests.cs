@@ -26,7 +26,7 @@ public sealed class AclApplyTests
         await using var index = new IndexFixture();
         await index.Shard.ExecuteAsync(new CreateBucket("b", Owner, "r")
         {
-            At = T0, Settings = new() { [AclSettings.Ownership] = nameof(ObjectOwnership.BucketOwnerEnforced) },
+            At = T0, Settings = new Dictionary<string, string> { [AclSettings.Ownership] = nameof(ObjectOwnership.BucketOwnerEnforced) },
         });
         await AssertNotSupportedAsync(index, new PutVersion("b", "k", IndexFixture.Draft() with { Acl = PublicRead }, VersionIds.NewNonce()) { At = T0 });
         await AssertNotSupportedAsync(index, new CreateUpload("b", "k", new UploadRecord { UploadId = "", Key = "k", Initiated = T0, Acl = PublicRead }, VersionIds.NewNonce())

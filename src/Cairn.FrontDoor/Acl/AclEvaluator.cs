@@ -1,5 +1,4 @@
 using Cairn.Auth;
-using Cairn.FrontDoor.Routing;
 using Cairn.Index.Records;
 
 namespace Cairn.FrontDoor.Acl;
@@ -26,27 +25,22 @@ public static class AclEvaluator
 }
 
 /// <summary>
-/// Which ACL permission, on the bucket or on the object, allows an S3 operation: AWS's mapping of ACL permissions to the
-/// access-policy permissions they stand for. Operations no grant can allow (configuration, policies, ownership) map to
+/// Which ACL permission, on the bucket or on the object, stands for an IAM action: AWS's mapping of ACL permissions to
+/// the access-policy permissions they grant. Actions no grant can allow (configuration, policies, ownership) map to
 /// nothing: only the owner or a policy allows them.
 /// </summary>
 public static class AclPermissions
 {
-    public static (AclTarget Target, AclPermission Permission)? For(S3Operation operation) => operation switch
+    public static (AclTarget Target, AclPermission Permission)? For(string action) => action switch
     {
-        // READ on a bucket: s3:ListBucket, s3:ListBucketVersions, s3:ListBucketMultipartUploads (HeadBucket is s3:ListBucket).
-        S3Operation.ListObjects or S3Operation.ListObjectsV2 or S3Operation.ListObjectVersions or S3Operation.ListMultipartUploads
-            or S3Operation.HeadBucket => (AclTarget.Bucket, AclPermission.READ),
-        // WRITE on a bucket: s3:PutObject (uploads in all their forms) and, as ACLs have always had it, deleting objects.
-        S3Operation.PutObject or S3Operation.PostObject or S3Operation.CopyObject or S3Operation.CreateMultipartUpload or S3Operation.UploadPart
-            or S3Operation.UploadPartCopy or S3Operation.CompleteMultipartUpload or S3Operation.AbortMultipartUpload or S3Operation.DeleteObject
-            or S3Operation.DeleteObjects => (AclTarget.Bucket, AclPermission.WRITE),
-        S3Operation.GetBucketAcl => (AclTarget.Bucket, AclPermission.READ_ACP),
-        S3Operation.PutBucketAcl => (AclTarget.Bucket, AclPermission.WRITE_ACP),
-        // READ on an object: s3:GetObject and s3:GetObjectVersion (HEAD included).
-        S3Operation.GetObject or S3Operation.HeadObject => (AclTarget.Object, AclPermission.READ),
-        S3Operation.GetObjectAcl => (AclTarget.Object, AclPermission.READ_ACP),
-        S3Operation.PutObjectAcl => (AclTarget.Object, AclPermission.WRITE_ACP),
+        "s3:ListBucket" or "s3:ListBucketVersions" or "s3:ListBucketMultipartUploads" => (AclTarget.Bucket, AclPermission.READ),
+        // WRITE on a bucket: creating objects (uploads in all their forms) and, as ACLs have always had it, deleting them.
+        "s3:PutObject" or "s3:DeleteObject" or "s3:DeleteObjectVersion" => (AclTarget.Bucket, AclPermission.WRITE),
+        "s3:GetBucketAcl" => (AclTarget.Bucket, AclPermission.READ_ACP),
+        "s3:PutBucketAcl" => (AclTarget.Bucket, AclPermission.WRITE_ACP),
+        "s3:GetObject" or "s3:GetObjectVersion" => (AclTarget.Object, AclPermission.READ),
+        "s3:GetObjectAcl" or "s3:GetObjectVersionAcl" => (AclTarget.Object, AclPermission.READ_ACP),
+        "s3:PutObjectAcl" or "s3:PutObjectVersionAcl" => (AclTarget.Object, AclPermission.WRITE_ACP),
         _ => null,
     };
 }

@@ -16,7 +16,7 @@ namespace Cairn.FrontDoor.Acl;
 /// (BucketOwnerEnforced) a GET answers the owner's FULL_CONTROL, whatever is stored, and a PUT is refused
 /// (AccessControlListNotSupported) unless it gives only the owner anything.
 /// </summary>
-public sealed class AclHandlers(BucketAccessReader access, BucketSettings settings, ObjectCatalog objects, IPublicAclGuard guard, Owner owner)
+public sealed class AclHandlers(BucketAccessReader access, BucketSettings settings, ObjectCatalog objects, PublicAclBlock guard, Owner owner)
 {
     public async Task GetBucketAclAsync(S3Request s3)
     {

@@ -11,7 +11,7 @@ namespace Cairn.FrontDoor.Acl;
 /// (AccessControlListNotSupported) or blocks public ACLs. The shard checks the ownership controls again when it records
 /// the version, so a change of them racing this write never lets the ACL through.
 /// </summary>
-public sealed class RequestedAcl(BucketAccessReader access, IPublicAclGuard guard)
+public sealed class RequestedAcl(BucketAccessReader access, PublicAclBlock guard)
 {
     /// <summary>The ACL to record with the object; null for the default ("private", which changes nothing).</summary>
     public async Task<AccessControlList?> ForObjectAsync(IHeaderDictionary headers, BucketRecord bucket, CancellationToken cancellationToken)
@@ -32,20 +32,17 @@ public sealed class RequestedAcl(BucketAccessReader access, IPublicAclGuard guar
 
 /// <summary>
 /// Block Public Access's BlockPublicAcls, as it applies to a PUT that sets an ACL: one granting AllUsers or
-/// AuthenticatedUsers anything is refused (403 AccessDenied) when the bucket's or the server's setting blocks them.
+/// AuthenticatedUsers anything is refused (403 AccessDenied) while the bucket's setting blocks public ACLs (new buckets
+/// start with it on).
 /// </summary>
-public interface IPublicAclGuard
+public sealed class PublicAclBlock(BucketSettings settings)
 {
-    Task CheckPutAsync(string bucket, AccessControlList acl, CancellationToken cancellationToken);
+    private static readonly string[] Setting = [Authorization.PublicAccessBlock.SettingName];
 
-    /// <summary>IgnorePublicAcls: whether grants to AllUsers and AuthenticatedUsers are to be ignored when evaluating access.</summary>
-    Task<bool> IgnoresPublicAclsAsync(string bucket, CancellationToken cancellationToken);
-}
-
-/// <summary>Until Block Public Access lands: nothing blocked, nothing ignored.</summary>
-public sealed class NoPublicAccessBlock : IPublicAclGuard
-{
-    public Task CheckPutAsync(string bucket, AccessControlList acl, CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public Task<bool> IgnoresPublicAclsAsync(string bucket, CancellationToken cancellationToken) => Task.FromResult(false);
+    public async Task CheckPutAsync(string bucket, AccessControlList acl, CancellationToken cancellationToken)
+    {
+        if (!acl.IsPublic) return;
+        var (_, documents) = await settings.GetManyAsync(bucket, Setting, cancellationToken).ConfigureAwait(false);
+        if (Authorization.PublicAccessBlock.FromStored(documents[0]).BlockPublicAcls) throw new Core.Errors.S3Exception(Core.Errors.S3ErrorCode.AccessDenied);
+    }
 }

@@ -14,8 +14,7 @@ public sealed class S3Router(IReadOnlyList<string> domains)
     private static readonly HashSet<string> UnsupportedBucketSubresources = new(StringComparer.Ordinal)
     {
         "accelerate", "analytics", "cors", "encryption", "intelligent-tiering", "inventory",
-        "logging", "metrics", "notification", "policy", "policyStatus",
-        "publicAccessBlock", "replication", "requestPayment", "tagging", "website", "session",
+        "logging", "metrics", "notification", "replication", "requestPayment", "tagging", "website", "session",
     };
 
     private static readonly HashSet<string> UnsupportedObjectSubresources = new(StringComparer.Ordinal)
@@ -33,6 +32,9 @@ public sealed class S3Router(IReadOnlyList<string> domains)
         ("requestPayment", S3Operation.GetBucketRequestPayment, S3Operation.PutBucketRequestPayment, S3Operation.NotImplemented),
         ("acl", S3Operation.GetBucketAcl, S3Operation.PutBucketAcl, S3Operation.NotImplemented),
         ("ownershipControls", S3Operation.GetBucketOwnershipControls, S3Operation.PutBucketOwnershipControls, S3Operation.DeleteBucketOwnershipControls),
+        ("policy", S3Operation.GetBucketPolicy, S3Operation.PutBucketPolicy, S3Operation.DeleteBucketPolicy),
+        ("policyStatus", S3Operation.GetBucketPolicyStatus, S3Operation.NotImplemented, S3Operation.NotImplemented),
+        ("publicAccessBlock", S3Operation.GetPublicAccessBlock, S3Operation.PutPublicAccessBlock, S3Operation.DeletePublicAccessBlock),
     ];
 
     public S3Request Route(HttpContext http)

@@ -45,12 +45,13 @@ public sealed class BucketCatalog(IndexRouter index, TimeProvider time)
     public Task<BucketRecord> CreateAsync(string name, string owner, string region, CancellationToken cancellationToken = default) =>
         CreateAsync(name, owner, region, objectLockEnabled: false, settings: null, cancellationToken);
 
-    /// <summary>
-    /// With <paramref name="objectLockEnabled"/> the bucket is created with Object Lock, and so versioned; with
-    /// <paramref name="settings"/> (its ownership controls, its ACL) it starts with them, in the same change.
-    /// </summary>
-    public Task<BucketRecord> CreateAsync(string name, string owner, string region, bool objectLockEnabled, Dictionary<string, string>? settings,
-        CancellationToken cancellationToken = default) =>
+    /// <summary>With <paramref name="objectLockEnabled"/> the bucket is created with Object Lock, and so versioned.</summary>
+    public Task<BucketRecord> CreateAsync(string name, string owner, string region, bool objectLockEnabled, CancellationToken cancellationToken = default) =>
+        CreateAsync(name, owner, region, objectLockEnabled, null, cancellationToken);
+
+    /// <summary>With <paramref name="settings"/>: the named setting documents the bucket starts with, in the same command.</summary>
+    public Task<BucketRecord> CreateAsync(string name, string owner, string region, bool objectLockEnabled,
+        IReadOnlyDictionary<string, string>? settings, CancellationToken cancellationToken = default) =>
         index.ExecuteAsync(new CreateBucket(name, owner, region) { At = time.GetUtcNow(), ObjectLockEnabled = objectLockEnabled, Settings = settings },
             cancellationToken);
 
