@@ -11,7 +11,7 @@ namespace Cairn.Clients.Tests;
 /// Debian's boto3 (python3-boto3, run with /usr/bin/python3). Each test sends a small script on stdin that prints
 /// one JSON document of what it observed; the assertions are made here.
 /// </summary>
-public sealed class Boto3Tests(ServerFixture fixture) : IClassFixture<ServerFixture>, IDisposable
+public sealed partial class Boto3Tests(ServerFixture fixture) : IClassFixture<ServerFixture>, IDisposable
 {
     private readonly TempDir temp = new("cairn-boto3");
 

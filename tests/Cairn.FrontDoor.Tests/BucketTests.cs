@@ -88,8 +88,8 @@ public sealed class BucketTests(ServerFixture fixture) : IClassFixture<ServerFix
     }
 
     [Theory]
-    [InlineData("GET", "?acl")]
-    [InlineData("PUT", "?policy")]
+    [InlineData("DELETE", "?acl")]
+    [InlineData("PUT", "?analytics")]
     [InlineData("GET", "?logging")]
     [InlineData("GET", "?replication")]
     [InlineData("DELETE", "?requestPayment")]

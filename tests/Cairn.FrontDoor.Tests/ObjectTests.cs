@@ -322,7 +322,7 @@ public sealed class ObjectTests(ServerFixture fixture) : IClassFixture<ServerFix
     }
 
     [Theory]
-    [InlineData("?acl")]
+    [InlineData("?torrent")]
     public async Task Unimplemented_object_operations_answer_501(string query)
     {
         var bucket = await NewBucketAsync();

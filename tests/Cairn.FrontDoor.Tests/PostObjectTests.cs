@@ -525,7 +525,7 @@ public sealed class PostObjectTests(ServerFixture fixture) : IClassFixture<Serve
     {
         var bucket = await NewBucketAsync();
         using (var acl = await PostAsync(bucket, Signed(bucket, [F("key", "k"), F("acl", "public-read")]), "x"u8.ToArray()))
-            Assert.Equal((501, "NotImplemented"), await CodeAsync(acl));
+            Assert.Equal((400, "AccessControlListNotSupported"), await CodeAsync(acl));
         using (var storageClass = await PostAsync(bucket, Signed(bucket, [F("key", "k"), F("x-amz-storage-class", "FAST")]), "x"u8.ToArray()))
             Assert.Equal((400, "InvalidStorageClass"), await CodeAsync(storageClass));
         await AssertNoObjectAsync(bucket, "k");

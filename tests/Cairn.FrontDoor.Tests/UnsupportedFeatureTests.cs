@@ -8,8 +8,9 @@ using Cairn.Testing;
 namespace Cairn.FrontDoor.Tests;
 
 /// <summary>
-/// Protection a request asks for and Cairn does not give (ACL grants, dual-layer encryption, …) is
-/// refused with S3's error before anything is stored, never accepted and ignored; so is an SSE-C key over plain HTTP.
+/// Protection a request asks for and Cairn does not give (dual-layer encryption, …), an ACL a bucket with ACLs disabled
+/// (BucketOwnerEnforced, every new bucket's default) does not take, or an SSE-C key over plain HTTP, is refused with
+/// S3's error before anything is stored, never accepted and ignored.
 /// </summary>
 public sealed class UnsupportedFeatureTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
@@ -21,13 +22,13 @@ public sealed class UnsupportedFeatureTests(ServerFixture fixture) : IClassFixtu
     [InlineData("x-amz-server-side-encryption", "aws:kms:dsse", 501, "NotImplemented")]
     [InlineData("x-amz-server-side-encryption", "rot13", 400, "InvalidArgument")]
     [InlineData("x-amz-server-side-encryption-aws-kms-key-id", "arn:aws:kms:us-east-1:111122223333:key/k", 400, "InvalidArgument")]
-    [InlineData("x-amz-acl", "public-read", 501, "NotImplemented")]
-    [InlineData("x-amz-acl", "public-read-write", 501, "NotImplemented")]
-    [InlineData("x-amz-acl", "authenticated-read", 501, "NotImplemented")]
-    [InlineData("x-amz-acl", "bucket-owner-read", 501, "NotImplemented")]
+    [InlineData("x-amz-acl", "public-read", 400, "AccessControlListNotSupported")]
+    [InlineData("x-amz-acl", "public-read-write", 400, "AccessControlListNotSupported")]
+    [InlineData("x-amz-acl", "authenticated-read", 400, "AccessControlListNotSupported")]
+    [InlineData("x-amz-acl", "aws-exec-read", 501, "NotImplemented")]
     [InlineData("x-amz-acl", "public", 400, "InvalidArgument")]
-    [InlineData("x-amz-grant-read", AllUsers, 501, "NotImplemented")]
-    [InlineData("x-amz-grant-full-control", AllUsers, 501, "NotImplemented")]
+    [InlineData("x-amz-grant-read", AllUsers, 400, "AccessControlListNotSupported")]
+    [InlineData("x-amz-grant-full-control", AllUsers, 400, "AccessControlListNotSupported")]
     [InlineData("x-amz-website-redirect-location", "elsewhere.html", 400, "InvalidRedirectLocation")]
     [InlineData("x-amz-request-payer", "requester", 501, "NotImplemented")]
     public async Task PutObject_asking_for_what_Cairn_does_not_give_is_refused_and_stores_nothing(string header, string value, int status, string code)
@@ -64,10 +65,10 @@ public sealed class UnsupportedFeatureTests(ServerFixture fixture) : IClassFixtu
     }
 
     [Theory]
-    [InlineData("x-amz-acl", "public-read", 501, "NotImplemented")]
-    [InlineData("x-amz-acl", "log-delivery-write", 501, "NotImplemented")]
+    [InlineData("x-amz-acl", "public-read", 400, "InvalidBucketAclWithObjectOwnership")]
+    [InlineData("x-amz-acl", "log-delivery-write", 400, "InvalidBucketAclWithObjectOwnership")]
     [InlineData("x-amz-acl", "everyone", 400, "InvalidArgument")]
-    [InlineData("x-amz-grant-write", AllUsers, 501, "NotImplemented")]
+    [InlineData("x-amz-grant-write", AllUsers, 400, "InvalidBucketAclWithObjectOwnership")]
     public async Task CreateBucket_asking_for_what_Cairn_does_not_give_is_refused_and_creates_nothing(string header, string value, int status, string code)
     {
         var bucket = ServerFixture.NewBucketName("refused");
@@ -79,16 +80,16 @@ public sealed class UnsupportedFeatureTests(ServerFixture fixture) : IClassFixtu
     }
 
     [Theory]
-    [InlineData("x-amz-grant-read", AllUsers)]
-    [InlineData("x-amz-grant-read-acp", AllUsers)]
-    [InlineData("x-amz-grant-write-acp", AllUsers)]
-    [InlineData("x-amz-server-side-encryption", "aws:kms:dsse")]
-    public async Task CreateMultipartUpload_asking_for_what_Cairn_does_not_give_is_NotImplemented_and_starts_no_upload(string header, string value)
+    [InlineData("x-amz-grant-read", AllUsers, 400, "AccessControlListNotSupported")]
+    [InlineData("x-amz-grant-read-acp", AllUsers, 400, "AccessControlListNotSupported")]
+    [InlineData("x-amz-grant-write-acp", AllUsers, 400, "AccessControlListNotSupported")]
+    [InlineData("x-amz-server-side-encryption", "aws:kms:dsse", 501, "NotImplemented")]
+    public async Task CreateMultipartUpload_asking_for_what_Cairn_does_not_give_is_refused_and_starts_no_upload(string header, string value, int status, string code)
     {
         var bucket = await NewBucketAsync();
         using var http = new SignedHttp(fixture.Server);
         using var response = await http.SendAsync(HttpMethod.Post, $"/{bucket}/mpu?uploads", configure: r => r.Headers.TryAddWithoutValidation(header, value));
-        Assert.Equal((501, "NotImplemented"), await SignedHttp.ErrorOf(response));
+        Assert.Equal((status, code), await SignedHttp.ErrorOf(response));
         var uploads = await S3.ListMultipartUploadsAsync(bucket);
         Assert.Empty(uploads.MultipartUploads ?? []);
     }
@@ -109,12 +110,12 @@ public sealed class UnsupportedFeatureTests(ServerFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task CopyObject_granting_public_read_is_NotImplemented_and_stores_nothing()
+    public async Task CopyObject_granting_public_read_in_a_bucket_without_ACLs_is_refused_and_stores_nothing()
     {
         var bucket = await NewBucketWithSourceAsync();
         using var http = new SignedHttp(fixture.Server);
         using var response = await CopyAsync(http, bucket, "copy", r => r.Headers.TryAddWithoutValidation("x-amz-acl", "public-read"));
-        Assert.Equal((501, "NotImplemented"), await SignedHttp.ErrorOf(response));
+        Assert.Equal((400, "AccessControlListNotSupported"), await SignedHttp.ErrorOf(response));
         await AssertNoObjectAsync(http, bucket, "copy");
     }
 
@@ -131,6 +132,7 @@ public sealed class UnsupportedFeatureTests(ServerFixture fixture) : IClassFixtu
     [Theory]
     [InlineData("x-amz-acl", "private")]
     [InlineData("x-amz-acl", "bucket-owner-full-control")]
+    [InlineData("x-amz-acl", "bucket-owner-read")]
     public async Task Headers_that_grant_nothing_beyond_the_default_are_accepted_on_PutObject_and_CreateMultipartUpload(string header, string value)
     {
         var bucket = await NewBucketAsync();

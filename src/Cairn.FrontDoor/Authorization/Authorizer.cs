@@ -14,7 +14,7 @@ namespace Cairn.FrontDoor.Authorization;
 /// policies and the bucket's policy, with Block Public Access applied. The root is allowed everything, as AWS's
 /// account root is (and costs no read); anonymous callers have the bucket policy alone.
 /// </summary>
-public sealed class Authorizer(BucketSettings settings, IIdentityPolicies identities, PolicyCache cache, TimeProvider time)
+public sealed class Authorizer(BucketSettings settings, IIdentityPolicies identities, PolicyCache cache, Acl.AclAuthorization acls, TimeProvider time)
 {
     /// <summary>The bucket policy's setting name in the index.</summary>
     public const string PolicySetting = "policy";
@@ -68,6 +68,8 @@ public sealed class Authorizer(BucketSettings settings, IIdentityPolicies identi
         identities.PoliciesOf(principal).Select(text => cache.Get(text, PolicyKind.Identity));
 
     internal DateTimeOffset Now => time.GetUtcNow();
+
+    internal Acl.AclAuthorization Acls => acls;
 }
 
 /// <summary>What authorization reads of a bucket.</summary>
@@ -118,8 +120,19 @@ public sealed class RequestAuthorization
             new RequestContext(action, OperationActions.Resource(scope, bucket, key), RequestConditions.PrincipalOf(Principal)),
             _s3, _auth, _authorizer.Now);
         var identityPolicies = Principal.Kind == PrincipalKind.Anonymous ? [] : _authorizer.IdentityPoliciesOf(Principal);
-        return PolicyEvaluator.Evaluate(context, identityPolicies, access?.PolicyFor(Principal)) == Decision.Allow;
+        return PolicyEvaluator.Evaluate(context, identityPolicies, access?.PolicyFor(Principal)) switch
+        {
+            Decision.Allow => true,
+            Decision.ExplicitDeny => false,
+            // No policy allowed it and none denied it: an ACL grant still may (IgnorePublicAcls ignoring the public groups').
+            _ => access is not null && await _authorizer.Acls.AllowsAsync(action, bucket!, key, VersionOf(bucket!, key), Principal,
+                access.Block.IgnorePublicAcls, _s3.Aborted).ConfigureAwait(false),
+        };
     }
+
+    /// <summary>The version the request names, when the resource is the request's own object (a copy's source is read as current).</summary>
+    private string? VersionOf(string bucket, string? key) =>
+        bucket == _s3.Bucket && key == _s3.Key && _s3.Query["versionId"].ToString() is { Length: > 0 } id ? id : null;
 
     /// <summary>
     /// Whether the caller may learn that a key is missing: S3 answers NoSuchKey only to callers with s3:ListBucket on

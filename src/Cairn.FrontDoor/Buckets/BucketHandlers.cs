@@ -34,7 +34,7 @@ public sealed class BucketHandlers(BucketCatalog buckets, FrontDoorOptions optio
     public async Task CreateAsync(S3Request s3)
     {
         var name = BucketName.Parse(s3.Bucket!).Value;
-        UnsupportedFeatures.CheckBucketCreation(s3.Request);
+        var settings = Acl.OwnershipControls.ForNewBucket(s3.Request.Headers, owner.Id);
         var body = await ReadSmallBodyAsync(s3).ConfigureAwait(false);
         if (body.Length > 0)
         {
@@ -44,7 +44,9 @@ public sealed class BucketHandlers(BucketCatalog buckets, FrontDoorOptions optio
                 throw new S3Exception(S3ErrorCode.InvalidArgument with { Code = "InvalidLocationConstraint" },
                     $"The specified location-constraint is not valid; this endpoint serves {options.Region}.");
         }
-        await buckets.CreateAsync(name, owner.Id, options.Region, ObjectLockEnabled(s3), NewBucketSettings, s3.Aborted).ConfigureAwait(false);
+        // Block Public Access all on, and the ownership controls (and ACL) the request asks for.
+        await buckets.CreateAsync(name, owner.Id, options.Region, ObjectLockEnabled(s3), new Dictionary<string, string>(NewBucketSettings.Concat(settings)), s3.Aborted)
+            .ConfigureAwait(false);
         s3.Response.Headers.Location = "/" + name;
         s3.Response.StatusCode = 200;
     }

@@ -1,4 +1,5 @@
 using Cairn.Auth;
+using Cairn.FrontDoor.Acl;
 using Cairn.Core.Errors;
 using Cairn.FrontDoor.Authorization;
 using Cairn.FrontDoor.Buckets;
@@ -41,6 +42,7 @@ public sealed partial class S3Dispatcher(
     PostObjectHandler postObject,
     ObjectAttributesHandler attributes,
     ObjectLockHandlers objectLock,
+    AclHandlers acls,
     Authorizer authorizer,
     BucketPolicyHandlers bucketPolicy,
     FrontDoorOptions options,
@@ -185,6 +187,13 @@ public sealed partial class S3Dispatcher(
         S3Operation.GetObjectRetention => objectLock.GetRetentionAsync(s3),
         S3Operation.PutObjectLegalHold => objectLock.PutLegalHoldAsync(s3),
         S3Operation.GetObjectLegalHold => objectLock.GetLegalHoldAsync(s3),
+        S3Operation.GetBucketAcl => acls.GetBucketAclAsync(s3),
+        S3Operation.PutBucketAcl => acls.PutBucketAclAsync(s3),
+        S3Operation.GetObjectAcl => acls.GetObjectAclAsync(s3),
+        S3Operation.PutObjectAcl => acls.PutObjectAclAsync(s3),
+        S3Operation.GetBucketOwnershipControls => acls.GetOwnershipControlsAsync(s3),
+        S3Operation.PutBucketOwnershipControls => acls.PutOwnershipControlsAsync(s3),
+        S3Operation.DeleteBucketOwnershipControls => acls.DeleteOwnershipControlsAsync(s3),
         _ => throw new S3Exception(S3ErrorCode.NotImplemented),
     };
 

@@ -22,16 +22,17 @@ namespace Cairn.FrontDoor.Multipart;
 /// CreateMultipartUpload, UploadPart, UploadPartCopy, ListParts, ListMultipartUploads,
 /// AbortMultipartUpload and CompleteMultipartUpload.
 /// </summary>
-public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objects, UploadCatalog uploads, ObjectWriter writer, ObjectReader reader, ArchiveAccess archive, ExpirationHeader expiration,
-    BlobStore blobs, BodyMd5Factory md5s, Owner owner, FrontDoorOptions options, DataKeys keys, TimeProvider time)
+public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objects, UploadCatalog uploads, ObjectWriter writer, ObjectReader reader, ArchiveAccess archive, ExpirationHeader expiration, StorageMedia media,
+    BlobStore blobs, BodyMd5Factory md5s, Owner owner, FrontDoorOptions options, DataKeys keys, Acl.RequestedAcl acls, TimeProvider time)
 {
     public const int MaxPartNumber = 10_000;
     public const long MaxPartSize = 5L * 1024 * 1024 * 1024;
 
     public async Task CreateAsync(S3Request s3)
     {
-        var (_, _, defaultEncryption) = await buckets.RequireForWriteAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        var (bucket, _, defaultEncryption) = await buckets.RequireForWriteAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         UnsupportedFeatures.CheckObjectWrite(s3.Request);
+        var acl = await acls.ForObjectAsync(s3.Request.Headers, bucket, s3.Aborted).ConfigureAwait(false);
         var key = ObjectKey.Parse(s3.Key!).Value;
         // One data key for the whole upload: every part is sealed under it, each part with its own nonce prefix.
         var sealing = keys.Create(RequestedEncryption.From(s3.Request), defaultEncryption);
@@ -53,6 +54,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
             Retention = retention,
             LegalHold = legalHold,
             Encryption = sealing?.Record,
+            Acl = acl,
         }, s3.Aborted).ConfigureAwait(false);
         EncryptionHeaders.Write(s3.Response, upload.Encryption, sealing?.Customer, withContext: true);
         if (upload.ChecksumAlgorithm is not null)
@@ -263,6 +265,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
             StorageClass = upload.StorageClass,
             Retention = upload.Retention,
             LegalHold = upload.LegalHold,
+            Acl = upload.Acl,
             Checksums = checksums,
             Parts = [.. parts],
             Encryption = upload.Encryption,

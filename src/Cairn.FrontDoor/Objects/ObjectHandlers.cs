@@ -6,6 +6,7 @@ using Cairn.Core.Names;
 using Cairn.Core.Encryption;
 using Cairn.Data.Blobs;
 using Cairn.FrontDoor.Encryption;
+using Cairn.FrontDoor.Acl;
 using Cairn.FrontDoor.Lifecycle;
 using Cairn.FrontDoor.ObjectLock;
 using Cairn.FrontDoor.Routing;
@@ -18,8 +19,8 @@ using Microsoft.AspNetCore.Http;
 namespace Cairn.FrontDoor.Objects;
 
 /// <summary>PutObject, GetObject, HeadObject, DeleteObject and CopyObject.</summary>
-public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects, ObjectWriter writer, ObjectReader reader, ArchiveAccess archive,
-    ExpirationHeader expiration, BodyMd5Factory md5s, DataKeys keys, TimeProvider time)
+public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects, ObjectWriter writer, ObjectReader reader, BlobStore blobs, StorageMedia media, ArchiveAccess archive,
+    ExpirationHeader expiration, BodyMd5Factory md5s, DataKeys keys, RequestedAcl acls, TimeProvider time)
 {
     public async Task PutAsync(S3Request s3)
     {
@@ -32,8 +33,9 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
         // Locked bytes (asked for, or the bucket's default) are taken only with an end-to-end check, as S3 does.
         if (retention is not null || legalHold is not null || bucket.ObjectLock?.DefaultRetention is not null)
             ObjectLockHeaders.RequireIntegrityCheck(s3.Request, "Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with Object Lock parameters");
+        var acl = await acls.ForObjectAsync(s3.Request.Headers, bucket, s3.Aborted).ConfigureAwait(false);
         var sealing = keys.Create(RequestedEncryption.From(s3.Request), defaultEncryption);
-        var version = await writer.PutAsync(s3, s3.Payload, retention, legalHold, sealing, s3.Aborted).ConfigureAwait(false);
+        var version = await writer.PutAsync(s3, s3.Payload, retention, legalHold, acl, sealing, s3.Aborted).ConfigureAwait(false);
         EncryptionHeaders.Write(s3.Response, version.Encryption, sealing?.Customer, withContext: true);
         var h = s3.Response.Headers;
         h.ETag = version.ETag;
@@ -110,9 +112,11 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
 
     public async Task CopyAsync(S3Request s3)
     {
-        var (_, lifecycle, defaultEncryption) = await buckets.RequireForWriteAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        var (bucket, lifecycle, defaultEncryption) = await buckets.RequireForWriteAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         UnsupportedFeatures.CheckObjectWrite(s3.Request);
         var requested = RequestedEncryption.From(s3.Request);
+        // S3 copies no ACL: the copy has the one its request asks for, or the default.
+        var acl = await acls.ForObjectAsync(s3.Request.Headers, bucket, s3.Aborted).ConfigureAwait(false);
         var checksum = ChecksumRequest.Algorithm(s3.Header("x-amz-checksum-algorithm"));
         var key = ObjectKey.Parse(s3.Key!).Value;
         var condition = WriteConditions.ForWrite(s3);
@@ -166,6 +170,7 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
                 // A copy is locked as its own request asks (or by its bucket's default), never by the source's lock.
                 Retention = retention,
                 LegalHold = legalHold,
+                Acl = acl,
                 Blob = draft?.Layout,
                 Parts = shareParts ? source.Parts : null,
                 Inline = inline,

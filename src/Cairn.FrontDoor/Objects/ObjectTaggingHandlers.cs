@@ -47,7 +47,7 @@ public sealed class ObjectTaggingHandlers(BucketCatalog buckets, ObjectCatalog o
     }
 
     /// <summary>A "null" version is named only when the client named it, as for DELETE.</summary>
-    private static void WriteVersionId(S3Request s3, VersionRecord version, string? requested)
+    internal static void WriteVersionId(S3Request s3, VersionRecord version, string? requested)
     {
         if (requested is not null || version.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-version-id"] = version.VersionId;
     }

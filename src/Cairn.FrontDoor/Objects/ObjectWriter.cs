@@ -25,7 +25,7 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
     public const long MaxObjectSize = 5L * 1024 * 1024 * 1024;
     private const long ReadAheadThreshold = 1024 * 1024;
 
-    public async Task<VersionRecord> PutAsync(S3Request s3, PayloadStream payload, ObjectRetention? retention, LegalHoldStatus? legalHold, ObjectSealing? sealing,
+    public async Task<VersionRecord> PutAsync(S3Request s3, PayloadStream payload, ObjectRetention? retention, LegalHoldStatus? legalHold, AccessControlList? acl, ObjectSealing? sealing,
         CancellationToken cancellationToken)
     {
         var request = s3.Request;
@@ -34,7 +34,7 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
         var tags = ObjectTags.FromHeader(request);
         var condition = WriteConditions.ForWrite(s3);
         await using var body = await IngestAsync(request, payload, storageClass, allowInline: true, extraChecksum: null, sealing, cancellationToken).ConfigureAwait(false);
-        return await CommitAsync(s3.Bucket!, key, body, request.Headers, tags, storageClass, condition, retention, legalHold, sealing, cancellationToken).ConfigureAwait(false);
+        return await CommitAsync(s3.Bucket!, key, body, request.Headers, tags, storageClass, condition, retention, legalHold, acl, sealing, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -43,14 +43,14 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
     /// the form's fields of the same names.
     /// </summary>
     public async Task<VersionRecord> PutFormFileAsync(string bucket, string key, Stream file, IHeaderDictionary fields, Dictionary<string, string> tags,
-        ObjectRetention? retention, LegalHoldStatus? legalHold, ObjectSealing? sealing, CancellationToken cancellationToken)
+        ObjectRetention? retention, LegalHoldStatus? legalHold, AccessControlList? acl, ObjectSealing? sealing, CancellationToken cancellationToken)
     {
         var objectKey = ObjectKey.Parse(key).Value;
         var storageClass = StorageClass(fields);
         var expectedMd5 = ContentMd5(fields);
         var checksums = ChecksumRequest.From(fields);
         await using var body = await IngestUnsizedAsync(file, storageClass, expectedMd5, checksums, sealing, cancellationToken).ConfigureAwait(false);
-        return await CommitAsync(bucket, objectKey, body, fields, tags, storageClass, condition: null, retention, legalHold, sealing, cancellationToken).ConfigureAwait(false);
+        return await CommitAsync(bucket, objectKey, body, fields, tags, storageClass, condition: null, retention, legalHold, acl, sealing, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -58,7 +58,7 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
     /// bucket's default retention is applied by the shard (a form upload gets it too).
     /// </summary>
     private async Task<VersionRecord> CommitAsync(string bucket, string key, IngestedBody body, IHeaderDictionary fields, Dictionary<string, string> tags,
-        string storageClass, Cairn.Index.Commands.ObjectCondition? condition, ObjectRetention? retention, LegalHoldStatus? legalHold, ObjectSealing? sealing,
+        string storageClass, Cairn.Index.Commands.ObjectCondition? condition, ObjectRetention? retention, LegalHoldStatus? legalHold, AccessControlList? acl, ObjectSealing? sealing,
         CancellationToken cancellationToken)
     {
         var contentType = fields.ContentType.ToString();
@@ -81,6 +81,7 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
             Encryption = sealing?.Record,
             Retention = retention,
             LegalHold = legalHold,
+            Acl = acl,
         };
         var version = await objects.PutAsync(bucket, key, draft, condition, cancellationToken: cancellationToken).ConfigureAwait(false);
         body.Committed();

@@ -4,58 +4,31 @@ using Microsoft.AspNetCore.Http;
 namespace Cairn.FrontDoor.Objects;
 
 /// <summary>
-/// Refuses requests that ask for protection Cairn does not give (ACL grants, Requester Pays),
-/// before a byte is stored: a client must never believe its data is encrypted or public when it is not
-/// (invariant 9). A value that asks for nothing beyond
-/// the default (<c>x-amz-acl: private</c>) passes; a value S3 does not know gets S3's error for it;
-/// any other is 501 NotImplemented.
+/// Refuses requests that ask for what Cairn does not give (Requester Pays), before a byte is stored: a client must
+/// never believe it got what it asked for when it did not (invariant 9). Encryption headers are read, and honoured
+/// or refused, by Encryption.RequestedEncryption; ACL headers by <see cref="Acl.AclHeaders"/>.
 /// </summary>
 public static class UnsupportedFeatures
 {
-    private const string Acls = "Access control lists";
-
-    private static readonly FeatureHeader[] Grants =
-    [
-        .. new[] { "read", "write", "read-acp", "write-acp", "full-control" }.Select(g => new FeatureHeader("x-amz-grant-" + g, Acls)),
-    ];
-
-    private static readonly FeatureHeader ObjectCannedAcl = new("x-amz-acl", Acls)
-    {
-        // The owner holds FULL_CONTROL and no one else has access: what every Cairn object is.
-        Harmless = ["private", "bucket-owner-full-control"],
-        Known = ["private", "public-read", "public-read-write", "authenticated-read", "aws-exec-read", "bucket-owner-read", "bucket-owner-full-control", "log-delivery-write"],
-    };
-
-    // The bucket-owner-* ACLs are for objects: S3 ignores them on CreateBucket, so they grant nothing there.
-    private static readonly FeatureHeader BucketCannedAcl = ObjectCannedAcl with { Harmless = ["private", "bucket-owner-read", "bucket-owner-full-control"] };
 
     /// <summary>What PutObject, CopyObject (for its destination) and CreateMultipartUpload may ask of the object they create.</summary>
     private static readonly FeatureHeader[] ObjectWrite =
     [
-        ObjectCannedAcl,
-        .. Grants,
         new("x-amz-request-payer", "Requester Pays"),
     ];
 
     /// <summary>A part is encrypted as its upload is (Encryption.DataKeys checks a customer key it brings).</summary>
     private static readonly FeatureHeader[] PartWrite = [new("x-amz-request-payer", "Requester Pays")];
 
-    private static readonly FeatureHeader[] BucketCreation =
-    [
-        BucketCannedAcl,
-        .. Grants,
-    ];
-
     /// <summary>PutObject, CopyObject and CreateMultipartUpload: throws unless the request asks only for what Cairn gives.</summary>
     public static void CheckObjectWrite(HttpRequest request) => Check(request.Headers, ObjectWrite);
 
-    /// <summary>PostObject: the same, of the form's fields (its "acl" field given as x-amz-acl).</summary>
+    /// <summary>PostObject: the same, of the form's fields.</summary>
     public static void CheckObjectWrite(IHeaderDictionary fields) => Check(fields, ObjectWrite);
 
     /// <summary>UploadPart and UploadPartCopy.</summary>
     public static void CheckPartWrite(HttpRequest request) => Check(request.Headers, PartWrite);
 
-    public static void CheckBucketCreation(HttpRequest request) => Check(request.Headers, BucketCreation);
 
     private static void Check(IHeaderDictionary request, FeatureHeader[] headers)
     {

@@ -13,13 +13,13 @@ public sealed class S3Router(IReadOnlyList<string> domains)
 {
     private static readonly HashSet<string> UnsupportedBucketSubresources = new(StringComparer.Ordinal)
     {
-        "accelerate", "acl", "analytics", "cors", "intelligent-tiering", "inventory",
-        "logging", "metrics", "notification", "ownershipControls", "replication", "requestPayment", "tagging", "website", "session",
+        "accelerate", "analytics", "cors", "intelligent-tiering", "inventory",
+        "logging", "metrics", "notification", "replication", "requestPayment", "tagging", "website", "session",
     };
 
     private static readonly HashSet<string> UnsupportedObjectSubresources = new(StringComparer.Ordinal)
     {
-        "acl", "select", "torrent",
+        "select", "torrent",
     };
 
     /// <summary>Bucket configurations served whole as one document each: a subresource's GET, PUT and DELETE.</summary>
@@ -30,6 +30,8 @@ public sealed class S3Router(IReadOnlyList<string> domains)
         ("website", S3Operation.GetBucketWebsite, S3Operation.PutBucketWebsite, S3Operation.DeleteBucketWebsite),
         ("accelerate", S3Operation.GetBucketAccelerateConfiguration, S3Operation.PutBucketAccelerateConfiguration, S3Operation.NotImplemented),
         ("requestPayment", S3Operation.GetBucketRequestPayment, S3Operation.PutBucketRequestPayment, S3Operation.NotImplemented),
+        ("acl", S3Operation.GetBucketAcl, S3Operation.PutBucketAcl, S3Operation.NotImplemented),
+        ("ownershipControls", S3Operation.GetBucketOwnershipControls, S3Operation.PutBucketOwnershipControls, S3Operation.DeleteBucketOwnershipControls),
         ("policy", S3Operation.GetBucketPolicy, S3Operation.PutBucketPolicy, S3Operation.DeleteBucketPolicy),
         ("policyStatus", S3Operation.GetBucketPolicyStatus, S3Operation.NotImplemented, S3Operation.NotImplemented),
         ("publicAccessBlock", S3Operation.GetPublicAccessBlock, S3Operation.PutPublicAccessBlock, S3Operation.DeletePublicAccessBlock),
@@ -122,6 +124,7 @@ public sealed class S3Router(IReadOnlyList<string> domains)
 
         if (q.Keys.Any(UnsupportedObjectSubresources.Contains)) return S3Operation.NotImplemented;
         if (q.ContainsKey("attributes")) return method == "GET" ? S3Operation.GetObjectAttributes : S3Operation.NotImplemented;
+        if (q.ContainsKey("acl")) return method switch { "GET" => S3Operation.GetObjectAcl, "PUT" => S3Operation.PutObjectAcl, _ => S3Operation.NotImplemented };
         if (q.ContainsKey("restore")) return method == "POST" ? S3Operation.RestoreObject : S3Operation.NotImplemented;
         if (q.ContainsKey("retention"))
             return method switch { "PUT" => S3Operation.PutObjectRetention, "GET" => S3Operation.GetObjectRetention, _ => S3Operation.NotImplemented };

@@ -65,6 +65,17 @@ public sealed class S3Xml : IDisposable
         return this;
     }
 
+    /// <summary>An element whose type is named by xsi:type (an ACL's Grantee: CanonicalUser or Group).</summary>
+    public S3Xml Open(string name, string xsiType)
+    {
+        writer.WriteStartElement(name);
+        writer.WriteAttributeString("xmlns", "xsi", null, XmlSchemaInstance);
+        writer.WriteAttributeString("type", XmlSchemaInstance, xsiType);
+        return this;
+    }
+
+    public const string XmlSchemaInstance = "http://www.w3.org/2001/XMLSchema-instance";
+
     public S3Xml Close()
     {
         writer.WriteEndElement();

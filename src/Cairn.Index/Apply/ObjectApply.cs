@@ -20,6 +20,7 @@ internal sealed class ObjectApply(VersionWrites writes, StorageMeter meter, Stor
         if (c.SharesBlobs && c.Draft.Blobs().Any(blob => !t.References(blob.BlobId).Any()))
             throw new S3Exception(S3ErrorCode.NoSuchKey, "The copy source was deleted while it was being copied.");
         ObjectLockRules.RequireLockable(bucket, c.Draft.Retention, c.Draft.LegalHold, c.At);
+        Acl.AclRules.RequireAllowed(t, c.Bucket, c.Draft.Acl);
         var record = NewVersion(t, bucket, locks.WithDefaultRetention(bucket, c.Draft, c.At), c.Nonce, c.At);
         writes.Write(t, c.Bucket, c.Key, record, c.At);
         return record;

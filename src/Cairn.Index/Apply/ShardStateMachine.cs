@@ -51,6 +51,7 @@ public sealed class ShardStateMachine
             DeleteObject c => objects.Delete(t, c),
             DeleteVersion c => objects.DeleteVersion(t, c),
             ReplaceTags c => objects.ReplaceTags(t, c),
+            Acl.PutObjectAcl c => Acl.AclApply.Put(t, c),
             RestoreVersion c => objects.Restore(t, c),
             TransitionVersion c => objects.Transition(t, c),
             ReplaceLayout c => objects.ReplaceLayout(t, c),

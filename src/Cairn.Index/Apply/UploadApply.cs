@@ -15,6 +15,7 @@ internal sealed class UploadApply(VersionWrites writes, StorageMeter meter, Obje
     public UploadRecord Create(ShardTables t, CreateUpload c)
     {
         ObjectLockRules.RequireLockable(t.RequireBucket(c.Bucket), c.Draft.Retention, c.Draft.LegalHold, c.At);
+        Acl.AclRules.RequireAllowed(t, c.Bucket, c.Draft.Acl);
         var upload = c.Draft with { UploadId = VersionIds.Of(t.NextSequence(c.At), c.Nonce), Key = c.Key, Initiated = c.At };
         t.State.Put(IndexKeys.UploadKey(c.Bucket, c.Key, upload.UploadId), IndexJson.Encode(upload));
         return upload;

@@ -55,7 +55,7 @@ public sealed class BucketCatalog(IndexRouter index, TimeProvider time)
     }
 
     public Task<BucketRecord> CreateAsync(string name, string owner, string region, CancellationToken cancellationToken = default) =>
-        CreateAsync(name, owner, region, objectLockEnabled: false, cancellationToken);
+        CreateAsync(name, owner, region, objectLockEnabled: false, settings: null, cancellationToken);
 
     /// <summary>With <paramref name="objectLockEnabled"/> the bucket is created with Object Lock, and so versioned.</summary>
     public Task<BucketRecord> CreateAsync(string name, string owner, string region, bool objectLockEnabled, CancellationToken cancellationToken = default) =>

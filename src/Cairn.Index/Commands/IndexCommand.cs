@@ -22,6 +22,7 @@ namespace Cairn.Index.Commands;
 [JsonDerivedType(typeof(DeleteObject), "delete-object")]
 [JsonDerivedType(typeof(DeleteVersion), "delete-version")]
 [JsonDerivedType(typeof(ReplaceTags), "replace-tags")]
+[JsonDerivedType(typeof(Acl.PutObjectAcl), "put-object-acl")]
 [JsonDerivedType(typeof(RestoreVersion), "restore-version")]
 [JsonDerivedType(typeof(TransitionVersion), "transition-version")]
 [JsonDerivedType(typeof(ReplaceLayout), "replace-layout")]

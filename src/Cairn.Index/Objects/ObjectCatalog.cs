@@ -102,6 +102,10 @@ public sealed class ObjectCatalog(IndexRouter index, TimeProvider time)
         CancellationToken cancellationToken = default) =>
         index.ExecuteAsync(new ReplaceTags(bucket, key, versionId, tags) { At = time.GetUtcNow() }, cancellationToken);
 
+    /// <summary>PutObjectAcl: one version's ACL, in place, checked by the shard against the bucket's ownership controls.</summary>
+    public Task<VersionRecord> PutAclAsync(string bucket, string key, string? versionId, AccessControlList? acl, CancellationToken cancellationToken = default) =>
+        index.ExecuteAsync(new Acl.PutObjectAcl(bucket, key, versionId, acl) { At = time.GetUtcNow() }, cancellationToken);
+
     /// <summary>RestoreObject on the version named: its class and restore state are checked where the version is.</summary>
     public Task<RestoreOutcome> RestoreAsync(string bucket, string key, string versionId, int days, string tier, CancellationToken cancellationToken = default) =>
         index.ExecuteAsync(new RestoreVersion(bucket, key, versionId, days, tier) { At = time.GetUtcNow() }, cancellationToken);

@@ -14,6 +14,7 @@ namespace Cairn.Index.Records;
 [JsonSerializable(typeof(Buckets.StoredLifecycle))]
 [JsonSerializable(typeof(Billing.LedgerLine))]
 [JsonSerializable(typeof(CompletedUploadRecord))]
+[JsonSerializable(typeof(AccessControlList))]
 [JsonSerializable(typeof(Commands.IndexCommand))]
 [JsonSerializable(typeof(Commands.Done))]
 [JsonSerializable(typeof(Commands.RestoreOutcome))]

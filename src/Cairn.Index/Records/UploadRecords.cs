@@ -24,6 +24,9 @@ public sealed record UploadRecord
     /// <summary>The encryption of the object it will be: every part is sealed under this data key.</summary>
     public ObjectEncryption? Encryption { get; init; }
 
+    /// <summary>The ACL asked for at creation (x-amz-acl, x-amz-grant-*), which the completed object carries; null is the default.</summary>
+    public AccessControlList? Acl { get; init; }
+
     /// <summary>The checksum algorithm named at creation (CRC32, SHA256, …), which every part must carry.</summary>
     public string? ChecksumAlgorithm { get; init; }
 

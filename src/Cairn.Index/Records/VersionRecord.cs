@@ -43,6 +43,9 @@ public sealed record VersionRecord
     /// <summary>Object Lock legal hold; null when none was ever set on this version.</summary>
     public LegalHoldStatus? LegalHold { get; init; }
 
+    /// <summary>The version's ACL; null is the default ("private": its owner, the bucket's, has FULL_CONTROL). Changed in place by PutObjectAcl.</summary>
+    public AccessControlList? Acl { get; init; }
+
     /// <summary>Additional checksums by S3 algorithm name (CRC32, SHA256, …), base64.</summary>
     public Dictionary<string, string> Checksums { get; init; } = new(StringComparer.OrdinalIgnoreCase);
 

@@ -26,6 +26,9 @@ public sealed class RequestHeadersTarget : FuzzTarget
 
     public override string Name => "request-headers";
 
+    /// <summary>The account's canonical id, the only one an ACL grant may name.</summary>
+    private const string AclOwner = "75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a";
+
     protected override IEnumerable<string> Words =>
     [
         "\r\n", ": ", ",", ";", "-", "=", "*", "W/", "\"", "bytes=", "bytes=-", "bytes=0-", "X-Fuzz-Size: ", "Range: ", "If-Match: ",
@@ -59,6 +62,8 @@ public sealed class RequestHeadersTarget : FuzzTarget
             () => WriteConditions.ForWrite(s3),
             () => UnsupportedFeatures.CheckObjectWrite(request),
             () => UnsupportedFeatures.CheckObjectRead(request),
+            () => Cairn.FrontDoor.Acl.AclHeaders.Read(request.Headers, AclOwner, Cairn.FrontDoor.Acl.AclTarget.Object),
+            () => Cairn.FrontDoor.Acl.OwnershipControls.ForNewBucket(request.Headers, AclOwner),
             () => ObjectHeaders.UserMetadata(request));
         return Task.CompletedTask;
     }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Xml.Linq;
 using Cairn.Fuzz.Tests.Engine;
+using Cairn.FrontDoor.Acl;
 using Cairn.FrontDoor.Buckets;
 using Cairn.FrontDoor.Cors;
 using Cairn.FrontDoor.Lifecycle;
@@ -77,9 +78,25 @@ public sealed class XmlTarget(string name, Action<byte[]> parse, params string[]
                 () => Normalise(BucketSetting.Accelerate, body),
                 () => Normalise(BucketSetting.RequestPayment, body)),
             "AccelerateConfiguration", "RequestPaymentConfiguration", "Status", "Payer", "Suspended", "BucketOwner", "Requester"),
+        new("xml-acl", body => Verdict.Each(
+                () =>
+                {
+                    var owner = new Owner(AclOwner, "cairn");
+                    var acl = AclXml.Read(S3XmlBody.Parse(body), owner.Id);
+                    using var xml = AclXml.Write(acl, owner);
+                    Verdict.StoredFormReadsBack(Encoding.UTF8.GetString(xml.ToBytes()), s => AclXml.Read(S3XmlBody.Parse(Encoding.UTF8.GetBytes(s)), owner.Id));
+                },
+                () => OwnershipControls.Read(S3XmlBody.Parse(body))),
+            "AccessControlPolicy", "Owner", "ID", "DisplayName", "AccessControlList", "Grant", "Grantee", "Permission", "URI", "EmailAddress",
+            "READ", "WRITE", "READ_ACP", "WRITE_ACP", "FULL_CONTROL", "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"", "xsi:type=\"CanonicalUser\"",
+            "xsi:type=\"Group\"", "xsi:type=\"AmazonCustomerByEmail\"", AclOwner, "http://acs.amazonaws.com/groups/global/AllUsers",
+            "OwnershipControls", "Rule", "ObjectOwnership", "BucketOwnerEnforced", "BucketOwnerPreferred", "ObjectWriter"),
         new("xml-restore", body => RestoreObjectHandler.ParseRequest(S3XmlBody.Parse(body)),
             "RestoreRequest", "Days", "GlacierJobParameters", "Tier", "Standard", "Bulk", "Expedited", "Type", "SELECT", "OutputLocation"),
     ];
+
+    /// <summary>The account's canonical id, the only one an ACL grant may name.</summary>
+    private const string AclOwner = "75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a";
 
     private static string? Normalise(BucketSetting setting, byte[] body) => setting.Normalize(S3XmlBody.Parse(body));
 }
