@@ -38,9 +38,17 @@ public sealed partial class SigV4Verifier
     /// Authenticates the request. Returns null when it carries no credentials at all (anonymous);
     /// throws <see cref="S3Exception"/> on every failure.
     /// </summary>
-    public AuthResult? Authenticate(HttpRequest request)
+    public AuthResult? Authenticate(HttpRequest request) => Authenticate(request, AllowedServices, bodySha256Hex: null);
+
+    /// <summary>
+    /// Authenticates a request to another AWS API served on this endpoint (IAM, STS): the credential scope must name one of
+    /// <paramref name="services"/>, and, as those APIs' clients do not send x-amz-content-sha256, the signed payload hash is
+    /// the body's (<paramref name="bodySha256Hex"/>, read by the caller) unless the header says otherwise.
+    /// </summary>
+    public AuthResult? Authenticate(HttpRequest request, IReadOnlySet<string> services, string? bodySha256Hex)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(services);
         var (rawPath, rawQuery) = RequestTarget.Get(request);
         var query = new QueryParameters(rawQuery);
         var authorization = request.Headers.Authorization;
@@ -57,9 +65,9 @@ public sealed partial class SigV4Verifier
             {
                 throw new S3Exception(S3ErrorCode.AuthorizationHeaderMalformed, "The authorization header is malformed; it was sent more than once.");
             }
-            return AuthenticateHeader(request, rawPath, query, authorization.ToString());
+            return AuthenticateHeader(request, rawPath, query, authorization.ToString(), services, bodySha256Hex);
         }
-        if (hasQuery) return AuthenticatePresigned(request, rawPath, query);
+        if (hasQuery) return AuthenticatePresigned(request, rawPath, query, services);
         if (query.Contains("AWSAccessKeyId") && query.Contains("Signature"))
         {
             throw new S3Exception(S3ErrorCode.InvalidRequest, AuthorizationHeader.UnsupportedMechanism);
@@ -90,11 +98,12 @@ public sealed partial class SigV4Verifier
         };
     }
 
-    private AuthResult AuthenticateHeader(HttpRequest request, string rawPath, QueryParameters query, string header)
+    private AuthResult AuthenticateHeader(HttpRequest request, string rawPath, QueryParameters query, string header,
+        IReadOnlySet<string> services, string? bodySha256Hex)
     {
         var auth = AuthorizationHeader.Parse(header);
         var scope = auth.Credential;
-        if (!AllowedServices.Contains(scope.Service))
+        if (!services.Contains(scope.Service))
         {
             throw new S3Exception(S3ErrorCode.AuthorizationHeaderMalformed,
                 $"The authorization header is malformed; incorrect service \"{scope.Service}\".");
@@ -108,7 +117,7 @@ public sealed partial class SigV4Verifier
                 "The authorization header is malformed; Invalid credential date. Date is not the same as X-Amz-Date.");
         }
 
-        string payloadHash = Single(request.Headers[SigV4Constants.ContentSha256Header])
+        string payloadHash = Single(request.Headers[SigV4Constants.ContentSha256Header]) ?? bodySha256Hex
             ?? throw new S3Exception(S3ErrorCode.InvalidRequest, "Missing required header for this request: x-amz-content-sha256");
         var mode = ParsePayloadMode(payloadHash, out string? expectedSha256);
 
@@ -134,7 +143,7 @@ public sealed partial class SigV4Verifier
         return Result(request, scope, stored.Principal, mode, expectedSha256, signingKey, amzDate, time, auth.Signature, presigned: false);
     }
 
-    private AuthResult AuthenticatePresigned(HttpRequest request, string rawPath, QueryParameters query)
+    private AuthResult AuthenticatePresigned(HttpRequest request, string rawPath, QueryParameters query, IReadOnlySet<string> services)
     {
         static S3Exception QueryError(string message) => new(S3ErrorCode.AuthorizationQueryParametersError, message);
         Func<Exception> duplicate = () => QueryError("A query-string authentication parameter was given more than once.");
@@ -154,7 +163,7 @@ public sealed partial class SigV4Verifier
         {
             throw QueryError("Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".");
         }
-        if (!AllowedServices.Contains(scope.Service))
+        if (!services.Contains(scope.Service))
         {
             throw QueryError($"Error parsing the X-Amz-Credential parameter; incorrect service \"{scope.Service}\".");
         }
@@ -279,6 +288,7 @@ public sealed partial class SigV4Verifier
         {
             AccessKey = scope.AccessKey,
             Principal = principal,
+            Service = scope.Service,
             PayloadMode = mode,
             ExpectedSha256Hex = expectedSha256,
             IsPresigned = presigned,

@@ -40,6 +40,7 @@ public sealed partial class S3Dispatcher(
     PostObjectHandler postObject,
     ObjectAttributesHandler attributes,
     ObjectLockHandlers objectLock,
+    Identity.IamEndpoint iam,
     ILogger<S3Dispatcher> log)
 {
     public async Task HandleAsync(HttpContext http)
@@ -53,6 +54,12 @@ public sealed partial class S3Dispatcher(
             if (website.BucketOf(http.Request) is { } site)
             {
                 await website.HandleAsync(http, site).ConfigureAwait(false);
+                return;
+            }
+            if (Identity.IamEndpoint.Serves(http.Request))
+            {
+                // IAM's query API answers in its own XML, errors included.
+                await iam.HandleAsync(http).ConfigureAwait(false);
                 return;
             }
             if (AdminPaths.IsAdminPath(http.Request))
