@@ -102,8 +102,9 @@ public sealed class IamTests(ServerFixture fixture) : IClassFixture<ServerFixtur
         AssertError(seen, "gone", "NoSuchEntity", 404, $"The user with name {user} cannot be found.");
     }
 
+    /// <summary>Each `aws` run costs seconds of Python start-up: one pass over the commands, the refusals are boto3's and the raw test's.</summary>
     [Fact]
-    public async Task Aws_cli_iam_commands_create_list_and_delete_users_keys_and_policies()
+    public async Task Aws_cli_iam_commands_create_and_delete_users_keys_and_policies()
     {
         var user = "cli-" + Guid.NewGuid().ToString("N")[..8];
         var policy = temp.File("policy.json");
@@ -113,23 +114,13 @@ public sealed class IamTests(ServerFixture fixture) : IClassFixture<ServerFixtur
         Assert.Equal(user, created.GetProperty("User").GetProperty("UserName").GetString());
         var key = (await AwsJsonAsync("iam", "create-access-key", "--user-name", user)).GetProperty("AccessKey");
         var keyId = key.GetProperty("AccessKeyId").GetString()!;
-        Assert.Contains(user, (await AwsJsonAsync("iam", "list-users")).GetProperty("Users").EnumerateArray().Select(u => u.GetProperty("UserName").GetString()));
+        Assert.Equal(40, key.GetProperty("SecretAccessKey").GetString()!.Length);
         await AwsOkAsync("iam", "put-user-policy", "--user-name", user, "--policy-name", "all-s3", "--policy-document", "file://" + policy);
         var got = await AwsJsonAsync("iam", "get-user-policy", "--user-name", user, "--policy-name", "all-s3");
         Assert.Equal("s3:*", got.GetProperty("PolicyDocument").GetProperty("Statement")[0].GetProperty("Action").GetString());
-        Assert.Equal(["all-s3"], (await AwsJsonAsync("iam", "list-user-policies", "--user-name", user)).GetProperty("PolicyNames").EnumerateArray().Select(e => e.GetString()));
-        await AwsOkAsync("iam", "update-access-key", "--user-name", user, "--access-key-id", keyId, "--status", "Inactive");
-        Assert.Equal("Inactive", (await AwsJsonAsync("iam", "list-access-keys", "--user-name", user)).GetProperty("AccessKeyMetadata")[0].GetProperty("Status").GetString());
-
-        var conflict = await AwsAsync("iam", "delete-user", "--user-name", user);
-        Assert.NotEqual(0, conflict.ExitCode);
-        Assert.Contains("DeleteConflict", conflict.Stderr);
-
         await AwsOkAsync("iam", "delete-access-key", "--user-name", user, "--access-key-id", keyId);
         await AwsOkAsync("iam", "delete-user-policy", "--user-name", user, "--policy-name", "all-s3");
         await AwsOkAsync("iam", "delete-user", "--user-name", user);
-        var missing = await AwsAsync("iam", "get-user", "--user-name", user);
-        Assert.Contains("NoSuchEntity", missing.Stderr);
     }
 
     [Fact]
