@@ -45,11 +45,12 @@ public sealed class IamPersistenceTests : IAsyncLifetime
         return response.StatusCode;
     }
 
+    /// <summary>Files holding the secret as text, or as the base64 that JSON makes of its bytes.</summary>
     private IEnumerable<string> FilesHolding(string secret)
     {
-        var needle = Encoding.ASCII.GetBytes(secret);
+        byte[][] needles = [Encoding.ASCII.GetBytes(secret), Encoding.ASCII.GetBytes(Convert.ToBase64String(Encoding.ASCII.GetBytes(secret)))];
         return Directory.EnumerateFiles(server.DataPath, "*", SearchOption.AllDirectories)
-            .Where(f => File.ReadAllBytes(f).AsSpan().IndexOf(needle) >= 0)
+            .Where(f => needles.Any(n => File.ReadAllBytes(f).AsSpan().IndexOf(n) >= 0))
             .ToList();
     }
 }
