@@ -22,13 +22,15 @@ public sealed partial class SigV4Verifier
 
     private readonly ICredentialStore credentials;
     private readonly TimeProvider clock;
+    private readonly ISessionCredentials? sessions;
 
-    public SigV4Verifier(ICredentialStore credentials, TimeProvider clock)
+    public SigV4Verifier(ICredentialStore credentials, TimeProvider clock, ISessionCredentials? sessions = null)
     {
         ArgumentNullException.ThrowIfNull(credentials);
         ArgumentNullException.ThrowIfNull(clock);
         this.credentials = credentials;
         this.clock = clock;
+        this.sessions = sessions;
     }
 
     /// <summary>Service names accepted in the credential scope (any region is accepted).</summary>
@@ -121,7 +123,7 @@ public sealed partial class SigV4Verifier
             ?? throw new S3Exception(S3ErrorCode.InvalidRequest, "Missing required header for this request: x-amz-content-sha256");
         var mode = ParsePayloadMode(payloadHash, out string? expectedSha256);
 
-        var stored = Find(scope.AccessKey);
+        var stored = Find(scope.AccessKey, Single(request.Headers[SecurityTokenHeader]));
         string secret = stored.Secret;
 
         var now = clock.GetUtcNow();
@@ -189,7 +191,7 @@ public sealed partial class SigV4Verifier
             ?? throw QueryError("Error parsing the X-Amz-SignedHeaders parameter.");
         if (signature.Length != 64 || !Hex.IsHex(signature)) throw QueryError("Error parsing the X-Amz-Signature parameter.");
 
-        var stored = Find(scope.AccessKey);
+        var stored = Find(scope.AccessKey, query.Get("X-Amz-Security-Token", duplicate) ?? Single(request.Headers[SecurityTokenHeader]));
         string secret = stored.Secret;
 
         var now = clock.GetUtcNow();
@@ -301,8 +303,15 @@ public sealed partial class SigV4Verifier
         };
     }
 
-    private Credential Find(string accessKey)
+    private const string SecurityTokenHeader = "x-amz-security-token";
+
+    /// <summary>
+    /// A long-term key from the store; temporary credentials from the session token the request carries (without one, an
+    /// ASIA key is no key at all: InvalidAccessKeyId).
+    /// </summary>
+    private Credential Find(string accessKey, string? sessionToken)
     {
+        if (sessions is not null && sessions.IsTemporary(accessKey) && sessionToken is not null) return sessions.Open(accessKey, sessionToken);
         if (!credentials.TryFind(accessKey, out var credential) || string.IsNullOrEmpty(credential.Secret))
         {
             throw new S3Exception(S3ErrorCode.InvalidAccessKeyId)

@@ -205,6 +205,9 @@ public static class NodeHost
         s.AddSingleton<IamUserActions>();
         s.AddSingleton<IamPolicyActions>();
         s.AddSingleton<IamRoleActions>();
+        s.AddSingleton<SessionTokens>();
+        s.AddSingleton<ISessionCredentials>(sp => sp.GetRequiredService<SessionTokens>());
+        s.AddSingleton<StsActions>();
         s.AddSingleton<IamEndpoint>();
         s.AddSingleton<SigV4Verifier>();
         s.AddSingleton(new S3Router(options.FrontDoor.Domains));

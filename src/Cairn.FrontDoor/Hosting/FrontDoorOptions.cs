@@ -19,6 +19,9 @@ public sealed record FrontDoorOptions
     /// <summary>Every part of a multipart upload but the last must be at least this large (S3: 5 MiB).</summary>
     public long MinimumPartSize { get; init; } = 5 * 1024 * 1024;
 
+    /// <summary>The shortest session STS AssumeRole grants (AWS: 900 seconds); lowered only for tests and demos of expiry.</summary>
+    public int MinimumSessionSeconds { get; init; } = 900;
+
     public required string AccessKey { get; init; }
     public required string SecretKey { get; init; }
 }

@@ -10,11 +10,16 @@ public sealed class IdentityCredentials(RootCredentials root, IdentityView view)
         root.TryFind(accessKey, out credential) || view.TryFind(accessKey, out credential);
 }
 
-/// <summary>A user's inline policies, from the in-memory view; the root and anonymous have none.</summary>
+/// <summary>
+/// A user's inline policies, or an assumed role's (its session policy, which narrows them, is on the principal:
+/// <see cref="Principal.SessionPolicy"/>), from the in-memory view; the root and anonymous have none.
+/// </summary>
 public sealed class IdentityPolicies(IdentityView view) : IIdentityPolicies
 {
-    public IReadOnlyList<string> PoliciesOf(Principal principal) =>
-        principal.Kind == PrincipalKind.User && principal.Name is { } name
-            ? [.. view.Table.PoliciesOf(Index.Identities.PolicyHolder.User, name).Values]
-            : [];
+    public IReadOnlyList<string> PoliciesOf(Principal principal) => principal switch
+    {
+        { Kind: PrincipalKind.User, Name: { } user } => [.. view.Table.PoliciesOf(Index.Identities.PolicyHolder.User, user).Values],
+        { Kind: PrincipalKind.AssumedRole, Name: { } role } => [.. view.Table.PoliciesOf(Index.Identities.PolicyHolder.Role, role).Values],
+        _ => [],
+    };
 }
