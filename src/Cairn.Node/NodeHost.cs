@@ -38,6 +38,7 @@ using Cairn.Data.Drives.Remote;
 using Cairn.Node.Cluster;
 using Cairn.Cluster.Map;
 using Cairn.Transport;
+using Cairn.Transport.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting;
@@ -81,15 +82,22 @@ public static class NodeHost
         var time = options.ClockOffset == TimeSpan.Zero ? TimeProvider.System : new OffsetTimeProvider(options.ClockOffset);
         // The apply reads no clock but the command's: its day clock only converts days.
         var machine = new ShardStateMachine(classes, new DayClock(time, options.DaySeconds));
+        // Logging for what runs before the host is built (Raft, the certificate files).
+        var earlyLogging = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevelFromEnvironment()));
+        var certificate = options.Tls is { } tls ? new ReloadingCertificate(tls.CertificateFile, tls.KeyFile, earlyLogging.CreateLogger<ReloadingCertificate>()) : null;
         ClusterRuntime? cluster = null;
         StorageMedia media;
         IReadOnlyDictionary<string, IFragmentStore> drives;
         if (options.Cluster is { } clusterOptions)
         {
-            clusterOptions = clusterOptions with { Time = time };
+            clusterOptions = clusterOptions with
+            {
+                Time = time,
+                Transport = clusterOptions.Transport with { Tls = options.Tls is { } files ? ClusterTls.Create(files, certificate!) : null },
+            };
             node = ClusterDrives(node, clusterOptions);
             var localDrives = LocalDrives(node);
-            var raftLogging = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevelFromEnvironment()));
+            var raftLogging = earlyLogging;
             var wire = new ClusterWire(clusterOptions.Wire, clusterOptions.NodeId, raftLogging.CreateLogger<ClusterWire>());
             if (clusterOptions.Wire != WireVersion.Release)
                 raftLogging.CreateLogger<ClusterWire>().LogWarning("{Variable} is set (for tests only): this node plays another release's wire, {Wire}",
@@ -120,16 +128,21 @@ public static class NodeHost
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(ParseEndpoint(options.Address));
+            kestrel.Listen(ParseEndpoint(options.Address), listen =>
+            {
+                if (certificate is not null) listen.UseS3Tls(certificate);
+            });
             if (cluster is not null)
                 kestrel.Listen(ParseEndpoint(cluster.Options.ClusterAddress), listen =>
                 {
-                    listen.UseClusterProtocol();
+                    listen.UseClusterProtocol(cluster.Options.Transport.Tls);
                     cluster.Mux.ConfigureListener(listen);
                 });
             kestrel.Limits.MaxRequestBodySize = null; // S3's own limits apply (5 GiB per PUT)
             kestrel.Limits.MinRequestBodyDataRate = null;
             kestrel.RequestHeaderEncodingSelector = _ => Encoding.UTF8;
+            // Headers stored from a request (Content-Disposition, Content-Type) go back out as they came in.
+            kestrel.ResponseHeaderEncodingSelector = _ => Encoding.UTF8;
             kestrel.AddServerHeader = false;
         });
 
@@ -232,6 +245,9 @@ public static class NodeHost
         s.AddSingleton<RestoreObjectHandler>();
         s.AddSingleton<LifecycleConfigurationHandlers>();
         s.AddSingleton<Cairn.FrontDoor.Buckets.BucketSettingHandlers>();
+        s.AddSingleton<Cairn.FrontDoor.Authorization.PolicyCache>();
+        s.AddSingleton<Cairn.FrontDoor.Authorization.Authorizer>();
+        s.AddSingleton<Cairn.FrontDoor.Authorization.BucketPolicyHandlers>();
         s.AddSingleton<Cairn.FrontDoor.Cors.CorsResponder>();
         s.AddSingleton<Cairn.FrontDoor.Website.WebsiteEndpoint>();
         s.AddSingleton<S3Dispatcher>();

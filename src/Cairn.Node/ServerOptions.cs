@@ -29,6 +29,9 @@ public sealed record ServerOptions
     /// </summary>
     public string? MasterKeyFile { get; init; }
 
+    /// <summary>TLS on the S3 port (and the cluster port in a cluster); null serves plain HTTP.</summary>
+    public Transport.Tls.TlsFiles? Tls { get; init; }
+
     /// <summary>Cluster membership; null runs a store alone.</summary>
     public Cluster.ClusterOptions? Cluster { get; init; }
 

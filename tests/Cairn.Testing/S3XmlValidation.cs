@@ -20,7 +20,9 @@ public sealed class S3XmlValidation
         new ValidatingHandler(this) { InnerHandler = inner ?? new SocketsHttpHandler { AllowAutoRedirect = false } };
 
     /// <summary>For AmazonS3Config.HttpClientFactory: the SDK's HttpClients validate every response.</summary>
-    public HttpClientFactory ClientFactory() => new SdkClientFactory(this);
+    /// <param name="sockets">The socket handler under validation, given whether to follow redirects (e.g. one that trusts a test CA).</param>
+    public HttpClientFactory ClientFactory(Func<bool, SocketsHttpHandler>? sockets = null) =>
+        new SdkClientFactory(this, sockets ?? (redirect => new SocketsHttpHandler { AllowAutoRedirect = redirect, AutomaticDecompression = System.Net.DecompressionMethods.None }));
 
     public void ThrowIfAny()
     {
@@ -60,14 +62,10 @@ public sealed class S3XmlValidation
         }
     }
 
-    private sealed class SdkClientFactory(S3XmlValidation validation) : HttpClientFactory
+    private sealed class SdkClientFactory(S3XmlValidation validation, Func<bool, SocketsHttpHandler> sockets) : HttpClientFactory
     {
         public override HttpClient CreateHttpClient(IClientConfig clientConfig) =>
-            new(validation.Handler(new SocketsHttpHandler
-            {
-                AllowAutoRedirect = clientConfig.AllowAutoRedirect,
-                AutomaticDecompression = System.Net.DecompressionMethods.None,
-            }))
+            new(validation.Handler(sockets(clientConfig.AllowAutoRedirect)))
             {
                 Timeout = clientConfig.Timeout ?? TimeSpan.FromMinutes(5),
             };

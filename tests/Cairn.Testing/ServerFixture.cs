@@ -13,9 +13,12 @@ public class ServerFixture : IAsyncLifetime
 
     public AmazonS3Client S3 { get; private set; } = null!;
 
+    /// <summary>Starts the shared server: plain HTTP with <see cref="ServerArguments"/> unless a fixture says otherwise.</summary>
+    protected virtual Task<ServerProcess> StartServerAsync() => ServerProcess.StartAsync(ServerArguments);
+
     public async Task InitializeAsync()
     {
-        Server = await ServerProcess.StartAsync(ServerArguments);
+        Server = await StartServerAsync();
         S3 = Server.Client();
     }
 

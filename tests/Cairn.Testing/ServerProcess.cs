@@ -52,7 +52,31 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public string DataPath { get; }
     public int Port { get; }
-    public string Endpoint => $"http://127.0.0.1:{Port}";
+    public string Endpoint => $"{(Tls is null ? "http" : "https")}://127.0.0.1:{Port}";
+
+    /// <summary>The CA the server's certificate comes from when it serves HTTPS (<see cref="StartTlsAsync"/>); null for plain HTTP.</summary>
+    public TestCertificateAuthority? Tls { get; private set; }
+
+    /// <summary>The certificate files the server was started with (replace their contents to test a reload).</summary>
+    public IssuedCertificate? ServerCertificate { get; private set; }
+
+    /// <summary>Serves HTTPS with <paramref name="certificate"/> (issued by <paramref name="ca"/>) from the next launch on.</summary>
+    public void UseTls(TestCertificateAuthority ca, IssuedCertificate certificate)
+    {
+        Tls = ca;
+        ServerCertificate = certificate;
+    }
+
+    /// <summary>
+    /// A socket handler for this server: over HTTPS it trusts the test CA alone (the machine's store is not touched).
+    /// Every HttpClient the tests point at the server is built on one.
+    /// </summary>
+    public SocketsHttpHandler SocketsHandler(bool allowAutoRedirect = false)
+    {
+        var handler = new SocketsHttpHandler { AllowAutoRedirect = allowAutoRedirect, AutomaticDecompression = DecompressionMethods.None };
+        if (Tls is { } ca) handler.SslOptions = ca.ClientOptions();
+        return handler;
+    }
     public string Log { get { lock (log) return log.ToString(); } }
 
     /// <summary>What the process wrote to stderr alone (also in <see cref="Log"/>), over every launch.</summary>
@@ -61,6 +85,18 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Starts a server on a free port and a fresh temporary data directory, and waits until it is ready.</summary>
     public static Task<ServerProcess> StartAsync(params string[] extraArgs) =>
         StartInAsync(Path.Combine(Path.GetTempPath(), "cairn-test-" + Guid.NewGuid().ToString("N")[..12]), extraArgs);
+
+    /// <summary>
+    /// Starts a server that serves S3 over HTTPS with a certificate from <paramref name="ca"/> (an RSA one unless
+    /// <paramref name="kind"/> says otherwise); its <see cref="Client"/>, <see cref="SignedHttp"/> and <see cref="SocketsHandler"/> trust that CA.
+    /// </summary>
+    public static async Task<ServerProcess> StartTlsAsync(TestCertificateAuthority ca, TestKeyKind kind = TestKeyKind.Rsa, params string[] extraArgs)
+    {
+        var server = new ServerProcess(Path.Combine(Path.GetTempPath(), "cairn-test-" + Guid.NewGuid().ToString("N")[..12]), FreePort(), extraArgs);
+        server.UseTls(ca, ca.Issue(kind));
+        await server.StartProcessAsync();
+        return server;
+    }
 
     /// <summary>Starts a server on a free port over a data directory prepared by the caller (e.g. one an earlier release wrote).</summary>
     public static async Task<ServerProcess> StartInAsync(string dataPath, params string[] extraArgs)
@@ -92,7 +128,8 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Starts the process without waiting (nodes of a cluster wait for each other before any is ready).</summary>
     public void Launch()
     {
-        var info = CairnCommand(["server", "--address", $"127.0.0.1:{Port}", "--data", DataPath, .. extraArgs]);
+        string[] tls = ServerCertificate is { } c ? ["--tls-cert", c.CertificateFile, "--tls-key", c.KeyFile, "--tls-ca", Tls!.CaFile] : [];
+        var info = CairnCommand(["server", "--address", $"127.0.0.1:{Port}", "--data", DataPath, .. tls, .. extraArgs]);
         foreach (var (name, value) in environment) info.Environment[name] = value;
         process = Process.Start(info)!;
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.AppendLine(e.Data); };
@@ -112,7 +149,7 @@ public sealed class ServerProcess : IAsyncDisposable
     public async Task WaitReadyAsync(TimeSpan? timeout = null)
     {
         var process = this.process ?? throw new InvalidOperationException("Not launched.");
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        using var http = new HttpClient(SocketsHandler()) { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
         while (DateTime.UtcNow < deadline)
         {
@@ -192,7 +229,7 @@ public sealed class ServerProcess : IAsyncDisposable
             ForcePathStyle = true,
             AuthenticationRegion = Region,
             MaxErrorRetry = 0,
-            HttpClientFactory = XmlValidation.ClientFactory(),
+            HttpClientFactory = XmlValidation.ClientFactory(SocketsHandler),
         };
         configure?.Invoke(config);
         return new AmazonS3Client(new BasicAWSCredentials(AccessKey, SecretKey), config);
@@ -202,7 +239,10 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Runs `cairn admin ARGS --json` against this server and returns the parsed answer.</summary>
     public async Task<System.Text.Json.JsonElement> AdminAsync(params string[] args)
     {
-        var result = await ProcessRunner.RunAsync(CairnCommand(["admin", .. args, "--json", "--endpoint", Endpoint]));
+        var command = CairnCommand(["admin", .. args, "--json", "--endpoint", Endpoint]);
+        // .NET on Linux reads its trusted roots from SSL_CERT_FILE when set: the admin client then trusts the test CA.
+        if (Tls is { } ca) command.Environment["SSL_CERT_FILE"] = ca.CaFile;
+        var result = await ProcessRunner.RunAsync(command);
         if (result.ExitCode != 0) throw new InvalidOperationException($"cairn admin {string.Join(' ', args)} failed: {result}");
         return System.Text.Json.JsonDocument.Parse(result.Stdout).RootElement.Clone();
     }

@@ -8,7 +8,7 @@ namespace Cairn.Testing;
 public sealed class SignedHttp(ServerProcess server, string? accessKey = null, string? secretKey = null) : IDisposable
 {
     // Every XML response is checked against S3's shapes (S3XmlValidation) before the test sees it.
-    private readonly HttpClient http = new(server.XmlValidation.Handler()) { Timeout = TimeSpan.FromSeconds(60) };
+    private readonly HttpClient http = new(server.XmlValidation.Handler(server.SocketsHandler())) { Timeout = TimeSpan.FromSeconds(60) };
 
     public Uri Url(string pathAndQuery) => new(server.Endpoint + pathAndQuery);
 

@@ -4,6 +4,7 @@ using Cairn.FrontDoor.Hosting;
 using Cairn.Node;
 using Cairn.Node.Cluster;
 using Cairn.Transport;
+using Cairn.Transport.Tls;
 using Cairn.Workers;
 using Microsoft.Extensions.Hosting;
 
@@ -93,10 +94,20 @@ public static class ServerCommand
         {
             Description = "File of master keys that seal secrets at rest, 'id base64(32 bytes)' per line, the first sealing new ones (default: CAIRN_MASTER_KEY_FILE, else DATA/master.key created on first start; a cluster node without one derives it from the cluster secret)",
         };
+        var tlsCert = new Option<string?>("--tls-cert")
+        {
+            Description = "PEM certificate (the chain may follow the leaf) to serve S3 over HTTPS and, in a cluster, the cluster port over TLS; re-read when the file changes",
+        };
+        var tlsKey = new Option<string?>("--tls-key") { Description = "PEM private key (RSA or ECDSA) of --tls-cert; re-read when the file changes" };
+        var tlsCa = new Option<string?>("--tls-ca")
+        {
+            Description = "PEM certificates of the CA that signs the nodes' certificates, which nodes verify each other against (default: the chain in --tls-cert)",
+        };
         var command = new Command("server", "Start a node: a store alone, or a member of a cluster")
         {
             address, data, region, domain, websiteDomain, gcGrace, gcInterval, drives, ec, protection, config, scrubInterval, scrubRate, rebalanceRate, afr, daySeconds, minSessionSeconds, clockOffset,
             nodeId, clusterAddress, join, failureDomain, secretFile, masterKeyFile, downAfter, splitObjects, splitRate, mergeObjects, mergeRate, splitCheckInterval, rangeReplicas, snapshotInterval, routePeer,
+            tlsCert, tlsKey, tlsCa,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -137,6 +148,7 @@ public static class ServerCommand
                 MasterKeyFile = parse.GetValue(masterKeyFile) ?? NonEmpty(Environment.GetEnvironmentVariable("CAIRN_MASTER_KEY_FILE")),
                 Node = node,
                 Cluster = cluster,
+                Tls = TlsArguments(parse.GetValue(tlsCert), parse.GetValue(tlsKey), parse.GetValue(tlsCa)),
                 DaySeconds = parse.GetValue(daySeconds) is > 0 and var seconds ? seconds : throw new ArgumentException("--day-seconds must be more than zero."),
                 ClockOffset = parse.GetValue(clockOffset),
                 StorageClasses = node?.StorageClassTable() ?? Core.StorageClasses.StorageClassTable.Default,
@@ -164,7 +176,7 @@ public static class ServerCommand
             await app.StartAsync(cancellationToken);
             var layout = options.Node is null ? "1 drive" : $"{options.Node.Drives.Count} drives";
             var role = cluster is null ? "" : $", node {cluster.NodeId} of a cluster, cluster port {cluster.ClusterAddress}";
-            Console.WriteLine($"Cairn {NodeHost.Version()} serving S3 on http://{options.Address} (data: {Path.GetFullPath(options.DataPath)}, {layout}, region {options.FrontDoor.Region}{role})");
+            Console.WriteLine($"Cairn {NodeHost.Version()} serving S3 on {(options.Tls is null ? "http" : "https")}://{options.Address} (data: {Path.GetFullPath(options.DataPath)}, {layout}, region {options.FrontDoor.Region}{role})");
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
           }
@@ -177,6 +189,14 @@ public static class ServerCommand
         });
         return command;
     }
+
+    /// <summary>--tls-cert and --tls-key go together; --tls-ca only with them.</summary>
+    private static TlsFiles? TlsArguments(string? certificate, string? key, string? ca) => (certificate, key) switch
+    {
+        (null, null) => ca is null ? null : throw new ArgumentException("--tls-ca needs --tls-cert and --tls-key."),
+        ({ } c, { } k) => new TlsFiles(c, k, ca),
+        _ => throw new ArgumentException("--tls-cert and --tls-key go together."),
+    };
 
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 

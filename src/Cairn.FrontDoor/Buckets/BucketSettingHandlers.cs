@@ -28,6 +28,9 @@ public sealed class BucketSettingHandlers(BucketCatalog buckets, BucketSettings 
         [S3Operation.PutBucketAccelerateConfiguration] = (BucketSetting.Accelerate, "PUT"),
         [S3Operation.GetBucketRequestPayment] = (BucketSetting.RequestPayment, "GET"),
         [S3Operation.PutBucketRequestPayment] = (BucketSetting.RequestPayment, "PUT"),
+        [S3Operation.GetPublicAccessBlock] = (BucketSetting.PublicAccessBlock, "GET"),
+        [S3Operation.PutPublicAccessBlock] = (BucketSetting.PublicAccessBlock, "PUT"),
+        [S3Operation.DeletePublicAccessBlock] = (BucketSetting.PublicAccessBlock, "DELETE"),
     };
 
     public static bool Serves(S3Operation operation) => Operations.ContainsKey(operation);

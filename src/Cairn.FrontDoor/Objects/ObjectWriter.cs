@@ -58,6 +58,7 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
         string storageClass, Cairn.Index.Commands.ObjectCondition? condition, ObjectRetention? retention, LegalHoldStatus? legalHold, CancellationToken cancellationToken)
     {
         var contentType = fields.ContentType.ToString();
+        ObjectHeaders.RequireSendable("Content-Type", contentType);
         var draft = new VersionRecord
         {
             VersionId = "",
