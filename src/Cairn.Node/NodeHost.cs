@@ -10,6 +10,8 @@ using Cairn.Data.Blobs;
 using Cairn.Data.Drives;
 using Cairn.FrontDoor;
 using Cairn.FrontDoor.Hosting;
+using Cairn.FrontDoor.Identity;
+using Cairn.Index.Identities;
 using Cairn.Node.Admin;
 using Cairn.FrontDoor.Buckets;
 using Cairn.FrontDoor.Forms;
@@ -214,8 +216,19 @@ public static class NodeHost
         s.AddSingleton<BlobRepair>();
 
         // Front door.
-        s.AddSingleton<IIdentityPolicies, NoIdentityPolicies>();
-        s.AddSingleton<ICredentialStore>(sp => new RootCredentials(options.FrontDoor.AccessKey, options.FrontDoor.SecretKey, sp.GetRequiredService<Owner>()));
+        s.AddSingleton<IdentityCatalog>();
+        s.AddSingleton<IdentityView>();
+        s.AddHostedService<IdentityRefresh>();
+        s.AddSingleton<IIdentityPolicies, IdentityPolicies>();
+        s.AddSingleton(sp => new RootCredentials(options.FrontDoor.AccessKey, options.FrontDoor.SecretKey, sp.GetRequiredService<Owner>()));
+        s.AddSingleton<ICredentialStore, IdentityCredentials>();
+        s.AddSingleton<IamUserActions>();
+        s.AddSingleton<IamPolicyActions>();
+        s.AddSingleton<IamRoleActions>();
+        s.AddSingleton<SessionTokens>();
+        s.AddSingleton<ISessionCredentials>(sp => sp.GetRequiredService<SessionTokens>());
+        s.AddSingleton<StsActions>();
+        s.AddSingleton<IamEndpoint>();
         s.AddSingleton<SigV4Verifier>();
         s.AddSingleton(new S3Router(options.FrontDoor.Domains));
         s.AddSingleton(_ => new BodyMd5Factory());

@@ -31,6 +31,9 @@ public sealed record FrontDoorOptions
     /// <summary>KMS keys SSE-KMS may name besides aws/s3: <c>ID</c> or <c>alias/NAME=ID</c> (see Encryption.KmsKeyRing).</summary>
     public IReadOnlyList<string> KmsKeys { get; init; } = [];
 
+    /// <summary>The shortest session STS AssumeRole grants (AWS: 900 seconds); lowered only for tests and demos of expiry.</summary>
+    public int MinimumSessionSeconds { get; init; } = 900;
+
     public required string AccessKey { get; init; }
     public required string SecretKey { get; init; }
 }

@@ -46,6 +46,7 @@ public sealed partial class S3Dispatcher(
     Authorizer authorizer,
     BucketPolicyHandlers bucketPolicy,
     FrontDoorOptions options,
+    Identity.IamEndpoint iam,
     ILogger<S3Dispatcher> log)
 {
     /// <summary>The minimum upload rate, one instance for every request (Kestrel only reads it).</summary>
@@ -68,6 +69,12 @@ public sealed partial class S3Dispatcher(
             if (website.BucketOf(http.Request) is { } site)
             {
                 await website.HandleAsync(http, site).ConfigureAwait(false);
+                return;
+            }
+            if (Identity.IamEndpoint.Serves(http.Request))
+            {
+                // IAM's query API answers in its own XML, errors included.
+                await iam.HandleAsync(http).ConfigureAwait(false);
                 return;
             }
             if (AdminPaths.IsAdminPath(http.Request))
