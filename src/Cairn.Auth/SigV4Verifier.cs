@@ -71,6 +71,13 @@ public sealed partial class SigV4Verifier
     /// Wraps the request body per the payload mode: an aws-chunked decoder (verifying chunk and trailer
     /// signatures where signed), a SHA-256 verifying stream, or the body as-is for UNSIGNED-PAYLOAD.
     /// </summary>
+    /// <summary>The body of an anonymous request: passed through as sent (nothing was signed to verify it against).</summary>
+    public PayloadStream OpenAnonymousPayload(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return new PassThroughPayloadStream(request.Body);
+    }
+
     public PayloadStream OpenPayload(HttpRequest request, AuthResult auth)
     {
         ArgumentNullException.ThrowIfNull(request);

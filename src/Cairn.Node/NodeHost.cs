@@ -88,7 +88,11 @@ public static class NodeHost
         IReadOnlyDictionary<string, IFragmentStore> drives;
         if (options.Cluster is { } clusterOptions)
         {
-            clusterOptions = clusterOptions with { Time = time };
+            clusterOptions = clusterOptions with
+            {
+                Time = time,
+                Transport = clusterOptions.Transport with { Tls = options.Tls is { } files ? ClusterTls.Create(files, certificate!) : null },
+            };
             node = ClusterDrives(node, clusterOptions);
             var localDrives = LocalDrives(node);
             var raftLogging = earlyLogging;
@@ -129,12 +133,14 @@ public static class NodeHost
             if (cluster is not null)
                 kestrel.Listen(ParseEndpoint(cluster.Options.ClusterAddress), listen =>
                 {
-                    listen.UseClusterProtocol();
+                    listen.UseClusterProtocol(cluster.Options.Transport.Tls);
                     cluster.Mux.ConfigureListener(listen);
                 });
             kestrel.Limits.MaxRequestBodySize = null; // S3's own limits apply (5 GiB per PUT)
             kestrel.Limits.MinRequestBodyDataRate = null;
             kestrel.RequestHeaderEncodingSelector = _ => Encoding.UTF8;
+            // Headers stored from a request (Content-Disposition, Content-Type) go back out as they came in.
+            kestrel.ResponseHeaderEncodingSelector = _ => Encoding.UTF8;
             kestrel.AddServerHeader = false;
         });
 
@@ -228,6 +234,9 @@ public static class NodeHost
         s.AddSingleton<RestoreObjectHandler>();
         s.AddSingleton<LifecycleConfigurationHandlers>();
         s.AddSingleton<Cairn.FrontDoor.Buckets.BucketSettingHandlers>();
+        s.AddSingleton<Cairn.FrontDoor.Authorization.PolicyCache>();
+        s.AddSingleton<Cairn.FrontDoor.Authorization.Authorizer>();
+        s.AddSingleton<Cairn.FrontDoor.Authorization.BucketPolicyHandlers>();
         s.AddSingleton<Cairn.FrontDoor.Cors.CorsResponder>();
         s.AddSingleton<Cairn.FrontDoor.Website.WebsiteEndpoint>();
         s.AddSingleton<S3Dispatcher>();

@@ -22,7 +22,7 @@ public static class PolicyParser
     {
         var rules = PolicyRules.For(kind, bucket);
         if (kind == PolicyKind.Bucket && Encoding.UTF8.GetByteCount(json) > MaxBucketPolicyBytes)
-            throw rules.Error("Policies must be less than 20 KB in size");
+            throw rules.Error("Policy exceeds the maximum allowed document size.");
         if (json.Contains(Wildcard.Escape))
             throw rules.Error(rules.InvalidJson);
         var trimmed = json.AsSpan().TrimStart();
@@ -40,7 +40,17 @@ public static class PolicyParser
         }
 
         using (document)
-            return ReadDocument(document.RootElement, rules);
+        {
+            try
+            {
+                return ReadDocument(document.RootElement, rules);
+            }
+            catch (InvalidOperationException)
+            {
+                // JsonDocument checks escaped surrogates ("\ud800") only when a string is read.
+                throw rules.Error(rules.InvalidJson);
+            }
+        }
     }
 
     private static PolicyDocument ReadDocument(JsonElement root, PolicyRules rules)

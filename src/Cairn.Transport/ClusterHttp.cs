@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 
 namespace Cairn.Transport;
 
@@ -23,10 +25,14 @@ public sealed record ClusterTransportOptions
     /// address everywhere else. Applies to every node-to-node connection: HTTP/2 calls and every Raft group's.
     /// </summary>
     public IReadOnlyDictionary<IPEndPoint, IPEndPoint> Routes { get; init; } = new Dictionary<IPEndPoint, IPEndPoint>();
+
+    /// <summary>TLS on every node-to-node connection (HTTP/2 calls and Raft), both ways; null: plain TCP.</summary>
+    public Tls.ClusterTls? Tls { get; init; }
 }
 
 /// <summary>
-/// The node-to-node HTTP client and listener: HTTP/2 without TLS (h2c) on the cluster port, every request signed
+/// The node-to-node HTTP client and listener: HTTP/2 on the cluster port, without TLS (h2c) or, when the node has a
+/// certificate, over TLS (<see cref="ClusterTransportOptions.Tls"/>). Every request is signed
 /// with the cluster secret and stamped with the node's wire version (<see cref="ClusterWire"/>). One client per
 /// process is enough: HTTP/2 multiplexes the calls to a peer over its connections.
 /// </summary>
@@ -51,13 +57,32 @@ public static class ClusterHttp
             // The handler still applies ConnectTimeout to the callback (through its token).
             ConnectCallback = (context, cancellationToken) => ConnectAsync(options.Routes.Dial(context.DnsEndPoint), cancellationToken),
         };
-        return new HttpClient(new ClusterSigningHandler(secret, wire) { InnerHandler = sockets })
+        HttpMessageHandler inner = sockets;
+        if (options.Tls is { } tls)
+        {
+            sockets.SslOptions = tls.ClientOptions(http2: true);
+            inner = new HttpsPeers { InnerHandler = sockets };
+        }
+        return new HttpClient(new ClusterSigningHandler(secret, wire) { InnerHandler = inner })
         {
             DefaultRequestVersion = HttpVersion.Version20,
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
             // Deadlines are per call step (ClusterTransportOptions.RequestTimeout), not per whole streamed call.
             Timeout = Timeout.InfiniteTimeSpan,
         };
+    }
+
+    /// <summary>
+    /// Peers are named by http:// URLs everywhere (their cluster addresses); with TLS on the cluster port each call goes to
+    /// https:// instead, so that the handler runs TLS and HTTP/2's :scheme matches the connection (Kestrel refuses a mismatch).
+    /// </summary>
+    private sealed class HttpsPeers : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.RequestUri is { Scheme: "http" } uri) request.RequestUri = new UriBuilder(uri) { Scheme = Uri.UriSchemeHttps, Port = uri.Port }.Uri;
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 
     /// <summary>What the handler does by default (a TCP socket without Nagle's delay), to the routed address.</summary>
@@ -79,6 +104,13 @@ public static class ClusterHttp
         }
     }
 
-    /// <summary>Makes a Kestrel listener the cluster port: HTTP/2 only, no TLS (prior knowledge).</summary>
-    public static void UseClusterProtocol(this ListenOptions listen) => listen.Protocols = HttpProtocols.Http2;
+    /// <summary>
+    /// Makes a Kestrel listener the cluster port: HTTP/2 only, by prior knowledge without TLS, else over <paramref name="tls"/>.
+    /// Call it before anything else installed on the listener (the Raft demultiplexer), which then sees the decrypted bytes.
+    /// </summary>
+    public static void UseClusterProtocol(this ListenOptions listen, Tls.ClusterTls? tls = null)
+    {
+        listen.Protocols = HttpProtocols.Http2;
+        if (tls is not null) listen.UseHttps(new TlsHandshakeCallbackOptions { OnConnection = _ => ValueTask.FromResult(tls.ServerOptions()) });
+    }
 }

@@ -159,7 +159,7 @@ public sealed class WebsiteTests(WebsiteServerFixture fixture) : IClassFixture<W
     }
 
     [Fact]
-    public async Task Only_GET_and_HEAD_are_served_and_the_REST_endpoint_stays_authenticated()
+    public async Task Only_GET_and_HEAD_are_served_and_the_REST_endpoint_refuses_what_the_policy_does_not_grant()
     {
         var bucket = await WebsiteAsync();
         await PutHtmlAsync(bucket, "index.html", "home");
@@ -171,8 +171,41 @@ public sealed class WebsiteTests(WebsiteServerFixture fixture) : IClassFixture<W
         }
         Assert.Equal("home", await (await S3.GetObjectAsync(bucket, "index.html")).ResponseStream.ReadToEndStringAsync());
         using var http = new HttpClient();
-        using var anonymous = await http.GetAsync($"{fixture.Server.Endpoint}/{bucket}/index.html");
+        // The policy grants reads to everyone, on the REST endpoint too; writes stay refused.
+        using (var read = await http.GetAsync($"{fixture.Server.Endpoint}/{bucket}/index.html"))
+            Assert.Equal("home", await read.Content.ReadAsStringAsync());
+        using var anonymous = await http.PutAsync($"{fixture.Server.Endpoint}/{bucket}/index.html", new StringContent("defaced"));
         Assert.Equal((403, "AccessDenied"), await SignedHttp.ErrorOf(anonymous));
+    }
+
+    [Fact]
+    public async Task The_website_serves_only_what_the_bucket_policy_makes_public()
+    {
+        var bucket = await NewBucketAsync();
+        await S3.PutBucketWebsiteAsync(new PutBucketWebsiteRequest
+        {
+            BucketName = bucket, WebsiteConfiguration = new WebsiteConfiguration { IndexDocumentSuffix = "index.html" },
+        });
+        await PutHtmlAsync(bucket, "public/index.html", "open");
+        await PutHtmlAsync(bucket, "private/index.html", "closed");
+
+        // Private, as every new bucket: nothing is served.
+        using (var closed = await fixture.WebsiteAsync(bucket, "/public/"))
+            Assert.Equal(HttpStatusCode.Forbidden, closed.StatusCode);
+
+        await BucketPolicies.MakePublicAsync(fixture.Server, bucket, $$"""
+            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::{{bucket}}/public/*"}]}
+            """);
+        using (var open = await fixture.WebsiteAsync(bucket, "/public/"))
+            Assert.Equal((HttpStatusCode.OK, "open"), (open.StatusCode, await open.Content.ReadAsStringAsync()));
+        using (var other = await fixture.WebsiteAsync(bucket, "/private/"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+            Assert.Contains("<li>Code: AccessDenied</li>", await other.Content.ReadAsStringAsync());
+        }
+        // Without s3:ListBucket a visitor may not learn that a key is missing: 403, as S3 answers.
+        using var missing = await fixture.WebsiteAsync(bucket, "/public/nowhere.html");
+        Assert.Equal(HttpStatusCode.Forbidden, missing.StatusCode);
     }
 
     [Fact]
@@ -194,7 +227,7 @@ public sealed class WebsiteTests(WebsiteServerFixture fixture) : IClassFixture<W
     [Fact]
     public async Task Routing_rules_redirect_by_key_prefix_before_the_lookup_and_by_error_code_after_it()
     {
-        var bucket = await NewBucketAsync();
+        var bucket = await PublicBucketAsync();
         await PutWebsiteAsync(bucket,
             "<IndexDocument><Suffix>index.html</Suffix></IndexDocument><RoutingRules>" +
             "<RoutingRule><Condition><KeyPrefixEquals>docs/</KeyPrefixEquals></Condition><Redirect><ReplaceKeyPrefixWith>documents/</ReplaceKeyPrefixWith></Redirect></RoutingRule>" +
@@ -229,7 +262,7 @@ public sealed class WebsiteTests(WebsiteServerFixture fixture) : IClassFixture<W
 
     private async Task<string> WebsiteAsync()
     {
-        var bucket = await NewBucketAsync();
+        var bucket = await PublicBucketAsync();
         await S3.PutBucketWebsiteAsync(new PutBucketWebsiteRequest
         {
             BucketName = bucket, WebsiteConfiguration = new WebsiteConfiguration { IndexDocumentSuffix = "index.html", ErrorDocument = "error.html" },
@@ -251,6 +284,14 @@ public sealed class WebsiteTests(WebsiteServerFixture fixture) : IClassFixture<W
     {
         var bucket = ServerFixture.NewBucketName("web");
         await S3.PutBucketAsync(bucket);
+        return bucket;
+    }
+
+    /// <summary>A bucket whose objects everyone may read and list, as a website's bucket policy makes it.</summary>
+    private async Task<string> PublicBucketAsync()
+    {
+        var bucket = await NewBucketAsync();
+        await BucketPolicies.MakePublicAsync(fixture.Server, bucket, BucketPolicies.PublicRead(bucket));
         return bucket;
     }
 }

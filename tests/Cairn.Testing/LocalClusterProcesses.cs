@@ -45,8 +45,10 @@ public sealed class LocalClusterProcesses : IAsyncDisposable
     /// <param name="clusterAddresses">The nodes' cluster addresses (n1…, from <see cref="ReserveClusterAddresses"/>), when the
     /// caller needs them before the nodes start (e.g. to put a proxy mesh between them); reserved here otherwise.</param>
     /// <param name="nodeArguments">More server arguments for one node, by id (e.g. its own --route-peer).</param>
+    /// <param name="tls">A CA that issues each node its own certificate: S3 and the cluster port over TLS, peers verified against it.</param>
     public static async Task<LocalClusterProcesses> StartAsync(int count, string[]? serverArguments = null, Func<int, string>? failureDomain = null,
-        int drivesPerNode = 1, IReadOnlyDictionary<string, IPEndPoint>? clusterAddresses = null, Func<string, string[]>? nodeArguments = null)
+        int drivesPerNode = 1, IReadOnlyDictionary<string, IPEndPoint>? clusterAddresses = null, Func<string, string[]>? nodeArguments = null,
+        TestCertificateAuthority? tls = null)
     {
         if (clusterAddresses is not null && clusterAddresses.Count != count)
             throw new ArgumentException($"{clusterAddresses.Count} cluster addresses for {count} nodes.", nameof(clusterAddresses));
@@ -65,6 +67,7 @@ public sealed class LocalClusterProcesses : IAsyncDisposable
                 .. nodeArguments?.Invoke($"n{i}") ?? [],
             ];
             var server = ServerProcess.Create(data, ServerProcess.FreePort(), arguments, new Dictionary<string, string> { ["CAIRN_CLUSTER_SECRET"] = Secret });
+            if (tls is not null) server.UseTls(tls, tls.Issue(commonName: $"n{i}"));
             nodes.Add(new ClusterNodeProcess($"n{i}", clusterPorts[i - 1], server));
         }
         var cluster = new LocalClusterProcesses(nodes, root, serverArguments ?? []);

@@ -44,10 +44,16 @@ public sealed class BucketHandlers(BucketCatalog buckets, FrontDoorOptions optio
                 throw new S3Exception(S3ErrorCode.InvalidArgument with { Code = "InvalidLocationConstraint" },
                     $"The specified location-constraint is not valid; this endpoint serves {options.Region}.");
         }
-        await buckets.CreateAsync(name, owner.Id, options.Region, ObjectLockEnabled(s3), s3.Aborted).ConfigureAwait(false);
+        await buckets.CreateAsync(name, owner.Id, options.Region, ObjectLockEnabled(s3), NewBucketSettings, s3.Aborted).ConfigureAwait(false);
         s3.Response.Headers.Location = "/" + name;
         s3.Response.StatusCode = 200;
     }
+
+    /// <summary>What a new bucket starts with, as S3 creates buckets since April 2023: Block Public Access all on.</summary>
+    private static readonly IReadOnlyDictionary<string, string> NewBucketSettings = new Dictionary<string, string>
+    {
+        [Authorization.PublicAccessBlock.SettingName] = Authorization.PublicAccessBlock.AllOn.ToXml(),
+    };
 
     /// <summary>x-amz-bucket-object-lock-enabled: true creates the bucket with Object Lock (and versioning); false or none without.</summary>
     private static bool ObjectLockEnabled(S3Request s3) => s3.Header("x-amz-bucket-object-lock-enabled")?.Trim().ToLowerInvariant() switch

@@ -80,6 +80,13 @@ public sealed record BucketSetting(string Name, Func<XDocument, string?> Normali
         Default = Document("RequestPaymentConfiguration", "Payer", "BucketOwner"),
     };
 
+    /// <summary>Get/Put/DeletePublicAccessBlock: the four Block Public Access flags of a bucket.</summary>
+    public static readonly BucketSetting PublicAccessBlock = new(Authorization.PublicAccessBlock.SettingName,
+        document => Authorization.PublicAccessBlock.Parse(document).ToXml())
+    {
+        Missing = S3ErrorCode.NoSuchPublicAccessBlockConfiguration,
+    };
+
     /// <summary>The text of the one element a small configuration holds; MalformedXML for another document.</summary>
     private static string? Status(XDocument document, string root, string element) =>
         document.Root?.Name.LocalName == root ? document.Root.Child(element)?.Value : throw new S3Exception(S3ErrorCode.MalformedXML);

@@ -31,6 +31,9 @@ public sealed class BucketSettingHandlers(BucketCatalog buckets, BucketSettings 
         [S3Operation.GetBucketEncryption] = (Encryption.BucketEncryption.Setting(encryptByDefault: true), "GET"),
         [S3Operation.PutBucketEncryption] = (Encryption.BucketEncryption.Setting(encryptByDefault: true), "PUT"),
         [S3Operation.DeleteBucketEncryption] = (Encryption.BucketEncryption.Setting(encryptByDefault: true), "DELETE"),
+        [S3Operation.GetPublicAccessBlock] = (BucketSetting.PublicAccessBlock, "GET"),
+        [S3Operation.PutPublicAccessBlock] = (BucketSetting.PublicAccessBlock, "PUT"),
+        [S3Operation.DeletePublicAccessBlock] = (BucketSetting.PublicAccessBlock, "DELETE"),
     };
 
     /// <summary>Whether GetBucketEncryption answers SSE-S3 for a bucket without a configuration depends on the server's option.</summary>

@@ -66,8 +66,7 @@ public sealed class PostForm
             if (name.Equals("file", StringComparison.OrdinalIgnoreCase))
             {
                 form.File = section.Body;
-                form.FileName = disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value!
-                    : HeaderUtilities.RemoveQuotes(disposition.FileName).Value ?? "";
+                form.FileName = FileNameOf(disposition);
                 return form;
             }
             budget -= Encoding.UTF8.GetByteCount(name);
@@ -76,6 +75,21 @@ public sealed class PostForm
             form.fields.Add(new(name, Encoding.UTF8.GetString(value)));
         }
         return form;
+    }
+
+    /// <summary>filename* (RFC 5987) when given, else filename.</summary>
+    private static string FileNameOf(ContentDispositionHeaderValue disposition)
+    {
+        try
+        {
+            return disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value!
+                : HeaderUtilities.RemoveQuotes(disposition.FileName).Value ?? "";
+        }
+        catch (ArgumentException)
+        {
+            // ASP.NET's decoder throws on a "filename*" parameter without a value instead of refusing it.
+            throw Malformed();
+        }
     }
 
     /// <summary>A field's value, read whole when it fits in what is left of the 20 KB.</summary>

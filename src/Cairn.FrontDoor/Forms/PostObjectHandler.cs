@@ -1,12 +1,14 @@
 using System.Text;
 using Cairn.Auth;
 using Cairn.Core.Errors;
+using Cairn.FrontDoor.Authorization;
 using Cairn.FrontDoor.Objects;
 using Cairn.FrontDoor.Routing;
 using Cairn.FrontDoor.Xml;
 using Cairn.Index.Buckets;
 using Cairn.Index.Objects;
 using Cairn.Index.Records;
+using Cairn.Policies;
 using Microsoft.AspNetCore.Http;
 
 namespace Cairn.FrontDoor.Forms;
@@ -18,7 +20,8 @@ namespace Cairn.FrontDoor.Forms;
 /// Answers 204 by default, 200 or 201 (with a PostResponse document) as success_action_status asks, or a 303 to
 /// success_action_redirect with the bucket, key and ETag in its query.
 /// </summary>
-public sealed class PostObjectHandler(SigV4Verifier verifier, BucketCatalog buckets, ObjectWriter writer, Encryption.DataKeys keys, TimeProvider time)
+public sealed class PostObjectHandler(SigV4Verifier verifier, BucketCatalog buckets, ObjectWriter writer, Authorizer authorizer, Encryption.DataKeys keys,
+    TimeProvider time)
 {
     /// <summary>Fields that address, authenticate or steer the upload, not properties of the object.</summary>
     private static readonly HashSet<string> ControlFields = new(StringComparer.OrdinalIgnoreCase)
@@ -50,12 +53,13 @@ public sealed class PostObjectHandler(SigV4Verifier verifier, BucketCatalog buck
             Signature = form.Field("x-amz-signature"),
             V2AccessKeyId = form.Field("AWSAccessKeyId"),
         });
-        // Every bucket is private: a form without credentials may write nowhere.
-        if (auth is null) throw new S3Exception(S3ErrorCode.AccessDenied);
-        var policy = PostPolicy.Parse(form.Field("policy")!);
-        policy.Check(PolicyFields(form, s3.Bucket!, key), time.GetUtcNow());
+        // A form without credentials is anonymous: only a bucket policy granting s3:PutObject to everyone admits it,
+        // and it carries no POST policy to check.
+        var policy = auth is null ? null : PostPolicy.Parse(form.Field("policy")!);
+        policy?.Check(PolicyFields(form, s3.Bucket!, key), time.GetUtcNow());
 
         var (_, _, defaultEncryption) = await buckets.RequireForWriteAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        await authorizer.For(s3, auth?.Principal ?? Principal.Anonymous, auth).RequireAsync("s3:PutObject", S3ResourceScope.Object, s3.Bucket, key).ConfigureAwait(false);
         var fields = ObjectFields(form);
         UnsupportedFeatures.CheckObjectWrite(fields);
         // The form's x-amz-server-side-encryption* fields ask what the headers of a PUT would.
@@ -63,7 +67,7 @@ public sealed class PostObjectHandler(SigV4Verifier verifier, BucketCatalog buck
         var tags = form.Field("tagging") is { } tagging
             ? ObjectTags.FromXml(S3XmlBody.Parse(Encoding.UTF8.GetBytes(tagging)))
             : new Dictionary<string, string>(StringComparer.Ordinal);
-        var (minimum, maximum) = policy.LengthRange ?? (0, ObjectWriter.MaxObjectSize);
+        var (minimum, maximum) = policy?.LengthRange ?? (0, ObjectWriter.MaxObjectSize);
         await using var file = new FormFileStream(form.File, minimum, Math.Min(maximum, ObjectWriter.MaxObjectSize));
         var (retention, legalHold) = ObjectLock.ObjectLockHeaders.Read(fields);
         var version = await writer.PutFormFileAsync(s3.Bucket!, key, file, fields, tags, retention, legalHold, sealing, s3.Aborted).ConfigureAwait(false);

@@ -62,28 +62,41 @@ public sealed class PostPolicy
         }
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object) throw Invalid("Invalid Policy: Invalid JSON.");
-            if (!root.TryGetProperty("expiration", out var expirationElement)) throw Invalid("Invalid Policy: Policy missing expiration.");
-            if (expirationElement.ValueKind != JsonValueKind.String
-                || !DateTimeOffset.TryParseExact(expirationElement.GetString(), ExpirationFormats, CultureInfo.InvariantCulture,
-                    DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var expiration))
+            try
             {
-                throw Invalid($"Invalid Policy: Invalid 'expiration' value: '{expirationElement.GetRawText().Trim('"')}'");
+                return Read(document.RootElement);
             }
-            if (!root.TryGetProperty("conditions", out var conditionsElement)) throw Invalid("Invalid Policy: Policy missing conditions.");
-            if (conditionsElement.ValueKind != JsonValueKind.Array) throw Invalid("Invalid Policy: Invalid 'conditions' value: must be a list.");
-
-            var conditions = new List<Condition>();
-            (long, long)? lengthRange = null;
-            foreach (var element in conditionsElement.EnumerateArray())
+            catch (InvalidOperationException)
             {
-                if (element.ValueKind == JsonValueKind.Object) conditions.Add(SimpleCondition(element));
-                else if (element.ValueKind == JsonValueKind.Array) ListCondition(element, conditions, ref lengthRange);
-                else throw Invalid($"Invalid Policy: Invalid Condition: {element.GetRawText()}");
+                // JsonDocument checks the UTF-8 of a string only when it is read; such a document is not JSON.
+                throw Invalid("Invalid Policy: Invalid JSON.");
             }
-            return new PostPolicy(expiration, conditions, lengthRange);
         }
+    }
+
+    /// <summary>The document's expiration and conditions.</summary>
+    private static PostPolicy Read(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object) throw Invalid("Invalid Policy: Invalid JSON.");
+        if (!root.TryGetProperty("expiration", out var expirationElement)) throw Invalid("Invalid Policy: Policy missing expiration.");
+        if (expirationElement.ValueKind != JsonValueKind.String
+            || !DateTimeOffset.TryParseExact(expirationElement.GetString(), ExpirationFormats, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var expiration))
+        {
+            throw Invalid($"Invalid Policy: Invalid 'expiration' value: '{expirationElement.GetRawText().Trim('"')}'");
+        }
+        if (!root.TryGetProperty("conditions", out var conditionsElement)) throw Invalid("Invalid Policy: Policy missing conditions.");
+        if (conditionsElement.ValueKind != JsonValueKind.Array) throw Invalid("Invalid Policy: Invalid 'conditions' value: must be a list.");
+
+        var conditions = new List<Condition>();
+        (long, long)? lengthRange = null;
+        foreach (var element in conditionsElement.EnumerateArray())
+        {
+            if (element.ValueKind == JsonValueKind.Object) conditions.Add(SimpleCondition(element));
+            else if (element.ValueKind == JsonValueKind.Array) ListCondition(element, conditions, ref lengthRange);
+            else throw Invalid($"Invalid Policy: Invalid Condition: {element.GetRawText()}");
+        }
+        return new PostPolicy(expiration, conditions, lengthRange);
     }
 
     /// <summary>{"field": "value"}: an exact match.</summary>

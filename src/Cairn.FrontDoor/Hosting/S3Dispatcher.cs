@@ -1,5 +1,6 @@
 using Cairn.Auth;
 using Cairn.Core.Errors;
+using Cairn.FrontDoor.Authorization;
 using Cairn.FrontDoor.Buckets;
 using Cairn.FrontDoor.Cors;
 using Cairn.FrontDoor.Forms;
@@ -17,7 +18,7 @@ using Microsoft.Extensions.Logging;
 namespace Cairn.FrontDoor.Hosting;
 
 /// <summary>
-/// The request pipeline, in one direction: route → CORS → authenticate → open the verified payload →
+/// The request pipeline, in one direction: route → CORS → authenticate → authorize → open the verified payload →
 /// one handler → response; any S3Exception on the way is rendered by ErrorRenderer. A website endpoint's
 /// requests (and CORS preflights) are served before authentication: they are anonymous.
 /// </summary>
@@ -40,6 +41,8 @@ public sealed partial class S3Dispatcher(
     PostObjectHandler postObject,
     ObjectAttributesHandler attributes,
     ObjectLockHandlers objectLock,
+    Authorizer authorizer,
+    BucketPolicyHandlers bucketPolicy,
     ILogger<S3Dispatcher> log)
 {
     public async Task HandleAsync(HttpContext http)
@@ -79,11 +82,24 @@ public sealed partial class S3Dispatcher(
             }
             var result = Authenticate(http.Request);
             // S3 tells anyone that a bucket does not exist before it refuses them or the operation.
-            if (result is null || s3.Operation == S3Operation.NotImplemented) await bucketExistence.RequireNamedAsync(s3).ConfigureAwait(false);
-            if (result is null) throw new S3Exception(S3ErrorCode.AccessDenied);
-            if (s3.Operation == S3Operation.NotImplemented) throw new S3Exception(S3ErrorCode.NotImplemented);
-            s3.Payload = verifier.OpenPayload(http.Request, result);
-            await DispatchAsync(s3).ConfigureAwait(false);
+            if (s3.Operation == S3Operation.NotImplemented)
+            {
+                await bucketExistence.RequireNamedAsync(s3).ConfigureAwait(false);
+                throw new S3Exception(S3ErrorCode.NotImplemented);
+            }
+            // An unsigned request is anonymous: the bucket policy alone decides (the authorizer answers NoSuchBucket first).
+            s3.Authorization = await authorizer.AuthorizeAsync(s3, result?.Principal ?? Principal.Anonymous, result).ConfigureAwait(false);
+            s3.Payload = result is null ? verifier.OpenAnonymousPayload(http.Request) : verifier.OpenPayload(http.Request, result);
+            try
+            {
+                await DispatchAsync(s3).ConfigureAwait(false);
+            }
+            catch (S3Exception e) when (e.Code == S3ErrorCode.NoSuchKey && s3.Authorization.Principal.Kind != PrincipalKind.Root)
+            {
+                // Without s3:ListBucket a caller may not learn whether a key exists: S3 answers 403 for a missing one.
+                if (!await s3.Authorization.MayLearnAbsenceAsync(s3.Bucket!).ConfigureAwait(false)) throw new S3Exception(S3ErrorCode.AccessDenied);
+                throw;
+            }
         }
         catch (S3Exception e)
         {
@@ -146,6 +162,7 @@ public sealed partial class S3Dispatcher(
         S3Operation.DeleteObjectTagging => tagging.DeleteAsync(s3),
         S3Operation.GetObjectAttributes => attributes.GetAsync(s3),
         var operation when BucketSettingHandlers.Serves(operation) => settings.HandleAsync(s3),
+        var operation when BucketPolicyHandlers.Serves(operation) => bucketPolicy.HandleAsync(s3),
         S3Operation.PutObjectLockConfiguration => objectLock.PutConfigurationAsync(s3),
         S3Operation.GetObjectLockConfiguration => objectLock.GetConfigurationAsync(s3),
         S3Operation.PutObjectRetention => objectLock.PutRetentionAsync(s3),

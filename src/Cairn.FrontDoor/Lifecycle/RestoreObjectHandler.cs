@@ -36,7 +36,7 @@ public sealed class RestoreObjectHandler(BucketCatalog buckets, ObjectCatalog ob
     }
 
     /// <summary>RestoreRequest: Days (required) and GlacierJobParameters/Tier (Standard when absent). SELECT restores are not served.</summary>
-    private static (int Days, string Tier) ParseRequest(XDocument doc)
+    internal static (int Days, string Tier) ParseRequest(XDocument doc)
     {
         var root = doc.Root;
         if (root?.Name.LocalName != "RestoreRequest") throw new S3Exception(S3ErrorCode.MalformedXML);

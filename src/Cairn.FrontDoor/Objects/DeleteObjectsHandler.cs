@@ -4,6 +4,7 @@ using Cairn.FrontDoor.Routing;
 using Cairn.FrontDoor.Xml;
 using Cairn.Index.Buckets;
 using Cairn.Index.Objects;
+using Cairn.Policies;
 
 namespace Cairn.FrontDoor.Objects;
 
@@ -30,6 +31,9 @@ public sealed class DeleteObjectsHandler(BucketCatalog buckets, ObjectCatalog ob
             try
             {
                 var parsed = ObjectKey.Parse(key!).Value;
+                // Each entry needs s3:DeleteObject (s3:DeleteObjectVersion with a version) on its own key.
+                var action = string.IsNullOrEmpty(versionId) ? "s3:DeleteObject" : "s3:DeleteObjectVersion";
+                await s3.Authorization.RequireAsync(action, S3ResourceScope.Object, s3.Bucket, parsed).ConfigureAwait(false);
                 var condition = WriteConditions.ForDelete(etag, lastModified, size);
                 if (!string.IsNullOrEmpty(versionId))
                 {

@@ -296,7 +296,9 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
                  })
         {
             var value = s3.Query[query].ToString();
-            if (value.Length > 0) s3.Response.Headers[header] = value;
+            if (value.Length == 0) continue;
+            ObjectHeaders.RequireLatin1(query, value);
+            s3.Response.Headers[header] = value;
         }
     }
 }

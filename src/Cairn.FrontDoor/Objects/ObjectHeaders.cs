@@ -40,7 +40,9 @@ public static class ObjectHeaders
         {
             var value = fields[name].ToString();
             if (name == "Content-Encoding" && IsAwsChunked(fields)) value = StripAwsChunked(value);
-            if (value.Length > 0) headers[name] = value;
+            if (value.Length == 0) continue;
+            RequireSendable(name, value);
+            headers[name] = value;
         }
         CheckRedirectLocation(headers);
         return headers;
@@ -104,6 +106,28 @@ public static class ObjectHeaders
             response.Headers["x-amz-checksum-" + algorithm.ToLowerInvariant()] = value;
         if (version.ChecksumType() is { } type) response.Headers["x-amz-checksum-type"] = type;
     }
+
+    /// <summary>
+    /// Refuses a value Cairn would store or echo as a response header but could not send: a control character, which a
+    /// form field or a percent-decoded query parameter can carry and a real header cannot.
+    /// </summary>
+    public static void RequireSendable(string name, string value)
+    {
+        foreach (var c in value)
+            if (char.IsControl(c) && c != '\t') throw Unsendable(name, value, "Header value cannot contain control characters.");
+    }
+
+    /// <summary>A response-* override must also be ISO-8859-1, or S3 refuses it in these words.</summary>
+    public static void RequireLatin1(string name, string value)
+    {
+        RequireSendable(name, value);
+        if (value.Any(c => c > '\u00FF')) throw Unsendable(name, value, "Header value cannot be represented using ISO-8859-1.");
+    }
+
+    private static S3Exception Unsendable(string name, string value, string message) => new(S3ErrorCode.InvalidArgument, message)
+    {
+        Details = new Dictionary<string, string> { ["ArgumentName"] = name, ["ArgumentValue"] = value },
+    };
 
     /// <summary>Non-ASCII metadata goes back RFC 2047-encoded, as S3 does, since headers are ASCII.</summary>
     private static string EncodeIfNeeded(string value) =>

@@ -62,6 +62,7 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
         CancellationToken cancellationToken)
     {
         var contentType = fields.ContentType.ToString();
+        ObjectHeaders.RequireSendable("Content-Type", contentType);
         var draft = new VersionRecord
         {
             VersionId = "",

@@ -59,5 +59,12 @@ public enum S3Operation
     GetObjectRetention,
     PutObjectLegalHold,
     GetObjectLegalHold,
+    GetBucketPolicy,
+    PutBucketPolicy,
+    DeleteBucketPolicy,
+    GetBucketPolicyStatus,
+    GetPublicAccessBlock,
+    PutPublicAccessBlock,
+    DeletePublicAccessBlock,
     NotImplemented,
 }

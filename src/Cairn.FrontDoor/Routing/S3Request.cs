@@ -13,6 +13,9 @@ public sealed record S3Request(HttpContext Http, S3Operation Operation, string? 
     /// <summary>The verified, decoded payload (aws-chunked unwrapped, signatures and hashes checked as it is read).</summary>
     public Cairn.Auth.PayloadStream Payload { get; set; } = null!;
 
+    /// <summary>Who asks, and what they may do: set once the request is authorized, before its handler runs.</summary>
+    public Authorization.RequestAuthorization Authorization { get; set; } = null!;
+
     /// <summary>The resource named in error XML, as S3 does (/bucket/key).</summary>
     public string Resource => Key is null ? "/" + Bucket : $"/{Bucket}/{Key}";
 

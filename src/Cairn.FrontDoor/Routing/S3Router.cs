@@ -14,8 +14,7 @@ public sealed class S3Router(IReadOnlyList<string> domains)
     private static readonly HashSet<string> UnsupportedBucketSubresources = new(StringComparer.Ordinal)
     {
         "accelerate", "acl", "analytics", "cors", "intelligent-tiering", "inventory",
-        "logging", "metrics", "notification", "ownershipControls", "policy", "policyStatus",
-        "publicAccessBlock", "replication", "requestPayment", "tagging", "website", "session",
+        "logging", "metrics", "notification", "ownershipControls", "replication", "requestPayment", "tagging", "website", "session",
     };
 
     private static readonly HashSet<string> UnsupportedObjectSubresources = new(StringComparer.Ordinal)
@@ -32,6 +31,9 @@ public sealed class S3Router(IReadOnlyList<string> domains)
         ("accelerate", S3Operation.GetBucketAccelerateConfiguration, S3Operation.PutBucketAccelerateConfiguration, S3Operation.NotImplemented),
         ("requestPayment", S3Operation.GetBucketRequestPayment, S3Operation.PutBucketRequestPayment, S3Operation.NotImplemented),
         ("encryption", S3Operation.GetBucketEncryption, S3Operation.PutBucketEncryption, S3Operation.DeleteBucketEncryption),
+        ("policy", S3Operation.GetBucketPolicy, S3Operation.PutBucketPolicy, S3Operation.DeleteBucketPolicy),
+        ("policyStatus", S3Operation.GetBucketPolicyStatus, S3Operation.NotImplemented, S3Operation.NotImplemented),
+        ("publicAccessBlock", S3Operation.GetPublicAccessBlock, S3Operation.PutPublicAccessBlock, S3Operation.DeletePublicAccessBlock),
     ];
 
     public S3Request Route(HttpContext http)

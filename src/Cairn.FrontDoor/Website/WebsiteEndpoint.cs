@@ -1,6 +1,8 @@
 using System.Text;
 using Cairn.Core.Errors;
 using Cairn.Core.Names;
+using Cairn.Auth;
+using Cairn.FrontDoor.Authorization;
 using Cairn.FrontDoor.Buckets;
 using Cairn.FrontDoor.Http;
 using Cairn.FrontDoor.Lifecycle;
@@ -10,6 +12,7 @@ using Cairn.FrontDoor.Xml;
 using Cairn.Index.Buckets;
 using Cairn.Index.Objects;
 using Cairn.Index.Records;
+using Cairn.Policies;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Extensions;
 
@@ -19,9 +22,11 @@ namespace Cairn.FrontDoor.Website;
 /// A bucket's website endpoint (Host bucket.WEBSITE-DOMAIN): anonymous GET and HEAD served as S3 serves a static
 /// website — redirect of every request, routing rules, the index document for the root and for "folder/", a 302 from
 /// "folder" to "folder/", the error document with the error's status, an object's own redirect (301) — and errors as
-/// HTML pages, not XML.
+/// HTML pages, not XML. Visitors are anonymous: only what the bucket policy lets everyone read (s3:GetObject) is served,
+/// anything else is 403 AccessDenied (and a missing key too, unless everyone may s3:ListBucket), as S3's website does.
 /// </summary>
-public sealed class WebsiteEndpoint(FrontDoorOptions options, BucketSettings settings, ObjectCatalog objects, ObjectHandlers serving, ArchiveAccess archive)
+public sealed class WebsiteEndpoint(FrontDoorOptions options, BucketSettings settings, ObjectCatalog objects, ObjectHandlers serving, ArchiveAccess archive,
+    Authorizer authorizer)
 {
     /// <summary>The bucket a request's Host names on a website domain; null when the request is for the REST API.</summary>
     public string? BucketOf(HttpRequest request)
@@ -67,6 +72,7 @@ public sealed class WebsiteEndpoint(FrontDoorOptions options, BucketSettings set
         if (document is null)
             throw new S3Exception(S3ErrorCode.NoSuchWebsiteConfiguration) { Details = new Dictionary<string, string> { ["BucketName"] = bucket } };
         var site = WebsiteConfiguration.Parse(S3XmlBody.Parse(Encoding.UTF8.GetBytes(document)));
+        var visitor = authorizer.For(s3, Principal.Anonymous, null);
 
         if (site.RedirectAllRequestsTo is { } all)
         {
@@ -80,7 +86,7 @@ public sealed class WebsiteEndpoint(FrontDoorOptions options, BucketSettings set
             return;
         }
         var suffix = site.IndexSuffix!;
-        var (version, error) = await LoadAsync(bucket, key.Length == 0 || key.EndsWith('/') ? key + suffix : key, s3.Aborted).ConfigureAwait(false);
+        var (version, error) = await LoadAsync(visitor, bucket, key.Length == 0 || key.EndsWith('/') ? key + suffix : key, s3.Aborted).ConfigureAwait(false);
         if (version is not null)
         {
             await ServeVersionAsync(s3, version, headOnly, 200).ConfigureAwait(false);
@@ -88,7 +94,7 @@ public sealed class WebsiteEndpoint(FrontDoorOptions options, BucketSettings set
         }
         // A "folder" asked for without its slash: S3 sends the browser to the slash, so relative links resolve under it.
         if (error!.Code.Code == S3ErrorCode.NoSuchKey.Code && key.Length > 0 && !key.EndsWith('/')
-            && (await LoadAsync(bucket, key + "/" + suffix, s3.Aborted).ConfigureAwait(false)).Version is not null)
+            && (await LoadAsync(visitor, bucket, key + "/" + suffix, s3.Aborted).ConfigureAwait(false)).Version is not null)
         {
             Redirect(s3, 302, "/" + EscapePath(key) + "/");
             return;
@@ -99,7 +105,7 @@ public sealed class WebsiteEndpoint(FrontDoorOptions options, BucketSettings set
             return;
         }
         if (site.ErrorKey is not { } errorKey) throw error;
-        var (page, pageError) = await LoadAsync(bucket, errorKey, s3.Aborted).ConfigureAwait(false);
+        var (page, pageError) = await LoadAsync(visitor, bucket, errorKey, s3.Aborted).ConfigureAwait(false);
         if (page is null) throw new WebsiteError(error, pageError);
         await ServeVersionAsync(s3, page, headOnly, error.Code.Status).ConfigureAwait(false);
     }
@@ -116,8 +122,11 @@ public sealed class WebsiteEndpoint(FrontDoorOptions options, BucketSettings set
     }
 
     /// <summary>The current version of a key the website may serve, or the error S3 answers for it (no key, a delete marker, an archived object).</summary>
-    private async Task<(VersionRecord? Version, S3Exception? Error)> LoadAsync(string bucket, string key, CancellationToken cancellationToken)
+    private async Task<(VersionRecord? Version, S3Exception? Error)> LoadAsync(RequestAuthorization visitor, string bucket, string key,
+        CancellationToken cancellationToken)
     {
+        if (!await visitor.IsAllowedAsync("s3:GetObject", S3ResourceScope.Object, bucket, key).ConfigureAwait(false))
+            return (null, new S3Exception(S3ErrorCode.AccessDenied));
         try
         {
             var version = await objects.LoadReadableAsync(bucket, ObjectKey.Parse(key).Value, null, cancellationToken).ConfigureAwait(false);
@@ -126,6 +135,9 @@ public sealed class WebsiteEndpoint(FrontDoorOptions options, BucketSettings set
         }
         catch (S3Exception e) when (e.Code.Status is >= 400 and < 500)
         {
+            // Without s3:ListBucket a caller may not learn whether a key exists: S3 answers 403 for a missing one.
+            if (e.Code == S3ErrorCode.NoSuchKey && !await visitor.MayLearnAbsenceAsync(bucket).ConfigureAwait(false))
+                return (null, new S3Exception(S3ErrorCode.AccessDenied));
             // A website names the key it missed, never a version or a delete marker.
             return (null, new S3Exception(e.Code, e.Message) { Details = new Dictionary<string, string> { ["Key"] = key } });
         }

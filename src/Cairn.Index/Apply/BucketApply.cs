@@ -19,6 +19,8 @@ internal sealed class BucketApply(UploadApply uploads)
         // A bucket created with Object Lock is versioned from the start, as S3 does.
         if (c.ObjectLockEnabled) record = record with { Versioning = VersioningState.Enabled, ObjectLock = new ObjectLockConfiguration() };
         t.PutBucket(record);
+        foreach (var (name, document) in c.Settings ?? new Dictionary<string, string>())
+            t.State.Put(IndexKeys.BucketSettingKey(c.Bucket, name), System.Text.Encoding.UTF8.GetBytes(document));
         return record;
     }
 

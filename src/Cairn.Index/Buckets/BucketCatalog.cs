@@ -59,7 +59,13 @@ public sealed class BucketCatalog(IndexRouter index, TimeProvider time)
 
     /// <summary>With <paramref name="objectLockEnabled"/> the bucket is created with Object Lock, and so versioned.</summary>
     public Task<BucketRecord> CreateAsync(string name, string owner, string region, bool objectLockEnabled, CancellationToken cancellationToken = default) =>
-        index.ExecuteAsync(new CreateBucket(name, owner, region) { At = time.GetUtcNow(), ObjectLockEnabled = objectLockEnabled }, cancellationToken);
+        CreateAsync(name, owner, region, objectLockEnabled, null, cancellationToken);
+
+    /// <summary>With <paramref name="settings"/>: the named setting documents the bucket starts with, in the same command.</summary>
+    public Task<BucketRecord> CreateAsync(string name, string owner, string region, bool objectLockEnabled,
+        IReadOnlyDictionary<string, string>? settings, CancellationToken cancellationToken = default) =>
+        index.ExecuteAsync(new CreateBucket(name, owner, region) { At = time.GetUtcNow(), ObjectLockEnabled = objectLockEnabled, Settings = settings },
+            cancellationToken);
 
     /// <summary>Changes only the versioning state, where the bucket row is: a racing DeleteBucket or change is never undone.</summary>
     public Task<BucketRecord> PutVersioningAsync(string name, VersioningState state, CancellationToken cancellationToken = default) =>

@@ -8,6 +8,12 @@ public sealed record CreateBucket(string Bucket, string Owner, string Region) : 
 {
     /// <summary>x-amz-bucket-object-lock-enabled: true. The bucket is created with Object Lock and versioning enabled.</summary>
     public bool ObjectLockEnabled { get; init; }
+
+    /// <summary>
+    /// Settings (<see cref="PutBucketSetting"/> documents by name) the bucket starts with, written in the same apply, so
+    /// no request ever sees the bucket without them (S3 creates buckets with Block Public Access on).
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Settings { get; init; }
 }
 
 /// <summary>

@@ -225,7 +225,7 @@ public static partial class ClusterBootstrap
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(NodeHost.ParseEndpoint(options.ClusterAddress), l =>
         {
-            l.UseClusterProtocol();
+            l.UseClusterProtocol(options.Transport.Tls);
             mux.ConfigureListener(l);
         }));
         var app = builder.Build();

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
+using Cairn.Transport.Tls;
 
 namespace Cairn.Transport.Raft;
 
@@ -13,7 +14,9 @@ namespace Cairn.Transport.Raft;
 /// with a route (<see cref="ClusterTransportOptions.Routes"/>) is dialled there; the group still knows it by its address.
 /// A node that left a request unanswered is not dialled for a while (<see cref="UnansweredPeers"/>): the call fails at once.
 /// </summary>
-internal sealed class RaftConnector(ClusterSecret secret, IReadOnlyDictionary<IPEndPoint, IPEndPoint> routes, TimeProvider time, WireVersion? wire = null) : IConnectionFactory, IDisposable
+/// With <see cref="ClusterTls"/> the connection is TLS from its first byte, the preface inside it.
+internal sealed class RaftConnector(ClusterSecret secret, IReadOnlyDictionary<IPEndPoint, IPEndPoint> routes, TimeProvider time, WireVersion? wire = null,
+    ClusterTls? tls = null) : IConnectionFactory, IDisposable
 {
     private readonly UnansweredPeers unanswered = new(time);
     private readonly SocketConnectionContextFactory sockets = new(new SocketConnectionFactoryOptions(), NullLogger.Instance);
@@ -41,6 +44,7 @@ internal sealed class RaftConnector(ClusterSecret secret, IReadOnlyDictionary<IP
         var connection = sockets.Create(socket);
         try
         {
+            if (tls is not null) connection = await TlsConnection.AuthenticateAsync(connection, tls, node.Address.ToString(), cancellationToken).ConfigureAwait(false);
             // No answer to wait for: a refused preface closes the connection, and Raft's first request fails.
             await connection.Transport.Output.WriteAsync(RaftPreface.Sign(secret, group, (wire ?? WireVersion.Release).Speaks).Encode(), cancellationToken).ConfigureAwait(false);
         }

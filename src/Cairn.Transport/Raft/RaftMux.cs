@@ -18,14 +18,16 @@ public sealed class RaftMux : IDisposable
     private readonly RaftConnector connector;
     private readonly ClusterPortDemux demux;
 
-    /// <param name="transport">Its <see cref="ClusterTransportOptions.Routes"/> apply to the connections Raft dials.</param>
+    /// <param name="transport">Its <see cref="ClusterTransportOptions.Routes"/> and <see cref="ClusterTransportOptions.Tls"/> apply to the
+    /// connections Raft dials (the listener's TLS is <c>UseClusterProtocol</c>'s).</param>
     /// <param name="time">The clock of <see cref="UnansweredPeers"/> (tests).</param>
     /// <param name="wire">This node's wire: the version its prefaces carry and the versions it accepts (<see cref="ClusterWire.Default"/> when null).</param>
     public RaftMux(ClusterSecret secret, ILogger<RaftMux>? logger = null, ClusterTransportOptions? transport = null, TimeProvider? time = null,
         ClusterWire? wire = null)
     {
         Wire = wire ?? ClusterWire.Default;
-        connector = new RaftConnector(secret, (transport ?? new ClusterTransportOptions()).Routes, time ?? TimeProvider.System, Wire.Version);
+        transport ??= new ClusterTransportOptions();
+        connector = new RaftConnector(secret, transport.Routes, time ?? TimeProvider.System, Wire.Version, transport.Tls);
         demux = new ClusterPortDemux(secret, listeners, Wire, logger ?? NullLogger<RaftMux>.Instance);
     }
 
