@@ -61,9 +61,10 @@ public sealed class RequestHeadersTarget : FuzzTarget
             () => ObjectAttributesRequest.Parse(s3),
             () => WriteConditions.ForWrite(s3),
             () => UnsupportedFeatures.CheckObjectWrite(request),
-            () => UnsupportedFeatures.CheckObjectRead(request),
             () => Cairn.FrontDoor.Acl.AclHeaders.Read(request.Headers, AclOwner, Cairn.FrontDoor.Acl.AclTarget.Object),
             () => Cairn.FrontDoor.Acl.OwnershipControls.ForNewBucket(request.Headers, AclOwner),
+            () => Cairn.FrontDoor.Encryption.RequestedEncryption.From(request.Headers, secure: true),
+            () => Cairn.FrontDoor.Encryption.CustomerKey.From(request.Headers, secure: true, Cairn.FrontDoor.Encryption.CustomerKey.CopySourcePrefix),
             () => ObjectHeaders.UserMetadata(request));
         return Task.CompletedTask;
     }
