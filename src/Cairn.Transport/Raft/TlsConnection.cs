@@ -11,13 +11,13 @@ namespace Cairn.Transport.Raft;
 /// A dialled connection with TLS over its pipes: reads and writes go through the TLS stream; everything else (closing,
 /// aborting, the closed token Raft waits on, the endpoints) is the socket connection's, so it behaves as the plain one does.
 /// </summary>
-internal sealed class TlsConnection : ConnectionContext
+internal sealed class TlsConnection : ForwardingConnection
 {
     private readonly ConnectionContext inner;
     private readonly SslStream tls;
     private readonly IDuplexPipe transport;
 
-    private TlsConnection(ConnectionContext inner, SslStream tls)
+    private TlsConnection(ConnectionContext inner, SslStream tls) : base(inner)
     {
         this.inner = inner;
         this.tls = tls;
@@ -40,12 +40,6 @@ internal sealed class TlsConnection : ConnectionContext
     }
 
     public override IDuplexPipe Transport { get => transport; set => throw new NotSupportedException(); }
-    public override string ConnectionId { get => inner.ConnectionId; set => inner.ConnectionId = value; }
-    public override IFeatureCollection Features => inner.Features;
-    public override IDictionary<object, object?> Items { get => inner.Items; set => inner.Items = value; }
-    public override CancellationToken ConnectionClosed { get => inner.ConnectionClosed; set => inner.ConnectionClosed = value; }
-    public override EndPoint? LocalEndPoint { get => inner.LocalEndPoint; set => inner.LocalEndPoint = value; }
-    public override EndPoint? RemoteEndPoint { get => inner.RemoteEndPoint; set => inner.RemoteEndPoint = value; }
 
     public override void Abort(ConnectionAbortedException abortReason) => inner.Abort(abortReason);
 

@@ -12,7 +12,7 @@ namespace Cairn.Transport.Raft;
 /// (flushes) then reads its answer, one at a time on a connection, so "flushed, and nothing read since" is a request
 /// waiting. Everything else is the inner connection's.
 /// </summary>
-internal sealed class WatchedConnection : ConnectionContext
+internal sealed class WatchedConnection : ForwardingConnection
 {
     private readonly ConnectionContext inner;
     private readonly IPEndPoint node;
@@ -22,7 +22,7 @@ internal sealed class WatchedConnection : ConnectionContext
     private DateTimeOffset? waitingSince; // the last flush, unless bytes were read since
     private bool closed;
 
-    public WatchedConnection(ConnectionContext inner, IPEndPoint node, UnansweredPeers peers)
+    public WatchedConnection(ConnectionContext inner, IPEndPoint node, UnansweredPeers peers) : base(inner)
     {
         this.inner = inner;
         this.node = node;
@@ -31,12 +31,6 @@ internal sealed class WatchedConnection : ConnectionContext
     }
 
     public override IDuplexPipe Transport { get => transport; set => throw new NotSupportedException(); }
-    public override string ConnectionId { get => inner.ConnectionId; set => inner.ConnectionId = value; }
-    public override IFeatureCollection Features => inner.Features;
-    public override IDictionary<object, object?> Items { get => inner.Items; set => inner.Items = value; }
-    public override CancellationToken ConnectionClosed { get => inner.ConnectionClosed; set => inner.ConnectionClosed = value; }
-    public override EndPoint? LocalEndPoint { get => inner.LocalEndPoint; set => inner.LocalEndPoint = value; }
-    public override EndPoint? RemoteEndPoint { get => inner.RemoteEndPoint; set => inner.RemoteEndPoint = value; }
 
     public override void Abort(ConnectionAbortedException abortReason)
     {
