@@ -18,16 +18,10 @@ public sealed class UserCommandTests(ServerFixture fixture) : IClassFixture<Serv
 
         var key = (await Server.AdminAsync("user", "key", "create", user)).GetProperty("AccessKey");
         var (keyId, secret) = (key.GetProperty("AccessKeyId").GetString()!, key.GetProperty("SecretAccessKey").GetString()!);
-        Assert.Equal(HttpStatusCode.OK, await ListBucketsAsync(keyId, secret));
-
-        var disabled = await Server.AdminAsync("user", "disable", user);
-        Assert.Equal([keyId], disabled.GetProperty("AccessKeyIds").EnumerateArray().Select(e => e.GetString()));
-        Assert.Equal(HttpStatusCode.Forbidden, await ListBucketsAsync(keyId, secret));
-        await Server.AdminAsync("user", "enable", user);
-        Assert.Equal(HttpStatusCode.OK, await ListBucketsAsync(keyId, secret));
+        Assert.Equal("AccessDenied", await ListBucketsAsync(keyId, secret));
 
         var file = Path.Combine(Path.GetTempPath(), $"cairn-policy-{Guid.NewGuid():N}.json");
-        File.WriteAllText(file, """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}""");
+        File.WriteAllText(file, """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}]}""");
         try
         {
             await Server.AdminAsync("user", "policy", "put", user, "read", file);
@@ -36,8 +30,15 @@ public sealed class UserCommandTests(ServerFixture fixture) : IClassFixture<Serv
         {
             File.Delete(file);
         }
+        Assert.Equal("OK", await ListBucketsAsync(keyId, secret));
+        var disabled = await Server.AdminAsync("user", "disable", user);
+        Assert.Equal([keyId], disabled.GetProperty("AccessKeyIds").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("InvalidAccessKeyId", await ListBucketsAsync(keyId, secret));
+        await Server.AdminAsync("user", "enable", user);
+        Assert.Equal("OK", await ListBucketsAsync(keyId, secret));
+
         var policy = await Server.AdminAsync("user", "policy", "get", user, "read");
-        Assert.Equal("s3:GetObject", policy.GetProperty("PolicyDocument").GetProperty("Statement")[0].GetProperty("Action").GetString());
+        Assert.Equal("s3:ListAllMyBuckets", policy.GetProperty("PolicyDocument").GetProperty("Statement")[0].GetProperty("Action").GetString());
         Assert.Equal(["read"], (await Server.AdminAsync("user", "policy", "list", user)).GetProperty("PolicyNames").EnumerateArray().Select(e => e.GetString()));
         Assert.Contains(user, (await Server.AdminAsync("user", "list")).GetProperty("Users").EnumerateArray().Select(u => u.GetProperty("UserName").GetString()));
 
@@ -51,13 +52,14 @@ public sealed class UserCommandTests(ServerFixture fixture) : IClassFixture<Serv
         await Server.AdminAsync("user", "key", "delete", user, keyId);
         await Server.AdminAsync("user", "policy", "delete", user, "read");
         await Server.AdminAsync("user", "delete", user);
-        Assert.Equal(HttpStatusCode.Forbidden, await ListBucketsAsync(keyId, secret));
+        Assert.Equal("InvalidAccessKeyId", await ListBucketsAsync(keyId, secret));
     }
 
-    private async Task<HttpStatusCode> ListBucketsAsync(string keyId, string secret)
+    /// <summary>ListBuckets signed with the key: "OK", or the S3 error code.</summary>
+    private async Task<string> ListBucketsAsync(string keyId, string secret)
     {
         using var s3 = new SignedHttp(Server, keyId, secret);
         using var response = await s3.SendAsync(HttpMethod.Get, "/");
-        return response.StatusCode;
+        return response.StatusCode == HttpStatusCode.OK ? "OK" : (await SignedHttp.ErrorOf(response)).Code ?? response.StatusCode.ToString();
     }
 }

@@ -23,6 +23,8 @@ public sealed class IamPersistenceTests : IAsyncLifetime
         using var iam = new IamHttp(server);
         await iam.OkAsync("CreateUserResponse", ("Action", "CreateUser"), ("UserName", "persistent"));
         var created = await iam.OkAsync("CreateAccessKeyResponse", ("Action", "CreateAccessKey"), ("UserName", "persistent"));
+        await iam.OkAsync("PutUserPolicyResponse", ("Action", "PutUserPolicy"), ("UserName", "persistent"), ("PolicyName", "list"),
+            ("PolicyDocument", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"}]}"""));
         var keyId = created.Descendants(XName.Get("AccessKeyId", IamHttp.Namespace)).Single().Value;
         var secret = created.Descendants(XName.Get("SecretAccessKey", IamHttp.Namespace)).Single().Value;
         Assert.Equal(HttpStatusCode.OK, await ListBucketsAsAsync(keyId, secret));

@@ -57,6 +57,8 @@ public sealed class IamTests(ServerFixture fixture) : IClassFixture<ServerFixtur
             r['get'] = iam.get_user(UserName=user)['User']
             r['listed'] = [u['UserName'] for u in iam.list_users(PathPrefix='/team/')['Users']]
             s3 = s3_as(k1)
+            r['s3_no_policy'] = code(lambda: s3.list_buckets())
+            iam.put_user_policy(UserName=user, PolicyName='list', PolicyDocument=json.dumps({'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': 's3:ListAllMyBuckets', 'Resource': '*'}]}))
             r['s3_active'] = code(lambda: s3.list_buckets())
             iam.update_access_key(UserName=user, AccessKeyId=k1['AccessKeyId'], Status='Inactive')
             r['status_after_disable'] = [k['Status'] for k in iam.list_access_keys(UserName=user)['AccessKeyMetadata'] if k['AccessKeyId'] == k1['AccessKeyId']]
@@ -74,6 +76,7 @@ public sealed class IamTests(ServerFixture fixture) : IClassFixture<ServerFixtur
             r['s3_deleted'] = code(lambda: s3.list_buckets())
             r['delete_with_policy'] = code(lambda: iam.delete_user(UserName=user))
             iam.delete_user_policy(UserName=user, PolicyName='read-b')
+            iam.delete_user_policy(UserName=user, PolicyName='list')
             iam.delete_user(UserName=user)
             r['gone'] = code(lambda: iam.get_user(UserName=user))
             out(r)
@@ -88,13 +91,14 @@ public sealed class IamTests(ServerFixture fixture) : IClassFixture<ServerFixtur
         Assert.Equal(40, seen.GetProperty("k1").GetProperty("secret_length").GetInt32());
         Assert.Equal(2, seen.GetProperty("keys").GetArrayLength());
         Assert.Equal([user], seen.GetProperty("listed").EnumerateArray().Select(e => e.GetString()));
-        // Until identity policies are evaluated (the policy engine), a user's key signs S3 requests as the account does.
+        // A user without a policy may do nothing; with one, what it allows.
+        AssertError(seen, "s3_no_policy", "AccessDenied", 403);
         Assert.Equal("no error", seen.GetProperty("s3_active").GetString());
         Assert.Equal("Inactive", seen.GetProperty("status_after_disable")[0].GetString());
         AssertError(seen, "s3_disabled", "InvalidAccessKeyId", 403);
         Assert.Equal("no error", seen.GetProperty("s3_enabled_again").GetString());
         Assert.True(seen.GetProperty("policy_roundtrip").GetBoolean());
-        Assert.Equal(["read-b"], seen.GetProperty("policies").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["list", "read-b"], seen.GetProperty("policies").EnumerateArray().Select(e => e.GetString()));
         AssertError(seen, "malformed", "MalformedPolicyDocument", 400);
         AssertError(seen, "delete_with_keys", "DeleteConflict", 409, "Cannot delete entity, must delete access keys first.");
         AssertError(seen, "s3_deleted", "InvalidAccessKeyId", 403);

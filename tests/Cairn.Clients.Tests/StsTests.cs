@@ -51,6 +51,7 @@ public sealed class StsTests : IAsyncLifetime
             key = iam.create_access_key(UserName='assumer')['AccessKey']
             trust = {'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Principal': {'AWS': user['Arn']}, 'Action': 'sts:AssumeRole'}]}
             role = iam.create_role(RoleName='reader', AssumeRolePolicyDocument=json.dumps(trust))['Role']
+            iam.put_role_policy(RoleName='reader', PolicyName='list', PolicyDocument=json.dumps({'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': 's3:ListAllMyBuckets', 'Resource': '*'}]}))
             account_only = {'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Principal': {'AWS': 'arn:aws:iam::000000000000:root'}, 'Action': 'sts:AssumeRole'}]}
             other = iam.create_role(RoleName='other', AssumeRolePolicyDocument=json.dumps(account_only))['Role']
             sts = client('sts', key['AccessKeyId'], key['SecretAccessKey'])
