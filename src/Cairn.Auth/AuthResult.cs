@@ -10,6 +10,9 @@ public sealed class AuthResult
 
     public required PayloadMode PayloadMode { get; init; }
 
+    /// <summary>The service named in the credential scope: s3, or iam / sts for those APIs.</summary>
+    public string Service { get; init; } = "s3";
+
     /// <summary>Lowercase hex SHA-256 the body must hash to (only for <see cref="PayloadMode.SignedSha256"/>).</summary>
     public string? ExpectedSha256Hex { get; init; }
 

@@ -37,6 +37,9 @@ public sealed record Principal(PrincipalKind Kind, string Arn, string CanonicalI
     /// <summary>The IAM unique id (AIDA… for users, AROA…:session for roles) that aws:userid names.</summary>
     public string? UserId { get; init; }
 
+    /// <summary>An assumed-role session's session policy (AssumeRole's Policy): its permissions are the role's intersected with it.</summary>
+    public string? SessionPolicy { get; init; }
+
     public static Principal Root(string canonicalId) =>
         new(PrincipalKind.Root, $"arn:aws:iam::{AccountId}:root", canonicalId) { UserId = AccountId };
 }

@@ -39,7 +39,8 @@ public sealed partial class SigV4Verifier
         if (scope.Date != date[..8])
             throw InvalidField("x-amz-credential", credential, "Error parsing the X-Amz-Credential parameter; Invalid credential date. Date is not the same as X-Amz-Date.");
 
-        var stored = Find(scope.AccessKey);
+        // A form signed with temporary credentials would name its session token in a field this signature does not carry yet.
+        var stored = Find(scope.AccessKey, sessionToken: null);
         string secret = stored.Secret;
         byte[] expected = SigningKey.Sign(SigningKey.Derive(secret, scope.Date, scope.Region, scope.Service), policy);
         Span<byte> provided = stackalloc byte[32];

@@ -22,13 +22,15 @@ public sealed partial class SigV4Verifier
 
     private readonly ICredentialStore credentials;
     private readonly TimeProvider clock;
+    private readonly ISessionCredentials? sessions;
 
-    public SigV4Verifier(ICredentialStore credentials, TimeProvider clock)
+    public SigV4Verifier(ICredentialStore credentials, TimeProvider clock, ISessionCredentials? sessions = null)
     {
         ArgumentNullException.ThrowIfNull(credentials);
         ArgumentNullException.ThrowIfNull(clock);
         this.credentials = credentials;
         this.clock = clock;
+        this.sessions = sessions;
     }
 
     /// <summary>Service names accepted in the credential scope (any region is accepted).</summary>
@@ -38,9 +40,17 @@ public sealed partial class SigV4Verifier
     /// Authenticates the request. Returns null when it carries no credentials at all (anonymous);
     /// throws <see cref="S3Exception"/> on every failure.
     /// </summary>
-    public AuthResult? Authenticate(HttpRequest request)
+    public AuthResult? Authenticate(HttpRequest request) => Authenticate(request, AllowedServices, bodySha256Hex: null);
+
+    /// <summary>
+    /// Authenticates a request to another AWS API served on this endpoint (IAM, STS): the credential scope must name one of
+    /// <paramref name="services"/>, and, as those APIs' clients do not send x-amz-content-sha256, the signed payload hash is
+    /// the body's (<paramref name="bodySha256Hex"/>, read by the caller) unless the header says otherwise.
+    /// </summary>
+    public AuthResult? Authenticate(HttpRequest request, IReadOnlySet<string> services, string? bodySha256Hex)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(services);
         var (rawPath, rawQuery) = RequestTarget.Get(request);
         var query = new QueryParameters(rawQuery);
         var authorization = request.Headers.Authorization;
@@ -57,9 +67,9 @@ public sealed partial class SigV4Verifier
             {
                 throw new S3Exception(S3ErrorCode.AuthorizationHeaderMalformed, "The authorization header is malformed; it was sent more than once.");
             }
-            return AuthenticateHeader(request, rawPath, query, authorization.ToString());
+            return AuthenticateHeader(request, rawPath, query, authorization.ToString(), services, bodySha256Hex);
         }
-        if (hasQuery) return AuthenticatePresigned(request, rawPath, query);
+        if (hasQuery) return AuthenticatePresigned(request, rawPath, query, services);
         if (query.Contains("AWSAccessKeyId") && query.Contains("Signature"))
         {
             throw new S3Exception(S3ErrorCode.InvalidRequest, AuthorizationHeader.UnsupportedMechanism);
@@ -97,11 +107,12 @@ public sealed partial class SigV4Verifier
         };
     }
 
-    private AuthResult AuthenticateHeader(HttpRequest request, string rawPath, QueryParameters query, string header)
+    private AuthResult AuthenticateHeader(HttpRequest request, string rawPath, QueryParameters query, string header,
+        IReadOnlySet<string> services, string? bodySha256Hex)
     {
         var auth = AuthorizationHeader.Parse(header);
         var scope = auth.Credential;
-        if (!AllowedServices.Contains(scope.Service))
+        if (!services.Contains(scope.Service))
         {
             throw new S3Exception(S3ErrorCode.AuthorizationHeaderMalformed,
                 $"The authorization header is malformed; incorrect service \"{scope.Service}\".");
@@ -115,11 +126,11 @@ public sealed partial class SigV4Verifier
                 "The authorization header is malformed; Invalid credential date. Date is not the same as X-Amz-Date.");
         }
 
-        string payloadHash = Single(request.Headers[SigV4Constants.ContentSha256Header])
+        string payloadHash = Single(request.Headers[SigV4Constants.ContentSha256Header]) ?? bodySha256Hex
             ?? throw new S3Exception(S3ErrorCode.InvalidRequest, "Missing required header for this request: x-amz-content-sha256");
         var mode = ParsePayloadMode(payloadHash, out string? expectedSha256);
 
-        var stored = Find(scope.AccessKey);
+        var stored = Find(scope.AccessKey, Single(request.Headers[SecurityTokenHeader]));
         string secret = stored.Secret;
 
         var now = clock.GetUtcNow();
@@ -141,7 +152,7 @@ public sealed partial class SigV4Verifier
         return Result(request, scope, stored.Principal, mode, expectedSha256, signingKey, amzDate, time, auth.Signature, presigned: false);
     }
 
-    private AuthResult AuthenticatePresigned(HttpRequest request, string rawPath, QueryParameters query)
+    private AuthResult AuthenticatePresigned(HttpRequest request, string rawPath, QueryParameters query, IReadOnlySet<string> services)
     {
         static S3Exception QueryError(string message) => new(S3ErrorCode.AuthorizationQueryParametersError, message);
         Func<Exception> duplicate = () => QueryError("A query-string authentication parameter was given more than once.");
@@ -161,7 +172,7 @@ public sealed partial class SigV4Verifier
         {
             throw QueryError("Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".");
         }
-        if (!AllowedServices.Contains(scope.Service))
+        if (!services.Contains(scope.Service))
         {
             throw QueryError($"Error parsing the X-Amz-Credential parameter; incorrect service \"{scope.Service}\".");
         }
@@ -187,7 +198,7 @@ public sealed partial class SigV4Verifier
             ?? throw QueryError("Error parsing the X-Amz-SignedHeaders parameter.");
         if (signature.Length != 64 || !Hex.IsHex(signature)) throw QueryError("Error parsing the X-Amz-Signature parameter.");
 
-        var stored = Find(scope.AccessKey);
+        var stored = Find(scope.AccessKey, query.Get("X-Amz-Security-Token", duplicate) ?? Single(request.Headers[SecurityTokenHeader]));
         string secret = stored.Secret;
 
         var now = clock.GetUtcNow();
@@ -286,6 +297,7 @@ public sealed partial class SigV4Verifier
         {
             AccessKey = scope.AccessKey,
             Principal = principal,
+            Service = scope.Service,
             PayloadMode = mode,
             ExpectedSha256Hex = expectedSha256,
             IsPresigned = presigned,
@@ -298,8 +310,15 @@ public sealed partial class SigV4Verifier
         };
     }
 
-    private Credential Find(string accessKey)
+    private const string SecurityTokenHeader = "x-amz-security-token";
+
+    /// <summary>
+    /// A long-term key from the store; temporary credentials from the session token the request carries (without one, an
+    /// ASIA key is no key at all: InvalidAccessKeyId).
+    /// </summary>
+    private Credential Find(string accessKey, string? sessionToken)
     {
+        if (sessions is not null && sessions.IsTemporary(accessKey) && sessionToken is not null) return sessions.Open(accessKey, sessionToken);
         if (!credentials.TryFind(accessKey, out var credential) || string.IsNullOrEmpty(credential.Secret))
         {
             throw new S3Exception(S3ErrorCode.InvalidAccessKeyId)

@@ -10,6 +10,8 @@ using Cairn.Data.Blobs;
 using Cairn.Data.Drives;
 using Cairn.FrontDoor;
 using Cairn.FrontDoor.Hosting;
+using Cairn.FrontDoor.Identity;
+using Cairn.Index.Identities;
 using Cairn.Node.Admin;
 using Cairn.FrontDoor.Buckets;
 using Cairn.FrontDoor.Forms;
@@ -40,6 +42,7 @@ using Cairn.Transport.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -137,7 +140,13 @@ public static class NodeHost
                     cluster.Mux.ConfigureListener(listen);
                 });
             kestrel.Limits.MaxRequestBodySize = null; // S3's own limits apply (5 GiB per PUT)
+            var limits = options.FrontDoor.Limits;
+            // No rate server-wide: the cluster port's streams are paced by their own deadlines; S3 requests get theirs in S3Dispatcher.
             kestrel.Limits.MinRequestBodyDataRate = null;
+            kestrel.Limits.RequestHeadersTimeout = limits.HeaderTimeout;
+            kestrel.Limits.KeepAliveTimeout = limits.KeepAliveTimeout;
+            kestrel.Limits.MaxRequestLineSize = limits.MaxRequestLineBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = limits.KestrelHeaderSectionBytes;
             kestrel.RequestHeaderEncodingSelector = _ => Encoding.UTF8;
             // Headers stored from a request (Content-Disposition, Content-Type) go back out as they came in.
             kestrel.ResponseHeaderEncodingSelector = _ => Encoding.UTF8;
@@ -207,13 +216,26 @@ public static class NodeHost
         s.AddSingleton<BlobRepair>();
 
         // Front door.
-        s.AddSingleton<IIdentityPolicies, NoIdentityPolicies>();
-        s.AddSingleton<ICredentialStore>(sp => new RootCredentials(options.FrontDoor.AccessKey, options.FrontDoor.SecretKey, sp.GetRequiredService<Owner>()));
+        s.AddSingleton<IdentityCatalog>();
+        s.AddSingleton<IdentityView>();
+        s.AddHostedService<IdentityRefresh>();
+        s.AddSingleton<IIdentityPolicies, IdentityPolicies>();
+        s.AddSingleton(sp => new RootCredentials(options.FrontDoor.AccessKey, options.FrontDoor.SecretKey, sp.GetRequiredService<Owner>()));
+        s.AddSingleton<ICredentialStore, IdentityCredentials>();
+        s.AddSingleton<IamUserActions>();
+        s.AddSingleton<IamPolicyActions>();
+        s.AddSingleton<IamRoleActions>();
+        s.AddSingleton<SessionTokens>();
+        s.AddSingleton<ISessionCredentials>(sp => sp.GetRequiredService<SessionTokens>());
+        s.AddSingleton<StsActions>();
+        s.AddSingleton<IamEndpoint>();
         s.AddSingleton<SigV4Verifier>();
         s.AddSingleton(new S3Router(options.FrontDoor.Domains));
         s.AddSingleton(_ => new BodyMd5Factory());
         s.AddSingleton<ObjectWriter>();
         s.AddSingleton<ObjectReader>();
+        s.AddSingleton<Cairn.FrontDoor.Encryption.KmsKeyRing>();
+        s.AddSingleton<Cairn.FrontDoor.Encryption.DataKeys>();
         s.AddSingleton<ObjectHandlers>();
         s.AddSingleton<PostObjectHandler>();
         s.AddSingleton<ObjectTaggingHandlers>();
@@ -378,8 +400,11 @@ internal sealed class RangeLeadership(ClusterRuntime cluster) : IWorkOwnership
     public bool RunsRepair => cluster.Meta.IsLeader;
 }
 
-/// <summary>Lifecycle's transitions read a version's bytes through the front door's verified reader.</summary>
+/// <summary>
+/// Lifecycle's transitions read a version's stored bytes through the front door's verified reader: an encrypted version's
+/// sealed blocks move as they are, never opened (an SSE-C key is not there to open them).
+/// </summary>
 internal sealed class VersionBytes(ObjectReader reader) : IVersionBytes
 {
-    public Stream OpenStream(VersionRecord version, CancellationToken cancellationToken) => reader.OpenStream(version, cancellationToken);
+    public Stream OpenStream(VersionRecord version, CancellationToken cancellationToken) => reader.OpenStoredStream(version, cancellationToken);
 }

@@ -40,7 +40,17 @@ public static class PolicyParser
         }
 
         using (document)
-            return ReadDocument(document.RootElement, rules);
+        {
+            try
+            {
+                return ReadDocument(document.RootElement, rules);
+            }
+            catch (InvalidOperationException)
+            {
+                // JsonDocument checks escaped surrogates ("\ud800") only when a string is read.
+                throw rules.Error(rules.InvalidJson);
+            }
+        }
     }
 
     private static PolicyDocument ReadDocument(JsonElement root, PolicyRules rules)

@@ -6,8 +6,8 @@ using Cairn.Testing;
 namespace Cairn.Clients.Tests;
 
 /// <summary>
-/// Debian's AWS CLI v2 (/usr/bin/aws) configuring a bucket: `aws s3 website` then the website endpoint, `s3api
-/// put-bucket-cors` then a browser's preflight, `s3api put-bucket-tagging`.
+/// Debian's AWS CLI v2 (/usr/bin/aws) configuring a bucket: `aws s3 website` and a public-read `s3api put-bucket-policy`
+/// then the website endpoint, `s3api put-bucket-cors` then a browser's preflight, `s3api put-bucket-tagging`.
 /// </summary>
 public sealed class AwsCliBucketConfigurationTests(WebsiteServerFixture fixture) : IClassFixture<WebsiteServerFixture>, IDisposable
 {
@@ -30,6 +30,14 @@ public sealed class AwsCliBucketConfigurationTests(WebsiteServerFixture fixture)
         var site = await AwsJsonAsync("s3api", "get-bucket-website", "--bucket", bucket);
         Assert.Equal("index.html", site.GetProperty("IndexDocument").GetProperty("Suffix").GetString());
         Assert.Equal("404.html", site.GetProperty("ErrorDocument").GetProperty("Key").GetString());
+
+        // A website is public through its bucket policy, once Block Public Access (on for new buckets) is lifted.
+        var policy = BucketPolicies.PublicRead(bucket);
+        await AwsOkAsync("s3api", "delete-public-access-block", "--bucket", bucket);
+        await AwsOkAsync("s3api", "put-bucket-policy", "--bucket", bucket, "--policy", policy);
+        Assert.Equal(policy, (await AwsJsonAsync("s3api", "get-bucket-policy", "--bucket", bucket)).GetProperty("Policy").GetString());
+        var status = await AwsJsonAsync("s3api", "get-bucket-policy-status", "--bucket", bucket);
+        Assert.True(status.GetProperty("PolicyStatus").GetProperty("IsPublic").GetBoolean());
 
         var pages = temp.Sub("pages");
         File.WriteAllText(Path.Combine(pages, "index.html"), "<h1>home</h1>");

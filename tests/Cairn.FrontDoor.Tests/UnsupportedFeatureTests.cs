@@ -8,9 +8,9 @@ using Cairn.Testing;
 namespace Cairn.FrontDoor.Tests;
 
 /// <summary>
-/// Protection a request asks for and Cairn does not give (encryption, …), or an ACL a bucket with ACLs disabled
-/// (BucketOwnerEnforced, every new bucket's default) does not take, is refused with S3's error before anything is
-/// stored, never accepted and ignored.
+/// Protection a request asks for and Cairn does not give (dual-layer encryption, …), an ACL a bucket with ACLs disabled
+/// (BucketOwnerEnforced, every new bucket's default) does not take, or an SSE-C key over plain HTTP, is refused with
+/// S3's error before anything is stored, never accepted and ignored.
 /// </summary>
 public sealed class UnsupportedFeatureTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
@@ -19,11 +19,9 @@ public sealed class UnsupportedFeatureTests(ServerFixture fixture) : IClassFixtu
     private AmazonS3Client S3 => fixture.S3;
 
     [Theory]
-    [InlineData("x-amz-server-side-encryption", "AES256", 501, "NotImplemented")]
-    [InlineData("x-amz-server-side-encryption", "aws:kms", 501, "NotImplemented")]
+    [InlineData("x-amz-server-side-encryption", "aws:kms:dsse", 501, "NotImplemented")]
     [InlineData("x-amz-server-side-encryption", "rot13", 400, "InvalidArgument")]
-    [InlineData("x-amz-server-side-encryption-aws-kms-key-id", "arn:aws:kms:us-east-1:111122223333:key/k", 501, "NotImplemented")]
-    [InlineData("x-amz-server-side-encryption-bucket-key-enabled", "true", 501, "NotImplemented")]
+    [InlineData("x-amz-server-side-encryption-aws-kms-key-id", "arn:aws:kms:us-east-1:111122223333:key/k", 400, "InvalidArgument")]
     [InlineData("x-amz-acl", "public-read", 400, "AccessControlListNotSupported")]
     [InlineData("x-amz-acl", "public-read-write", 400, "AccessControlListNotSupported")]
     [InlineData("x-amz-acl", "authenticated-read", 400, "AccessControlListNotSupported")]
@@ -44,17 +42,19 @@ public sealed class UnsupportedFeatureTests(ServerFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task PutObject_with_a_customer_key_SSE_C_is_NotImplemented_and_stores_nothing()
+    public async Task PutObject_with_a_customer_key_over_plain_HTTP_is_InvalidRequest_and_stores_nothing()
     {
         var bucket = await NewBucketAsync();
         using var http = new SignedHttp(fixture.Server);
         using var response = await http.SendAsync(HttpMethod.Put, $"/{bucket}/k", SignedHttp.Bytes("secret"u8.ToArray()), CustomerKey());
-        Assert.Equal((501, "NotImplemented"), await SignedHttp.ErrorOf(response));
+        Assert.Equal((400, "InvalidRequest"), await SignedHttp.ErrorOf(response));
+        Assert.Equal("Requests specifying Server Side Encryption with Customer provided keys must be made over a secure connection.",
+            XDocument.Parse(await response.Content.ReadAsStringAsync()).Root!.Elements().Single(e => e.Name.LocalName == "Message").Value);
         await AssertNoObjectAsync(http, bucket, "k");
     }
 
     [Fact]
-    public async Task GET_and_HEAD_with_a_customer_key_are_InvalidRequest_since_no_object_is_SSE_C_encrypted()
+    public async Task GET_and_HEAD_with_a_customer_key_over_plain_HTTP_are_InvalidRequest()
     {
         var bucket = await NewBucketWithSourceAsync();
         using var http = new SignedHttp(fixture.Server);
@@ -83,7 +83,7 @@ public sealed class UnsupportedFeatureTests(ServerFixture fixture) : IClassFixtu
     [InlineData("x-amz-grant-read", AllUsers, 400, "AccessControlListNotSupported")]
     [InlineData("x-amz-grant-read-acp", AllUsers, 400, "AccessControlListNotSupported")]
     [InlineData("x-amz-grant-write-acp", AllUsers, 400, "AccessControlListNotSupported")]
-    [InlineData("x-amz-server-side-encryption", "AES256", 501, "NotImplemented")]
+    [InlineData("x-amz-server-side-encryption", "aws:kms:dsse", 501, "NotImplemented")]
     public async Task CreateMultipartUpload_asking_for_what_Cairn_does_not_give_is_refused_and_starts_no_upload(string header, string value, int status, string code)
     {
         var bucket = await NewBucketAsync();
@@ -95,16 +95,16 @@ public sealed class UnsupportedFeatureTests(ServerFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task UploadPart_and_UploadPartCopy_with_a_customer_key_are_NotImplemented_and_store_no_part()
+    public async Task UploadPart_and_UploadPartCopy_with_a_customer_key_over_plain_HTTP_are_InvalidRequest_and_store_no_part()
     {
         var bucket = await NewBucketWithSourceAsync();
         var upload = await S3.InitiateMultipartUploadAsync(bucket, "mpu");
         using var http = new SignedHttp(fixture.Server);
         using var part = await http.SendAsync(HttpMethod.Put, $"/{bucket}/mpu?partNumber=1&uploadId={upload.UploadId}",
             SignedHttp.Bytes("part bytes"u8.ToArray()), CustomerKey());
-        Assert.Equal((501, "NotImplemented"), await SignedHttp.ErrorOf(part));
+        Assert.Equal((400, "InvalidRequest"), await SignedHttp.ErrorOf(part));
         using var copy = await CopyAsync(http, bucket, $"mpu?partNumber=2&uploadId={upload.UploadId}", CustomerKey());
-        Assert.Equal((501, "NotImplemented"), await SignedHttp.ErrorOf(copy));
+        Assert.Equal((400, "InvalidRequest"), await SignedHttp.ErrorOf(copy));
         var parts = await S3.ListPartsAsync(bucket, "mpu", upload.UploadId);
         Assert.Empty(parts.Parts ?? []);
     }
@@ -120,7 +120,7 @@ public sealed class UnsupportedFeatureTests(ServerFixture fixture) : IClassFixtu
     }
 
     [Fact]
-    public async Task CopyObject_with_a_customer_key_for_the_source_is_InvalidRequest_and_stores_nothing()
+    public async Task CopyObject_with_a_customer_key_for_the_source_over_plain_HTTP_is_InvalidRequest_and_stores_nothing()
     {
         var bucket = await NewBucketWithSourceAsync();
         using var http = new SignedHttp(fixture.Server);

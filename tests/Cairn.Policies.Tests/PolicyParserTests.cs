@@ -141,7 +141,7 @@ public sealed class PolicyParserTests
         "\"*\"", "\"Action\"", "\"NotAction\"", "\"s3:GetObject\"", "\"s3:*\"", "\"Resource\"", "\"NotResource\"",
         "\"arn:aws:s3:::examplebucket/*\"", "\"arn:aws:s3:::examplebucket\"", "\"Condition\"", "\"StringLike\"",
         "\"ForAllValues:StringNotEqualsIfExists\"", "\"Null\"", "\"IpAddress\"", "\"aws:SourceIp\"", "\"::1/128\"",
-        "\"s3:prefix\"", "\"${aws:username}\"", "1", "-1e400", "true", "null", "\"\\u0000\"", "\"\uE000\"", " ");
+        "\"s3:prefix\"", "\"${aws:username}\"", "1", "-1e400", "true", "null", "\"\\u0000\"", "\"\uE000\"", "\"\\ud800\"", " ");
 
     private static readonly Gen<string> Documents = Fragments.Array[0, 40].Select(string.Concat);
 
@@ -154,6 +154,15 @@ public sealed class PolicyParserTests
         catch (MalformedPolicyException)
         {
         }
+    }
+
+    [Theory]
+    [InlineData("{\"Id\":\"\\ud800\",\"Statement\":[]}")]
+    [InlineData("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"\\udc00x\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::examplebucket/\\ud800\"}]}")]
+    public void Escaped_lone_surrogates_are_malformed_not_a_crash(string json)
+    {
+        ParsesOrRefuses(json, PolicyKind.Bucket);
+        ParsesOrRefuses(json, PolicyKind.Identity);
     }
 
     [Fact]

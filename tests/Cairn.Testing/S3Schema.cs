@@ -19,7 +19,7 @@ public static class S3Schema
     private static XmlSchemaSet Load()
     {
         var set = new XmlSchemaSet();
-        foreach (var file in new[] { "S3Responses.xsd", "S3Error.xsd", "S3Acl.xsd" })
+        foreach (var file in new[] { "S3Responses.xsd", "S3Error.xsd", "S3Acl.xsd", "Iam.xsd", "Sts.xsd" })
         {
             using var reader = XmlReader.Create(Path.Combine(AppContext.BaseDirectory, "Schemas", file));
             set.Add(null, reader);

@@ -96,6 +96,7 @@ public static class AdminCommand
         var billing = new Command("billing", "The bill so far: storage by class, early-delete charges, incomplete uploads, totals") { billingBucket };
         billing.SetAction((parse, ct) => RunAsync(parse, endpoint, json, WithBucket("billing", parse.GetValue(billingBucket)), ct, RenderBill));
         admin.Add(billing);
+        admin.Add(UserCommand.Create(endpoint, json));
         return admin;
     }
 

@@ -39,6 +39,7 @@ public static class ServerCommand
         };
         var afr = new Option<double>("--drive-afr") { Description = "Annual failure rate of one drive, for the durability estimate", DefaultValueFactory = _ => 0.02 };
         var config = new Option<string?>("--config") { Description = "JSON file with the drives (failure domains, weights, tiers), ec, protectionLevel and storage-class overrides" };
+        var minSessionSeconds = new Option<int>("--min-session-seconds") { Description = "The shortest STS session AssumeRole grants (AWS: 900; lower it only for tests and demos)", DefaultValueFactory = _ => 900 };
         var daySeconds = new Option<double>("--day-seconds") { Description = "Seconds a lifecycle, restore and billing day lasts (scale down for tests and demos, e.g. 0.05)", DefaultValueFactory = _ => 86_400 };
         var clockOffset = new Option<TimeSpan>("--clock-offset")
         {
@@ -93,6 +94,16 @@ public static class ServerCommand
         {
             Description = "File of master keys that seal secrets at rest, 'id base64(32 bytes)' per line, the first sealing new ones (default: CAIRN_MASTER_KEY_FILE, else DATA/master.key created on first start; a cluster node without one derives it from the cluster secret)",
         };
+        var defaultEncryption = new Option<string>("--default-encryption")
+        {
+            Description = "How objects are encrypted when neither the request nor the bucket's configuration asks: AES256 (SSE-S3, as S3 since 2023) or none",
+            DefaultValueFactory = _ => "AES256",
+        };
+        var kmsKey = new Option<string[]>("--kms-key")
+        {
+            Description = "A KMS key SSE-KMS may name besides aws/s3: ID or alias/NAME=ID (repeatable)",
+            DefaultValueFactory = _ => [],
+        };
         var tlsCert = new Option<string?>("--tls-cert")
         {
             Description = "PEM certificate (the chain may follow the leaf) to serve S3 over HTTPS and, in a cluster, the cluster port over TLS; re-read when the file changes",
@@ -102,11 +113,30 @@ public static class ServerCommand
         {
             Description = "PEM certificates of the CA that signs the nodes' certificates, which nodes verify each other against (default: the chain in --tls-cert)",
         };
+        var limitDefaults = new FrontDoor.Hosting.RequestLimits();
+        var maxHeaderBytes = new Option<int>("--max-header-bytes")
+        {
+            Description = "Largest request header section (bytes) served; larger is refused with 400 RequestHeaderSectionTooLarge, as S3 does at 8 KiB",
+            DefaultValueFactory = _ => limitDefaults.MaxHeaderSectionBytes,
+        };
+        var maxRequestLine = new Option<int>("--max-request-line-bytes")
+        {
+            Description = "Longest request line (method, URL, version) accepted; longer gets a bare 414", DefaultValueFactory = _ => limitDefaults.MaxRequestLineBytes,
+        };
+        var minUploadRate = new Option<double>("--min-upload-rate")
+        {
+            Description = "Bytes a second an upload must keep up after --upload-rate-grace, else it ends with 400 RequestTimeout (0 = no check)",
+            DefaultValueFactory = _ => limitDefaults.MinUploadBytesPerSecond,
+        };
+        var uploadRateGrace = DurationOption("--upload-rate-grace", "How long an upload may run below --min-upload-rate before it is ended: 10s", limitDefaults.UploadRateGrace);
+        var headerTimeout = DurationOption("--header-timeout", "A client that has not sent its request headers by then is disconnected (408): 30s", limitDefaults.HeaderTimeout);
+        var keepAliveTimeout = DurationOption("--keep-alive-timeout", "An idle kept-alive connection is closed after this: 130s", limitDefaults.KeepAliveTimeout);
         var command = new Command("server", "Start a node: a store alone, or a member of a cluster")
         {
-            address, data, region, domain, websiteDomain, gcGrace, gcInterval, drives, ec, protection, config, scrubInterval, scrubRate, rebalanceRate, afr, daySeconds, clockOffset,
+            defaultEncryption, kmsKey,
+            address, data, region, domain, websiteDomain, gcGrace, gcInterval, drives, ec, protection, config, scrubInterval, scrubRate, rebalanceRate, afr, daySeconds, minSessionSeconds, clockOffset,
             nodeId, clusterAddress, join, failureDomain, secretFile, masterKeyFile, downAfter, splitObjects, splitRate, mergeObjects, mergeRate, splitCheckInterval, rangeReplicas, snapshotInterval, routePeer,
-            tlsCert, tlsKey, tlsCa,
+            tlsCert, tlsKey, tlsCa, maxHeaderBytes, maxRequestLine, minUploadRate, uploadRateGrace, headerTimeout, keepAliveTimeout,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -156,8 +186,25 @@ public static class ServerCommand
                     Region = parse.GetValue(region)!,
                     Domains = parse.GetValue(domain)!,
                     WebsiteDomains = parse.GetValue(websiteDomain)!,
+                    Limits = new FrontDoor.Hosting.RequestLimits
+                    {
+                        MaxHeaderSectionBytes = parse.GetValue(maxHeaderBytes) >= 1024 ? parse.GetValue(maxHeaderBytes) : throw new ArgumentException("--max-header-bytes must be 1024 or more."),
+                        MaxRequestLineBytes = parse.GetValue(maxRequestLine) >= 1024 ? parse.GetValue(maxRequestLine) : throw new ArgumentException("--max-request-line-bytes must be 1024 or more."),
+                        MinUploadBytesPerSecond = parse.GetValue(minUploadRate) >= 0 ? parse.GetValue(minUploadRate) : throw new ArgumentException("--min-upload-rate must be 0 or more."),
+                        UploadRateGrace = parse.GetValue(uploadRateGrace) > TimeSpan.FromSeconds(1) ? parse.GetValue(uploadRateGrace) : throw new ArgumentException("--upload-rate-grace must be more than 1s (Kestrel's minimum)."),
+                        HeaderTimeout = parse.GetValue(headerTimeout) > TimeSpan.Zero ? parse.GetValue(headerTimeout) : throw new ArgumentException("--header-timeout must be positive."),
+                        KeepAliveTimeout = parse.GetValue(keepAliveTimeout) > TimeSpan.Zero ? parse.GetValue(keepAliveTimeout) : throw new ArgumentException("--keep-alive-timeout must be positive."),
+                    },
+                    EncryptByDefault = parse.GetValue(defaultEncryption) switch
+                    {
+                        "AES256" => true,
+                        "none" => false,
+                        _ => throw new ArgumentException("--default-encryption must be AES256 or none."),
+                    },
+                    KmsKeys = parse.GetValue(kmsKey)!,
                     AccessKey = credentials.AccessKey,
                     SecretKey = credentials.SecretKey,
+                    MinimumSessionSeconds = parse.GetValue(minSessionSeconds) is >= 1 and <= 900 and var minimum ? minimum : throw new ArgumentException("--min-session-seconds must be 1 to 900."),
                 },
                 Durability = new DurabilityOptions
                 {

@@ -16,6 +16,9 @@ public sealed record S3ErrorCode(string Code, int Status, string DefaultMessage)
     public static readonly S3ErrorCode IncompleteBody = new("IncompleteBody", 400, "You did not provide the number of bytes specified by the Content-Length HTTP header.");
     public static readonly S3ErrorCode InternalError = new("InternalError", 500, "We encountered an internal error. Please try again.");
     public static readonly S3ErrorCode InvalidAccessKeyId = new("InvalidAccessKeyId", 403, "The AWS Access Key Id you provided does not exist in our records.");
+    /// <summary>A session token that is forged, altered or not the one of the access key.</summary>
+    public static readonly S3ErrorCode InvalidToken = new("InvalidToken", 400, "The provided token is malformed or otherwise invalid.");
+    public static readonly S3ErrorCode ExpiredToken = new("ExpiredToken", 400, "The provided token has expired.");
     public static readonly S3ErrorCode InvalidArgument = new("InvalidArgument", 400, "Invalid Argument");
     public static readonly S3ErrorCode InvalidBucketName = new("InvalidBucketName", 400, "The specified bucket is not valid.");
     public static readonly S3ErrorCode InvalidDigest = new("InvalidDigest", 400, "The Content-MD5 you specified is not valid.");
@@ -40,6 +43,7 @@ public sealed record S3ErrorCode(string Code, int Status, string DefaultMessage)
     public static readonly S3ErrorCode NoSuchVersion = new("NoSuchVersion", 404, "The specified version does not exist.");
     public static readonly S3ErrorCode NoSuchCORSConfiguration = new("NoSuchCORSConfiguration", 404, "The CORS configuration does not exist");
     public static readonly S3ErrorCode NoSuchTagSet = new("NoSuchTagSet", 404, "The TagSet does not exist");
+    public static readonly S3ErrorCode ServerSideEncryptionConfigurationNotFoundError = new("ServerSideEncryptionConfigurationNotFoundError", 404, "The server side encryption configuration was not found");
     public static readonly S3ErrorCode NoSuchWebsiteConfiguration = new("NoSuchWebsiteConfiguration", 404, "The specified bucket does not have a website configuration");
     public static readonly S3ErrorCode NoSuchBucketPolicy = new("NoSuchBucketPolicy", 404, "The bucket policy does not exist");
     public static readonly S3ErrorCode MalformedPolicy = new("MalformedPolicy", 400, "This policy contains invalid Json");
@@ -64,5 +68,7 @@ public sealed record S3ErrorCode(string Code, int Status, string DefaultMessage)
     /// <summary>Not S3's: a range refused a command for a key it no longer owns (it split); the router retries elsewhere.</summary>
     public static readonly S3ErrorCode RangeMoved = new("CairnRangeMoved", 503, "The key moved to another range; retry.");
     public static readonly S3ErrorCode SlowDown = new("SlowDown", 503, "Please reduce your request rate.");
-    public static readonly S3ErrorCode RequestTimeout = new("RequestTimeout", 400, "Your socket connection to the server was not read from or written to within the timeout period.");
+    public static readonly S3ErrorCode RequestTimeout = new("RequestTimeout", 400, "Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.");
+    public static readonly S3ErrorCode RequestHeaderSectionTooLarge = new("RequestHeaderSectionTooLarge", 400, "Your request header section exceeds the maximum allowed size.");
+    public static readonly S3ErrorCode MetadataTooLarge = new("MetadataTooLarge", 400, "Your metadata headers exceed the maximum allowed metadata size.");
 }

@@ -87,6 +87,9 @@ public static class OperationActions
         [S3Operation.GetPublicAccessBlock] = new("s3:GetBucketPublicAccessBlock", S3ResourceScope.Bucket),
         [S3Operation.PutPublicAccessBlock] = new("s3:PutBucketPublicAccessBlock", S3ResourceScope.Bucket),
         [S3Operation.DeletePublicAccessBlock] = new("s3:PutBucketPublicAccessBlock", S3ResourceScope.Bucket),
+        [S3Operation.GetBucketEncryption] = new("s3:GetEncryptionConfiguration", S3ResourceScope.Bucket),
+        [S3Operation.PutBucketEncryption] = new("s3:PutEncryptionConfiguration", S3ResourceScope.Bucket),
+        [S3Operation.DeleteBucketEncryption] = new("s3:PutEncryptionConfiguration", S3ResourceScope.Bucket),
     };
 
     /// <summary>The operation's action; null for the two requests authorized otherwise (CORS preflight, NotImplemented).</summary>

@@ -11,7 +11,7 @@ namespace Cairn.FrontDoor.Buckets;
 /// Get, Put and Delete of every bucket configuration that is one document (<see cref="BucketSetting"/>): a PUT is
 /// checked whole and replaces the previous document in one index command; GET answers the document as stored.
 /// </summary>
-public sealed class BucketSettingHandlers(BucketCatalog buckets, BucketSettings settings)
+public sealed class BucketSettingHandlers(BucketCatalog buckets, BucketSettings settings, FrontDoorOptions options)
 {
     private static readonly Dictionary<S3Operation, (BucketSetting Setting, string Method)> Operations = new()
     {
@@ -31,13 +31,20 @@ public sealed class BucketSettingHandlers(BucketCatalog buckets, BucketSettings 
         [S3Operation.GetPublicAccessBlock] = (BucketSetting.PublicAccessBlock, "GET"),
         [S3Operation.PutPublicAccessBlock] = (BucketSetting.PublicAccessBlock, "PUT"),
         [S3Operation.DeletePublicAccessBlock] = (BucketSetting.PublicAccessBlock, "DELETE"),
+        [S3Operation.GetBucketEncryption] = (Encryption.BucketEncryption.Setting(encryptByDefault: true), "GET"),
+        [S3Operation.PutBucketEncryption] = (Encryption.BucketEncryption.Setting(encryptByDefault: true), "PUT"),
+        [S3Operation.DeleteBucketEncryption] = (Encryption.BucketEncryption.Setting(encryptByDefault: true), "DELETE"),
     };
+
+    /// <summary>Whether GetBucketEncryption answers SSE-S3 for a bucket without a configuration depends on the server's option.</summary>
+    private readonly BucketSetting encryption = Encryption.BucketEncryption.Setting(options.EncryptByDefault);
 
     public static bool Serves(S3Operation operation) => Operations.ContainsKey(operation);
 
     public Task HandleAsync(S3Request s3)
     {
         var (setting, method) = Operations[s3.Operation];
+        if (setting.Name == encryption.Name) setting = encryption;
         return method switch
         {
             "GET" => GetAsync(s3, setting),

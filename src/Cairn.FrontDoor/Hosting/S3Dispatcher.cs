@@ -45,19 +45,36 @@ public sealed partial class S3Dispatcher(
     AclHandlers acls,
     Authorizer authorizer,
     BucketPolicyHandlers bucketPolicy,
+    FrontDoorOptions options,
+    Identity.IamEndpoint iam,
     ILogger<S3Dispatcher> log)
 {
+    /// <summary>The minimum upload rate, one instance for every request (Kestrel only reads it).</summary>
+    private readonly Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate? uploadRate = options.Limits.MinUploadBytesPerSecond > 0
+        ? new(options.Limits.MinUploadBytesPerSecond, options.Limits.UploadRateGrace) : null;
+
     public async Task HandleAsync(HttpContext http)
     {
+        // HTTP/1.1 only: Kestrel takes no per-request rate on HTTP/2 (every S3 SDK uploads over HTTP/1.1).
+        if (uploadRate is not null && HttpProtocol.IsHttp11(http.Request.Protocol)
+            && http.Features.Get<Microsoft.AspNetCore.Server.Kestrel.Core.Features.IHttpMinRequestBodyDataRateFeature>() is { } rate)
+            rate.MinDataRate = uploadRate;
         http.Response.Headers.Server = "Cairn";
         http.Response.Headers["x-amz-request-id"] = http.TraceIdentifier;
         ConnectionReuse.BeforeHandling(http);
         var resource = http.Request.Path.Value ?? "/";
         try
         {
+            HeaderSection.Check(http.Request.Headers, options.Limits.MaxHeaderSectionBytes);
             if (website.BucketOf(http.Request) is { } site)
             {
                 await website.HandleAsync(http, site).ConfigureAwait(false);
+                return;
+            }
+            if (Identity.IamEndpoint.Serves(http.Request))
+            {
+                // IAM's query API answers in its own XML, errors included.
+                await iam.HandleAsync(http).ConfigureAwait(false);
                 return;
             }
             if (AdminPaths.IsAdminPath(http.Request))
@@ -116,6 +133,12 @@ public sealed partial class S3Dispatcher(
         {
             LogS3Error(http.Request.Method, resource, S3ErrorCode.ServiceUnavailable.Code, e.Message);
             await ErrorRenderer.WriteAsync(http, new S3Exception(S3ErrorCode.ServiceUnavailable, e.Message), resource).ConfigureAwait(false);
+        }
+        catch (Microsoft.AspNetCore.Http.BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status408RequestTimeout)
+        {
+            // Kestrel's minimum upload rate (RequestLimits.MinUploadBytesPerSecond) ended a stalled body.
+            LogS3Error(http.Request.Method, resource, S3ErrorCode.RequestTimeout.Code, e.Message);
+            await ErrorRenderer.WriteAsync(http, new S3Exception(S3ErrorCode.RequestTimeout), resource).ConfigureAwait(false);
         }
         catch (Microsoft.AspNetCore.Http.BadHttpRequestException e)
         {

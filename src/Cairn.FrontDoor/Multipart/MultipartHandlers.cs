@@ -5,6 +5,7 @@ using Cairn.Core.Errors;
 using Cairn.Core.Names;
 using Cairn.Data.Blobs;
 using Cairn.FrontDoor.Buckets;
+using Cairn.FrontDoor.Encryption;
 using Cairn.FrontDoor.Listing;
 using Cairn.FrontDoor.Objects;
 using Cairn.FrontDoor.Lifecycle;
@@ -22,17 +23,19 @@ namespace Cairn.FrontDoor.Multipart;
 /// AbortMultipartUpload and CompleteMultipartUpload.
 /// </summary>
 public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objects, UploadCatalog uploads, ObjectWriter writer, ObjectReader reader, ArchiveAccess archive, ExpirationHeader expiration, StorageMedia media,
-    BlobStore blobs, BodyMd5Factory md5s, Owner owner, FrontDoorOptions options, Acl.RequestedAcl acls, TimeProvider time)
+    BlobStore blobs, BodyMd5Factory md5s, Owner owner, FrontDoorOptions options, DataKeys keys, Acl.RequestedAcl acls, TimeProvider time)
 {
     public const int MaxPartNumber = 10_000;
     public const long MaxPartSize = 5L * 1024 * 1024 * 1024;
 
     public async Task CreateAsync(S3Request s3)
     {
-        var bucket = await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        var (bucket, _, defaultEncryption) = await buckets.RequireForWriteAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         UnsupportedFeatures.CheckObjectWrite(s3.Request);
         var acl = await acls.ForObjectAsync(s3.Request.Headers, bucket, s3.Aborted).ConfigureAwait(false);
         var key = ObjectKey.Parse(s3.Key!).Value;
+        // One data key for the whole upload: every part is sealed under it, each part with its own nonce prefix.
+        var sealing = keys.Create(RequestedEncryption.From(s3.Request), defaultEncryption);
         var algorithm = ChecksumRequest.Algorithm(s3.Header("x-amz-checksum-algorithm"));
         var checksumType = ChecksumType(s3.Header("x-amz-checksum-type"), algorithm);
         var (retention, legalHold) = ObjectLock.ObjectLockHeaders.Read(s3.Request);
@@ -50,8 +53,10 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
             ChecksumType = checksumType,
             Retention = retention,
             LegalHold = legalHold,
+            Encryption = sealing?.Record,
             Acl = acl,
         }, s3.Aborted).ConfigureAwait(false);
+        EncryptionHeaders.Write(s3.Response, upload.Encryption, sealing?.Customer, withContext: true);
         if (upload.ChecksumAlgorithm is not null)
         {
             s3.Response.Headers["x-amz-checksum-algorithm"] = upload.ChecksumAlgorithm;
@@ -74,7 +79,9 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
             || bucket.ObjectLock?.DefaultRetention is not null)
             ObjectLock.ObjectLockHeaders.RequireIntegrityCheck(s3.Request,
                 "Content-MD5 OR x-amz-checksum- HTTP header is required for Put Part requests with Object Lock parameters");
-        await using var body = await writer.IngestAsync(s3.Request, s3.Payload, upload.StorageClass, allowInline: false, UploadAlgorithm(upload), s3.Aborted).ConfigureAwait(false);
+        var sealing = UploadSealing(s3, upload);
+        await using var body = await writer.IngestAsync(s3.Request, s3.Payload, upload.StorageClass, allowInline: false, UploadAlgorithm(upload), sealing, s3.Aborted)
+            .ConfigureAwait(false);
         var part = new PartRecord
         {
             PartNumber = partNumber,
@@ -87,6 +94,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
         await uploads.PutPartAsync(s3.Bucket!, key, uploadId, part, s3.Aborted).ConfigureAwait(false);
         body.Committed();
         s3.Response.Headers.ETag = part.ETag;
+        EncryptionHeaders.Write(s3.Response, upload.Encryption, sealing?.Customer);
         foreach (var (algorithm, value) in part.Checksums) s3.Response.Headers["x-amz-checksum-" + algorithm.ToLowerInvariant()] = value;
     }
 
@@ -96,18 +104,19 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
         UnsupportedFeatures.CheckPartWrite(s3.Request);
         var (key, uploadId, partNumber) = PartAddress(s3);
         var upload = await uploads.RequireAsync(s3.Bucket!, key, uploadId, s3.Aborted).ConfigureAwait(false);
-        var (sourceBucket, sourceKey, sourceVersionId) = CopySource.Parse(s3.Header("x-amz-copy-source")!);
+        var (sourceBucket, sourceName, sourceVersionId) = CopySource.Parse(s3.Header("x-amz-copy-source")!);
         await buckets.RequireAsync(sourceBucket, s3.Aborted).ConfigureAwait(false);
-        var source = await objects.LoadReadableAsync(sourceBucket, sourceKey, sourceVersionId, s3.Aborted).ConfigureAwait(false);
-        UnsupportedFeatures.CheckCopySource(s3.Request);
+        var source = await objects.LoadReadableAsync(sourceBucket, sourceName, sourceVersionId, s3.Aborted).ConfigureAwait(false);
+        var sourceKey = keys.Open(source.Encryption, s3.Request, CustomerKey.CopySourcePrefix);
+        var sealing = UploadSealing(s3, upload);
         Preconditions.CheckCopySource(s3.Header, source);
         archive.RequireReadable(source);
         var (offset, length) = CopyRange(s3.Header("x-amz-copy-source-range"), source.Size);
 
         var algorithms = UploadAlgorithm(upload) is { } a ? new[] { a } : [];
-        await using var stream = reader.OpenStream(source, offset, length, s3.Aborted);
+        await using var stream = reader.OpenStream(source, sourceKey, offset, length, s3.Aborted);
         await using var digest = new BodyDigest(stream, length, algorithms, md5s);
-        using var draft = await blobs.WriteAsync(digest, media.For(upload.StorageClass), s3.Aborted).ConfigureAwait(false);
+        using var draft = await writer.WriteBlobAsync(digest, upload.StorageClass, sealing, s3.Aborted).ConfigureAwait(false);
         var md5 = await digest.Md5Async().ConfigureAwait(false);
         var part = new PartRecord
         {
@@ -128,6 +137,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
             throw;
         }
         if (source.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-copy-source-version-id"] = source.VersionId;
+        EncryptionHeaders.Write(s3.Response, upload.Encryption, sealing?.Customer);
         using var xml = new S3Xml("CopyPartResult");
         xml.Element("LastModified", part.LastModified).Element("ETag", part.ETag).Checksums(part.Checksums);
         await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
@@ -151,6 +161,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
         var version = await uploads.CompleteAsync(s3.Bucket!, key, uploadId, manifest, options.MinimumPartSize,
             (upload, parts) => VerifiedAgainstClaim(s3, Stitch(upload, parts)), WriteConditions.ForWrite(s3), s3.Aborted).ConfigureAwait(false);
         if (version.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-version-id"] = version.VersionId;
+        EncryptionHeaders.Write(s3.Response, version.Encryption, customer: null);
         await expiration.WriteAsync(s3, key, version).ConfigureAwait(false);
         using var xml = new S3Xml("CompleteMultipartUploadResult");
         xml.Element("Location", $"/{s3.Bucket}/{key}").Element("Bucket", s3.Bucket).Element("Key", key).Element("ETag", version.ETag);
@@ -257,7 +268,18 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
             Acl = upload.Acl,
             Checksums = checksums,
             Parts = [.. parts],
+            Encryption = upload.Encryption,
         };
+    }
+
+    /// <summary>
+    /// The upload's data key, for a part: an SSE-C upload's parts must bring its customer key again (403 with another), and a
+    /// part of any other upload must not bring one.
+    /// </summary>
+    private ObjectSealing? UploadSealing(S3Request s3, UploadRecord upload)
+    {
+        var customer = CustomerKey.From(s3.Request.Headers, s3.Request.IsHttps);
+        return ObjectSealing.Of(upload.Encryption, keys.Open(upload.Encryption, customer), customer);
     }
 
     /// <summary>A checksum the client sent with CompleteMultipartUpload must match the one stitched.</summary>

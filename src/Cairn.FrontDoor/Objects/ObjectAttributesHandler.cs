@@ -13,7 +13,7 @@ namespace Cairn.FrontDoor.Objects;
 /// GetObjectAttributes (GET ?attributes): what HeadObject and ListParts would tell of one version, in one XML document,
 /// holding only the attributes asked for. A current delete marker is 404 NoSuchKey, a named one 405, as for GetObject.
 /// </summary>
-public sealed class ObjectAttributesHandler(BucketCatalog buckets, ObjectCatalog objects)
+public sealed class ObjectAttributesHandler(BucketCatalog buckets, ObjectCatalog objects, Encryption.DataKeys keys)
 {
     public async Task GetAsync(S3Request s3)
     {
@@ -22,7 +22,8 @@ public sealed class ObjectAttributesHandler(BucketCatalog buckets, ObjectCatalog
         var request = ObjectAttributesRequest.Parse(s3);
         var versionId = s3.Query["versionId"].ToString();
         var version = await objects.LoadReadableAsync(s3.Bucket!, key, versionId.Length > 0 ? versionId : null, s3.Aborted).ConfigureAwait(false);
-        UnsupportedFeatures.CheckObjectRead(s3.Request);
+        // As GET and HEAD: an SSE-C object's attributes are told only to a request bringing its key.
+        keys.Open(version.Encryption, s3.Request);
 
         s3.Response.Headers.LastModified = version.LastModified.ToString("R", CultureInfo.InvariantCulture);
         if (version.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-version-id"] = version.VersionId;

@@ -3,7 +3,9 @@ using Cairn.Auth;
 using Cairn.Core.Checksums;
 using Cairn.Core.Errors;
 using Cairn.Core.Names;
+using Cairn.Core.Encryption;
 using Cairn.Data.Blobs;
+using Cairn.FrontDoor.Encryption;
 using Cairn.FrontDoor.Acl;
 using Cairn.FrontDoor.Lifecycle;
 using Cairn.FrontDoor.ObjectLock;
@@ -18,12 +20,12 @@ namespace Cairn.FrontDoor.Objects;
 
 /// <summary>PutObject, GetObject, HeadObject, DeleteObject and CopyObject.</summary>
 public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects, ObjectWriter writer, ObjectReader reader, BlobStore blobs, StorageMedia media, ArchiveAccess archive,
-    ExpirationHeader expiration, BodyMd5Factory md5s, RequestedAcl acls, TimeProvider time)
+    ExpirationHeader expiration, BodyMd5Factory md5s, DataKeys keys, RequestedAcl acls, TimeProvider time)
 {
     public async Task PutAsync(S3Request s3)
     {
         // A missing bucket is answered before anything about the request itself, as S3 does.
-        var (bucket, lifecycle) = await buckets.RequireWithLifecycleAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        var (bucket, lifecycle, defaultEncryption) = await buckets.RequireForWriteAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         if (s3.Request.Headers.ContainsKey("Content-Range"))
             throw new S3Exception(S3ErrorCode.NotImplemented, "Objects are immutable: partial writes (Content-Range on PUT) are not supported.");
         UnsupportedFeatures.CheckObjectWrite(s3.Request);
@@ -32,7 +34,9 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
         if (retention is not null || legalHold is not null || bucket.ObjectLock?.DefaultRetention is not null)
             ObjectLockHeaders.RequireIntegrityCheck(s3.Request, "Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with Object Lock parameters");
         var acl = await acls.ForObjectAsync(s3.Request.Headers, bucket, s3.Aborted).ConfigureAwait(false);
-        var version = await writer.PutAsync(s3, s3.Payload, retention, legalHold, acl, s3.Aborted).ConfigureAwait(false);
+        var sealing = keys.Create(RequestedEncryption.From(s3.Request), defaultEncryption);
+        var version = await writer.PutAsync(s3, s3.Payload, retention, legalHold, acl, sealing, s3.Aborted).ConfigureAwait(false);
+        EncryptionHeaders.Write(s3.Response, version.Encryption, sealing?.Customer, withContext: true);
         var h = s3.Response.Headers;
         h.ETag = version.ETag;
         if (version.VersionId != VersionIds.Null) h["x-amz-version-id"] = version.VersionId;
@@ -44,7 +48,6 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
     public async Task GetAsync(S3Request s3, bool headOnly)
     {
         var (version, lifecycle) = await ResolveAsync(s3).ConfigureAwait(false);
-        UnsupportedFeatures.CheckObjectRead(s3.Request);
         await ServeAsync(s3, version, headOnly, lifecycle).ConfigureAwait(false);
     }
 
@@ -56,6 +59,8 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
     public async Task ServeAsync(S3Request s3, VersionRecord version, bool headOnly, StoredLifecycle? lifecycle, bool restApi = true, int status = 200)
     {
         var whole = status != 200;
+        // An SSE-C object answers only a request that brings its key, before anything else is said about it.
+        var dataKey = keys.Open(version.Encryption, s3.Request);
         if (!whole) Preconditions.CheckRead(s3.Header, version);
         if (!headOnly) archive.RequireReadable(version);
         var range = whole ? null
@@ -63,6 +68,7 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
             : ByteRange.Parse(s3.Header("Range"), version.Size);
         var response = s3.Response;
         ObjectHeaders.WriteObjectHeaders(response, version);
+        EncryptionHeaders.Write(response, version.Encryption, CustomerKey.From(s3.Request.Headers, s3.Request.IsHttps));
         ObjectLockHeaders.Write(response, version);
         archive.WriteRestoreHeader(response, version);
         if (restApi)
@@ -80,7 +86,7 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
         else response.StatusCode = status;
         response.ContentLength = length;
         if (headOnly) return;
-        await reader.WriteToResponseAsync(version, offset, length, response).ConfigureAwait(false);
+        await reader.WriteToResponseAsync(version, dataKey, offset, length, response).ConfigureAwait(false);
     }
 
     public async Task DeleteAsync(S3Request s3)
@@ -106,40 +112,51 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
 
     public async Task CopyAsync(S3Request s3)
     {
-        var (bucket, lifecycle) = await buckets.RequireWithLifecycleAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        var (bucket, lifecycle, defaultEncryption) = await buckets.RequireForWriteAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         UnsupportedFeatures.CheckObjectWrite(s3.Request);
+        var requested = RequestedEncryption.From(s3.Request);
         // S3 copies no ACL: the copy has the one its request asks for, or the default.
         var acl = await acls.ForObjectAsync(s3.Request.Headers, bucket, s3.Aborted).ConfigureAwait(false);
         var checksum = ChecksumRequest.Algorithm(s3.Header("x-amz-checksum-algorithm"));
         var key = ObjectKey.Parse(s3.Key!).Value;
         var condition = WriteConditions.ForWrite(s3);
         var (retention, legalHold) = ObjectLockHeaders.Read(s3.Request);
-        var (sourceBucket, sourceKey, sourceVersionId) = CopySource.Parse(s3.Header("x-amz-copy-source")!);
+        var (sourceBucket, sourceName, sourceVersionId) = CopySource.Parse(s3.Header("x-amz-copy-source")!);
         await buckets.RequireAsync(sourceBucket, s3.Aborted).ConfigureAwait(false);
-        var source = await objects.LoadReadableAsync(sourceBucket, sourceKey, sourceVersionId, s3.Aborted).ConfigureAwait(false);
-        UnsupportedFeatures.CheckCopySource(s3.Request);
+        var source = await objects.LoadReadableAsync(sourceBucket, sourceName, sourceVersionId, s3.Aborted).ConfigureAwait(false);
+        var sourceKey = keys.Open(source.Encryption, s3.Request, CustomerKey.CopySourcePrefix);
         Preconditions.CheckCopySource(s3.Header, source);
         archive.RequireReadable(source);
 
         var replace = Replaces(s3, "x-amz-metadata-directive", "metadata");
         var tags = Replaces(s3, "x-amz-tagging-directive", "tagging") ? ObjectTags.FromHeader(s3.Request) : source.Tags;
         var storageClass = s3.Header("x-amz-storage-class") is null ? source.StorageClass : ObjectWriter.StorageClass(s3.Request);
-        if (sourceBucket == s3.Bucket && sourceKey == key && !replace && storageClass == source.StorageClass && sourceVersionId is null)
+        if (sourceBucket == s3.Bucket && sourceName == key && !replace && storageClass == source.StorageClass && sourceVersionId is null && requested.IsNone)
             throw new S3Exception(S3ErrorCode.InvalidRequest,
                 "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
 
+        // The copy is encrypted as its request asks, else as its bucket's default. An SSE-S3 source copied as SSE-S3 keeps
+        // its data key (sealed the same way wherever it is), so its stored bytes are the copy's as they are.
+        var sealing = keys.Create(requested, defaultEncryption);
+        var sameSealing = source.Encryption is null ? sealing is null : IsSseS3(source.Encryption) && sealing is not null && IsSseS3(sealing.Record);
+        if (sameSealing && source.Encryption is not null) sealing = new ObjectSealing(source.Encryption, sourceKey!, null);
         BlobDraft? draft = null;
         try
         {
             // A multipart source's parts are shared, not copied, when one range owns both keys (it counts every owner of
             // a blob); across ranges neither could know when the other lets go, so the bytes are copied into one blob.
             // A new checksum is computed over the bytes as they are copied, so asking for one copies them.
-            var shareParts = source.Parts is not null && checksum is null && objects.SameRange(sourceBucket, sourceKey, s3.Bucket!, key);
+            var shareParts = sameSealing && source.Parts is not null && checksum is null && objects.SameRange(sourceBucket, sourceName, s3.Bucket!, key);
             var checksums = source.Checksums;
+            var inline = source.Inline;
             if (source.Blob is not null || (source.Parts is not null && !shareParts))
-                (draft, checksums) = await CopyBytesAsync(s3, source, storageClass, checksum).ConfigureAwait(false);
-            else if (checksum is { } inlineChecksum)
-                checksums = InlineChecksum(source, inlineChecksum);
+                (draft, checksums) = await CopyBytesAsync(s3, source, sourceKey, storageClass, checksum, sealing).ConfigureAwait(false);
+            else if (source.Inline is not null && (!sameSealing || checksum is not null))
+            {
+                var plaintext = await ReadInlineAsync(source, sourceKey).ConfigureAwait(false);
+                if (!sameSealing) inline = sealing is null ? plaintext : SealedBlocks.SealSegment(sealing.DataKey, plaintext);
+                if (checksum is { } inlineChecksum) checksums = InlineChecksum(plaintext, inlineChecksum);
+            }
             var copy = source with
             {
                 LastModified = time.GetUtcNow(),
@@ -156,6 +173,10 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
                 Acl = acl,
                 Blob = draft?.Layout,
                 Parts = shareParts ? source.Parts : null,
+                Inline = inline,
+                Encryption = sealing?.Record,
+                // Bytes copied under another data key are one sealed segment, whatever parts the source was made of.
+                RewrittenParts = draft is not null && sealing is not null ? null : source.RewrittenParts,
                 Checksums = checksums,
             };
             VersionRecord version;
@@ -167,13 +188,14 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
             {
                 // Refused for parts the target's range does not reference. With the source still there, the range split
                 // between the check and the write: its bytes are copied instead, as across ranges.
-                if (await objects.GetVersionAsync(sourceBucket, sourceKey, source.VersionId, s3.Aborted).ConfigureAwait(false) is null) throw;
-                (draft, _) = await CopyBytesAsync(s3, source, storageClass, null).ConfigureAwait(false);
+                if (await objects.GetVersionAsync(sourceBucket, sourceName, source.VersionId, s3.Aborted).ConfigureAwait(false) is null) throw;
+                (draft, _) = await CopyBytesAsync(s3, source, sourceKey, storageClass, null, sealing).ConfigureAwait(false);
                 version = await objects.PutAsync(s3.Bucket!, key, copy with { Blob = draft.Layout, Parts = null }, condition, sharesBlobs: false, s3.Aborted)
                     .ConfigureAwait(false);
             }
             if (version.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-version-id"] = version.VersionId;
             if (source.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-copy-source-version-id"] = source.VersionId;
+            EncryptionHeaders.Write(s3.Response, version.Encryption, sealing?.Customer, withContext: true);
             await expiration.WriteAsync(s3, key, version, lifecycle).ConfigureAwait(false);
             using var xml = new S3Xml("CopyObjectResult");
             xml.Element("LastModified", version.LastModified).Element("ETag", version.ETag)
@@ -190,19 +212,35 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
     /// The source's bytes written again, as one blob on the medium of the copy's storage class, with the checksums the
     /// copy carries: the source's, or the one x-amz-checksum-algorithm asked for, computed over the bytes as they pass.
     /// </summary>
-    private async Task<(BlobDraft Draft, Dictionary<string, string> Checksums)> CopyBytesAsync(S3Request s3, VersionRecord source, string storageClass,
-        ChecksumAlgorithm? checksum)
+    private async Task<(BlobDraft Draft, Dictionary<string, string> Checksums)> CopyBytesAsync(S3Request s3, VersionRecord source, byte[]? sourceKey,
+        string storageClass, ChecksumAlgorithm? checksum, ObjectSealing? sealing)
     {
-        await using var bytes = reader.OpenStream(source, s3.Aborted);
+        await using var bytes = reader.OpenStream(source, sourceKey, s3.Aborted);
         await using var digest = new BodyDigest(bytes, source.Size, checksum is { } a ? [a] : [], md5s);
-        var draft = await blobs.WriteAsync(digest, media.For(storageClass), s3.Aborted).ConfigureAwait(false);
+        var draft = await writer.WriteBlobAsync(digest, storageClass, sealing, s3.Aborted).ConfigureAwait(false);
         return (draft, checksum is null ? source.Checksums : Named(digest.Checksums()));
     }
 
-    private static Dictionary<string, string> InlineChecksum(VersionRecord source, ChecksumAlgorithm algorithm)
+    private static bool IsSseS3(ObjectEncryption encryption) => encryption is { Algorithm: ObjectEncryption.Aes256, CustomerKey: false };
+
+    /// <summary>The plaintext of a small object kept inline (opened when it is sealed).</summary>
+    private async Task<byte[]> ReadInlineAsync(VersionRecord source, byte[]? dataKey)
+    {
+        var plaintext = new byte[source.Size];
+        var at = 0;
+        await reader.ReadAsync(source, dataKey, 0, source.Size, (chunk, _) =>
+        {
+            chunk.CopyTo(plaintext.AsMemory(at));
+            at += chunk.Length;
+            return ValueTask.CompletedTask;
+        }, CancellationToken.None).ConfigureAwait(false);
+        return plaintext;
+    }
+
+    private static Dictionary<string, string> InlineChecksum(byte[] plaintext, ChecksumAlgorithm algorithm)
     {
         var sum = algorithm.Create();
-        sum.Append(source.Inline);
+        sum.Append(plaintext);
         return Named(new Dictionary<ChecksumAlgorithm, string> { [algorithm] = Convert.ToBase64String(sum.Finish()) });
     }
 

@@ -20,13 +20,26 @@ public static class ObjectHeaders
 
     public static Dictionary<string, string> UserMetadata(HttpRequest request) => UserMetadata(request.Headers);
 
-    /// <summary>x-amz-meta-* from headers, or from a POST form's fields of the same names.</summary>
+    /// <summary>S3's limit on user metadata: the UTF-8 bytes of every key (after x-amz-meta-) and value, summed.</summary>
+    public const int MaxUserMetadataBytes = 2 * 1024;
+
+    /// <summary>
+    /// x-amz-meta-* from headers, or from a POST form's fields of the same names; more than <see cref="MaxUserMetadataBytes"/>
+    /// is refused with 400 MetadataTooLarge.
+    /// </summary>
     public static Dictionary<string, string> UserMetadata(IHeaderDictionary fields)
     {
         var meta = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var bytes = 0;
         foreach (var (name, value) in fields)
             if (name.StartsWith(MetaPrefix, StringComparison.OrdinalIgnoreCase))
-                meta[name[MetaPrefix.Length..].ToLowerInvariant()] = value.ToString();
+            {
+                var key = name[MetaPrefix.Length..].ToLowerInvariant();
+                var text = value.ToString();
+                meta[key] = text;
+                bytes += System.Text.Encoding.UTF8.GetByteCount(key) + System.Text.Encoding.UTF8.GetByteCount(text);
+            }
+        if (bytes > MaxUserMetadataBytes) throw new S3Exception(S3ErrorCode.MetadataTooLarge);
         return meta;
     }
 

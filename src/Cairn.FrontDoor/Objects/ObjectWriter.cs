@@ -2,10 +2,12 @@ using System.Buffers;
 using Cairn.Auth;
 using Cairn.Core.Blobs;
 using Cairn.Core.Checksums;
+using Cairn.Core.Encryption;
 using Cairn.Core.Errors;
 using Cairn.Core.StorageClasses;
 using Cairn.Core.Names;
 using Cairn.Data.Blobs;
+using Cairn.FrontDoor.Encryption;
 using Cairn.FrontDoor.Routing;
 using Cairn.Index.Objects;
 using Cairn.Index.Records;
@@ -23,7 +25,7 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
     public const long MaxObjectSize = 5L * 1024 * 1024 * 1024;
     private const long ReadAheadThreshold = 1024 * 1024;
 
-    public async Task<VersionRecord> PutAsync(S3Request s3, PayloadStream payload, ObjectRetention? retention, LegalHoldStatus? legalHold, AccessControlList? acl,
+    public async Task<VersionRecord> PutAsync(S3Request s3, PayloadStream payload, ObjectRetention? retention, LegalHoldStatus? legalHold, AccessControlList? acl, ObjectSealing? sealing,
         CancellationToken cancellationToken)
     {
         var request = s3.Request;
@@ -31,9 +33,8 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
         var storageClass = StorageClass(request);
         var tags = ObjectTags.FromHeader(request);
         var condition = WriteConditions.ForWrite(s3);
-        await using var body = await IngestAsync(request, payload, storageClass, allowInline: true, extraChecksum: null, cancellationToken).ConfigureAwait(false);
-        return await CommitAsync(s3.Bucket!, key, body, request.Headers, tags, storageClass, condition, retention, legalHold, acl, cancellationToken)
-            .ConfigureAwait(false);
+        await using var body = await IngestAsync(request, payload, storageClass, allowInline: true, extraChecksum: null, sealing, cancellationToken).ConfigureAwait(false);
+        return await CommitAsync(s3.Bucket!, key, body, request.Headers, tags, storageClass, condition, retention, legalHold, acl, sealing, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -42,15 +43,14 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
     /// the form's fields of the same names.
     /// </summary>
     public async Task<VersionRecord> PutFormFileAsync(string bucket, string key, Stream file, IHeaderDictionary fields, Dictionary<string, string> tags,
-        ObjectRetention? retention, LegalHoldStatus? legalHold, AccessControlList? acl, CancellationToken cancellationToken)
+        ObjectRetention? retention, LegalHoldStatus? legalHold, AccessControlList? acl, ObjectSealing? sealing, CancellationToken cancellationToken)
     {
         var objectKey = ObjectKey.Parse(key).Value;
         var storageClass = StorageClass(fields);
         var expectedMd5 = ContentMd5(fields);
         var checksums = ChecksumRequest.From(fields);
-        await using var body = await IngestUnsizedAsync(file, storageClass, expectedMd5, checksums, cancellationToken).ConfigureAwait(false);
-        return await CommitAsync(bucket, objectKey, body, fields, tags, storageClass, condition: null, retention, legalHold, acl, cancellationToken)
-            .ConfigureAwait(false);
+        await using var body = await IngestUnsizedAsync(file, storageClass, expectedMd5, checksums, sealing, cancellationToken).ConfigureAwait(false);
+        return await CommitAsync(bucket, objectKey, body, fields, tags, storageClass, condition: null, retention, legalHold, acl, sealing, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -58,7 +58,7 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
     /// bucket's default retention is applied by the shard (a form upload gets it too).
     /// </summary>
     private async Task<VersionRecord> CommitAsync(string bucket, string key, IngestedBody body, IHeaderDictionary fields, Dictionary<string, string> tags,
-        string storageClass, Cairn.Index.Commands.ObjectCondition? condition, ObjectRetention? retention, LegalHoldStatus? legalHold, AccessControlList? acl,
+        string storageClass, Cairn.Index.Commands.ObjectCondition? condition, ObjectRetention? retention, LegalHoldStatus? legalHold, AccessControlList? acl, ObjectSealing? sealing,
         CancellationToken cancellationToken)
     {
         var contentType = fields.ContentType.ToString();
@@ -78,6 +78,7 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
             StorageClass = storageClass,
             Blob = body.Blob,
             Inline = body.Inline,
+            Encryption = sealing?.Record,
             Retention = retention,
             LegalHold = legalHold,
             Acl = acl,
@@ -93,7 +94,7 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
     /// then calls Committed(); disposing an uncommitted body frees its blob at once.
     /// </summary>
     public async Task<IngestedBody> IngestAsync(HttpRequest request, PayloadStream payload, string storageClass, bool allowInline, ChecksumAlgorithm? extraChecksum,
-        CancellationToken cancellationToken)
+        ObjectSealing? sealing, CancellationToken cancellationToken)
     {
         var length = DeclaredLength(request);
         var expectedMd5 = ContentMd5(request.Headers);
@@ -106,8 +107,8 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
         var body = new IngestedBody(blobs) { Length = length };
         try
         {
-            if (inline) body.Inline = await ReadAllAsync(digest, (int)length, cancellationToken).ConfigureAwait(false);
-            else body.Draft = await blobs.WriteAsync(digest, media.For(storageClass), cancellationToken).ConfigureAwait(false);
+            if (inline) body.Inline = Sealed(await ReadAllAsync(digest, (int)length, cancellationToken).ConfigureAwait(false), sealing);
+            else body.Draft = await WriteBlobAsync(digest, storageClass, sealing, cancellationToken).ConfigureAwait(false);
             body.Md5 = await digest.Md5Async().ConfigureAwait(false);
             if (expectedMd5 is not null && !expectedMd5.AsSpan().SequenceEqual(body.Md5)) throw new S3Exception(S3ErrorCode.BadDigest);
             body.Checksums = checksums.Verify(digest.Checksums(), payload.Trailers);
@@ -127,7 +128,7 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
     /// a read it fails fails the body, whose blob is freed.
     /// </summary>
     private async Task<IngestedBody> IngestUnsizedAsync(Stream source, string storageClass, byte[]? expectedMd5, ChecksumRequest checksums,
-        CancellationToken cancellationToken)
+        ObjectSealing? sealing, CancellationToken cancellationToken)
     {
         await using var digest = new BodyDigest(source, expectedLength: null, checksums.Algorithms, md5s);
         var body = new IngestedBody(blobs);
@@ -135,11 +136,11 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
         {
             var head = new byte[options.InlineThreshold + 1];
             var headLength = await ReadAtMostAsync(digest, head, cancellationToken).ConfigureAwait(false);
-            if (headLength <= options.InlineThreshold) body.Inline = head[..headLength];
+            if (headLength <= options.InlineThreshold) body.Inline = Sealed(head[..headLength], sealing);
             else
             {
                 await using var whole = new PrefixedStream(head, digest);
-                body.Draft = await blobs.WriteAsync(whole, media.For(storageClass), cancellationToken).ConfigureAwait(false);
+                body.Draft = await WriteBlobAsync(whole, storageClass, sealing, cancellationToken).ConfigureAwait(false);
             }
             body.Length = digest.BytesRead;
             body.Md5 = await digest.Md5Async().ConfigureAwait(false);
@@ -153,6 +154,20 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
             throw;
         }
     }
+
+    /// <summary>
+    /// A durable blob of the plaintext <paramref name="source"/> yields, on the storage class's medium: sealed block by block
+    /// on its way to the erasure coder when the object is encrypted, so no drive ever holds its plaintext.
+    /// </summary>
+    public async Task<BlobDraft> WriteBlobAsync(Stream source, string storageClass, ObjectSealing? sealing, CancellationToken cancellationToken)
+    {
+        if (sealing is null) return await blobs.WriteAsync(source, media.For(storageClass), cancellationToken).ConfigureAwait(false);
+        await using var sealedBlocks = new SealingStream(source, sealing.DataKey);
+        return await blobs.WriteAsync(sealedBlocks, media.For(storageClass), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Inline bytes as the index keeps them: sealed too when the object is encrypted.</summary>
+    private static byte[] Sealed(byte[] plaintext, ObjectSealing? sealing) => sealing is null ? plaintext : SealedBlocks.SealSegment(sealing.DataKey, plaintext);
 
     /// <summary>Fills the buffer, or as much of it as the stream holds before its end.</summary>
     private static async Task<int> ReadAtMostAsync(Stream source, byte[] buffer, CancellationToken cancellationToken)

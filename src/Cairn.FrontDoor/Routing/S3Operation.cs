@@ -46,6 +46,9 @@ public enum S3Operation
     GetBucketAccelerateConfiguration,
     PutBucketAccelerateConfiguration,
     GetBucketRequestPayment,
+    GetBucketEncryption,
+    PutBucketEncryption,
+    DeleteBucketEncryption,
     PutBucketRequestPayment,
     /// <summary>OPTIONS on a bucket or an object: a browser's CORS preflight, answered without authentication.</summary>
     CorsPreflight,

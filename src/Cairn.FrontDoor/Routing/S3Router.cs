@@ -13,7 +13,7 @@ public sealed class S3Router(IReadOnlyList<string> domains)
 {
     private static readonly HashSet<string> UnsupportedBucketSubresources = new(StringComparer.Ordinal)
     {
-        "accelerate", "analytics", "cors", "encryption", "intelligent-tiering", "inventory",
+        "accelerate", "analytics", "cors", "intelligent-tiering", "inventory",
         "logging", "metrics", "notification", "replication", "requestPayment", "tagging", "website", "session",
     };
 
@@ -35,6 +35,7 @@ public sealed class S3Router(IReadOnlyList<string> domains)
         ("policy", S3Operation.GetBucketPolicy, S3Operation.PutBucketPolicy, S3Operation.DeleteBucketPolicy),
         ("policyStatus", S3Operation.GetBucketPolicyStatus, S3Operation.NotImplemented, S3Operation.NotImplemented),
         ("publicAccessBlock", S3Operation.GetPublicAccessBlock, S3Operation.PutPublicAccessBlock, S3Operation.DeletePublicAccessBlock),
+        ("encryption", S3Operation.GetBucketEncryption, S3Operation.PutBucketEncryption, S3Operation.DeleteBucketEncryption),
     ];
 
     public S3Request Route(HttpContext http)

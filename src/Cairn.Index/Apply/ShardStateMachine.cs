@@ -18,6 +18,7 @@ public sealed class ShardStateMachine
     private readonly UploadApply uploads;
     private readonly BucketApply buckets;
     private readonly ObjectLockApply locks = new();
+    private readonly IdentityApply identities = new();
 
     public ShardStateMachine(StorageClassTable classes, DayClock days)
     {
@@ -69,6 +70,15 @@ public sealed class ShardStateMachine
             PutObjectLockConfiguration c => locks.PutConfiguration(t, c),
             PutObjectRetention c => locks.PutRetention(t, c),
             PutObjectLegalHold c => locks.PutLegalHold(t, c),
+            CreateUser c => identities.CreateUser(t, c),
+            DeleteUser c => identities.DeleteUser(t, c),
+            CreateAccessKey c => identities.CreateAccessKey(t, c),
+            UpdateAccessKey c => identities.UpdateAccessKey(t, c),
+            DeleteAccessKey c => identities.DeleteAccessKey(t, c),
+            PutInlinePolicy c => identities.PutPolicy(t, c),
+            DeleteInlinePolicy c => identities.DeletePolicy(t, c),
+            CreateRole c => identities.CreateRole(t, c),
+            DeleteRole c => identities.DeleteRole(t, c),
             ForgetFree c => Forget(state, c),
             ForgetDegraded c => ForgetDegraded(t, c),
             _ => throw new NotSupportedException($"No apply for {command.GetType().Name}."),

@@ -18,6 +18,9 @@ namespace Cairn.Index.Records;
 [JsonSerializable(typeof(Commands.IndexCommand))]
 [JsonSerializable(typeof(Commands.Done))]
 [JsonSerializable(typeof(Commands.RestoreOutcome))]
+[JsonSerializable(typeof(Identities.UserRecord))]
+[JsonSerializable(typeof(Identities.AccessKeyRecord))]
+[JsonSerializable(typeof(Identities.RoleRecord))]
 [JsonSerializable(typeof(bool))]
 [JsonSerializable(typeof(long))]
 internal sealed partial class IndexJsonContext : JsonSerializerContext;

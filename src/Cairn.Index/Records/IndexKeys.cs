@@ -39,6 +39,11 @@ public static class IndexKeys
     /// <summary>One named configuration document of a bucket (tagging, cors, website, …).</summary>
     public static byte[] BucketSettingKey(string bucket, string name) => Prefixed(Setting, bucket + "\0" + name);
 
+    /// <summary>The bucket's default encryption (PutBucketEncryption's document), which every object write reads with the bucket.</summary>
+    public static byte[] EncryptionKey(string bucket) => BucketSettingKey(bucket, EncryptionSetting);
+
+    public const string EncryptionSetting = "encryption";
+
     /// <summary>Every configuration document of a bucket.</summary>
     public static (byte[] From, byte[] To) SettingsOfBucket(string bucket)
     {

@@ -21,6 +21,9 @@ public sealed record UploadRecord
 
     public LegalHoldStatus? LegalHold { get; init; }
 
+    /// <summary>The encryption of the object it will be: every part is sealed under this data key.</summary>
+    public ObjectEncryption? Encryption { get; init; }
+
     /// <summary>The ACL asked for at creation (x-amz-acl, x-amz-grant-*), which the completed object carries; null is the default.</summary>
     public AccessControlList? Acl { get; init; }
 

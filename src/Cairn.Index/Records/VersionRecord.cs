@@ -54,6 +54,9 @@ public sealed record VersionRecord
 
     public byte[]? Inline { get; init; }
 
+    /// <summary>Set when the stored bytes (blob, parts or inline) are sealed blocks rather than the plaintext.</summary>
+    public ObjectEncryption? Encryption { get; init; }
+
     /// <summary>For an object stitched by CompleteMultipartUpload: its parts' blobs, in order. No byte was copied.</summary>
     public List<PartRecord>? Parts { get; init; }
 

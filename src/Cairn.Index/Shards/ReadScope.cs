@@ -55,5 +55,6 @@ public sealed record ReadScope(IReadOnlyList<RowSpan> Spans, int Limit = 0)
     /// <summary>This scope with other spans read too.</summary>
     public ReadScope With(ReadScope other) => this with { Spans = [.. Spans, .. other.Spans] };
 
-    private static RowSpan[] BucketRows(string bucket) => [RowSpan.Only(IndexKeys.BucketKey(bucket)), RowSpan.Only(IndexKeys.LifecycleKey(bucket))];
+    private static RowSpan[] BucketRows(string bucket) =>
+        [RowSpan.Only(IndexKeys.BucketKey(bucket)), RowSpan.Only(IndexKeys.LifecycleKey(bucket)), RowSpan.Only(IndexKeys.EncryptionKey(bucket))];
 }

@@ -14,33 +14,17 @@ public static class Drain
 }
 
 /// <summary>Serves bytes in pieces of at most <c>maxPerRead</c>, as a socket does.</summary>
-public sealed class TrickleStream(byte[] data, int maxPerRead) : Stream
+public sealed class TrickleStream(byte[] data, int maxPerRead) : MemoryStream(data, writable: false)
 {
-    private int position;
+    private readonly int most = Math.Max(1, maxPerRead);
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+    public override int Read(Span<byte> buffer) => base.Read(buffer[..Math.Min(buffer.Length, most)]);
 
-    public override int Read(Span<byte> buffer)
-    {
-        int n = Math.Min(Math.Min(buffer.Length, Math.Max(1, maxPerRead)), data.Length - position);
-        data.AsSpan(position, n).CopyTo(buffer);
-        position += n;
-        return n;
-    }
+    public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, most));
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(Read(buffer.Span));
+        base.ReadAsync(buffer[..Math.Min(buffer.Length, most)], cancellationToken);
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        Task.FromResult(Read(buffer.AsSpan(offset, count)));
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => data.Length;
-    public override long Position { get => position; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        base.ReadAsync(buffer, offset, Math.Min(count, most), cancellationToken);
 }

@@ -1,0 +1,25 @@
+using Cairn.Auth;
+using Cairn.FrontDoor.Hosting;
+
+namespace Cairn.FrontDoor.Identity;
+
+/// <summary>The account's root pair first, then the active access keys of the IAM users (<see cref="IdentityView"/>).</summary>
+public sealed class IdentityCredentials(RootCredentials root, IdentityView view) : ICredentialStore
+{
+    public bool TryFind(string accessKey, out Credential credential) =>
+        root.TryFind(accessKey, out credential) || view.TryFind(accessKey, out credential);
+}
+
+/// <summary>
+/// A user's inline policies, or an assumed role's (its session policy, which narrows them, is on the principal:
+/// <see cref="Principal.SessionPolicy"/>), from the in-memory view; the root and anonymous have none.
+/// </summary>
+public sealed class IdentityPolicies(IdentityView view) : IIdentityPolicies
+{
+    public IReadOnlyList<string> PoliciesOf(Principal principal) => principal switch
+    {
+        { Kind: PrincipalKind.User, Name: { } user } => [.. view.Table.PoliciesOf(Index.Identities.PolicyHolder.User, user).Values],
+        { Kind: PrincipalKind.AssumedRole, Name: { } role } => [.. view.Table.PoliciesOf(Index.Identities.PolicyHolder.Role, role).Values],
+        _ => [],
+    };
+}

@@ -1,0 +1,124 @@
+using System.Text;
+using Cairn.Index.Commands;
+using Cairn.Index.Identities;
+using Cairn.Index.Records;
+
+namespace Cairn.Index.Apply;
+
+/// <summary>
+/// IAM's decisions, made inside the shard from its rows and the command alone: unique names, at most two access keys
+/// per user, a user or role is deleted only once its keys and policies are gone, the inline-policy size quota.
+/// </summary>
+internal sealed class IdentityApply
+{
+    /// <summary>IAM's quota: two access keys per user.</summary>
+    public const int AccessKeysPerUser = 2;
+
+    /// <summary>IAM's aggregate size of a holder's inline policies, in characters not counting white space.</summary>
+    public static int PolicySizeQuota(PolicyHolder holder) => holder == PolicyHolder.User ? 2_048 : 10_240;
+
+    public UserRecord CreateUser(ShardTables t, CreateUser c)
+    {
+        if (t.State.Get(IdentityRows.User(c.UserName)) is not null) throw IamErrors.EntityAlreadyExists("User", c.UserName);
+        var user = new UserRecord(c.UserName, c.UserId, c.Path, c.At);
+        t.State.Put(IdentityRows.User(c.UserName), IdentityJson.Encode(user));
+        return user;
+    }
+
+    public Done DeleteUser(ShardTables t, DeleteUser c)
+    {
+        RequireUser(t, c.UserName);
+        if (Any(t, IdentityRows.AccessKeysOf(c.UserName))) throw IamErrors.DeleteConflict("delete access keys");
+        if (Any(t, IdentityRows.PoliciesOf(PolicyHolder.User, c.UserName))) throw IamErrors.DeleteConflict("delete policies");
+        t.State.Delete(IdentityRows.User(c.UserName));
+        return default;
+    }
+
+    public AccessKeyRecord CreateAccessKey(ShardTables t, CreateAccessKey c)
+    {
+        var user = RequireUser(t, c.UserName);
+        if (Count(t, IdentityRows.AccessKeysOf(c.UserName)) >= AccessKeysPerUser)
+            throw IamErrors.LimitExceeded($"Cannot exceed quota for AccessKeysPerUser: {AccessKeysPerUser}");
+        var key = new AccessKeyRecord(c.AccessKeyId, user.UserName, AccessKeyStatus.Active, c.At, c.SealedSecret);
+        t.State.Put(IdentityRows.AccessKey(c.UserName, c.AccessKeyId), IdentityJson.Encode(key));
+        return key;
+    }
+
+    public Done UpdateAccessKey(ShardTables t, UpdateAccessKey c)
+    {
+        var key = RequireAccessKey(t, c.UserName, c.AccessKeyId);
+        t.State.Put(IdentityRows.AccessKey(c.UserName, c.AccessKeyId), IdentityJson.Encode(key with { Status = c.Status }));
+        return default;
+    }
+
+    public Done DeleteAccessKey(ShardTables t, DeleteAccessKey c)
+    {
+        RequireAccessKey(t, c.UserName, c.AccessKeyId);
+        t.State.Delete(IdentityRows.AccessKey(c.UserName, c.AccessKeyId));
+        return default;
+    }
+
+    public Done PutPolicy(ShardTables t, PutInlinePolicy c)
+    {
+        RequireHolder(t, c.Holder, c.HolderName);
+        var row = IdentityRows.Policy(c.Holder, c.HolderName, c.PolicyName);
+        var (from, to) = IdentityRows.PoliciesOf(c.Holder, c.HolderName);
+        var others = t.State.Scan(from, to).Where(e => !e.Key.AsSpan().SequenceEqual(row)).Sum(e => Size(Encoding.UTF8.GetString(e.Value)));
+        var quota = PolicySizeQuota(c.Holder);
+        if (others + Size(c.Document) > quota)
+            throw IamErrors.LimitExceeded($"Maximum policy size of {quota} bytes exceeded for {HolderWord(c.Holder)} {c.HolderName}");
+        t.State.Put(row, Encoding.UTF8.GetBytes(c.Document));
+        return default;
+    }
+
+    public Done DeletePolicy(ShardTables t, DeleteInlinePolicy c)
+    {
+        RequireHolder(t, c.Holder, c.HolderName);
+        var row = IdentityRows.Policy(c.Holder, c.HolderName, c.PolicyName);
+        if (t.State.Get(row) is null) throw IamErrors.NoSuchEntity($"{HolderWord(c.Holder)} policy", c.PolicyName);
+        t.State.Delete(row);
+        return default;
+    }
+
+    public RoleRecord CreateRole(ShardTables t, CreateRole c)
+    {
+        if (t.State.Get(IdentityRows.Role(c.Role.RoleName)) is not null) throw IamErrors.EntityAlreadyExists("Role", c.Role.RoleName);
+        var role = c.Role with { Created = c.At };
+        t.State.Put(IdentityRows.Role(role.RoleName), IdentityJson.Encode(role));
+        return role;
+    }
+
+    public Done DeleteRole(ShardTables t, DeleteRole c)
+    {
+        RequireHolder(t, PolicyHolder.Role, c.RoleName);
+        if (Any(t, IdentityRows.PoliciesOf(PolicyHolder.Role, c.RoleName))) throw IamErrors.DeleteConflict("delete policies");
+        t.State.Delete(IdentityRows.Role(c.RoleName));
+        return default;
+    }
+
+    private static UserRecord RequireUser(ShardTables t, string userName) =>
+        t.State.Get(IdentityRows.User(userName)) is { } row ? IdentityJson.DecodeUser(row) : throw IamErrors.NoSuchEntity("user", userName);
+
+    private static void RequireHolder(ShardTables t, PolicyHolder holder, string name)
+    {
+        var row = holder == PolicyHolder.User ? IdentityRows.User(name) : IdentityRows.Role(name);
+        if (t.State.Get(row) is null) throw IamErrors.NoSuchEntity(HolderWord(holder), name);
+    }
+
+    private static AccessKeyRecord RequireAccessKey(ShardTables t, string userName, string accessKeyId)
+    {
+        RequireUser(t, userName);
+        return t.State.Get(IdentityRows.AccessKey(userName, accessKeyId)) is { } row
+            ? IdentityJson.DecodeAccessKey(row)
+            : throw IamErrors.NoSuchAccessKey(accessKeyId);
+    }
+
+    private static string HolderWord(PolicyHolder holder) => holder == PolicyHolder.User ? "user" : "role";
+
+    private static bool Any(ShardTables t, (byte[] From, byte[] To) rows) => t.State.Scan(rows.From, rows.To).Any();
+
+    private static int Count(ShardTables t, (byte[] From, byte[] To) rows) => t.State.Scan(rows.From, rows.To).Count();
+
+    /// <summary>A policy's size as IAM counts it against the quota: its characters, white space not counted.</summary>
+    private static int Size(string document) => document.Count(c => !char.IsWhiteSpace(c));
+}
