@@ -25,6 +25,27 @@ public sealed class AuthenticationTests(ServerFixture fixture) : IClassFixture<S
     }
 
     [Fact]
+    public async Task A_request_signed_for_another_region_names_the_region_served()
+    {
+        using var client = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, fixture.Server.Endpoint + "/");
+        SigV4Signer.Sign(request, ServerProcess.AccessKey, ServerProcess.SecretKey, "eu-west-1", DateTimeOffset.UtcNow);
+        using var response = await client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal((400, "AuthorizationHeaderMalformed"), await SignedHttp.ErrorOf(response));
+        Assert.Contains("<Message>The authorization header is malformed; the region 'eu-west-1' is wrong; expecting 'us-east-1'</Message>", body);
+        Assert.Contains("<Region>us-east-1</Region>", body);
+
+        var presigned = SigV4Signer.Presign(HttpMethod.Get, new Uri(fixture.Server.Endpoint + "/"), ServerProcess.AccessKey, ServerProcess.SecretKey,
+            "eu-west-1", DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5));
+        using var viaUrl = await client.GetAsync(presigned);
+        var urlBody = await viaUrl.Content.ReadAsStringAsync();
+        Assert.Equal((400, "AuthorizationQueryParametersError"), await SignedHttp.ErrorOf(viaUrl));
+        Assert.Contains("the region 'eu-west-1' is wrong; expecting 'us-east-1'", urlBody);
+        Assert.Contains("<Region>us-east-1</Region>", urlBody);
+    }
+
+    [Fact]
     public async Task Clock_skew_over_15_minutes_is_RequestTimeTooSkewed()
     {
         using var http = new SignedHttp(fixture.Server);

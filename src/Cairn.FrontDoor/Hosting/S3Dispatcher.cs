@@ -100,6 +100,7 @@ public sealed partial class S3Dispatcher(
                 return;
             }
             var result = Authenticate(http.Request);
+            if (result is not null) SigningRegion.Require(result, options.Region);
             // S3 tells anyone that a bucket does not exist before it refuses them or the operation.
             if (s3.Operation == S3Operation.NotImplemented)
             {
