@@ -72,9 +72,9 @@ public sealed class BucketPolicyTests(ServerFixture fixture) : IClassFixture<Ser
             RawXml.Body("<Delete><Object><Key>keep/a</Key></Object><Object><Key>tmp/gone</Key></Object></Delete>"), sign: false);
         var body = RawXml.Parse(await multi.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, multi.StatusCode);
-        var error = Assert.Single(body.Elements().Where(e => e.Name.LocalName == "Error"));
+        var error = Assert.Single(body.Elements(), e => e.Name.LocalName == "Error");
         Assert.Equal(("keep/a", "AccessDenied"), (RawXml.Child(error, "Key"), RawXml.Child(error, "Code")));
-        Assert.Equal("tmp/gone", RawXml.Child(Assert.Single(body.Elements().Where(e => e.Name.LocalName == "Deleted")), "Key"));
+        Assert.Equal("tmp/gone", RawXml.Child(Assert.Single(body.Elements(), e => e.Name.LocalName == "Deleted"), "Key"));
         Assert.Equal("x", await ReadTextAsync(bucket, "keep/a"));
     }
 

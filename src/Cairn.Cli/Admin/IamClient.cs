@@ -35,7 +35,7 @@ public sealed class IamClient(Uri endpoint, Credentials credentials, string regi
             throw new AdminCallFailed($"{Child(error, "Code")}: {Child(error, "Message")}");
         }
         var result = root.Elements().FirstOrDefault(e => e.Name.LocalName == action + "Result");
-        return result is null ? [] : (JsonObject)ToJson(result);
+        return result is null ? [] : (JsonObject)ToJson(result)!;
     }
 
     private static string? Child(XElement parent, string name) => parent.Elements().FirstOrDefault(e => e.Name.LocalName == name)?.Value;

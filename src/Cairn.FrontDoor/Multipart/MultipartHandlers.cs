@@ -22,7 +22,7 @@ namespace Cairn.FrontDoor.Multipart;
 /// CreateMultipartUpload, UploadPart, UploadPartCopy, ListParts, ListMultipartUploads,
 /// AbortMultipartUpload and CompleteMultipartUpload.
 /// </summary>
-public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objects, UploadCatalog uploads, ObjectWriter writer, ObjectReader reader, ArchiveAccess archive, ExpirationHeader expiration, StorageMedia media,
+public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objects, UploadCatalog uploads, ObjectWriter writer, ObjectReader reader, ArchiveAccess archive, ExpirationHeader expiration,
     BlobStore blobs, BodyMd5Factory md5s, Owner owner, FrontDoorOptions options, DataKeys keys, Acl.RequestedAcl acls, TimeProvider time)
 {
     public const int MaxPartNumber = 10_000;

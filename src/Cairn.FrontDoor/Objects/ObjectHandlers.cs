@@ -19,7 +19,7 @@ using Microsoft.AspNetCore.Http;
 namespace Cairn.FrontDoor.Objects;
 
 /// <summary>PutObject, GetObject, HeadObject, DeleteObject and CopyObject.</summary>
-public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects, ObjectWriter writer, ObjectReader reader, BlobStore blobs, StorageMedia media, ArchiveAccess archive,
+public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects, ObjectWriter writer, ObjectReader reader, ArchiveAccess archive,
     ExpirationHeader expiration, BodyMd5Factory md5s, DataKeys keys, RequestedAcl acls, TimeProvider time)
 {
     public async Task PutAsync(S3Request s3)
