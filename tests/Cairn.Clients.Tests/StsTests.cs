@@ -69,6 +69,10 @@ public sealed class StsTests : IAsyncLifetime
             forged = c['SessionToken'][:-6] + ('AAAAAA' if not c['SessionToken'].endswith('AAAAAA') else 'BBBBBB')
             r['s3_forged'] = code(lambda: client('s3', c['AccessKeyId'], c['SecretAccessKey'], forged).list_buckets())
             r['s3_no_token'] = code(lambda: client('s3', c['AccessKeyId'], c['SecretAccessKey']).list_buckets())
+            # A session policy bounds the role's: the role may list buckets, this session only get objects.
+            scoped = sts.assume_role(RoleArn=role['Arn'], RoleSessionName='scoped',
+                Policy=json.dumps({'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': 's3:GetObject', 'Resource': '*'}]}))['Credentials']
+            r['s3_outside_session_policy'] = code(lambda: client('s3', scoped['AccessKeyId'], scoped['SecretAccessKey'], scoped['SessionToken']).list_buckets())
             # Wait (by the server's own answer of when) until the session is over, then use it.
             while datetime.datetime.now(datetime.timezone.utc) <= c['Expiration'] + datetime.timedelta(milliseconds=200):
                 time.sleep(0.2)
@@ -90,6 +94,7 @@ public sealed class StsTests : IAsyncLifetime
         AssertError(seen, "s3_forged", "InvalidToken", 400);
         AssertError(seen, "s3_no_token", "InvalidAccessKeyId", 403);
         AssertError(seen, "s3_expired", "ExpiredToken", 400);
+        AssertError(seen, "s3_outside_session_policy", "AccessDenied", 403);
     }
 
     [Fact]

@@ -67,6 +67,8 @@ public sealed class Authorizer(BucketSettings settings, IIdentityPolicies identi
     internal IEnumerable<PolicyDocument> IdentityPoliciesOf(Principal principal) =>
         identities.PoliciesOf(principal).Select(text => cache.Get(text, PolicyKind.Identity));
 
+    internal PolicyDocument SessionPolicyOf(string text) => cache.Get(text, PolicyKind.Identity);
+
     internal DateTimeOffset Now => time.GetUtcNow();
 
     internal Acl.AclAuthorization Acls => acls;
@@ -122,7 +124,9 @@ public sealed class RequestAuthorization
         var identityPolicies = Principal.Kind == PrincipalKind.Anonymous ? [] : _authorizer.IdentityPoliciesOf(Principal);
         return PolicyEvaluator.Evaluate(context, identityPolicies, access?.PolicyFor(Principal)) switch
         {
-            Decision.Allow => true,
+            // An assumed role's session policy bounds what the role's policies allow: the session gets the intersection.
+            Decision.Allow => Principal.SessionPolicy is not { } session
+                || PolicyEvaluator.Evaluate(context, [_authorizer.SessionPolicyOf(session)], null) == Decision.Allow,
             Decision.ExplicitDeny => false,
             // No policy allowed it and none denied it: an ACL grant still may (IgnorePublicAcls ignoring the public groups').
             _ => access is not null && await _authorizer.Acls.AllowsAsync(action, bucket!, key, VersionOf(bucket!, key), Principal,
