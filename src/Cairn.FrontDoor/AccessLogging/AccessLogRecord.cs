@@ -25,7 +25,7 @@ public static class AccessLogRecord
         Field(line, r.RequestId);
         Field(line, AccessLogOperations.Name(r.Operation, r.Method, r.Api));
         Field(line, r.Key is null ? null : EncodeKey(r.Key));
-        Quoted(line, $"{r.Method} {UriText(r.Target)} {r.Protocol}");
+        Quoted(line, $"{r.Method} {UriText(r.RawTarget)} {r.Protocol}");
         Field(line, r.Status.ToString(CultureInfo.InvariantCulture));
         Field(line, r.ErrorCode);
         Field(line, r.BytesSent > 0 ? r.BytesSent.ToString(CultureInfo.InvariantCulture) : null);
@@ -57,7 +57,7 @@ public static class AccessLogRecord
     /// <summary>The key URL-encoded, its slashes kept, as S3 logs it.</summary>
     public static string EncodeKey(string key) => Uri.EscapeDataString(key).Replace("%2F", "/", StringComparison.Ordinal);
 
-    // The target as received is decoded: spaces, quotes and non-ASCII are escaped again so the field stays one quoted token.
+    // The raw target should hold no spaces, quotes or non-ASCII; any that came are escaped so the field stays one quoted token.
     private static string UriText(string target)
     {
         var text = new StringBuilder(target.Length);

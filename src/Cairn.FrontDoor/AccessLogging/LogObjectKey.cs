@@ -15,7 +15,7 @@ public static class LogObjectKey
     public static string For(LoggingStatus status, string sourceBucket, string region, DateTimeOffset delivered, DateTimeOffset firstEvent)
     {
         var name = delivered.UtcDateTime.ToString("yyyy-MM-dd-HH-mm-ss", CultureInfo.InvariantCulture) + "-" + RandomNumberGenerator.GetHexString(16);
-        if (status.KeyFormat == LogKeyFormat.SimplePrefix) return status.TargetPrefix + name;
+        if (status.KeyFormat is null or LogKeyFormat.SimplePrefix) return status.TargetPrefix + name;
         var day = (status.KeyFormat == LogKeyFormat.PartitionedByEventTime ? firstEvent : delivered).UtcDateTime;
         return string.Create(CultureInfo.InvariantCulture, $"{status.TargetPrefix}{Principal.AccountId}/{region}/{sourceBucket}/{day:yyyy}/{day:MM}/{day:dd}/{name}");
     }

@@ -16,9 +16,10 @@ public enum LogKeyFormat
 
 /// <summary>
 /// A bucket's server access logging (the LoggingEnabled of PutBucketLogging's BucketLoggingStatus): where its log objects
-/// go and how they are named. Stored as the document GetBucketLogging answers; no document is logging disabled.
+/// go and how they are named (null <paramref name="KeyFormat"/>: none was given, the simple form). Stored as the document
+/// GetBucketLogging answers; no document is logging disabled.
 /// </summary>
-public sealed record LoggingStatus(string TargetBucket, string TargetPrefix, LogKeyFormat KeyFormat)
+public sealed record LoggingStatus(string TargetBucket, string TargetPrefix, LogKeyFormat? KeyFormat)
 {
     /// <summary>The setting's name in the index.</summary>
     public const string SettingName = "logging";
@@ -42,7 +43,7 @@ public sealed record LoggingStatus(string TargetBucket, string TargetPrefix, Log
             throw new S3Exception(S3ErrorCode.NotImplemented, "TargetGrants is not supported: grant access to log objects with the target bucket's policy.");
         var target = XmlChildren.Text(children.Required("TargetBucket"));
         var prefix = children.Optional("TargetPrefix") is { } p ? XmlChildren.Text(p) : "";
-        var format = children.Optional("TargetObjectKeyFormat") is { } f ? KeyFormatOf(f) : LogKeyFormat.SimplePrefix;
+        var format = children.Optional("TargetObjectKeyFormat") is { } f ? KeyFormatOf(f) : (LogKeyFormat?)null;
         return new LoggingStatus(target, prefix, format);
     }
 
@@ -77,6 +78,11 @@ public sealed record LoggingStatus(string TargetBucket, string TargetPrefix, Log
         if (status is not null)
         {
             xml.Open("LoggingEnabled").Element("TargetBucket", status.TargetBucket).Element("TargetPrefix", status.TargetPrefix);
+            if (status.KeyFormat is null)
+            {
+                xml.Close();
+                return Encoding.UTF8.GetString(xml.ToBytes());
+            }
             xml.Open("TargetObjectKeyFormat");
             if (status.KeyFormat == LogKeyFormat.SimplePrefix)
             {

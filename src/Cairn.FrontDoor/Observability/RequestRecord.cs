@@ -21,6 +21,7 @@ public sealed class RequestRecord
         Started = started;
         Method = http.Request.Method;
         Target = http.Request.Path.Value + http.Request.QueryString.Value;
+        RawTarget = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw ? raw : Target;
         Protocol = http.Request.Protocol;
         RemoteAddress = http.Connection.RemoteIpAddress?.ToString() ?? "-";
         UserAgent = http.Request.Headers.UserAgent.ToString();
@@ -48,6 +49,9 @@ public sealed class RequestRecord
 
     /// <summary>The request target as sent: path and query string (a presigned URL's signature included).</summary>
     public string Target { get; }
+
+    /// <summary>The request target exactly as on the request line, percent-escapes kept (what S3's access log calls the Request-URI).</summary>
+    public string RawTarget { get; }
     public string Protocol { get; }
     public string RemoteAddress { get; }
     public string UserAgent { get; }
