@@ -147,8 +147,7 @@ public static class PolicyParser
             throw rules.MissingField("Effect");
         if (actions is null)
             throw rules.MissingField("Action");
-        if (resources is null)
-            throw rules.MissingField("Resource");
+        resources ??= rules.ImplicitResources ?? throw rules.MissingField("Resource");
         rules.CheckPrincipalPresence(principal);
         foreach (var action in actions)
             rules.CheckAction(action);

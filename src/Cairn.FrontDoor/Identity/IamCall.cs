@@ -1,10 +1,11 @@
 using Cairn.Auth;
 using Cairn.Index.Identities;
+using Microsoft.AspNetCore.Http;
 
 namespace Cairn.FrontDoor.Identity;
 
-/// <summary>One authenticated, authorised query-API call: its parameters and who made it.</summary>
-public sealed record IamCall(string Action, IamForm Form, Principal Caller)
+/// <summary>One authenticated query-API call: its parameters, who made it, and the HTTP request (for condition keys).</summary>
+public sealed record IamCall(string Action, IamForm Form, Principal Caller, HttpContext Http)
 {
     /// <summary>UserName, or — as IAM does when it is left out — the calling user's own name.</summary>
     public string UserNameOrCaller() =>

@@ -96,6 +96,18 @@ public sealed class IamUserActions(IdentityCatalog catalog, IdentityView view, M
         return null;
     }
 
+    /// <summary>
+    /// GetAccessKeyLastUsed: the key's user. Cairn does not track when a key was last used, so it answers as IAM does for a
+    /// key never used: ServiceName and Region N/A, no LastUsedDate.
+    /// </summary>
+    public async Task<IamResult?> GetAccessKeyLastUsedAsync(IamCall call)
+    {
+        var id = AccessKeyId(call);
+        var table = await catalog.ReadAsync().ConfigureAwait(false);
+        var key = table.AccessKey(id) ?? throw IamErrors.NoSuchAccessKey(id);
+        return xml => xml.Element("UserName", key.UserName).Nested("AccessKeyLastUsed", u => u.Element("ServiceName", "N/A").Element("Region", "N/A"));
+    }
+
     private async Task<UserRecord> RequireUserAsync(string name) =>
         (await catalog.ReadAsync().ConfigureAwait(false)).User(name) ?? throw IamErrors.NoSuchEntity("user", name);
 
@@ -107,7 +119,7 @@ public sealed class IamUserActions(IdentityCatalog catalog, IdentityView view, M
         return id;
     }
 
-    private static void WriteUser(IamXml xml, UserRecord user) => xml
+    internal static void WriteUser(IamXml xml, UserRecord user) => xml
         .Element("Path", user.Path)
         .Element("UserName", user.UserName)
         .Element("UserId", user.UserId)
