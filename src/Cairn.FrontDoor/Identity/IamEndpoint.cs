@@ -107,7 +107,8 @@ public sealed partial class IamEndpoint
             if (auth.Service != api.Service)
                 throw new S3Exception(S3ErrorCode.SignatureDoesNotMatch, $"Credential should be scoped to correct service: '{api.Service}'. ");
             var call = new IamCall(action, form, auth.Principal, http);
-            if (entry.Resource is { } resource) authorization.Require(call, "iam:" + action, resource(call));
+            // The root may do every IAM action, and needs no resource named (GetUser without a name answers the account).
+            if (entry.Resource is { } resource && auth.Principal.Kind != PrincipalKind.Root) authorization.Require(call, "iam:" + action, resource(call));
             var result = await entry.Run(call).ConfigureAwait(false);
             await IamXml.WriteResponseAsync(http, action, api.Namespace, result is null ? null : x => result(x)).ConfigureAwait(false);
         }
