@@ -31,6 +31,13 @@ public sealed record IamPage<T>(IReadOnlyList<T> Items, string? NextMarker)
         return taken.Count > max ? new IamPage<T>(taken[..max], key(taken[max])) : new IamPage<T>(taken, null);
     }
 
+    /// <summary>A page of the entities whose path starts with PathPrefix (<c>/</c>, all, when absent), as IAM's listings filter.</summary>
+    public static IamPage<T> UnderPath(IEnumerable<T> ordered, Func<T, string> path, Func<T, string> key, IamForm form)
+    {
+        var prefix = form.Optional("PathPrefix") ?? "/";
+        return Of(ordered.Where(x => path(x).StartsWith(prefix, StringComparison.Ordinal)), key, form);
+    }
+
     /// <summary>The list under <paramref name="name"/>, then IsTruncated and, when there is more, Marker.</summary>
     public void Write(IamXml xml, string name, Action<IamXml, T> item) =>
         xml.Members(name, Items, item).Element("IsTruncated", NextMarker is not null).Element("Marker", NextMarker);

@@ -26,9 +26,8 @@ public sealed class IamGroupActions(IdentityCatalog catalog, IdentityView view)
 
     public async Task<IamResult?> ListGroupsAsync(IamCall call)
     {
-        var prefix = call.Form.Optional("PathPrefix") ?? "/";
         var table = await catalog.ReadAsync().ConfigureAwait(false);
-        var page = IamPage<GroupRecord>.Of(table.Groups.Where(g => g.Path.StartsWith(prefix, StringComparison.Ordinal)), g => g.GroupName, call.Form);
+        var page = IamPage<GroupRecord>.UnderPath(table.Groups, g => g.Path, g => g.GroupName, call.Form);
         return xml => page.Write(xml, "Groups", WriteGroup);
     }
 

@@ -39,9 +39,8 @@ public sealed class IamRoleActions(IdentityCatalog catalog, IdentityView view)
 
     public async Task<IamResult?> ListRolesAsync(IamCall call)
     {
-        var prefix = call.Form.Optional("PathPrefix") ?? "/";
         var table = await catalog.ReadAsync().ConfigureAwait(false);
-        var page = IamPage<RoleRecord>.Of(table.Roles.Where(r => r.Path.StartsWith(prefix, StringComparison.Ordinal)), r => r.RoleName, call.Form);
+        var page = IamPage<RoleRecord>.UnderPath(table.Roles, r => r.Path, r => r.RoleName, call.Form);
         return xml => page.Write(xml, "Roles", WriteRole);
     }
 

@@ -29,9 +29,8 @@ public sealed class IamUserActions(IdentityCatalog catalog, IdentityView view, M
 
     public async Task<IamResult?> ListUsersAsync(IamCall call)
     {
-        var prefix = call.Form.Optional("PathPrefix") ?? "/";
         var table = await catalog.ReadAsync().ConfigureAwait(false);
-        var page = IamPage<UserRecord>.Of(table.Users.Where(u => u.Path.StartsWith(prefix, StringComparison.Ordinal)), u => u.UserName, call.Form);
+        var page = IamPage<UserRecord>.UnderPath(table.Users, u => u.Path, u => u.UserName, call.Form);
         return xml => page.Write(xml, "Users", WriteUser);
     }
 

@@ -26,13 +26,8 @@ internal sealed class IdentityApply
         _ => 10_240,
     };
 
-    public UserRecord CreateUser(ShardTables t, CreateUser c)
-    {
-        if (t.State.Get(IdentityRows.User(c.UserName)) is not null) throw IamErrors.EntityAlreadyExists("User", c.UserName);
-        var user = new UserRecord(c.UserName, c.UserId, c.Path, c.At);
-        t.State.Put(IdentityRows.User(c.UserName), IdentityJson.Encode(user));
-        return user;
-    }
+    public UserRecord CreateUser(ShardTables t, CreateUser c) =>
+        Create(t, IdentityRows.User(c.UserName), "User", c.UserName, new UserRecord(c.UserName, c.UserId, c.Path, c.At), IdentityJson.Encode);
 
     public Done DeleteUser(ShardTables t, DeleteUser c)
     {
@@ -90,13 +85,8 @@ internal sealed class IdentityApply
         return default;
     }
 
-    public RoleRecord CreateRole(ShardTables t, CreateRole c)
-    {
-        if (t.State.Get(IdentityRows.Role(c.Role.RoleName)) is not null) throw IamErrors.EntityAlreadyExists("Role", c.Role.RoleName);
-        var role = c.Role with { Created = c.At };
-        t.State.Put(IdentityRows.Role(role.RoleName), IdentityJson.Encode(role));
-        return role;
-    }
+    public RoleRecord CreateRole(ShardTables t, CreateRole c) =>
+        Create(t, IdentityRows.Role(c.Role.RoleName), "Role", c.Role.RoleName, c.Role with { Created = c.At }, IdentityJson.Encode);
 
     public Done DeleteRole(ShardTables t, DeleteRole c)
     {
@@ -113,13 +103,8 @@ internal sealed class IdentityApply
         return default;
     }
 
-    public GroupRecord CreateGroup(ShardTables t, CreateGroup c)
-    {
-        if (t.State.Get(IdentityRows.Group(c.GroupName)) is not null) throw IamErrors.EntityAlreadyExists("Group", c.GroupName);
-        var group = new GroupRecord(c.GroupName, c.GroupId, c.Path, c.At);
-        t.State.Put(IdentityRows.Group(c.GroupName), IdentityJson.Encode(group));
-        return group;
-    }
+    public GroupRecord CreateGroup(ShardTables t, CreateGroup c) =>
+        Create(t, IdentityRows.Group(c.GroupName), "Group", c.GroupName, new GroupRecord(c.GroupName, c.GroupId, c.Path, c.At), IdentityJson.Encode);
 
     public Done DeleteGroup(ShardTables t, DeleteGroup c)
     {
@@ -153,6 +138,14 @@ internal sealed class IdentityApply
         t.State.Delete(IdentityRows.Member(c.GroupName, c.UserName));
         t.State.Delete(IdentityRows.MemberOf(c.UserName, c.GroupName));
         return default;
+    }
+
+    /// <summary>A new user, group or role: EntityAlreadyExists when its row (the name in any case) is taken.</summary>
+    private static T Create<T>(ShardTables t, byte[] row, string what, string name, T record, Func<T, byte[]> encode)
+    {
+        if (t.State.Get(row) is not null) throw IamErrors.EntityAlreadyExists(what, name);
+        t.State.Put(row, encode(record));
+        return record;
     }
 
     private static GroupRecord RequireGroup(ShardTables t, string groupName) =>
