@@ -87,11 +87,7 @@ public sealed class AccessLoggingTests(AccessLogServerFixture fixture) : IClassF
     public async Task Requests_on_a_logged_bucket_arrive_in_the_target_as_records_of_S3s_format()
     {
         var (source, target) = await BucketsAsync();
-        await BucketPolicies.PutAsync(fixture.Server, target, AccessLogServerFixture.LoggingTargetPolicy(target, source));
-        await S3.PutBucketLoggingAsync(new PutBucketLoggingRequest
-        {
-            BucketName = source, LoggingConfig = new S3BucketLoggingConfig { TargetBucketName = target, TargetPrefix = "logs/" },
-        });
+        await EnableLoggingAsync(source, target, "logs/", admitted: source);
 
         const string key = "dir/a b+c.txt";
         var put = await S3.PutObjectAsync(new PutObjectRequest { BucketName = source, Key = key, ContentBody = "hello logs" });
@@ -134,16 +130,7 @@ public sealed class AccessLoggingTests(AccessLogServerFixture fixture) : IClassF
     public async Task Partitioned_log_keys_name_the_account_region_bucket_and_date()
     {
         var (source, target) = await BucketsAsync();
-        await BucketPolicies.PutAsync(fixture.Server, target, AccessLogServerFixture.LoggingTargetPolicy(target, source));
-        await S3.PutBucketLoggingAsync(new PutBucketLoggingRequest
-        {
-            BucketName = source,
-            LoggingConfig = new S3BucketLoggingConfig
-            {
-                TargetBucketName = target, TargetPrefix = "part/",
-                TargetObjectKeyFormat = new TargetObjectKeyFormat { PartitionedPrefix = new PartitionedPrefix { PartitionDateSource = PartitionDateSource.EventTime } },
-            },
-        });
+        await EnableLoggingAsync(source, target, "part/", admitted: source, PartitionDateSource.EventTime);
         var before = DateTime.UtcNow;
         var list = await S3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = source });
 
@@ -164,11 +151,7 @@ public sealed class AccessLoggingTests(AccessLogServerFixture fixture) : IClassF
     {
         var (source, target) = await BucketsAsync();
         // A policy for another source bucket does not admit this one's logs (aws:SourceArn differs).
-        await BucketPolicies.PutAsync(fixture.Server, target, AccessLogServerFixture.LoggingTargetPolicy(target, ServerFixture.NewBucketName("other")));
-        await S3.PutBucketLoggingAsync(new PutBucketLoggingRequest
-        {
-            BucketName = source, LoggingConfig = new S3BucketLoggingConfig { TargetBucketName = target, TargetPrefix = "logs/" },
-        });
+        await EnableLoggingAsync(source, target, "logs/", admitted: ServerFixture.NewBucketName("other"));
         for (var i = 0; i < 3; i++) await S3.PutObjectAsync(new PutObjectRequest { BucketName = source, Key = $"k{i}", ContentBody = "x" });
 
         await Task.Delay(AccessLogServerFixture.Interval * 3);
@@ -180,11 +163,7 @@ public sealed class AccessLoggingTests(AccessLogServerFixture fixture) : IClassF
     public async Task Disabling_logging_stops_delivery()
     {
         var (source, target) = await BucketsAsync();
-        await BucketPolicies.PutAsync(fixture.Server, target, AccessLogServerFixture.LoggingTargetPolicy(target, source));
-        await S3.PutBucketLoggingAsync(new PutBucketLoggingRequest
-        {
-            BucketName = source, LoggingConfig = new S3BucketLoggingConfig { TargetBucketName = target, TargetPrefix = "logs/" },
-        });
+        await EnableLoggingAsync(source, target, "logs/", admitted: source);
         var logged = await S3.PutObjectAsync(new PutObjectRequest { BucketName = source, Key = "before", ContentBody = "x" });
         await WaitForRecordsAsync(target, "logs/", logged.ResponseMetadata.RequestId);
 
@@ -194,6 +173,21 @@ public sealed class AccessLoggingTests(AccessLogServerFixture fixture) : IClassF
         var records = await ReadRecordsAsync(target, "logs/");
         Assert.Contains(logged.ResponseMetadata.RequestId, records.Keys);
         Assert.DoesNotContain(after.ResponseMetadata.RequestId, records.Keys);
+    }
+
+    /// <summary>Puts the target policy S3 documents, admitting the logs of <paramref name="admitted"/>, then enables logging of <paramref name="source"/>.</summary>
+    private async Task EnableLoggingAsync(string source, string target, string prefix, string admitted, PartitionDateSource? partitioned = null)
+    {
+        await BucketPolicies.PutAsync(fixture.Server, target, AccessLogServerFixture.LoggingTargetPolicy(target, admitted));
+        await S3.PutBucketLoggingAsync(new PutBucketLoggingRequest
+        {
+            BucketName = source,
+            LoggingConfig = new S3BucketLoggingConfig
+            {
+                TargetBucketName = target, TargetPrefix = prefix,
+                TargetObjectKeyFormat = partitioned is null ? null : new TargetObjectKeyFormat { PartitionedPrefix = new PartitionedPrefix { PartitionDateSource = partitioned } },
+            },
+        });
     }
 
     private static void AssertRecord(Match record, string operation, string key, string status, string error, string? sent, string size)
