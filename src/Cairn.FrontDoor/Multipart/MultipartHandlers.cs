@@ -86,7 +86,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
         {
             PartNumber = partNumber,
             Size = body.Length,
-            ETag = "\"" + Convert.ToHexStringLower(body.Md5) + "\"",
+            ETag = SealedETag.Of(body.Md5, sealing),
             LastModified = time.GetUtcNow(),
             Blob = body.Blob!,
             Checksums = body.Checksums,
@@ -122,7 +122,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
         {
             PartNumber = partNumber,
             Size = length,
-            ETag = "\"" + Convert.ToHexStringLower(md5) + "\"",
+            ETag = SealedETag.Of(md5, sealing),
             LastModified = time.GetUtcNow(),
             Blob = draft.Layout,
             Checksums = digest.Checksums().ToDictionary(c => c.Key.Name(), c => c.Value),
