@@ -171,7 +171,7 @@ public sealed class RequestLimitTests(RequestLimitsFixture fixture) : IClassFixt
     private static async Task<XElement> ErrorAsync(HttpResponseMessage response, HttpStatusCode status, string code)
     {
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"expected {(int)status} {code}, got {(int)response.StatusCode}: {body}");
+        Assert.True(response.StatusCode == status, $"expected {(int)status} {code}, got {(int)response.StatusCode}: {body[..Math.Min(body.Length, 300)]}");
         var error = XDocument.Parse(body).Root!;
         Assert.Equal(code, error.Element("Code")?.Value);
         return error;
