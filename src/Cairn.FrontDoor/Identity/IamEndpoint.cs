@@ -81,6 +81,7 @@ public sealed partial class IamEndpoint
             action = form.Optional("Action") ?? throw new S3Exception(IamErrors.MissingActionCode, "Missing Action");
             if (sts.Actions.ContainsKey(action)) api = sts;
             var auth = Authenticate(http.Request, body);
+            if (Observability.RequestRecord.Of(http) is { } record) (record.Api, record.Action, record.Auth) = (api.Service, action, auth);
             var version = form.Optional("Version");
             if (!api.Actions.TryGetValue(action, out var run) || (version is not null && version != api.Version))
                 throw new S3Exception(IamErrors.InvalidActionCode, $"Could not find operation {action} for version {version ?? "NO_VERSION_SPECIFIED"}");
