@@ -127,10 +127,12 @@ public static class NodeHost
         // Lifecycle, restores and the bill act on this node's clock held back to the cluster's: one node running ahead acts no earlier.
         var day = new DayClock(cluster is { } c ? new HeldBackClock(time, c.Options.NodeId, () => c.Map) : time, options.DaySeconds);
 
+        var connectionsPerClient = new FrontDoor.Hosting.ConnectionsPerClient(options.FrontDoor.Limits.MaxConnectionsPerClient);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(ParseEndpoint(options.Address), listen =>
             {
+                connectionsPerClient.Configure(listen);
                 if (certificate is not null) listen.UseS3Tls(certificate);
             });
             if (cluster is not null)
@@ -145,7 +147,8 @@ public static class NodeHost
             kestrel.Limits.MinRequestBodyDataRate = null;
             kestrel.Limits.RequestHeadersTimeout = limits.HeaderTimeout;
             kestrel.Limits.KeepAliveTimeout = limits.KeepAliveTimeout;
-            kestrel.Limits.MaxRequestLineSize = limits.MaxRequestLineBytes;
+            kestrel.Limits.MaxRequestLineSize = limits.KestrelRequestLineBytes;
+            kestrel.Limits.MaxRequestHeaderCount = limits.KestrelHeaderCount;
             kestrel.Limits.MaxRequestHeadersTotalSize = limits.KestrelHeaderSectionBytes;
             kestrel.RequestHeaderEncodingSelector = _ => Encoding.UTF8;
             // Headers stored from a request (Content-Disposition, Content-Type) go back out as they came in.

@@ -126,7 +126,12 @@ public static class ServerCommand
         };
         var maxRequestLine = new Option<int>("--max-request-line-bytes")
         {
-            Description = "Longest request line (method, URL, version) accepted; longer gets a bare 414", DefaultValueFactory = _ => limitDefaults.MaxRequestLineBytes,
+            Description = "Longest request line (method, URL, version) served; longer is refused with 400 InvalidURI", DefaultValueFactory = _ => limitDefaults.MaxRequestLineBytes,
+        };
+        var maxConnectionsPerClient = new Option<int>("--max-connections-per-client")
+        {
+            Description = "Open connections one client address may hold on the S3 port; one more is answered 503 SlowDown and closed (0 = no limit)",
+            DefaultValueFactory = _ => limitDefaults.MaxConnectionsPerClient,
         };
         var minUploadRate = new Option<double>("--min-upload-rate")
         {
@@ -141,7 +146,7 @@ public static class ServerCommand
             defaultEncryption, kmsKey,
             address, data, region, domain, websiteDomain, gcGrace, gcInterval, drives, ec, protection, config, scrubInterval, scrubRate, rebalanceRate, afr, daySeconds, minSessionSeconds, accessLogInterval, clockOffset,
             nodeId, clusterAddress, join, failureDomain, secretFile, masterKeyFile, downAfter, splitObjects, splitRate, mergeObjects, mergeRate, splitCheckInterval, rangeReplicas, snapshotInterval, routePeer,
-            tlsCert, tlsKey, tlsCa, maxHeaderBytes, maxRequestLine, minUploadRate, uploadRateGrace, headerTimeout, keepAliveTimeout,
+            tlsCert, tlsKey, tlsCa, maxHeaderBytes, maxRequestLine, minUploadRate, uploadRateGrace, headerTimeout, keepAliveTimeout, maxConnectionsPerClient,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -199,6 +204,8 @@ public static class ServerCommand
                         UploadRateGrace = parse.GetValue(uploadRateGrace) > TimeSpan.FromSeconds(1) ? parse.GetValue(uploadRateGrace) : throw new ArgumentException("--upload-rate-grace must be more than 1s (Kestrel's minimum)."),
                         HeaderTimeout = parse.GetValue(headerTimeout) > TimeSpan.Zero ? parse.GetValue(headerTimeout) : throw new ArgumentException("--header-timeout must be positive."),
                         KeepAliveTimeout = parse.GetValue(keepAliveTimeout) > TimeSpan.Zero ? parse.GetValue(keepAliveTimeout) : throw new ArgumentException("--keep-alive-timeout must be positive."),
+                        MaxConnectionsPerClient = parse.GetValue(maxConnectionsPerClient) >= 0
+                            ? parse.GetValue(maxConnectionsPerClient) : throw new ArgumentException("--max-connections-per-client must be 0 or more."),
                     },
                     EncryptByDefault = parse.GetValue(defaultEncryption) switch
                     {
