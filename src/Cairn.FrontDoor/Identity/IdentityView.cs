@@ -12,7 +12,7 @@ namespace Cairn.FrontDoor.Identity;
 /// <see cref="IdentityRefresh.Interval"/> for changes made through another (IAM is eventually consistent too). Secrets are
 /// opened here, once per refresh, and live only in memory.
 /// </summary>
-public sealed class IdentityView(IdentityCatalog catalog, MasterKeyRing masterKeys, Owner owner)
+public sealed class IdentityView(IdentityCatalog catalog, MasterKeyRing masterKeys)
 {
     private volatile Snapshot current = new(IdentityTable.Empty, new Dictionary<string, Credential>(StringComparer.Ordinal));
 
@@ -35,9 +35,9 @@ public sealed class IdentityView(IdentityCatalog catalog, MasterKeyRing masterKe
         current = new Snapshot(table, credentials);
     }
 
-    /// <summary>A user as IAM names it: every user of the account shares the account's canonical id, as in S3.</summary>
-    public Principal PrincipalOf(UserRecord user) =>
-        new(PrincipalKind.User, IamNames.UserArn(user), owner.Id) { Name = user.UserName, UserId = user.UserId };
+    /// <summary>A user as IAM names it, with its own canonical id (<see cref="CanonicalIds.OfUser"/>), which ACL grants name.</summary>
+    public static Principal PrincipalOf(UserRecord user) =>
+        new(PrincipalKind.User, IamNames.UserArn(user), CanonicalIds.OfUser(user.UserId)) { Name = user.UserName, UserId = user.UserId };
 
     private sealed record Snapshot(IdentityTable Table, IReadOnlyDictionary<string, Credential> Credentials);
 }
