@@ -54,7 +54,7 @@ public sealed class AuthorizationTests(ServerFixture fixture) : IClassFixture<Se
         await S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "secret", ContentBody = "secret", TagSet = [new Tag { Key = "classification", Value = "internal" }] });
         await S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "plain", ContentBody = "plain" });
         await BucketPolicies.MakePublicAsync(fixture.Server, bucket, Policy(
-            $$"""{"Effect":"Allow","Principal":"*","Action":["s3:GetObject","s3:GetObjectTagging"],"Resource":"arn:aws:s3:::{{bucket}}/*","Condition":{"StringEquals":{"s3:ExistingObjectTag/classification":"public"}}}"""));
+            $$$$"""{"Effect":"Allow","Principal":"*","Action":["s3:GetObject","s3:GetObjectTagging"],"Resource":"arn:aws:s3:::{{{{bucket}}}}/*","Condition":{"StringEquals":{"s3:ExistingObjectTag/classification":"public"}}}"""));
         using var anonymous = new SignedHttp(fixture.Server);
 
         using (var open = await anonymous.SendAsync(HttpMethod.Get, $"/{bucket}/open", sign: false))
@@ -79,7 +79,7 @@ public sealed class AuthorizationTests(ServerFixture fixture) : IClassFixture<Se
     {
         var bucket = await fixture.NewBucketAsync("reqtag");
         var user = await IamUser.CreateAsync(fixture.Server, "blue", Policy(
-            $$"""{"Effect":"Allow","Action":["s3:PutObject","s3:PutObjectTagging"],"Resource":"arn:aws:s3:::{{bucket}}/*","Condition":{"StringEquals":{"s3:RequestObjectTag/team":"blue"}}}"""));
+            $$$$"""{"Effect":"Allow","Action":["s3:PutObject","s3:PutObjectTagging"],"Resource":"arn:aws:s3:::{{{{bucket}}}}/*","Condition":{"StringEquals":{"s3:RequestObjectTag/team":"blue"}}}"""));
         using var http = new SignedHttp(fixture.Server, user.AccessKeyId, user.SecretAccessKey);
 
         using (var blue = await http.SendAsync(HttpMethod.Put, $"/{bucket}/blue", SignedHttp.Bytes("b"u8.ToArray()), Tagging("team=blue")))
