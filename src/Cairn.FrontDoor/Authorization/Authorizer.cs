@@ -82,10 +82,29 @@ public sealed class Authorizer(BucketSettings settings, ObjectCatalog objects, I
             : await objects.GetCurrentAsync(bucket, objectKey, cancellationToken).ConfigureAwait(false);
     }
 
-    internal IReadOnlyList<PolicyDocument> IdentityPoliciesOf(Principal principal) =>
-        [.. identities.PoliciesOf(principal).Select(text => cache.Get(text, PolicyKind.Identity))];
+    /// <summary>
+    /// IAM's decision for one principal within the account: its identity policies (a user's own and its groups', an
+    /// assumed role's) and the resource's policy, if any. An assumed role's session policy bounds what those allow: outside
+    /// it the session is refused outright, as nothing else (an ACL) may widen a session.
+    /// </summary>
+    public Decision Evaluate(RequestContext context, Principal principal, PolicyDocument? resourcePolicy) =>
+        Evaluate(context, principal, IdentityPoliciesOf(principal), resourcePolicy);
 
-    internal PolicyDocument SessionPolicyOf(string text) => cache.Get(text, PolicyKind.Identity);
+    /// <summary>The same decision over identity policies already parsed (<see cref="IdentityPoliciesOf"/>).</summary>
+    internal Decision Evaluate(RequestContext context, Principal principal, IReadOnlyList<PolicyDocument> identityPolicies, PolicyDocument? resourcePolicy)
+    {
+        var decision = PolicyEvaluator.Evaluate(context, identityPolicies, resourcePolicy);
+        return decision == Decision.Allow && SessionPolicyOf(principal) is { } session
+            && PolicyEvaluator.Evaluate(context, [session], null) != Decision.Allow
+                ? Decision.ExplicitDeny
+                : decision;
+    }
+
+    internal IReadOnlyList<PolicyDocument> IdentityPoliciesOf(Principal principal) => principal.Kind == PrincipalKind.Anonymous
+        ? []
+        : [.. identities.PoliciesOf(principal).Select(text => cache.Get(text, PolicyKind.Identity))];
+
+    internal PolicyDocument? SessionPolicyOf(Principal principal) => principal.SessionPolicy is { } text ? cache.Get(text, PolicyKind.Identity) : null;
 
     internal DateTimeOffset Now => time.GetUtcNow();
 }
@@ -175,8 +194,8 @@ public sealed class RequestAuthorization
         var root = Principal.Kind == PrincipalKind.Root;
         // The root needs no Allow: only a bucket policy that denies can refuse it, so without one nothing is evaluated.
         if (root && (bucketPolicy is null || RootAlwaysMay.Contains(action))) return true;
-        IReadOnlyList<PolicyDocument> identityPolicies = root || Principal.Kind == PrincipalKind.Anonymous ? [] : _authorizer.IdentityPoliciesOf(Principal);
-        var sessionPolicy = Principal.SessionPolicy is { } session ? _authorizer.SessionPolicyOf(session) : null;
+        var identityPolicies = root ? [] : _authorizer.IdentityPoliciesOf(Principal);
+        var sessionPolicy = _authorizer.SessionPolicyOf(Principal);
 
         var context = RequestConditions.Fill(
             new RequestContext(action, OperationActions.Resource(scope, bucket, key), RequestConditions.PrincipalOf(Principal)),
@@ -187,12 +206,11 @@ public sealed class RequestAuthorization
             && await VersionAsync(bucket!, key, asked.VersionId).ConfigureAwait(false) is { IsDeleteMarker: false } existing)
             RequestConditions.AddExistingTags(context, existing.Tags);
 
-        var decision = PolicyEvaluator.Evaluate(context, identityPolicies, bucketPolicy);
+        var decision = _authorizer.Evaluate(context, Principal, identityPolicies, bucketPolicy);
         if (root) return decision != Decision.ExplicitDeny;
         return decision switch
         {
-            // An assumed role's session policy bounds what the role's policies allow: the session gets the intersection.
-            Decision.Allow => sessionPolicy is null || PolicyEvaluator.Evaluate(context, [sessionPolicy], null) == Decision.Allow,
+            Decision.Allow => true,
             Decision.ExplicitDeny => false,
             // No policy allowed it and none denied it: an ACL grant still may (IgnorePublicAcls ignoring the public groups').
             _ => access is not null && await AclAllowsAsync(action, access, bucket!, key, asked.VersionId).ConfigureAwait(false),

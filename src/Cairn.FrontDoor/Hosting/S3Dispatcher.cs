@@ -47,13 +47,32 @@ public sealed partial class S3Dispatcher(
     BucketPolicyHandlers bucketPolicy,
     FrontDoorOptions options,
     Identity.IamEndpoint iam,
+    IEnumerable<Observability.IRequestObserver> observers,
+    TimeProvider time,
     ILogger<S3Dispatcher> log)
 {
+    private readonly Observability.IRequestObserver[] observers = observers.ToArray();
+
     /// <summary>The minimum upload rate, one instance for every request (Kestrel only reads it).</summary>
     private readonly Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate? uploadRate = options.Limits.MinUploadBytesPerSecond > 0
         ? new(options.Limits.MinUploadBytesPerSecond, options.Limits.UploadRateGrace) : null;
 
     public async Task HandleAsync(HttpContext http)
+    {
+        var record = new Observability.RequestRecord(http, time.GetUtcNow());
+        http.Features.Set(record);
+        try
+        {
+            await ServeAsync(http, record).ConfigureAwait(false);
+        }
+        finally
+        {
+            record.Complete(http);
+            foreach (var observer in observers) observer.OnCompleted(record);
+        }
+    }
+
+    private async Task ServeAsync(HttpContext http, Observability.RequestRecord record)
     {
         // HTTP/1.1 only: Kestrel takes no per-request rate on HTTP/2 (every S3 SDK uploads over HTTP/1.1).
         if (uploadRate is not null && HttpProtocol.IsHttp11(http.Request.Protocol)
@@ -68,23 +87,27 @@ public sealed partial class S3Dispatcher(
             HeaderSection.Check(http.Request.Headers, options.Limits.MaxHeaderSectionBytes);
             if (website.BucketOf(http.Request) is { } site)
             {
+                (record.Api, record.Bucket, record.Key) = ("website", site, http.Request.Path.Value?.TrimStart('/'));
                 await website.HandleAsync(http, site).ConfigureAwait(false);
                 return;
             }
             if (Identity.IamEndpoint.Serves(http.Request))
             {
                 // IAM's query API answers in its own XML, errors included.
+                record.Api = "iam";
                 await iam.HandleAsync(http).ConfigureAwait(false);
                 return;
             }
             if (AdminPaths.IsAdminPath(http.Request))
             {
-                var auth = Authenticate(http.Request) ?? throw new S3Exception(S3ErrorCode.AccessDenied);
+                (record.Api, record.Action) = ("admin", http.Request.Path.Value);
+                var auth = record.Auth = Authenticate(http.Request) ?? throw new S3Exception(S3ErrorCode.AccessDenied);
                 await admin.HandleAsync(http, auth).ConfigureAwait(false);
                 return;
             }
             var s3 = router.Route(http);
             resource = s3.Resource;
+            (record.Operation, record.Bucket, record.Key) = (s3.Operation, s3.Bucket, s3.Key);
             if (s3.Operation == S3Operation.CorsPreflight)
             {
                 await cors.PreflightAsync(s3).ConfigureAwait(false);
@@ -99,7 +122,7 @@ public sealed partial class S3Dispatcher(
                 await postObject.HandleAsync(s3).ConfigureAwait(false);
                 return;
             }
-            var result = Authenticate(http.Request);
+            var result = record.Auth = Authenticate(http.Request);
             if (result is not null) SigningRegion.Require(result, options.Region);
             // S3 tells anyone that a bucket does not exist before it refuses them or the operation.
             if (s3.Operation == S3Operation.NotImplemented)

@@ -61,6 +61,7 @@ public static class ErrorRenderer
     /// <summary>Clears what the request wrote and sets the error's status and headers; false when nothing more may be written.</summary>
     private static bool Start(HttpContext http, S3Exception error)
     {
+        if (Observability.RequestRecord.Of(http) is { } record) record.ErrorCode = error.Code.Code;
         var response = http.Response;
         if (response.HasStarted)
         {

@@ -81,6 +81,7 @@ public sealed class IamXml
             return Task.CompletedTask;
         }
         http.Response.Clear();
+        if (Observability.RequestRecord.Of(http) is { } record) record.ErrorCode = error.Code.Code;
         return WriteAsync(http, error.Code.Status, xml =>
         {
             xml.writer.WriteStartElement("ErrorResponse", ns);
