@@ -265,10 +265,6 @@ public static class NodeHost
         s.AddSingleton<Cairn.FrontDoor.Authorization.BucketPolicyHandlers>();
         s.AddSingleton<Cairn.FrontDoor.Cors.CorsResponder>();
         s.AddSingleton<Cairn.FrontDoor.Website.WebsiteEndpoint>();
-        s.AddSingleton<Cairn.Index.Acl.BucketAccessReader>();
-        s.AddSingleton<Cairn.FrontDoor.Acl.PublicAclBlock>();
-        s.AddSingleton<Cairn.FrontDoor.Acl.AclAuthorization>();
-        s.AddSingleton<Cairn.FrontDoor.Acl.RequestedAcl>();
         s.AddSingleton<Cairn.FrontDoor.Acl.AclHandlers>();
         s.AddSingleton<Cairn.FrontDoor.AccessLogging.BucketLoggingHandlers>();
         s.AddSingleton<Cairn.FrontDoor.AccessLogging.AccessLogObserver>();
@@ -276,6 +272,7 @@ public static class NodeHost
         s.AddSingleton<Cairn.FrontDoor.AccessLogging.LogDeliveryPermission>();
         s.AddSingleton<Cairn.FrontDoor.AccessLogging.LogObjectWriter>();
         s.AddHostedService<Cairn.FrontDoor.AccessLogging.AccessLogDelivery>();
+        s.AddSingleton<Cairn.FrontDoor.Identity.CanonicalIds>();
         s.AddSingleton<S3Dispatcher>();
         s.AddSingleton<ReadinessGate>();
         s.AddSingleton<HealthEndpoints>();

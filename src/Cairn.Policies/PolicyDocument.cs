@@ -15,6 +15,14 @@ public sealed record PolicyDocument(string? Version, string? Id, IReadOnlyList<P
     public const string LegacyVersion = "2008-10-17";
 
     public bool SupportsVariables => Version == CurrentVersion;
+
+    /// <summary>
+    /// Whether a condition reads s3:ExistingObjectTag/…: only then does evaluating this policy need the object's tags,
+    /// which cost a read of the object.
+    /// </summary>
+    public bool ReadsExistingObjectTags { get; } = Statements.Any(s => s.Conditions.Any(c => c.Key.StartsWith(ExistingObjectTagPrefix, StringComparison.OrdinalIgnoreCase)));
+
+    public const string ExistingObjectTagPrefix = "s3:ExistingObjectTag/";
 }
 
 /// <summary>

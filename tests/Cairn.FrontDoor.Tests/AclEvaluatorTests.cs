@@ -11,7 +11,8 @@ public sealed class AclEvaluatorTests
 {
     private const string Owner = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
     private static readonly Principal Root = Principal.Root(Owner);
-    private static readonly Principal User = new(PrincipalKind.User, $"arn:aws:iam::{Principal.AccountId}:user/alice", Owner) { Name = "alice" };
+    private static readonly Principal User =
+        new(PrincipalKind.User, $"arn:aws:iam::{Principal.AccountId}:user/alice", Identity.CanonicalIds.OfUser("AIDAALICE")) { Name = "alice", UserId = "AIDAALICE" };
 
     [Theory]
     [InlineData("private", AclPermission.READ, false, false)]
@@ -42,6 +43,20 @@ public sealed class AclEvaluatorTests
         var readOnly = new AccessControlList { Owner = Owner, Grants = [new AclGrant(AclGrantee.User(Owner), AclPermission.READ)] };
         Assert.True(AclEvaluator.Grants(readOnly, Root, AclPermission.READ));
         Assert.False(AclEvaluator.Grants(readOnly, Root, AclPermission.WRITE));
+    }
+
+    [Fact]
+    public void A_grant_to_a_users_own_canonical_id_is_that_users_alone()
+    {
+        var acl = new AccessControlList { Owner = Owner, Grants = [new AclGrant(AclGrantee.User(User.CanonicalId), AclPermission.READ)] };
+        Assert.True(AclEvaluator.Grants(acl, User, AclPermission.READ));
+        Assert.False(AclEvaluator.Grants(acl, User, AclPermission.WRITE));
+        Assert.False(AclEvaluator.Grants(acl, Root, AclPermission.READ));
+        var bob = User with { Arn = $"arn:aws:iam::{Principal.AccountId}:user/bob", CanonicalId = Identity.CanonicalIds.OfUser("AIDABOB") };
+        Assert.False(AclEvaluator.Grants(acl, bob, AclPermission.READ));
+        // An assumed-role session acts through policies only, whatever id it carries.
+        var session = new Principal(PrincipalKind.AssumedRole, $"arn:aws:sts::{Principal.AccountId}:assumed-role/r/s", User.CanonicalId);
+        Assert.False(AclEvaluator.Grants(acl, session, AclPermission.READ));
     }
 
     [Fact]

@@ -62,11 +62,13 @@ public sealed class BucketPolicyTests(ServerFixture fixture) : IClassFixture<Ser
         using (var delete = await anonymous.SendAsync(HttpMethod.Delete, $"/{bucket}/tmp/a", sign: false))
             Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
 
-        var result = await S3.DeleteObjectsAsync(new DeleteObjectsRequest
+        // The Deny names everyone: the account's root too.
+        var result = (await Assert.ThrowsAsync<DeleteObjectsException>(() => S3.DeleteObjectsAsync(new DeleteObjectsRequest
         {
-            BucketName = bucket, Objects = [new KeyVersion { Key = "keep/b" }],
-        });
-        Assert.Single(result.DeletedObjects);
+            BucketName = bucket, Objects = [new KeyVersion { Key = "keep/b" }, new KeyVersion { Key = "tmp/b" }],
+        }))).Response;
+        Assert.Equal(("keep/b", "AccessDenied"), (Assert.Single(result.DeleteErrors).Key, result.DeleteErrors[0].Code));
+        Assert.Equal("tmp/b", Assert.Single(result.DeletedObjects).Key);
 
         using var multi = await anonymous.SendAsync(HttpMethod.Post, $"/{bucket}?delete",
             RawXml.Body("<Delete><Object><Key>keep/a</Key></Object><Object><Key>tmp/gone</Key></Object></Delete>"), sign: false);

@@ -25,7 +25,7 @@ public sealed class IdentityViewTests : IAsyncLifetime
     {
         shard = new RocksDbIndexShard(path, new ShardStateMachine(StorageClassTable.Default, new DayClock(TimeProvider.System)));
         catalog = new IdentityCatalog(IndexRouter.Single(shard), TimeProvider.System);
-        view = new IdentityView(catalog, ring, new Owner("0123abcd", "owner"));
+        view = new IdentityView(catalog, ring);
         return Task.CompletedTask;
     }
 

@@ -221,7 +221,10 @@ public sealed class ServerProcess : IAsyncDisposable
         await RestartAsync();
     }
 
-    public AmazonS3Client Client(Action<AmazonS3Config>? configure = null)
+    public AmazonS3Client Client(Action<AmazonS3Config>? configure = null) => Client(AccessKey, SecretKey, configure);
+
+    /// <summary>A client signing with another key pair (an IAM user's).</summary>
+    public AmazonS3Client Client(string accessKey, string secretKey, Action<AmazonS3Config>? configure = null)
     {
         var config = new AmazonS3Config
         {
@@ -232,7 +235,7 @@ public sealed class ServerProcess : IAsyncDisposable
             HttpClientFactory = XmlValidation.ClientFactory(SocketsHandler),
         };
         configure?.Invoke(config);
-        return new AmazonS3Client(new BasicAWSCredentials(AccessKey, SecretKey), config);
+        return new AmazonS3Client(new BasicAWSCredentials(accessKey, secretKey), config);
     }
 
     /// <summary>Where each server's log is kept after the test, for diagnosing failures.</summary>

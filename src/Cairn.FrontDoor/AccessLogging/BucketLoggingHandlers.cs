@@ -31,7 +31,7 @@ public sealed class BucketLoggingHandlers(BucketCatalog buckets, BucketSettings 
 
     private async Task PutAsync(S3Request s3)
     {
-        var source = await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        var source = (await s3.BucketAsync().ConfigureAwait(false)).Bucket;
         // The SDKs' model marks PutBucketLogging's body as needing an integrity check, as S3 requires.
         var status = LoggingStatus.Parse(S3XmlBody.Parse(await SmallBody.ReadVerifiedAsync(s3, BodyIntegrity.Required).ConfigureAwait(false)));
         if (status is not null)

@@ -13,7 +13,7 @@ namespace Cairn.FrontDoor.AccessLogging;
 /// source bucket's ARN and aws:SourceAccount its account), or — on a bucket with ACLs enabled and no policy denying it —
 /// its ACL grants the LogDelivery group WRITE.
 /// </summary>
-public sealed class LogDeliveryPermission(Authorizer authorizer, BucketAccessReader access, TimeProvider time)
+public sealed class LogDeliveryPermission(Authorizer authorizer, TimeProvider time)
 {
     public const string ServiceName = "logging.s3.amazonaws.com";
 
@@ -30,7 +30,8 @@ public sealed class LogDeliveryPermission(Authorizer authorizer, BucketAccessRea
             .With("aws:SecureTransport", "true")
             .With("aws:CurrentTime", now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))
             .With("aws:EpochTime", now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
-        var policy = (await authorizer.ReadAsync(target, cancellationToken).ConfigureAwait(false)).Policy;
+        var bucket = await authorizer.ReadAsync(target, cancellationToken).ConfigureAwait(false);
+        var policy = bucket.Policy;
         switch (policy is null ? Decision.ImplicitDeny : PolicyEvaluator.Evaluate(context, policy, isResourcePolicy: true))
         {
             case Decision.Allow:
@@ -38,8 +39,7 @@ public sealed class LogDeliveryPermission(Authorizer authorizer, BucketAccessRea
             case Decision.ExplicitDeny:
                 return false;
         }
-        var settings = await access.GetAsync(target, cancellationToken).ConfigureAwait(false);
-        return settings is { AclsEnabled: true } && settings.Acl.Grants.Any(grant => grant.Grantee.Uri == AclGrantee.LogDelivery
+        return bucket.Acls is { AclsEnabled: true } settings && settings.Acl.Grants.Any(grant => grant.Grantee.Uri == AclGrantee.LogDelivery
             && grant.Permission is AclPermission.WRITE or AclPermission.FULL_CONTROL);
     }
 }

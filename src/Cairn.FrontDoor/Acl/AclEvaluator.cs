@@ -5,8 +5,9 @@ namespace Cairn.FrontDoor.Acl;
 
 /// <summary>
 /// Whether an ACL grants a principal a permission, as S3 evaluates grants: FULL_CONTROL holds every permission; AllUsers
-/// is everyone, signed or not; AuthenticatedUsers every signed request; a canonical user the account's root (IAM users
-/// and roles of the account act through policies, not through the account's grants); LogDelivery no requester here.
+/// is everyone, signed or not; AuthenticatedUsers every signed request; a canonical user the account's root (the account's
+/// id) or the IAM user with that id (its own, <see cref="Identity.CanonicalIds.OfUser"/>) — assumed-role sessions act
+/// through policies only; LogDelivery no requester here.
 /// With <c>ignorePublic</c> (Block Public Access's IgnorePublicAcls) grants to the two public groups count for nothing.
 /// </summary>
 public static class AclEvaluator
@@ -19,7 +20,7 @@ public static class AclEvaluator
     {
         AclGrantee.AllUsers => !ignorePublic,
         AclGrantee.AuthenticatedUsers => !ignorePublic && principal.Kind != PrincipalKind.Anonymous,
-        null => principal.Kind == PrincipalKind.Root && grantee.Id == principal.CanonicalId,
+        null => (principal.Kind is PrincipalKind.Root or PrincipalKind.User) && grantee.Id == principal.CanonicalId,
         _ => false,
     };
 }

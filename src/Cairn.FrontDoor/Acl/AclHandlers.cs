@@ -16,7 +16,7 @@ namespace Cairn.FrontDoor.Acl;
 /// (BucketOwnerEnforced) a GET answers the owner's FULL_CONTROL, whatever is stored, and a PUT is refused
 /// (AccessControlListNotSupported) unless it gives only the owner anything.
 /// </summary>
-public sealed class AclHandlers(BucketAccessReader access, BucketSettings settings, ObjectCatalog objects, PublicAclBlock guard, Owner owner)
+public sealed class AclHandlers(BucketSettings settings, ObjectCatalog objects, Identity.CanonicalIds ids, Owner owner)
 {
     public async Task GetBucketAclAsync(S3Request s3)
     {
@@ -90,11 +90,11 @@ public sealed class AclHandlers(BucketAccessReader access, BucketSettings settin
     private async Task<AccessControlList> RequestedAsync(S3Request s3, BucketAccess bucket, AclTarget target)
     {
         var body = await SmallBody.ReadVerifiedAsync(s3).ConfigureAwait(false);
-        var fromHeaders = AclHeaders.Read(s3.Request.Headers, bucket.Bucket.Owner, target);
+        var fromHeaders = AclHeaders.Read(s3.Request.Headers, bucket.Bucket.Owner, target, ids.IsUser);
         if (fromHeaders is not null && body.Length > 0)
             throw new S3Exception(new S3ErrorCode("UnexpectedContent", 400, "This request does not support content"));
         var acl = fromHeaders ?? (body.Length > 0
-            ? AclXml.Read(S3XmlBody.Parse(body), bucket.Bucket.Owner)
+            ? AclXml.Read(S3XmlBody.Parse(body), bucket.Bucket.Owner, ids.IsUser)
             : throw new S3Exception(new S3ErrorCode("MissingSecurityHeader", 400, "Your request was missing a required header"))
             {
                 Details = new Dictionary<string, string> { ["MissingHeaderName"] = AclHeaders.CannedHeader },
@@ -102,16 +102,12 @@ public sealed class AclHandlers(BucketAccessReader access, BucketSettings settin
         if (!acl.GrantsOnlyTo(bucket.Bucket.Owner))
         {
             if (!bucket.AclsEnabled) throw AclErrors.NotSupported();
-            await guard.CheckPutAsync(s3.Bucket!, acl, s3.Aborted).ConfigureAwait(false);
+            PublicAclBlock.Check(acl, (await s3.BucketAsync().ConfigureAwait(false)).Block);
         }
         return acl;
     }
 
-    private async Task<BucketAccess> RequireAsync(S3Request s3)
-    {
-        if (!BucketName.IsValid(s3.Bucket!)) throw BucketCatalog.NoSuchBucket(s3.Bucket!);
-        return await access.GetAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false) ?? throw BucketCatalog.NoSuchBucket(s3.Bucket!);
-    }
+    private static async Task<BucketAccess> RequireAsync(S3Request s3) => (await s3.BucketAsync().ConfigureAwait(false)).Acls;
 
     private static string? VersionIdOf(S3Request s3) => s3.Query["versionId"].ToString() is { Length: > 0 } id ? id : null;
 }

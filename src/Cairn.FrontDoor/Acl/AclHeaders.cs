@@ -16,7 +16,7 @@ public enum AclTarget
 /// The ACL a request asks for in its headers (or a form's fields): a canned ACL in <c>x-amz-acl</c>, or grants in
 /// <c>x-amz-grant-read|write|read-acp|write-acp|full-control</c> (<c>id="…"</c>, <c>uri="…"</c> of S3's groups,
 /// comma-separated), never both. Every bucket and object here is owned by the account, so the owner and the bucket
-/// owner are the same canonical user.
+/// owner are the same canonical user; a grant by id names the account or an IAM user (<see cref="Identity.CanonicalIds"/>).
 /// </summary>
 public static class AclHeaders
 {
@@ -34,7 +34,8 @@ public static class AclHeaders
     public static readonly string[] Groups = [AclGrantee.AllUsers, AclGrantee.AuthenticatedUsers, AclGrantee.LogDelivery];
 
     /// <summary>The ACL the headers ask for; null when they ask for none (the default, "private").</summary>
-    public static AccessControlList? Read(IHeaderDictionary headers, string owner, AclTarget target)
+    /// <param name="isUser">Whether a canonical id other than the owner's names an IAM user (<see cref="Identity.CanonicalIds.IsUser"/>); none when null.</param>
+    public static AccessControlList? Read(IHeaderDictionary headers, string owner, AclTarget target, Func<string, bool>? isUser = null)
     {
         var canned = headers[CannedHeader].ToString().Trim();
         // Every PUT comes through here and almost none carries a grant: nothing is allocated for one that does not.
@@ -45,7 +46,7 @@ public static class AclHeaders
             if (value.Length == 0) continue;
             if (canned.Length > 0) throw new S3Exception(S3ErrorCode.InvalidRequest, "Specifying both Canned ACLs and Header Grants is not allowed");
             grants ??= [];
-            foreach (var grantee in Grantees(header, value, owner)) grants.Add(new AclGrant(grantee, permission));
+            foreach (var grantee in Grantees(header, value, owner, isUser)) grants.Add(new AclGrant(grantee, permission));
         }
         if (canned.Length > 0) return Canned(canned, owner, target);
         return grants is null ? null : new AccessControlList { Owner = owner, Grants = grants };
@@ -88,7 +89,7 @@ public static class AclHeaders
     }
 
     /// <summary>The grantees of one grant header: <c>type="value"</c> pairs separated by commas, the quotes optional.</summary>
-    private static IEnumerable<AclGrantee> Grantees(string header, string value, string owner)
+    private static IEnumerable<AclGrantee> Grantees(string header, string value, string owner, Func<string, bool>? isUser)
     {
         foreach (var part in value.Split(','))
         {
@@ -101,8 +102,8 @@ public static class AclHeaders
             if (text.Length == 0 || text.Contains('"')) throw Invalid(header, value, "Argument format not recognized");
             yield return type.ToLowerInvariant() switch
             {
-                // Canonical ids name accounts, and the account is the only one here: any other id is one S3 would not know.
-                "id" => text == owner ? AclGrantee.User(text) : throw Invalid(header, value, "Invalid id"),
+                // The account and its users are the only canonical users here: any other id is one S3 would not know.
+                "id" => text == owner || isUser?.Invoke(text) == true ? AclGrantee.User(text) : throw Invalid(header, value, "Invalid id"),
                 "uri" => Groups.Contains(text) ? AclGrantee.Group(text) : throw Invalid(header, value, "Invalid group uri"),
                 "emailaddress" => throw new S3Exception(AclErrors.UnresolvableGrantByEmailAddress)
                 {

@@ -30,10 +30,10 @@ public static class AclXml
 
     /// <summary>
     /// A PUT's AccessControlPolicy. A document that is not one is MalformedACLError; a grantee by e-mail is S3's error for
-    /// an address it cannot resolve; an id other than the account's is InvalidArgument; an Owner other than the account
+    /// an address it cannot resolve; an id other than the account's or an IAM user's is InvalidArgument; an Owner other than the account
     /// is AccessDenied (an ACL cannot hand the resource to someone else).
     /// </summary>
-    public static AccessControlList Read(XDocument document, string owner)
+    public static AccessControlList Read(XDocument document, string owner, Func<string, bool>? isUser = null)
     {
         var root = document.Root;
         if (root?.Name.LocalName != "AccessControlPolicy") throw Malformed();
@@ -48,12 +48,12 @@ public static class AclXml
             var grantee = grant.Child("Grantee") ?? throw Malformed();
             if (!Enum.TryParse<AclPermission>(grant.Child("Permission")?.Value.Trim(), ignoreCase: false, out var permission) || !Enum.IsDefined(permission))
                 throw Malformed();
-            grants.Add(new AclGrant(Grantee(grantee, owner), permission));
+            grants.Add(new AclGrant(Grantee(grantee, owner, isUser), permission));
         }
         return new AccessControlList { Owner = ownerId, Grants = grants };
     }
 
-    private static AclGrantee Grantee(XElement grantee, string owner)
+    private static AclGrantee Grantee(XElement grantee, string owner, Func<string, bool>? isUser)
     {
         var type = grantee.Attribute(XName.Get("type", S3Xml.XmlSchemaInstance))?.Value;
         switch (type)
@@ -61,7 +61,7 @@ public static class AclXml
             case "CanonicalUser":
                 var id = grantee.Child("ID")?.Value.Trim();
                 if (string.IsNullOrEmpty(id)) throw Malformed();
-                return id == owner ? AclGrantee.User(id) : throw new S3Exception(S3ErrorCode.InvalidArgument, "Invalid id")
+                return id == owner || isUser?.Invoke(id) == true ? AclGrantee.User(id) : throw new S3Exception(S3ErrorCode.InvalidArgument, "Invalid id")
                 {
                     Details = new Dictionary<string, string> { ["ArgumentName"] = "CanonicalUser/ID", ["ArgumentValue"] = id },
                 };

@@ -37,14 +37,14 @@ public static class OwnershipControls
     /// BucketOwnerEnforced (ACLs disabled), unless it asks for an ACL that gives only its owner anything ("private"), which
     /// S3 takes as BucketOwnerPreferred. With ACLs disabled, any other ACL is InvalidBucketAclWithObjectOwnership.
     /// </summary>
-    public static Dictionary<string, string> ForNewBucket(IHeaderDictionary headers, string owner)
+    public static Dictionary<string, string> ForNewBucket(IHeaderDictionary headers, string owner, Func<string, bool>? isUser = null)
     {
         var header = headers[Header].ToString().Trim();
         var asked = header.Length == 0 ? (ObjectOwnership?)null : Parse(header) ?? throw new S3Exception(S3ErrorCode.InvalidArgument, $"Invalid x-amz-object-ownership header: {header}")
         {
             Details = new Dictionary<string, string> { ["ArgumentName"] = Header, ["ArgumentValue"] = header },
         };
-        var acl = AclHeaders.Read(headers, owner, AclTarget.Bucket);
+        var acl = AclHeaders.Read(headers, owner, AclTarget.Bucket, isUser);
         var ownerOnly = acl?.GrantsOnlyTo(owner) ?? true;
         var ownership = asked ?? (acl is not null && ownerOnly ? ObjectOwnership.BucketOwnerPreferred : ObjectOwnership.BucketOwnerEnforced);
         if (ownership == ObjectOwnership.BucketOwnerEnforced && !ownerOnly) throw new S3Exception(AclErrors.InvalidBucketAclWithObjectOwnership);

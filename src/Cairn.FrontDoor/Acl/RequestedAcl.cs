@@ -1,5 +1,6 @@
+
+using Cairn.FrontDoor.Identity;
 using Cairn.Index.Acl;
-using Cairn.Index.Buckets;
 using Cairn.Index.Records;
 using Microsoft.AspNetCore.Http;
 
@@ -7,21 +8,21 @@ namespace Cairn.FrontDoor.Acl;
 
 /// <summary>
 /// The ACL an object write (PutObject, CopyObject, CreateMultipartUpload, a POST form) asks for, checked before any byte
-/// is stored: one that gives anyone but the bucket owner anything is refused while the bucket has ACLs disabled
-/// (AccessControlListNotSupported) or blocks public ACLs. The shard checks the ownership controls again when it records
-/// the version, so a change of them racing this write never lets the ACL through.
+/// is stored against the bucket as the request read it: one that gives anyone but the bucket owner anything is refused
+/// while the bucket has ACLs disabled (AccessControlListNotSupported) or blocks public ACLs. The shard checks the
+/// ownership controls again when it records the version, so a change of them racing this write never lets the ACL through.
 /// </summary>
-public sealed class RequestedAcl(BucketAccessReader access, PublicAclBlock guard)
+public static class RequestedAcl
 {
     /// <summary>The ACL to record with the object; null for the default ("private", which changes nothing).</summary>
-    public async Task<AccessControlList?> ForObjectAsync(IHeaderDictionary headers, BucketRecord bucket, CancellationToken cancellationToken)
+    public static AccessControlList? ForObject(IHeaderDictionary headers, Authorization.BucketAccess bucket, CanonicalIds ids)
     {
-        var acl = AclHeaders.Read(headers, bucket.Owner, AclTarget.Object);
-        if (acl is null || IsDefault(acl, bucket.Owner)) return null;
-        if (acl.GrantsOnlyTo(bucket.Owner)) return acl;
-        var settings = await access.GetAsync(bucket.Name, cancellationToken).ConfigureAwait(false) ?? throw BucketCatalog.NoSuchBucket(bucket.Name);
-        if (!settings.AclsEnabled) throw AclErrors.NotSupported();
-        await guard.CheckPutAsync(bucket.Name, acl, cancellationToken).ConfigureAwait(false);
+        var owner = bucket.Bucket.Owner;
+        var acl = AclHeaders.Read(headers, owner, AclTarget.Object, ids.IsUser);
+        if (acl is null || IsDefault(acl, owner)) return null;
+        if (acl.GrantsOnlyTo(owner)) return acl;
+        if (!bucket.Acls.AclsEnabled) throw AclErrors.NotSupported();
+        PublicAclBlock.Check(acl, bucket.Block);
         return acl;
     }
 
@@ -35,14 +36,10 @@ public sealed class RequestedAcl(BucketAccessReader access, PublicAclBlock guard
 /// AuthenticatedUsers anything is refused (403 AccessDenied) while the bucket's setting blocks public ACLs (new buckets
 /// start with it on).
 /// </summary>
-public sealed class PublicAclBlock(BucketSettings settings)
+public static class PublicAclBlock
 {
-    private static readonly string[] Setting = [Authorization.PublicAccessBlock.SettingName];
-
-    public async Task CheckPutAsync(string bucket, AccessControlList acl, CancellationToken cancellationToken)
+    public static void Check(AccessControlList acl, Authorization.PublicAccessBlock block)
     {
-        if (!acl.IsPublic) return;
-        var (_, documents) = await settings.GetManyAsync(bucket, Setting, cancellationToken).ConfigureAwait(false);
-        if (Authorization.PublicAccessBlock.FromStored(documents[0]).BlockPublicAcls) throw new Core.Errors.S3Exception(Core.Errors.S3ErrorCode.AccessDenied);
+        if (acl.IsPublic && block.BlockPublicAcls) throw new Core.Errors.S3Exception(Core.Errors.S3ErrorCode.AccessDenied);
     }
 }

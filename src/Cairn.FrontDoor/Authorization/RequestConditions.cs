@@ -11,8 +11,8 @@ namespace Cairn.FrontDoor.Authorization;
 /// The condition keys a request supplies, as AWS defines them for S3: the global keys (aws:SourceIp,
 /// aws:SecureTransport, aws:CurrentTime, aws:EpochTime, aws:Referer, aws:UserAgent) and the S3 keys its headers and
 /// query carry (s3:prefix, s3:delimiter, s3:max-keys, s3:x-amz-acl, s3:VersionId, s3:RequestObjectTag/…, …). A key the
-/// request does not carry is absent, which is what Null and …IfExists test. s3:ExistingObjectTag/… is not supplied
-/// (it would cost reading the object before authorizing): a condition on it sees the key absent.
+/// request does not carry is absent, which is what Null and …IfExists test. s3:ExistingObjectTag/… (the object's own
+/// tags) is added by the authorization, which reads the object only when a policy asks for it.
 /// </summary>
 public static class RequestConditions
 {
@@ -47,8 +47,12 @@ public static class RequestConditions
         ("s3:max-keys", "max-keys"),
     ];
 
-    /// <summary>The request's keys added to <paramref name="context"/>.</summary>
-    public static RequestContext Fill(RequestContext context, S3Request s3, AuthResult? auth, DateTimeOffset now)
+    /// <summary>
+    /// The request's keys added to <paramref name="context"/>; s3:RequestObjectTag/… and s3:RequestObjectTagKeys from
+    /// <paramref name="requestTags"/> when given (a PutObjectTagging body, a form's tagging field), else from x-amz-tagging.
+    /// </summary>
+    public static RequestContext Fill(RequestContext context, S3Request s3, AuthResult? auth, DateTimeOffset now,
+        IReadOnlyDictionary<string, string>? requestTags = null)
     {
         var http = s3.Http;
         var request = http.Request;
@@ -81,8 +85,10 @@ public static class RequestConditions
             context.With("s3:authType", auth.IsPresigned ? "REST-QUERY-STRING" : "REST-HEADER");
         }
 
-        if (s3.Header("x-amz-tagging") is { } tagging)
-            AddRequestTags(context, tagging);
+        if (requestTags is not null)
+            AddRequestTags(context, requestTags);
+        else if (s3.Header("x-amz-tagging") is { } tagging)
+            AddRequestTags(context, HeaderTags(tagging));
         return context;
     }
 
@@ -97,20 +103,35 @@ public static class RequestConditions
         return context;
     }
 
-    // x-amz-tagging is a URL query string: key1=value1&key2=value2.
-    private static void AddRequestTags(RequestContext context, string tagging)
+    /// <summary>s3:ExistingObjectTag/&lt;key&gt; for each tag of the object the action is on.</summary>
+    public static void AddExistingTags(RequestContext context, IReadOnlyDictionary<string, string> tags)
+    {
+        foreach (var (key, value) in tags)
+            context.With(PolicyDocument.ExistingObjectTagPrefix + key, value);
+    }
+
+    private static void AddRequestTags(RequestContext context, IEnumerable<KeyValuePair<string, string>> tags)
     {
         var keys = new List<string>();
-        foreach (var pair in tagging.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var (key, value) in tags)
         {
-            var equals = pair.IndexOf('=');
-            var key = Uri.UnescapeDataString((equals < 0 ? pair : pair[..equals]).Replace('+', ' '));
-            var value = equals < 0 ? "" : Uri.UnescapeDataString(pair[(equals + 1)..].Replace('+', ' '));
             keys.Add(key);
             context.With("s3:RequestObjectTag/" + key, value);
         }
 
         context.With("s3:RequestObjectTagKeys", keys);
+    }
+
+    // x-amz-tagging is a URL query string: key1=value1&key2=value2 (read leniently here: the handler refuses a malformed one).
+    private static IEnumerable<KeyValuePair<string, string>> HeaderTags(string tagging)
+    {
+        foreach (var pair in tagging.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var equals = pair.IndexOf('=');
+            var key = Uri.UnescapeDataString((equals < 0 ? pair : pair[..equals]).Replace('+', ' '));
+            var value = equals < 0 ? "" : Uri.UnescapeDataString(pair[(equals + 1)..].Replace('+', ' '));
+            yield return new(key, value);
+        }
     }
 
     // s3:TlsVersion is a number: 1.2, 1.3.

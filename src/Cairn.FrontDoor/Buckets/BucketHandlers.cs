@@ -9,7 +9,7 @@ using Cairn.Index.Records;
 namespace Cairn.FrontDoor.Buckets;
 
 /// <summary>ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation, Get/PutBucketVersioning.</summary>
-public sealed class BucketHandlers(BucketCatalog buckets, FrontDoorOptions options, Owner owner)
+public sealed class BucketHandlers(BucketCatalog buckets, FrontDoorOptions options, Owner owner, Identity.CanonicalIds ids)
 {
     /// <summary>
     /// ListBuckets in name order. With prefix, bucket-region, max-buckets (1–10000) or continuation-token a page of at
@@ -34,7 +34,7 @@ public sealed class BucketHandlers(BucketCatalog buckets, FrontDoorOptions optio
     public async Task CreateAsync(S3Request s3)
     {
         var name = BucketName.Parse(s3.Bucket!).Value;
-        var settings = Acl.OwnershipControls.ForNewBucket(s3.Request.Headers, owner.Id);
+        var settings = Acl.OwnershipControls.ForNewBucket(s3.Request.Headers, owner.Id, ids.IsUser);
         var body = await SmallBody.ReadAsync(s3, BodyLimit.Configuration).ConfigureAwait(false);
         if (body.Length > 0)
         {
@@ -119,11 +119,7 @@ public sealed class BucketHandlers(BucketCatalog buckets, FrontDoorOptions optio
         s3.Response.StatusCode = 200;
     }
 
-    private async Task<BucketRecord> RequireValidAsync(S3Request s3)
-    {
-        if (!BucketName.IsValid(s3.Bucket!)) throw BucketCatalog.NoSuchBucket(s3.Bucket!);
-        return await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
-    }
+    private static async Task<BucketRecord> RequireValidAsync(S3Request s3) => (await s3.BucketAsync().ConfigureAwait(false)).Bucket;
 }
 
 /// <summary>The single owner of every bucket in this store: the root credentials' canonical user.</summary>

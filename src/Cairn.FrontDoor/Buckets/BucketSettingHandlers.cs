@@ -11,7 +11,7 @@ namespace Cairn.FrontDoor.Buckets;
 /// Get, Put and Delete of every bucket configuration that is one document (<see cref="BucketSetting"/>): a PUT is
 /// checked whole and replaces the previous document in one index command; GET answers the document as stored.
 /// </summary>
-public sealed class BucketSettingHandlers(BucketCatalog buckets, BucketSettings settings, FrontDoorOptions options)
+public sealed class BucketSettingHandlers(BucketSettings settings, FrontDoorOptions options)
 {
     private static readonly Dictionary<S3Operation, (BucketSetting Setting, string Method)> Operations = new()
     {
@@ -70,7 +70,7 @@ public sealed class BucketSettingHandlers(BucketCatalog buckets, BucketSettings 
 
     private async Task PutAsync(S3Request s3, BucketSetting setting)
     {
-        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        await s3.BucketAsync().ConfigureAwait(false);
         var document = setting.Normalize(S3XmlBody.Parse(await SmallBody.ReadVerifiedAsync(s3, setting.Integrity, setting.Limit).ConfigureAwait(false)));
         await settings.PutAsync(s3.Bucket!, setting.Name, document, s3.Aborted).ConfigureAwait(false);
         s3.Response.StatusCode = setting.PutStatus;
@@ -78,7 +78,7 @@ public sealed class BucketSettingHandlers(BucketCatalog buckets, BucketSettings 
 
     private async Task DeleteAsync(S3Request s3, BucketSetting setting)
     {
-        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        await s3.BucketAsync().ConfigureAwait(false);
         await settings.PutAsync(s3.Bucket!, setting.Name, null, s3.Aborted).ConfigureAwait(false);
         s3.Response.StatusCode = 204;
     }

@@ -20,7 +20,7 @@ namespace Cairn.FrontDoor.Forms;
 /// Answers 204 by default, 200 or 201 (with a PostResponse document) as success_action_status asks, or a 303 to
 /// success_action_redirect with the bucket, key and ETag in its query.
 /// </summary>
-public sealed class PostObjectHandler(SigV4Verifier verifier, BucketCatalog buckets, ObjectWriter writer, Authorizer authorizer, Encryption.DataKeys keys, Acl.RequestedAcl acls, TimeProvider time)
+public sealed class PostObjectHandler(SigV4Verifier verifier, ObjectWriter writer, Authorizer authorizer, Encryption.DataKeys keys, Identity.CanonicalIds ids, TimeProvider time)
 {
     /// <summary>Fields that address, authenticate or steer the upload, not properties of the object.</summary>
     private static readonly HashSet<string> ControlFields = new(StringComparer.OrdinalIgnoreCase)
@@ -57,16 +57,18 @@ public sealed class PostObjectHandler(SigV4Verifier verifier, BucketCatalog buck
         var policy = auth is null ? null : PostPolicy.Parse(form.Field("policy")!);
         policy?.Check(PolicyFields(form, s3.Bucket!, key), time.GetUtcNow());
 
-        var (bucket, _, defaultEncryption) = await buckets.RequireForWriteAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
-        await authorizer.For(s3, auth?.Principal ?? Principal.Anonymous, auth).RequireAsync("s3:PutObject", S3ResourceScope.Object, s3.Bucket, key).ConfigureAwait(false);
-        var fields = ObjectFields(form);
-        UnsupportedFeatures.CheckObjectWrite(fields);
-        // The form's x-amz-server-side-encryption* fields ask what the headers of a PUT would.
-        var sealing = keys.Create(Encryption.RequestedEncryption.From(fields, s3.Request.IsHttps), defaultEncryption);
-        var acl = await acls.ForObjectAsync(fields, bucket, s3.Aborted).ConfigureAwait(false);
+        s3.Authorization = authorizer.For(s3, auth?.Principal ?? Principal.Anonymous, auth);
+        var bucket = await s3.BucketAsync().ConfigureAwait(false);
         var tags = form.Field("tagging") is { } tagging
             ? ObjectTags.FromXml(S3XmlBody.Parse(Encoding.UTF8.GetBytes(tagging)))
             : new Dictionary<string, string>(StringComparer.Ordinal);
+        // The form's tagging field stands for x-amz-tagging in s3:RequestObjectTag conditions.
+        await s3.Authorization.RequireAsync(new AccessCheck("s3:PutObject", s3.Bucket!, key) { RequestTags = tags }).ConfigureAwait(false);
+        var fields = ObjectFields(form);
+        UnsupportedFeatures.CheckObjectWrite(fields);
+        // The form's x-amz-server-side-encryption* fields ask what the headers of a PUT would.
+        var sealing = keys.Create(Encryption.RequestedEncryption.From(fields, s3.Request.IsHttps), bucket.DefaultEncryption);
+        var acl = Acl.RequestedAcl.ForObject(fields, bucket, ids);
         var (minimum, maximum) = policy?.LengthRange ?? (0, ObjectWriter.MaxObjectSize);
         await using var file = new FormFileStream(form.File, minimum, Math.Min(maximum, ObjectWriter.MaxObjectSize));
         var (retention, legalHold) = ObjectLock.ObjectLockHeaders.Read(fields);

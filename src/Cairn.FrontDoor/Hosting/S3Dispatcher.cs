@@ -140,7 +140,7 @@ public sealed partial class S3Dispatcher(
             {
                 await DispatchAsync(s3).ConfigureAwait(false);
             }
-            catch (S3Exception e) when (e.Code == S3ErrorCode.NoSuchKey && s3.Authorization.Principal.Kind != PrincipalKind.Root)
+            catch (S3Exception e) when (e.Code == S3ErrorCode.NoSuchKey)
             {
                 // Without s3:ListBucket a caller may not learn whether a key exists: S3 answers 403 for a missing one.
                 if (!await s3.Authorization.MayLearnAbsenceAsync(s3.Bucket!).ConfigureAwait(false)) throw new S3Exception(S3ErrorCode.AccessDenied);

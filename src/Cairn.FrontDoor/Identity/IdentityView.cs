@@ -1,7 +1,6 @@
 using System.Text;
 using Cairn.Auth;
 using Cairn.Core.Secrets;
-using Cairn.FrontDoor.Buckets;
 using Cairn.Index.Identities;
 
 namespace Cairn.FrontDoor.Identity;
@@ -12,7 +11,7 @@ namespace Cairn.FrontDoor.Identity;
 /// <see cref="IdentityRefresh.Interval"/> for changes made through another (IAM is eventually consistent too). Secrets are
 /// opened here, once per key (a refresh opens only new ones), and live only in memory.
 /// </summary>
-public sealed class IdentityView(IdentityCatalog catalog, MasterKeyRing masterKeys, Owner owner)
+public sealed class IdentityView(IdentityCatalog catalog, MasterKeyRing masterKeys)
 {
     private volatile Snapshot current = new(IdentityTable.Empty, new Dictionary<string, Credential>(StringComparer.Ordinal), new Dictionary<string, Opened>(StringComparer.Ordinal));
 
@@ -41,9 +40,9 @@ public sealed class IdentityView(IdentityCatalog catalog, MasterKeyRing masterKe
         current = new Snapshot(table, credentials, secrets);
     }
 
-    /// <summary>A user as IAM names it: every user of the account shares the account's canonical id, as in S3.</summary>
-    public Principal PrincipalOf(UserRecord user) =>
-        new(PrincipalKind.User, IamNames.UserArn(user), owner.Id) { Name = user.UserName, UserId = user.UserId };
+    /// <summary>A user as IAM names it, with its own canonical id (<see cref="CanonicalIds.OfUser"/>), which ACL grants name.</summary>
+    public static Principal PrincipalOf(UserRecord user) =>
+        new(PrincipalKind.User, IamNames.UserArn(user), CanonicalIds.OfUser(user.UserId)) { Name = user.UserName, UserId = user.UserId };
 
     /// <summary>A secret as opened, with the sealed bytes it was opened from (a key sealed anew is opened anew).</summary>
     private sealed record Opened(byte[] Sealed, string Secret);

@@ -9,13 +9,13 @@ using Cairn.Lifecycle;
 namespace Cairn.FrontDoor.Lifecycle;
 
 /// <summary>Put, Get and DeleteBucketLifecycleConfiguration. A configuration is validated whole and replaces the previous one.</summary>
-public sealed class LifecycleConfigurationHandlers(BucketCatalog buckets, LifecycleStore store)
+public sealed class LifecycleConfigurationHandlers(LifecycleStore store)
 {
     private const string MinimumSizeHeader = "x-amz-transition-default-minimum-object-size";
 
     public async Task PutAsync(S3Request s3)
     {
-        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        await s3.BucketAsync().ConfigureAwait(false);
         var minimumSize = s3.Header(MinimumSizeHeader) ?? TransitionSizeFloor.AllStorageClasses128K;
         if (!TransitionSizeFloor.IsKnown(minimumSize))
             throw new S3Exception(S3ErrorCode.InvalidArgument, $"Invalid {MinimumSizeHeader}: use {TransitionSizeFloor.AllStorageClasses128K} or {TransitionSizeFloor.VariesByStorageClass}.");
@@ -28,7 +28,7 @@ public sealed class LifecycleConfigurationHandlers(BucketCatalog buckets, Lifecy
 
     public async Task GetAsync(S3Request s3)
     {
-        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        await s3.BucketAsync().ConfigureAwait(false);
         var stored = await store.GetAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false)
             ?? throw new S3Exception(S3ErrorCode.NoSuchLifecycleConfiguration) { Details = new Dictionary<string, string> { ["BucketName"] = s3.Bucket! } };
         var xml = Encoding.UTF8.GetBytes(stored.Xml);
@@ -41,7 +41,7 @@ public sealed class LifecycleConfigurationHandlers(BucketCatalog buckets, Lifecy
 
     public async Task DeleteAsync(S3Request s3)
     {
-        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        await s3.BucketAsync().ConfigureAwait(false);
         await store.DeleteAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         s3.Response.StatusCode = 204;
     }

@@ -19,13 +19,13 @@ namespace Cairn.FrontDoor.Lifecycle;
 /// becomes readable after the class's retrieval delay for the tier, and stays so for the requested
 /// days. 202 for a new request, 409 while one is in progress, 200 when it extends a live copy.
 /// </summary>
-public sealed class RestoreObjectHandler(BucketCatalog buckets, ObjectCatalog objects)
+public sealed class RestoreObjectHandler(ObjectCatalog objects)
 {
     private const int MaxDays = 2_147_483;
 
     public async Task HandleAsync(S3Request s3)
     {
-        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        await s3.BucketAsync().ConfigureAwait(false);
         var key = ObjectKey.Parse(s3.Key!).Value;
         var versionId = s3.Query["versionId"].ToString();
         var version = await objects.LoadReadableAsync(s3.Bucket!, key, versionId.Length > 0 ? versionId : null, s3.Aborted).ConfigureAwait(false);

@@ -11,7 +11,7 @@ using Cairn.Index.Objects;
 namespace Cairn.FrontDoor.Listing;
 
 /// <summary>ListObjects (v1, marker-based), ListObjectsV2 (continuation tokens) and ListObjectVersions.</summary>
-public sealed class ListingHandlers(BucketCatalog buckets, ObjectLister lister, VersionLister versionLister, Owner owner, ArchiveAccess archive)
+public sealed class ListingHandlers(ObjectLister lister, VersionLister versionLister, Owner owner, ArchiveAccess archive)
 {
     public async Task ListV2Async(S3Request s3)
     {
@@ -117,7 +117,7 @@ public sealed class ListingHandlers(BucketCatalog buckets, ObjectLister lister, 
     private async Task RequireBucketAsync(S3Request s3)
     {
         if (!BucketName.IsValid(s3.Bucket!)) throw BucketCatalog.NoSuchBucket(s3.Bucket!);
-        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        await s3.BucketAsync().ConfigureAwait(false);
     }
 
     internal static int MaxKeys(string text)

@@ -22,17 +22,18 @@ namespace Cairn.FrontDoor.Multipart;
 /// CreateMultipartUpload, UploadPart, UploadPartCopy, ListParts, ListMultipartUploads,
 /// AbortMultipartUpload and CompleteMultipartUpload.
 /// </summary>
-public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objects, UploadCatalog uploads, ObjectWriter writer, ObjectReader reader, ArchiveAccess archive, ExpirationHeader expiration,
-    BlobStore blobs, BodyMd5Factory md5s, Owner owner, FrontDoorOptions options, DataKeys keys, Acl.RequestedAcl acls, TimeProvider time)
+public sealed class MultipartHandlers(ObjectCatalog objects, UploadCatalog uploads, ObjectWriter writer, ObjectReader reader, ArchiveAccess archive, ExpirationHeader expiration,
+    BlobStore blobs, BodyMd5Factory md5s, Owner owner, FrontDoorOptions options, DataKeys keys, Identity.CanonicalIds ids, TimeProvider time)
 {
     public const int MaxPartNumber = 10_000;
     public const long MaxPartSize = 5L * 1024 * 1024 * 1024;
 
     public async Task CreateAsync(S3Request s3)
     {
-        var (bucket, _, defaultEncryption) = await buckets.RequireForWriteAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        var access = await s3.BucketAsync().ConfigureAwait(false);
+        var (bucket, defaultEncryption) = (access.Bucket, access.DefaultEncryption);
         UnsupportedFeatures.CheckObjectWrite(s3.Request);
-        var acl = await acls.ForObjectAsync(s3.Request.Headers, bucket, s3.Aborted).ConfigureAwait(false);
+        var acl = Acl.RequestedAcl.ForObject(s3.Request.Headers, access, ids);
         var key = ObjectKey.Parse(s3.Key!).Value;
         // One data key for the whole upload: every part is sealed under it, each part with its own nonce prefix.
         var sealing = keys.Create(RequestedEncryption.From(s3.Request), defaultEncryption);
@@ -69,7 +70,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
 
     public async Task UploadPartAsync(S3Request s3)
     {
-        var bucket = await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        var bucket = (await s3.BucketAsync().ConfigureAwait(false)).Bucket;
         UnsupportedFeatures.CheckPartWrite(s3.Request);
         var (key, uploadId, partNumber) = PartAddress(s3);
         var upload = await uploads.RequireAsync(s3.Bucket!, key, uploadId, s3.Aborted).ConfigureAwait(false);
@@ -100,12 +101,12 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
 
     public async Task UploadPartCopyAsync(S3Request s3)
     {
-        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        await s3.BucketAsync().ConfigureAwait(false);
         UnsupportedFeatures.CheckPartWrite(s3.Request);
         var (key, uploadId, partNumber) = PartAddress(s3);
         var upload = await uploads.RequireAsync(s3.Bucket!, key, uploadId, s3.Aborted).ConfigureAwait(false);
         var (sourceBucket, sourceName, sourceVersionId) = CopySource.Parse(s3.Header("x-amz-copy-source")!);
-        await buckets.RequireAsync(sourceBucket, s3.Aborted).ConfigureAwait(false);
+        await s3.Authorization.BucketAsync(sourceBucket).ConfigureAwait(false);
         var source = await objects.LoadReadableAsync(sourceBucket, sourceName, sourceVersionId, s3.Aborted).ConfigureAwait(false);
         var sourceKey = keys.Open(source.Encryption, s3.Request, CustomerKey.CopySourcePrefix);
         var sealing = UploadSealing(s3, upload);
@@ -145,7 +146,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
 
     public async Task CompleteAsync(S3Request s3)
     {
-        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        await s3.BucketAsync().ConfigureAwait(false);
         var key = ObjectKey.Parse(s3.Key!).Value;
         var uploadId = s3.Query["uploadId"].ToString();
         var root = S3XmlBody.Parse(await SmallBody.ReadAsync(s3, BodyLimit.CompleteMultipartUpload).ConfigureAwait(false)).Root;
@@ -171,7 +172,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
 
     public async Task AbortAsync(S3Request s3)
     {
-        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        await s3.BucketAsync().ConfigureAwait(false);
         var key = ObjectKey.Parse(s3.Key!).Value;
         await uploads.AbortAsync(s3.Bucket!, key, s3.Query["uploadId"].ToString(), cancellationToken: s3.Aborted).ConfigureAwait(false);
         s3.Response.StatusCode = 204;
@@ -179,7 +180,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
 
     public async Task ListPartsAsync(S3Request s3)
     {
-        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        await s3.BucketAsync().ConfigureAwait(false);
         var key = ObjectKey.Parse(s3.Key!).Value;
         var uploadId = s3.Query["uploadId"].ToString();
         var upload = await uploads.RequireAsync(s3.Bucket!, key, uploadId, s3.Aborted).ConfigureAwait(false);
@@ -202,7 +203,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
 
     public async Task ListUploadsAsync(S3Request s3)
     {
-        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        await s3.BucketAsync().ConfigureAwait(false);
         var q = s3.Query;
         var prefix = q["prefix"].ToString();
         var delimiter = q["delimiter"].ToString() is { Length: > 0 } d ? d : null;

@@ -12,14 +12,14 @@ namespace Cairn.FrontDoor.ObjectLock;
 /// Get/PutObjectLockConfiguration (bucket ?object-lock), Get/PutObjectRetention (?retention) and Get/PutObjectLegalHold
 /// (?legal-hold). Reads answer from a snapshot; every change is one command whose outcome the shard decides.
 /// </summary>
-public sealed class ObjectLockHandlers(BucketCatalog buckets, ObjectCatalog objects, ObjectLockCatalog locks)
+public sealed class ObjectLockHandlers(ObjectCatalog objects, ObjectLockCatalog locks)
 {
     /// <summary>What S3 answers when one of these PUTs comes without Content-MD5 or a checksum.</summary>
     private const string ChecksumRequired = "Missing required header for this request: Content-MD5 OR x-amz-checksum-*";
 
     public async Task PutConfigurationAsync(S3Request s3)
     {
-        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        await s3.BucketAsync().ConfigureAwait(false);
         var rule = ObjectLockXml.ReadConfiguration(await VerifiedBodyAsync(s3).ConfigureAwait(false));
         await locks.PutConfigurationAsync(s3.Bucket!, rule, s3.Aborted).ConfigureAwait(false);
         s3.Response.StatusCode = 200;
@@ -27,7 +27,7 @@ public sealed class ObjectLockHandlers(BucketCatalog buckets, ObjectCatalog obje
 
     public async Task GetConfigurationAsync(S3Request s3)
     {
-        var bucket = await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        var bucket = (await s3.BucketAsync().ConfigureAwait(false)).Bucket;
         using var xml = ObjectLockXml.WriteConfiguration(bucket.ObjectLock ?? throw ObjectLockErrors.NoConfiguration(s3.Bucket!));
         await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
     }
@@ -72,7 +72,7 @@ public sealed class ObjectLockHandlers(BucketCatalog buckets, ObjectCatalog obje
     /// <summary>The version a retention or hold read names, in a bucket with Object Lock; a delete marker holds none (405).</summary>
     private async Task<VersionRecord> LockedVersionAsync(S3Request s3)
     {
-        var bucket = await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        var bucket = (await s3.BucketAsync().ConfigureAwait(false)).Bucket;
         if (bucket.ObjectLock is null) throw ObjectLockErrors.BucketWithoutLock();
         var versionId = s3.Query["versionId"].ToString();
         return await objects.LoadTaggableAsync(s3.Bucket!, ObjectKey.Parse(s3.Key!).Value, versionId.Length > 0 ? versionId : null, s3.Aborted).ConfigureAwait(false);
@@ -80,7 +80,7 @@ public sealed class ObjectLockHandlers(BucketCatalog buckets, ObjectCatalog obje
 
     private async Task<(string Key, string? VersionId)> AddressAsync(S3Request s3)
     {
-        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        await s3.BucketAsync().ConfigureAwait(false);
         var versionId = s3.Query["versionId"].ToString();
         return (ObjectKey.Parse(s3.Key!).Value, versionId.Length > 0 ? versionId : null);
     }

@@ -9,13 +9,13 @@ using Cairn.Policies;
 namespace Cairn.FrontDoor.Objects;
 
 /// <summary>DeleteObjects (POST ?delete): up to 1000 keys, each deleted or reaped as a single DELETE would.</summary>
-public sealed class DeleteObjectsHandler(BucketCatalog buckets, ObjectCatalog objects)
+public sealed class DeleteObjectsHandler(ObjectCatalog objects)
 {
     private const int MaxObjects = 1000;
 
     public async Task HandleAsync(S3Request s3)
     {
-        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        await s3.BucketAsync().ConfigureAwait(false);
         var root = S3XmlBody.Parse(await SmallBody.ReadVerifiedAsync(s3, BodyIntegrity.RequiredForDelete, BodyLimit.DeleteObjects).ConfigureAwait(false)).Root;
         if (root?.Name.LocalName != "Delete") throw new S3Exception(S3ErrorCode.MalformedXML);
         var quiet = root.Child("Quiet")?.Value == "true";

@@ -13,11 +13,11 @@ namespace Cairn.FrontDoor.Objects;
 /// GetObjectAttributes (GET ?attributes): what HeadObject and ListParts would tell of one version, in one XML document,
 /// holding only the attributes asked for. A current delete marker is 404 NoSuchKey, a named one 405, as for GetObject.
 /// </summary>
-public sealed class ObjectAttributesHandler(BucketCatalog buckets, ObjectCatalog objects, Encryption.DataKeys keys)
+public sealed class ObjectAttributesHandler(ObjectCatalog objects, Encryption.DataKeys keys)
 {
     public async Task GetAsync(S3Request s3)
     {
-        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        await s3.BucketAsync().ConfigureAwait(false);
         var key = ObjectKey.Parse(s3.Key!).Value;
         var request = ObjectAttributesRequest.Parse(s3);
         var versionId = s3.Query["versionId"].ToString();

@@ -20,13 +20,14 @@ using Microsoft.AspNetCore.Http;
 namespace Cairn.FrontDoor.Objects;
 
 /// <summary>PutObject, GetObject, HeadObject, DeleteObject and CopyObject.</summary>
-public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects, ObjectWriter writer, ObjectReader reader, ArchiveAccess archive,
-    ExpirationHeader expiration, BodyMd5Factory md5s, DataKeys keys, RequestedAcl acls, TimeProvider time)
+public sealed class ObjectHandlers(ObjectCatalog objects, ObjectWriter writer, ObjectReader reader, ArchiveAccess archive,
+    ExpirationHeader expiration, BodyMd5Factory md5s, DataKeys keys, Identity.CanonicalIds ids, TimeProvider time)
 {
     public async Task PutAsync(S3Request s3)
     {
         // A missing bucket is answered before anything about the request itself, as S3 does.
-        var (bucket, lifecycle, defaultEncryption) = await buckets.RequireForWriteAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        var access = await s3.BucketAsync().ConfigureAwait(false);
+        var (bucket, lifecycle, defaultEncryption) = (access.Bucket, access.Lifecycle, access.DefaultEncryption);
         if (s3.Request.Headers.ContainsKey("Content-Range"))
             throw new S3Exception(S3ErrorCode.NotImplemented, "Objects are immutable: partial writes (Content-Range on PUT) are not supported.");
         UnsupportedFeatures.CheckObjectWrite(s3.Request);
@@ -34,7 +35,7 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
         // Locked bytes (asked for, or the bucket's default) are taken only with an end-to-end check, as S3 does.
         if (retention is not null || legalHold is not null || bucket.ObjectLock?.DefaultRetention is not null)
             ObjectLockHeaders.RequireIntegrityCheck(s3.Request, "Content-MD5 OR x-amz-checksum- HTTP header is required for Put Object requests with Object Lock parameters");
-        var acl = await acls.ForObjectAsync(s3.Request.Headers, bucket, s3.Aborted).ConfigureAwait(false);
+        var acl = Acl.RequestedAcl.ForObject(s3.Request.Headers, access, ids);
         var sealing = keys.Create(RequestedEncryption.From(s3.Request), defaultEncryption);
         var version = await writer.PutAsync(s3, s3.Payload, retention, legalHold, acl, sealing, s3.Aborted).ConfigureAwait(false);
         if (Observability.RequestRecord.Of(s3.Http) is { } record) record.ObjectSize = version.Size;
@@ -94,7 +95,7 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
 
     public async Task DeleteAsync(S3Request s3)
     {
-        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        await s3.BucketAsync().ConfigureAwait(false);
         var key = ObjectKey.Parse(s3.Key!).Value;
         var versionId = s3.Query["versionId"].ToString();
         if (versionId.Length > 0)
@@ -115,17 +116,18 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
 
     public async Task CopyAsync(S3Request s3)
     {
-        var (bucket, lifecycle, defaultEncryption) = await buckets.RequireForWriteAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        var access = await s3.BucketAsync().ConfigureAwait(false);
+        var (bucket, lifecycle, defaultEncryption) = (access.Bucket, access.Lifecycle, access.DefaultEncryption);
         UnsupportedFeatures.CheckObjectWrite(s3.Request);
         var requested = RequestedEncryption.From(s3.Request);
         // S3 copies no ACL: the copy has the one its request asks for, or the default.
-        var acl = await acls.ForObjectAsync(s3.Request.Headers, bucket, s3.Aborted).ConfigureAwait(false);
+        var acl = Acl.RequestedAcl.ForObject(s3.Request.Headers, access, ids);
         var checksum = ChecksumRequest.Algorithm(s3.Header("x-amz-checksum-algorithm"));
         var key = ObjectKey.Parse(s3.Key!).Value;
         var condition = WriteConditions.ForWrite(s3);
         var (retention, legalHold) = ObjectLockHeaders.Read(s3.Request);
         var (sourceBucket, sourceName, sourceVersionId) = CopySource.Parse(s3.Header("x-amz-copy-source")!);
-        await buckets.RequireAsync(sourceBucket, s3.Aborted).ConfigureAwait(false);
+        await s3.Authorization.BucketAsync(sourceBucket).ConfigureAwait(false);
         var source = await objects.LoadReadableAsync(sourceBucket, sourceName, sourceVersionId, s3.Aborted).ConfigureAwait(false);
         var sourceKey = keys.Open(source.Encryption, s3.Request, CustomerKey.CopySourcePrefix);
         Preconditions.CheckCopySource(s3.Header, source);
@@ -268,7 +270,7 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
 
     private async Task<(VersionRecord Version, StoredLifecycle? Lifecycle)> ResolveAsync(S3Request s3)
     {
-        var (_, lifecycle) = await buckets.RequireWithLifecycleAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        var lifecycle = (await s3.BucketAsync().ConfigureAwait(false)).Lifecycle;
         var key = ObjectKey.Parse(s3.Key!).Value;
         var versionId = s3.Query["versionId"].ToString();
         return (await objects.LoadReadableAsync(s3.Bucket!, key, versionId.Length > 0 ? versionId : null, s3.Aborted).ConfigureAwait(false), lifecycle);

@@ -1,4 +1,6 @@
+using Cairn.Core.Errors;
 using Cairn.Core.Names;
+using Cairn.FrontDoor.Authorization;
 using Cairn.FrontDoor.Routing;
 using Cairn.FrontDoor.Xml;
 using Cairn.Index.Buckets;
@@ -11,7 +13,7 @@ namespace Cairn.FrontDoor.Objects;
 /// GetObjectTagging, PutObjectTagging and DeleteObjectTagging: an object's ?tagging subresource, on the
 /// current version or the one ?versionId= names. Changing tags rewrites that version's record only.
 /// </summary>
-public sealed class ObjectTaggingHandlers(BucketCatalog buckets, ObjectCatalog objects)
+public sealed class ObjectTaggingHandlers(ObjectCatalog objects)
 {
     public async Task GetAsync(S3Request s3)
     {
@@ -22,10 +24,25 @@ public sealed class ObjectTaggingHandlers(BucketCatalog buckets, ObjectCatalog o
         await xml.WriteToAsync(s3.Response).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Authorized here rather than before the handler: s3:RequestObjectTag conditions read the tags of the body. A body
+    /// that is not a Tagging document is refused as S3 refuses it only to a caller allowed without those keys.
+    /// </summary>
     public async Task PutAsync(S3Request s3)
     {
         var (key, versionId) = await AddressAsync(s3).ConfigureAwait(false);
-        var tags = ObjectTags.FromXml(S3XmlBody.Parse(await SmallBody.ReadVerifiedAsync(s3).ConfigureAwait(false)));
+        var action = new AccessCheck(versionId is null ? "s3:PutObjectTagging" : "s3:PutObjectVersionTagging", s3.Bucket!, s3.Key!) { VersionId = versionId };
+        Dictionary<string, string> tags;
+        try
+        {
+            tags = ObjectTags.FromXml(S3XmlBody.Parse(await SmallBody.ReadVerifiedAsync(s3).ConfigureAwait(false)));
+        }
+        catch (S3Exception)
+        {
+            await s3.Authorization.RequireAsync(action).ConfigureAwait(false);
+            throw;
+        }
+        await s3.Authorization.RequireAsync(action with { RequestTags = tags }).ConfigureAwait(false);
         var version = await objects.ReplaceTagsAsync(s3.Bucket!, key, versionId, tags, s3.Aborted).ConfigureAwait(false);
         WriteVersionId(s3, version, versionId);
         s3.Response.StatusCode = 200;
@@ -41,7 +58,7 @@ public sealed class ObjectTaggingHandlers(BucketCatalog buckets, ObjectCatalog o
 
     private async Task<(string Key, string? VersionId)> AddressAsync(S3Request s3)
     {
-        await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
+        await s3.BucketAsync().ConfigureAwait(false);
         var versionId = s3.Query["versionId"].ToString();
         return (ObjectKey.Parse(s3.Key!).Value, versionId.Length > 0 ? versionId : null);
     }

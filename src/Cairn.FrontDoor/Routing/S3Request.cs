@@ -16,6 +16,12 @@ public sealed record S3Request(HttpContext Http, S3Operation Operation, string? 
     /// <summary>Who asks, and what they may do: set once the request is authorized, before its handler runs.</summary>
     public Authorization.RequestAuthorization Authorization { get; set; } = null!;
 
+    /// <summary>
+    /// The request's bucket (NoSuchBucket when there is none), read once per request and shared by the authorization
+    /// and the handler.
+    /// </summary>
+    public Task<Authorization.BucketAccess> BucketAsync() => Authorization.BucketAsync(Bucket!);
+
     /// <summary>The resource named in error XML, as S3 does (/bucket/key).</summary>
     public string Resource => Key is null ? "/" + Bucket : $"/{Bucket}/{Key}";
 

@@ -18,29 +18,6 @@ public sealed class BucketCatalog(IndexRouter index, TimeProvider time)
     public async Task<BucketRecord> RequireAsync(string name, CancellationToken cancellationToken = default) =>
         await GetAsync(name, cancellationToken).ConfigureAwait(false) ?? throw NoSuchBucket(name);
 
-    /// <summary>
-    /// The bucket and its lifecycle configuration from one read, past one barrier: for the object requests that answer
-    /// x-amz-expiration, which then cost no second read.
-    /// </summary>
-    public async Task<(BucketRecord Bucket, StoredLifecycle? Lifecycle)> RequireWithLifecycleAsync(string name, CancellationToken cancellationToken = default)
-    {
-        using var snapshot = await index.ReadKeyAsync(name, "", cancellationToken).ConfigureAwait(false);
-        var bucket = snapshot.Get(IndexKeys.BucketKey(name)) is { } value ? IndexJson.DecodeBucket(value) : throw NoSuchBucket(name);
-        return (bucket, snapshot.Get(IndexKeys.LifecycleKey(name)) is { } rules ? IndexJson.DecodeLifecycle(rules) : null);
-    }
-
-    /// <summary>
-    /// What an object write needs of its bucket, from one read past one barrier: the record, the lifecycle configuration
-    /// (for x-amz-expiration) and the default encryption document (null: none set).
-    /// </summary>
-    public async Task<(BucketRecord Bucket, StoredLifecycle? Lifecycle, string? Encryption)> RequireForWriteAsync(string name, CancellationToken cancellationToken = default)
-    {
-        using var snapshot = await index.ReadKeyAsync(name, "", cancellationToken).ConfigureAwait(false);
-        var bucket = snapshot.Get(IndexKeys.BucketKey(name)) is { } value ? IndexJson.DecodeBucket(value) : throw NoSuchBucket(name);
-        return (bucket, snapshot.Get(IndexKeys.LifecycleKey(name)) is { } rules ? IndexJson.DecodeLifecycle(rules) : null,
-            snapshot.Get(IndexKeys.EncryptionKey(name)) is { } encryption ? System.Text.Encoding.UTF8.GetString(encryption) : null);
-    }
-
     public async Task<IReadOnlyList<BucketRecord>> ListAsync(CancellationToken cancellationToken = default)
     {
         // Each range keeps copies of the records of the buckets it holds keys of; a bucket is listed from the range holding its first point.

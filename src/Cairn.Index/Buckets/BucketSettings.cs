@@ -28,21 +28,35 @@ public sealed class BucketSettings(IndexRouter index, TimeProvider time)
     /// authorizing a request needs (the bucket policy and Block Public Access) costs one round trip.
     /// </summary>
     public async Task<(BucketRecord? Bucket, string?[] Documents)> GetManyAsync(string bucket, IReadOnlyList<string> names,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        await ReadAsync(bucket, names, cancellationToken).ConfigureAwait(false) is { } state ? (state.Record, state.Settings) : (null, new string?[names.Count]);
+
+    /// <summary>
+    /// The bucket as one snapshot holds it — record, lifecycle rules, default encryption and the documents of the named
+    /// settings — or null when there is no such bucket: one read serves a request's authorization and its handler.
+    /// </summary>
+    public async Task<BucketState?> ReadAsync(string bucket, IReadOnlyList<string> names, CancellationToken cancellationToken = default)
     {
         var scope = ReadScope.BucketSetting(bucket, names[0]);
         for (var i = 1; i < names.Count; i++) scope = scope.With(ReadScope.BucketSetting(bucket, names[i]));
         using var snapshot = (await index.ReadRangeAtAsync(RangeKeys.BucketStart(bucket), scope, cancellationToken).ConfigureAwait(false)).Snapshot;
-        var record = snapshot.Get(IndexKeys.BucketKey(bucket)) is { } value ? IndexJson.DecodeBucket(value) : null;
+        if (snapshot.Get(IndexKeys.BucketKey(bucket)) is not { } record) return null;
         var documents = new string?[names.Count];
-        for (var i = 0; record is not null && i < names.Count; i++)
-        {
-            documents[i] = snapshot.Get(IndexKeys.BucketSettingKey(bucket, names[i])) is { } bytes ? System.Text.Encoding.UTF8.GetString(bytes) : null;
-        }
-        return (record, documents);
+        for (var i = 0; i < names.Count; i++) documents[i] = Text(snapshot.Get(IndexKeys.BucketSettingKey(bucket, names[i])));
+        return new BucketState(IndexJson.DecodeBucket(record),
+            snapshot.Get(IndexKeys.LifecycleKey(bucket)) is { } rules ? IndexJson.DecodeLifecycle(rules) : null,
+            Text(snapshot.Get(IndexKeys.EncryptionKey(bucket))), documents);
     }
+
+    private static string? Text(byte[]? bytes) => bytes is null ? null : System.Text.Encoding.UTF8.GetString(bytes);
 
     /// <summary>Replaces the setting's document (null deletes it); NoSuchBucket when the bucket is gone.</summary>
     public Task PutAsync(string bucket, string name, string? document, CancellationToken cancellationToken = default) =>
         index.ExecuteAsync(new PutBucketSetting(bucket, name, document) { At = time.GetUtcNow() }, cancellationToken);
 }
+
+/// <summary>
+/// A bucket as one snapshot held it: its record, lifecycle rules (null: none), default encryption document (null: none)
+/// and the documents of the settings the read named, in their order (null where not set).
+/// </summary>
+public sealed record BucketState(BucketRecord Record, StoredLifecycle? Lifecycle, string? Encryption, string?[] Settings);
