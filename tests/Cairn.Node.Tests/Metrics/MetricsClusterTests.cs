@@ -56,6 +56,20 @@ public sealed class MetricsClusterTests(MetricsCluster fixture) : IClassFixture<
         }
     }
 
+    [Fact]
+    public async Task The_grafana_dashboard_uses_only_exported_metrics()
+    {
+        var expressions = GrafanaDashboard.Expressions();
+        Assert.True(expressions.Count >= 8, $"only {expressions.Count} expr fields in the dashboard");
+        // A cluster node exports every metric: a node alone's, and Raft's.
+        var scrape = await Scrapes.ScrapeAsync(fixture.Cluster.Nodes[0].Server);
+        var exported = scrape.Families.Values.SelectMany(f => f.Type == "histogram"
+            ? new[] { f.Name + "_bucket", f.Name + "_sum", f.Name + "_count" } : [f.Name]).ToHashSet(StringComparer.Ordinal);
+        var used = expressions.SelectMany(GrafanaDashboard.MetricNames).ToHashSet(StringComparer.Ordinal);
+        Assert.NotEmpty(used);
+        Assert.All(used, name => Assert.True(exported.Contains(name), $"the dashboard uses {name}, which /metrics does not export"));
+    }
+
     private async Task<List<PrometheusText>> ScrapeEveryNodeAsync()
     {
         var scrapes = new List<PrometheusText>();

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Cairn.Testing;
@@ -8,7 +7,7 @@ using Cairn.Testing;
 namespace Cairn.Node.Tests.Metrics;
 
 /// <summary>GET /metrics on a real server: the exposition parsed strictly, and its figures moved by real requests and workers.</summary>
-public sealed partial class MetricsTests(MetricsServerFixture fixture) : IClassFixture<MetricsServerFixture>
+public sealed class MetricsTests(MetricsServerFixture fixture) : IClassFixture<MetricsServerFixture>
 {
     private ServerProcess Server => fixture.Server;
 
@@ -55,7 +54,7 @@ public sealed partial class MetricsTests(MetricsServerFixture fixture) : IClassF
             read += sink.Length;
         }
         await fixture.S3.DeleteObjectAsync(bucket, "k1");
-        var missing = await Assert.ThrowsAsync<AmazonS3Exception>(() => fixture.S3.GetObjectAsync(bucket, "no-such-key"));
+        var missing = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => fixture.S3.GetObjectAsync(bucket, "no-such-key"));
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         var after = await Scrapes.ScrapeAsync(Server);
 
@@ -147,41 +146,5 @@ public sealed partial class MetricsTests(MetricsServerFixture fixture) : IClassF
         using var http = new SignedHttp(Server);
         using var answer = await http.SendAsync(HttpMethod.Get, "/metrics");
         Assert.Equal((404, "NoSuchBucket"), await SignedHttp.ErrorOf(answer));
-    }
-
-    [Fact]
-    public async Task The_grafana_dashboard_uses_only_exported_metrics()
-    {
-        var path = Path.Combine(RepositoryRoot(), "docs", "grafana-dashboard.json");
-        using var dashboard = JsonDocument.Parse(await File.ReadAllTextAsync(path));
-        var expressions = new List<string>();
-        Collect(dashboard.RootElement, expressions);
-        Assert.True(expressions.Count >= 8, $"only {expressions.Count} expr fields in the dashboard");
-        var scrape = await Scrapes.ScrapeAsync(Server);
-        var exported = scrape.Families.Values.SelectMany(f => f.Type == "histogram"
-            ? new[] { f.Name + "_bucket", f.Name + "_sum", f.Name + "_count" } : [f.Name]).ToHashSet(StringComparer.Ordinal);
-        var used = expressions.SelectMany(e => MetricNameInExpression().Matches(e).Select(m => m.Value)).ToHashSet(StringComparer.Ordinal);
-        Assert.NotEmpty(used);
-        Assert.All(used, name => Assert.True(exported.Contains(name), $"the dashboard uses {name}, which /metrics does not export"));
-    }
-
-    [GeneratedRegex(@"\bcairn_[a-zA-Z0-9_]+")]
-    private static partial Regex MetricNameInExpression();
-
-    private static void Collect(JsonElement element, List<string> expressions)
-    {
-        if (element.ValueKind == JsonValueKind.Object)
-            foreach (var property in element.EnumerateObject())
-                if (property.Name == "expr" && property.Value.ValueKind == JsonValueKind.String) expressions.Add(property.Value.GetString()!);
-                else Collect(property.Value, expressions);
-        else if (element.ValueKind == JsonValueKind.Array)
-            foreach (var item in element.EnumerateArray()) Collect(item, expressions);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Cairn.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Cairn.sln not found above " + AppContext.BaseDirectory);
     }
 }
