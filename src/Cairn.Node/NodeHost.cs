@@ -267,6 +267,12 @@ public static class NodeHost
         s.AddSingleton<Cairn.FrontDoor.Acl.AclAuthorization>();
         s.AddSingleton<Cairn.FrontDoor.Acl.RequestedAcl>();
         s.AddSingleton<Cairn.FrontDoor.Acl.AclHandlers>();
+        s.AddSingleton<Cairn.FrontDoor.AccessLogging.BucketLoggingHandlers>();
+        s.AddSingleton<Cairn.FrontDoor.AccessLogging.AccessLogObserver>();
+        s.AddSingleton<Cairn.FrontDoor.Observability.IRequestObserver>(sp => sp.GetRequiredService<Cairn.FrontDoor.AccessLogging.AccessLogObserver>());
+        s.AddSingleton<Cairn.FrontDoor.AccessLogging.LogDeliveryPermission>();
+        s.AddSingleton<Cairn.FrontDoor.AccessLogging.LogObjectWriter>();
+        s.AddHostedService<Cairn.FrontDoor.AccessLogging.AccessLogDelivery>();
         s.AddSingleton<S3Dispatcher>();
         s.AddSingleton<ReadinessGate>();
         s.AddSingleton<HealthEndpoints>();
