@@ -26,6 +26,7 @@ public sealed class RangeReplica : IAsyncDisposable
     private readonly RangeStateMachine stateMachine;
 
     private readonly bool muxed;
+    private long leaderChanges;
 
     private RangeReplica(RangeGroup group, IPEndPoint address, RangeStore store, RangeStateMachine stateMachine, WriteAheadLog log,
         RaftCluster cluster, AppliedCommands<CommandOutcome> applied, RangeForwarding? forwarding, RangeReplicaOptions options, bool muxed)
@@ -38,7 +39,14 @@ public sealed class RangeReplica : IAsyncDisposable
         this.log = log;
         this.cluster = cluster;
         Shard = new ReplicatedIndexShard(group.Id, cluster, store, applied, forwarding, options);
+        cluster.LeaderChanged += (_, leader) => { if (leader is not null) Interlocked.Increment(ref leaderChanges); };
     }
+
+    /// <summary>How many times this member saw a new leader elected since it started.</summary>
+    public long LeaderChanges => Interlocked.Read(ref leaderChanges);
+
+    /// <summary>The index of the last log entry this member knows committed (a follower learns it from the leader).</summary>
+    public long CommitIndex => log.LastCommittedEntryIndex;
 
     public RangeGroup Group { get; }
     public IPEndPoint Address { get; }

@@ -172,14 +172,14 @@ public static class NodeHost
         if (cluster is null)
         {
             s.AddSingleton<IIndexShard>(_ => new RocksDbIndexShard(Path.Combine(dataPath, "index"), machine));
-            s.AddSingleton(sp => IndexRouter.Single(sp.GetRequiredService<IIndexShard>()));
+            s.AddSingleton(sp => IndexRouter.Single(sp.GetRequiredService<IIndexShard>(), sp.GetRequiredService<Metrics.IndexCommitMetrics>()));
             s.AddSingleton<IWorkOwnership, SoleOwner>();
             s.AddSingleton<IDriveAvailability>(new DriveStatsAvailability(drives));
         }
         else
         {
             s.AddSingleton(cluster);
-            s.AddSingleton(new IndexRouter(cluster.Ranges));
+            s.AddSingleton(sp => new IndexRouter(cluster.Ranges, sp.GetRequiredService<Metrics.IndexCommitMetrics>()));
             s.AddSingleton<IWorkOwnership>(new RangeLeadership(cluster));
             s.AddSingleton<IDriveAvailability>(new ClusterDriveAvailability(cluster));
             s.AddHostedService<ClusterHeartbeats>();
@@ -300,11 +300,13 @@ public static class NodeHost
         s.AddHostedService<LifecycleWorker>();
         s.AddSingleton<StalledClosings>();
         s.AddHostedService<ClosingLapseWorker>();
+        Metrics.MetricsServices.AddMetrics(s, options.Metrics, cluster?.LocalDrives ?? drives, cluster);
 
         var app = builder.Build();
         var health = app.Services.GetRequiredService<HealthEndpoints>();
         var dispatcher = app.Services.GetRequiredService<S3Dispatcher>();
         if (cluster is not null) MapClusterPort(app, cluster, node);
+        Metrics.MetricsEndpointMapping.MapMetrics(app);
         app.Run(http => health.TryHandle(http, out var response) ? response : dispatcher.HandleAsync(http));
         var readiness = app.Services.GetRequiredService<ReadinessGate>();
         if (cluster is null) app.Lifetime.ApplicationStarted.Register(readiness.MarkReady);

@@ -35,6 +35,9 @@ public sealed record ServerOptions
     /// <summary>Cluster membership; null runs a store alone.</summary>
     public Cluster.ClusterOptions? Cluster { get; init; }
 
+    /// <summary>Who may scrape <c>GET /metrics</c>, and how often per-bucket figures are counted.</summary>
+    public Metrics.MetricsOptions Metrics { get; init; } = new();
+
     /// <summary>The storage classes: AWS-like defaults with the node configuration's overrides.</summary>
     public StorageClassTable StorageClasses { get; init; } = StorageClassTable.Default;
 }

@@ -29,6 +29,16 @@ public sealed partial class GarbageCollector(BlobBookkeeping bookkeeping, BlobSt
 {
     private readonly OrphanAges orphans = new(time, options.OrphanGrace);
     private long? lastSweep;
+    private long backlog, blobsFreed, orphansFreed;
+
+    /// <summary>Blobs the free queues held at the start of the latest drain that it has not freed yet.</summary>
+    public long Backlog => Interlocked.Read(ref backlog);
+
+    /// <summary>Blobs freed from the free queues since this process started.</summary>
+    public long BlobsFreed => Interlocked.Read(ref blobsFreed);
+
+    /// <summary>Orphan fragments deleted by sweeps since this process started.</summary>
+    public long OrphansFreed => Interlocked.Read(ref orphansFreed);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -56,11 +66,15 @@ public sealed partial class GarbageCollector(BlobBookkeeping bookkeeping, BlobSt
     public async Task<int> DrainFreeQueueAsync(Func<IIndexShard, bool>? ranges, CancellationToken cancellationToken)
     {
         var freed = 0;
-        foreach (var free in await bookkeeping.QueuedFreesAsync(ranges: ranges, cancellationToken: cancellationToken).ConfigureAwait(false))
+        var queued = await bookkeeping.QueuedFreesAsync(ranges: ranges, cancellationToken: cancellationToken).ConfigureAwait(false);
+        Interlocked.Exchange(ref backlog, queued.Count);
+        foreach (var free in queued)
         {
             await blobs.FreeAsync(free.Blob, cancellationToken).ConfigureAwait(false);
             await bookkeeping.CompleteFreeAsync(free, cancellationToken).ConfigureAwait(false);
             freed++;
+            Interlocked.Decrement(ref backlog);
+            Interlocked.Increment(ref blobsFreed);
         }
         return freed;
     }
@@ -82,6 +96,7 @@ public sealed partial class GarbageCollector(BlobBookkeeping bookkeeping, BlobSt
                 await drive.DeleteAsync(fragment.BlobId, fragment.Slot, cancellationToken).ConfigureAwait(false);
                 LogOrphanFreed(fragment.BlobId, fragment.Slot, drive.DriveId, fragment.Length);
                 freed++;
+                Interlocked.Increment(ref orphansFreed);
             }
         }
         orphans.EndSweep();

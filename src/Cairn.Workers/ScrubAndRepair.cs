@@ -100,19 +100,28 @@ public sealed partial class ScrubAndRepair(BlobBookkeeping bookkeeping, ObjectCa
         long count = 0, bytes = 0, lost = 0;
         var damaged = new List<(BlobReference, BlobDamage)>();
         var clock = Stopwatch.StartNew();
-        await foreach (var reference in bookkeeping.ReferencesAsync(cancellationToken).ConfigureAwait(false))
+        ledger.ScrubStarted();
+        try
         {
-            if (reference.Layout is not { } layout) continue;
-            var (bad, read) = await repair.VerifyAsync(layout, cancellationToken).ConfigureAwait(false);
-            count++;
-            bytes += read;
-            progress?.Report(count);
-            if (bad.Count > 0)
+            await foreach (var reference in bookkeeping.ReferencesAsync(cancellationToken).ConfigureAwait(false))
             {
-                lost += bad.Count;
-                damaged.Add((reference, new BlobDamage(layout, bad)));
+                if (reference.Layout is not { } layout) continue;
+                var (bad, read) = await repair.VerifyAsync(layout, cancellationToken).ConfigureAwait(false);
+                count++;
+                bytes += read;
+                ledger.Verified(layout.TotalFragments - bad.Count, read);
+                progress?.Report(count);
+                if (bad.Count > 0)
+                {
+                    lost += bad.Count;
+                    damaged.Add((reference, new BlobDamage(layout, bad)));
+                }
+                await Pacing.PaceAsync(bytes, clock, options.ScrubBytesPerSecond, cancellationToken).ConfigureAwait(false);
             }
-            await Pacing.PaceAsync(bytes, clock, options.ScrubBytesPerSecond, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ledger.ScrubEnded();
         }
         ledger.Scrubbed(count, bytes, lost);
         LogScrubbed(count, bytes, lost);

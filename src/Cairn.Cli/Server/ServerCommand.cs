@@ -148,6 +148,8 @@ public static class ServerCommand
             nodeId, clusterAddress, join, failureDomain, secretFile, masterKeyFile, downAfter, splitObjects, splitRate, mergeObjects, mergeRate, splitCheckInterval, rangeReplicas, snapshotInterval, routePeer,
             tlsCert, tlsKey, tlsCa, maxHeaderBytes, maxRequestLine, minUploadRate, uploadRateGrace, headerTimeout, keepAliveTimeout, maxConnectionsPerClient,
         };
+        var metrics = new MetricsArguments();
+        foreach (var option in metrics.Options) command.Options.Add(option);
         command.SetAction(async (parse, cancellationToken) =>
         {
           try
@@ -190,6 +192,7 @@ public static class ServerCommand
                 Tls = TlsArguments(parse.GetValue(tlsCert), parse.GetValue(tlsKey), parse.GetValue(tlsCa)),
                 DaySeconds = parse.GetValue(daySeconds) is > 0 and var seconds ? seconds : throw new ArgumentException("--day-seconds must be more than zero."),
                 ClockOffset = parse.GetValue(clockOffset),
+                Metrics = metrics.Parse(parse),
                 StorageClasses = node?.StorageClassTable() ?? Core.StorageClasses.StorageClassTable.Default,
                 FrontDoor = new FrontDoorOptions
                 {

@@ -17,6 +17,9 @@ public sealed class RepairQueue(int capacity = RepairQueue.DefaultCapacity) : IR
 
     private readonly ConcurrentDictionary<string, byte> queued = new(StringComparer.Ordinal);
 
+    /// <summary>Blobs waiting for repair.</summary>
+    public int Depth => queued.Count;
+
     public void RequestRepair(string blobId)
     {
         if (!queued.TryAdd(blobId, 0)) return;

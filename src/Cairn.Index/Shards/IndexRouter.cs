@@ -14,9 +14,9 @@ namespace Cairn.Index.Shards;
 /// span, so the router waits for the table to catch up and tries again, until <see cref="Patience"/>; a
 /// split never fails a request. A single node is the same code over one range owning every key.
 /// </summary>
-public sealed class IndexRouter(IRangeTable table)
+public sealed class IndexRouter(IRangeTable table, IIndexCommandObserver? observer = null)
 {
-    public static IndexRouter Single(IIndexShard shard) => new(new SingleShardTable(shard));
+    public static IndexRouter Single(IIndexShard shard, IIndexCommandObserver? observer = null) => new(new SingleShardTable(shard), observer);
 
     /// <summary>How long a request waits for the range table to catch up with a split before the index is unavailable.</summary>
     public TimeSpan Patience { get; init; } = TimeSpan.FromSeconds(15);
@@ -30,12 +30,29 @@ public sealed class IndexRouter(IRangeTable table)
     /// </summary>
     public IEnumerable<IIndexShard> Shards => table.Ranges.Select(r => r.Shard).OfType<IIndexShard>();
 
-    public Task<TResult> ExecuteAsync<TResult>(IndexCommand<TResult> command, CancellationToken cancellationToken = default) => command switch
+    public Task<TResult> ExecuteAsync<TResult>(IndexCommand<TResult> command, CancellationToken cancellationToken = default)
     {
-        IObjectCommand keyed => ExecuteOnKeyAsync(RangeKeys.Point(keyed.Bucket, keyed.Key), command, cancellationToken),
-        IBucketCommand bucket => ExecuteOnBucketAsync(bucket.Bucket, command, cancellationToken),
-        _ => throw new ArgumentException($"{command.GetType().Name} belongs to one range: run it on that range's shard.", nameof(command)),
-    };
+        var started = Stopwatch.GetTimestamp();
+        var execution = command switch
+        {
+            IObjectCommand keyed => ExecuteOnKeyAsync(RangeKeys.Point(keyed.Bucket, keyed.Key), command, cancellationToken),
+            IBucketCommand bucket => ExecuteOnBucketAsync(bucket.Bucket, command, cancellationToken),
+            _ => throw new ArgumentException($"{command.GetType().Name} belongs to one range: run it on that range's shard.", nameof(command)),
+        };
+        return observer is null ? execution : TimedAsync(command, execution, started, observer);
+    }
+
+    private static async Task<TResult> TimedAsync<TResult>(IndexCommand<TResult> command, Task<TResult> execution, long started, IIndexCommandObserver observer)
+    {
+        try
+        {
+            return await execution.ConfigureAwait(false);
+        }
+        finally
+        {
+            observer.Executed(command, Stopwatch.GetElapsedTime(started));
+        }
+    }
 
     /// <summary>Whether two keys are owned by the same range now (a copy shares blobs only within one range).</summary>
     public bool SameRange(string bucketA, string keyA, string bucketB, string keyB) =>

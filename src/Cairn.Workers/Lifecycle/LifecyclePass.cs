@@ -28,7 +28,8 @@ public sealed partial class LifecyclePass(
     IVersionBytes bytes,
     StorageClassTable classes,
     DayClock clock,
-    ILogger<LifecyclePass> log)
+    ILogger<LifecyclePass> log,
+    LifecycleTally? tally = null)
 {
     private readonly SemaphoreSlim oneAtATime = new(1, 1);
 
@@ -51,6 +52,8 @@ public sealed partial class LifecyclePass(
         finally
         {
             oneAtATime.Release();
+            // What a failed pass did before it failed was done all the same.
+            tally?.Record(outcomes);
         }
     }
 
