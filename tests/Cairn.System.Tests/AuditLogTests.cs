@@ -61,7 +61,9 @@ public sealed class AuditLogTests
         Assert.Equal(3, (await AuditAsync(server, "--bucket", bucket, "--actor", "root")).Length);
         Assert.Single(await AuditAsync(server, "--bucket", bucket, "--limit", "1"));
         Assert.Empty(await AuditAsync(server, "--bucket", bucket, "--until", "2000-01-01T00:00:00Z"));
-        Assert.Contains(await AuditAsync(server, "--api", "admin"), e => e.GetProperty("action").GetString() == "audit");
+        var admin = await AuditAsync(server, "--api", "admin");
+        Assert.Contains(admin, e => e.GetProperty("action").GetString() == "audit");
+        Assert.All(admin, e => Assert.Equal(JsonValueKind.String, e.GetProperty("requestId").ValueKind)); // one entry per line
     }
 
     [Fact]

@@ -39,7 +39,7 @@ internal static class AuditCommand
                 using var answer = await client.GetAsync("audit?" + query, cancellationToken);
                 var entries = answer.RootElement.GetProperty("entries");
                 if (parse.GetValue(json))
-                    foreach (var entry in entries.EnumerateArray()) Console.WriteLine(entry.GetRawText().ReplaceLineEndings(" "));
+                    foreach (var entry in entries.EnumerateArray()) Console.WriteLine(JsonSerializer.Serialize(entry));
                 else
                     Render(entries);
                 return 0;

@@ -34,7 +34,10 @@ public sealed partial class AuditRecorder(IAuditLog audit, ILogger<AuditRecorder
     }
 
     public static bool Audited(RequestRecord record) =>
-        record.IsMutating || record.Api == "admin" || record.ErrorCode is { } code && CredentialRefusals.Contains(code);
+        record.IsMutating || record.Api == "admin" && !IsProgressPoll(record) || record.ErrorCode is { } code && CredentialRefusals.Contains(code);
+
+    /// <summary>A read of a running pass's figures, which a progress display repeats twice a second: it would drown the log.</summary>
+    private static bool IsProgressPoll(RequestRecord record) => record.Action == AdminPaths.Prefix + "scrub/progress" && record.ErrorCode is null;
 
     public static AuditEntry Entry(RequestRecord record) => new(
         record.Started, record.RequestId,
