@@ -226,6 +226,9 @@ public static class NodeHost
         s.AddSingleton<IamUserActions>();
         s.AddSingleton<IamPolicyActions>();
         s.AddSingleton<IamRoleActions>();
+        s.AddSingleton<IamGroupActions>();
+        s.AddSingleton<IamAuthorization>();
+        s.AddSingleton<IamResources>();
         s.AddSingleton<SessionTokens>();
         s.AddSingleton<ISessionCredentials>(sp => sp.GetRequiredService<SessionTokens>());
         s.AddSingleton<StsActions>();
@@ -269,6 +272,12 @@ public static class NodeHost
         s.AddSingleton(NodeLogging.RequestLog(options.LogFormat));
         s.AddSingleton<IRequestObserver, RequestLog>();
         s.AddAuditLog(options.Audit with { Folder = Path.Combine(dataPath, "audit") });
+        s.AddSingleton<Cairn.FrontDoor.AccessLogging.BucketLoggingHandlers>();
+        s.AddSingleton<Cairn.FrontDoor.AccessLogging.AccessLogObserver>();
+        s.AddSingleton<Cairn.FrontDoor.Observability.IRequestObserver>(sp => sp.GetRequiredService<Cairn.FrontDoor.AccessLogging.AccessLogObserver>());
+        s.AddSingleton<Cairn.FrontDoor.AccessLogging.LogDeliveryPermission>();
+        s.AddSingleton<Cairn.FrontDoor.AccessLogging.LogObjectWriter>();
+        s.AddHostedService<Cairn.FrontDoor.AccessLogging.AccessLogDelivery>();
         s.AddSingleton<S3Dispatcher>();
         s.AddSingleton<ReadinessGate>();
         s.AddSingleton<HealthEndpoints>();

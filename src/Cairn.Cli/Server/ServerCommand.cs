@@ -39,6 +39,11 @@ public static class ServerCommand
         };
         var afr = new Option<double>("--drive-afr") { Description = "Annual failure rate of one drive, for the durability estimate", DefaultValueFactory = _ => 0.02 };
         var config = new Option<string?>("--config") { Description = "JSON file with the drives (failure domains, weights, tiers), ec, protectionLevel and storage-class overrides" };
+        var accessLogInterval = new Option<TimeSpan>("--access-log-interval")
+        {
+            Description = "How often each node delivers server access logs, one log object per logged bucket (S3: within minutes; shorten for tests)",
+            DefaultValueFactory = _ => TimeSpan.FromMinutes(5),
+        };
         var minSessionSeconds = new Option<int>("--min-session-seconds") { Description = "The shortest STS session AssumeRole grants (AWS: 900; lower it only for tests and demos)", DefaultValueFactory = _ => 900 };
         var daySeconds = new Option<double>("--day-seconds") { Description = "Seconds a lifecycle, restore and billing day lasts (scale down for tests and demos, e.g. 0.05)", DefaultValueFactory = _ => 86_400 };
         var clockOffset = new Option<TimeSpan>("--clock-offset")
@@ -144,7 +149,7 @@ public static class ServerCommand
         {
             logFormat, auditMaxFileBytes, auditKeepFiles,
             defaultEncryption, kmsKey,
-            address, data, region, domain, websiteDomain, gcGrace, gcInterval, drives, ec, protection, config, scrubInterval, scrubRate, rebalanceRate, afr, daySeconds, minSessionSeconds, clockOffset,
+            address, data, region, domain, websiteDomain, gcGrace, gcInterval, drives, ec, protection, config, scrubInterval, scrubRate, rebalanceRate, afr, daySeconds, minSessionSeconds, accessLogInterval, clockOffset,
             nodeId, clusterAddress, join, failureDomain, secretFile, masterKeyFile, downAfter, splitObjects, splitRate, mergeObjects, mergeRate, splitCheckInterval, rangeReplicas, snapshotInterval, routePeer,
             tlsCert, tlsKey, tlsCa, maxHeaderBytes, maxRequestLine, minUploadRate, uploadRateGrace, headerTimeout, keepAliveTimeout,
         };
@@ -220,6 +225,7 @@ public static class ServerCommand
                     AccessKey = credentials.AccessKey,
                     SecretKey = credentials.SecretKey,
                     MinimumSessionSeconds = parse.GetValue(minSessionSeconds) is >= 1 and <= 900 and var minimum ? minimum : throw new ArgumentException("--min-session-seconds must be 1 to 900."),
+                    AccessLogInterval = parse.GetValue(accessLogInterval) > TimeSpan.Zero ? parse.GetValue(accessLogInterval) : throw new ArgumentException("--access-log-interval must be positive."),
                 },
                 Durability = new DurabilityOptions
                 {

@@ -57,6 +57,10 @@ public sealed record S3ErrorCode(string Code, int Status, string DefaultMessage)
     public static readonly S3ErrorCode AuthorizationHeaderMalformed = new("AuthorizationHeaderMalformed", 400, "The authorization header is malformed.");
     public static readonly S3ErrorCode AuthorizationQueryParametersError = new("AuthorizationQueryParametersError", 400, "Error parsing the X-Amz-Credential parameter.");
     public static readonly S3ErrorCode XAmzContentSHA256Mismatch = new("XAmzContentSHA256Mismatch", 400, "The provided 'x-amz-content-sha256' header does not match what was computed.");
+    /// <summary>PutBucketLogging's refusal of its target bucket (absent, or another owner's).</summary>
+    public static readonly S3ErrorCode InvalidTargetBucketForLogging = new("InvalidTargetBucketForLogging", 400, "The target bucket for logging does not exist, is not owned by you, or does not have the appropriate grants for the log-delivery group.");
+    /// <summary>A logging target in another region (S3 spells the code so).</summary>
+    public static readonly S3ErrorCode CrossLocationLoggingProhibitted = new("CrossLocationLoggingProhibitted", 403, "Cross S3 location logging not allowed.");
     public static readonly S3ErrorCode InvalidObjectState = new("InvalidObjectState", 403, "The operation is not valid for the object's storage class");
     public static readonly S3ErrorCode RestoreAlreadyInProgress = new("RestoreAlreadyInProgress", 409, "Object restore is already in progress");
     public static readonly S3ErrorCode NoSuchLifecycleConfiguration = new("NoSuchLifecycleConfiguration", 404, "The lifecycle configuration does not exist");

@@ -36,6 +36,7 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
         var acl = await acls.ForObjectAsync(s3.Request.Headers, bucket, s3.Aborted).ConfigureAwait(false);
         var sealing = keys.Create(RequestedEncryption.From(s3.Request), defaultEncryption);
         var version = await writer.PutAsync(s3, s3.Payload, retention, legalHold, acl, sealing, s3.Aborted).ConfigureAwait(false);
+        if (Observability.RequestRecord.Of(s3.Http) is { } record) record.ObjectSize = version.Size;
         EncryptionHeaders.Write(s3.Response, version.Encryption, sealing?.Customer, withContext: true);
         var h = s3.Response.Headers;
         h.ETag = version.ETag;
@@ -59,6 +60,7 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
     public async Task ServeAsync(S3Request s3, VersionRecord version, bool headOnly, StoredLifecycle? lifecycle, bool restApi = true, int status = 200)
     {
         var whole = status != 200;
+        if (Observability.RequestRecord.Of(s3.Http) is { } record) record.ObjectSize = version.Size;
         // An SSE-C object answers only a request that brings its key, before anything else is said about it.
         var dataKey = keys.Open(version.Encryption, s3.Request);
         if (!whole) Preconditions.CheckRead(s3.Header, version);
