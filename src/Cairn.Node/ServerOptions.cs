@@ -38,6 +38,12 @@ public sealed record ServerOptions
     /// <summary>Who may scrape <c>GET /metrics</c>, and how often per-bucket figures are counted.</summary>
     public Metrics.MetricsOptions Metrics { get; init; } = new();
 
+    /// <summary>How logs are written: readable lines, or one JSON object per line.</summary>
+    public Logging.LogFormat LogFormat { get; init; } = Logging.LogFormat.Text;
+
+    /// <summary>The audit log's rotation and retention (its folder is always <c>DATA/audit</c>).</summary>
+    public Audit.AuditLogOptions Audit { get; init; } = new() { Folder = "audit" };
+
     /// <summary>The storage classes: AWS-like defaults with the node configuration's overrides.</summary>
     public StorageClassTable StorageClasses { get; init; } = StorageClassTable.Default;
 }

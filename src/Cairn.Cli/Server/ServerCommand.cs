@@ -141,8 +141,18 @@ public static class ServerCommand
         var uploadRateGrace = DurationOption("--upload-rate-grace", "How long an upload may run below --min-upload-rate before it is ended: 10s", limitDefaults.UploadRateGrace);
         var headerTimeout = DurationOption("--header-timeout", "A client that has not sent its request headers by then is disconnected (408): 30s", limitDefaults.HeaderTimeout);
         var keepAliveTimeout = DurationOption("--keep-alive-timeout", "An idle kept-alive connection is closed after this: 130s", limitDefaults.KeepAliveTimeout);
+        var logFormat = new Option<string>("--log-format") { Description = "text (one readable line per log) or json (one JSON object per line, a line per request)", DefaultValueFactory = _ => "text" };
+        logFormat.AcceptOnlyFromAmong("text", "json");
+        var auditMaxFileBytes = new Option<long>("--audit-max-file-bytes")
+        {
+            Description = "The audit log starts a new file (DATA/audit/audit-YYYYMMDD-HHMMSS.jsonl) before one grows past this (e.g. 64MiB)",
+            DefaultValueFactory = _ => Node.Audit.AuditLogOptions.DefaultMaxFileBytes,
+            CustomParser = r => OptionParsing.Parse<long>(r, Bench.ByteSize.TryParse),
+        };
+        var auditKeepFiles = new Option<int>("--audit-keep-files") { Description = "The audit log keeps its newest this many files", DefaultValueFactory = _ => Node.Audit.AuditLogOptions.DefaultKeepFiles };
         var command = new Command("server", "Start a node: a store alone, or a member of a cluster")
         {
+            logFormat, auditMaxFileBytes, auditKeepFiles,
             defaultEncryption, kmsKey,
             address, data, region, domain, websiteDomain, gcGrace, gcInterval, drives, ec, protection, config, scrubInterval, scrubRate, rebalanceRate, afr, daySeconds, minSessionSeconds, accessLogInterval, clockOffset,
             nodeId, clusterAddress, join, failureDomain, secretFile, masterKeyFile, downAfter, splitObjects, splitRate, mergeObjects, mergeRate, splitCheckInterval, rangeReplicas, snapshotInterval, routePeer,
@@ -155,8 +165,6 @@ public static class ServerCommand
           try
           {
             var credentials = Credentials.FromEnvironment();
-            if (credentials.IsDevelopmentPair)
-                Console.WriteLine($"CAIRN_ACCESS_KEY/CAIRN_SECRET_KEY not set: using the development pair {Credentials.DevelopmentAccessKey} / {Credentials.DevelopmentSecretKey}. Do not use it in production.");
             var cluster = ClusterArguments.Parse(parse.GetValue(nodeId), parse.GetValue(clusterAddress), parse.GetValue(join), parse.GetValue(failureDomain)!, parse.GetValue(secretFile)) is { } c
                 ? c with
                 {
@@ -193,6 +201,13 @@ public static class ServerCommand
                 DaySeconds = parse.GetValue(daySeconds) is > 0 and var seconds ? seconds : throw new ArgumentException("--day-seconds must be more than zero."),
                 ClockOffset = parse.GetValue(clockOffset),
                 Metrics = metrics.Parse(parse),
+                LogFormat = parse.GetValue(logFormat) == "json" ? Node.Logging.LogFormat.Json : Node.Logging.LogFormat.Text,
+                Audit = new Node.Audit.AuditLogOptions
+                {
+                    Folder = "audit",
+                    MaxFileBytes = parse.GetValue(auditMaxFileBytes) >= 1024 ? parse.GetValue(auditMaxFileBytes) : throw new ArgumentException("--audit-max-file-bytes must be 1KiB or more."),
+                    KeepFiles = parse.GetValue(auditKeepFiles) >= 1 ? parse.GetValue(auditKeepFiles) : throw new ArgumentException("--audit-keep-files must be 1 or more."),
+                },
                 StorageClasses = node?.StorageClassTable() ?? Core.StorageClasses.StorageClassTable.Default,
                 FrontDoor = new FrontDoorOptions
                 {
@@ -237,7 +252,10 @@ public static class ServerCommand
             await app.StartAsync(cancellationToken);
             var layout = options.Node is null ? "1 drive" : $"{options.Node.Drives.Count} drives";
             var role = cluster is null ? "" : $", node {cluster.NodeId} of a cluster, cluster port {cluster.ClusterAddress}";
-            Console.WriteLine($"Cairn {NodeHost.Version()} serving S3 on {(options.Tls is null ? "http" : "https")}://{options.Address} (data: {Path.GetFullPath(options.DataPath)}, {layout}, region {options.FrontDoor.Region}{role})");
+            var say = StartLines(app, options.LogFormat);
+            if (credentials.IsDevelopmentPair)
+                say($"CAIRN_ACCESS_KEY/CAIRN_SECRET_KEY not set: using the development pair {Credentials.DevelopmentAccessKey} / {Credentials.DevelopmentSecretKey}. Do not use it in production.");
+            say($"Cairn {NodeHost.Version()} serving S3 on {(options.Tls is null ? "http" : "https")}://{options.Address} (data: {Path.GetFullPath(options.DataPath)}, {layout}, region {options.FrontDoor.Region}{role})");
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
           }
@@ -249,6 +267,15 @@ public static class ServerCommand
           }
         });
         return command;
+    }
+
+    /// <summary>What the server says once it serves: plain lines in text format, log entries (category Cairn.Server) in JSON, so stdout stays JSON lines.</summary>
+    private static Action<string> StartLines(Microsoft.AspNetCore.Builder.WebApplication app, Node.Logging.LogFormat format)
+    {
+        if (format == Node.Logging.LogFormat.Text) return Console.WriteLine;
+        var log = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(app.Services)
+            .CreateLogger("Cairn.Server");
+        return line => Node.Logging.NodeLogging.Say(log, line);
     }
 
     /// <summary>--tls-cert and --tls-key go together; --tls-ca only with them.</summary>
