@@ -131,9 +131,11 @@ public static class ServerCommand
         var uploadRateGrace = DurationOption("--upload-rate-grace", "How long an upload may run below --min-upload-rate before it is ended: 10s", limitDefaults.UploadRateGrace);
         var headerTimeout = DurationOption("--header-timeout", "A client that has not sent its request headers by then is disconnected (408): 30s", limitDefaults.HeaderTimeout);
         var keepAliveTimeout = DurationOption("--keep-alive-timeout", "An idle kept-alive connection is closed after this: 130s", limitDefaults.KeepAliveTimeout);
+        var consoleAddress = new Option<string?>("--console-address") { Description = "HOST:PORT serving the web console alone (default: the console is at /console on the S3 port)" };
+        var consoleSessionIdle = DurationOption("--console-session-idle", "A console session unused this long ends: 30m", TimeSpan.FromMinutes(30));
         var command = new Command("server", "Start a node: a store alone, or a member of a cluster")
         {
-            defaultEncryption, kmsKey,
+            defaultEncryption, kmsKey, consoleAddress, consoleSessionIdle,
             address, data, region, domain, websiteDomain, gcGrace, gcInterval, drives, ec, protection, config, scrubInterval, scrubRate, rebalanceRate, afr, daySeconds, minSessionSeconds, clockOffset,
             nodeId, clusterAddress, join, failureDomain, secretFile, masterKeyFile, downAfter, splitObjects, splitRate, mergeObjects, mergeRate, splitCheckInterval, rangeReplicas, snapshotInterval, routePeer,
             tlsCert, tlsKey, tlsCa, maxHeaderBytes, maxRequestLine, minUploadRate, uploadRateGrace, headerTimeout, keepAliveTimeout,
@@ -180,6 +182,8 @@ public static class ServerCommand
                 Tls = TlsArguments(parse.GetValue(tlsCert), parse.GetValue(tlsKey), parse.GetValue(tlsCa)),
                 DaySeconds = parse.GetValue(daySeconds) is > 0 and var seconds ? seconds : throw new ArgumentException("--day-seconds must be more than zero."),
                 ClockOffset = parse.GetValue(clockOffset),
+                ConsoleAddress = parse.GetValue(consoleAddress),
+                ConsoleSessionIdle = parse.GetValue(consoleSessionIdle) > TimeSpan.Zero ? parse.GetValue(consoleSessionIdle) : throw new ArgumentException("--console-session-idle must be positive."),
                 StorageClasses = node?.StorageClassTable() ?? Core.StorageClasses.StorageClassTable.Default,
                 FrontDoor = new FrontDoorOptions
                 {
