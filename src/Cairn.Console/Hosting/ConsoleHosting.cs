@@ -8,7 +8,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Cairn.Core.StorageClasses;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
 namespace Cairn.WebConsole.Hosting;
@@ -30,6 +32,9 @@ public static class ConsoleHosting
         services.AddSingleton<ConsoleNavigation>();
         services.AddSingleton<ObjectTransfers>();
         services.AddSingleton<BucketSummaries>();
+        services.AddSingleton<S3CallTiming>();
+        services.AddHttpContextAccessor();
+        services.TryAddSingleton(StorageClassTable.Default);
         // Antiforgery tokens are only good while this process runs, as the sessions they protect are.
         services.AddDataProtection().SetApplicationName("cairn-console");
         services.Configure<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(o => o.XmlRepository = new MemoryKeyRepository());
@@ -80,6 +85,8 @@ public static class ConsoleHosting
             }
             return next(http);
         });
+        var timing = app.ApplicationServices.GetRequiredService<S3CallTiming>();
+        app.Use((http, next) => timing.TrackAsync(http, next));
         app.UseMiddleware<SessionGate>();
         app.UseRouting();
         app.UseEndpoints(endpoints =>
