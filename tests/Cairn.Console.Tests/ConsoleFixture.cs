@@ -10,32 +10,13 @@ namespace Cairn.WebConsole.Tests;
 /// steps every console test takes: open a page in a fresh browser context, sign in, check accessibility, save a
 /// screenshot for docs/console/.
 /// </summary>
-public class ConsoleFixture : ServerFixture, IAsyncLifetime
+public class ConsoleFixture : BrowserFixture
 {
-    private IPlaywright? playwright;
-
-    public IBrowser Browser { get; private set; } = null!;
-
-    public new async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        await base.InitializeAsync();
-        ExternalClients.Require(ExternalClients.Chromium);
         // Pages answer in milliseconds; the margin is for a machine busy with other test assemblies.
         Assertions.SetDefaultExpectTimeout(15_000);
-        playwright = await Playwright.CreateAsync();
-        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ExternalClients.Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-    }
-
-    public override async Task DisposeAsync()
-    {
-        if (Browser is not null) await Browser.DisposeAsync();
-        playwright?.Dispose();
-        await base.DisposeAsync();
+        await base.InitializeAsync();
     }
 
     /// <summary>The console URL of <paramref name="path"/> (e.g. <c>/buckets</c>) on <paramref name="server"/> (default: the shared one).</summary>
