@@ -120,4 +120,25 @@ public sealed class SignInTests(ConsoleFixture fixture) : IClassFixture<ConsoleF
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in to Cairn" })).ToBeVisibleAsync();
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task With_a_console_address_the_console_has_its_own_port_and_the_S3_port_serves_S3_alone()
+    {
+        var port = ServerProcess.FreePort();
+        await using var server = await ServerProcess.StartAsync("--console-address", $"127.0.0.1:{port}");
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync($"http://127.0.0.1:{port}/");
+        Assert.Equal($"http://127.0.0.1:{port}/console/sign-in?returnUrl=%2Fconsole%2F", page.Url);
+        await page.GetByLabel("Access key id").FillAsync(ServerProcess.AccessKey);
+        await page.GetByLabel("Secret access key").FillAsync(ServerProcess.SecretKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Buckets" })).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+
+        // On the S3 port, /console is a bucket name like any other: an anonymous request gets S3's answer.
+        using var http = new HttpClient(server.SocketsHandler());
+        using var response = await http.GetAsync(server.Endpoint + "/console/sign-in");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("<Code>NoSuchBucket</Code>", await response.Content.ReadAsStringAsync());
+    }
 }
