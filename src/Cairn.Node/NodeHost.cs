@@ -128,10 +128,12 @@ public static class NodeHost
         // Lifecycle, restores and the bill act on this node's clock held back to the cluster's: one node running ahead acts no earlier.
         var day = new DayClock(cluster is { } c ? new HeldBackClock(time, c.Options.NodeId, () => c.Map) : time, options.DaySeconds);
 
+        var connectionsPerClient = new FrontDoor.Hosting.ConnectionsPerClient(options.FrontDoor.Limits.MaxConnectionsPerClient);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(ParseEndpoint(options.Address), listen =>
             {
+                connectionsPerClient.Configure(listen);
                 if (certificate is not null) listen.UseS3Tls(certificate);
             });
             if (options.ConsoleAddress is { } consoleAddress)
@@ -151,7 +153,8 @@ public static class NodeHost
             kestrel.Limits.MinRequestBodyDataRate = null;
             kestrel.Limits.RequestHeadersTimeout = limits.HeaderTimeout;
             kestrel.Limits.KeepAliveTimeout = limits.KeepAliveTimeout;
-            kestrel.Limits.MaxRequestLineSize = limits.MaxRequestLineBytes;
+            kestrel.Limits.MaxRequestLineSize = limits.KestrelRequestLineBytes;
+            kestrel.Limits.MaxRequestHeaderCount = limits.KestrelHeaderCount;
             kestrel.Limits.MaxRequestHeadersTotalSize = limits.KestrelHeaderSectionBytes;
             kestrel.RequestHeaderEncodingSelector = _ => Encoding.UTF8;
             // Headers stored from a request (Content-Disposition, Content-Type) go back out as they came in.
@@ -273,6 +276,12 @@ public static class NodeHost
         s.AddSingleton<Cairn.FrontDoor.Acl.AclAuthorization>();
         s.AddSingleton<Cairn.FrontDoor.Acl.RequestedAcl>();
         s.AddSingleton<Cairn.FrontDoor.Acl.AclHandlers>();
+        s.AddSingleton<Cairn.FrontDoor.AccessLogging.BucketLoggingHandlers>();
+        s.AddSingleton<Cairn.FrontDoor.AccessLogging.AccessLogObserver>();
+        s.AddSingleton<Cairn.FrontDoor.Observability.IRequestObserver>(sp => sp.GetRequiredService<Cairn.FrontDoor.AccessLogging.AccessLogObserver>());
+        s.AddSingleton<Cairn.FrontDoor.AccessLogging.LogDeliveryPermission>();
+        s.AddSingleton<Cairn.FrontDoor.AccessLogging.LogObjectWriter>();
+        s.AddHostedService<Cairn.FrontDoor.AccessLogging.AccessLogDelivery>();
         s.AddSingleton<S3Dispatcher>();
         s.AddSingleton<ReadinessGate>();
         s.AddSingleton<HealthEndpoints>();

@@ -128,6 +128,9 @@ internal static class PrincipalMatcher
             return true;
         if (requester.Type == RequestPrincipalType.Anonymous)
             return false;
+        // A service principal (its name in Arn) is named by a "Service" value only.
+        if (requester.Type == RequestPrincipalType.Service)
+            return principals.Services.Contains(requester.Arn, StringComparer.Ordinal);
         foreach (var aws in principals.Aws)
         {
             var account = AccountOf(aws);

@@ -10,6 +10,9 @@ public enum RequestPrincipalType
 
     User,
     AssumedRole,
+
+    /// <summary>An AWS service acting on its own (e.g. S3's log delivery, logging.s3.amazonaws.com): named by "Service" principals.</summary>
+    Service,
 }
 
 /// <summary>
@@ -81,7 +84,7 @@ public sealed class RequestContext
         "aws:userid" => Principal.UserId,
         "aws:principaltype" => Principal.Type.ToString(),
         "aws:principalaccount" => Principal.Account,
-        "aws:principalarn" => Principal.Type == RequestPrincipalType.Anonymous ? null : Principal.RoleArn ?? Principal.Arn,
+        "aws:principalarn" => Principal.Type is RequestPrincipalType.Anonymous or RequestPrincipalType.Service ? null : Principal.RoleArn ?? Principal.Arn,
         _ => null,
     };
 }

@@ -7,7 +7,7 @@ namespace Cairn.Clients.Tests;
 
 /// <summary>
 /// Debian's AWS CLI v2 (/usr/bin/aws) configuring a bucket: `aws s3 website` and a public-read `s3api put-bucket-policy`
-/// then the website endpoint, `s3api put-bucket-cors` then a browser's preflight, `s3api put-bucket-tagging`.
+/// then the website endpoint, `s3api put-bucket-cors` then a browser's preflight, `s3api put-bucket-tagging`, `s3api put-bucket-logging`.
 /// </summary>
 public sealed class AwsCliBucketConfigurationTests(WebsiteServerFixture fixture) : IClassFixture<WebsiteServerFixture>, IDisposable
 {
@@ -80,5 +80,20 @@ public sealed class AwsCliBucketConfigurationTests(WebsiteServerFixture fixture)
         await AwsOkAsync("s3api", "delete-bucket-cors", "--bucket", bucket);
         var listed = await fixture.S3.ListBucketsAsync(new ListBucketsRequest { Prefix = bucket });
         Assert.Equal([bucket], listed.Buckets.Select(b => b.BucketName));
+    }
+
+    [Fact]
+    public async Task Put_bucket_logging_and_get_bucket_logging_round_trip_the_target()
+    {
+        var source = await fixture.NewBucketAsync("logged");
+        var target = await fixture.NewBucketAsync("logs");
+        await AwsOkAsync("s3api", "put-bucket-logging", "--bucket", source, "--bucket-logging-status",
+            $$"""{"LoggingEnabled":{"TargetBucket":"{{target}}","TargetPrefix":"access/"} }""");
+        var status = (await AwsJsonAsync("s3api", "get-bucket-logging", "--bucket", source)).GetProperty("LoggingEnabled");
+        Assert.Equal((target, "access/"), (status.GetProperty("TargetBucket").GetString(), status.GetProperty("TargetPrefix").GetString()));
+
+        await AwsOkAsync("s3api", "put-bucket-logging", "--bucket", source, "--bucket-logging-status", "{}");
+        var disabled = (await AwsOkAsync("s3api", "get-bucket-logging", "--bucket", source)).Stdout;
+        Assert.False(disabled.Trim().Length > 0 && JsonDocument.Parse(disabled).RootElement.TryGetProperty("LoggingEnabled", out _), disabled);
     }
 }

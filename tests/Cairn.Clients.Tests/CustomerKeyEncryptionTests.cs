@@ -62,6 +62,41 @@ public sealed class CustomerKeyEncryptionTests(TlsServerFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task An_SSE_C_ETag_is_not_the_MD5_of_the_data_and_conditions_use_it()
+    {
+        var bucket = await fixture.NewBucketAsync("sse-c-etag");
+        var data = RandomNumberGenerator.GetBytes(1000);
+        var md5 = "\"" + Convert.ToHexStringLower(MD5.HashData(data)) + "\"";
+        var put = await S3.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = bucket, Key = "k", InputStream = new MemoryStream(data), MD5Digest = Convert.ToBase64String(MD5.HashData(data)),
+            ServerSideEncryptionCustomerMethod = ServerSideEncryptionCustomerMethod.AES256, ServerSideEncryptionCustomerProvidedKey = Convert.ToBase64String(key),
+        });
+        Assert.Matches("^\"[0-9a-f]{32}\"$", put.ETag);
+        Assert.NotEqual(md5, put.ETag);
+        // A listing, which needs no key, shows no digest of the plaintext.
+        Assert.Equal(put.ETag, Assert.Single((await S3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket })).S3Objects).ETag);
+
+        using (var matched = await S3.GetObjectAsync(WithKey(new GetObjectRequest { BucketName = bucket, Key = "k", EtagToMatch = put.ETag }, key)))
+        {
+            Assert.Equal(put.ETag, matched.ETag);
+            Assert.Equal(data, await matched.ResponseStream.ReadAllBytesAsync());
+        }
+        var byMd5 = await Assert.ThrowsAsync<AmazonS3Exception>(() => S3.GetObjectAsync(WithKey(new GetObjectRequest { BucketName = bucket, Key = "k", EtagToMatch = md5 }, key)));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, byMd5.StatusCode);
+
+        // Copied to SSE-S3 with the source's ETag as a condition, the copy's ETag is the data's MD5 again.
+        var copy = await S3.CopyObjectAsync(new CopyObjectRequest
+        {
+            SourceBucket = bucket, SourceKey = "k", DestinationBucket = bucket, DestinationKey = "plain", ETagToMatch = put.ETag,
+            CopySourceServerSideEncryptionCustomerMethod = ServerSideEncryptionCustomerMethod.AES256,
+            CopySourceServerSideEncryptionCustomerProvidedKey = Convert.ToBase64String(key),
+            ServerSideEncryptionMethod = ServerSideEncryptionMethod.AES256,
+        });
+        Assert.Equal(md5, copy.ETag);
+    }
+
+    [Fact]
     public async Task A_key_whose_MD5_does_not_match_is_InvalidArgument_and_stores_nothing()
     {
         var bucket = await fixture.NewBucketAsync("sse-c-md5");

@@ -90,7 +90,7 @@ public sealed class BucketTests(ServerFixture fixture) : IClassFixture<ServerFix
     [Theory]
     [InlineData("DELETE", "?acl")]
     [InlineData("PUT", "?analytics")]
-    [InlineData("GET", "?logging")]
+    [InlineData("DELETE", "?logging")]
     [InlineData("GET", "?replication")]
     [InlineData("DELETE", "?requestPayment")]
     public async Task Unimplemented_bucket_operations_answer_501_NotImplemented(string method, string query)

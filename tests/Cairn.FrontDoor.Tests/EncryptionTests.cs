@@ -200,6 +200,54 @@ public sealed class EncryptionTests(KmsServerFixture fixture) : IClassFixture<Km
     }
 
     [Fact]
+    public async Task An_SSE_KMS_ETag_is_not_the_MD5_of_the_data_yet_serves_conditions_and_copies()
+    {
+        var bucket = await fixture.NewBucketAsync("kms-etag");
+        var data = RandomNumberGenerator.GetBytes(100_000);
+        var md5 = Quoted(MD5.HashData(data));
+        PutObjectRequest Kms(string key) => new()
+        {
+            BucketName = bucket, Key = key, InputStream = new MemoryStream(data), MD5Digest = Convert.ToBase64String(MD5.HashData(data)),
+            ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS,
+        };
+        var put = await S3.PutObjectAsync(Kms("k"));
+        Assert.Matches("^\"[0-9a-f]{32}\"$", put.ETag);
+        Assert.NotEqual(md5, put.ETag);
+        Assert.NotEqual(put.ETag, (await S3.PutObjectAsync(Kms("again"))).ETag); // another data key, another ETag
+        Assert.Equal(put.ETag, (await S3.GetObjectMetadataAsync(bucket, "k")).ETag);
+        Assert.Equal(put.ETag, Assert.Single((await S3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = "k" })).S3Objects).ETag);
+
+        // Content-MD5 is still checked against the data.
+        var wrong = Kms("wrong");
+        wrong.MD5Digest = Convert.ToBase64String(MD5.HashData("other"u8));
+        Assert.Equal("BadDigest", (await Assert.ThrowsAsync<AmazonS3Exception>(() => S3.PutObjectAsync(wrong))).ErrorCode);
+
+        // Conditions compare the ETag S3 gave, not the MD5.
+        using (var matched = await S3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "k", EtagToMatch = put.ETag }))
+            Assert.Equal(data, await matched.ResponseStream.ReadAllBytesAsync());
+        var byMd5 = await Assert.ThrowsAsync<AmazonS3Exception>(() => S3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = "k", EtagToMatch = md5 }));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, byMd5.StatusCode);
+
+        // A copy gets the ETag of its own encryption: the MD5 under SSE-S3, a keyed digest under SSE-KMS.
+        var toSseS3 = await S3.CopyObjectAsync(new CopyObjectRequest
+        {
+            SourceBucket = bucket, SourceKey = "k", DestinationBucket = bucket, DestinationKey = "s3", ETagToMatch = put.ETag,
+            ServerSideEncryptionMethod = ServerSideEncryptionMethod.AES256,
+        });
+        Assert.Equal(md5, toSseS3.ETag);
+        var toKms = await S3.CopyObjectAsync(new CopyObjectRequest
+        {
+            SourceBucket = bucket, SourceKey = "s3", DestinationBucket = bucket, DestinationKey = "kms", ServerSideEncryptionMethod = ServerSideEncryptionMethod.AWSKMS,
+        });
+        Assert.Matches("^\"[0-9a-f]{32}\"$", toKms.ETag);
+        Assert.NotEqual(md5, toKms.ETag);
+        Assert.NotEqual(put.ETag, toKms.ETag);
+        Assert.Equal(data, await ReadAsync(bucket, "kms"));
+    }
+
+    private static string Quoted(byte[] md5) => "\"" + Convert.ToHexStringLower(md5) + "\"";
+
+    [Fact]
     public async Task Multipart_uploads_are_encrypted_under_one_key_and_read_back_across_parts()
     {
         var bucket = await fixture.NewBucketAsync("sse-mpu");
@@ -219,10 +267,14 @@ public sealed class EncryptionTests(KmsServerFixture fixture) : IClassFixture<Km
                 BucketName = bucket, Key = "mpu", UploadId = create.UploadId, PartNumber = i + 1, InputStream = new MemoryStream(parts[i]),
             });
             Assert.Equal(ServerSideEncryptionMethod.AWSKMS, part.ServerSideEncryptionMethod);
+            Assert.NotEqual(Quoted(MD5.HashData(parts[i])), part.ETag); // an SSE-KMS part's ETag is not its MD5 either
             etags.Add(new PartETag(i + 1, part.ETag));
         }
         var complete = await S3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = bucket, Key = "mpu", UploadId = create.UploadId, PartETags = etags });
         Assert.Equal(ServerSideEncryptionMethod.AWSKMS, complete.ServerSideEncryptionMethod);
+        // The multipart shape stays (a digest and the part count), but not the MD5 of the parts' MD5s.
+        Assert.Matches("^\"[0-9a-f]{32}-2\"$", complete.ETag);
+        Assert.NotEqual($"\"{Convert.ToHexStringLower(MD5.HashData(parts.SelectMany(MD5.HashData).ToArray()))}-2\"", complete.ETag);
         var whole = parts.SelectMany(p => p).ToArray();
         Assert.Equal(whole, await ReadAsync(bucket, "mpu"));
         var boundary = parts[0].Length;

@@ -208,6 +208,43 @@ public sealed class ObjectTaggingTests(ServerFixture fixture) : IClassFixture<Se
     }
 
     [Fact]
+    public async Task The_tagging_header_meets_the_same_limits_on_PutObject_CopyObject_and_CreateMultipartUpload()
+    {
+        var bucket = await NewBucketAsync();
+        using var http = new SignedHttp(fixture.Server);
+        var eleven = string.Join('&', Enumerable.Range(0, 11).Select(i => $"k{i}=v"));
+        foreach (var (header, code, message) in new[]
+                 {
+                     (new string('k', 129) + "=v", "InvalidTag", "The TagKey you have provided is invalid"),
+                     ("k=" + new string('v', 257), "InvalidTag", "The TagValue you have provided is invalid"),
+                     (eleven, "BadRequest", "Object tags cannot be greater than 10"),
+                 })
+        {
+            using var put = await http.SendAsync(HttpMethod.Put, $"/{bucket}/k", SignedHttp.Bytes("x"u8.ToArray()), r => r.Headers.Add("x-amz-tagging", header));
+            Assert.Equal((400, code, message), await ErrorWithMessageAsync(put));
+            using var create = await http.SendAsync(HttpMethod.Post, $"/{bucket}/mpu?uploads", configure: r => r.Headers.Add("x-amz-tagging", header));
+            Assert.Equal((400, code, message), await ErrorWithMessageAsync(create));
+        }
+        // 128 and 256 characters fit.
+        using (var longest = await http.SendAsync(HttpMethod.Put, $"/{bucket}/k", SignedHttp.Bytes("x"u8.ToArray()),
+                   r => r.Headers.Add("x-amz-tagging", new string('k', 128) + "=" + new string('v', 256))))
+            Assert.Equal(HttpStatusCode.OK, longest.StatusCode);
+        using var copy = await http.SendAsync(HttpMethod.Put, $"/{bucket}/copy", configure: r =>
+        {
+            r.Headers.Add("x-amz-copy-source", $"/{bucket}/k");
+            r.Headers.Add("x-amz-tagging-directive", "REPLACE");
+            r.Headers.Add("x-amz-tagging", eleven);
+        });
+        Assert.Equal((400, "BadRequest", "Object tags cannot be greater than 10"), await ErrorWithMessageAsync(copy));
+    }
+
+    private static async Task<(int Status, string? Code, string? Message)> ErrorWithMessageAsync(HttpResponseMessage response)
+    {
+        var error = System.Xml.Linq.XDocument.Parse(await response.Content.ReadAsStringAsync()).Root!;
+        return ((int)response.StatusCode, error.Element("Code")?.Value, error.Element("Message")?.Value);
+    }
+
+    [Fact]
     public async Task Eleven_tags_through_the_sdk_are_BadRequest()
     {
         var bucket = await NewBucketAsync();

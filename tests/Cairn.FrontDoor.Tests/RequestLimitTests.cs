@@ -78,4 +78,98 @@ public sealed class RequestLimitTests(RequestLimitsFixture fixture) : IClassFixt
         Assert.Equal("Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.",
             body.Element("Message")?.Value);
     }
+
+    [Fact]
+    public async Task A_request_line_over_16_KiB_is_InvalidURI_and_a_key_over_1024_bytes_is_KeyTooLongError()
+    {
+        var bucket = await raw.NewBucketAsync("line");
+        using (var fits = await raw.SendAsync(HttpMethod.Get, $"/{bucket}?list-type=2&prefix={new string('p', 15_000)}"))
+            Assert.Equal(HttpStatusCode.OK, fits.StatusCode);
+        using (var over = await raw.SendAsync(HttpMethod.Get, $"/{bucket}?list-type=2&prefix={new string('p', 16 * 1024)}"))
+        {
+            var error = await ErrorAsync(over, HttpStatusCode.BadRequest, "InvalidURI");
+            Assert.Equal("16384", error.Element("MaxSizeAllowed")?.Value);
+        }
+        using (var key = await raw.SendAsync(HttpMethod.Get, $"/{bucket}/{new string('k', 1025)}"))
+        {
+            var error = await ErrorAsync(key, HttpStatusCode.BadRequest, "KeyTooLongError");
+            Assert.Equal("1024", error.Element("MaxSizeAllowed")?.Value);
+        }
+        // Beyond Kestrel's own ceiling (64 KiB at this limit) Kestrel answers before Cairn sees the request: a bare 414, as documented.
+        using var far = await raw.SendAsync(HttpMethod.Get, $"/{bucket}?list-type=2&prefix={new string('p', 70_000)}");
+        Assert.Equal(HttpStatusCode.RequestUriTooLong, far.StatusCode);
+        Assert.Empty(await far.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Two_hundred_short_headers_within_8_KiB_are_served()
+    {
+        // Kestrel's default of 100 header lines would refuse this request with a bare 431; S3 limits only the section's size.
+        var bucket = await raw.NewBucketAsync("many");
+        using var put = await raw.SendAsync(HttpMethod.Put, $"/{bucket}/k", RawS3.Bytes("x"), r =>
+        {
+            for (var i = 0; i < 200; i++) r.Headers.Add($"x-amz-meta-m{i}", "v");
+        });
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        using var head = await raw.SendAsync(HttpMethod.Head, $"/{bucket}/k");
+        Assert.Equal("v", head.Headers.GetValues("x-amz-meta-m199").Single());
+    }
+
+    [Fact]
+    public async Task A_configuration_body_over_1_MiB_is_MaxMessageLengthExceeded()
+    {
+        var bucket = await raw.NewBucketAsync("xml");
+        // White space inside the document counts: 1 MiB of document is read, one byte more is not.
+        const string head = "<VersioningConfiguration><Status>Enabled</Status>", tail = "</VersioningConfiguration>";
+        using (var fits = await raw.SendAsync(HttpMethod.Put, $"/{bucket}?versioning", RawS3.Bytes(head + new string(' ', 1024 * 1024 - head.Length - tail.Length) + tail)))
+            Assert.Equal(HttpStatusCode.OK, fits.StatusCode);
+        using var over = await raw.SendAsync(HttpMethod.Put, $"/{bucket}?versioning", RawS3.Bytes(head + new string(' ', 1024 * 1024 - head.Length - tail.Length + 1) + tail), WithoutBody);
+        var error = await ErrorAsync(over, HttpStatusCode.BadRequest, "MaxMessageLengthExceeded");
+        Assert.Equal("Your request was too big.", error.Element("Message")?.Value);
+    }
+
+    [Fact]
+    public async Task A_bucket_policy_over_20_KB_is_MalformedPolicy()
+    {
+        // (CORS over 64 KB: RequiredDigestTests.A_CORS_configuration_over_64_KB_is_refused_even_with_at_most_100_rules.)
+        var bucket = await raw.NewBucketAsync("cfg");
+        var statement = $$"""{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::{{bucket}}/p/*"}""";
+        var statements = string.Join(",", Enumerable.Repeat(statement, 20 * 1024 / statement.Length + 1));
+        using var policy = await raw.SendAsync(HttpMethod.Put, $"/{bucket}?policy", RawS3.Bytes($$"""{"Version":"2012-10-17","Statement":[{{statements}}]}"""), WithoutBody);
+        var error = await ErrorAsync(policy, HttpStatusCode.BadRequest, "MalformedPolicy");
+        Assert.Equal("Policy exceeds the maximum allowed document size.", error.Element("Message")?.Value);
+    }
+
+    [Fact]
+    public async Task DeleteObjects_takes_1000_of_the_longest_keys_and_CompleteMultipartUpload_refuses_over_5_MB()
+    {
+        var bucket = await raw.NewBucketAsync("big");
+        // 1,000 keys of 1,024 bytes: over 1 MiB of XML, which DeleteObjects must take; 1,001 keys are MalformedXML.
+        string Delete(int count) => "<Delete><Quiet>true</Quiet>" + string.Concat(Enumerable.Range(0, count).Select(i => $"<Object><Key>{i:D4}{new string('k', 1020)}</Key></Object>")) + "</Delete>";
+        using (var thousand = await raw.SendAsync(HttpMethod.Post, $"/{bucket}?delete", SignedHttp.Xml(Delete(1000))))
+            Assert.Equal(HttpStatusCode.OK, thousand.StatusCode);
+        using (var more = await raw.SendAsync(HttpMethod.Post, $"/{bucket}?delete", SignedHttp.Xml(Delete(1001))))
+            await ErrorAsync(more, HttpStatusCode.BadRequest, "MalformedXML");
+
+        using var create = await raw.SendAsync(HttpMethod.Post, $"/{bucket}/mpu?uploads");
+        var uploadId = XDocument.Parse(await create.Content.ReadAsStringAsync()).Root!.Elements().Single(e => e.Name.LocalName == "UploadId").Value;
+        var manifest = "<CompleteMultipartUpload>" + new string(' ', 10_000 * 512) + "</CompleteMultipartUpload>";
+        using var complete = await raw.SendAsync(HttpMethod.Post, $"/{bucket}/mpu?uploadId={uploadId}", RawS3.Bytes(manifest), WithoutBody);
+        await ErrorAsync(complete, HttpStatusCode.BadRequest, "MaxMessageLengthExceeded");
+    }
+
+    /// <summary>
+    /// Sends the body only after "100 Continue": a body refused by its declared length is answered before it is read, and
+    /// a client still sending it when the connection closes could lose the answer.
+    /// </summary>
+    private static void WithoutBody(HttpRequestMessage request) => request.Headers.ExpectContinue = true;
+
+    private static async Task<XElement> ErrorAsync(HttpResponseMessage response, HttpStatusCode status, string code)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == status, $"expected {(int)status} {code}, got {(int)response.StatusCode}: {body[..Math.Min(body.Length, 300)]}");
+        var error = XDocument.Parse(body).Root!;
+        Assert.Equal(code, error.Element("Code")?.Value);
+        return error;
+    }
 }

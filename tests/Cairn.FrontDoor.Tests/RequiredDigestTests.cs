@@ -107,7 +107,7 @@ public sealed class RequiredDigestTests(ServerFixture fixture) : IClassFixture<S
         var over = Document(560);
         Assert.True(Encoding.UTF8.GetByteCount(over) > 64 * 1024);
         using var refused = await http.SendAsync(HttpMethod.Put, $"/{bucket}?cors", SignedHttp.Xml(over));
-        Assert.Equal((400, "MalformedXML"), await SignedHttp.ErrorOf(refused));
+        Assert.Equal((400, "MaxMessageLengthExceeded"), await SignedHttp.ErrorOf(refused));
         using var get = await http.SendAsync(HttpMethod.Get, $"/{bucket}?cors");
         Assert.Contains(new string('o', 500) + ".example<", await get.Content.ReadAsStringAsync());
     }

@@ -39,6 +39,11 @@ public static class ServerCommand
         };
         var afr = new Option<double>("--drive-afr") { Description = "Annual failure rate of one drive, for the durability estimate", DefaultValueFactory = _ => 0.02 };
         var config = new Option<string?>("--config") { Description = "JSON file with the drives (failure domains, weights, tiers), ec, protectionLevel and storage-class overrides" };
+        var accessLogInterval = new Option<TimeSpan>("--access-log-interval")
+        {
+            Description = "How often each node delivers server access logs, one log object per logged bucket (S3: within minutes; shorten for tests)",
+            DefaultValueFactory = _ => TimeSpan.FromMinutes(5),
+        };
         var minSessionSeconds = new Option<int>("--min-session-seconds") { Description = "The shortest STS session AssumeRole grants (AWS: 900; lower it only for tests and demos)", DefaultValueFactory = _ => 900 };
         var daySeconds = new Option<double>("--day-seconds") { Description = "Seconds a lifecycle, restore and billing day lasts (scale down for tests and demos, e.g. 0.05)", DefaultValueFactory = _ => 86_400 };
         var clockOffset = new Option<TimeSpan>("--clock-offset")
@@ -121,7 +126,12 @@ public static class ServerCommand
         };
         var maxRequestLine = new Option<int>("--max-request-line-bytes")
         {
-            Description = "Longest request line (method, URL, version) accepted; longer gets a bare 414", DefaultValueFactory = _ => limitDefaults.MaxRequestLineBytes,
+            Description = "Longest request line (method, URL, version) served; longer is refused with 400 InvalidURI", DefaultValueFactory = _ => limitDefaults.MaxRequestLineBytes,
+        };
+        var maxConnectionsPerClient = new Option<int>("--max-connections-per-client")
+        {
+            Description = "Open connections one client address may hold on the S3 port; one more is answered 503 SlowDown and closed (0 = no limit)",
+            DefaultValueFactory = _ => limitDefaults.MaxConnectionsPerClient,
         };
         var minUploadRate = new Option<double>("--min-upload-rate")
         {
@@ -136,9 +146,9 @@ public static class ServerCommand
         var command = new Command("server", "Start a node: a store alone, or a member of a cluster")
         {
             defaultEncryption, kmsKey, consoleAddress, consoleSessionIdle,
-            address, data, region, domain, websiteDomain, gcGrace, gcInterval, drives, ec, protection, config, scrubInterval, scrubRate, rebalanceRate, afr, daySeconds, minSessionSeconds, clockOffset,
+            address, data, region, domain, websiteDomain, gcGrace, gcInterval, drives, ec, protection, config, scrubInterval, scrubRate, rebalanceRate, afr, daySeconds, minSessionSeconds, accessLogInterval, clockOffset,
             nodeId, clusterAddress, join, failureDomain, secretFile, masterKeyFile, downAfter, splitObjects, splitRate, mergeObjects, mergeRate, splitCheckInterval, rangeReplicas, snapshotInterval, routePeer,
-            tlsCert, tlsKey, tlsCa, maxHeaderBytes, maxRequestLine, minUploadRate, uploadRateGrace, headerTimeout, keepAliveTimeout,
+            tlsCert, tlsKey, tlsCa, maxHeaderBytes, maxRequestLine, minUploadRate, uploadRateGrace, headerTimeout, keepAliveTimeout, maxConnectionsPerClient,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -198,6 +208,8 @@ public static class ServerCommand
                         UploadRateGrace = parse.GetValue(uploadRateGrace) > TimeSpan.FromSeconds(1) ? parse.GetValue(uploadRateGrace) : throw new ArgumentException("--upload-rate-grace must be more than 1s (Kestrel's minimum)."),
                         HeaderTimeout = parse.GetValue(headerTimeout) > TimeSpan.Zero ? parse.GetValue(headerTimeout) : throw new ArgumentException("--header-timeout must be positive."),
                         KeepAliveTimeout = parse.GetValue(keepAliveTimeout) > TimeSpan.Zero ? parse.GetValue(keepAliveTimeout) : throw new ArgumentException("--keep-alive-timeout must be positive."),
+                        MaxConnectionsPerClient = parse.GetValue(maxConnectionsPerClient) >= 0
+                            ? parse.GetValue(maxConnectionsPerClient) : throw new ArgumentException("--max-connections-per-client must be 0 or more."),
                     },
                     EncryptByDefault = parse.GetValue(defaultEncryption) switch
                     {
@@ -209,6 +221,7 @@ public static class ServerCommand
                     AccessKey = credentials.AccessKey,
                     SecretKey = credentials.SecretKey,
                     MinimumSessionSeconds = parse.GetValue(minSessionSeconds) is >= 1 and <= 900 and var minimum ? minimum : throw new ArgumentException("--min-session-seconds must be 1 to 900."),
+                    AccessLogInterval = parse.GetValue(accessLogInterval) > TimeSpan.Zero ? parse.GetValue(accessLogInterval) : throw new ArgumentException("--access-log-interval must be positive."),
                 },
                 Durability = new DurabilityOptions
                 {

@@ -30,7 +30,7 @@ public sealed class BucketPolicyHandlers(BucketSettings settings, PolicyCache ca
     {
         var (bucket, documents) = await settings.GetManyAsync(s3.Bucket!, [PublicAccessBlock.SettingName], s3.Aborted).ConfigureAwait(false);
         if (bucket is null) throw BucketCatalog.NoSuchBucket(s3.Bucket!);
-        var body = await SmallBody.ReadVerifiedAsync(s3, BodyIntegrity.Optional, 4 * PolicyParser.MaxBucketPolicyBytes).ConfigureAwait(false);
+        var body = await SmallBody.ReadVerifiedAsync(s3, BodyIntegrity.Optional, BodyLimit.BucketPolicy).ConfigureAwait(false);
         string text;
         PolicyDocument policy;
         try

@@ -90,6 +90,8 @@ public static class OperationActions
         [S3Operation.GetBucketEncryption] = new("s3:GetEncryptionConfiguration", S3ResourceScope.Bucket),
         [S3Operation.PutBucketEncryption] = new("s3:PutEncryptionConfiguration", S3ResourceScope.Bucket),
         [S3Operation.DeleteBucketEncryption] = new("s3:PutEncryptionConfiguration", S3ResourceScope.Bucket),
+        [S3Operation.GetBucketLogging] = new("s3:GetBucketLogging", S3ResourceScope.Bucket),
+        [S3Operation.PutBucketLogging] = new("s3:PutBucketLogging", S3ResourceScope.Bucket),
     };
 
     /// <summary>The operation's action; null for the two requests authorized otherwise (CORS preflight, NotImplemented).</summary>

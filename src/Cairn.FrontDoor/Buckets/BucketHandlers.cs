@@ -35,7 +35,7 @@ public sealed class BucketHandlers(BucketCatalog buckets, FrontDoorOptions optio
     {
         var name = BucketName.Parse(s3.Bucket!).Value;
         var settings = Acl.OwnershipControls.ForNewBucket(s3.Request.Headers, owner.Id);
-        var body = await ReadSmallBodyAsync(s3).ConfigureAwait(false);
+        var body = await SmallBody.ReadAsync(s3, BodyLimit.Configuration).ConfigureAwait(false);
         if (body.Length > 0)
         {
             var doc = S3XmlBody.Parse(body);
@@ -101,7 +101,7 @@ public sealed class BucketHandlers(BucketCatalog buckets, FrontDoorOptions optio
     public async Task PutVersioningAsync(S3Request s3)
     {
         await RequireValidAsync(s3).ConfigureAwait(false);
-        var doc = S3XmlBody.Parse(await ReadSmallBodyAsync(s3).ConfigureAwait(false));
+        var doc = S3XmlBody.Parse(await SmallBody.ReadAsync(s3, BodyLimit.Configuration).ConfigureAwait(false));
         if (doc.Root?.Name.LocalName != "VersioningConfiguration") throw new S3Exception(S3ErrorCode.MalformedXML);
         var status = doc.Root.Child("Status")?.Value;
         var mfa = doc.Root.Child("MfaDelete")?.Value;
@@ -123,23 +123,6 @@ public sealed class BucketHandlers(BucketCatalog buckets, FrontDoorOptions optio
     {
         if (!BucketName.IsValid(s3.Bucket!)) throw BucketCatalog.NoSuchBucket(s3.Bucket!);
         return await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
-    }
-
-    /// <summary>Configuration bodies are small: 1 MiB unless the operation has a lower limit.</summary>
-    internal const int SmallBodyLimit = 1024 * 1024;
-
-    /// <summary>A configuration body read whole; one over <paramref name="limit"/> bytes is refused rather than buffered.</summary>
-    internal static async Task<byte[]> ReadSmallBodyAsync(S3Request s3, int limit = SmallBodyLimit)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int n;
-        while ((n = await s3.Payload.ReadAsync(chunk, s3.Aborted).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + n > limit) throw new S3Exception(S3ErrorCode.MalformedXML, "The XML you provided was too large.");
-            buffer.Write(chunk, 0, n);
-        }
-        return buffer.ToArray();
     }
 }
 

@@ -26,7 +26,7 @@ public sealed record BucketSetting(string Name, Func<XDocument, string?> Normali
     public BodyIntegrity Integrity { get; init; } = BodyIntegrity.Optional;
 
     /// <summary>The largest document a PUT may send.</summary>
-    public int MaxBytes { get; init; } = BucketHandlers.SmallBodyLimit;
+    public BodyLimit Limit { get; init; } = BodyLimit.Configuration;
 
     /// <summary>Put/Get/DeleteBucketTagging: up to 50 tags, checked as object tags are; an empty set is no set.</summary>
     public static readonly BucketSetting Tagging = new("tagging", document =>
@@ -47,7 +47,7 @@ public sealed record BucketSetting(string Name, Func<XDocument, string?> Normali
     {
         Missing = S3ErrorCode.NoSuchCORSConfiguration,
         Integrity = BodyIntegrity.Required,
-        MaxBytes = 64 * 1024,
+        Limit = BodyLimit.Cors,
     };
 
     public static readonly BucketSetting Website = new("website", document => WebsiteConfiguration.Parse(document).ToXml())

@@ -71,7 +71,7 @@ public sealed class BucketSettingHandlers(BucketCatalog buckets, BucketSettings 
     private async Task PutAsync(S3Request s3, BucketSetting setting)
     {
         await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
-        var document = setting.Normalize(S3XmlBody.Parse(await SmallBody.ReadVerifiedAsync(s3, setting.Integrity, setting.MaxBytes).ConfigureAwait(false)));
+        var document = setting.Normalize(S3XmlBody.Parse(await SmallBody.ReadVerifiedAsync(s3, setting.Integrity, setting.Limit).ConfigureAwait(false)));
         await settings.PutAsync(s3.Bucket!, setting.Name, document, s3.Aborted).ConfigureAwait(false);
         s3.Response.StatusCode = setting.PutStatus;
     }

@@ -34,6 +34,9 @@ public sealed record FrontDoorOptions
     /// <summary>The shortest session STS AssumeRole grants (AWS: 900 seconds); lowered only for tests and demos of expiry.</summary>
     public int MinimumSessionSeconds { get; init; } = 900;
 
+    /// <summary>How often each node delivers the access log lines it buffered, one log object per logged bucket (S3: within minutes).</summary>
+    public TimeSpan AccessLogInterval { get; init; } = TimeSpan.FromMinutes(5);
+
     public required string AccessKey { get; init; }
     public required string SecretKey { get; init; }
 }

@@ -25,11 +25,25 @@ public sealed record RequestLimits
     public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromSeconds(130);
 
     /// <summary>
-    /// The request line Kestrel accepts (bytes): S3 keys reach 1,024 UTF-8 bytes, three times that percent-encoded, plus a
-    /// presigned query; beyond it Kestrel answers a bare 414.
+    /// The longest request line (method, target, version) served, in bytes: S3 keys reach 1,024 UTF-8 bytes, three times
+    /// that percent-encoded, plus a presigned query; longer is 400 InvalidURI.
     /// </summary>
     public int MaxRequestLineBytes { get; init; } = 16 * 1024;
 
+    /// <summary>Kestrel's own ceiling on the request line, above ours so that S3's error answers first (a bare 414 beyond it).</summary>
+    public int KestrelRequestLineBytes => Math.Max(64 * 1024, 4 * MaxRequestLineBytes);
+
+    /// <summary>
+    /// Open connections one client address may hold on the S3 port; one more is answered 503 SlowDown and closed. 0: no limit.
+    /// </summary>
+    public int MaxConnectionsPerClient { get; init; } = 256;
+
     /// <summary>Kestrel's own ceiling on the header section, above ours so that S3's error answers first (a bare 431 beyond it).</summary>
     public int KestrelHeaderSectionBytes => Math.Max(32 * 1024, 4 * MaxHeaderSectionBytes);
+
+    /// <summary>
+    /// Kestrel's ceiling on the number of header lines (its default, 100, would refuse with a bare 431 requests S3 serves):
+    /// as many as the shortest line ("a:" and CRLF, 4 bytes) fit in its header section, so that the size alone decides.
+    /// </summary>
+    public int KestrelHeaderCount => KestrelHeaderSectionBytes / 4;
 }

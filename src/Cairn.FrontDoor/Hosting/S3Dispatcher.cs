@@ -45,6 +45,7 @@ public sealed partial class S3Dispatcher(
     AclHandlers acls,
     Authorizer authorizer,
     BucketPolicyHandlers bucketPolicy,
+    AccessLogging.BucketLoggingHandlers logging,
     FrontDoorOptions options,
     Identity.IamEndpoint iam,
     IEnumerable<Observability.IRequestObserver> observers,
@@ -84,6 +85,8 @@ public sealed partial class S3Dispatcher(
         var resource = http.Request.Path.Value ?? "/";
         try
         {
+            if (http.Features.Get<IOverConnectionLimitFeature>() is not null) throw ConnectionLimitReached(http);
+            RequestLine.Check(http, options.Limits.MaxRequestLineBytes);
             HeaderSection.Check(http.Request.Headers, options.Limits.MaxHeaderSectionBytes);
             if (website.BucketOf(http.Request) is { } site)
             {
@@ -177,6 +180,16 @@ public sealed partial class S3Dispatcher(
 
     private AuthResult? Authenticate(HttpRequest request) => verifier.Authenticate(request);
 
+    /// <summary>A connection over its client's limit (ConnectionsPerClient): 503 SlowDown, then the connection closes.</summary>
+    private static S3Exception ConnectionLimitReached(HttpContext http)
+    {
+        http.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionLifetimeNotificationFeature>()?.RequestClose();
+        return new S3Exception(S3ErrorCode.SlowDown)
+        {
+            Headers = HttpProtocol.IsHttp11(http.Request.Protocol) ? new Dictionary<string, string> { ["Connection"] = "close" } : new Dictionary<string, string>(),
+        };
+    }
+
     private Task DispatchAsync(S3Request s3) => s3.Operation switch
     {
         S3Operation.ListBuckets => buckets.ListAsync(s3),
@@ -212,6 +225,7 @@ public sealed partial class S3Dispatcher(
         S3Operation.GetObjectAttributes => attributes.GetAsync(s3),
         var operation when BucketSettingHandlers.Serves(operation) => settings.HandleAsync(s3),
         var operation when BucketPolicyHandlers.Serves(operation) => bucketPolicy.HandleAsync(s3),
+        var operation when AccessLogging.BucketLoggingHandlers.Serves(operation) => logging.HandleAsync(s3),
         S3Operation.PutObjectLockConfiguration => objectLock.PutConfigurationAsync(s3),
         S3Operation.GetObjectLockConfiguration => objectLock.GetConfigurationAsync(s3),
         S3Operation.PutObjectRetention => objectLock.PutRetentionAsync(s3),

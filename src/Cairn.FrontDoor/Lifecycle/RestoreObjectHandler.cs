@@ -6,6 +6,7 @@ using Cairn.Core.StorageClasses;
 using Cairn.Core.Time;
 using Cairn.FrontDoor.Buckets;
 using Cairn.FrontDoor.Routing;
+using Cairn.FrontDoor.Objects;
 using Cairn.FrontDoor.Xml;
 using Cairn.Index.Buckets;
 using Cairn.Index.Objects;
@@ -28,7 +29,7 @@ public sealed class RestoreObjectHandler(BucketCatalog buckets, ObjectCatalog ob
         var key = ObjectKey.Parse(s3.Key!).Value;
         var versionId = s3.Query["versionId"].ToString();
         var version = await objects.LoadReadableAsync(s3.Bucket!, key, versionId.Length > 0 ? versionId : null, s3.Aborted).ConfigureAwait(false);
-        var (days, tier) = ParseRequest(S3XmlBody.Parse(await BucketHandlers.ReadSmallBodyAsync(s3).ConfigureAwait(false)));
+        var (days, tier) = ParseRequest(S3XmlBody.Parse(await SmallBody.ReadAsync(s3, BodyLimit.Configuration).ConfigureAwait(false)));
         // Pinned to the version just resolved; its class and restore state are checked in the shard, where a transition cannot move it meanwhile.
         var (updated, status) = await objects.RestoreAsync(s3.Bucket!, key, version.VersionId, days, tier, s3.Aborted).ConfigureAwait(false);
         if (updated.VersionId != VersionIds.Null) s3.Response.Headers["x-amz-version-id"] = updated.VersionId;

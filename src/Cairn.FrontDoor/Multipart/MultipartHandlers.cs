@@ -86,7 +86,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
         {
             PartNumber = partNumber,
             Size = body.Length,
-            ETag = "\"" + Convert.ToHexStringLower(body.Md5) + "\"",
+            ETag = SealedETag.Of(body.Md5, sealing),
             LastModified = time.GetUtcNow(),
             Blob = body.Blob!,
             Checksums = body.Checksums,
@@ -122,7 +122,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
         {
             PartNumber = partNumber,
             Size = length,
-            ETag = "\"" + Convert.ToHexStringLower(md5) + "\"",
+            ETag = SealedETag.Of(md5, sealing),
             LastModified = time.GetUtcNow(),
             Blob = draft.Layout,
             Checksums = digest.Checksums().ToDictionary(c => c.Key.Name(), c => c.Value),
@@ -148,7 +148,7 @@ public sealed class MultipartHandlers(BucketCatalog buckets, ObjectCatalog objec
         await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
         var key = ObjectKey.Parse(s3.Key!).Value;
         var uploadId = s3.Query["uploadId"].ToString();
-        var root = S3XmlBody.Parse(await BucketHandlers.ReadSmallBodyAsync(s3).ConfigureAwait(false)).Root;
+        var root = S3XmlBody.Parse(await SmallBody.ReadAsync(s3, BodyLimit.CompleteMultipartUpload).ConfigureAwait(false)).Root;
         if (root?.Name.LocalName != "CompleteMultipartUpload") throw new S3Exception(S3ErrorCode.MalformedXML);
         var manifest = new List<ManifestPart>();
         foreach (var part in root.Elements().Where(e => e.Name.LocalName == "Part"))

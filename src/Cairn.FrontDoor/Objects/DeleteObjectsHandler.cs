@@ -16,7 +16,7 @@ public sealed class DeleteObjectsHandler(BucketCatalog buckets, ObjectCatalog ob
     public async Task HandleAsync(S3Request s3)
     {
         await buckets.RequireAsync(s3.Bucket!, s3.Aborted).ConfigureAwait(false);
-        var root = S3XmlBody.Parse(await SmallBody.ReadVerifiedAsync(s3, BodyIntegrity.RequiredForDelete).ConfigureAwait(false)).Root;
+        var root = S3XmlBody.Parse(await SmallBody.ReadVerifiedAsync(s3, BodyIntegrity.RequiredForDelete, BodyLimit.DeleteObjects).ConfigureAwait(false)).Root;
         if (root?.Name.LocalName != "Delete") throw new S3Exception(S3ErrorCode.MalformedXML);
         var quiet = root.Child("Quiet")?.Value == "true";
         var targets = root.Elements().Where(e => e.Name.LocalName == "Object")

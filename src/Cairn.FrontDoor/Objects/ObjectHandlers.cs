@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using Cairn.Auth;
 using Cairn.Core.Checksums;
 using Cairn.Core.Errors;
@@ -36,6 +37,7 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
         var acl = await acls.ForObjectAsync(s3.Request.Headers, bucket, s3.Aborted).ConfigureAwait(false);
         var sealing = keys.Create(RequestedEncryption.From(s3.Request), defaultEncryption);
         var version = await writer.PutAsync(s3, s3.Payload, retention, legalHold, acl, sealing, s3.Aborted).ConfigureAwait(false);
+        if (Observability.RequestRecord.Of(s3.Http) is { } record) record.ObjectSize = version.Size;
         EncryptionHeaders.Write(s3.Response, version.Encryption, sealing?.Customer, withContext: true);
         var h = s3.Response.Headers;
         h.ETag = version.ETag;
@@ -59,6 +61,7 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
     public async Task ServeAsync(S3Request s3, VersionRecord version, bool headOnly, StoredLifecycle? lifecycle, bool restApi = true, int status = 200)
     {
         var whole = status != 200;
+        if (Observability.RequestRecord.Of(s3.Http) is { } record) record.ObjectSize = version.Size;
         // An SSE-C object answers only a request that brings its key, before anything else is said about it.
         var dataKey = keys.Open(version.Encryption, s3.Request);
         if (!whole) Preconditions.CheckRead(s3.Header, version);
@@ -149,11 +152,13 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
             var shareParts = sameSealing && source.Parts is not null && checksum is null && objects.SameRange(sourceBucket, sourceName, s3.Bucket!, key);
             var checksums = source.Checksums;
             var inline = source.Inline;
+            byte[]? plaintextMd5 = null;
             if (source.Blob is not null || (source.Parts is not null && !shareParts))
-                (draft, checksums) = await CopyBytesAsync(s3, source, sourceKey, storageClass, checksum, sealing).ConfigureAwait(false);
+                (draft, checksums, plaintextMd5) = await CopyBytesAsync(s3, source, sourceKey, storageClass, checksum, sealing).ConfigureAwait(false);
             else if (source.Inline is not null && (!sameSealing || checksum is not null))
             {
                 var plaintext = await ReadInlineAsync(source, sourceKey).ConfigureAwait(false);
+                plaintextMd5 = MD5.HashData(plaintext);
                 if (!sameSealing) inline = sealing is null ? plaintext : SealedBlocks.SealSegment(sealing.DataKey, plaintext);
                 if (checksum is { } inlineChecksum) checksums = InlineChecksum(plaintext, inlineChecksum);
             }
@@ -175,6 +180,8 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
                 Parts = shareParts ? source.Parts : null,
                 Inline = inline,
                 Encryption = sealing?.Record,
+                // Sealed another way, the copy's ETag is its own (SSE-C and SSE-KMS ETags are keyed by the data key).
+                ETag = sameSealing || plaintextMd5 is null ? source.ETag : SealedETag.OfCopy(source.ETag, plaintextMd5, sealing),
                 // Bytes copied under another data key are one sealed segment, whatever parts the source was made of.
                 RewrittenParts = draft is not null && sealing is not null ? null : source.RewrittenParts,
                 Checksums = checksums,
@@ -189,7 +196,7 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
                 // Refused for parts the target's range does not reference. With the source still there, the range split
                 // between the check and the write: its bytes are copied instead, as across ranges.
                 if (await objects.GetVersionAsync(sourceBucket, sourceName, source.VersionId, s3.Aborted).ConfigureAwait(false) is null) throw;
-                (draft, _) = await CopyBytesAsync(s3, source, sourceKey, storageClass, null, sealing).ConfigureAwait(false);
+                (draft, _, _) = await CopyBytesAsync(s3, source, sourceKey, storageClass, null, sealing).ConfigureAwait(false);
                 version = await objects.PutAsync(s3.Bucket!, key, copy with { Blob = draft.Layout, Parts = null }, condition, sharesBlobs: false, s3.Aborted)
                     .ConfigureAwait(false);
             }
@@ -210,15 +217,16 @@ public sealed class ObjectHandlers(BucketCatalog buckets, ObjectCatalog objects,
 
     /// <summary>
     /// The source's bytes written again, as one blob on the medium of the copy's storage class, with the checksums the
-    /// copy carries: the source's, or the one x-amz-checksum-algorithm asked for, computed over the bytes as they pass.
+    /// copy carries: the source's, or the one x-amz-checksum-algorithm asked for, computed over the bytes as they pass;
+    /// and the MD5 of the plaintext.
     /// </summary>
-    private async Task<(BlobDraft Draft, Dictionary<string, string> Checksums)> CopyBytesAsync(S3Request s3, VersionRecord source, byte[]? sourceKey,
+    private async Task<(BlobDraft Draft, Dictionary<string, string> Checksums, byte[] Md5)> CopyBytesAsync(S3Request s3, VersionRecord source, byte[]? sourceKey,
         string storageClass, ChecksumAlgorithm? checksum, ObjectSealing? sealing)
     {
         await using var bytes = reader.OpenStream(source, sourceKey, s3.Aborted);
         await using var digest = new BodyDigest(bytes, source.Size, checksum is { } a ? [a] : [], md5s);
         var draft = await writer.WriteBlobAsync(digest, storageClass, sealing, s3.Aborted).ConfigureAwait(false);
-        return (draft, checksum is null ? source.Checksums : Named(digest.Checksums()));
+        return (draft, checksum is null ? source.Checksums : Named(digest.Checksums()), await digest.Md5Async().ConfigureAwait(false));
     }
 
     private static bool IsSseS3(ObjectEncryption encryption) => encryption is { Algorithm: ObjectEncryption.Aes256, CustomerKey: false };

@@ -69,7 +69,7 @@ public sealed class ObjectWriter(ObjectCatalog objects, BlobStore blobs, Storage
             Sequence = 0,
             LastModified = time.GetUtcNow(),
             Size = body.Length,
-            ETag = "\"" + Convert.ToHexStringLower(body.Md5) + "\"",
+            ETag = SealedETag.Of(body.Md5, sealing),
             ContentType = contentType.Length == 0 ? null : contentType,
             Headers = ObjectHeaders.StoredHeaders(fields),
             Metadata = ObjectHeaders.UserMetadata(fields),

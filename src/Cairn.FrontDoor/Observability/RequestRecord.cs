@@ -21,6 +21,7 @@ public sealed class RequestRecord
         Started = started;
         Method = http.Request.Method;
         Target = http.Request.Path.Value + http.Request.QueryString.Value;
+        RawTarget = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw ? raw : Target;
         Protocol = http.Request.Protocol;
         RemoteAddress = http.Connection.RemoteIpAddress?.ToString() ?? "-";
         UserAgent = http.Request.Headers.UserAgent.ToString();
@@ -28,7 +29,16 @@ public sealed class RequestRecord
         Host = http.Request.Host.Value ?? "";
         IsHttps = http.Request.IsHttps;
         BytesReceived = http.Request.ContentLength ?? 0;
+        if (http.Features.Get<Microsoft.AspNetCore.Connections.Features.ITlsHandshakeFeature>() is { } tls)
+            (TlsProtocol, CipherSuite) = (tls.Protocol.ToString(), tls.NegotiatedCipherSuite?.ToString());
+        http.Response.OnStarting(() =>
+        {
+            firstByteTimestamp = Stopwatch.GetTimestamp();
+            return Task.CompletedTask;
+        });
     }
+
+    private long firstByteTimestamp;
 
     /// <summary>The request of this HTTP exchange, or null outside the S3 port's pipeline.</summary>
     public static RequestRecord? Of(HttpContext http) => http.Features.Get<RequestRecord>();
@@ -39,12 +49,21 @@ public sealed class RequestRecord
 
     /// <summary>The request target as sent: path and query string (a presigned URL's signature included).</summary>
     public string Target { get; }
+
+    /// <summary>The request target exactly as on the request line, percent-escapes kept (what S3's access log calls the Request-URI).</summary>
+    public string RawTarget { get; }
     public string Protocol { get; }
     public string RemoteAddress { get; }
     public string UserAgent { get; }
     public string Referer { get; }
     public string Host { get; }
     public bool IsHttps { get; }
+
+    /// <summary>The TLS protocol negotiated (SslProtocols' name: Tls12, Tls13), or null over plain HTTP.</summary>
+    public string? TlsProtocol { get; }
+
+    /// <summary>The TLS cipher suite negotiated (its IANA name), or null over plain HTTP.</summary>
+    public string? CipherSuite { get; }
 
     /// <summary>Which API served it: <c>s3</c>, <c>iam</c>, <c>sts</c>, <c>admin</c> or <c>website</c>.</summary>
     public string Api { get; set; } = "s3";
@@ -78,6 +97,9 @@ public sealed class RequestRecord
     public long BytesSent { get; private set; }
     public TimeSpan Duration { get; private set; }
 
+    /// <summary>From the request's arrival to the response's first byte; null when no response was started.</summary>
+    public TimeSpan? TurnAround { get; private set; }
+
     /// <summary>The principal as a short name for logs: the ARN, or <c>anonymous</c>.</summary>
     public string Caller => Auth?.Principal.Arn ?? "anonymous";
 
@@ -91,5 +113,6 @@ public sealed class RequestRecord
         BytesSent = HttpMethods.IsHead(Method) ? 0 : http.Response.ContentLength ?? 0;
         VersionId ??= http.Response.Headers["x-amz-version-id"].ToString() is { Length: > 0 } v ? v : null;
         Duration = Stopwatch.GetElapsedTime(startTimestamp);
+        TurnAround = firstByteTimestamp == 0 ? null : Stopwatch.GetElapsedTime(startTimestamp, firstByteTimestamp);
     }
 }

@@ -73,5 +73,7 @@ public enum S3Operation
     GetPublicAccessBlock,
     PutPublicAccessBlock,
     DeletePublicAccessBlock,
+    GetBucketLogging,
+    PutBucketLogging,
     NotImplemented,
 }

@@ -14,7 +14,7 @@ public sealed class S3Router(IReadOnlyList<string> domains)
     private static readonly HashSet<string> UnsupportedBucketSubresources = new(StringComparer.Ordinal)
     {
         "accelerate", "analytics", "cors", "intelligent-tiering", "inventory",
-        "logging", "metrics", "notification", "replication", "requestPayment", "tagging", "website", "session",
+        "metrics", "notification", "replication", "requestPayment", "tagging", "website", "session",
     };
 
     private static readonly HashSet<string> UnsupportedObjectSubresources = new(StringComparer.Ordinal)
@@ -36,6 +36,7 @@ public sealed class S3Router(IReadOnlyList<string> domains)
         ("policyStatus", S3Operation.GetBucketPolicyStatus, S3Operation.NotImplemented, S3Operation.NotImplemented),
         ("publicAccessBlock", S3Operation.GetPublicAccessBlock, S3Operation.PutPublicAccessBlock, S3Operation.DeletePublicAccessBlock),
         ("encryption", S3Operation.GetBucketEncryption, S3Operation.PutBucketEncryption, S3Operation.DeleteBucketEncryption),
+        ("logging", S3Operation.GetBucketLogging, S3Operation.PutBucketLogging, S3Operation.NotImplemented),
     ];
 
     public S3Request Route(HttpContext http)

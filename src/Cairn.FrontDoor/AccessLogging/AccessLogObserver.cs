@@ -1,0 +1,32 @@
+using System.Threading.Channels;
+using Cairn.FrontDoor.Observability;
+using Cairn.FrontDoor.Routing;
+
+namespace Cairn.FrontDoor.AccessLogging;
+
+/// <summary>One request on a bucket, formatted, waiting to be sorted into its bucket's log.</summary>
+/// <param name="ChangesLogging">A PutBucketLogging: the bucket's logging configuration must be read again.</param>
+public sealed record AccessLogEntry(string Bucket, DateTimeOffset Time, string Line, bool ChangesLogging);
+
+/// <summary>
+/// Turns every completed request on a bucket into its access log line and queues it for <see cref="AccessLogDelivery"/>,
+/// which keeps the lines of logged buckets only. Never blocks the request: when the queue is full the line is dropped,
+/// as S3's delivery is best effort. Requests the delivery makes itself never pass here (it writes through the internal
+/// PUT path, not the S3 port), so logs are never logged into logs.
+/// </summary>
+public sealed class AccessLogObserver : IRequestObserver
+{
+    private const int Capacity = 100_000;
+
+    private readonly Channel<AccessLogEntry> queue = Channel.CreateBounded<AccessLogEntry>(
+        new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+
+    public ChannelReader<AccessLogEntry> Entries => queue.Reader;
+
+    public void OnCompleted(RequestRecord record)
+    {
+        if (record.Bucket is null || record.Api is not ("s3" or "website") || !Core.Names.BucketName.IsValid(record.Bucket)) return;
+        queue.Writer.TryWrite(new AccessLogEntry(record.Bucket, record.Started, AccessLogRecord.Format(record),
+            record.Operation == S3Operation.PutBucketLogging));
+    }
+}
