@@ -42,6 +42,7 @@ using Cairn.Node.Cluster;
 using Cairn.Cluster.Map;
 using Cairn.Transport;
 using Cairn.Transport.Tls;
+using Cairn.WebConsole.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting;
@@ -136,6 +137,11 @@ public static class NodeHost
                 connectionsPerClient.Configure(listen);
                 if (certificate is not null) listen.UseS3Tls(certificate);
             });
+            if (options.ConsoleAddress is { } consoleAddress)
+                kestrel.Listen(ParseEndpoint(consoleAddress), listen =>
+                {
+                    if (certificate is not null) listen.UseS3Tls(certificate);
+                });
             if (cluster is not null)
                 kestrel.Listen(ParseEndpoint(cluster.Options.ClusterAddress), listen =>
                 {
@@ -281,6 +287,7 @@ public static class NodeHost
         s.AddSingleton<S3Dispatcher>();
         s.AddSingleton<ReadinessGate>();
         s.AddSingleton<HealthEndpoints>();
+        s.AddCairnConsole(ConsoleOptions(options));
 
         // Workers.
         s.AddSingleton<GarbageCollector>();
@@ -313,6 +320,7 @@ public static class NodeHost
         var dispatcher = app.Services.GetRequiredService<S3Dispatcher>();
         if (cluster is not null) MapClusterPort(app, cluster, node);
         Metrics.MetricsEndpointMapping.MapMetrics(app);
+        app.MapWhen(app.Services.GetRequiredService<ConsoleRoute>().Serves, branch => branch.UseCairnConsole());
         app.Run(http => health.TryHandle(http, out var response) ? response : dispatcher.HandleAsync(http));
         var readiness = app.Services.GetRequiredService<ReadinessGate>();
         if (cluster is null) app.Lifetime.ApplicationStarted.Register(readiness.MarkReady);
@@ -382,6 +390,22 @@ public static class NodeHost
             return d with { Id = id, Domain = $"{cluster.FailureDomain}/{cluster.NodeId}/{id}" };
         }).ToArray(),
     };
+
+    /// <summary>The console reaches this node's S3 port over loopback (an address bound to every interface is reached at loopback).</summary>
+    private static WebConsole.ConsoleOptions ConsoleOptions(ServerOptions options)
+    {
+        var s3 = ParseEndpoint(options.Address);
+        if (s3.Address.Equals(IPAddress.Any)) s3.Address = IPAddress.Loopback;
+        else if (s3.Address.Equals(IPAddress.IPv6Any)) s3.Address = IPAddress.IPv6Loopback;
+        return new WebConsole.ConsoleOptions
+        {
+            S3Endpoint = new Uri($"{(options.Tls is null ? "http" : "https")}://{s3}/"),
+            Region = options.FrontDoor.Region,
+            Address = options.ConsoleAddress,
+            SessionIdle = options.ConsoleSessionIdle,
+            BucketDomains = [.. options.FrontDoor.Domains, .. options.FrontDoor.WebsiteDomains],
+        };
+    }
 
     private static IReadOnlyDictionary<string, IFragmentStore> LocalDrives(NodeConfiguration node) =>
         node.Drives.Select((d, i) => (IFragmentStore)new LocalDrive(node.DriveId(i), d.Path)).ToDictionary(d => d.DriveId, StringComparer.Ordinal);

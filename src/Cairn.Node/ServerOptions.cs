@@ -44,6 +44,12 @@ public sealed record ServerOptions
     /// <summary>The audit log's rotation and retention (its folder is always <c>DATA/audit</c>).</summary>
     public Audit.AuditLogOptions Audit { get; init; } = new() { Folder = "audit" };
 
+    /// <summary>HOST:PORT serving the web console alone; null serves it under /console on the S3 port (see docs/console.md).</summary>
+    public string? ConsoleAddress { get; init; }
+
+    /// <summary>A console session unused this long ends.</summary>
+    public TimeSpan ConsoleSessionIdle { get; init; } = TimeSpan.FromMinutes(30);
+
     /// <summary>The storage classes: AWS-like defaults with the node configuration's overrides.</summary>
     public StorageClassTable StorageClasses { get; init; } = StorageClassTable.Default;
 }

@@ -9,34 +9,6 @@ using static Cairn.Testing.PostForms;
 
 namespace Cairn.Clients.Tests;
 
-/// <summary>One headless Debian chromium (driven by Playwright) and one server, shared by the browser tests.</summary>
-public sealed class BrowserFixture : ServerFixture, IAsyncLifetime
-{
-    private IPlaywright? playwright;
-
-    public IBrowser Browser { get; private set; } = null!;
-
-    public new async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        ExternalClients.Require(ExternalClients.Chromium);
-        playwright = await Playwright.CreateAsync();
-        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ExternalClients.Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-    }
-
-    public override async Task DisposeAsync()
-    {
-        if (Browser is not null) await Browser.DisposeAsync();
-        playwright?.Dispose();
-        await base.DisposeAsync();
-    }
-}
-
 /// <summary>
 /// PostObject as a person uses it: an HTML form (hidden policy fields, a file chooser, a submit button after the
 /// file) on a web page, filled in and submitted by a real browser, chromium, which encodes and sends it itself.

@@ -41,6 +41,10 @@ public static class ExternalClients
     public const string Curl = "/usr/bin/curl";
     public const string Chromium = "/usr/bin/chromium";
 
+    /// <summary>How Debian's chromium runs headless here (see FIELD-NOTES): no sandbox, GPU or background traffic.</summary>
+    public static readonly string[] ChromiumArguments =
+        ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+
     /// <summary>
     /// Fails (never skips) when a client is missing: CI must install it (scripts/install-test-clients.sh installs
     /// awscli, s3cmd, rclone, python3-boto3, curl and chromium through apt-get).

@@ -150,10 +150,12 @@ public static class ServerCommand
             CustomParser = r => OptionParsing.Parse<long>(r, Bench.ByteSize.TryParse),
         };
         var auditKeepFiles = new Option<int>("--audit-keep-files") { Description = "The audit log keeps its newest this many files", DefaultValueFactory = _ => Node.Audit.AuditLogOptions.DefaultKeepFiles };
+        var consoleAddress = new Option<string?>("--console-address") { Description = "HOST:PORT serving the web console alone (default: the console is at /console on the S3 port)" };
+        var consoleSessionIdle = DurationOption("--console-session-idle", "A console session unused this long ends: 30m", TimeSpan.FromMinutes(30));
         var command = new Command("server", "Start a node: a store alone, or a member of a cluster")
         {
             logFormat, auditMaxFileBytes, auditKeepFiles,
-            defaultEncryption, kmsKey,
+            defaultEncryption, kmsKey, consoleAddress, consoleSessionIdle,
             address, data, region, domain, websiteDomain, gcGrace, gcInterval, drives, ec, protection, config, scrubInterval, scrubRate, rebalanceRate, afr, daySeconds, minSessionSeconds, accessLogInterval, clockOffset,
             nodeId, clusterAddress, join, failureDomain, secretFile, masterKeyFile, downAfter, splitObjects, splitRate, mergeObjects, mergeRate, splitCheckInterval, rangeReplicas, snapshotInterval, routePeer,
             tlsCert, tlsKey, tlsCa, maxHeaderBytes, maxRequestLine, minUploadRate, uploadRateGrace, headerTimeout, keepAliveTimeout, maxConnectionsPerClient,
@@ -208,6 +210,8 @@ public static class ServerCommand
                     MaxFileBytes = parse.GetValue(auditMaxFileBytes) >= 1024 ? parse.GetValue(auditMaxFileBytes) : throw new ArgumentException("--audit-max-file-bytes must be 1KiB or more."),
                     KeepFiles = parse.GetValue(auditKeepFiles) >= 1 ? parse.GetValue(auditKeepFiles) : throw new ArgumentException("--audit-keep-files must be 1 or more."),
                 },
+                ConsoleAddress = parse.GetValue(consoleAddress),
+                ConsoleSessionIdle = parse.GetValue(consoleSessionIdle) > TimeSpan.Zero ? parse.GetValue(consoleSessionIdle) : throw new ArgumentException("--console-session-idle must be positive."),
                 StorageClasses = node?.StorageClassTable() ?? Core.StorageClasses.StorageClassTable.Default,
                 FrontDoor = new FrontDoorOptions
                 {
