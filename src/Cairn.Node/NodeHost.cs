@@ -11,6 +11,9 @@ using Cairn.Data.Drives;
 using Cairn.FrontDoor;
 using Cairn.FrontDoor.Hosting;
 using Cairn.FrontDoor.Identity;
+using Cairn.FrontDoor.Observability;
+using Cairn.Node.Audit;
+using Cairn.Node.Logging;
 using Cairn.Index.Identities;
 using Cairn.Node.Admin;
 using Cairn.FrontDoor.Buckets;
@@ -74,9 +77,7 @@ public static class NodeHost
         Directory.CreateDirectory(dataPath);
         DataDirectoryFormat.Open(dataPath, options.Cluster is null ? DataDirectoryLayout.Single : DataDirectoryLayout.Cluster, Version());
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
-        builder.Logging.SetMinimumLevel(LogLevelFromEnvironment());
+        builder.Logging.AddNodeConsole(options.LogFormat);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         var node = options.Node ?? NodeConfiguration.SingleDrive(dataPath);
@@ -85,7 +86,7 @@ public static class NodeHost
         // The apply reads no clock but the command's: its day clock only converts days.
         var machine = new ShardStateMachine(classes, new DayClock(time, options.DaySeconds));
         // Logging for what runs before the host is built (Raft, the certificate files).
-        var earlyLogging = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevelFromEnvironment()));
+        var earlyLogging = LoggerFactory.Create(b => b.AddNodeConsole(options.LogFormat));
         var certificate = options.Tls is { } tls ? new ReloadingCertificate(tls.CertificateFile, tls.KeyFile, earlyLogging.CreateLogger<ReloadingCertificate>()) : null;
         ClusterRuntime? cluster = null;
         StorageMedia media;
@@ -270,6 +271,10 @@ public static class NodeHost
         s.AddSingleton<Cairn.FrontDoor.Acl.AclAuthorization>();
         s.AddSingleton<Cairn.FrontDoor.Acl.RequestedAcl>();
         s.AddSingleton<Cairn.FrontDoor.Acl.AclHandlers>();
+        s.AddSingleton<RequestIds>();
+        s.AddSingleton(NodeLogging.RequestLog(options.LogFormat));
+        s.AddSingleton<IRequestObserver, RequestLog>();
+        s.AddAuditLog(options.Audit with { Folder = Path.Combine(dataPath, "audit") });
         s.AddSingleton<S3Dispatcher>();
         s.AddSingleton<ReadinessGate>();
         s.AddSingleton<HealthEndpoints>();
@@ -283,6 +288,7 @@ public static class NodeHost
         s.AddSingleton(options.Durability);
         s.AddSingleton<DurabilityLedger>();
         s.AddSingleton<LayoutWorkGate>();
+        s.AddSingleton<ScrubProgress>();
         s.AddSingleton<ScrubAndRepair>();
         s.AddSingleton<FragmentMover>();
         s.AddHostedService(sp => sp.GetRequiredService<FragmentMover>());
@@ -392,9 +398,6 @@ public static class NodeHost
 
     private static IReadOnlyDictionary<string, IFragmentStore> LocalDrives(NodeConfiguration node) =>
         node.Drives.Select((d, i) => (IFragmentStore)new LocalDrive(node.DriveId(i), d.Path)).ToDictionary(d => d.DriveId, StringComparer.Ordinal);
-
-    private static LogLevel LogLevelFromEnvironment() =>
-        Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("CAIRN_LOG_LEVEL"), true, out var level) ? level : LogLevel.Information;
 
     public static IPEndPoint ParseEndpoint(string address)
     {

@@ -41,6 +41,12 @@ public sealed record ServerOptions
     /// <summary>A console session unused this long ends.</summary>
     public TimeSpan ConsoleSessionIdle { get; init; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>How logs are written: readable lines, or one JSON object per line.</summary>
+    public Logging.LogFormat LogFormat { get; init; } = Logging.LogFormat.Text;
+
+    /// <summary>The audit log's rotation and retention (its folder is always <c>DATA/audit</c>).</summary>
+    public Audit.AuditLogOptions Audit { get; init; } = new() { Folder = "audit" };
+
     /// <summary>The storage classes: AWS-like defaults with the node configuration's overrides.</summary>
     public StorageClassTable StorageClasses { get; init; } = StorageClassTable.Default;
 }

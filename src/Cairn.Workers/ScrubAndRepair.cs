@@ -21,21 +21,39 @@ public sealed record RepairResult(long BlobsRepaired, long FragmentsRebuilt, lon
 /// </summary>
 public sealed partial class ScrubAndRepair(BlobBookkeeping bookkeeping, ObjectCatalog objects, BlobRepair repair,
     IReadOnlyDictionary<string, IFragmentStore> drives, IPlacement placement, IDriveAvailability availability, LayoutWorkGate gate,
-    DurabilityLedger ledger, DurabilityOptions options, ILogger<ScrubAndRepair> log)
+    DurabilityLedger ledger, DurabilityOptions options, ScrubProgress figures, ILogger<ScrubAndRepair> log)
 {
     /// <summary>Whether a scrub, a repair or another pass that moves fragments runs on this node now (one at a time).</summary>
     public bool IsRunning => gate.IsBusy;
 
+    /// <summary>The figures of the current or last scrub (or scrub and repair) pass.</summary>
+    public ScrubReport Progress => figures.Report();
+
     public Task<ScrubResult> ScrubAsync(IProgress<long>? progress, CancellationToken cancellationToken) =>
-        gate.RunAsync(() => ScrubLockedAsync(progress, cancellationToken), cancellationToken);
+        gate.RunAsync(() => ReportedAsync("scrub", () => ScrubLockedAsync(progress, cancellationToken)), cancellationToken);
 
     /// <summary>Scrub, then repair everything it found.</summary>
     public Task<(ScrubResult Scrub, RepairResult Repair)> ScrubAndRepairAsync(IProgress<long>? progress, CancellationToken cancellationToken) =>
-        gate.RunAsync(async () =>
+        gate.RunAsync(() => ReportedAsync("repair", async () =>
         {
             var scrub = await ScrubLockedAsync(progress, cancellationToken).ConfigureAwait(false);
+            figures.Repairing(scrub.Damaged.Count);
             return (scrub, await RepairLockedAsync(scrub.Damaged, cancellationToken).ConfigureAwait(false));
-        }, cancellationToken);
+        }), cancellationToken);
+
+    /// <summary>A full pass, its figures kept in <see cref="Progress"/> while it runs.</summary>
+    private async Task<T> ReportedAsync<T>(string kind, Func<Task<T>> pass)
+    {
+        figures.Counting(kind);
+        try
+        {
+            return await pass().ConfigureAwait(false);
+        }
+        finally
+        {
+            figures.Idle();
+        }
+    }
 
     /// <summary>
     /// Repairs every blob with a fragment on an unavailable drive (a down node's, a dead disk's), most endangered
@@ -99,6 +117,15 @@ public sealed partial class ScrubAndRepair(BlobBookkeeping bookkeeping, ObjectCa
     {
         long count = 0, bytes = 0, lost = 0;
         var damaged = new List<(BlobReference, BlobDamage)>();
+        // A first walk of the layouts (no fragment read) gives the totals the progress is measured against.
+        long totalBlobs = 0, totalBytes = 0;
+        await foreach (var reference in bookkeeping.ReferencesAsync(cancellationToken).ConfigureAwait(false))
+            if (reference.Layout is { } counted)
+            {
+                totalBlobs++;
+                totalBytes += (long)(counted.TotalFragments - counted.MissingSlots.Count) * (counted.IsStriped ? counted.FragmentLength : counted.Length);
+            }
+        figures.Scrubbing(totalBlobs, totalBytes);
         var clock = Stopwatch.StartNew();
         await foreach (var reference in bookkeeping.ReferencesAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -106,6 +133,7 @@ public sealed partial class ScrubAndRepair(BlobBookkeeping bookkeeping, ObjectCa
             var (bad, read) = await repair.VerifyAsync(layout, cancellationToken).ConfigureAwait(false);
             count++;
             bytes += read;
+            figures.Scrubbed(read, bad.Count);
             progress?.Report(count);
             if (bad.Count > 0)
             {
@@ -147,6 +175,7 @@ public sealed partial class ScrubAndRepair(BlobBookkeeping bookkeeping, ObjectCa
                     continue;
                 }
                 ledger.Rebuilt(targets.Count, targets.Count * layout.FragmentLength, clock.Elapsed);
+                figures.Repaired(targets.Count);
                 repaired++;
                 rebuilt += targets.Count;
                 if (targets.Count < damage.BadSlots.Count) degraded++;

@@ -35,11 +35,11 @@ public static class AdminCommand
         admin.Add(durability);
 
         var scrub = new Command("scrub", "Verify every fragment of every blob now");
-        scrub.SetAction((parse, ct) => RunAsync(parse, endpoint, json, "scrub", ct, RenderObject, HttpMethod.Post));
+        scrub.SetAction((parse, ct) => ScrubCommand.RunAsync(parse, endpoint, json, "scrub", ct, RenderObject));
         admin.Add(scrub);
 
         var repair = new Command("repair", "Scrub, then rebuild every lost fragment now");
-        repair.SetAction((parse, ct) => RunAsync(parse, endpoint, json, "repair", ct, RenderObject, HttpMethod.Post));
+        repair.SetAction((parse, ct) => ScrubCommand.RunAsync(parse, endpoint, json, "repair", ct, RenderObject));
         admin.Add(repair);
 
         var lifecycleBucket = new Option<string?>("--bucket") { Description = "Only this bucket" };
@@ -97,18 +97,15 @@ public static class AdminCommand
         billing.SetAction((parse, ct) => RunAsync(parse, endpoint, json, WithBucket("billing", parse.GetValue(billingBucket)), ct, RenderBill));
         admin.Add(billing);
         admin.Add(UserCommand.Create(endpoint, json));
+        admin.Add(AuditCommand.Create(endpoint, json));
         return admin;
     }
 
     private static async Task<int> RunAsync(System.CommandLine.ParseResult parse, Option<string> endpoint, Option<bool> json, string call,
         CancellationToken cancellationToken, Action<JsonElement> render, HttpMethod? method = null)
     {
-        if (!Uri.TryCreate(parse.GetValue(endpoint), UriKind.Absolute, out var url))
-        {
-            Console.Error.WriteLine($"cairn admin: --endpoint must be an absolute URL such as http://127.0.0.1:9000");
-            return 2;
-        }
-        using var client = new AdminClient(url, Credentials.FromEnvironment());
+        using var client = Connect(parse, endpoint);
+        if (client is null) return 2;
         try
         {
             // Long calls (scrub, repair) show a spinner on a terminal while the server works.
@@ -125,6 +122,14 @@ public static class AdminCommand
             Console.Error.WriteLine($"cairn admin: {e.Message}");
             return 1;
         }
+    }
+
+    /// <summary>A client of the server --endpoint names, or null (and the reason on stderr) when it is not an absolute URL.</summary>
+    internal static AdminClient? Connect(System.CommandLine.ParseResult parse, Option<string> endpoint)
+    {
+        if (Uri.TryCreate(parse.GetValue(endpoint), UriKind.Absolute, out var url)) return new AdminClient(url, Credentials.FromEnvironment());
+        Console.Error.WriteLine($"cairn admin: --endpoint must be an absolute URL such as http://127.0.0.1:9000");
+        return null;
     }
 
     private static void RenderInfo(JsonElement info)

@@ -133,8 +133,18 @@ public static class ServerCommand
         var keepAliveTimeout = DurationOption("--keep-alive-timeout", "An idle kept-alive connection is closed after this: 130s", limitDefaults.KeepAliveTimeout);
         var consoleAddress = new Option<string?>("--console-address") { Description = "HOST:PORT serving the web console alone (default: the console is at /console on the S3 port)" };
         var consoleSessionIdle = DurationOption("--console-session-idle", "A console session unused this long ends: 30m", TimeSpan.FromMinutes(30));
+        var logFormat = new Option<string>("--log-format") { Description = "text (one readable line per log) or json (one JSON object per line, a line per request)", DefaultValueFactory = _ => "text" };
+        logFormat.AcceptOnlyFromAmong("text", "json");
+        var auditMaxFileBytes = new Option<long>("--audit-max-file-bytes")
+        {
+            Description = "The audit log starts a new file (DATA/audit/audit-YYYYMMDD-HHMMSS.jsonl) before one grows past this (e.g. 64MiB)",
+            DefaultValueFactory = _ => Node.Audit.AuditLogOptions.DefaultMaxFileBytes,
+            CustomParser = r => OptionParsing.Parse<long>(r, Bench.ByteSize.TryParse),
+        };
+        var auditKeepFiles = new Option<int>("--audit-keep-files") { Description = "The audit log keeps its newest this many files", DefaultValueFactory = _ => Node.Audit.AuditLogOptions.DefaultKeepFiles };
         var command = new Command("server", "Start a node: a store alone, or a member of a cluster")
         {
+            logFormat, auditMaxFileBytes, auditKeepFiles,
             defaultEncryption, kmsKey, consoleAddress, consoleSessionIdle,
             address, data, region, domain, websiteDomain, gcGrace, gcInterval, drives, ec, protection, config, scrubInterval, scrubRate, rebalanceRate, afr, daySeconds, minSessionSeconds, clockOffset,
             nodeId, clusterAddress, join, failureDomain, secretFile, masterKeyFile, downAfter, splitObjects, splitRate, mergeObjects, mergeRate, splitCheckInterval, rangeReplicas, snapshotInterval, routePeer,
@@ -145,8 +155,6 @@ public static class ServerCommand
           try
           {
             var credentials = Credentials.FromEnvironment();
-            if (credentials.IsDevelopmentPair)
-                Console.WriteLine($"CAIRN_ACCESS_KEY/CAIRN_SECRET_KEY not set: using the development pair {Credentials.DevelopmentAccessKey} / {Credentials.DevelopmentSecretKey}. Do not use it in production.");
             var cluster = ClusterArguments.Parse(parse.GetValue(nodeId), parse.GetValue(clusterAddress), parse.GetValue(join), parse.GetValue(failureDomain)!, parse.GetValue(secretFile)) is { } c
                 ? c with
                 {
@@ -184,6 +192,13 @@ public static class ServerCommand
                 ClockOffset = parse.GetValue(clockOffset),
                 ConsoleAddress = parse.GetValue(consoleAddress),
                 ConsoleSessionIdle = parse.GetValue(consoleSessionIdle) > TimeSpan.Zero ? parse.GetValue(consoleSessionIdle) : throw new ArgumentException("--console-session-idle must be positive."),
+                LogFormat = parse.GetValue(logFormat) == "json" ? Node.Logging.LogFormat.Json : Node.Logging.LogFormat.Text,
+                Audit = new Node.Audit.AuditLogOptions
+                {
+                    Folder = "audit",
+                    MaxFileBytes = parse.GetValue(auditMaxFileBytes) >= 1024 ? parse.GetValue(auditMaxFileBytes) : throw new ArgumentException("--audit-max-file-bytes must be 1KiB or more."),
+                    KeepFiles = parse.GetValue(auditKeepFiles) >= 1 ? parse.GetValue(auditKeepFiles) : throw new ArgumentException("--audit-keep-files must be 1 or more."),
+                },
                 StorageClasses = node?.StorageClassTable() ?? Core.StorageClasses.StorageClassTable.Default,
                 FrontDoor = new FrontDoorOptions
                 {
@@ -225,7 +240,10 @@ public static class ServerCommand
             await app.StartAsync(cancellationToken);
             var layout = options.Node is null ? "1 drive" : $"{options.Node.Drives.Count} drives";
             var role = cluster is null ? "" : $", node {cluster.NodeId} of a cluster, cluster port {cluster.ClusterAddress}";
-            Console.WriteLine($"Cairn {NodeHost.Version()} serving S3 on {(options.Tls is null ? "http" : "https")}://{options.Address} (data: {Path.GetFullPath(options.DataPath)}, {layout}, region {options.FrontDoor.Region}{role})");
+            var say = StartLines(app, options.LogFormat);
+            if (credentials.IsDevelopmentPair)
+                say($"CAIRN_ACCESS_KEY/CAIRN_SECRET_KEY not set: using the development pair {Credentials.DevelopmentAccessKey} / {Credentials.DevelopmentSecretKey}. Do not use it in production.");
+            say($"Cairn {NodeHost.Version()} serving S3 on {(options.Tls is null ? "http" : "https")}://{options.Address} (data: {Path.GetFullPath(options.DataPath)}, {layout}, region {options.FrontDoor.Region}{role})");
             await app.WaitForShutdownAsync(cancellationToken);
             return 0;
           }
@@ -237,6 +255,15 @@ public static class ServerCommand
           }
         });
         return command;
+    }
+
+    /// <summary>What the server says once it serves: plain lines in text format, log entries (category Cairn.Server) in JSON, so stdout stays JSON lines.</summary>
+    private static Action<string> StartLines(Microsoft.AspNetCore.Builder.WebApplication app, Node.Logging.LogFormat format)
+    {
+        if (format == Node.Logging.LogFormat.Text) return Console.WriteLine;
+        var log = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>(app.Services)
+            .CreateLogger("Cairn.Server");
+        return line => Node.Logging.NodeLogging.Say(log, line);
     }
 
     /// <summary>--tls-cert and --tls-key go together; --tls-ca only with them.</summary>

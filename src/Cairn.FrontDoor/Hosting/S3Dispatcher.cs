@@ -48,10 +48,13 @@ public sealed partial class S3Dispatcher(
     FrontDoorOptions options,
     Identity.IamEndpoint iam,
     IEnumerable<Observability.IRequestObserver> observers,
+    IEnumerable<Observability.IResponseGate> gates,
+    Observability.RequestIds requestIds,
     TimeProvider time,
     ILogger<S3Dispatcher> log)
 {
     private readonly Observability.IRequestObserver[] observers = observers.ToArray();
+    private readonly Observability.IResponseGate[] gates = gates.ToArray();
 
     /// <summary>The minimum upload rate, one instance for every request (Kestrel only reads it).</summary>
     private readonly Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate? uploadRate = options.Limits.MinUploadBytesPerSecond > 0
@@ -59,17 +62,27 @@ public sealed partial class S3Dispatcher(
 
     public async Task HandleAsync(HttpContext http)
     {
-        var record = new Observability.RequestRecord(http, time.GetUtcNow());
+        var extendedId = requestIds.Assign(http);
+        var record = new Observability.RequestRecord(http, time.GetUtcNow()) { ExtendedRequestId = extendedId };
         http.Features.Set(record);
+        if (gates.Length > 0) http.Response.OnStarting(() => PassGatesAsync(http, record, responseStarting: true));
         try
         {
             await ServeAsync(http, record).ConfigureAwait(false);
         }
         finally
         {
+            // A request that ends with no response (the client went away) passes the gates now: none will start.
+            if (gates.Length > 0 && http.RequestAborted.IsCancellationRequested) await PassGatesAsync(http, record, responseStarting: false).ConfigureAwait(false);
             record.Complete(http);
             foreach (var observer in observers) observer.OnCompleted(record);
         }
+    }
+
+    private async Task PassGatesAsync(HttpContext http, Observability.RequestRecord record, bool responseStarting)
+    {
+        if (!record.TryPassGates(http, responseStarting)) return;
+        foreach (var gate in gates) await gate.BeforeResponseAsync(record).ConfigureAwait(false);
     }
 
     private async Task ServeAsync(HttpContext http, Observability.RequestRecord record)
@@ -79,7 +92,7 @@ public sealed partial class S3Dispatcher(
             && http.Features.Get<Microsoft.AspNetCore.Server.Kestrel.Core.Features.IHttpMinRequestBodyDataRateFeature>() is { } rate)
             rate.MinDataRate = uploadRate;
         http.Response.Headers.Server = "Cairn";
-        http.Response.Headers["x-amz-request-id"] = http.TraceIdentifier;
+        Observability.RequestIds.WriteHeaders(http);
         ConnectionReuse.BeforeHandling(http);
         var resource = http.Request.Path.Value ?? "/";
         try

@@ -72,7 +72,7 @@ public static class ErrorRenderer
         response.Clear();
         ConnectionReuse.OnError(http);
         foreach (var (name, value) in error.Headers) response.Headers[name] = value;
-        response.Headers["x-amz-request-id"] = http.TraceIdentifier;
+        Observability.RequestIds.WriteHeaders(http);
         if (error.Code.Status == 416 && error.Details.TryGetValue("ActualObjectSize", out var size))
             response.Headers.ContentRange = $"bytes */{size}";
         // HEAD responses and 304 carry no body.

@@ -28,6 +28,7 @@ public sealed class RequestRecord
         Host = http.Request.Host.Value ?? "";
         IsHttps = http.Request.IsHttps;
         BytesReceived = http.Request.ContentLength ?? 0;
+        AccessKey = ClaimedAccessKey(http.Request);
     }
 
     /// <summary>The request of this HTTP exchange, or null outside the S3 port's pipeline.</summary>
@@ -61,6 +62,12 @@ public sealed class RequestRecord
     /// <summary>The version the request named or the one it made (x-amz-version-id of the response, when set).</summary>
     public string? VersionId { get; set; }
 
+    /// <summary>S3's extended request id (<c>x-amz-id-2</c>), set with the request id.</summary>
+    public string? ExtendedRequestId { get; set; }
+
+    /// <summary>The access key id the request's signature names (header or presigned query), verified or not; null when unsigned.</summary>
+    public string? AccessKey { get; }
+
     /// <summary>Who signed it; null when it was anonymous or refused before authentication.</summary>
     public AuthResult? Auth { get; set; }
 
@@ -84,12 +91,44 @@ public sealed class RequestRecord
     /// <summary>Whether the request asked to change state (what the audit log keeps): any method but GET, HEAD and OPTIONS.</summary>
     public bool IsMutating => !(HttpMethods.IsGet(Method) || HttpMethods.IsHead(Method) || HttpMethods.IsOptions(Method));
 
+    /// <summary>Whether the response started (its status line went out); false for a request cut before any answer.</summary>
+    public bool ResponseStarted { get; private set; }
+
+    private int gated;
+
+    /// <summary>
+    /// The response is about to start (its status and headers are final), or the request ended without one: true the first
+    /// time only, so the response gates run once.
+    /// </summary>
+    internal bool TryPassGates(HttpContext http, bool responseStarting)
+    {
+        if (Interlocked.Exchange(ref gated, 1) == 1) return false;
+        ResponseStarted = responseStarting;
+        TakeOutcome(http);
+        return true;
+    }
+
     internal void Complete(HttpContext http)
     {
-        Status = http.Response.StatusCode;
+        TakeOutcome(http);
         // Every S3 answer with a body declares its length; one without (a HEAD, a 204) sent none.
         BytesSent = HttpMethods.IsHead(Method) ? 0 : http.Response.ContentLength ?? 0;
-        VersionId ??= http.Response.Headers["x-amz-version-id"].ToString() is { Length: > 0 } v ? v : null;
         Duration = Stopwatch.GetElapsedTime(startTimestamp);
+    }
+
+    private void TakeOutcome(HttpContext http)
+    {
+        Status = http.Response.StatusCode;
+        VersionId ??= http.Response.Headers["x-amz-version-id"].ToString() is { Length: > 0 } v ? v : null;
+    }
+
+    /// <summary>The AKID of <c>Credential=AKID/date/region/service/aws4_request</c> in the Authorization header or X-Amz-Credential.</summary>
+    private static string? ClaimedAccessKey(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        var start = authorization.IndexOf("Credential=", StringComparison.Ordinal);
+        var credential = start >= 0 ? authorization[(start + "Credential=".Length)..] : request.Query["X-Amz-Credential"].ToString();
+        var slash = credential.IndexOf('/', StringComparison.Ordinal);
+        return slash > 0 ? credential[..slash] : null;
     }
 }

@@ -7,6 +7,7 @@ using Cairn.Workers.Lifecycle;
 using Cairn.Index.Billing;
 using Cairn.Index.Buckets;
 using Cairn.Index.Objects;
+using Cairn.Node.Audit;
 using Cairn.FrontDoor;
 using Cairn.FrontDoor.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -19,7 +20,8 @@ namespace Cairn.Node.Admin;
 /// </summary>
 public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, BlobStore blobs, ServerInfo server, FrontDoorOptions options,
     ScrubAndRepair scrubber, DurabilityLedger ledger, ErasureSettings code, LifecyclePass lifecycle, BillCalculator billing, ClusterStatus cluster,
-    ObjectCatalog objects, BlobBookkeeping bookkeeping, IDriveAvailability availability, ReturnedDriveRepair refill, Cluster.RangeSplitter? splitter = null,
+    ObjectCatalog objects, BlobBookkeeping bookkeeping, IDriveAvailability availability, ReturnedDriveRepair refill, Core.Observability.IAuditLog audit,
+    Cluster.RangeSplitter? splitter = null,
     Cluster.NodeAdmission? admission = null, Cluster.NodeDeparture? departure = null, Cluster.RangeMerger? merger = null, Cluster.DriveDrain? drain = null) : IAdminApi
 {
     private const string Prefix = AdminPaths.Prefix;
@@ -37,6 +39,8 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
             ("GET", Prefix + "durability") => await DurabilityAsync(http.RequestAborted).ConfigureAwait(false),
             ("POST", Prefix + "scrub") => ScrubReport((await scrubber.ScrubAsync(null, http.RequestAborted).ConfigureAwait(false)), null),
             ("POST", Prefix + "repair") => await RepairAsync(http.RequestAborted).ConfigureAwait(false),
+            ("GET", Prefix + "scrub/progress") => scrubber.Progress,
+            ("GET", Prefix + "audit") => new { entries = await audit.ReadAsync(AuditQueryText.Parse(http.Request.Query), http.RequestAborted).ToArrayAsync(http.RequestAborted).ConfigureAwait(false) },
             ("POST", Prefix + "lifecycle/run") => await LifecycleRunAsync(http.Request.Query["bucket"].ToString(), http.RequestAborted).ConfigureAwait(false),
             ("GET", Prefix + "cluster") => await cluster.ReportAsync(http.RequestAborted).ConfigureAwait(false),
             ("POST", Prefix + "drive/drain") => await DrainAsync(http.Request.Query["drive"].ToString(), http.RequestAborted).ConfigureAwait(false),

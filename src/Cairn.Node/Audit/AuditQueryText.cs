@@ -1,0 +1,43 @@
+using System.Globalization;
+using Cairn.Core.Errors;
+using Cairn.Core.Observability;
+using Microsoft.AspNetCore.Http;
+
+namespace Cairn.Node.Audit;
+
+/// <summary>
+/// The admin API's audit query: <c>since</c> and <c>until</c> (ISO 8601 times), <c>actor</c>, <c>api</c>, <c>action</c>,
+/// <c>bucket</c>, <c>failures=true</c> and <c>limit</c> (1 to 10,000, default 100). A value that does not parse is
+/// refused with InvalidArgument, never ignored.
+/// </summary>
+public static class AuditQueryText
+{
+    public const int MaxLimit = 10_000;
+
+    public static AuditQuery Parse(IQueryCollection query) => new(
+        Since: Time(query, "since"),
+        Until: Time(query, "until"),
+        Actor: Text(query, "actor"),
+        Api: Text(query, "api"),
+        Action: Text(query, "action"),
+        Bucket: Text(query, "bucket"),
+        FailuresOnly: Text(query, "failures") switch
+        {
+            null or "false" => false,
+            "true" => true,
+            var other => throw Invalid("failures", other, "true or false"),
+        },
+        Limit: Text(query, "limit") is not { } limit ? 100
+            : int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxLimit ? n
+            : throw Invalid("limit", limit, $"a number from 1 to {MaxLimit}"));
+
+    private static string? Text(IQueryCollection query, string name) => query[name].ToString() is { Length: > 0 } value ? value : null;
+
+    private static DateTimeOffset? Time(IQueryCollection query, string name) =>
+        Text(query, name) is not { } text ? null
+        : DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at
+        : throw Invalid(name, text, "an ISO 8601 time such as 2026-11-30T13:00:00Z");
+
+    private static S3Exception Invalid(string name, string value, string expected) =>
+        new(S3ErrorCode.InvalidArgument, $"Audit query parameter {name}='{value}' is not {expected}.");
+}
