@@ -28,6 +28,12 @@ public sealed class DurabilityLedger(DurabilityOptions options, TimeProvider tim
         lock (gate) { fragmentsRebuilt += fragments; bytesRebuilt += bytes; repairTime += took; }
     }
 
+    /// <summary>Fragments found lost and fragments rebuilt since the process started.</summary>
+    public (long Lost, long Rebuilt) Totals()
+    {
+        lock (gate) return (fragmentsLost, fragmentsRebuilt);
+    }
+
     public void Unrepairable()
     {
         lock (gate) unrepairable++;
