@@ -44,4 +44,80 @@ public sealed class SignInTests(ConsoleFixture fixture) : IClassFixture<ConsoleF
         Assert.Contains("/console/sign-in", response.Headers.Location!.ToString());
         await page.Context.CloseAsync();
     }
+
+    [Fact]
+    public async Task Every_response_refuses_framing_and_sends_no_referrer()
+    {
+        var page = await fixture.NewPageAsync();
+        var signIn = await page.GotoAsync(fixture.Url("/sign-in"));
+        await fixture.SignInAsync(page);
+        var buckets = await page.GotoAsync(fixture.Url("/buckets"));
+        foreach (var response in new[] { signIn!, buckets! })
+        {
+            Assert.Equal("DENY", await response.HeaderValueAsync("x-frame-options"));
+            var csp = await response.HeaderValueAsync("content-security-policy");
+            Assert.Contains("frame-ancestors 'none'", csp);
+            Assert.Contains("script-src 'self'", csp);
+            Assert.Equal("no-referrer", await response.HeaderValueAsync("referrer-policy"));
+        }
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_state_changing_request_without_the_antiforgery_token_is_refused()
+    {
+        var page = await fixture.NewPageAsync();
+        await fixture.SignInAsync(page);
+        var cookies = string.Join("; ", (await page.Context.CookiesAsync()).Select(c => $"{c.Name}={c.Value}"));
+        var bucket = ServerFixture.NewBucketName("csrf");
+        using var http = new HttpClient(fixture.Server.SocketsHandler());
+
+        // A form post (create a bucket) with the session's cookies but no token, as a forged cross-site form would be.
+        using var post = new HttpRequestMessage(HttpMethod.Post, fixture.Url("/buckets?handler=create")) { Content = new FormUrlEncodedContent([new("name", bucket)]) };
+        post.Headers.Add("Cookie", cookies);
+        using (var response = await http.SendAsync(post))
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.DoesNotContain((await fixture.S3.ListBucketsAsync()).Buckets ?? [], b => b.BucketName == bucket);
+
+        // An upload call without the header token.
+        await fixture.S3.PutBucketAsync(bucket);
+        using var put = new HttpRequestMessage(HttpMethod.Put, fixture.Url($"/api/objects?bucket={bucket}&key=forged.txt")) { Content = new StringContent("forged") };
+        put.Headers.Add("Cookie", cookies);
+        using (var response = await http.SendAsync(put))
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var listed = await fixture.S3.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = bucket });
+        Assert.Empty(listed.S3Objects ?? []);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_session_unused_for_its_idle_time_ends()
+    {
+        await using var server = await ServerProcess.StartAsync("--console-session-idle", "2s");
+        var page = await fixture.NewPageAsync();
+        await fixture.SignInAsync(page, server);
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        await page.GotoAsync(fixture.Url($"/buckets", server));
+        Assert.Contains("/console/sign-in", page.Url);
+
+        // An API call of an ended session gets 401, not a page.
+        var api = await page.APIRequest.PutAsync(fixture.Url("/api/objects?bucket=b&key=k", server), new() { Data = "x" });
+        Assert.Equal(401, api.Status);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_bucket_named_console_stays_S3s_for_signed_requests()
+    {
+        await fixture.S3.PutBucketAsync("console");
+        await fixture.S3.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest { BucketName = "console", Key = "sign-in", ContentBody = "an object" });
+        using var got = await fixture.S3.GetObjectAsync("console", "sign-in");
+        Assert.Equal("an object", await new StreamReader(got.ResponseStream).ReadToEndAsync());
+
+        // The same path unsigned, from a browser, is the console's sign-in page.
+        var page = await fixture.NewPageAsync();
+        await page.GotoAsync(fixture.Url("/sign-in"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in to Cairn" })).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
 }

@@ -33,6 +33,7 @@ public static class ConsoleHosting
         services.AddSingleton<ObjectTransfers>();
         services.AddSingleton<BucketSummaries>();
         services.AddSingleton<S3CallTiming>();
+        services.AddSingleton<StorageLadder>();
         services.AddHttpContextAccessor();
         services.TryAddSingleton(StorageClassTable.Default);
         // Antiforgery tokens are only good while this process runs, as the sessions they protect are.

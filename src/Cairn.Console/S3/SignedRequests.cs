@@ -9,6 +9,9 @@ namespace Cairn.WebConsole.S3;
 /// </summary>
 public sealed class SignedRequests(ConsoleOptions options, LoopbackHttp loopback, TimeProvider time)
 {
+    /// <summary>The port of this node's S3 endpoint (a presigned link names it, with the host the browser used).</summary>
+    public int S3Port => options.S3Endpoint.Port;
+
     /// <summary>The path of an object (or of a bucket, with a null key), path-style, each segment escaped.</summary>
     public static string ObjectPath(string bucket, string? key) =>
         "/" + Uri.EscapeDataString(bucket) + (key is null ? "" : "/" + string.Join('/', key.Split('/').Select(Uri.EscapeDataString)));
