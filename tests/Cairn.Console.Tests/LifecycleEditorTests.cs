@@ -22,7 +22,7 @@ public sealed class LifecycleEditorTests(ConsoleFixture fixture) : IClassFixture
             <Transition><Days>30</Days><StorageClass>STANDARD_IA</StorageClass></Transition>
             <Transition><Days>90</Days><StorageClass>GLACIER</StorageClass></Transition>
             <Expiration><Days>365</Days></Expiration>
-            <NoncurrentVersionTransition><NoncurrentDays>10</NoncurrentDays><NewerNoncurrentVersions>2</NewerNoncurrentVersions><StorageClass>STANDARD_IA</StorageClass></NoncurrentVersionTransition>
+            <NoncurrentVersionTransition><NoncurrentDays>30</NoncurrentDays><NewerNoncurrentVersions>2</NewerNoncurrentVersions><StorageClass>STANDARD_IA</StorageClass></NoncurrentVersionTransition>
             <NoncurrentVersionExpiration><NoncurrentDays>40</NoncurrentDays><NewerNoncurrentVersions>3</NewerNoncurrentVersions></NoncurrentVersionExpiration>
             <AbortIncompleteMultipartUpload><DaysAfterInitiation>7</DaysAfterInitiation></AbortIncompleteMultipartUpload>
           </Rule>
@@ -125,8 +125,8 @@ public sealed class LifecycleEditorTests(ConsoleFixture fixture) : IClassFixture
         await page.GetByLabel("LifecycleConfiguration").FillAsync(twice);
         await page.GetByRole(AriaRole.Button, new() { Name = "Save XML" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("InvalidArgument: Rule ID must be unique. Found same ID for more than one rule");
-        var error = await Assert.ThrowsAsync<AmazonS3Exception>(() => fixture.S3.GetLifecycleConfigurationAsync(bucket));
-        Assert.Equal("NoSuchLifecycleConfiguration", error.ErrorCode);
+        // Nothing was saved (the SDK answers NoSuchLifecycleConfiguration as no rules).
+        Assert.True((await fixture.S3.GetLifecycleConfigurationAsync(bucket)).Configuration?.Rules is null or { Count: 0 });
         await page.Context.CloseAsync();
     }
 
