@@ -232,6 +232,9 @@ public static class NodeHost
         s.AddSingleton<IamUserActions>();
         s.AddSingleton<IamPolicyActions>();
         s.AddSingleton<IamRoleActions>();
+        s.AddSingleton<IamGroupActions>();
+        s.AddSingleton<IamAuthorization>();
+        s.AddSingleton<IamResources>();
         s.AddSingleton<SessionTokens>();
         s.AddSingleton<ISessionCredentials>(sp => sp.GetRequiredService<SessionTokens>());
         s.AddSingleton<StsActions>();

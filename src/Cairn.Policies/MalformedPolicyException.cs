@@ -8,6 +8,9 @@ public enum PolicyKind
 
     /// <summary>An IAM identity policy (user, group, role, session): no Principal; IAM's MalformedPolicyDocument.</summary>
     Identity,
+
+    /// <summary>A role's trust policy (who may assume it): a resource policy with a Principal, STS actions and no Resource; IAM's MalformedPolicyDocument.</summary>
+    Trust,
 }
 
 /// <summary>A policy document AWS would refuse, with the error code and message its service answers.</summary>

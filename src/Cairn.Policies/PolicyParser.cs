@@ -147,12 +147,13 @@ public static class PolicyParser
             throw rules.MissingField("Effect");
         if (actions is null)
             throw rules.MissingField("Action");
-        if (resources is null)
-            throw rules.MissingField("Resource");
+        // Only resources the document names are checked: a trust policy names none and applies to its role.
+        var named = resources ?? [];
+        resources ??= rules.ImplicitResources ?? throw rules.MissingField("Resource");
         rules.CheckPrincipalPresence(principal);
         foreach (var action in actions)
             rules.CheckAction(action);
-        foreach (var resource in resources)
+        foreach (var resource in named)
             rules.CheckResource(resource);
         var statement = new PolicyStatement(sid, effect.Value, principal, notPrincipal, actions, notAction,
             resources, notResource, conditions);

@@ -9,8 +9,15 @@ namespace Cairn.Policies;
 /// </summary>
 internal abstract partial class PolicyRules(PolicyKind kind)
 {
-    public static PolicyRules For(PolicyKind kind, string? bucket) =>
-        kind == PolicyKind.Bucket ? new BucketPolicyRules(bucket) : new IdentityPolicyRules();
+    public static PolicyRules For(PolicyKind kind, string? bucket) => kind switch
+    {
+        PolicyKind.Bucket => new BucketPolicyRules(bucket),
+        PolicyKind.Trust => new TrustPolicyRules(),
+        _ => new IdentityPolicyRules(),
+    };
+
+    /// <summary>What a statement without Resource or NotResource applies to; null where the element is required.</summary>
+    public virtual IReadOnlyList<string>? ImplicitResources => null;
 
     public abstract string InvalidJson { get; }
 
@@ -61,6 +68,44 @@ internal abstract partial class PolicyRules(PolicyKind kind)
 
     protected abstract string InvalidIpMessage { get; }
 
+    /// <summary>How the service refuses a principal it cannot read: <paramref name="type"/> and <paramref name="value"/> name it (empty when the element itself is wrong).</summary>
+    protected virtual MalformedPolicyException InvalidPrincipal(string type, string value) => Error("Invalid principal in policy");
+
+    /// <summary>The Principal element as both resource-policy kinds (bucket, trust) read it.</summary>
+    protected PrincipalSet ReadPrincipals(JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.String)
+            return value.GetString() == "*" ? new PrincipalSet(true, [], [], [], []) : throw InvalidPrincipal("", value.GetRawText());
+        if (value.ValueKind != JsonValueKind.Object)
+            throw InvalidPrincipal("", value.GetRawText());
+        IReadOnlyList<string> aws = [], canonical = [], services = [], federated = [];
+        foreach (var property in value.EnumerateObject())
+        {
+            var values = PolicyParser.StringOrList(property.Value, this, InvalidPrincipal(property.Name, "").Message);
+            // AWS allows "*" alone; a wildcard inside an ARN is an invalid principal.
+            var invalid = property.Name switch
+            {
+                "AWS" => values.FirstOrDefault(v => v != "*" && (Wildcard.HasWildcard(v) || !AwsPrincipal().IsMatch(v))),
+                "CanonicalUser" => values.FirstOrDefault(v => v.Length == 0 || !v.All(char.IsAsciiHexDigit)),
+                "Service" or "Federated" => values.FirstOrDefault(string.IsNullOrWhiteSpace),
+                _ => values[0],
+            };
+            if (invalid is not null)
+                throw InvalidPrincipal(property.Name, invalid);
+            switch (property.Name)
+            {
+                case "AWS": aws = values; break;
+                case "CanonicalUser": canonical = values; break;
+                case "Service": services = values; break;
+                default: federated = values; break;
+            }
+        }
+
+        if (aws.Count + canonical.Count + services.Count + federated.Count == 0)
+            throw InvalidPrincipal("", value.GetRawText());
+        return new PrincipalSet(aws.Contains("*"), aws.Where(v => v != "*").ToList(), canonical, services, federated);
+    }
+
     /// <summary>"service:pattern" with a vendor prefix, or "*".</summary>
     protected static bool IsActionShaped(string action) => action == "*" || ActionShape().IsMatch(action);
 
@@ -104,8 +149,6 @@ internal sealed partial class BucketPolicyRules(string? bucket) : PolicyRules(Po
 
     protected override string InvalidIpMessage => "Invalid IP address in Conditions";
 
-    private const string InvalidPrincipal = "Invalid principal in policy";
-
     public override MalformedPolicyException UnknownField(string name) => Error($"Unknown field {name}");
 
     public override MalformedPolicyException MissingField(string name) => Error($"Missing required field {name}");
@@ -114,49 +157,7 @@ internal sealed partial class BucketPolicyRules(string? bucket) : PolicyRules(Po
 
     public override MalformedPolicyException InvalidConditionType(string name) => Error($"Invalid Condition type : {name}");
 
-    public override PrincipalSet ReadPrincipal(JsonElement value)
-    {
-        if (value.ValueKind == JsonValueKind.String)
-        {
-            return value.GetString() == "*"
-                ? new PrincipalSet(true, [], [], [], [])
-                : throw Error(InvalidPrincipal);
-        }
-
-        if (value.ValueKind != JsonValueKind.Object)
-            throw Error(InvalidPrincipal);
-        IReadOnlyList<string> aws = [], canonical = [], services = [], federated = [];
-        foreach (var property in value.EnumerateObject())
-        {
-            var values = PolicyParser.StringOrList(property.Value, this, InvalidPrincipal);
-            switch (property.Name)
-            {
-                case "AWS":
-                    // AWS allows "*" alone; a wildcard inside an ARN is an invalid principal.
-                    if (values.Any(v => v != "*" && (Wildcard.HasWildcard(v) || !AwsPrincipal().IsMatch(v))))
-                        throw Error(InvalidPrincipal);
-                    aws = values;
-                    break;
-                case "CanonicalUser":
-                    if (values.Any(v => v.Length == 0 || !v.All(char.IsAsciiHexDigit)))
-                        throw Error(InvalidPrincipal);
-                    canonical = values;
-                    break;
-                case "Service":
-                    services = values.Any(string.IsNullOrWhiteSpace) ? throw Error(InvalidPrincipal) : values;
-                    break;
-                case "Federated":
-                    federated = values.Any(string.IsNullOrWhiteSpace) ? throw Error(InvalidPrincipal) : values;
-                    break;
-                default:
-                    throw Error(InvalidPrincipal);
-            }
-        }
-
-        if (aws.Count + canonical.Count + services.Count + federated.Count == 0)
-            throw Error(InvalidPrincipal);
-        return new PrincipalSet(aws.Contains("*"), aws.Where(v => v != "*").ToList(), canonical, services, federated);
-    }
+    public override PrincipalSet ReadPrincipal(JsonElement value) => ReadPrincipals(value);
 
     public override void CheckPrincipalPresence(PrincipalSet? principal)
     {
@@ -224,7 +225,7 @@ internal sealed partial class BucketPolicyRules(string? bucket) : PolicyRules(Po
 }
 
 /// <summary>IAM's rules and messages for identity policies (users, groups, roles, sessions).</summary>
-internal sealed partial class IdentityPolicyRules() : PolicyRules(PolicyKind.Identity)
+internal partial class IdentityPolicyRules(PolicyKind kind = PolicyKind.Identity) : PolicyRules(kind)
 {
     private const string Syntax = "Syntax errors in policy.";
 
@@ -294,4 +295,38 @@ internal sealed partial class IdentityPolicyRules() : PolicyRules(PolicyKind.Ide
 
     [GeneratedRegex("^[0-9A-Za-z]*$")]
     private static partial Regex SidShape();
+}
+
+/// <summary>
+/// IAM's rules for a role's trust policy (CreateRole, UpdateAssumeRolePolicy): IAM's grammar and messages, a Principal
+/// in every statement, only STS's assume actions, and no Resource (the role itself is the resource).
+/// </summary>
+internal sealed class TrustPolicyRules() : IdentityPolicyRules(PolicyKind.Trust)
+{
+    private static readonly string[] AssumeActions =
+    [
+        "sts:AssumeRole", "sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity", "sts:TagSession", "sts:SetSourceIdentity", "sts:SetContext",
+    ];
+
+    public override IReadOnlyList<string>? ImplicitResources => ["*"];
+
+    protected override MalformedPolicyException InvalidPrincipal(string type, string value) =>
+        Error(type.Length == 0 ? "Invalid principal in policy" : $"Invalid principal in policy: \"{type}\":\"{value}\"");
+
+    public override PrincipalSet ReadPrincipal(JsonElement value) => ReadPrincipals(value);
+
+    public override void CheckPrincipalPresence(PrincipalSet? principal)
+    {
+        if (principal is null)
+            throw Error("AssumeRolepolicy contained an invalid principal: Missing Principal.");
+    }
+
+    public override void CheckAction(string action)
+    {
+        base.CheckAction(action);
+        if (!AssumeActions.Any(name => Wildcard.IsMatch(action, name, ignoreCase: true)))
+            throw Error("AssumeRole policy may only specify STS AssumeRole actions.");
+    }
+
+    public override void CheckResource(string resource) => throw Error("Has prohibited field Resource");
 }

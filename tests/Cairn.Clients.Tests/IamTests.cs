@@ -9,7 +9,8 @@ namespace Cairn.Clients.Tests;
 /// <summary>
 /// IAM's query API on the S3 endpoint, through the clients that speak it: boto3's IAM client, Debian's `aws iam`, and raw
 /// signed requests whose XML is checked against IAM's shapes (Schemas/Iam.xsd). A user's access key signs S3 requests
-/// until it is disabled or deleted.
+/// until it is disabled or deleted; a user calls IAM and STS as its policies (its own, its groups') and roles' trust
+/// policies allow.
 /// </summary>
 public sealed class IamTests(ServerFixture fixture) : IClassFixture<ServerFixture>, IDisposable
 {
@@ -29,6 +30,9 @@ public sealed class IamTests(ServerFixture fixture) : IClassFixture<ServerFixtur
             return boto3.client('s3', endpoint_url=endpoint, region_name='us-east-1', aws_access_key_id=key['AccessKeyId'],
                                 aws_secret_access_key=key['SecretAccessKey'],
                                 config=Config(signature_version='s3v4', s3={'addressing_style': 'path'}, retries={'max_attempts': 1, 'mode': 'standard'}))
+        def client_as(service, key):
+            return boto3.client(service, endpoint_url=endpoint, region_name='us-east-1', aws_access_key_id=key['AccessKeyId'],
+                                aws_secret_access_key=key['SecretAccessKey'], config=config)
         def out(obj):
             print(json.dumps(obj, default=str))
         def code(f):
@@ -155,6 +159,21 @@ public sealed class IamTests(ServerFixture fixture) : IClassFixture<ServerFixtur
         Assert.StartsWith("%7B%22Version%22%3A%222012-10-17%22", Values(policy, "PolicyDocument").Single());
         await iam.OkAsync("ListUserPoliciesResponse", ("Action", "ListUserPolicies"), ("UserName", prefix + "b"));
 
+        var group = await iam.OkAsync("CreateGroupResponse", ("Action", "CreateGroup"), ("GroupName", prefix + "g"), ("Path", $"/{prefix}/"));
+        Assert.Matches("^AGPA[A-Z2-7]{17}$", Values(group, "GroupId").Single());
+        await iam.OkAsync("AddUserToGroupResponse", ("Action", "AddUserToGroup"), ("GroupName", prefix + "g"), ("UserName", prefix + "a"));
+        var members = await iam.OkAsync("GetGroupResponse", ("Action", "GetGroup"), ("GroupName", prefix + "g"));
+        Assert.Equal([prefix + "a"], Values(members, "UserName"));
+        await iam.OkAsync("ListGroupsResponse", ("Action", "ListGroups"), ("PathPrefix", $"/{prefix}/"));
+        await iam.OkAsync("ListGroupsForUserResponse", ("Action", "ListGroupsForUser"), ("UserName", prefix + "a"));
+        await iam.OkAsync("PutGroupPolicyResponse", ("Action", "PutGroupPolicy"), ("GroupName", prefix + "g"), ("PolicyName", "p"),
+            ("PolicyDocument", """{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}"""));
+        await iam.OkAsync("GetGroupPolicyResponse", ("Action", "GetGroupPolicy"), ("GroupName", prefix + "g"), ("PolicyName", "p"));
+        await iam.OkAsync("ListGroupPoliciesResponse", ("Action", "ListGroupPolicies"), ("GroupName", prefix + "g"));
+        var lastUsed = await iam.OkAsync("GetAccessKeyLastUsedResponse", ("Action", "GetAccessKeyLastUsed"), ("AccessKeyId", Values(key, "AccessKeyId").Single()));
+        Assert.Equal((prefix + "a", "N/A"), (Values(lastUsed, "UserName").Single(), Values(lastUsed, "Region").Single()));
+        await iam.ErrorAsync(HttpStatusCode.Conflict, "DeleteConflict", ("Action", "DeleteGroup"), ("GroupName", prefix + "g"));
+
         await iam.ErrorAsync(HttpStatusCode.BadRequest, "InvalidAction", ("Action", "FlyToTheMoon"));
         await iam.ErrorAsync(HttpStatusCode.BadRequest, "ValidationError", ("Action", "CreateUser"), ("UserName", "no spaces allowed"));
         await iam.ErrorAsync(HttpStatusCode.BadRequest, "ValidationError", ("Action", "CreateUser"));
@@ -162,6 +181,166 @@ public sealed class IamTests(ServerFixture fixture) : IClassFixture<ServerFixtur
         await iam.ErrorAsync(HttpStatusCode.Forbidden, "SignatureDoesNotMatch", service: "s3", form: [("Action", "ListUsers")]);
         await iam.ErrorAsync(HttpStatusCode.Forbidden, "InvalidClientTokenId", accessKey: "AKIANOSUCHKEY0000000", form: [("Action", "ListUsers")]);
         await iam.ErrorAsync(HttpStatusCode.Forbidden, "MissingAuthenticationToken", sign: false, form: [("Action", "ListUsers")]);
+    }
+
+    [Fact]
+    public async Task A_user_calls_IAM_as_its_policies_allow_and_the_self_service_policy_rotates_only_its_own_keys()
+    {
+        var user = "self-" + Guid.NewGuid().ToString("N")[..8];
+        var seen = await PythonAsync("""
+            user = os.environ['IAM_USER']
+            other = user + '-other'
+            iam.create_user(UserName=user)
+            iam.create_user(UserName=other)
+            old = iam.create_access_key(UserName=user)['AccessKey']
+            me = client_as('iam', old)
+            r = {'create_denied': code(lambda: me.create_user(UserName=user + '-new')), 'list_denied': code(lambda: me.list_users())}
+            # AWS's classic self-service policy: everything on the caller's own user.
+            own = {'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': 'iam:*', 'Resource': 'arn:aws:iam::000000000000:user/${aws:username}'}]}
+            iam.put_user_policy(UserName=user, PolicyName='self-service', PolicyDocument=json.dumps(own))
+            new = me.create_access_key()['AccessKey']
+            r['new_key_user'] = new['UserName']
+            me = client_as('iam', new)
+            me.update_access_key(AccessKeyId=old['AccessKeyId'], Status='Inactive')
+            r['old_key_disabled'] = code(lambda: client_as('iam', old).get_user())
+            me.delete_access_key(AccessKeyId=old['AccessKeyId'])
+            r['keys_after_rotation'] = [k['AccessKeyId'] for k in me.list_access_keys()['AccessKeyMetadata']]
+            r['new_key'] = new['AccessKeyId']
+            r['get_self'] = me.get_user()['User']['UserName']
+            r['last_used'] = me.get_access_key_last_used(AccessKeyId=new['AccessKeyId'])['UserName']
+            r['other_keys'] = code(lambda: me.list_access_keys(UserName=other))
+            r['other_create_key'] = code(lambda: me.create_access_key(UserName=other))
+            r['still_no_create_user'] = code(lambda: me.create_user(UserName=user + '-new'))
+            # An explicit Deny wins over the Allow.
+            iam.put_user_policy(UserName=user, PolicyName='keep-keys', PolicyDocument=json.dumps(
+                {'Version': '2012-10-17', 'Statement': [{'Effect': 'Deny', 'Action': 'iam:DeleteAccessKey', 'Resource': '*'}]}))
+            r['deny_wins'] = code(lambda: me.delete_access_key(AccessKeyId=new['AccessKeyId']))
+            out(r)
+            """, user);
+
+        var arn = $"arn:aws:iam::000000000000:user/{user}";
+        AssertError(seen, "create_denied", "AccessDenied", 403,
+            $"User: {arn} is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::000000000000:user/{user}-new");
+        AssertError(seen, "list_denied", "AccessDenied", 403, $"User: {arn} is not authorized to perform: iam:ListUsers on resource: arn:aws:iam::000000000000:user/");
+        Assert.Equal(user, seen.GetProperty("new_key_user").GetString());
+        AssertError(seen, "old_key_disabled", "InvalidClientTokenId", 403);
+        Assert.Equal([seen.GetProperty("new_key").GetString()], seen.GetProperty("keys_after_rotation").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(user, seen.GetProperty("get_self").GetString());
+        Assert.Equal(user, seen.GetProperty("last_used").GetString());
+        AssertError(seen, "other_keys", "AccessDenied", 403, $"User: {arn} is not authorized to perform: iam:ListAccessKeys on resource: {arn}-other");
+        AssertError(seen, "other_create_key", "AccessDenied", 403);
+        AssertError(seen, "still_no_create_user", "AccessDenied", 403);
+        AssertError(seen, "deny_wins", "AccessDenied", 403);
+    }
+
+    [Fact]
+    public async Task A_groups_policy_grants_its_members_until_they_leave_and_groups_in_use_are_not_deleted()
+    {
+        var user = "grp-" + Guid.NewGuid().ToString("N")[..8];
+        var seen = await PythonAsync("""
+            user = os.environ['IAM_USER']
+            group, bucket, idle = user + '-readers', user + '-bucket', user + '-idle'
+            root_s3 = boto3.client('s3', endpoint_url=endpoint, region_name='us-east-1', config=Config(s3={'addressing_style': 'path'}))
+            root_s3.create_bucket(Bucket=bucket)
+            root_s3.put_object(Bucket=bucket, Key='a.txt', Body=b'hello')
+            iam.create_user(UserName=user)
+            iam.create_user(UserName=idle)
+            s3 = s3_as(iam.create_access_key(UserName=user)['AccessKey'])
+            r = {'before': code(lambda: s3.get_object(Bucket=bucket, Key='a.txt'))}
+            r['group'] = iam.create_group(GroupName=group, Path='/teams/')['Group']
+            read = {'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': ['s3:GetObject', 's3:ListBucket'],
+                    'Resource': ['arn:aws:s3:::' + bucket, 'arn:aws:s3:::' + bucket + '/*']}]}
+            iam.put_group_policy(GroupName=group, PolicyName='read', PolicyDocument=json.dumps(read))
+            iam.add_user_to_group(GroupName=group, UserName=user)
+            iam.add_user_to_group(GroupName=group, UserName=idle)
+            r['member_get'] = s3.get_object(Bucket=bucket, Key='a.txt')['Body'].read().decode()
+            r['member_list'] = [o['Key'] for o in s3.list_objects_v2(Bucket=bucket)['Contents']]
+            r['member_put'] = code(lambda: s3.put_object(Bucket=bucket, Key='b.txt', Body=b'x'))
+            r['members'] = [u['UserName'] for u in iam.get_group(GroupName=group)['Users']]
+            r['groups_of_user'] = [g['GroupName'] for g in iam.list_groups_for_user(UserName=user)['Groups']]
+            r['listed'] = [g['GroupName'] for g in iam.list_groups(PathPrefix='/teams/')['Groups']]
+            r['policies'] = iam.list_group_policies(GroupName=group)['PolicyNames']
+            r['policy_roundtrip'] = iam.get_group_policy(GroupName=group, PolicyName='read')['PolicyDocument'] == read
+            r['delete_group_with_members'] = code(lambda: iam.delete_group(GroupName=group))
+            r['delete_member_user'] = code(lambda: iam.delete_user(UserName=idle))
+            iam.remove_user_from_group(GroupName=group, UserName=user)
+            r['after_leaving'] = code(lambda: s3.get_object(Bucket=bucket, Key='a.txt'))
+            r['remove_again'] = code(lambda: iam.remove_user_from_group(GroupName=group, UserName=user))
+            iam.remove_user_from_group(GroupName=group, UserName=idle)
+            iam.delete_user(UserName=idle)
+            r['delete_group_with_policy'] = code(lambda: iam.delete_group(GroupName=group))
+            iam.delete_group_policy(GroupName=group, PolicyName='read')
+            iam.delete_group(GroupName=group)
+            r['gone'] = code(lambda: iam.get_group(GroupName=group))
+            out(r)
+            """, user);
+
+        Assert.Equal($"arn:aws:iam::000000000000:group/teams/{user}-readers", seen.GetProperty("group").GetProperty("Arn").GetString());
+        AssertError(seen, "before", "AccessDenied", 403);
+        Assert.Equal("hello", seen.GetProperty("member_get").GetString());
+        Assert.Equal(["a.txt"], seen.GetProperty("member_list").EnumerateArray().Select(e => e.GetString()));
+        AssertError(seen, "member_put", "AccessDenied", 403);
+        Assert.Equal([user, user + "-idle"], seen.GetProperty("members").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal([user + "-readers"], seen.GetProperty("groups_of_user").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal([user + "-readers"], seen.GetProperty("listed").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["read"], seen.GetProperty("policies").EnumerateArray().Select(e => e.GetString()));
+        Assert.True(seen.GetProperty("policy_roundtrip").GetBoolean());
+        AssertError(seen, "delete_group_with_members", "DeleteConflict", 409, "Cannot delete entity, must remove users from group first.");
+        AssertError(seen, "delete_member_user", "DeleteConflict", 409, "Cannot delete entity, must remove users from group first.");
+        AssertError(seen, "after_leaving", "AccessDenied", 403);
+        AssertError(seen, "remove_again", "NoSuchEntity", 404);
+        AssertError(seen, "delete_group_with_policy", "DeleteConflict", 409, "Cannot delete entity, must delete policies first.");
+        AssertError(seen, "gone", "NoSuchEntity", 404, $"The group with name {user}-readers cannot be found.");
+    }
+
+    [Fact]
+    public async Task Trust_policies_decide_AssumeRole_with_their_conditions_deny_and_delegation_to_the_account()
+    {
+        var user = "trust-" + Guid.NewGuid().ToString("N")[..8];
+        var seen = await PythonAsync("""
+            user = os.environ['IAM_USER']
+            arn = iam.create_user(UserName=user)['User']['Arn']
+            sts = client_as('sts', iam.create_access_key(UserName=user)['AccessKey'])
+            def trust(*statements):
+                return json.dumps({'Version': '2012-10-17', 'Statement': list(statements)})
+            def assume(role_arn, **kw):
+                return sts.assume_role(RoleArn=role_arn, RoleSessionName='s1', **kw)['AssumedRoleUser']['Arn']
+            external = iam.create_role(RoleName=user + '-ext', AssumeRolePolicyDocument=trust({'Effect': 'Allow', 'Principal': {'AWS': arn},
+                'Action': 'sts:AssumeRole', 'Condition': {'StringEquals': {'sts:ExternalId': 'ext-' + user}}}))['Role']['Arn']
+            r = {'no_external_id': code(lambda: assume(external)),
+                 'wrong_external_id': code(lambda: assume(external, ExternalId='wrong-id')),
+                 'right_external_id': assume(external, ExternalId='ext-' + user)}
+            account = {'Effect': 'Allow', 'Principal': {'AWS': 'arn:aws:iam::000000000000:root'}, 'Action': 'sts:AssumeRole'}
+            delegated = iam.create_role(RoleName=user + '-acct', AssumeRolePolicyDocument=trust(account))['Role']['Arn']
+            r['account_without_identity_policy'] = code(lambda: assume(delegated))
+            iam.put_user_policy(UserName=user, PolicyName='assume', PolicyDocument=json.dumps(
+                {'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': 'sts:AssumeRole', 'Resource': delegated}]}))
+            r['account_with_identity_policy'] = assume(delegated)
+            r['identity_policy_names_one_role'] = code(lambda: assume(external))
+            denying = trust(account, {'Effect': 'Deny', 'Principal': {'AWS': arn}, 'Action': 'sts:AssumeRole'})
+            iam.update_assume_role_policy(RoleName=user + '-acct', PolicyDocument=denying)
+            r['deny_after_update'] = code(lambda: assume(delegated))
+            r['stored_trust'] = iam.get_role(RoleName=user + '-acct')['Role']['AssumeRolePolicyDocument'] == json.loads(denying)
+            r['trust_with_resource'] = code(lambda: iam.create_role(RoleName=user + '-bad', AssumeRolePolicyDocument=trust(dict(account, Resource='*'))))
+            r['trust_with_s3_action'] = code(lambda: iam.update_assume_role_policy(RoleName=user + '-acct', PolicyDocument=trust(dict(account, Action='s3:GetObject'))))
+            r['trust_naming_a_pattern'] = code(lambda: iam.create_role(RoleName=user + '-bad', AssumeRolePolicyDocument=trust(dict(account, Principal={'AWS': 'arn:aws:iam::000000000000:user/*'}))))
+            out(r)
+            """, user);
+
+        var session = "arn:aws:sts::000000000000:assumed-role/{0}/s1";
+        var denied = $"User: arn:aws:iam::000000000000:user/{user} is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::000000000000:role/";
+        AssertError(seen, "no_external_id", "AccessDenied", 403, denied + user + "-ext");
+        AssertError(seen, "wrong_external_id", "AccessDenied", 403);
+        Assert.Equal(string.Format(session, user + "-ext"), seen.GetProperty("right_external_id").GetString());
+        AssertError(seen, "account_without_identity_policy", "AccessDenied", 403, denied + user + "-acct");
+        Assert.Equal(string.Format(session, user + "-acct"), seen.GetProperty("account_with_identity_policy").GetString());
+        AssertError(seen, "identity_policy_names_one_role", "AccessDenied", 403);
+        AssertError(seen, "deny_after_update", "AccessDenied", 403);
+        Assert.True(seen.GetProperty("stored_trust").GetBoolean());
+        AssertError(seen, "trust_with_resource", "MalformedPolicyDocument", 400, "Has prohibited field Resource");
+        AssertError(seen, "trust_with_s3_action", "MalformedPolicyDocument", 400, "AssumeRole policy may only specify STS AssumeRole actions.");
+        AssertError(seen, "trust_naming_a_pattern", "MalformedPolicyDocument", 400,
+            "Invalid principal in policy: \"AWS\":\"arn:aws:iam::000000000000:user/*\"");
     }
 
     private static void AssertError(JsonElement seen, string name, string code, int status, string? message = null)

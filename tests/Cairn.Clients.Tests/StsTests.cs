@@ -59,7 +59,7 @@ public sealed class StsTests : IAsyncLifetime
             r['root_assumes'] = code(lambda: client('sts').assume_role(RoleArn=role['Arn'], RoleSessionName='root'))
             r['not_trusted'] = code(lambda: sts.assume_role(RoleArn=other['Arn'], RoleSessionName='sess'))
             r['too_long'] = code(lambda: sts.assume_role(RoleArn=role['Arn'], RoleSessionName='sess', DurationSeconds=7200))
-            answer = sts.assume_role(RoleArn=role['Arn'], RoleSessionName='session-1', DurationSeconds=2)
+            answer = sts.assume_role(RoleArn=role['Arn'], RoleSessionName='session-1', DurationSeconds=5)
             c = answer['Credentials']
             r['user'] = answer['AssumedRoleUser']
             r['key'] = c['AccessKeyId']

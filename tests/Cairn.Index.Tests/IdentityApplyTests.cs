@@ -124,7 +124,75 @@ public sealed class IdentityApplyTests : IAsyncLifetime
         Assert.Equal(("u", "AKIA1"), (decoded.UserName, decoded.AccessKeyId));
         Assert.Equal(sealedSecret, decoded.SealedSecret);
         Assert.Equal(IdentityRows.Realm, decoded.Bucket);
+        var member = (AddUserToGroup)CommandCodec.Decode(CommandCodec.Encode(new AddUserToGroup("g", "u") { At = DateTimeOffset.UnixEpoch }));
+        Assert.Equal(("g", "u"), (member.GroupName, member.UserName));
     }
+
+    [Fact]
+    public async Task A_group_is_deleted_only_without_members_and_policies_and_a_member_user_only_once_removed()
+    {
+        await identities.ExecuteAsync(NewUser("gina"));
+        await identities.ExecuteAsync(NewGroup("Readers"));
+        var again = await Assert.ThrowsAsync<S3Exception>(() => identities.ExecuteAsync(NewGroup("readers")));
+        Assert.Equal(("EntityAlreadyExists", 409, "Group with name readers already exists."), (again.Code.Code, again.Code.Status, again.Message));
+        await identities.ExecuteAsync(new AddUserToGroup("readers", "GINA") { At = default });
+        await identities.ExecuteAsync(new PutInlinePolicy(PolicyHolder.Group, "readers", "read", """{"Version":"2012-10-17","Statement":[]}""") { At = default });
+
+        var table = await identities.ReadAsync();
+        Assert.Equal(["gina"], table.MembersOf("READERS").Select(u => u.UserName));
+        Assert.Equal(["Readers"], table.GroupsOf("gina").Select(g => g.GroupName));
+        Assert.Equal(["read"], table.PoliciesOf(PolicyHolder.Group, "readers").Keys);
+
+        var user = await Assert.ThrowsAsync<S3Exception>(() => identities.ExecuteAsync(new DeleteUser("gina") { At = default }));
+        Assert.Equal(("DeleteConflict", 409, "Cannot delete entity, must remove users from group first."), (user.Code.Code, user.Code.Status, user.Message));
+        var members = await Assert.ThrowsAsync<S3Exception>(() => identities.ExecuteAsync(new DeleteGroup("Readers") { At = default }));
+        Assert.Equal(("DeleteConflict", "Cannot delete entity, must remove users from group first."), (members.Code.Code, members.Message));
+
+        await identities.ExecuteAsync(new RemoveUserFromGroup("Readers", "gina") { At = default });
+        await identities.ExecuteAsync(new DeleteUser("gina") { At = default });
+        var policies = await Assert.ThrowsAsync<S3Exception>(() => identities.ExecuteAsync(new DeleteGroup("Readers") { At = default }));
+        Assert.Equal(("DeleteConflict", "Cannot delete entity, must delete policies first."), (policies.Code.Code, policies.Message));
+        await identities.ExecuteAsync(new DeleteInlinePolicy(PolicyHolder.Group, "Readers", "read") { At = default });
+        await identities.ExecuteAsync(new DeleteGroup("Readers") { At = default });
+        Assert.Empty((await identities.ReadAsync()).Groups);
+    }
+
+    [Fact]
+    public async Task Memberships_need_both_ends_count_at_most_ten_groups_and_adding_twice_changes_nothing()
+    {
+        await identities.ExecuteAsync(NewUser("hank"));
+        await identities.ExecuteAsync(NewGroup("g0"));
+        var noUser = await Assert.ThrowsAsync<S3Exception>(() => identities.ExecuteAsync(new AddUserToGroup("g0", "nobody") { At = default }));
+        Assert.Equal(("NoSuchEntity", 404, "The user with name nobody cannot be found."), (noUser.Code.Code, noUser.Code.Status, noUser.Message));
+        var noGroup = await Assert.ThrowsAsync<S3Exception>(() => identities.ExecuteAsync(new AddUserToGroup("nogroup", "hank") { At = default }));
+        Assert.Equal(("NoSuchEntity", "The group with name nogroup cannot be found."), (noGroup.Code.Code, noGroup.Message));
+        var notMember = await Assert.ThrowsAsync<S3Exception>(() => identities.ExecuteAsync(new RemoveUserFromGroup("g0", "hank") { At = default }));
+        Assert.Equal("NoSuchEntity", notMember.Code.Code);
+
+        await identities.ExecuteAsync(new AddUserToGroup("g0", "hank") { At = default });
+        await identities.ExecuteAsync(new AddUserToGroup("G0", "hank") { At = default });
+        for (var i = 1; i < 10; i++)
+        {
+            await identities.ExecuteAsync(NewGroup("g" + i));
+            await identities.ExecuteAsync(new AddUserToGroup("g" + i, "hank") { At = default });
+        }
+        await identities.ExecuteAsync(NewGroup("g10"));
+        var quota = await Assert.ThrowsAsync<S3Exception>(() => identities.ExecuteAsync(new AddUserToGroup("g10", "hank") { At = default }));
+        Assert.Equal(("LimitExceeded", 409, "Cannot exceed quota for GroupsPerUser: 10"), (quota.Code.Code, quota.Code.Status, quota.Message));
+        Assert.Equal(10, (await identities.ReadAsync()).GroupsOf("hank").Count());
+    }
+
+    [Fact]
+    public async Task UpdateAssumeRolePolicy_replaces_the_trust_policy_of_an_existing_role()
+    {
+        await identities.ExecuteAsync(new CreateRole(new RoleRecord("Deployer", "AROAAAAAAAAAAAAAAAAAB", "/", default, "old")) { At = default });
+        await identities.ExecuteAsync(new UpdateAssumeRolePolicy("deployer", "new") { At = default });
+        Assert.Equal("new", (await identities.ReadAsync()).Role("deployer")!.AssumeRolePolicyDocument);
+        var missing = await Assert.ThrowsAsync<S3Exception>(() => identities.ExecuteAsync(new UpdateAssumeRolePolicy("nope", "x") { At = default }));
+        Assert.Equal(("NoSuchEntity", "The role with name nope cannot be found."), (missing.Code.Code, missing.Message));
+    }
+
+    private static CreateGroup NewGroup(string name) => new(name, "/", "AGPA" + name.ToUpperInvariant().PadRight(17, 'X')) { At = default };
 
     private static CreateUser NewUser(string name) => new(name, "/", "AIDA" + name.ToUpperInvariant().PadRight(17, 'X')) { At = default };
 

@@ -64,10 +64,22 @@ public sealed class Authorizer(BucketSettings settings, IIdentityPolicies identi
         return new BucketAccess(policy, PublicAccessBlock.FromStored(documents[1]));
     }
 
-    internal IEnumerable<PolicyDocument> IdentityPoliciesOf(Principal principal) =>
-        identities.PoliciesOf(principal).Select(text => cache.Get(text, PolicyKind.Identity));
-
-    internal PolicyDocument SessionPolicyOf(string text) => cache.Get(text, PolicyKind.Identity);
+    /// <summary>
+    /// IAM's decision for one principal within the account: its identity policies (a user's own and its groups', an
+    /// assumed role's) and the resource's policy, if any. An assumed role's session policy bounds what those allow: outside
+    /// it the session is refused outright, as nothing else (an ACL) may widen a session.
+    /// </summary>
+    public Decision Evaluate(RequestContext context, Principal principal, PolicyDocument? resourcePolicy)
+    {
+        var identityPolicies = principal.Kind == PrincipalKind.Anonymous
+            ? []
+            : identities.PoliciesOf(principal).Select(text => cache.Get(text, PolicyKind.Identity));
+        var decision = PolicyEvaluator.Evaluate(context, identityPolicies, resourcePolicy);
+        return decision == Decision.Allow && principal.SessionPolicy is { } session
+            && PolicyEvaluator.Evaluate(context, [cache.Get(session, PolicyKind.Identity)], null) != Decision.Allow
+                ? Decision.ExplicitDeny
+                : decision;
+    }
 
     internal DateTimeOffset Now => time.GetUtcNow();
 
@@ -121,12 +133,9 @@ public sealed class RequestAuthorization
         var context = RequestConditions.Fill(
             new RequestContext(action, OperationActions.Resource(scope, bucket, key), RequestConditions.PrincipalOf(Principal)),
             _s3, _auth, _authorizer.Now);
-        var identityPolicies = Principal.Kind == PrincipalKind.Anonymous ? [] : _authorizer.IdentityPoliciesOf(Principal);
-        return PolicyEvaluator.Evaluate(context, identityPolicies, access?.PolicyFor(Principal)) switch
+        return _authorizer.Evaluate(context, Principal, access?.PolicyFor(Principal)) switch
         {
-            // An assumed role's session policy bounds what the role's policies allow: the session gets the intersection.
-            Decision.Allow => Principal.SessionPolicy is not { } session
-                || PolicyEvaluator.Evaluate(context, [_authorizer.SessionPolicyOf(session)], null) == Decision.Allow,
+            Decision.Allow => true,
             Decision.ExplicitDeny => false,
             // No policy allowed it and none denied it: an ACL grant still may (IgnorePublicAcls ignoring the public groups').
             _ => access is not null && await _authorizer.Acls.AllowsAsync(action, bucket!, key, VersionOf(bucket!, key), Principal,

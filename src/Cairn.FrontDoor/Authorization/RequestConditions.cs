@@ -52,11 +52,7 @@ public static class RequestConditions
     {
         var http = s3.Http;
         var request = http.Request;
-        if (http.Connection.RemoteIpAddress is { } address)
-            context.With("aws:SourceIp", (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString());
-        context.With("aws:SecureTransport", request.IsHttps ? "true" : "false");
-        context.With("aws:CurrentTime", now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
-        context.With("aws:EpochTime", now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+        FillGlobal(context, http, now);
         if (http.Features.Get<ITlsHandshakeFeature>() is { } tls)
             context.With("s3:TlsVersion", TlsVersion(tls.Protocol));
 
@@ -87,6 +83,17 @@ public static class RequestConditions
 
         if (s3.Header("x-amz-tagging") is { } tagging)
             AddRequestTags(context, tagging);
+        return context;
+    }
+
+    /// <summary>The global keys every service supplies (IAM and STS calls have these alone): where from, how, when.</summary>
+    public static RequestContext FillGlobal(RequestContext context, HttpContext http, DateTimeOffset now)
+    {
+        if (http.Connection.RemoteIpAddress is { } address)
+            context.With("aws:SourceIp", (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString());
+        context.With("aws:SecureTransport", http.Request.IsHttps ? "true" : "false");
+        context.With("aws:CurrentTime", now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+        context.With("aws:EpochTime", now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
         return context;
     }
 

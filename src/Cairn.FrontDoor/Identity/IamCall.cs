@@ -1,10 +1,11 @@
 using Cairn.Auth;
 using Cairn.Index.Identities;
+using Microsoft.AspNetCore.Http;
 
 namespace Cairn.FrontDoor.Identity;
 
-/// <summary>One authenticated, authorised query-API call: its parameters and who made it.</summary>
-public sealed record IamCall(string Action, IamForm Form, Principal Caller)
+/// <summary>One authenticated query-API call: its parameters, who made it, and the HTTP request (for condition keys).</summary>
+public sealed record IamCall(string Action, IamForm Form, Principal Caller, HttpContext Http)
 {
     /// <summary>UserName, or — as IAM does when it is left out — the calling user's own name.</summary>
     public string UserNameOrCaller() =>
@@ -28,6 +29,13 @@ public sealed record IamPage<T>(IReadOnlyList<T> Items, string? NextMarker)
             : ordered;
         var taken = items.Take(max + 1).ToList();
         return taken.Count > max ? new IamPage<T>(taken[..max], key(taken[max])) : new IamPage<T>(taken, null);
+    }
+
+    /// <summary>A page of the entities whose path starts with PathPrefix (<c>/</c>, all, when absent), as IAM's listings filter.</summary>
+    public static IamPage<T> UnderPath(IEnumerable<T> ordered, Func<T, string> path, Func<T, string> key, IamForm form)
+    {
+        var prefix = form.Optional("PathPrefix") ?? "/";
+        return Of(ordered.Where(x => path(x).StartsWith(prefix, StringComparison.Ordinal)), key, form);
     }
 
     /// <summary>The list under <paramref name="name"/>, then IsTruncated and, when there is more, Marker.</summary>

@@ -13,8 +13,8 @@ namespace Cairn.FrontDoor.Identity;
 /// <summary>
 /// IAM's and STS's query APIs on the S3 endpoint, as Ceph RGW serves them: a POST to <c>/</c> with a form body
 /// <c>Action=…&amp;Version=…&amp;…</c>, signed with SigV4 for the service <c>iam</c> (Version 2010-05-08) or <c>sts</c>
-/// (2011-06-15). The answer is the API's XML, and every failure its ErrorResponse. The root may call every IAM action; a
-/// user is refused (AccessDenied) until identity policies are evaluated. STS actions decide for themselves.
+/// (2011-06-15). The answer is the API's XML, and every failure its ErrorResponse. Each IAM action is authorized on its
+/// resource (<see cref="IamAuthorization"/>); STS actions decide for themselves.
 /// </summary>
 public sealed partial class IamEndpoint
 {
@@ -23,44 +23,64 @@ public sealed partial class IamEndpoint
 
     private static readonly IReadOnlySet<string> Services = new[] { "iam", "sts" }.ToFrozenSet(StringComparer.Ordinal);
 
-    private sealed record QueryApi(string Service, string Version, string Namespace, FrozenDictionary<string, Func<IamCall, Task<IamResult?>>> Actions);
+    /// <summary>One action: what it does and, for IAM's, the resource its authorization names (STS actions decide for themselves).</summary>
+    private sealed record QueryAction(Func<IamCall, Task<IamResult?>> Run, Func<IamCall, string>? Resource);
+
+    private sealed record QueryApi(string Service, string Version, string Namespace, FrozenDictionary<string, QueryAction> Actions);
 
     private readonly QueryApi iam;
     private readonly QueryApi sts;
     private readonly SigV4Verifier verifier;
+    private readonly IamAuthorization authorization;
     private readonly ILogger<IamEndpoint> log;
 
-    public IamEndpoint(SigV4Verifier verifier, IamUserActions users, IamPolicyActions policies, IamRoleActions roles, StsActions stsActions, ILogger<IamEndpoint> log)
+    public IamEndpoint(SigV4Verifier verifier, IamAuthorization authorization, IamResources resources, IamUserActions users, IamPolicyActions policies,
+        IamRoleActions roles, IamGroupActions groups, StsActions stsActions, ILogger<IamEndpoint> log)
     {
         this.verifier = verifier;
+        this.authorization = authorization;
         this.log = log;
-        iam = new QueryApi("iam", "2010-05-08", IamXml.IamNamespace, new Dictionary<string, Func<IamCall, Task<IamResult?>>>
+        Func<IamCall, string> user = resources.User, role = resources.Role, group = resources.Group;
+        iam = new QueryApi("iam", "2010-05-08", IamXml.IamNamespace, new Dictionary<string, QueryAction>
         {
-            ["CreateUser"] = users.CreateUserAsync,
-            ["GetUser"] = users.GetUserAsync,
-            ["ListUsers"] = users.ListUsersAsync,
-            ["DeleteUser"] = users.DeleteUserAsync,
-            ["CreateAccessKey"] = users.CreateAccessKeyAsync,
-            ["ListAccessKeys"] = users.ListAccessKeysAsync,
-            ["UpdateAccessKey"] = users.UpdateAccessKeyAsync,
-            ["DeleteAccessKey"] = users.DeleteAccessKeyAsync,
-            ["PutUserPolicy"] = c => policies.PutAsync(c, PolicyHolder.User),
-            ["GetUserPolicy"] = c => policies.GetAsync(c, PolicyHolder.User),
-            ["ListUserPolicies"] = c => policies.ListAsync(c, PolicyHolder.User),
-            ["DeleteUserPolicy"] = c => policies.DeleteAsync(c, PolicyHolder.User),
-            ["CreateRole"] = roles.CreateRoleAsync,
-            ["GetRole"] = roles.GetRoleAsync,
-            ["ListRoles"] = roles.ListRolesAsync,
-            ["DeleteRole"] = roles.DeleteRoleAsync,
-            ["PutRolePolicy"] = c => policies.PutAsync(c, PolicyHolder.Role),
-            ["GetRolePolicy"] = c => policies.GetAsync(c, PolicyHolder.Role),
-            ["ListRolePolicies"] = c => policies.ListAsync(c, PolicyHolder.Role),
-            ["DeleteRolePolicy"] = c => policies.DeleteAsync(c, PolicyHolder.Role),
+            ["CreateUser"] = new(users.CreateUserAsync, user),
+            ["GetUser"] = new(users.GetUserAsync, user),
+            ["ListUsers"] = new(users.ListUsersAsync, IamResources.Listing("user")),
+            ["DeleteUser"] = new(users.DeleteUserAsync, user),
+            ["CreateAccessKey"] = new(users.CreateAccessKeyAsync, user),
+            ["ListAccessKeys"] = new(users.ListAccessKeysAsync, user),
+            ["UpdateAccessKey"] = new(users.UpdateAccessKeyAsync, user),
+            ["DeleteAccessKey"] = new(users.DeleteAccessKeyAsync, user),
+            ["GetAccessKeyLastUsed"] = new(users.GetAccessKeyLastUsedAsync, resources.AccessKeyOwner),
+            ["PutUserPolicy"] = new(c => policies.PutAsync(c, PolicyHolder.User), user),
+            ["GetUserPolicy"] = new(c => policies.GetAsync(c, PolicyHolder.User), user),
+            ["ListUserPolicies"] = new(c => policies.ListAsync(c, PolicyHolder.User), user),
+            ["DeleteUserPolicy"] = new(c => policies.DeleteAsync(c, PolicyHolder.User), user),
+            ["CreateRole"] = new(roles.CreateRoleAsync, role),
+            ["GetRole"] = new(roles.GetRoleAsync, role),
+            ["ListRoles"] = new(roles.ListRolesAsync, IamResources.Listing("role")),
+            ["DeleteRole"] = new(roles.DeleteRoleAsync, role),
+            ["UpdateAssumeRolePolicy"] = new(roles.UpdateAssumeRolePolicyAsync, role),
+            ["PutRolePolicy"] = new(c => policies.PutAsync(c, PolicyHolder.Role), role),
+            ["GetRolePolicy"] = new(c => policies.GetAsync(c, PolicyHolder.Role), role),
+            ["ListRolePolicies"] = new(c => policies.ListAsync(c, PolicyHolder.Role), role),
+            ["DeleteRolePolicy"] = new(c => policies.DeleteAsync(c, PolicyHolder.Role), role),
+            ["CreateGroup"] = new(groups.CreateGroupAsync, group),
+            ["GetGroup"] = new(groups.GetGroupAsync, group),
+            ["ListGroups"] = new(groups.ListGroupsAsync, IamResources.Listing("group")),
+            ["DeleteGroup"] = new(groups.DeleteGroupAsync, group),
+            ["AddUserToGroup"] = new(groups.AddUserToGroupAsync, group),
+            ["RemoveUserFromGroup"] = new(groups.RemoveUserFromGroupAsync, group),
+            ["ListGroupsForUser"] = new(groups.ListGroupsForUserAsync, user),
+            ["PutGroupPolicy"] = new(c => policies.PutAsync(c, PolicyHolder.Group), group),
+            ["GetGroupPolicy"] = new(c => policies.GetAsync(c, PolicyHolder.Group), group),
+            ["ListGroupPolicies"] = new(c => policies.ListAsync(c, PolicyHolder.Group), group),
+            ["DeleteGroupPolicy"] = new(c => policies.DeleteAsync(c, PolicyHolder.Group), group),
         }.ToFrozenDictionary(StringComparer.Ordinal));
-        sts = new QueryApi("sts", "2011-06-15", IamXml.StsNamespace, new Dictionary<string, Func<IamCall, Task<IamResult?>>>
+        sts = new QueryApi("sts", "2011-06-15", IamXml.StsNamespace, new Dictionary<string, QueryAction>
         {
-            ["AssumeRole"] = stsActions.AssumeRoleAsync,
-            ["GetCallerIdentity"] = stsActions.GetCallerIdentityAsync,
+            ["AssumeRole"] = new(stsActions.AssumeRoleAsync, null),
+            ["GetCallerIdentity"] = new(stsActions.GetCallerIdentityAsync, null),
         }.ToFrozenDictionary(StringComparer.Ordinal));
     }
 
@@ -83,12 +103,14 @@ public sealed partial class IamEndpoint
             var auth = Authenticate(http.Request, body);
             if (Observability.RequestRecord.Of(http) is { } record) (record.Api, record.Action, record.Auth) = (api.Service, action, auth);
             var version = form.Optional("Version");
-            if (!api.Actions.TryGetValue(action, out var run) || (version is not null && version != api.Version))
+            if (!api.Actions.TryGetValue(action, out var entry) || (version is not null && version != api.Version))
                 throw new S3Exception(IamErrors.InvalidActionCode, $"Could not find operation {action} for version {version ?? "NO_VERSION_SPECIFIED"}");
             if (auth.Service != api.Service)
                 throw new S3Exception(S3ErrorCode.SignatureDoesNotMatch, $"Credential should be scoped to correct service: '{api.Service}'. ");
-            if (api == iam) Authorize(auth.Principal, action, form);
-            var result = await run(new IamCall(action, form, auth.Principal)).ConfigureAwait(false);
+            var call = new IamCall(action, form, auth.Principal, http);
+            // The root may do every IAM action, and needs no resource named (GetUser without a name answers the account).
+            if (entry.Resource is { } resource && auth.Principal.Kind != PrincipalKind.Root) authorization.Require(call, "iam:" + action, resource(call));
+            var result = await entry.Run(call).ConfigureAwait(false);
             await IamXml.WriteResponseAsync(http, action, api.Namespace, result is null ? null : x => result(x)).ConfigureAwait(false);
         }
         catch (S3Exception e)
@@ -114,16 +136,6 @@ public sealed partial class IamEndpoint
         // A client that did send x-amz-content-sha256 signed that value: the body must be the one it hashed.
         if (auth.ExpectedSha256Hex is { } signed && signed != bodyHash) throw new S3Exception(S3ErrorCode.XAmzContentSHA256Mismatch);
         return auth;
-    }
-
-    /// <summary>The root may do everything; users only what their policies allow, which is nothing until policies are evaluated.</summary>
-    private static void Authorize(Principal caller, string action, IamForm form)
-    {
-        if (caller.Kind == PrincipalKind.Root) return;
-        var resource = form.Optional("UserName") is { } user ? $"arn:aws:iam::{Principal.AccountId}:user/{user}"
-            : form.Optional("RoleName") is { } role ? $"arn:aws:iam::{Principal.AccountId}:role/{role}"
-            : "*";
-        throw new S3Exception(S3ErrorCode.AccessDenied, $"User: {caller.Arn} is not authorized to perform: iam:{action} on resource: {resource}");
     }
 
     private static async Task<byte[]> ReadBodyAsync(HttpRequest request)

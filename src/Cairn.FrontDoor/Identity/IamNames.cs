@@ -10,15 +10,23 @@ public static class IamNames
     private const string Base32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     private const string SecretAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-    public static string UserArn(UserRecord user) => $"arn:aws:iam::{Principal.AccountId}:user{user.Path}{user.UserName}";
+    public static string UserArn(UserRecord user) => Arn("user", user.Path, user.UserName);
 
-    public static string RoleArn(RoleRecord role) => $"arn:aws:iam::{Principal.AccountId}:role{role.Path}{role.RoleName}";
+    public static string RoleArn(RoleRecord role) => Arn("role", role.Path, role.RoleName);
+
+    public static string GroupArn(GroupRecord group) => Arn("group", group.Path, group.GroupName);
+
+    /// <summary>The ARN of an IAM entity of this account: <paramref name="type"/> user, role or group, then its path and name.</summary>
+    public static string Arn(string type, string path, string name) => $"arn:aws:iam::{Principal.AccountId}:{type}{path}{name}";
 
     /// <summary>A user's unique id: AIDA and 17 upper-case base32 characters.</summary>
     public static string NewUserId() => "AIDA" + Random(Base32, 17);
 
     /// <summary>A role's unique id: AROA and 17 upper-case base32 characters.</summary>
     public static string NewRoleId() => "AROA" + Random(Base32, 17);
+
+    /// <summary>A group's unique id: AGPA and 17 upper-case base32 characters.</summary>
+    public static string NewGroupId() => "AGPA" + Random(Base32, 17);
 
     /// <summary>A long-term access key id: AKIA and 16 upper-case base32 characters.</summary>
     public static string NewAccessKeyId() => "AKIA" + Random(Base32, 16);

@@ -1,5 +1,6 @@
 using Cairn.Index.Commands;
 using Cairn.Index.Identities;
+using Cairn.Policies;
 
 namespace Cairn.FrontDoor.Identity;
 
@@ -15,7 +16,7 @@ public sealed class IamRoleActions(IdentityCatalog catalog, IdentityView view)
         var name = form.Name("RoleName");
         var path = form.Path();
         var trust = form.Required("AssumeRolePolicyDocument");
-        PolicyGrammar.Require(trust, PolicyGrammar.Kind.Trust);
+        PolicyGrammar.Require(trust, PolicyKind.Trust);
         var description = form.Optional("Description");
         if (description is { Length: > 1000 })
             throw IamErrors.ValidationError("1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 1000");
@@ -38,15 +39,25 @@ public sealed class IamRoleActions(IdentityCatalog catalog, IdentityView view)
 
     public async Task<IamResult?> ListRolesAsync(IamCall call)
     {
-        var prefix = call.Form.Optional("PathPrefix") ?? "/";
         var table = await catalog.ReadAsync().ConfigureAwait(false);
-        var page = IamPage<RoleRecord>.Of(table.Roles.Where(r => r.Path.StartsWith(prefix, StringComparison.Ordinal)), r => r.RoleName, call.Form);
+        var page = IamPage<RoleRecord>.UnderPath(table.Roles, r => r.Path, r => r.RoleName, call.Form);
         return xml => page.Write(xml, "Roles", WriteRole);
     }
 
     public async Task<IamResult?> DeleteRoleAsync(IamCall call)
     {
         await catalog.ExecuteAsync(new DeleteRole(call.Form.Name("RoleName")) { At = default }).ConfigureAwait(false);
+        await view.RefreshAsync().ConfigureAwait(false);
+        return null;
+    }
+
+    /// <summary>UpdateAssumeRolePolicy: a new trust policy, checked as CreateRole checks one.</summary>
+    public async Task<IamResult?> UpdateAssumeRolePolicyAsync(IamCall call)
+    {
+        var name = call.Form.Name("RoleName");
+        var trust = call.Form.Required("PolicyDocument");
+        PolicyGrammar.Require(trust, PolicyKind.Trust);
+        await catalog.ExecuteAsync(new UpdateAssumeRolePolicy(name, trust) { At = default }).ConfigureAwait(false);
         await view.RefreshAsync().ConfigureAwait(false);
         return null;
     }

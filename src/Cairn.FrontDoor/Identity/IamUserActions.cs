@@ -29,9 +29,8 @@ public sealed class IamUserActions(IdentityCatalog catalog, IdentityView view, M
 
     public async Task<IamResult?> ListUsersAsync(IamCall call)
     {
-        var prefix = call.Form.Optional("PathPrefix") ?? "/";
         var table = await catalog.ReadAsync().ConfigureAwait(false);
-        var page = IamPage<UserRecord>.Of(table.Users.Where(u => u.Path.StartsWith(prefix, StringComparison.Ordinal)), u => u.UserName, call.Form);
+        var page = IamPage<UserRecord>.UnderPath(table.Users, u => u.Path, u => u.UserName, call.Form);
         return xml => page.Write(xml, "Users", WriteUser);
     }
 
@@ -96,6 +95,18 @@ public sealed class IamUserActions(IdentityCatalog catalog, IdentityView view, M
         return null;
     }
 
+    /// <summary>
+    /// GetAccessKeyLastUsed: the key's user. Cairn does not track when a key was last used, so it answers as IAM does for a
+    /// key never used: ServiceName and Region N/A, no LastUsedDate.
+    /// </summary>
+    public async Task<IamResult?> GetAccessKeyLastUsedAsync(IamCall call)
+    {
+        var id = AccessKeyId(call);
+        var table = await catalog.ReadAsync().ConfigureAwait(false);
+        var key = table.AccessKey(id) ?? throw IamErrors.NoSuchAccessKey(id);
+        return xml => xml.Element("UserName", key.UserName).Nested("AccessKeyLastUsed", u => u.Element("ServiceName", "N/A").Element("Region", "N/A"));
+    }
+
     private async Task<UserRecord> RequireUserAsync(string name) =>
         (await catalog.ReadAsync().ConfigureAwait(false)).User(name) ?? throw IamErrors.NoSuchEntity("user", name);
 
@@ -107,7 +118,7 @@ public sealed class IamUserActions(IdentityCatalog catalog, IdentityView view, M
         return id;
     }
 
-    private static void WriteUser(IamXml xml, UserRecord user) => xml
+    internal static void WriteUser(IamXml xml, UserRecord user) => xml
         .Element("Path", user.Path)
         .Element("UserName", user.UserName)
         .Element("UserId", user.UserId)

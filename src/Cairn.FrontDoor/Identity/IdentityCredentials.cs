@@ -1,5 +1,6 @@
 using Cairn.Auth;
 using Cairn.FrontDoor.Hosting;
+using Cairn.Index.Identities;
 
 namespace Cairn.FrontDoor.Identity;
 
@@ -11,15 +12,23 @@ public sealed class IdentityCredentials(RootCredentials root, IdentityView view)
 }
 
 /// <summary>
-/// A user's inline policies, or an assumed role's (its session policy, which narrows them, is on the principal:
-/// <see cref="Principal.SessionPolicy"/>), from the in-memory view; the root and anonymous have none.
+/// A user's inline policies and those of the groups it belongs to, or an assumed role's (its session policy, which narrows
+/// them, is on the principal: <see cref="Principal.SessionPolicy"/>), from the in-memory view; the root and anonymous have none.
 /// </summary>
 public sealed class IdentityPolicies(IdentityView view) : IIdentityPolicies
 {
-    public IReadOnlyList<string> PoliciesOf(Principal principal) => principal switch
+    public IReadOnlyList<string> PoliciesOf(Principal principal)
     {
-        { Kind: PrincipalKind.User, Name: { } user } => [.. view.Table.PoliciesOf(Index.Identities.PolicyHolder.User, user).Values],
-        { Kind: PrincipalKind.AssumedRole, Name: { } role } => [.. view.Table.PoliciesOf(Index.Identities.PolicyHolder.Role, role).Values],
-        _ => [],
-    };
+        var table = view.Table;
+        return principal switch
+        {
+            { Kind: PrincipalKind.User, Name: { } user } =>
+            [
+                .. table.PoliciesOf(PolicyHolder.User, user).Values,
+                .. table.GroupsOf(user).SelectMany(g => table.PoliciesOf(PolicyHolder.Group, g.GroupName).Values),
+            ],
+            { Kind: PrincipalKind.AssumedRole, Name: { } role } => [.. table.PoliciesOf(PolicyHolder.Role, role).Values],
+            _ => [],
+        };
+    }
 }

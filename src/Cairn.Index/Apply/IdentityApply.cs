@@ -7,29 +7,34 @@ namespace Cairn.Index.Apply;
 
 /// <summary>
 /// IAM's decisions, made inside the shard from its rows and the command alone: unique names, at most two access keys
-/// per user, a user or role is deleted only once its keys and policies are gone, the inline-policy size quota.
+/// per user and ten groups per user, a user, group or role is deleted only once nothing hangs on it (keys, policies,
+/// memberships), the inline-policy size quotas.
 /// </summary>
 internal sealed class IdentityApply
 {
     /// <summary>IAM's quota: two access keys per user.</summary>
     public const int AccessKeysPerUser = 2;
 
-    /// <summary>IAM's aggregate size of a holder's inline policies, in characters not counting white space.</summary>
-    public static int PolicySizeQuota(PolicyHolder holder) => holder == PolicyHolder.User ? 2_048 : 10_240;
+    /// <summary>IAM's quota: a user belongs to at most ten groups.</summary>
+    public const int GroupsPerUser = 10;
 
-    public UserRecord CreateUser(ShardTables t, CreateUser c)
+    /// <summary>IAM's aggregate size of a holder's inline policies, in characters not counting white space.</summary>
+    public static int PolicySizeQuota(PolicyHolder holder) => holder switch
     {
-        if (t.State.Get(IdentityRows.User(c.UserName)) is not null) throw IamErrors.EntityAlreadyExists("User", c.UserName);
-        var user = new UserRecord(c.UserName, c.UserId, c.Path, c.At);
-        t.State.Put(IdentityRows.User(c.UserName), IdentityJson.Encode(user));
-        return user;
-    }
+        PolicyHolder.User => 2_048,
+        PolicyHolder.Group => 5_120,
+        _ => 10_240,
+    };
+
+    public UserRecord CreateUser(ShardTables t, CreateUser c) =>
+        Create(t, IdentityRows.User(c.UserName), "User", c.UserName, new UserRecord(c.UserName, c.UserId, c.Path, c.At), IdentityJson.Encode);
 
     public Done DeleteUser(ShardTables t, DeleteUser c)
     {
         RequireUser(t, c.UserName);
         if (Any(t, IdentityRows.AccessKeysOf(c.UserName))) throw IamErrors.DeleteConflict("delete access keys");
         if (Any(t, IdentityRows.PoliciesOf(PolicyHolder.User, c.UserName))) throw IamErrors.DeleteConflict("delete policies");
+        if (Any(t, IdentityRows.GroupsOf(c.UserName))) throw IamErrors.DeleteConflict("remove users from group");
         t.State.Delete(IdentityRows.User(c.UserName));
         return default;
     }
@@ -80,13 +85,8 @@ internal sealed class IdentityApply
         return default;
     }
 
-    public RoleRecord CreateRole(ShardTables t, CreateRole c)
-    {
-        if (t.State.Get(IdentityRows.Role(c.Role.RoleName)) is not null) throw IamErrors.EntityAlreadyExists("Role", c.Role.RoleName);
-        var role = c.Role with { Created = c.At };
-        t.State.Put(IdentityRows.Role(role.RoleName), IdentityJson.Encode(role));
-        return role;
-    }
+    public RoleRecord CreateRole(ShardTables t, CreateRole c) =>
+        Create(t, IdentityRows.Role(c.Role.RoleName), "Role", c.Role.RoleName, c.Role with { Created = c.At }, IdentityJson.Encode);
 
     public Done DeleteRole(ShardTables t, DeleteRole c)
     {
@@ -96,12 +96,72 @@ internal sealed class IdentityApply
         return default;
     }
 
+    public Done UpdateAssumeRolePolicy(ShardTables t, UpdateAssumeRolePolicy c)
+    {
+        var row = t.State.Get(IdentityRows.Role(c.RoleName)) ?? throw IamErrors.NoSuchEntity("role", c.RoleName);
+        t.State.Put(IdentityRows.Role(c.RoleName), IdentityJson.Encode(IdentityJson.DecodeRole(row) with { AssumeRolePolicyDocument = c.Document }));
+        return default;
+    }
+
+    public GroupRecord CreateGroup(ShardTables t, CreateGroup c) =>
+        Create(t, IdentityRows.Group(c.GroupName), "Group", c.GroupName, new GroupRecord(c.GroupName, c.GroupId, c.Path, c.At), IdentityJson.Encode);
+
+    public Done DeleteGroup(ShardTables t, DeleteGroup c)
+    {
+        RequireGroup(t, c.GroupName);
+        if (Any(t, IdentityRows.MembersOf(c.GroupName))) throw IamErrors.DeleteConflict("remove users from group");
+        if (Any(t, IdentityRows.PoliciesOf(PolicyHolder.Group, c.GroupName))) throw IamErrors.DeleteConflict("delete policies");
+        t.State.Delete(IdentityRows.Group(c.GroupName));
+        return default;
+    }
+
+    /// <summary>Adding a member again changes nothing and succeeds, as in IAM.</summary>
+    public Done AddUserToGroup(ShardTables t, AddUserToGroup c)
+    {
+        var group = RequireGroup(t, c.GroupName);
+        var user = RequireUser(t, c.UserName);
+        if (t.State.Get(IdentityRows.Member(c.GroupName, c.UserName)) is not null) return default;
+        if (Count(t, IdentityRows.GroupsOf(c.UserName)) >= GroupsPerUser)
+            throw IamErrors.LimitExceeded($"Cannot exceed quota for GroupsPerUser: {GroupsPerUser}");
+        var member = IdentityJson.Encode(new GroupMember(group.GroupName, user.UserName));
+        t.State.Put(IdentityRows.Member(c.GroupName, c.UserName), member);
+        t.State.Put(IdentityRows.MemberOf(c.UserName, c.GroupName), member);
+        return default;
+    }
+
+    public Done RemoveUserFromGroup(ShardTables t, RemoveUserFromGroup c)
+    {
+        RequireGroup(t, c.GroupName);
+        RequireUser(t, c.UserName);
+        if (t.State.Get(IdentityRows.Member(c.GroupName, c.UserName)) is null)
+            throw new Core.Errors.S3Exception(IamErrors.NoSuchEntityCode, $"User {c.UserName} is not in group {c.GroupName}.");
+        t.State.Delete(IdentityRows.Member(c.GroupName, c.UserName));
+        t.State.Delete(IdentityRows.MemberOf(c.UserName, c.GroupName));
+        return default;
+    }
+
+    /// <summary>A new user, group or role: EntityAlreadyExists when its row (the name in any case) is taken.</summary>
+    private static T Create<T>(ShardTables t, byte[] row, string what, string name, T record, Func<T, byte[]> encode)
+    {
+        if (t.State.Get(row) is not null) throw IamErrors.EntityAlreadyExists(what, name);
+        t.State.Put(row, encode(record));
+        return record;
+    }
+
+    private static GroupRecord RequireGroup(ShardTables t, string groupName) =>
+        t.State.Get(IdentityRows.Group(groupName)) is { } row ? IdentityJson.DecodeGroup(row) : throw IamErrors.NoSuchEntity("group", groupName);
+
     private static UserRecord RequireUser(ShardTables t, string userName) =>
         t.State.Get(IdentityRows.User(userName)) is { } row ? IdentityJson.DecodeUser(row) : throw IamErrors.NoSuchEntity("user", userName);
 
     private static void RequireHolder(ShardTables t, PolicyHolder holder, string name)
     {
-        var row = holder == PolicyHolder.User ? IdentityRows.User(name) : IdentityRows.Role(name);
+        var row = holder switch
+        {
+            PolicyHolder.User => IdentityRows.User(name),
+            PolicyHolder.Role => IdentityRows.Role(name),
+            _ => IdentityRows.Group(name),
+        };
         if (t.State.Get(row) is null) throw IamErrors.NoSuchEntity(HolderWord(holder), name);
     }
 
@@ -113,7 +173,7 @@ internal sealed class IdentityApply
             : throw IamErrors.NoSuchAccessKey(accessKeyId);
     }
 
-    private static string HolderWord(PolicyHolder holder) => holder == PolicyHolder.User ? "user" : "role";
+    private static string HolderWord(PolicyHolder holder) => IdentityRows.Holder(holder);
 
     private static bool Any(ShardTables t, (byte[] From, byte[] To) rows) => t.State.Scan(rows.From, rows.To).Any();
 

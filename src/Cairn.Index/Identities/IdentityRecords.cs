@@ -26,9 +26,16 @@ public sealed record RoleRecord(string RoleName, string RoleId, string Path, Dat
     public string? Description { get; init; }
 }
 
+/// <summary>An IAM group: a name for a set of users whose inline policies apply to each member.</summary>
+public sealed record GroupRecord(string GroupName, string GroupId, string Path, DateTimeOffset Created);
+
+/// <summary>One user's membership of one group, by the names as created (stored under the group and under the user).</summary>
+public sealed record GroupMember(string GroupName, string UserName);
+
 /// <summary>What an inline policy is attached to.</summary>
 public enum PolicyHolder
 {
     User,
     Role,
+    Group,
 }

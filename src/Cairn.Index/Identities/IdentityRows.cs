@@ -8,8 +8,10 @@ namespace Cairn.Index.Identities;
 /// commands are bucket commands: the router sends them to the range owning the realm's start point, a split gives both
 /// halves a copy and a merge keeps the one of the range that owned that point, exactly as for a real bucket's settings.
 /// It has no bucket record, so nothing that walks buckets (listing, lifecycle, the meter) ever sees it.
-/// <para>Rows, by setting name: <c>user/NAME</c> and <c>role/NAME</c> (names lower-cased: IAM names are unique regardless
-/// of case), <c>key/USER/AKID</c>, <c>policy/user/USER/POLICY</c> and <c>policy/role/ROLE/POLICY</c> (the document).</para>
+/// <para>Rows, by setting name: <c>user/NAME</c>, <c>role/NAME</c> and <c>group/NAME</c> (names lower-cased: IAM names are
+/// unique regardless of case), <c>key/USER/AKID</c>, <c>policy/user/USER/POLICY</c>, <c>policy/role/ROLE/POLICY</c> and
+/// <c>policy/group/GROUP/POLICY</c> (the document), and each membership twice — <c>member/GROUP/USER</c> and
+/// <c>memberof/USER/GROUP</c> — so both a group's members and a user's groups are one prefix scan.</para>
 /// </summary>
 public static class IdentityRows
 {
@@ -21,6 +23,16 @@ public static class IdentityRows
     public static byte[] User(string userName) => Row("user/" + Fold(userName));
 
     public static byte[] Role(string roleName) => Row("role/" + Fold(roleName));
+
+    public static byte[] Group(string groupName) => Row("group/" + Fold(groupName));
+
+    public static byte[] Member(string groupName, string userName) => Row($"member/{Fold(groupName)}/{Fold(userName)}");
+
+    public static (byte[] From, byte[] To) MembersOf(string groupName) => Under($"member/{Fold(groupName)}/");
+
+    public static byte[] MemberOf(string userName, string groupName) => Row($"memberof/{Fold(userName)}/{Fold(groupName)}");
+
+    public static (byte[] From, byte[] To) GroupsOf(string userName) => Under($"memberof/{Fold(userName)}/");
 
     public static byte[] AccessKey(string userName, string accessKeyId) => Row($"key/{Fold(userName)}/{accessKeyId}");
 
@@ -36,7 +48,13 @@ public static class IdentityRows
     /// <summary>The setting name of an identity row (what follows the realm and its NUL).</summary>
     public static string NameOf(byte[] row) => System.Text.Encoding.UTF8.GetString(row.AsSpan(IndexKeys.BucketSettingKey(Realm, "").Length));
 
-    private static string Holder(PolicyHolder holder) => holder == PolicyHolder.User ? "user" : "role";
+    /// <summary>The holder as its policy rows name it.</summary>
+    public static string Holder(PolicyHolder holder) => holder switch
+    {
+        PolicyHolder.User => "user",
+        PolicyHolder.Role => "role",
+        _ => "group",
+    };
 
     private static string Fold(string name) => name.ToLowerInvariant();
 

@@ -7,6 +7,8 @@ public sealed class IdentityTable
 {
     private readonly Dictionary<string, UserRecord> users = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, RoleRecord> roles = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, GroupRecord> groups = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<GroupMember> members = [];
     private readonly Dictionary<string, AccessKeyRecord> keys = new(StringComparer.Ordinal);
     private readonly Dictionary<(PolicyHolder, string), SortedDictionary<string, string>> policies = new(HolderComparer.Instance);
 
@@ -28,12 +30,19 @@ public sealed class IdentityTable
                     var role = IdentityJson.DecodeRole(row.Value);
                     roles[role.RoleName] = role;
                     break;
+                case "group":
+                    var group = IdentityJson.DecodeGroup(row.Value);
+                    groups[group.GroupName] = group;
+                    break;
+                case "member":
+                    members.Add(IdentityJson.DecodeMember(row.Value));
+                    break;
                 case "key":
                     var key = IdentityJson.DecodeAccessKey(row.Value);
                     keys[key.AccessKeyId] = key;
                     break;
                 case "policy" when parts.Length == 4:
-                    var holder = parts[1] == "user" ? PolicyHolder.User : PolicyHolder.Role;
+                    var holder = Enum.GetValues<PolicyHolder>().First(h => IdentityRows.Holder(h) == parts[1]);
                     if (!policies.TryGetValue((holder, parts[2]), out var documents))
                         policies[(holder, parts[2])] = documents = new SortedDictionary<string, string>(StringComparer.Ordinal);
                     documents[parts[3]] = System.Text.Encoding.UTF8.GetString(row.Value);
@@ -47,7 +56,21 @@ public sealed class IdentityTable
 
     public IEnumerable<RoleRecord> Roles => roles.Values.OrderBy(r => r.RoleName, StringComparer.OrdinalIgnoreCase);
 
+    public IEnumerable<GroupRecord> Groups => groups.Values.OrderBy(g => g.GroupName, StringComparer.OrdinalIgnoreCase);
+
     public IEnumerable<AccessKeyRecord> AccessKeys => keys.Values;
+
+    public GroupRecord? Group(string name) => groups.GetValueOrDefault(name);
+
+    /// <summary>A group's members, in name order.</summary>
+    public IEnumerable<UserRecord> MembersOf(string groupName) =>
+        members.Where(m => string.Equals(m.GroupName, groupName, StringComparison.OrdinalIgnoreCase))
+            .Select(m => User(m.UserName)).OfType<UserRecord>().OrderBy(u => u.UserName, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The groups a user belongs to, in name order.</summary>
+    public IEnumerable<GroupRecord> GroupsOf(string userName) =>
+        members.Where(m => string.Equals(m.UserName, userName, StringComparison.OrdinalIgnoreCase))
+            .Select(m => Group(m.GroupName)).OfType<GroupRecord>().OrderBy(g => g.GroupName, StringComparer.OrdinalIgnoreCase);
 
     public UserRecord? User(string name) => users.GetValueOrDefault(name);
 

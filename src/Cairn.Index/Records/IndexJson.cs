@@ -21,6 +21,8 @@ namespace Cairn.Index.Records;
 [JsonSerializable(typeof(Identities.UserRecord))]
 [JsonSerializable(typeof(Identities.AccessKeyRecord))]
 [JsonSerializable(typeof(Identities.RoleRecord))]
+[JsonSerializable(typeof(Identities.GroupRecord))]
+[JsonSerializable(typeof(Identities.GroupMember))]
 [JsonSerializable(typeof(bool))]
 [JsonSerializable(typeof(long))]
 internal sealed partial class IndexJsonContext : JsonSerializerContext;
