@@ -20,6 +20,8 @@ public class ConsoleFixture : ServerFixture, IAsyncLifetime
     {
         await base.InitializeAsync();
         ExternalClients.Require(ExternalClients.Chromium);
+        // Pages answer in milliseconds; the margin is for a machine busy with other test assemblies.
+        Assertions.SetDefaultExpectTimeout(15_000);
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

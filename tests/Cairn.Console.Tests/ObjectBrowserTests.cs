@@ -194,6 +194,18 @@ public sealed class ObjectBrowserTests(ConsoleFixture fixture) : IClassFixture<C
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task A_missing_bucket_shows_S3s_error_with_its_status()
+    {
+        var page = await fixture.NewPageAsync();
+        await fixture.SignInAsync(page);
+        var response = await page.GotoAsync(fixture.Url($"/buckets/{ServerFixture.NewBucketName("absent")}"));
+        Assert.Equal(404, response!.Status);
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("NoSuchBucket");
+        await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Main" })).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+
     private const int ListingPageSize = 200;
 
     /// <summary>The s3-OPERATION names of a Server-Timing header, in order.</summary>

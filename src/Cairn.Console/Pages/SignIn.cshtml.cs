@@ -42,6 +42,8 @@ public sealed class SignInModel(CredentialCheck check, ConsoleSessions sessions,
             return Page();
         }
         await audit.RecordAsync(HttpContext, outcome.Arn!, StatusCodes.Status200OK, null);
+        // A new id at every sign-in (no fixation); a session this browser already had ends.
+        if (SessionCookie.Read(Request) is { } previous) sessions.End(previous);
         var session = sessions.Start(credentials, outcome.Arn!);
         SessionCookie.Write(Response, session.Id);
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : Url.Content("~/buckets"));
