@@ -152,7 +152,8 @@ public sealed class ErasureCodingTests
     {
         var result = await ProcessRunner.RunAsync(ServerProcess.CairnCommand("admin", command, "--json", "--endpoint", server.Endpoint), TimeSpan.FromMinutes(5));
         Assert.True(result.ExitCode == 0, result.ToString());
-        return JsonDocument.Parse(result.Stdout);
+        // scrub and repair print their progress as JSON lines first; the last line is the pass's summary.
+        return JsonDocument.Parse(command is "scrub" or "repair" ? result.Stdout.TrimEnd().Split('\n')[^1] : result.Stdout);
     }
 
     private static async Task WaitForAsync(Func<Task<bool>> condition)
