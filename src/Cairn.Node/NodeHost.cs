@@ -296,6 +296,8 @@ public static class NodeHost
         s.AddHostedService<DriveMonitor>();
         s.AddSingleton(options.Durability);
         s.AddSingleton<DurabilityLedger>();
+        s.AddSingleton<DurabilityHistory>();
+        s.AddHostedService(sp => sp.GetRequiredService<DurabilityHistory>());
         s.AddSingleton<LayoutWorkGate>();
         s.AddSingleton<ScrubProgress>();
         s.AddSingleton<ScrubAndRepair>();

@@ -21,6 +21,7 @@ namespace Cairn.Node.Admin;
 public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, BlobStore blobs, ServerInfo server, FrontDoorOptions options,
     ScrubAndRepair scrubber, DurabilityLedger ledger, ErasureSettings code, LifecyclePass lifecycle, BillCalculator billing, ClusterStatus cluster,
     ObjectCatalog objects, BlobBookkeeping bookkeeping, IDriveAvailability availability, ReturnedDriveRepair refill, Core.Observability.IAuditLog audit,
+    DurabilityHistory history,
     Cluster.RangeSplitter? splitter = null,
     Cluster.NodeAdmission? admission = null, Cluster.NodeDeparture? departure = null, Cluster.RangeMerger? merger = null, Cluster.DriveDrain? drain = null) : IAdminApi
 {
@@ -40,6 +41,7 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
             ("POST", Prefix + "scrub") => ScrubReport((await scrubber.ScrubAsync(null, http.RequestAborted).ConfigureAwait(false)), null),
             ("POST", Prefix + "repair") => await RepairAsync(http.RequestAborted).ConfigureAwait(false),
             ("GET", Prefix + "scrub/progress") => scrubber.Progress,
+            ("GET", Prefix + "durability/history") => history.Samples(),
             ("GET", Prefix + "audit") => new { entries = await audit.ReadAsync(AuditQueryText.Parse(http.Request.Query), http.RequestAborted).ToArrayAsync(http.RequestAborted).ConfigureAwait(false) },
             ("POST", Prefix + "lifecycle/run") => await LifecycleRunAsync(http.Request.Query["bucket"].ToString(), http.RequestAborted).ConfigureAwait(false),
             ("GET", Prefix + "cluster") => await cluster.ReportAsync(http.RequestAborted).ConfigureAwait(false),

@@ -1,0 +1,43 @@
+using System.Text.Json;
+
+namespace Cairn.WebConsole.Pages.Operator;
+
+// The parts of the admin API's answers (src/Cairn.Node/Admin) that the operator pages show; JSON in camelCase.
+
+public sealed record DriveFigures(string Id, string Path, string State, long Fragments, long FragmentBytes, long TotalBytes, long FreeBytes);
+
+public sealed record ClusterDriveFigures(string Id, string State, long TotalBytes, long FreeBytes);
+
+public sealed record NodeFigures(string Id, string State, string S3Address, ClusterDriveFigures[] Drives, long UsedBytes);
+
+public sealed record ClusterFigures(string Node, NodeFigures[] Nodes);
+
+public sealed record DurabilityFigures(long Scrubs, DateTimeOffset? LastScrub, long FragmentsLost, long FragmentsRebuilt, long UnrepairableBlobs,
+    double MeanTimeToRepairHours, int Drives, int DrivesAvailable, int DataFragments, int ParityFragments, double EstimatedAnnualNines,
+    long Stripes, long StripesLost, double StoreAnnualNines);
+
+public sealed record DurabilitySampleFigures(DateTimeOffset At, long FragmentsLost, long FragmentsRebuilt, long RepairQueue);
+
+public sealed record ScrubFigures(long Pass, string Kind, string State, long BlobsTotal, long BlobsScrubbed, long BytesTotal, long BytesVerified,
+    long BlobsDamaged, long FragmentsLost, long BlobsToRepair, long BlobsRepaired, long FragmentsRebuilt, double BytesPerSecond, double? EtaSeconds,
+    DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt)
+{
+    public bool Running => State != "idle";
+}
+
+public sealed record BucketUsageFigures(string Bucket, long Objects, long LiveBytes, long NoncurrentVersions, long NoncurrentBytes, long DeleteMarkers,
+    long IncompleteUploadParts, long IncompleteUploadBytes, long TotalBytes);
+
+public sealed record UsageFigures(BucketUsageFigures[] Buckets);
+
+public sealed record BillLineFigures(string Bucket, string StorageClass, string Kind, double ByteDays, double GibMonths, decimal Cost);
+
+public sealed record BillFigures(DateTimeOffset At, BillLineFigures[] Lines, decimal StorageCost, decimal EarlyDeleteCost, decimal IncompleteUploadCost, decimal TotalCost);
+
+public static class AdminFigures
+{
+    public static T Read<T>(this JsonDocument document)
+    {
+        using (document) return document.Deserialize<T>(JsonSerializerOptions.Web) ?? throw new JsonException($"The admin API answered null for {typeof(T).Name}.");
+    }
+}

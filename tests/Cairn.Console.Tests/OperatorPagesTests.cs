@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Cairn.Testing;
+using Microsoft.Playwright;
+
+namespace Cairn.WebConsole.Tests;
+
+/// <summary>The operator's pages, as root sees them: storage and durability, usage and billing, activity.</summary>
+public sealed partial class OperatorPagesTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture>
+{
+    [Fact]
+    public async Task Storage_page_lists_the_drives_and_draws_the_durability_race()
+    {
+        var bucket = await fixture.NewBucketAsync("storage");
+        await fixture.S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "a", ContentBody = new string('x', 40_000) });
+        var page = await fixture.NewPageAsync();
+        await fixture.SignInAsync(page);
+        await OpenAsync(page, "Storage", "/storage");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Storage and durability", Level = 1 })).ToBeVisibleAsync();
+
+        var drives = page.GetByRole(AriaRole.Table).Filter(new() { Has = page.GetByRole(AriaRole.Columnheader, new() { Name = "Fragment bytes" }) });
+        var rows = drives.Locator("tbody tr");
+        Assert.True(await rows.CountAsync() >= 1);
+        await Assertions.Expect(rows.First.Locator("td").Nth(1)).ToHaveTextAsync("online");
+        // The object's fragments are on the drives: the table counts them.
+        var fragments = 0L;
+        for (var i = 0; i < await rows.CountAsync(); i++)
+            fragments += long.Parse(await rows.Nth(i).Locator("td").Nth(2).InnerTextAsync(), NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+        Assert.True(fragments >= 1, $"{fragments} fragments listed");
+
+        var chart = page.GetByRole(AriaRole.Img, new() { Name = "Fragments lost and rebuilt over time" });
+        await Assertions.Expect(chart).ToBeVisibleAsync();
+        // A line each for lost, rebuilt and the repair queue: the node's sample at start and the one taken now.
+        await Assertions.Expect(chart.Locator("polyline")).ToHaveCountAsync(3);
+        await Assertions.Expect(page.GetByText("Estimated durability")).ToBeVisibleAsync();
+        await ConsoleFixture.AssertAccessibleAsync(page);
+        await ConsoleFixture.ScreenshotAsync(page, "storage");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Start_scrub_button_runs_a_pass_and_the_page_follows_its_progress()
+    {
+        var bucket = await fixture.NewBucketAsync("scrub");
+        for (var i = 0; i < 3; i++)
+            await fixture.S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = $"o{i}", ContentBody = new string('s', 40_000) });
+        var page = await fixture.NewPageAsync();
+        await fixture.SignInAsync(page);
+        await page.GotoAsync(fixture.Url("/storage"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start scrub", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Scrub started.");
+        var pass = page.Locator("section.progress h3");
+        await Assertions.Expect(pass).ToHaveTextAsync(new Regex(@"^Pass \d+ \(scrub\): "));
+        // The page reloads itself while the pass runs; it ends idle with every blob counted and scrubbed.
+        await Assertions.Expect(pass).ToHaveTextAsync(new Regex(@"\(scrub\): idle$"), new() { Timeout = 30_000 });
+        var scrubbed = MatchCount().Match(await page.Locator("section.progress dd").First.InnerTextAsync());
+        Assert.True(scrubbed.Success);
+        Assert.Equal(scrubbed.Groups[1].Value, scrubbed.Groups[2].Value);
+        Assert.True(long.Parse(scrubbed.Groups[1].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture) >= 3);
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Start scrub", Exact = true })).ToBeEnabledAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Usage_table_shows_a_bucket_after_puts_and_the_csv_downloads_and_parses()
+    {
+        var bucket = await fixture.NewBucketAsync("usage");
+        for (var i = 0; i < 2; i++)
+            await fixture.S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = $"u{i}", ContentBody = new string('u', 10_000) });
+        var page = await fixture.NewPageAsync();
+        await fixture.SignInAsync(page);
+        await OpenAsync(page, "Usage", "/usage");
+        var row = page.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Rowheader, new() { Name = bucket }) });
+        await Assertions.Expect(row).ToHaveCountAsync(1);
+        await Assertions.Expect(row.Locator("td").First).ToHaveTextAsync("STANDARD");
+        await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "Byte-days per bucket and storage class" })).ToBeVisibleAsync();
+        await ConsoleFixture.AssertAccessibleAsync(page);
+        await ConsoleFixture.ScreenshotAsync(page, "usage");
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download CSV" }).ClickAsync());
+        Assert.Matches(@"^usage-\d{8}-\d{6}\.csv$", download.SuggestedFilename);
+        var lines = (await File.ReadAllTextAsync((await download.PathAsync())!)).Split("\r\n");
+        Assert.Equal("bucket,storage_class,stored_byte_days,noncurrent_byte_days,early_delete_byte_days,incomplete_upload_byte_days,cost,incomplete_upload_bytes", lines[0]);
+        Assert.Equal("", lines[^1]);
+        var fields = lines.Single(l => l.StartsWith(bucket + ",", StringComparison.Ordinal)).Split(',');
+        Assert.Equal(8, fields.Length);
+        Assert.Equal("STANDARD", fields[1]);
+        Assert.True(double.Parse(fields[2], CultureInfo.InvariantCulture) > 0, "stored byte-days accrue from the first second");
+        decimal.Parse(fields[6], CultureInfo.InvariantCulture);
+        Assert.Equal("0", fields[7]);
+
+        // The download as a response: its type and its name.
+        var response = await page.Context.APIRequest.GetAsync(fixture.Url("/usage?handler=csv"));
+        Assert.Equal(200, response.Status);
+        Assert.Equal("text/csv; charset=utf-8", response.Headers["content-type"]);
+        Assert.Matches(@"^attachment; filename=usage-\d{8}-\d{6}\.csv; filename\*=UTF-8''usage-\d{8}-\d{6}\.csv$", response.Headers["content-disposition"]);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Activity_page_shows_the_tests_put_and_filters_failures()
+    {
+        var bucket = await fixture.NewBucketAsync("activity");
+        await fixture.S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "audited.txt", ContentBody = "hello" });
+        var missing = ConsoleFixture.NewBucketName("nobucket");
+        var refused = await Assert.ThrowsAsync<AmazonS3Exception>(() => fixture.S3.PutObjectAsync(new PutObjectRequest { BucketName = missing, Key = "k", ContentBody = "x" }));
+        Assert.Equal("NoSuchBucket", refused.ErrorCode);
+
+        var page = await fixture.NewPageAsync();
+        await fixture.SignInAsync(page);
+        await OpenAsync(page, "Activity", "/activity");
+        await page.GetByLabel("Bucket", new() { Exact = true }).FillAsync(bucket);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        var put = page.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Rowheader, new() { Name = "PutObject" }) });
+        await Assertions.Expect(put).ToHaveCountAsync(1);
+        await Assertions.Expect(put.GetByText("audited.txt")).ToBeVisibleAsync();
+        await Assertions.Expect(put.GetByText("arn:aws:iam::", new() { Exact = false })).ToBeVisibleAsync();
+        await ConsoleFixture.AssertAccessibleAsync(page);
+        await ConsoleFixture.ScreenshotAsync(page, "activity");
+
+        // Failures only: the PUT to a bucket that does not exist, with S3's answer; the successful PUT is left out.
+        await page.GetByLabel("Bucket", new() { Exact = true }).FillAsync(missing);
+        await page.GetByLabel("Failures only").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "404 NoSuchBucket" })).ToHaveCountAsync(1);
+        await page.GetByLabel("Bucket", new() { Exact = true }).FillAsync(bucket);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("No entries.")).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+
+    /// <summary>The page is in the navigation bar (root sees it); opened by its URL.</summary>
+    private async Task OpenAsync(IPage page, string title, string path)
+    {
+        await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = title, Exact = true })).ToBeVisibleAsync();
+        await page.GotoAsync(fixture.Url(path));
+    }
+
+    [GeneratedRegex(@"^([\d,]+) of ([\d,]+)$")]
+    private static partial Regex MatchCount();
+}
