@@ -131,11 +131,11 @@ public sealed partial class OperatorPagesTests(ConsoleFixture fixture) : IClassF
         await page.Context.CloseAsync();
     }
 
-    /// <summary>The page is in the navigation bar (root sees it); opened by its URL.</summary>
+    /// <summary>The page is in the navigation bar (root sees it) and its link opens it.</summary>
     private async Task OpenAsync(IPage page, string title, string path)
     {
-        await Assertions.Expect(page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = title, Exact = true })).ToBeVisibleAsync();
-        await page.GotoAsync(fixture.Url(path));
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByRole(AriaRole.Link, new() { Name = title, Exact = true }).ClickAsync();
+        await page.WaitForURLAsync(fixture.Url(path));
     }
 
     [GeneratedRegex(@"^([\d,]+) of ([\d,]+)$")]
