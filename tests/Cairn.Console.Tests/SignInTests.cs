@@ -141,4 +141,25 @@ public sealed class SignInTests(ConsoleFixture fixture) : IClassFixture<ConsoleF
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Contains("<Code>NoSuchBucket</Code>", await response.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task Over_https_the_console_signs_in_through_its_own_tls_s3_endpoint_with_a_secure_cookie()
+    {
+        using var ca = TestCertificateAuthority.Create();
+        var port = ServerProcess.FreePort();
+        await using var server = await ServerProcess.StartTlsAsync(ca, TestKeyKind.Rsa, "--console-address", $"127.0.0.1:{port}");
+        // Chromium does not know the test CA; the certificate itself is checked by the S3 clients' TLS tests.
+        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { IgnoreHTTPSErrors = true });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"https://127.0.0.1:{port}/console/sign-in");
+        await page.GetByLabel("Access key id").FillAsync(ServerProcess.AccessKey);
+        await page.GetByLabel("Secret access key").FillAsync(ServerProcess.SecretKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        // Signing in is a signed call from the console to the node's S3 endpoint, here over HTTPS.
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Buckets" })).ToBeVisibleAsync();
+        Assert.StartsWith($"https://127.0.0.1:{port}/console/", page.Url);
+        var cookie = (await page.Context.CookiesAsync()).Single(c => c.Name == "cairn-console-session");
+        Assert.True(cookie.Secure && cookie.HttpOnly, "the session cookie is Secure and HttpOnly over HTTPS");
+        await context.CloseAsync();
+    }
 }
