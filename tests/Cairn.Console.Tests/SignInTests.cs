@@ -20,6 +20,16 @@ public sealed class SignInTests(ConsoleFixture fixture) : IClassFixture<ConsoleF
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Invalid credentials.");
         Assert.EndsWith("/console/sign-in", page.Url);
         await page.Context.CloseAsync();
+
+        // The failed sign-in is in the audit log: who tried, and why the node refused.
+        using var admin = new SignedHttp(fixture.Server);
+        using var response = await admin.SendAsync(HttpMethod.Get, "/_cairn/admin/v1/audit?api=console&failures=true");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var entries = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("entries");
+        Assert.Contains(entries.EnumerateArray(), e => e.GetProperty("action").GetString() == "SignIn"
+            && e.GetProperty("actor").GetString() == ServerProcess.AccessKey
+            && e.GetProperty("status").GetInt32() == 403
+            && e.GetProperty("errorCode").GetString() == "SignatureDoesNotMatch");
     }
 
     [Fact]
