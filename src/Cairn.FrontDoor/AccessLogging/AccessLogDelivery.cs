@@ -60,7 +60,7 @@ public sealed partial class AccessLogDelivery(AccessLogObserver observer, Bucket
     {
         if (!await IsLoggedAsync(entry.Bucket, entry.ChangesLogging, cancellationToken).ConfigureAwait(false)) return;
         if (!pending.TryGetValue(entry.Bucket, out var lines)) pending[entry.Bucket] = lines = new PendingLog(entry.Time);
-        lines.Add(entry.Line);
+        lines.Add(entry.Line());
         if (lines.Bytes >= MaxObjectBytes) await DeliverAsync(entry.Bucket, cancellationToken).ConfigureAwait(false);
     }
 

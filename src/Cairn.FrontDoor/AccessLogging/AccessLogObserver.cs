@@ -4,13 +4,19 @@ using Cairn.FrontDoor.Routing;
 
 namespace Cairn.FrontDoor.AccessLogging;
 
-/// <summary>One request on a bucket, formatted, waiting to be sorted into its bucket's log.</summary>
+/// <summary>
+/// One request on a bucket, waiting to be sorted into its bucket's log. It is formatted only there, once the bucket is
+/// known to be logged: most buckets are not, so most requests are never formatted.
+/// </summary>
 /// <param name="ChangesLogging">A PutBucketLogging: the bucket's logging configuration must be read again.</param>
-public sealed record AccessLogEntry(string Bucket, DateTimeOffset Time, string Line, bool ChangesLogging);
+public sealed record AccessLogEntry(string Bucket, DateTimeOffset Time, RequestRecord Request, bool ChangesLogging)
+{
+    public string Line() => AccessLogRecord.Format(Request);
+}
 
 /// <summary>
-/// Turns every completed request on a bucket into its access log line and queues it for <see cref="AccessLogDelivery"/>,
-/// which keeps the lines of logged buckets only. Never blocks the request: when the queue is full the line is dropped,
+/// Queues every completed request on a bucket for <see cref="AccessLogDelivery"/>, which keeps (and formats) those of
+/// logged buckets only. Never blocks the request: when the queue is full the line is dropped,
 /// as S3's delivery is best effort. Requests the delivery makes itself never pass here (it writes through the internal
 /// PUT path, not the S3 port), so logs are never logged into logs.
 /// </summary>
@@ -26,7 +32,7 @@ public sealed class AccessLogObserver : IRequestObserver
     public void OnCompleted(RequestRecord record)
     {
         if (record.Bucket is null || record.Api is not ("s3" or "website") || !Core.Names.BucketName.IsValid(record.Bucket)) return;
-        queue.Writer.TryWrite(new AccessLogEntry(record.Bucket, record.Started, AccessLogRecord.Format(record),
+        queue.Writer.TryWrite(new AccessLogEntry(record.Bucket, record.Started, record,
             record.Operation == S3Operation.PutBucketLogging));
     }
 }
