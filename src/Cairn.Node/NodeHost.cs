@@ -372,6 +372,7 @@ public static class NodeHost
                 if (cluster.IndexReplica is { } first) await first.WaitForLeaderAsync(TimeSpan.FromSeconds(5), stopping).ConfigureAwait(false);
                 var range = cluster.Ranges.Ranges[0].Shard ?? throw new InvalidOperationException("No replica of the first range yet.");
                 (await range.ReadAsync(ReadScope.SpanOnly, stopping).ConfigureAwait(false)).Dispose();
+                await PeersDrivesReachedAsync(cluster, TimeSpan.FromSeconds(5), stopping).ConfigureAwait(false);
                 readiness.MarkReady();
                 return;
             }
@@ -380,6 +381,31 @@ public static class NodeHost
                 // No leader yet (the others are still starting): ask again.
                 await Task.Delay(100, stopping).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// A remote drive is offline until its owner first answers, and a probe made before the peers had started found
+    /// them away: a PUT right after "ready" would then see too few drives. The node waits until every drive the map
+    /// says is up has answered online, or until <paramref name="bound"/> (a peer that is really down must not keep
+    /// the node unready; the map marks it down later).
+    /// </summary>
+    private static async Task PeersDrivesReachedAsync(ClusterRuntime cluster, TimeSpan bound, CancellationToken stopping)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (waited.Elapsed < bound)
+        {
+            var map = cluster.Map;
+            var away = map.Drives
+                .Where(d => ClusterDriveAvailability.IsAvailable(map, d))
+                .Select(d => cluster.Drives.TryGetValue(d.Id, out var store) ? store as RemoteFragmentStore : null)
+                .OfType<RemoteFragmentStore>()
+                .Where(store => !store.IsOnline)
+                .ToList();
+            if (away.Count == 0) return;
+            await Task.WhenAll(away.Select(store => store.RefreshStatsAsync())).ConfigureAwait(false);
+            if (away.All(store => store.IsOnline)) return;
+            await Task.Delay(100, stopping).ConfigureAwait(false);
         }
     }
 
