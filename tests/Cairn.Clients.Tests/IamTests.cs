@@ -343,6 +343,63 @@ public sealed class IamTests(ServerFixture fixture) : IClassFixture<ServerFixtur
             "Invalid principal in policy: \"AWS\":\"arn:aws:iam::000000000000:user/*\"");
     }
 
+    /// <summary>
+    /// botocore takes ResponseMetadata.RequestId from the body (IAM's and STS's query protocol): it must be the
+    /// x-amz-request-id header's id, S3's 16 hex digits, for successes and errors of both APIs, and the id the audit log
+    /// recorded the call under.
+    /// </summary>
+    [Fact]
+    public async Task Iam_and_sts_answers_name_their_request_in_the_body_and_the_header_as_the_audit_log_does()
+    {
+        var user = "rid-" + Guid.NewGuid().ToString("N")[..8];
+        var seen = await PythonAsync("""
+            sts = boto3.client('sts', endpoint_url=endpoint, region_name='us-east-1', config=config)
+            def ids(meta):
+                return [meta['RequestId'], meta['HTTPHeaders'].get('x-amz-request-id'), meta['HTTPStatusCode']]
+            def failed(f):
+                try:
+                    f()
+                except ClientError as e:
+                    return ids(e.response['ResponseMetadata']) + [e.response['Error']['Code']]
+            user = os.environ['IAM_USER']
+            out({
+                'created': ids(iam.create_user(UserName=user)['ResponseMetadata']),
+                'missing': failed(lambda: iam.get_user(UserName=user + '-absent')),
+                'caller': ids(sts.get_caller_identity()['ResponseMetadata']),
+                'refused': failed(lambda: sts.assume_role(RoleArn='arn:aws:iam::000000000000:role/' + user + '-absent', RoleSessionName='session')),
+                'deleted': ids(iam.delete_user(UserName=user)['ResponseMetadata']),
+            })
+            """, user);
+
+        var byName = new Dictionary<string, string>();
+        foreach (var (name, status, code) in new[] { ("created", 200, null), ("missing", 404, "NoSuchEntity"), ("caller", 200, null),
+            ("refused", 403, "AccessDenied"), ("deleted", 200, null) })
+        {
+            var call = seen.GetProperty(name);
+            Assert.True(call.ValueKind == JsonValueKind.Array, $"{name}: {call}");
+            var (body, header) = (call[0].GetString()!, call[1].GetString());
+            Assert.Matches("^[0-9A-F]{16}$", body);
+            Assert.Equal(body, header);
+            Assert.Equal(status, call[2].GetInt32());
+            if (code is not null) Assert.Equal(code, call[3].GetString());
+            byName[name] = body;
+        }
+        Assert.Equal(byName.Count, byName.Values.Distinct().Count());
+
+        // The audit log keeps every IAM and STS call under the same id.
+        using var http = new SignedHttp(fixture.Server);
+        using var audit = await http.SendAsync(HttpMethod.Get, "/_cairn/admin/v1/audit?limit=1000");
+        Assert.Equal(HttpStatusCode.OK, audit.StatusCode);
+        using var answer = JsonDocument.Parse(await audit.Content.ReadAsStringAsync());
+        var recorded = answer.RootElement.GetProperty("entries").EnumerateArray()
+            .ToDictionary(e => e.GetProperty("requestId").GetString()!, e => (Api: e.GetProperty("api").GetString(), Action: e.GetProperty("action").GetString()));
+        Assert.Equal(("iam", "CreateUser"), recorded[byName["created"]]);
+        Assert.Equal(("iam", "GetUser"), recorded[byName["missing"]]);
+        Assert.Equal(("sts", "GetCallerIdentity"), recorded[byName["caller"]]);
+        Assert.Equal(("sts", "AssumeRole"), recorded[byName["refused"]]);
+        Assert.Equal(("iam", "DeleteUser"), recorded[byName["deleted"]]);
+    }
+
     private static void AssertError(JsonElement seen, string name, string code, int status, string? message = null)
     {
         var e = seen.GetProperty(name);

@@ -8,7 +8,9 @@ namespace Cairn.FrontDoor.Identity;
 
 /// <summary>
 /// The query APIs' XML (IAM 2010-05-08, STS 2011-06-15): <c>&lt;ActionResponse xmlns=…&gt;&lt;ActionResult&gt;…&lt;/ActionResult&gt;
-/// &lt;ResponseMetadata&gt;&lt;RequestId&gt;</c>, and their ErrorResponse. Served as text/xml, as IAM does.
+/// &lt;ResponseMetadata&gt;&lt;RequestId&gt;</c>, and their ErrorResponse. Served as text/xml, as IAM does. The RequestId is the
+/// request's S3 request id, also in the <c>x-amz-request-id</c> header (and IAM's own <c>x-amzn-RequestId</c>), the id its
+/// request log line and audit entry carry.
 /// </summary>
 public sealed class IamXml
 {
@@ -81,6 +83,8 @@ public sealed class IamXml
             return Task.CompletedTask;
         }
         http.Response.Clear();
+        // Clear took the request ids the dispatcher set: an error names its request as a success does.
+        Observability.RequestIds.WriteHeaders(http);
         if (Observability.RequestRecord.Of(http) is { } record) record.ErrorCode = error.Code.Code;
         return WriteAsync(http, error.Code.Status, xml =>
         {
