@@ -261,6 +261,7 @@ public static class NodeHost
         s.AddSingleton<ListingHandlers>();
         s.AddSingleton(sp => new ClusterStatus(cluster, drives, sp.GetRequiredService<ServerInfo>(), sp.GetRequiredService<IWorkOwnership>(),
             sp.GetRequiredService<ScrubAndRepair>(), sp.GetRequiredService<IndexRouter>(), sp.GetRequiredService<FragmentMover>(), sp.GetRequiredService<IEvacuation>()));
+        s.AddSingleton(sp => new ClusterAudit(sp.GetRequiredService<Cairn.Core.Observability.IAuditLog>(), cluster));
         s.AddSingleton<IAdminApi, AdminHandlers>();
         s.AddSingleton<ArchiveAccess>();
         s.AddSingleton<ExpirationHeader>();
@@ -352,6 +353,7 @@ public static class NodeHost
                 endpoints.MapRangeCheckpoints(cluster.Replica, cluster.Options.Secret);
                 endpoints.MapJoin(() => cluster.Meta, cluster.Options.Secret, cluster.Options.Time);
                 endpoints.MapMetaGroup(() => cluster.Meta, cluster.Options.Secret);
+                ClusterAudit.MapAudit(endpoints, app.Services.GetRequiredService<Cairn.Core.Observability.IAuditLog>(), cluster.Options.Secret);
             });
             branch.Run(http => { http.Response.StatusCode = StatusCodes.Status404NotFound; return Task.CompletedTask; });
         });

@@ -5,7 +5,10 @@ using Spectre.Console;
 
 namespace Cairn.Cli.Admin;
 
-/// <summary>`cairn admin audit`: the newest audit-log entries that match, as a table, or with --json one JSON object per line.</summary>
+/// <summary>
+/// `cairn admin audit`: the newest audit-log entries that match, as a table, or with --json one JSON object per line; in a
+/// cluster every node's entries, each naming its node, and on stderr the nodes that did not answer.
+/// </summary>
 internal static class AuditCommand
 {
     public static Command Create(Option<string> endpoint, Option<bool> json)
@@ -42,6 +45,10 @@ internal static class AuditCommand
                     foreach (var entry in entries.EnumerateArray()) Console.WriteLine(JsonSerializer.Serialize(entry));
                 else
                     Render(entries);
+                // A node that did not answer: its entries are missing, which the reader must know (on stderr, so --json output stays entries).
+                if (answer.RootElement.TryGetProperty("unreachable", out var unreachable))
+                    foreach (var node in unreachable.EnumerateArray())
+                        Console.Error.WriteLine($"cairn admin: node {Text(node, "node")} ({Text(node, "clusterAddress")}) did not answer; its entries are missing: {Text(node, "error")}");
                 return 0;
             }
             catch (Exception e) when (e is AdminCallFailed or HttpRequestException)
@@ -55,13 +62,21 @@ internal static class AuditCommand
 
     private static void Render(JsonElement entries)
     {
+        // A cluster's entries name the node that served each request; a single node's name none.
+        var clustered = entries.EnumerateArray().Any(e => Text(e, "node").Length > 0);
         var table = new Table().AddColumns("Time (UTC)", "Actor", "Source", "API", "Action", "Bucket", "Key", "Status", "Error", "Request id");
+        if (clustered) table.AddColumn("Node");
         foreach (var e in entries.EnumerateArray())
-            table.AddRow(
+        {
+            string[] cells =
+            [
                 Markup.Escape(e.GetProperty("time").GetDateTimeOffset().UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)),
                 Markup.Escape(Text(e, "actor")), Markup.Escape(Text(e, "source")), Markup.Escape(Text(e, "api")), Markup.Escape(Text(e, "action")),
                 Markup.Escape(Text(e, "bucket")), Markup.Escape(Text(e, "key")), e.GetProperty("status").GetInt32().ToString(CultureInfo.InvariantCulture),
-                Markup.Escape(Text(e, "errorCode")), Markup.Escape(Text(e, "requestId")));
+                Markup.Escape(Text(e, "errorCode")), Markup.Escape(Text(e, "requestId")),
+            ];
+            table.AddRow(clustered ? [.. cells, Markup.Escape(Text(e, "node"))] : cells);
+        }
         AnsiConsole.Write(table);
         AnsiConsole.WriteLine($"{entries.GetArrayLength()} entries");
     }

@@ -23,6 +23,9 @@ public sealed record AuditEntry(
     string? ErrorCode)
 {
     public bool Succeeded => ErrorCode is null && Status < 400;
+
+    /// <summary>The node that served the request, named when a cluster's entries are read together; never written to a node's files.</summary>
+    public string? Node { get; init; }
 }
 
 /// <summary>Which entries to read, newest first.</summary>

@@ -20,7 +20,7 @@ namespace Cairn.Node.Admin;
 /// </summary>
 public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, BlobStore blobs, ServerInfo server, FrontDoorOptions options,
     ScrubAndRepair scrubber, DurabilityLedger ledger, ErasureSettings code, LifecyclePass lifecycle, BillCalculator billing, ClusterStatus cluster,
-    ObjectCatalog objects, BlobBookkeeping bookkeeping, IDriveAvailability availability, ReturnedDriveRepair refill, Core.Observability.IAuditLog audit,
+    ObjectCatalog objects, BlobBookkeeping bookkeeping, IDriveAvailability availability, ReturnedDriveRepair refill, ClusterAudit audit,
     DurabilityHistory history,
     Cluster.RangeSplitter? splitter = null,
     Cluster.NodeAdmission? admission = null, Cluster.NodeDeparture? departure = null, Cluster.RangeMerger? merger = null, Cluster.DriveDrain? drain = null) : IAdminApi
@@ -42,7 +42,7 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
             ("POST", Prefix + "repair") => await RepairAsync(http.RequestAborted).ConfigureAwait(false),
             ("GET", Prefix + "scrub/progress") => scrubber.Progress,
             ("GET", Prefix + "durability/history") => history.Samples(),
-            ("GET", Prefix + "audit") => new { entries = await audit.ReadAsync(AuditQueryText.Parse(http.Request.Query), http.RequestAborted).ToArrayAsync(http.RequestAborted).ConfigureAwait(false) },
+            ("GET", Prefix + "audit") => await audit.ReadAsync(AuditQueryText.Parse(http.Request.Query), http.Request.QueryString, http.RequestAborted).ConfigureAwait(false),
             ("POST", Prefix + "lifecycle/run") => await LifecycleRunAsync(http.Request.Query["bucket"].ToString(), http.RequestAborted).ConfigureAwait(false),
             ("GET", Prefix + "cluster") => await cluster.ReportAsync(http.RequestAborted).ConfigureAwait(false),
             ("POST", Prefix + "drive/drain") => await DrainAsync(http.Request.Query["drive"].ToString(), http.RequestAborted).ConfigureAwait(false),

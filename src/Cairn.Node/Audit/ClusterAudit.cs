@@ -1,0 +1,70 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Cairn.Cluster.Map;
+using Cairn.Core.Observability;
+using Cairn.Node.Cluster;
+using Cairn.Transport;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Cairn.Node.Audit;
+
+/// <summary>
+/// The audit log of the whole store. Each node writes the entries of the requests it served to its own files; a read
+/// asks every node of the map but removed ones for its matches (<c>GET /cluster/v1/audit</c> on its cluster port, the
+/// same query), merges them newest first by time and keeps the query's limit, each entry naming its node. A node that
+/// does not answer within the transport's request deadline is reported, not waited for: the others' entries are
+/// answered all the same. A node outside a cluster answers its own entries, without a node name.
+/// </summary>
+public sealed class ClusterAudit(IAuditLog local, ClusterRuntime? cluster)
+{
+    public const string Route = "/cluster/v1/audit";
+
+    public async Task<AdminAudit> ReadAsync(AuditQuery query, QueryString text, CancellationToken cancellationToken)
+    {
+        if (cluster is null) return new AdminAudit(await local.ReadAsync(query, cancellationToken).ToArrayAsync(cancellationToken).ConfigureAwait(false), []);
+        var self = cluster.Options.NodeId;
+        var answers = await Task.WhenAll(cluster.Map.Nodes.Where(n => n.State != NodeState.Removed).Select(async node =>
+        {
+            try
+            {
+                var entries = node.Id == self
+                    ? await local.ReadAsync(query, cancellationToken).ToArrayAsync(cancellationToken).ConfigureAwait(false)
+                    : await AskAsync(node, text, cancellationToken).ConfigureAwait(false);
+                return (Entries: entries.Select(e => e with { Node = node.Id }).ToArray(), Unreachable: (AdminAuditUnreachable?)null);
+            }
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException or JsonException && !cancellationToken.IsCancellationRequested)
+            {
+                return ([], new AdminAuditUnreachable(node.Id, node.ClusterAddress, e.Message));
+            }
+        })).ConfigureAwait(false);
+        // Each node's answer is newest first in the order written; a stable sort by time keeps that order among equal times.
+        var merged = answers.SelectMany(a => a.Entries).OrderByDescending(e => e.Time).Take(query.Limit).ToArray();
+        return new AdminAudit(merged, answers.Select(a => a.Unreachable).OfType<AdminAuditUnreachable>().ToArray());
+    }
+
+    private async Task<AuditEntry[]> AskAsync(ClusterNode node, QueryString text, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(cluster!.Options.Transport.RequestTimeout);
+        using var response = await cluster.Http.GetAsync(new Uri(ClusterRuntime.ClusterBase(node), Route + text.ToUriComponent()), deadline.Token).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+            throw new HttpRequestException($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false)}".Trim());
+        return await response.Content.ReadFromJsonAsync<AuditEntry[]>(AuditFileLog.Json, deadline.Token).ConfigureAwait(false) ?? [];
+    }
+
+    /// <summary>The node's half: its own entries that match the query (checked by the asking node's admin route already).</summary>
+    public static void MapAudit(IEndpointRouteBuilder endpoints, IAuditLog local, ClusterSecret secret) =>
+        endpoints.MapGet(Route, async (HttpContext http) =>
+        {
+            var entries = await local.ReadAsync(AuditQueryText.Parse(http.Request.Query), http.RequestAborted).ToArrayAsync(http.RequestAborted).ConfigureAwait(false);
+            return Results.Json(entries, AuditFileLog.Json);
+        }).RequireClusterSecret(secret);
+}
+
+/// <summary>The admin API's audit answer: the entries, newest first, and the nodes whose entries are missing from it.</summary>
+public sealed record AdminAudit(AuditEntry[] Entries, AdminAuditUnreachable[] Unreachable);
+
+/// <summary>A node that did not answer the audit read, and why.</summary>
+public sealed record AdminAuditUnreachable(string Node, string ClusterAddress, string Error);
