@@ -14,7 +14,7 @@ namespace Cairn.FrontDoor.Tests;
 /// </summary>
 public sealed class AccessLoggingTests(AccessLogServerFixture fixture) : IClassFixture<AccessLogServerFixture>
 {
-    private static readonly TimeSpan DeliveryWait = TimeSpan.FromSeconds(30);
+    private readonly AccessLogReader logs = new(fixture);
 
     private AmazonS3Client S3 => fixture.S3;
 
@@ -86,21 +86,29 @@ public sealed class AccessLoggingTests(AccessLogServerFixture fixture) : IClassF
     [Fact]
     public async Task Requests_on_a_logged_bucket_arrive_in_the_target_as_records_of_S3s_format()
     {
-        var (source, target) = await BucketsAsync();
-        await EnableLoggingAsync(source, target, "logs/", admitted: source);
+        var (source, target) = await BucketsAsync(versioned: true);
+        await logs.EnableAsync(source, target, "logs/", admitted: source);
 
         const string key = "dir/a b+c.txt";
         var put = await S3.PutObjectAsync(new PutObjectRequest { BucketName = source, Key = key, ContentBody = "hello logs" });
         using var get = await S3.GetObjectAsync(source, key);
         await new StreamReader(get.ResponseStream).ReadToEndAsync();
+        using var getVersion = await S3.GetObjectAsync(new GetObjectRequest { BucketName = source, Key = key, VersionId = put.VersionId });
+        await new StreamReader(getVersion.ResponseStream).ReadToEndAsync();
         var head = await S3.GetObjectMetadataAsync(source, key);
         var missing = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => S3.GetObjectAsync(source, "absent"));
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        var copy = await S3.CopyObjectAsync(source, key, source, "copy");
         var delete = await S3.DeleteObjectAsync(source, key);
-        var versioning = await S3.GetBucketVersioningAsync(source);
+        // The host id is the response's x-amz-id-2, which the SDK does not hand over: a raw request shows it.
+        using var http = new SignedHttp(fixture.Server);
+        using var versioning = await http.SendAsync(HttpMethod.Get, $"/{source}?versioning");
+        Assert.Equal(HttpStatusCode.OK, versioning.StatusCode);
+        var versioningId = versioning.Headers.GetValues("x-amz-request-id").Single();
 
         var records = await WaitForRecordsAsync(target, "logs/", put.ResponseMetadata.RequestId, get.ResponseMetadata.RequestId,
-            head.ResponseMetadata.RequestId, missing.RequestId, delete.ResponseMetadata.RequestId, versioning.ResponseMetadata.RequestId);
+            getVersion.ResponseMetadata.RequestId, head.ResponseMetadata.RequestId, missing.RequestId, copy.ResponseMetadata.RequestId,
+            delete.ResponseMetadata.RequestId, versioningId);
         foreach (var record in records.Values)
         {
             Assert.Equal(source, record.Groups["bucket"].Value);
@@ -108,29 +116,151 @@ public sealed class AccessLoggingTests(AccessLogServerFixture fixture) : IClassF
             // The root's requests: the requester is the account's canonical id, which owns the bucket.
             Assert.Equal(record.Groups["owner"].Value, record.Groups["requester"].Value);
             Assert.Equal(("SigV4", "AuthHeader", "-", "-"), (record.Groups["signature"].Value, record.Groups["auth"].Value, record.Groups["cipher"].Value, record.Groups["tls"].Value));
-            Assert.StartsWith("aws-sdk-dotnet", record.Groups["agent"].Value, StringComparison.Ordinal);
+            // No ACL was needed (the root owns the bucket), no access point and no AWS Region sent them.
+            Assert.Equal(("-", "-", "-"), (record.Groups["aclRequired"].Value, record.Groups["accessPoint"].Value, record.Groups["sourceRegion"].Value));
             Assert.Equal($"127.0.0.1:{fixture.Server.Port}", record.Groups["host"].Value);
             var time = DateTimeOffset.ParseExact(record.Groups["time"].Value, "dd/MMM/yyyy:HH:mm:ss zzz", System.Globalization.CultureInfo.InvariantCulture);
             Assert.InRange(time, DateTimeOffset.UtcNow.AddMinutes(-2), DateTimeOffset.UtcNow.AddSeconds(5));
+            // Turn-around (last byte in to first byte out) lies within the total time (first byte in to last byte out).
+            Assert.InRange(long.Parse(record.Groups["turnaround"].Value), 0, long.Parse(record.Groups["total"].Value));
         }
+        foreach (var id in records.Keys.Where(id => id != versioningId))
+            Assert.StartsWith("aws-sdk-dotnet", records[id].Groups["agent"].Value, StringComparison.Ordinal);
         Assert.Single(records.Values.Select(r => r.Groups["owner"].Value).Distinct());
+        Assert.Equal(records.Count, records.Values.Select(r => r.Groups["hostId"].Value).Distinct().Count());
+        Assert.Equal(versioning.Headers.GetValues("x-amz-id-2").Single(), records[versioningId].Groups["hostId"].Value);
 
         var encodedKey = "dir/a%20b%2Bc.txt";
         AssertRecord(records[put.ResponseMetadata.RequestId], "REST.PUT.OBJECT", encodedKey, "200", "-", sent: "-", size: "10");
         Assert.StartsWith($"PUT /{source}/dir/a%20b%2Bc.txt", records[put.ResponseMetadata.RequestId].Groups["uri"].Value, StringComparison.Ordinal);
         AssertRecord(records[get.ResponseMetadata.RequestId], "REST.GET.OBJECT", encodedKey, "200", "-", sent: "10", size: "10");
+        AssertRecord(records[getVersion.ResponseMetadata.RequestId], "REST.GET.OBJECT", encodedKey, "200", "-", sent: "10", size: "10");
         AssertRecord(records[head.ResponseMetadata.RequestId], "REST.HEAD.OBJECT", encodedKey, "200", "-", sent: "-", size: "10");
         AssertRecord(records[missing.RequestId], "REST.GET.OBJECT", "absent", "404", "NoSuchKey", sent: null, size: "-");
+        AssertRecord(records[copy.ResponseMetadata.RequestId], "REST.COPY.OBJECT", "copy", "200", "-", sent: null, size: "10");
         AssertRecord(records[delete.ResponseMetadata.RequestId], "REST.DELETE.OBJECT", encodedKey, "204", "-", sent: "-", size: "-");
-        AssertRecord(records[versioning.ResponseMetadata.RequestId], "REST.GET.VERSIONING", "-", "200", "-", sent: null, size: "-");
-        Assert.Equal($"GET /{source}/?versioning HTTP/1.1", records[versioning.ResponseMetadata.RequestId].Groups["uri"].Value);
+        AssertRecord(records[versioningId], "REST.GET.VERSIONING", "-", "200", "-", sent: null, size: "-");
+        Assert.Equal($"GET /{source}?versioning HTTP/1.1", records[versioningId].Groups["uri"].Value);
+        // The version id is the one the request named: none for a plain GET, even of a versioned object, nor for the PUT that made it.
+        Assert.Equal(put.VersionId, records[getVersion.ResponseMetadata.RequestId].Groups["version"].Value);
+        Assert.Equal(("-", "-"), (records[get.ResponseMetadata.RequestId].Groups["version"].Value, records[put.ResponseMetadata.RequestId].Groups["version"].Value));
+    }
+
+    [Fact]
+    public async Task DeleteObjects_is_one_MULTI_OBJECT_DELETE_record_and_one_BATCH_DELETE_OBJECT_record_per_object_deleted()
+    {
+        var (source, target) = await BucketsAsync(versioned: true);
+        await logs.EnableAsync(source, target, "logs/", admitted: source);
+        var first = await S3.PutObjectAsync(new PutObjectRequest { BucketName = source, Key = "a", ContentBody = "1" });
+        await S3.PutObjectAsync(new PutObjectRequest { BucketName = source, Key = "b c", ContentBody = "2" });
+        // A locked-down key refuses its delete: an error entry of the answer, not a deletion, so no record of its own.
+        await BucketPolicies.PutAsync(fixture.Server, source, $$"""
+            {"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:DeleteObject","Resource":"arn:aws:s3:::{{source}}/kept"}]}
+            """);
+        var deleted = (await Assert.ThrowsAsync<DeleteObjectsException>(() => S3.DeleteObjectsAsync(new DeleteObjectsRequest
+        {
+            BucketName = source,
+            Objects = [new KeyVersion { Key = "a", VersionId = first.VersionId }, new KeyVersion { Key = "b c" }, new KeyVersion { Key = "kept" }],
+        }))).Response;
+        Assert.Equal(2, deleted.DeletedObjects.Count);
+        Assert.Equal(("kept", "AccessDenied"), (Assert.Single(deleted.DeleteErrors).Key, deleted.DeleteErrors[0].Code));
+
+        var id = deleted.ResponseMetadata.RequestId;
+        var records = await logs.WaitForAsync(target, "logs/", id);
+        var request = records.ByRequest[id];
+        AssertRecord(request, "REST.POST.MULTI_OBJECT_DELETE", "-", "200", "-", sent: null, size: "-");
+        Assert.Equal($"POST /{source}/?delete HTTP/1.1", request.Groups["uri"].Value);
+        var batch = records.BatchDeletes(id);
+        Assert.Equal([("a", first.VersionId), ("b%20c", "-")], batch.Select(r => (r.Groups["key"].Value, r.Groups["version"].Value)));
+        foreach (var record in batch)
+        {
+            // The request's own fields, with no bytes of its own; the status S3 gives a deleted object.
+            Assert.Equal(("204", "-", "-", "-"), (record.Groups["status"].Value, record.Groups["error"].Value, record.Groups["sent"].Value, record.Groups["size"].Value));
+            foreach (var field in new[] { "owner", "bucket", "time", "requester", "uri", "hostId", "agent", "signature", "auth", "host", "total", "turnaround" })
+                Assert.Equal(request.Groups[field].Value, record.Groups[field].Value);
+        }
+        Assert.Equal(records.All.ToList().IndexOf(request) + 1, records.All.ToList().IndexOf(batch[0]));
+    }
+
+    [Fact]
+    public async Task A_request_only_an_ACL_allowed_is_logged_as_ACL_required_and_an_anonymous_one_without_signature_or_requester()
+    {
+        var (source, target) = await BucketsAsync();
+        await S3.PutBucketOwnershipControlsAsync(new PutBucketOwnershipControlsRequest
+        {
+            BucketName = source, OwnershipControls = new OwnershipControls { Rules = [new OwnershipControlsRule { ObjectOwnership = ObjectOwnership.ObjectWriter }] },
+        });
+        // New buckets block public ACLs: this one must take one.
+        await S3.DeletePublicAccessBlockAsync(new DeletePublicAccessBlockRequest { BucketName = source });
+        await logs.EnableAsync(source, target, "logs/", admitted: source);
+        var put = await S3.PutObjectAsync(new PutObjectRequest { BucketName = source, Key = "public", ContentBody = "public bytes", CannedACL = S3CannedACL.PublicRead });
+
+        using var http = new SignedHttp(fixture.Server);
+        using var anonymous = await http.SendUnsignedAsync(new HttpRequestMessage(HttpMethod.Get, http.Url($"/{source}/public")) { Headers = { Referrer = new Uri("https://example.com/page") } });
+        Assert.Equal(HttpStatusCode.OK, anonymous.StatusCode);
+        var anonymousId = anonymous.Headers.GetValues("x-amz-request-id").Single();
+        using var refused = await http.SendUnsignedAsync(new HttpRequestMessage(HttpMethod.Get, http.Url($"/{source}/absent")));
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        var refusedId = refused.Headers.GetValues("x-amz-request-id").Single();
+
+        var records = (await logs.WaitForAsync(target, "logs/", put.ResponseMetadata.RequestId, anonymousId, refusedId)).ByRequest;
+        var read = records[anonymousId];
+        AssertRecord(read, "REST.GET.OBJECT", "public", "200", "-", sent: "12", size: "12");
+        Assert.Equal(("-", "-", "-", "Yes"), (read.Groups["requester"].Value, read.Groups["signature"].Value, read.Groups["auth"].Value, read.Groups["aclRequired"].Value));
+        Assert.Equal("https://example.com/page", read.Groups["referer"].Value);
+        // The root's PUT needed no ACL; a request no grant allowed needed none either: it was refused.
+        Assert.Equal("-", records[put.ResponseMetadata.RequestId].Groups["aclRequired"].Value);
+        AssertRecord(records[refusedId], "REST.GET.OBJECT", "absent", "403", "AccessDenied", sent: null, size: "-");
+        Assert.Equal("-", records[refusedId].Groups["aclRequired"].Value);
+    }
+
+    /// <summary>
+    /// S3's turn-around time runs from the request's last byte to the response's first; the total time from its first byte to
+    /// the response's last. A body that pauses in the middle is in the total, not in the turn-around.
+    /// </summary>
+    [Fact]
+    public async Task Turn_around_time_starts_at_the_bodys_last_byte_and_total_time_at_the_requests_first()
+    {
+        var (source, target) = await BucketsAsync();
+        await logs.EnableAsync(source, target, "logs/", admitted: source);
+        var body = Encoding.UTF8.GetBytes(new string('x', 4096));
+        using var http = new SignedHttp(fixture.Server);
+        using var put = await http.SendAsync(HttpMethod.Put, $"/{source}/slow", new PausingContent(body, Pause),
+            payloadSha256: Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body)));
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        var id = put.Headers.GetValues("x-amz-request-id").Single();
+
+        var record = (await logs.WaitForAsync(target, "logs/", id)).ByRequest[id];
+        AssertRecord(record, "REST.PUT.OBJECT", "slow", "200", "-", sent: "-", size: "4096");
+        Assert.InRange(long.Parse(record.Groups["total"].Value), (long)Pause.TotalMilliseconds, long.MaxValue);
+        Assert.InRange(long.Parse(record.Groups["turnaround"].Value), 0, (long)Pause.TotalMilliseconds / 2);
+    }
+
+    private static readonly TimeSpan Pause = TimeSpan.FromSeconds(2);
+
+    /// <summary>A body of known length sent in two halves with a pause between them.</summary>
+    private sealed class PausingContent(byte[] body, TimeSpan pause) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            await stream.WriteAsync(body.AsMemory(0, body.Length / 2));
+            await stream.FlushAsync();
+            await Task.Delay(pause);
+            await stream.WriteAsync(body.AsMemory(body.Length / 2));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = body.Length;
+            return true;
+        }
     }
 
     [Fact]
     public async Task Partitioned_log_keys_name_the_account_region_bucket_and_date()
     {
         var (source, target) = await BucketsAsync();
-        await EnableLoggingAsync(source, target, "part/", admitted: source, PartitionDateSource.EventTime);
+        await logs.EnableAsync(source, target, "part/", admitted: source, PartitionDateSource.EventTime);
         var before = DateTime.UtcNow;
         var list = await S3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = source });
 
@@ -151,7 +281,7 @@ public sealed class AccessLoggingTests(AccessLogServerFixture fixture) : IClassF
     {
         var (source, target) = await BucketsAsync();
         // A policy for another source bucket does not admit this one's logs (aws:SourceArn differs).
-        await EnableLoggingAsync(source, target, "logs/", admitted: ServerFixture.NewBucketName("other"));
+        await logs.EnableAsync(source, target, "logs/", admitted: ServerFixture.NewBucketName("other"));
         for (var i = 0; i < 3; i++) await S3.PutObjectAsync(new PutObjectRequest { BucketName = source, Key = $"k{i}", ContentBody = "x" });
 
         await Task.Delay(AccessLogServerFixture.Interval * 3);
@@ -163,7 +293,7 @@ public sealed class AccessLoggingTests(AccessLogServerFixture fixture) : IClassF
     public async Task Disabling_logging_stops_delivery()
     {
         var (source, target) = await BucketsAsync();
-        await EnableLoggingAsync(source, target, "logs/", admitted: source);
+        await logs.EnableAsync(source, target, "logs/", admitted: source);
         var logged = await S3.PutObjectAsync(new PutObjectRequest { BucketName = source, Key = "before", ContentBody = "x" });
         await WaitForRecordsAsync(target, "logs/", logged.ResponseMetadata.RequestId);
 
@@ -175,21 +305,6 @@ public sealed class AccessLoggingTests(AccessLogServerFixture fixture) : IClassF
         Assert.DoesNotContain(after.ResponseMetadata.RequestId, records.Keys);
     }
 
-    /// <summary>Puts the target policy S3 documents, admitting the logs of <paramref name="admitted"/>, then enables logging of <paramref name="source"/>.</summary>
-    private async Task EnableLoggingAsync(string source, string target, string prefix, string admitted, PartitionDateSource? partitioned = null)
-    {
-        await BucketPolicies.PutAsync(fixture.Server, target, AccessLogServerFixture.LoggingTargetPolicy(target, admitted));
-        await S3.PutBucketLoggingAsync(new PutBucketLoggingRequest
-        {
-            BucketName = source,
-            LoggingConfig = new S3BucketLoggingConfig
-            {
-                TargetBucketName = target, TargetPrefix = prefix,
-                TargetObjectKeyFormat = partitioned is null ? null : new TargetObjectKeyFormat { PartitionedPrefix = new PartitionedPrefix { PartitionDateSource = partitioned } },
-            },
-        });
-    }
-
     private static void AssertRecord(Match record, string operation, string key, string status, string error, string? sent, string size)
     {
         Assert.Equal((operation, key, status, error, size),
@@ -198,43 +313,13 @@ public sealed class AccessLoggingTests(AccessLogServerFixture fixture) : IClassF
         else Assert.Matches("^[1-9][0-9]*$", record.Groups["sent"].Value);
     }
 
-    /// <summary>Waits until records of every request id are in the target's log objects; returns every record by request id.</summary>
-    private async Task<Dictionary<string, Match>> WaitForRecordsAsync(string target, string prefix, params string[] requestIds)
-    {
-        var deadline = DateTime.UtcNow + DeliveryWait;
-        while (true)
-        {
-            var records = await ReadRecordsAsync(target, prefix);
-            if (requestIds.All(records.ContainsKey)) return records;
-            if (DateTime.UtcNow > deadline)
-                Assert.Fail($"No records of {string.Join(", ", requestIds.Where(id => !records.ContainsKey(id)))} in {target}/{prefix} after {DeliveryWait}");
-            await Task.Delay(500);
-        }
-    }
+    private async Task<Dictionary<string, Match>> WaitForRecordsAsync(string target, string prefix, params string[] requestIds) =>
+        (await logs.WaitForAsync(target, prefix, requestIds)).ByRequest;
 
-    /// <summary>Every line of every log object under the prefix, each checked against S3's record format.</summary>
-    private async Task<Dictionary<string, Match>> ReadRecordsAsync(string target, string prefix)
-    {
-        var records = new Dictionary<string, Match>(StringComparer.Ordinal);
-        var listed = await S3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = target, Prefix = prefix });
-        foreach (var entry in listed.S3Objects ?? [])
-        {
-            using var log = await S3.GetObjectAsync(target, entry.Key);
-            Assert.Equal("text/plain", log.Headers.ContentType);
-            var text = await new StreamReader(log.ResponseStream).ReadToEndAsync();
-            Assert.EndsWith("\n", text, StringComparison.Ordinal);
-            foreach (var line in text.TrimEnd('\n').Split('\n'))
-            {
-                var record = AccessLogServerFixture.Record().Match(line);
-                Assert.True(record.Success, $"not a record of S3's access log format: {line}");
-                records.Add(record.Groups["requestId"].Value, record);
-            }
-        }
-        return records;
-    }
+    private async Task<Dictionary<string, Match>> ReadRecordsAsync(string target, string prefix) => (await logs.ReadAsync(target, prefix)).ByRequest;
 
-    private async Task<(string Source, string Target)> BucketsAsync() =>
-        (await fixture.NewBucketAsync("logged"), await fixture.NewBucketAsync("logs"));
+    private async Task<(string Source, string Target)> BucketsAsync(bool versioned = false) =>
+        (await fixture.NewBucketAsync("logged", versioned), await fixture.NewBucketAsync("logs"));
 
     private static async Task<string> GetLoggingTextAsync(SignedHttp http, string bucket)
     {
@@ -259,5 +344,25 @@ public sealed class AccessLoggingTests(AccessLogServerFixture fixture) : IClassF
     {
         using var response = await SendLoggingAsync(http, bucket, inner);
         return await SignedHttp.ErrorOf(response);
+    }
+}
+
+/// <summary>Server access logging over HTTPS: every record names the TLS version and the cipher suite negotiated, as S3 spells them.</summary>
+public sealed class TlsAccessLoggingTests(TlsAccessLogServerFixture fixture) : IClassFixture<TlsAccessLogServerFixture>
+{
+    [Fact]
+    public async Task Records_name_the_TLS_version_and_the_cipher_suite_in_OpenSSL_words()
+    {
+        var logs = new AccessLogReader(fixture);
+        var (source, target) = (await fixture.NewBucketAsync("logged"), await fixture.NewBucketAsync("logs"));
+        await logs.EnableAsync(source, target, "logs/", admitted: source);
+        var put = await fixture.S3.PutObjectAsync(new PutObjectRequest { BucketName = source, Key = "k", ContentBody = "over tls" });
+
+        var record = (await logs.WaitForAsync(target, "logs/", put.ResponseMetadata.RequestId)).ByRequest[put.ResponseMetadata.RequestId];
+        var (tls, cipher) = (record.Groups["tls"].Value, record.Groups["cipher"].Value);
+        // TLS 1.3's suites have one name everywhere; TLS 1.2's are OpenSSL's (ECDHE-RSA-AES128-GCM-SHA256), not IANA's.
+        if (tls == "TLSv1.3") Assert.Matches("^TLS_(AES_128_GCM_SHA256|AES_256_GCM_SHA384|CHACHA20_POLY1305_SHA256)$", cipher);
+        else Assert.Equal(("TLSv1.2", true), (tls, Regex.IsMatch(cipher, "^ECDHE-RSA-[A-Z0-9-]+$")));
+        Assert.Equal(("SigV4", "AuthHeader"), (record.Groups["signature"].Value, record.Groups["auth"].Value));
     }
 }

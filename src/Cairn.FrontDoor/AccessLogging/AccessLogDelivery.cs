@@ -60,7 +60,7 @@ public sealed partial class AccessLogDelivery(AccessLogObserver observer, Bucket
     {
         if (!await IsLoggedAsync(entry.Bucket, entry.ChangesLogging, cancellationToken).ConfigureAwait(false)) return;
         if (!pending.TryGetValue(entry.Bucket, out var lines)) pending[entry.Bucket] = lines = new PendingLog(entry.Time);
-        lines.Add(entry.Line());
+        foreach (var line in entry.Lines()) lines.Add(line);
         if (lines.Bytes >= MaxObjectBytes) await DeliverAsync(entry.Bucket, cancellationToken).ConfigureAwait(false);
     }
 

@@ -11,7 +11,7 @@ namespace Cairn.FrontDoor.AccessLogging;
 /// <param name="ChangesLogging">A PutBucketLogging: the bucket's logging configuration must be read again.</param>
 public sealed record AccessLogEntry(string Bucket, DateTimeOffset Time, RequestRecord Request, bool ChangesLogging)
 {
-    public string Line() => AccessLogRecord.Format(Request);
+    public IEnumerable<string> Lines() => AccessLogRecord.Lines(Request);
 }
 
 /// <summary>

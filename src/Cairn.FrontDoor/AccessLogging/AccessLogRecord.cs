@@ -2,47 +2,62 @@ using System.Globalization;
 using System.Text;
 using Cairn.Auth;
 using Cairn.FrontDoor.Observability;
+using Microsoft.AspNetCore.Http;
 
 namespace Cairn.FrontDoor.AccessLogging;
 
 /// <summary>
-/// One request as a line of S3's server access log format: space-separated fields in S3's order, <c>-</c> for what is
-/// unknown or does not apply. The first field, the bucket owner's canonical id, is added at delivery (the owner is read
-/// with the bucket's logging configuration), so <see cref="Format"/> writes the fields from the bucket on.
+/// One request as lines of S3's server access log format: space-separated fields in S3's order, <c>-</c> for what is
+/// unknown or does not apply. A request is one record, except DeleteObjects, which S3 logs as its
+/// REST.POST.MULTI_OBJECT_DELETE record followed by one BATCH.DELETE.OBJECT record per object deleted, under the same
+/// request id. The first field, the bucket owner's canonical id, is added at delivery (the owner is read with the bucket's
+/// logging configuration), so <see cref="Lines"/> writes the fields from the bucket on.
 /// </summary>
 public static class AccessLogRecord
 {
+    /// <summary>The operation S3 names each object a DeleteObjects request deleted.</summary>
+    public const string BatchDelete = "BATCH.DELETE.OBJECT";
+
+    public static IEnumerable<string> Lines(RequestRecord r)
+    {
+        yield return Line(r, AccessLogOperations.Name(r.Operation, r.Method, r.Api), r.Key, r.RequestedVersionId, r.Status, r.BytesSent, r.ObjectSize);
+        // Each deleted object: its key and the version named, the 204 its own DELETE would answer, the request's times; no bytes.
+        foreach (var deleted in r.BatchDeletions)
+            yield return Line(r, BatchDelete, deleted.Key, deleted.VersionId, StatusCodes.Status204NoContent, bytesSent: 0, objectSize: null);
+    }
+
     /// <summary>The fields after the bucket owner: bucket, [time], remote IP, requester, request id, operation, key, "request-URI", status,
     /// error code, bytes sent, object size, total time, turn-around time, "referer", "user-agent", version id, host id, signature
-    /// version, cipher suite, authentication type, host header, TLS version, access point ARN, ACL required.</summary>
-    public static string Format(RequestRecord r)
+    /// version, cipher suite, authentication type, host header, TLS version, access point ARN, ACL required, source region.</summary>
+    private static string Line(RequestRecord r, string operation, string? key, string? versionId, int status, long bytesSent, long? objectSize)
     {
-        var line = new StringBuilder(256);
+        var line = new StringBuilder(320);
         Field(line, r.Bucket);
         line.Append(" [").Append(r.Started.UtcDateTime.ToString("dd/MMM/yyyy:HH:mm:ss", CultureInfo.InvariantCulture)).Append(" +0000]");
         Field(line, r.RemoteAddress);
         Field(line, Requester(r.Auth?.Principal));
         Field(line, r.RequestId);
-        Field(line, AccessLogOperations.Name(r.Operation, r.Method, r.Api));
-        Field(line, r.Key is null ? null : EncodeKey(r.Key));
+        Field(line, operation);
+        Field(line, key is null ? null : EncodeKey(key));
         Quoted(line, $"{r.Method} {UriText(r.RawTarget)} {r.Protocol}");
-        Field(line, r.Status.ToString(CultureInfo.InvariantCulture));
+        Field(line, status.ToString(CultureInfo.InvariantCulture));
         Field(line, r.ErrorCode);
-        Field(line, r.BytesSent > 0 ? r.BytesSent.ToString(CultureInfo.InvariantCulture) : null);
-        Field(line, r.ObjectSize?.ToString(CultureInfo.InvariantCulture));
+        Field(line, bytesSent > 0 ? bytesSent.ToString(CultureInfo.InvariantCulture) : null);
+        Field(line, objectSize?.ToString(CultureInfo.InvariantCulture));
         Field(line, Milliseconds(r.Duration));
         Field(line, r.TurnAround is { } turnAround ? Milliseconds(turnAround) : null);
         Quoted(line, r.Referer);
         Quoted(line, r.UserAgent);
-        Field(line, r.VersionId);
-        Field(line, null); // Host id: S3's x-amz-id-2, which Cairn does not send.
+        Field(line, versionId);
+        Field(line, r.ExtendedRequestId);
         Field(line, r.Auth is null ? null : "SigV4");
-        Field(line, r.CipherSuite);
+        Field(line, TlsCipherSuites.OpenSslName(r.CipherSuite));
         Field(line, r.Auth is null ? null : r.Auth.IsPresigned ? "QueryString" : "AuthHeader");
         Field(line, r.Host);
         Field(line, TlsVersion(r.TlsProtocol));
         Field(line, null); // Access point ARN: access points are not served.
-        Field(line, null); // ACL required: "Yes" when only an ACL granted the request, which the pipeline does not record.
+        Field(line, r.AclRequired ? "Yes" : null);
+        Field(line, null); // Source region: the AWS Region a request came from; Cairn's clients come from none.
         return line.Remove(0, 1).ToString();
     }
 

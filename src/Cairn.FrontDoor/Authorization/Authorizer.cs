@@ -213,8 +213,15 @@ public sealed class RequestAuthorization
             Decision.Allow => true,
             Decision.ExplicitDeny => false,
             // No policy allowed it and none denied it: an ACL grant still may (IgnorePublicAcls ignoring the public groups').
-            _ => access is not null && await AclAllowsAsync(action, access, bucket!, key, asked.VersionId).ConfigureAwait(false),
+            _ => access is not null && await AclAllowsAsync(action, access, bucket!, key, asked.VersionId).ConfigureAwait(false) && AclWasRequired(),
         };
+    }
+
+    /// <summary>Notes for the access log (its aclRequired field) that only an ACL let the request through.</summary>
+    private bool AclWasRequired()
+    {
+        if (Observability.RequestRecord.Of(_s3.Http) is { } record) record.AclRequired = true;
+        return true;
     }
 
     private async Task<bool> AclAllowsAsync(string action, BucketAccess access, string bucket, string? key, string? versionId)

@@ -66,6 +66,7 @@ public sealed partial class S3Dispatcher(
         var extendedId = requestIds.Assign(http);
         var record = new Observability.RequestRecord(http, time.GetUtcNow()) { ExtendedRequestId = extendedId };
         http.Features.Set(record);
+        Observability.RequestBodyEnd.Watch(http, record);
         if (gates.Length > 0) http.Response.OnStarting(() => PassGatesAsync(http, record, responseStarting: true));
         try
         {

@@ -94,6 +94,7 @@ public sealed class MultipartHandlers(ObjectCatalog objects, UploadCatalog uploa
         };
         await uploads.PutPartAsync(s3.Bucket!, key, uploadId, part, s3.Aborted).ConfigureAwait(false);
         body.Committed();
+        if (Observability.RequestRecord.Of(s3.Http) is { } record) record.ObjectSize = part.Size;
         s3.Response.Headers.ETag = part.ETag;
         EncryptionHeaders.Write(s3.Response, upload.Encryption, sealing?.Customer);
         foreach (var (algorithm, value) in part.Checksums) s3.Response.Headers["x-amz-checksum-" + algorithm.ToLowerInvariant()] = value;

@@ -25,6 +25,7 @@ public sealed class DeleteObjectsHandler(ObjectCatalog objects)
         if (targets.Count == 0 || targets.Count > MaxObjects || targets.Any(t => t.Key is null)) throw new S3Exception(S3ErrorCode.MalformedXML);
 
         var bypassGovernance = ObjectLock.ObjectLockHeaders.BypassesGovernance(s3.Request);
+        var record = Observability.RequestRecord.Of(s3.Http);
         using var xml = new S3Xml("DeleteResult");
         foreach (var (key, versionId, etag, lastModified, size) in targets)
         {
@@ -39,6 +40,7 @@ public sealed class DeleteObjectsHandler(ObjectCatalog objects)
                 {
                     var removed = await objects.DeleteVersionAsync(s3.Bucket!, parsed, versionId, condition, bypassGovernance: bypassGovernance,
                         cancellationToken: s3.Aborted).ConfigureAwait(false);
+                    record?.AddBatchDeletion(key!, versionId);
                     if (quiet) continue;
                     xml.Open("Deleted").Element("Key", key).Element("VersionId", versionId);
                     if (removed?.IsDeleteMarker == true) xml.Element("DeleteMarker", true).Element("DeleteMarkerVersionId", versionId);
@@ -47,6 +49,7 @@ public sealed class DeleteObjectsHandler(ObjectCatalog objects)
                 else
                 {
                     var marker = await objects.DeleteAsync(s3.Bucket!, parsed, condition, cancellationToken: s3.Aborted).ConfigureAwait(false);
+                    record?.AddBatchDeletion(key!, null);
                     if (quiet) continue;
                     xml.Open("Deleted").Element("Key", key);
                     if (marker is not null) xml.Element("DeleteMarker", true).Element("DeleteMarkerVersionId", marker.VersionId);

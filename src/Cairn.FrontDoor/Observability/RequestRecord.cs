@@ -30,6 +30,7 @@ public sealed class RequestRecord
         IsHttps = http.Request.IsHttps;
         BytesReceived = http.Request.ContentLength ?? 0;
         AccessKey = ClaimedAccessKey(http.Request);
+        RequestedVersionId = http.Request.Query["versionId"].ToString() is { Length: > 0 } asked ? asked : null;
         if (http.Features.Get<Microsoft.AspNetCore.Connections.Features.ITlsHandshakeFeature>() is { } tls)
             (TlsProtocol, CipherSuite) = (tls.Protocol.ToString(), tls.NegotiatedCipherSuite?.ToString());
         http.Response.OnStarting(() =>
@@ -40,6 +41,8 @@ public sealed class RequestRecord
     }
 
     private long firstByteTimestamp;
+    private long bodyEndTimestamp;
+    private List<BatchDeletion>? batchDeletions;
 
     /// <summary>The request of this HTTP exchange, or null outside the S3 port's pipeline.</summary>
     public static RequestRecord? Of(HttpContext http) => http.Features.Get<RequestRecord>();
@@ -81,6 +84,9 @@ public sealed class RequestRecord
     /// <summary>The version the request named or the one it made (x-amz-version-id of the response, when set).</summary>
     public string? VersionId { get; set; }
 
+    /// <summary>The version the request's <c>versionId</c> parameter names (what S3's access log records), or null.</summary>
+    public string? RequestedVersionId { get; }
+
     /// <summary>S3's extended request id (<c>x-amz-id-2</c>), set with the request id.</summary>
     public string? ExtendedRequestId { get; set; }
 
@@ -96,6 +102,15 @@ public sealed class RequestRecord
     /// <summary>The size of the object read or written, when the operation is about one object's bytes.</summary>
     public long? ObjectSize { get; set; }
 
+    /// <summary>An ACL grant, not a policy, allowed the request (S3's access log says so in its aclRequired field).</summary>
+    public bool AclRequired { get; set; }
+
+    /// <summary>The objects a DeleteObjects request deleted, in its order (S3 logs each as BATCH.DELETE.OBJECT); empty for other requests.</summary>
+    public IReadOnlyList<BatchDeletion> BatchDeletions => batchDeletions ?? [];
+
+    /// <summary>Notes one object a DeleteObjects request deleted (called on the request's own path, one key at a time).</summary>
+    public void AddBatchDeletion(string key, string? versionId) => (batchDeletions ??= []).Add(new BatchDeletion(key, versionId));
+
     /// <summary>Body bytes received: the Content-Length sent (the wire size for aws-chunked bodies).</summary>
     public long BytesReceived { get; }
 
@@ -104,7 +119,10 @@ public sealed class RequestRecord
     public long BytesSent { get; private set; }
     public TimeSpan Duration { get; private set; }
 
-    /// <summary>From the request's arrival to the response's first byte; null when no response was started.</summary>
+    /// <summary>
+    /// From the request's last byte received to the response's first byte (S3's turn-around time): from its arrival when it
+    /// had no body or its body was not read to the end; null when the request ended without a response.
+    /// </summary>
     public TimeSpan? TurnAround { get; private set; }
 
     /// <summary>The principal as a short name for logs: the ARN, or <c>anonymous</c>.</summary>
@@ -135,9 +153,16 @@ public sealed class RequestRecord
         TakeOutcome(http);
         // Every S3 answer with a body declares its length; one without (a HEAD, a 204) sent none.
         BytesSent = HttpMethods.IsHead(Method) ? 0 : http.Response.ContentLength ?? 0;
-        Duration = Stopwatch.GetElapsedTime(startTimestamp);
-        TurnAround = firstByteTimestamp == 0 ? null : Stopwatch.GetElapsedTime(startTimestamp, firstByteTimestamp);
+        var now = Stopwatch.GetTimestamp();
+        Duration = Stopwatch.GetElapsedTime(startTimestamp, now);
+        // A response without a body (a HEAD, a 204, a PUT's 200) starts only as the request ends, right after this.
+        var firstByte = firstByteTimestamp != 0 ? firstByteTimestamp : http.RequestAborted.IsCancellationRequested ? 0 : now;
+        var bodyEnd = bodyEndTimestamp > 0 && bodyEndTimestamp <= firstByte ? bodyEndTimestamp : startTimestamp;
+        TurnAround = firstByte == 0 ? null : Stopwatch.GetElapsedTime(bodyEnd, firstByte);
     }
+
+    /// <summary>The request's body was read to its end (<see cref="RequestBodyEnd"/>): the first time counts.</summary>
+    internal void BodyEnded() => Interlocked.CompareExchange(ref bodyEndTimestamp, Stopwatch.GetTimestamp(), 0);
 
     private void TakeOutcome(HttpContext http)
     {
@@ -155,3 +180,6 @@ public sealed class RequestRecord
         return slash > 0 ? credential[..slash] : null;
     }
 }
+
+/// <summary>One object a DeleteObjects request deleted: its key and the version the request named (null: the current one).</summary>
+public sealed record BatchDeletion(string Key, string? VersionId);
