@@ -30,7 +30,7 @@ public sealed class RequestRecord
         IsHttps = http.Request.IsHttps;
         BytesReceived = http.Request.ContentLength ?? 0;
         AccessKey = ClaimedAccessKey(http.Request);
-        RequestedVersionId = http.Request.Query["versionId"].ToString() is { Length: > 0 } asked ? asked : null;
+        RequestedVersionId = http.Request.QueryString.HasValue && http.Request.Query["versionId"].ToString() is { Length: > 0 } asked ? asked : null;
         if (http.Features.Get<Microsoft.AspNetCore.Connections.Features.ITlsHandshakeFeature>() is { } tls)
             (TlsProtocol, CipherSuite) = (tls.Protocol.ToString(), tls.NegotiatedCipherSuite?.ToString());
         http.Response.OnStarting(() =>
