@@ -25,6 +25,7 @@ public sealed record AuditEntry(
     public bool Succeeded => ErrorCode is null && Status < 400;
 
     /// <summary>The node that served the request, named when a cluster's entries are read together; never written to a node's files.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public string? Node { get; init; }
 }
 
