@@ -21,7 +21,7 @@ namespace Cairn.Node.Admin;
 public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, BlobStore blobs, ServerInfo server, FrontDoorOptions options,
     ScrubAndRepair scrubber, DurabilityLedger ledger, ErasureSettings code, LifecyclePass lifecycle, BillCalculator billing, ClusterStatus cluster,
     ObjectCatalog objects, BlobBookkeeping bookkeeping, IDriveAvailability availability, ReturnedDriveRepair refill, Core.Observability.IAuditLog audit,
-    DurabilityHistory history,
+    DurabilityHistory history, Workers.Usage.UsageSampler usageSampler,
     Cluster.RangeSplitter? splitter = null,
     Cluster.NodeAdmission? admission = null, Cluster.NodeDeparture? departure = null, Cluster.RangeMerger? merger = null, Cluster.DriveDrain? drain = null) : IAdminApi
 {
@@ -36,6 +36,8 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
         {
             ("GET", Prefix + "info") => await InfoAsync(http.RequestAborted).ConfigureAwait(false),
             ("GET", Prefix + "usage") => await UsageAsync(http.Request.Query["bucket"].ToString(), http.RequestAborted).ConfigureAwait(false),
+            ("GET", Prefix + "usage/history") => UsageHistory(http.Request.Query),
+            ("GET", Prefix + "usage/latest") => new AdminUsageHistory(usageSampler.Latest is { } latest ? [latest] : []),
             ("GET", Prefix + "drives") => await DrivesAsync(http.RequestAborted).ConfigureAwait(false),
             ("GET", Prefix + "durability") => await DurabilityAsync(http.RequestAborted).ConfigureAwait(false),
             ("POST", Prefix + "scrub") => ScrubReport((await scrubber.ScrubAsync(null, http.RequestAborted).ConfigureAwait(false)), null),
@@ -130,6 +132,21 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
         if (bucket.Length > 0) await buckets.RequireAsync(bucket, cancellationToken).ConfigureAwait(false);
         var figures = await MeasureAsync(bucket.Length > 0 ? bucket : null, cancellationToken).ConfigureAwait(false);
         return new AdminUsage(figures.Select(f => new AdminBucketUsage(f.Bucket, f.Objects, f.LiveBytes, f.NoncurrentVersions, f.NoncurrentBytes, f.DeleteMarkers, f.IncompleteUploadParts, f.IncompleteUploadBytes, f.TotalBytes)).ToArray());
+    }
+
+    /// <summary>The usage sampler's history in [from, to] (ISO 8601 times, either may be left out), of one bucket or all, or summed per class.</summary>
+    private AdminUsageHistory UsageHistory(IQueryCollection query)
+    {
+        DateTimeOffset? Time(string name) =>
+            query[name].ToString() is not { Length: > 0 } text ? null
+            : DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at
+            : throw new S3Exception(S3ErrorCode.InvalidArgument, $"{name} must be an ISO 8601 time, not '{text}'.");
+        var (from, to, bucket, group) = (Time("from"), Time("to"), query["bucket"].ToString(), query["group"].ToString());
+        if (group is not ("" or "class")) throw new S3Exception(S3ErrorCode.InvalidArgument, $"group must be class (figures summed over the buckets), not '{group}'.");
+        var samples = usageSampler.History.Read(from, to);
+        if (bucket.Length > 0) samples = samples.Select(s => s.OfBucket(bucket));
+        if (group == "class") samples = samples.Select(s => s.PerClass());
+        return new AdminUsageHistory([.. samples]);
     }
 
     private async Task<AdminDriveState[]> DrivesAsync(CancellationToken cancellationToken)
@@ -233,6 +250,8 @@ public sealed record AdminBucketUsage(string Bucket, long Objects, long LiveByte
     long IncompleteUploadParts, long IncompleteUploadBytes, long TotalBytes);
 
 public sealed record AdminUsage(AdminBucketUsage[] Buckets);
+
+public sealed record AdminUsageHistory(Workers.Usage.UsageSample[] Samples);
 
 public sealed record AdminDriveState(string Id, string Path, string State, long Fragments, long FragmentBytes, long TotalBytes, long FreeBytes);
 
