@@ -98,6 +98,35 @@ public sealed class UsageHistoryTests(UsageServerFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Sampled_bill_prices_the_latest_sample_without_a_walk()
+    {
+        var bucket = await fixture.NewBucketAsync("bill");
+        var other = await fixture.NewBucketAsync("other");
+        await fixture.S3.PutObjectAsync(new PutObjectRequest { BucketName = other, Key = "k", InputStream = new MemoryStream(new byte[50_000]) });
+        await fixture.S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", InputStream = new MemoryStream(new byte[50_000]) });
+        await SampleWhereAsync(bucket, c => c.Standard is { Objects: 1, CurrentByteDays: > 0 });
+        using var http = new SignedHttp(Server);
+        // The bill and the sample it prices are read one after the other: a sample may come in between, so both are read again then.
+        for (var attempt = 0; ; attempt++)
+        {
+            using var latestAnswer = await http.SendAsync(HttpMethod.Get, "/_cairn/admin/v1/usage/latest");
+            var latest = JsonDocument.Parse(await latestAnswer.Content.ReadAsStringAsync()).RootElement.GetProperty("samples")[0];
+            using var billAnswer = await http.SendAsync(HttpMethod.Get, $"/_cairn/admin/v1/billing?sample=latest&bucket={bucket}");
+            Assert.Equal(HttpStatusCode.OK, billAnswer.StatusCode);
+            var bill = JsonDocument.Parse(await billAnswer.Content.ReadAsStringAsync()).RootElement;
+            if (bill.GetProperty("at").GetDateTimeOffset() != latest.GetProperty("at").GetDateTimeOffset() && attempt < 5) continue;
+            Assert.Equal(latest.GetProperty("at").GetDateTimeOffset(), bill.GetProperty("at").GetDateTimeOffset());
+            var standard = latest.GetProperty("classes").EnumerateArray().Single(c => c.GetProperty("bucket").GetString() == bucket);
+            var line = Assert.Single(bill.GetProperty("lines").EnumerateArray());
+            Assert.Equal((bucket, "STANDARD", "current"), (line.GetProperty("bucket").GetString(), line.GetProperty("storageClass").GetString(), line.GetProperty("kind").GetString()));
+            Assert.Equal(standard.GetProperty("currentByteDays").GetDouble(), line.GetProperty("byteDays").GetDouble());
+            break;
+        }
+        using var bad = await http.SendAsync(HttpMethod.Get, "/_cairn/admin/v1/billing?sample=yesterday");
+        Assert.Equal((400, "InvalidArgument"), await SignedHttp.ErrorOf(bad));
+    }
+
+    [Fact]
     public void Thinning_keeps_recent_samples_and_the_last_of_each_older_day()
     {
         var now = new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);

@@ -39,15 +39,20 @@ public sealed class BillCalculator(IndexRouter index, StorageMeter meter, Storag
             foreach (var upload in uploads) tally.AddUpload(bucket, upload);
         }
 
-        var totals = tally.Classes()
-            .SelectMany(c => Enum.GetValues<MeterKind>().Select(kind => (Key: (Bucket: c.Bucket, Class: c.StorageClass, Kind: kind), Value: c.ByteDays(kind))))
-            .Where(t => t.Value > 0);
-        var lines = totals
-            .OrderBy(t => t.Key.Bucket, StringComparer.Ordinal).ThenBy(t => classes[t.Key.Class].Rank).ThenBy(t => t.Key.Class, StringComparer.Ordinal).ThenBy(t => t.Key.Kind)
+        return Price(at, tally.Classes());
+    }
+
+    /// <summary>The bill of figures already tallied (a usage sample's), as of <paramref name="at"/>: each kind's byte-days at its class's price.</summary>
+    public Bill Price(DateTimeOffset at, IEnumerable<ClassUsage> usage)
+    {
+        var lines = usage
+            .SelectMany(c => Enum.GetValues<MeterKind>().Select(kind => (Bucket: c.Bucket, Class: c.StorageClass, Kind: kind, ByteDays: c.ByteDays(kind))))
+            .Where(t => t.ByteDays > 0)
+            .OrderBy(t => t.Bucket, StringComparer.Ordinal).ThenBy(t => classes[t.Class].Rank).ThenBy(t => t.Class, StringComparer.Ordinal).ThenBy(t => t.Kind)
             .Select(t =>
             {
-                var gibMonths = t.Value / GiB / DaysPerMonth;
-                return new BillLine(t.Key.Bucket, t.Key.Class, t.Key.Kind, t.Value, gibMonths, Math.Round((decimal)gibMonths * classes[t.Key.Class].PricePerGibMonth, 10));
+                var gibMonths = t.ByteDays / GiB / DaysPerMonth;
+                return new BillLine(t.Bucket, t.Class, t.Kind, t.ByteDays, gibMonths, Math.Round((decimal)gibMonths * classes[t.Class].PricePerGibMonth, 10));
             })
             .ToArray();
         return new Bill(at, lines);

@@ -38,7 +38,7 @@ public sealed class UsageModel(AdminApi admin) : PageModel
     {
         await ReadBillAsync();
         var (session, ct) = (HttpContext.Session(), HttpContext.RequestAborted);
-        var from = (Bill.At - Charted).UtcDateTime.ToString("o", CultureInfo.InvariantCulture);
+        var from = (DateTimeOffset.UtcNow - Charted).UtcDateTime.ToString("o", CultureInfo.InvariantCulture);
         var history = (await admin.GetAsync(session, $"usage/history?group=class&from={Uri.EscapeDataString(from)}", ct)).Read<UsageHistoryFigures>().Samples;
         Samples = history.Length;
         var perClass = UsageHistoryRows.BytesPerClass(history);
@@ -66,11 +66,12 @@ public sealed class UsageModel(AdminApi admin) : PageModel
         return File(Encoding.UTF8.GetBytes(UsageHistoryRows.Csv(history)), "text/csv; charset=utf-8", $"usage-history-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.csv");
     }
 
+    /// <summary>The bill as of the usage sampler's latest sample, and that sample: a page load never walks the index.</summary>
     private async Task ReadBillAsync()
     {
         var (session, ct) = (HttpContext.Session(), HttpContext.RequestAborted);
-        Bill = (await admin.GetAsync(session, "billing", ct)).Read<BillFigures>();
         Latest = (await admin.GetAsync(session, "usage/latest", ct)).Read<UsageHistoryFigures>().Samples.SingleOrDefault();
+        Bill = (await admin.GetAsync(session, "billing?sample=latest", ct)).Read<BillFigures>();
         Rows = UsageRows.From(Bill, Latest);
     }
 }
