@@ -297,6 +297,10 @@ public static class NodeHost
         s.AddSingleton(options.Durability);
         s.AddSingleton<DurabilityLedger>();
         s.AddSingleton<DurabilityHistory>();
+        s.AddSingleton(options.Usage);
+        s.AddSingleton(sp => new Workers.Usage.UsageHistory(Path.Combine(dataPath, "usage"), options.Usage, time.GetUtcNow()));
+        s.AddSingleton<Workers.Usage.UsageSampler>();
+        s.AddHostedService(sp => sp.GetRequiredService<Workers.Usage.UsageSampler>());
         s.AddHostedService(sp => sp.GetRequiredService<DurabilityHistory>());
         s.AddSingleton<LayoutWorkGate>();
         s.AddSingleton<ScrubProgress>();
