@@ -296,6 +296,7 @@ public static class NodeHost
         s.AddHostedService<DriveMonitor>();
         s.AddSingleton(options.Durability);
         s.AddSingleton<DurabilityLedger>();
+        s.AddSingleton(new DurabilityHistoryFile(Path.Combine(dataPath, "durability-history.json")));
         s.AddSingleton<DurabilityHistory>();
         s.AddHostedService(sp => sp.GetRequiredService<DurabilityHistory>());
         s.AddSingleton<LayoutWorkGate>();

@@ -24,7 +24,8 @@ public sealed class MetricsTests(MetricsServerFixture fixture) : IClassFixture<M
             ["cairn_drive_state"] = "gauge", ["cairn_drive_capacity_bytes"] = "gauge", ["cairn_drive_free_bytes"] = "gauge", ["cairn_drive_used_bytes"] = "gauge",
             ["cairn_fragments_verified_total"] = "counter", ["cairn_fragments_lost_total"] = "counter", ["cairn_fragments_rebuilt_total"] = "counter",
             ["cairn_repair_queue_depth"] = "gauge", ["cairn_scrub_running"] = "gauge", ["cairn_scrub_passes_total"] = "counter",
-            ["cairn_scrub_pass_blobs_verified"] = "gauge", ["cairn_lifecycle_actions_total"] = "counter", ["cairn_gc_backlog_blobs"] = "gauge",
+            ["cairn_scrub_pass_blobs_verified"] = "gauge", ["cairn_scrub_pass_blobs"] = "gauge", ["cairn_scrub_pass_verified_bytes"] = "gauge",
+            ["cairn_scrub_pass_bytes"] = "gauge", ["cairn_lifecycle_actions_total"] = "counter", ["cairn_gc_backlog_blobs"] = "gauge",
             ["cairn_gc_freed_blobs_total"] = "counter",
         };
         foreach (var (name, type) in expected)
@@ -131,7 +132,11 @@ public sealed class MetricsTests(MetricsServerFixture fixture) : IClassFixture<M
         // Every blob is coded 2+1: scrub reads three whole fragments of each.
         Assert.Equal(3 * blobs, after.Value("cairn_fragments_verified_total") - before.Value("cairn_fragments_verified_total"));
         Assert.Equal(1, after.Value("cairn_scrub_passes_total") - before.Value("cairn_scrub_passes_total"));
+        // The pass's progress, done of total, as the admin API's scrub/progress reports it: the finished pass did all it counted.
         Assert.Equal(blobs, after.Value("cairn_scrub_pass_blobs_verified"));
+        Assert.Equal(blobs, after.Value("cairn_scrub_pass_blobs"));
+        Assert.Equal(report.GetProperty("bytesVerified").GetInt64(), after.Value("cairn_scrub_pass_verified_bytes"));
+        Assert.Equal(after.Value("cairn_scrub_pass_bytes"), after.Value("cairn_scrub_pass_verified_bytes"));
         Assert.Equal(0, after.Value("cairn_scrub_running"));
         Assert.Equal(0, after.Value("cairn_fragments_lost_total") - before.Value("cairn_fragments_lost_total"));
 
