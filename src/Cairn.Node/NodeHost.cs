@@ -301,6 +301,7 @@ public static class NodeHost
         s.AddHostedService(sp => sp.GetRequiredService<DurabilityHistory>());
         s.AddSingleton<LayoutWorkGate>();
         s.AddSingleton<ScrubProgress>();
+        s.AddSingleton<RepairBacklog>();
         s.AddSingleton<ScrubAndRepair>();
         s.AddSingleton<FragmentMover>();
         s.AddHostedService(sp => sp.GetRequiredService<FragmentMover>());

@@ -5,7 +5,7 @@ namespace Cairn.Workers;
 
 /// <summary>
 /// One point of the durability race: fragments lost and rebuilt so far (since the history began: a restart carries the counts
-/// on), and blobs waiting for repair.
+/// on), and blobs waiting for repair (<see cref="RepairBacklog"/>).
 /// </summary>
 public sealed record DurabilitySample(DateTimeOffset At, long FragmentsLost, long FragmentsRebuilt, long RepairQueue);
 
@@ -22,7 +22,7 @@ public sealed partial class DurabilityHistory : BackgroundService
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
 
     private readonly DurabilityLedger ledger;
-    private readonly ScrubProgress progress;
+    private readonly RepairBacklog backlog;
     private readonly DurabilityHistoryFile file;
     private readonly TimeProvider time;
     private readonly ILogger<DurabilityHistory> log;
@@ -32,9 +32,9 @@ public sealed partial class DurabilityHistory : BackgroundService
     private readonly (long Lost, long Rebuilt) carried;
     private int next, count;
 
-    public DurabilityHistory(DurabilityLedger ledger, ScrubProgress progress, DurabilityHistoryFile file, TimeProvider time, ILogger<DurabilityHistory> log)
+    public DurabilityHistory(DurabilityLedger ledger, RepairBacklog backlog, DurabilityHistoryFile file, TimeProvider time, ILogger<DurabilityHistory> log)
     {
-        (this.ledger, this.progress, this.file, this.time, this.log) = (ledger, progress, file, time, log);
+        (this.ledger, this.backlog, this.file, this.time, this.log) = (ledger, backlog, file, time, log);
         var since = time.GetUtcNow() - Capacity * Interval;
         var kept = file.Load().Where(s => s.At > since).TakeLast(Capacity).ToArray();
         foreach (var sample in kept) Add(sample);
@@ -89,15 +89,7 @@ public sealed partial class DurabilityHistory : BackgroundService
     private DurabilitySample Now()
     {
         var totals = ledger.Totals();
-        var pass = progress.Report();
-        // Blobs found damaged and not yet rebuilt by the pass under way (a scrub's finds wait for its repair).
-        var queue = pass.State switch
-        {
-            "scrubbing" => pass.BlobsDamaged,
-            "repairing" => Math.Max(0, pass.BlobsToRepair - pass.BlobsRepaired),
-            _ => 0,
-        };
-        return new DurabilitySample(time.GetUtcNow(), carried.Lost + totals.FragmentsLost, carried.Rebuilt + totals.FragmentsRebuilt, queue);
+        return new DurabilitySample(time.GetUtcNow(), carried.Lost + totals.FragmentsLost, carried.Rebuilt + totals.FragmentsRebuilt, backlog.Blobs());
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

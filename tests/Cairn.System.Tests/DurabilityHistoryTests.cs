@@ -52,6 +52,48 @@ public sealed class DurabilityHistoryTests
         Assert.False(File.Exists(Path.Combine(server.DataPath, "durability-history.json.tmp")), "a save left its temporary file behind");
     }
 
+    [Fact]
+    public async Task The_repair_queue_is_one_figure_in_the_metrics_and_the_history_while_a_scrub_finds_damage()
+    {
+        // 32 KiB/s over six blobs of 40 KB: the pass takes seconds after it meets the damaged blob, verified first.
+        await using var server = await ServerProcess.StartAsync("--scrub-interval", "0", "--scrub-rate", "32768");
+        var bucket = ServerFixture.NewBucketName("queue");
+        using (var s3 = server.Client())
+        {
+            await s3.PutBucketAsync(bucket);
+            for (var i = 0; i < 6; i++)
+                await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = $"k{i}", InputStream = new MemoryStream(new byte[40_000]) });
+        }
+        // Scrub walks the blobs in id order: the first fragment file by name is the first blob it verifies.
+        File.Delete(Directory.EnumerateFiles(Path.Combine(server.DataPath, "drives", "d0", "fragments"), "*", SearchOption.AllDirectories)
+            .OrderBy(Path.GetFileName, StringComparer.Ordinal).First());
+        Assert.Equal((0, 0), await QueueAsync(server));
+
+        using var http = new SignedHttp(server);
+        var pass = http.SendAsync(HttpMethod.Post, "/_cairn/admin/v1/scrub");
+        var seen = (Metric: -1L, History: -1L);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!pass.IsCompleted && DateTime.UtcNow < deadline && seen != (1, 1))
+        {
+            seen = await QueueAsync(server);
+            await Task.Delay(100);
+        }
+        Assert.Equal((1L, 1L), seen);
+        using (var answer = await pass) Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        // The pass is over (a scrub alone repairs nothing): nothing waits for its repair any more.
+        Assert.Equal((0, 0), await QueueAsync(server));
+    }
+
+    /// <summary>cairn_repair_queue_depth on /metrics, and the repair queue of durability/history's sample taken now.</summary>
+    private static async Task<(long Metric, long History)> QueueAsync(ServerProcess server)
+    {
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync(server.Endpoint + "/metrics");
+        var line = metrics.Split('\n').Single(l => l.StartsWith("cairn_repair_queue_depth ", StringComparison.Ordinal));
+        var metric = (long)double.Parse(line["cairn_repair_queue_depth ".Length..], global::System.Globalization.CultureInfo.InvariantCulture);
+        return (metric, (await HistoryAsync(server))[^1].GetProperty("repairQueue").GetInt64());
+    }
+
     private static async Task<JsonElement[]> HistoryAsync(ServerProcess server)
     {
         using var http = new SignedHttp(server);
