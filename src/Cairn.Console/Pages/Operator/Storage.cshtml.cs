@@ -38,7 +38,8 @@ public sealed partial class StorageModel(AdminApi admin, IHostApplicationLifetim
         History = (await admin.GetAsync(session, "durability/history", ct)).Read<DurabilitySampleFigures[]>();
         Scrub = (await admin.GetAsync(session, "scrub/progress", ct)).Read<ScrubFigures>();
         Chart = LineChart.Render("Fragments lost and rebuilt over time",
-            $"Since the node started: {Durability.FragmentsLost} fragments lost, {Durability.FragmentsRebuilt} rebuilt; {History[^1].RepairQueue} blobs waiting for repair.",
+            $"{History[^1].FragmentsLost} fragments lost and {History[^1].FragmentsRebuilt} rebuilt since the history began ({Durability.FragmentsLost} and "
+            + $"{Durability.FragmentsRebuilt} since the node started); {History[^1].RepairQueue} blobs waiting for repair.",
             [
                 new("Fragments lost", "lost", History.Select(s => (s.At, (double)s.FragmentsLost)).ToArray()),
                 new("Fragments rebuilt", "rebuilt", History.Select(s => (s.At, (double)s.FragmentsRebuilt)).ToArray()),
