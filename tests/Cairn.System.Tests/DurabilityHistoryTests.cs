@@ -14,13 +14,7 @@ public sealed class DurabilityHistoryTests
     [Fact]
     public async Task Samples_and_counts_survive_a_restart_and_a_kill()
     {
-        await using var server = await ServerProcess.StartAsync("--scrub-interval", "0");
-        var bucket = ServerFixture.NewBucketName("history");
-        using (var s3 = server.Client())
-        {
-            await s3.PutBucketAsync(bucket);
-            await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", InputStream = new MemoryStream(new byte[40_000]) });
-        }
+        await using var server = await StartWithBlobsAsync(1, "--scrub-interval", "0");
         // A fragment gone: the scrub finds one lost (a single drive has no parity: nothing to rebuild it from).
         File.Delete(Directory.EnumerateFiles(Path.Combine(server.DataPath, "drives", "d0", "fragments"), "*", SearchOption.AllDirectories).Single());
         using (var http = new SignedHttp(server))
@@ -56,14 +50,7 @@ public sealed class DurabilityHistoryTests
     public async Task The_repair_queue_is_one_figure_in_the_metrics_and_the_history_while_a_scrub_finds_damage()
     {
         // 32 KiB/s over six blobs of 40 KB: the pass takes seconds after it meets the damaged blob, verified first.
-        await using var server = await ServerProcess.StartAsync("--scrub-interval", "0", "--scrub-rate", "32768");
-        var bucket = ServerFixture.NewBucketName("queue");
-        using (var s3 = server.Client())
-        {
-            await s3.PutBucketAsync(bucket);
-            for (var i = 0; i < 6; i++)
-                await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = $"k{i}", InputStream = new MemoryStream(new byte[40_000]) });
-        }
+        await using var server = await StartWithBlobsAsync(6, "--scrub-interval", "0", "--scrub-rate", "32768");
         // Scrub walks the blobs in id order: the first fragment file by name is the first blob it verifies.
         File.Delete(Directory.EnumerateFiles(Path.Combine(server.DataPath, "drives", "d0", "fragments"), "*", SearchOption.AllDirectories)
             .OrderBy(Path.GetFileName, StringComparer.Ordinal).First());
@@ -82,6 +69,18 @@ public sealed class DurabilityHistoryTests
         using (var answer = await pass) Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
         // The pass is over (a scrub alone repairs nothing): nothing waits for its repair any more.
         Assert.Equal((0, 0), await QueueAsync(server));
+    }
+
+    /// <summary>A server whose only drive holds <paramref name="blobs"/> blobs of 40 KB, one fragment file each (a drive alone is coded 1+0).</summary>
+    private static async Task<ServerProcess> StartWithBlobsAsync(int blobs, params string[] arguments)
+    {
+        var server = await ServerProcess.StartAsync(arguments);
+        using var s3 = server.Client();
+        var bucket = ServerFixture.NewBucketName("durability");
+        await s3.PutBucketAsync(bucket);
+        foreach (var key in Enumerable.Range(0, blobs).Select(i => $"k{i}"))
+            await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, InputStream = new MemoryStream(new byte[40_000]) });
+        return server;
     }
 
     /// <summary>cairn_repair_queue_depth on /metrics, and the repair queue of durability/history's sample taken now.</summary>
