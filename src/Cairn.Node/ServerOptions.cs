@@ -35,8 +35,11 @@ public sealed record ServerOptions
     /// <summary>Cluster membership; null runs a store alone.</summary>
     public Cluster.ClusterOptions? Cluster { get; init; }
 
-    /// <summary>Who may scrape <c>GET /metrics</c>, and how often per-bucket figures are counted.</summary>
+    /// <summary>Who may scrape <c>GET /metrics</c>.</summary>
     public Metrics.MetricsOptions Metrics { get; init; } = new();
+
+    /// <summary>How often usage per bucket and storage class is measured, and how long its history keeps samples (in <c>DATA/usage</c>).</summary>
+    public Workers.Usage.UsageOptions Usage { get; init; } = new();
 
     /// <summary>How logs are written: readable lines, or one JSON object per line.</summary>
     public Logging.LogFormat LogFormat { get; init; } = Logging.LogFormat.Text;

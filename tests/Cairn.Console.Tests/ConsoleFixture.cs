@@ -12,6 +12,9 @@ namespace Cairn.WebConsole.Tests;
 /// </summary>
 public class ConsoleFixture : BrowserFixture
 {
+    // Usage measured every second: the buckets page's counts and the usage page's history follow a test's PUTs quickly.
+    protected override string[] ServerArguments => ["--usage-interval", "1s"];
+
     public override async Task InitializeAsync()
     {
         // Pages answer in milliseconds; the margin is for a machine busy with other test assemblies.

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Amazon.S3;
 using Amazon.S3.Model;
@@ -13,7 +14,7 @@ namespace Cairn.WebConsole.Tests;
 /// </summary>
 public sealed class OperatorPagesFixture : ConsoleFixture
 {
-    protected override string[] ServerArguments => ["--gc-interval", "00:00:01", "--scrub-rate", "32768", "--scrub-interval", "0"];
+    protected override string[] ServerArguments => [.. base.ServerArguments, "--gc-interval", "00:00:01", "--scrub-rate", "32768", "--scrub-interval", "0"];
 }
 
 /// <summary>The operator's pages, as root sees them: storage and durability, usage and billing, activity.</summary>
@@ -97,27 +98,44 @@ public sealed partial class OperatorPagesTests(OperatorPagesFixture fixture) : I
     }
 
     [Fact]
-    public async Task Usage_table_shows_a_bucket_after_puts_and_the_csv_downloads_and_parses()
+    public async Task Usage_page_charts_bytes_over_time_from_the_history_keeps_the_table_and_both_csvs_download_and_parse()
     {
         var bucket = await fixture.NewBucketAsync("usage");
         for (var i = 0; i < 2; i++)
             await fixture.S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = $"u{i}", ContentBody = new string('u', 10_000) });
+        await fixture.S3.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = bucket, Key = "ia", ContentBody = new string('i', 30_000), StorageClass = S3StorageClass.StandardInfrequentAccess,
+        });
+        await WaitForSampleOfAsync(bucket, objects: 3);
         var page = await fixture.NewPageAsync();
         await fixture.SignInAsync(page);
         await OpenAsync(page, "Usage", "/usage");
         var row = page.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Rowheader, new() { Name = bucket }) });
-        await Assertions.Expect(row).ToHaveCountAsync(1);
-        await Assertions.Expect(row.Locator("td").First).ToHaveTextAsync("STANDARD");
-        await Assertions.Expect(page.GetByRole(AriaRole.Img, new() { Name = "Byte-days per bucket and storage class" })).ToBeVisibleAsync();
+        await Assertions.Expect(row).ToHaveCountAsync(2);
+        await Assertions.Expect(row.First.Locator("td").First).ToHaveTextAsync("STANDARD");
+
+        // Bytes per class over time: a line a class, from the history's first sample (the node started empty) to now.
+        var bytes = page.GetByRole(AriaRole.Img, new() { Name = "Bytes per storage class over time" });
+        await Assertions.Expect(bytes).ToBeVisibleAsync();
+        await Assertions.Expect(bytes.GetByText("STANDARD", new() { Exact = true })).ToHaveCountAsync(1);
+        await Assertions.Expect(bytes.GetByText("STANDARD_IA", new() { Exact = true })).ToHaveCountAsync(1);
+        var standard = (await bytes.Locator("polyline.s0").GetAttributeAsync("points"))!.Split(' ')
+            .Select(p => double.Parse(p.Split(',')[1], CultureInfo.InvariantCulture)).ToArray();
+        Assert.True(standard.Length >= 2, $"{standard.Length} points");
+        Assert.True(standard[^1] < standard[0], "the STANDARD line rises from the empty node's first sample");
+        var perDay = page.GetByRole(AriaRole.Img, new() { Name = "Byte-days per day" });
+        await Assertions.Expect(perDay).ToBeVisibleAsync();
+        Assert.True(await perDay.Locator("rect.bar").CountAsync() >= 1);
         await ConsoleFixture.AssertAccessibleAsync(page);
         await ConsoleFixture.ScreenshotAsync(page, "usage");
 
-        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download CSV" }).ClickAsync());
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download CSV", Exact = true }).ClickAsync());
         Assert.Matches(@"^usage-\d{8}-\d{6}\.csv$", download.SuggestedFilename);
         var lines = (await File.ReadAllTextAsync((await download.PathAsync())!)).Split("\r\n");
         Assert.Equal("bucket,storage_class,stored_byte_days,noncurrent_byte_days,early_delete_byte_days,incomplete_upload_byte_days,cost,incomplete_upload_bytes", lines[0]);
         Assert.Equal("", lines[^1]);
-        var fields = lines.Single(l => l.StartsWith(bucket + ",", StringComparison.Ordinal)).Split(',');
+        var fields = lines.First(l => l.StartsWith(bucket + ",", StringComparison.Ordinal)).Split(',');
         Assert.Equal(8, fields.Length);
         Assert.Equal("STANDARD", fields[1]);
         Assert.True(double.Parse(fields[2], CultureInfo.InvariantCulture) > 0, "stored byte-days accrue from the first second");
@@ -129,6 +147,17 @@ public sealed partial class OperatorPagesTests(OperatorPagesFixture fixture) : I
         Assert.Equal(200, response.Status);
         Assert.Equal("text/csv; charset=utf-8", response.Headers["content-type"]);
         Assert.Matches(@"^attachment; filename=usage-\d{8}-\d{6}\.csv; filename\*=UTF-8''usage-\d{8}-\d{6}\.csv$", response.Headers["content-disposition"]);
+
+        // The history: every sample, per bucket and class; the bucket's latest STANDARD line holds its two objects.
+        var history = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download history CSV" }).ClickAsync());
+        Assert.Matches(@"^usage-history-\d{8}-\d{6}\.csv$", history.SuggestedFilename);
+        var samples = (await File.ReadAllTextAsync((await history.PathAsync())!)).Split("\r\n");
+        Assert.Equal("at,bucket,storage_class,objects,current_bytes,noncurrent_bytes,incomplete_upload_bytes,"
+            + "stored_byte_days,noncurrent_byte_days,incomplete_upload_byte_days,early_delete_byte_days", samples[0]);
+        var latest = samples.Last(l => l.Contains($",{bucket},STANDARD,", StringComparison.Ordinal)).Split(',');
+        Assert.Equal(11, latest.Length);
+        DateTimeOffset.Parse(latest[0], CultureInfo.InvariantCulture);
+        Assert.Equal(("2", "20000"), (latest[3], latest[4]));
         await page.Context.CloseAsync();
     }
 
@@ -162,6 +191,20 @@ public sealed partial class OperatorPagesTests(OperatorPagesFixture fixture) : I
         await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
         await Assertions.Expect(page.GetByText("No entries.")).ToBeVisibleAsync();
         await page.Context.CloseAsync();
+    }
+
+    /// <summary>Waits until the node's usage sampler (every second here) has measured the bucket's objects.</summary>
+    private async Task WaitForSampleOfAsync(string bucket, long objects)
+    {
+        using var http = new SignedHttp(fixture.Server);
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline; await Task.Delay(250))
+        {
+            using var answer = await http.SendAsync(HttpMethod.Get, "/_cairn/admin/v1/usage/latest");
+            var classes = JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement.GetProperty("samples").EnumerateArray()
+                .SelectMany(s => s.GetProperty("classes").EnumerateArray()).Where(c => c.GetProperty("bucket").GetString() == bucket);
+            if (classes.Sum(c => c.GetProperty("objects").GetInt64()) == objects) return;
+        }
+        throw new TimeoutException($"The usage sampler did not measure {bucket} within 30 s.");
     }
 
     /// <summary>The page is in the navigation bar (root sees it) and its link opens it.</summary>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
 
@@ -18,11 +19,20 @@ public static class AdminCommand
         admin.Add(info);
 
         var bucket = new Option<string?>("--bucket") { Description = "Only this bucket" };
-        var usage = new Command("usage", "Space used per bucket: live, noncurrent and total bytes") { bucket };
+        var history = new Option<bool>("--history") { Description = "The usage history: the sampler's samples over time (objects, bytes, byte-days per bucket and class) instead of a count now" };
+        var from = AuditCommand.TimeOption("--from", "With --history, samples from then on: a time ago (24h) or an ISO 8601 time");
+        var to = AuditCommand.TimeOption("--to", "With --history, samples up to then: a time ago or an ISO 8601 time");
+        var usage = new Command("usage", "Space used per bucket: live, noncurrent and total bytes; with --history, usage over time") { bucket, history, from, to };
         usage.SetAction((parse, ct) =>
         {
             var b = parse.GetValue(bucket);
-            return RunAsync(parse, endpoint, json, b is null ? "usage" : "usage?bucket=" + Uri.EscapeDataString(b), ct, RenderUsage);
+            if (!parse.GetValue(history)) return RunAsync(parse, endpoint, json, WithBucket("usage", b), ct, RenderUsage);
+            var query = string.Join('&', new (string Name, string? Value)[]
+                {
+                    ("bucket", b), ("from", parse.GetValue(from)?.ToString("o", CultureInfo.InvariantCulture)), ("to", parse.GetValue(to)?.ToString("o", CultureInfo.InvariantCulture)),
+                }
+                .Where(p => p.Value is not null).Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!)}"));
+            return RunAsync(parse, endpoint, json, query.Length == 0 ? "usage/history" : "usage/history?" + query, ct, RenderUsageHistory);
         });
         admin.Add(usage);
 
@@ -159,6 +169,26 @@ public static class AdminCommand
                 Bytes(b.GetProperty("incompleteUploadBytes").GetInt64()), Bytes(b.GetProperty("totalBytes").GetInt64()));
         AnsiConsole.Write(table);
     }
+
+    private static void RenderUsageHistory(JsonElement history)
+    {
+        var table = new Table().AddColumns("Time (UTC)", "Bucket", "Storage class", "Objects", "Current", "Noncurrent", "Incomplete uploads",
+            "Byte-days stored", "Noncurrent", "Incomplete uploads", "Early delete");
+        var samples = history.GetProperty("samples");
+        foreach (var s in samples.EnumerateArray())
+        {
+            var at = s.GetProperty("at").GetDateTimeOffset().UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+            foreach (var c in s.GetProperty("classes").EnumerateArray())
+                table.AddRow(at, Markup.Escape(c.GetProperty("bucket").GetString()!), c.GetProperty("storageClass").GetString()!,
+                    c.GetProperty("objects").GetInt64().ToString(CultureInfo.InvariantCulture), Bytes(c.GetProperty("currentBytes").GetInt64()),
+                    Bytes(c.GetProperty("noncurrentBytes").GetInt64()), Bytes(c.GetProperty("incompleteUploadBytes").GetInt64()),
+                    ByteDays(c, "currentByteDays"), ByteDays(c, "noncurrentByteDays"), ByteDays(c, "incompleteUploadByteDays"), ByteDays(c, "earlyDeleteByteDays"));
+        }
+        AnsiConsole.Write(table);
+        AnsiConsole.WriteLine($"{samples.GetArrayLength()} samples");
+    }
+
+    private static string ByteDays(JsonElement figures, string name) => figures.GetProperty(name).GetDouble().ToString("0.###", CultureInfo.InvariantCulture);
 
     private static void RenderDrives(JsonElement drives)
     {

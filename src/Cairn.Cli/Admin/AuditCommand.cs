@@ -69,7 +69,7 @@ internal static class AuditCommand
     private static string Text(JsonElement entry, string name) => entry.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
 
     /// <summary>A point in time: so long ago (1h) or an ISO 8601 time.</summary>
-    private static Option<DateTimeOffset?> TimeOption(string name, string description) => new(name)
+    internal static Option<DateTimeOffset?> TimeOption(string name, string description) => new(name)
     {
         Description = description,
         CustomParser = r =>

@@ -3,7 +3,7 @@ using Cairn.Node.Metrics;
 
 namespace Cairn.Cli.Server;
 
-/// <summary>`cairn server`'s options for GET /metrics: the bearer token, the loopback exemption, the per-bucket count's interval.</summary>
+/// <summary>`cairn server`'s options for GET /metrics: the bearer token, the loopback exemption (the per-bucket figures' interval is in <see cref="UsageArguments"/>).</summary>
 public sealed class MetricsArguments
 {
     private readonly Option<string?> token = new("--metrics-token")
@@ -17,19 +17,11 @@ public sealed class MetricsArguments
         DefaultValueFactory = _ => true,
     };
 
-    private readonly Option<TimeSpan> usageInterval = new("--metrics-usage-interval")
-    {
-        Description = "How often objects and bytes per bucket and storage class are counted for /metrics (a walk of the index): 30s, 5m",
-        DefaultValueFactory = _ => new MetricsOptions().UsageInterval,
-        CustomParser = r => OptionParsing.Parse<TimeSpan>(r, Bench.DurationText.TryParse),
-    };
-
-    public IEnumerable<Option> Options => [token, loopbackOpen, usageInterval];
+    public IEnumerable<Option> Options => [token, loopbackOpen];
 
     public MetricsOptions Parse(ParseResult parse) => new()
     {
         Token = (parse.GetValue(token) ?? Environment.GetEnvironmentVariable("CAIRN_METRICS_TOKEN")) is { Length: > 0 } t ? t : null,
         LoopbackOpen = parse.GetValue(loopbackOpen),
-        UsageInterval = parse.GetValue(usageInterval) > TimeSpan.Zero ? parse.GetValue(usageInterval) : throw new ArgumentException("--metrics-usage-interval must be positive."),
     };
 }

@@ -162,6 +162,8 @@ public static class ServerCommand
         };
         var metrics = new MetricsArguments();
         foreach (var option in metrics.Options) command.Options.Add(option);
+        var usage = new UsageArguments();
+        foreach (var option in usage.Options) command.Options.Add(option);
         command.SetAction(async (parse, cancellationToken) =>
         {
           try
@@ -203,6 +205,7 @@ public static class ServerCommand
                 DaySeconds = parse.GetValue(daySeconds) is > 0 and var seconds ? seconds : throw new ArgumentException("--day-seconds must be more than zero."),
                 ClockOffset = parse.GetValue(clockOffset),
                 Metrics = metrics.Parse(parse),
+                Usage = usage.Parse(parse),
                 LogFormat = parse.GetValue(logFormat) == "json" ? Node.Logging.LogFormat.Json : Node.Logging.LogFormat.Text,
                 Audit = new Node.Audit.AuditLogOptions
                 {

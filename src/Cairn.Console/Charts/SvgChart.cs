@@ -35,10 +35,10 @@ internal static class Svg
     }
 }
 
-/// <summary>Lines over time, sharing one y scale from zero.</summary>
+/// <summary>Lines over time, sharing one y scale from zero; the axis's values as <paramref name="valueText"/> writes them (plain numbers by default).</summary>
 public static class LineChart
 {
-    public static string Render(string title, string description, IReadOnlyList<ChartSeries> series)
+    public static string Render(string title, string description, IReadOnlyList<ChartSeries> series, Func<double, string>? valueText = null)
     {
         var points = series.SelectMany(s => s.Points).ToArray();
         var svg = Svg.Open(title, description);
@@ -48,7 +48,7 @@ public static class LineChart
         var max = Math.Max(1, points.Max(p => p.Value));
         double X(DateTimeOffset at) => Svg.Left + (at - from).TotalSeconds / span * (Svg.Width - Svg.Left - Svg.Right);
         double Y(double value) => Svg.Height - Svg.Bottom - value / max * (Svg.Height - Svg.Top - Svg.Bottom);
-        Svg.Axis(svg, max, v => Svg.N(v));
+        Svg.Axis(svg, max, valueText ?? Svg.N);
         foreach (var (at, anchor) in new[] { (from, "start"), (to, "end") })
             svg.Append(CultureInfo.InvariantCulture, $"<text class=\"tick\" x=\"{Svg.N(X(at))}\" y=\"{Svg.Height - Svg.Bottom + 16}\" text-anchor=\"{anchor}\">{at.UtcDateTime:HH:mm} UTC</text>");
         var legendX = Svg.Left;

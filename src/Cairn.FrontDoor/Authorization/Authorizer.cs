@@ -70,7 +70,7 @@ public sealed class Authorizer(BucketSettings settings, ObjectCatalog objects, I
         var state = await settings.ReadAsync(bucket, AccessSettings, cancellationToken).ConfigureAwait(false) ?? throw BucketCatalog.NoSuchBucket(bucket);
         var policy = state.Settings[0] is { } text ? cache.Get(text, PolicyKind.Bucket) : null;
         var acls = new Index.Acl.BucketAccess(state.Record, AclSettings.OwnershipOf(state.Settings[2]), AclSettings.DecodeAcl(state.Settings[3]));
-        return new BucketAccess(state, policy, PublicAccessBlock.FromStored(state.Settings[1]), acls);
+        return new BucketAccess(state, policy, cache.PublicAccessBlockOf(state.Settings[1]), acls);
     }
 
     /// <summary>The version an object action is checked on (the one named, else the current one); null when there is none.</summary>

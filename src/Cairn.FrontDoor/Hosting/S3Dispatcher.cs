@@ -148,7 +148,9 @@ public sealed partial class S3Dispatcher(
             }
             // An unsigned request is anonymous: the bucket policy alone decides (the authorizer answers NoSuchBucket first).
             s3.Authorization = await authorizer.AuthorizeAsync(s3, result?.Principal ?? Principal.Anonymous, result).ConfigureAwait(false);
-            s3.Payload = result is null ? verifier.OpenAnonymousPayload(http.Request) : verifier.OpenPayload(http.Request, result);
+            // Disposed when the request ends, read or not: a verifying stream holds a native hash context and a chunked one a
+            // pooled buffer, which otherwise wait for the finalizer (a GET's empty signed body made one per request).
+            await using var payload = s3.Payload = result is null ? verifier.OpenAnonymousPayload(http.Request) : verifier.OpenPayload(http.Request, result);
             try
             {
                 await DispatchAsync(s3).ConfigureAwait(false);

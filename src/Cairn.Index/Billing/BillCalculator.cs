@@ -26,40 +26,33 @@ public sealed class BillCalculator(IndexRouter index, StorageMeter meter, Storag
     public async Task<Bill> ComputeAsync(IEnumerable<string> bucketNames, CancellationToken cancellationToken = default)
     {
         var at = meter.Now;
-        var totals = new Dictionary<(string Bucket, string Class, MeterKind Kind), double>();
-        void Add(string bucket, string storageClass, MeterKind kind, double byteDays)
-        {
-            if (byteDays <= 0) return;
-            totals[(bucket, storageClass, kind)] = totals.GetValueOrDefault((bucket, storageClass, kind)) + byteDays;
-        }
-
+        var tally = new UsageTally(meter);
         foreach (var bucket in bucketNames)
         {
             // One snapshot per range for the ledger and the live accrual: a reap in between is counted once, on one side.
             var (ledgerFrom, ledgerTo) = IndexKeys.LedgerOfBucket(bucket);
             using var ranges = await index.ReadEveryRangeAsync(ReadScope.Bucket(bucket).With(ReadScope.Rows(ledgerFrom, ledgerTo)), cancellationToken)
                 .ConfigureAwait(false);
-            foreach (var (_, entry) in ranges.ScanEach(ledgerFrom, ledgerTo))
-            {
-                var line = IndexJson.DecodeLedgerLine(entry.Value);
-                Add(bucket, line.StorageClass, line.Kind, line.ByteDays);
-            }
+            foreach (var part in ranges.Parts) tally.AddLedger(part.Snapshot, bucket);
             var uploads = new List<KeyUpload>();
-            foreach (var key in BucketVersionWalk.Walk(ranges.Objects, bucket, uploads))
-                for (var i = 0; i < key.NewestFirst.Count; i++)
-                    foreach (var (kind, byteDays) in meter.Accrued(key.NewestFirst[i], key.NoncurrentSince(i)))
-                        Add(bucket, key.NewestFirst[i].StorageClass, kind, byteDays);
-            foreach (var upload in uploads)
-                foreach (var part in upload.Parts)
-                    Add(bucket, upload.Upload.StorageClass, MeterKind.IncompleteUpload, meter.AccruedPartByteDays(part));
+            foreach (var key in BucketVersionWalk.Walk(ranges.Objects, bucket, uploads)) tally.AddKey(bucket, key);
+            foreach (var upload in uploads) tally.AddUpload(bucket, upload);
         }
 
-        var lines = totals
-            .OrderBy(t => t.Key.Bucket, StringComparer.Ordinal).ThenBy(t => classes[t.Key.Class].Rank).ThenBy(t => t.Key.Class, StringComparer.Ordinal).ThenBy(t => t.Key.Kind)
+        return Price(at, tally.Classes());
+    }
+
+    /// <summary>The bill of figures already tallied (a usage sample's), as of <paramref name="at"/>: each kind's byte-days at its class's price.</summary>
+    public Bill Price(DateTimeOffset at, IEnumerable<ClassUsage> usage)
+    {
+        var lines = usage
+            .SelectMany(c => Enum.GetValues<MeterKind>().Select(kind => (Bucket: c.Bucket, Class: c.StorageClass, Kind: kind, ByteDays: c.ByteDays(kind))))
+            .Where(t => t.ByteDays > 0)
+            .OrderBy(t => t.Bucket, StringComparer.Ordinal).ThenBy(t => classes[t.Class].Rank).ThenBy(t => t.Class, StringComparer.Ordinal).ThenBy(t => t.Kind)
             .Select(t =>
             {
-                var gibMonths = t.Value / GiB / DaysPerMonth;
-                return new BillLine(t.Key.Bucket, t.Key.Class, t.Key.Kind, t.Value, gibMonths, Math.Round((decimal)gibMonths * classes[t.Key.Class].PricePerGibMonth, 10));
+                var gibMonths = t.ByteDays / GiB / DaysPerMonth;
+                return new BillLine(t.Bucket, t.Class, t.Kind, t.ByteDays, gibMonths, Math.Round((decimal)gibMonths * classes[t.Class].PricePerGibMonth, 10));
             })
             .ToArray();
         return new Bill(at, lines);

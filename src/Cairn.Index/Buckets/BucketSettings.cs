@@ -37,9 +37,8 @@ public sealed class BucketSettings(IndexRouter index, TimeProvider time)
     /// </summary>
     public async Task<BucketState?> ReadAsync(string bucket, IReadOnlyList<string> names, CancellationToken cancellationToken = default)
     {
-        var scope = ReadScope.BucketSetting(bucket, names[0]);
-        for (var i = 1; i < names.Count; i++) scope = scope.With(ReadScope.BucketSetting(bucket, names[i]));
-        using var snapshot = (await index.ReadRangeAtAsync(RangeKeys.BucketStart(bucket), scope, cancellationToken).ConfigureAwait(false)).Snapshot;
+        using var snapshot = (await index.ReadRangeAtAsync(RangeKeys.BucketStart(bucket), ReadScope.BucketSettings(bucket, names), cancellationToken)
+            .ConfigureAwait(false)).Snapshot;
         if (snapshot.Get(IndexKeys.BucketKey(bucket)) is not { } record) return null;
         var documents = new string?[names.Count];
         for (var i = 0; i < names.Count; i++) documents[i] = Text(snapshot.Get(IndexKeys.BucketSettingKey(bucket, names[i])));

@@ -16,6 +16,7 @@ public sealed class IndexStore : IDisposable
     private readonly RocksDb db;
     private readonly WriteOptions syncWrite = new WriteOptions().SetSync(true);
     private readonly WriteOptions unsyncedWrite = new WriteOptions().SetSync(false);
+    private readonly ReadOptionsPool readOptions = new();
 
     private IndexStore(RocksDb db) => this.db = db;
 
@@ -46,7 +47,7 @@ public sealed class IndexStore : IDisposable
     /// <summary>Live entries with from ≤ key &lt; to: for the one writer, which sees its own writes.</summary>
     public IEnumerable<IndexEntry> Scan(byte[] from, byte[] to) => RocksDbSnapshot.Scan(db, null, from, to);
 
-    public IIndexSnapshot OpenSnapshot() => new RocksDbSnapshot(db);
+    public IIndexSnapshot OpenSnapshot() => new RocksDbSnapshot(db, readOptions);
 
     /// <summary>RocksDB's estimate of the keys in the store (deleted ones linger until compaction): what a split decision reads.</summary>
     public long EstimatedKeys => long.TryParse(db.GetProperty("rocksdb.estimate-num-keys"), out var n) ? n : 0;

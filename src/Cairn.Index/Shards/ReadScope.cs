@@ -47,6 +47,15 @@ public sealed record ReadScope(IReadOnlyList<RowSpan> Spans, int Limit = 0)
     /// <summary>A bucket's record and one of its named settings (<see cref="IndexKeys.BucketSettingKey"/>).</summary>
     public static ReadScope BucketSetting(string bucket, string name) => new([.. BucketRows(bucket), RowSpan.Only(IndexKeys.BucketSettingKey(bucket, name))]);
 
+    /// <summary>A bucket's record and several of its named settings: what authorizing a request reads, built once per request.</summary>
+    public static ReadScope BucketSettings(string bucket, IReadOnlyList<string> names)
+    {
+        var spans = new RowSpan[3 + names.Count];
+        BucketRows(bucket).CopyTo(spans, 0);
+        for (var i = 0; i < names.Count; i++) spans[3 + i] = RowSpan.Only(IndexKeys.BucketSettingKey(bucket, names[i]));
+        return new(spans);
+    }
+
     public static ReadScope Rows(byte[] from, byte[] to) => new([new RowSpan(from, to)]);
 
     /// <summary>The first rows of [from, to) (see <see cref="Limit"/>).</summary>

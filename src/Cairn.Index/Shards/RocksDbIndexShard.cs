@@ -123,14 +123,16 @@ internal sealed class RocksDbSnapshot : IIndexSnapshot
 {
     private readonly RocksDb db;
     private readonly Snapshot snapshot;
+    private readonly ReadOptionsPool pool;
     private readonly ReadOptions readOptions;
     private Iterator? seeker;
 
-    public RocksDbSnapshot(RocksDb db)
+    public RocksDbSnapshot(RocksDb db, ReadOptionsPool pool)
     {
         this.db = db;
+        this.pool = pool;
         snapshot = db.CreateSnapshot();
-        readOptions = new ReadOptions().SetSnapshot(snapshot);
+        readOptions = pool.Rent(snapshot);
     }
 
     public byte[]? Get(byte[] key) => db.Get(key, null, readOptions);
@@ -162,6 +164,27 @@ internal sealed class RocksDbSnapshot : IIndexSnapshot
     public void Dispose()
     {
         seeker?.Dispose();
+        pool.Return(readOptions);
         snapshot.Dispose();
+    }
+}
+
+/// <summary>
+/// Read options for snapshots, reused: RocksDbSharp's ReadOptions has no Dispose, only a finalizer, so one made per
+/// snapshot (several a request) kept the finalizer thread busy destroying them. Bounded; an options object is
+/// detached from its snapshot before it waits for the next one.
+/// </summary>
+internal sealed class ReadOptionsPool
+{
+    private const int Capacity = 256;
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<ReadOptions> idle = new();
+
+    public ReadOptions Rent(Snapshot snapshot) => (idle.TryDequeue(out var options) ? options : new ReadOptions()).SetSnapshot(snapshot);
+
+    public void Return(ReadOptions options)
+    {
+        Native.Instance.rocksdb_readoptions_set_snapshot(options.Handle, IntPtr.Zero);
+        if (idle.Count < Capacity) idle.Enqueue(options);
     }
 }

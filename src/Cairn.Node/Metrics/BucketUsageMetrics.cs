@@ -1,21 +1,14 @@
-using System.Diagnostics;
-using Cairn.Index.Buckets;
-using Cairn.Index.Objects;
-using Cairn.Index.Shards;
-using Cairn.Workers;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
+using Cairn.Workers.Usage;
 using Prometheus;
 
 namespace Cairn.Node.Metrics;
 
 /// <summary>
-/// Objects and bytes per bucket and storage class, counted by a walk of the index every <see cref="MetricsOptions.UsageInterval"/>
-/// (never per scrape). Each node counts the keys of the ranges it leads, so summing a metric over the nodes gives the
-/// cluster's figure; a node alone counts everything.
+/// Objects and bytes per bucket and storage class from the <see cref="UsageSampler"/>'s latest sample (taken every
+/// <see cref="UsageOptions.Interval"/>, never per scrape). Each node measures the keys of the ranges it leads, so summing a
+/// metric over the nodes gives the cluster's figure; a node alone measures everything.
 /// </summary>
-public sealed partial class BucketUsageMetrics(IndexRouter index, BucketCatalog buckets, IWorkOwnership ownership, MetricsOptions options,
-    IMetricFactory metrics, TimeProvider time, ILogger<BucketUsageMetrics> log) : BackgroundService
+public sealed class BucketUsageMetrics(UsageSampler sampler, IMetricFactory metrics) : IMetricsSource
 {
     private readonly Gauge objects = metrics.CreateGauge("cairn_bucket_objects", "Current versions (objects, delete markers aside) per bucket and storage class.", ["bucket", "storage_class"]);
     private readonly Gauge bytes = metrics.CreateGauge("cairn_bucket_bytes",
@@ -23,55 +16,29 @@ public sealed partial class BucketUsageMetrics(IndexRouter index, BucketCatalog 
         ["bucket", "storage_class", "kind"]);
     private readonly Gauge sampled = metrics.CreateGauge("cairn_bucket_usage_sampled_timestamp_seconds", "When the per-bucket figures were last counted (Unix time; 0 before the first count).");
     private readonly Gauge took = metrics.CreateGauge("cairn_bucket_usage_sample_duration_seconds", "How long the last count of the per-bucket figures took.");
+    private UsageSample? shown;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public void Sample()
     {
-        using var timer = new PeriodicTimer(options.UsageInterval, time);
-        // The first count at start, so a scrape soon after has figures.
-        do
+        // A scrape between two samples sets nothing: the series already show the latest.
+        if (sampler.Latest is not { } sample || ReferenceEquals(sample, shown)) return;
+        lock (objects)
         {
-            try
-            {
-                await CountAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-            {
-                LogCountFailed(e);
-            }
+            var counted = sample.Classes.Where(c => c.Objects > 0).ToArray();
+            // A class with objects has a current series even when they are empty; other kinds appear once they hold bytes.
+            var stored = sample.Classes
+                .SelectMany(c => new[] { (c.Bucket, c.StorageClass, Kind: "current", Bytes: c.CurrentBytes, Shown: c.Objects > 0 || c.CurrentBytes > 0),
+                    (c.Bucket, c.StorageClass, Kind: "noncurrent", Bytes: c.NoncurrentBytes, Shown: c.NoncurrentBytes > 0),
+                    (c.Bucket, c.StorageClass, Kind: "incomplete_upload", Bytes: c.IncompleteUploadBytes, Shown: c.IncompleteUploadBytes > 0) })
+                .Where(s => s.Shown)
+                .ToArray();
+            foreach (var c in counted) objects.WithLabels(c.Bucket, c.StorageClass).Set(c.Objects);
+            foreach (var s in stored) bytes.WithLabels(s.Bucket, s.StorageClass, s.Kind).Set(s.Bytes);
+            objects.RemoveAllBut(counted.Select(c => new[] { c.Bucket, c.StorageClass }));
+            bytes.RemoveAllBut(stored.Select(s => new[] { s.Bucket, s.StorageClass, s.Kind }));
+            took.Set(sample.MeasuredSeconds);
+            sampled.Set(sample.At.ToUnixTimeMilliseconds() / 1000.0);
+            shown = sample;
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
-
-    private async Task CountAsync(CancellationToken cancellationToken)
-    {
-        var started = Stopwatch.GetTimestamp();
-        var counted = new Dictionary<(string Bucket, string StorageClass), long>();
-        var stored = new Dictionary<(string Bucket, string StorageClass, string Kind), long>();
-        foreach (var bucket in await buckets.ListAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var uploads = new List<KeyUpload>();
-            await foreach (var key in BucketVersionWalk.KeysAsync(index, bucket.Name, ownership.Tends, uploads, cancellationToken).ConfigureAwait(false))
-                for (var i = 0; i < key.NewestFirst.Count; i++)
-                {
-                    var version = key.NewestFirst[i];
-                    if (version.IsDeleteMarker) continue;
-                    if (i == 0) Add(counted, (bucket.Name, version.StorageClass), 1);
-                    Add(stored, (bucket.Name, version.StorageClass, i == 0 ? "current" : "noncurrent"), version.Size);
-                }
-            foreach (var upload in uploads)
-                Add(stored, (bucket.Name, upload.Upload.StorageClass, "incomplete_upload"), upload.Parts.Sum(p => p.Size));
-        }
-        foreach (var ((bucket, storageClass), n) in counted) objects.WithLabels(bucket, storageClass).Set(n);
-        foreach (var ((bucket, storageClass, kind), n) in stored) bytes.WithLabels(bucket, storageClass, kind).Set(n);
-        objects.RemoveAllBut(counted.Keys.Select(k => new[] { k.Bucket, k.StorageClass }));
-        bytes.RemoveAllBut(stored.Keys.Select(k => new[] { k.Bucket, k.StorageClass, k.Kind }));
-        took.Set(Stopwatch.GetElapsedTime(started).TotalSeconds);
-        sampled.Set(time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0);
-    }
-
-    private static void Add<TKey>(Dictionary<TKey, long> totals, TKey key, long value) where TKey : notnull =>
-        totals[key] = totals.GetValueOrDefault(key) + value;
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Counting objects and bytes per bucket for /metrics failed; the next interval tries again")]
-    private partial void LogCountFailed(Exception e);
 }

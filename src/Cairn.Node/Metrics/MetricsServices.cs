@@ -12,7 +12,7 @@ public static class MetricsServices
 {
     /// <summary>
     /// The node's Prometheus metrics in a registry of its own (no process-wide default registry): the request observer, the
-    /// index command timer, the sources sampled on each scrape, the per-bucket counter, and the endpoint.
+    /// index command timer, the sources sampled on each scrape (the per-bucket figures among them, from the usage sampler), and the endpoint.
     /// </summary>
     public static IServiceCollection AddMetrics(this IServiceCollection s, MetricsOptions options, IReadOnlyDictionary<string, IFragmentStore> localDrives,
         ClusterRuntime? cluster)
@@ -29,7 +29,7 @@ public static class MetricsServices
         s.AddSingleton<IMetricsSource, GarbageCollectionMetrics>();
         s.AddSingleton<IMetricsSource, LifecycleMetrics>();
         if (cluster is not null) s.AddSingleton<IMetricsSource>(sp => new RaftMetrics(cluster, sp.GetRequiredService<IMetricFactory>()));
-        s.AddHostedService<BucketUsageMetrics>();
+        s.AddSingleton<IMetricsSource, BucketUsageMetrics>();
         s.AddSingleton<MetricsEndpoint>();
         return s;
     }

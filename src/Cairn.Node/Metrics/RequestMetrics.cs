@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Globalization;
 using Cairn.FrontDoor.Observability;
@@ -32,13 +33,22 @@ public sealed class RequestMetrics : IRequestObserver
         sent = metrics.CreateCounter("cairn_s3_sent_bytes_total", "Response body bytes sent, by operation.", ["operation"]);
     }
 
+    /// <summary>Each label set's series, found once: prometheus-net's WithLabels allocates and hashes on every call.</summary>
+    private readonly ConcurrentDictionary<(string Operation, int Status), Counter.Child> requestSeries = new();
+    private readonly ConcurrentDictionary<string, OperationSeries> operationSeries = new(StringComparer.Ordinal);
+
+    private sealed record OperationSeries(Histogram.Child Duration, Counter.Child Received, Counter.Child Sent);
+
     public void OnCompleted(RequestRecord record)
     {
         var operation = record.Operation is { } o ? names[o] : record.Api == "s3" ? "Unknown" : record.Api;
-        requests.WithLabels(operation, record.Status.ToString(CultureInfo.InvariantCulture)).Inc();
+        requestSeries.GetOrAdd((operation, record.Status),
+            static (key, counter) => counter.WithLabels(key.Operation, key.Status.ToString(CultureInfo.InvariantCulture)), requests).Inc();
         if (record.ErrorCode is { } code) errors.WithLabels(operation, code).Inc();
-        duration.WithLabels(operation).Observe(record.Duration.TotalSeconds);
-        if (record.BytesReceived > 0) received.WithLabels(operation).Inc(record.BytesReceived);
-        if (record.BytesSent > 0) sent.WithLabels(operation).Inc(record.BytesSent);
+        var series = operationSeries.GetOrAdd(operation,
+            static (name, metrics) => new OperationSeries(metrics.duration.WithLabels(name), metrics.received.WithLabels(name), metrics.sent.WithLabels(name)), this);
+        series.Duration.Observe(record.Duration.TotalSeconds);
+        if (record.BytesReceived > 0) series.Received.Inc(record.BytesReceived);
+        if (record.BytesSent > 0) series.Sent.Inc(record.BytesSent);
     }
 }

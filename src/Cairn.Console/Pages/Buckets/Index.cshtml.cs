@@ -14,14 +14,17 @@ public sealed class BucketsModel(BucketSummaries summaries) : PageModel
 {
     public IReadOnlyList<BucketSummary> Buckets { get; private set; } = [];
 
-    /// <summary>Whether object counts and sizes could be read (root only).</summary>
+    /// <summary>Whether object counts and sizes are shown (root only).</summary>
     public bool Counted { get; private set; }
+
+    /// <summary>When the node's usage sampler measured the counts and sizes shown; null before its first sample.</summary>
+    public DateTimeOffset? CountedAt { get; private set; }
 
     public async Task OnGetAsync()
     {
         var session = HttpContext.Session();
-        Buckets = await summaries.ReadAsync(session, HttpContext.RequestAborted);
-        Counted = session.IsRoot;
+        var list = await summaries.ReadAsync(session, HttpContext.RequestAborted);
+        (Buckets, CountedAt, Counted) = (list.Buckets, list.CountedAt, session.IsRoot);
     }
 
     public async Task<IActionResult> OnPostCreateAsync(string name)

@@ -25,10 +25,18 @@ public sealed record ScrubFigures(long Pass, string Kind, string State, long Blo
     public bool Running => State != "idle";
 }
 
-public sealed record BucketUsageFigures(string Bucket, long Objects, long LiveBytes, long NoncurrentVersions, long NoncurrentBytes, long DeleteMarkers,
-    long IncompleteUploadParts, long IncompleteUploadBytes, long TotalBytes);
+public sealed record ClassUsageFigures(string Bucket, string StorageClass, long Objects, long CurrentBytes, long NoncurrentBytes, long IncompleteUploadBytes,
+    double CurrentByteDays, double NoncurrentByteDays, double IncompleteUploadByteDays, double EarlyDeleteByteDays)
+{
+    public long Bytes => CurrentBytes + NoncurrentBytes + IncompleteUploadBytes;
 
-public sealed record UsageFigures(BucketUsageFigures[] Buckets);
+    public double ByteDays => CurrentByteDays + NoncurrentByteDays + IncompleteUploadByteDays + EarlyDeleteByteDays;
+}
+
+/// <summary>One sample of the node's usage sampler (admin <c>usage/history</c>, <c>usage/latest</c>).</summary>
+public sealed record UsageSampleFigures(DateTimeOffset At, ClassUsageFigures[] Classes);
+
+public sealed record UsageHistoryFigures(UsageSampleFigures[] Samples);
 
 public sealed record BillLineFigures(string Bucket, string StorageClass, string Kind, double ByteDays, double GibMonths, decimal Cost);
 

@@ -3,33 +3,30 @@ using System.Text;
 
 namespace Cairn.WebConsole.Pages.Operator;
 
-/// <summary>One bucket and storage class of the bill: byte-days by kind, the cost, and the bucket's incomplete-upload bytes now.</summary>
+/// <summary>One bucket and storage class of the bill: byte-days by kind, the cost, and its incomplete-upload bytes at the latest usage sample.</summary>
 public sealed record UsageRow(string Bucket, string StorageClass, double StoredByteDays, double NoncurrentByteDays, double EarlyDeleteByteDays,
     double IncompleteUploadByteDays, decimal Cost, long IncompleteUploadBytes);
 
-/// <summary>The admin API's bill and usage report joined per bucket and storage class, as the usage page shows it and its CSV holds it.</summary>
+/// <summary>The admin API's bill and the usage sampler's latest sample joined per bucket and storage class, as the usage page shows it and its CSV holds it.</summary>
 public static class UsageRows
 {
-    public static IReadOnlyList<UsageRow> From(BillFigures bill, UsageFigures usage)
+    public static IReadOnlyList<UsageRow> From(BillFigures bill, UsageSampleFigures? latest)
     {
-        var incomplete = usage.Buckets.ToDictionary(b => b.Bucket, b => b.IncompleteUploadBytes, StringComparer.Ordinal);
+        var incomplete = (latest?.Classes ?? []).Where(c => c.IncompleteUploadBytes > 0)
+            .ToDictionary(c => (c.Bucket, c.StorageClass), c => c.IncompleteUploadBytes);
         var rows = bill.Lines
             .GroupBy(l => (l.Bucket, l.StorageClass))
             .Select(g =>
             {
                 double Of(string kind) => g.Where(l => l.Kind == kind).Sum(l => l.ByteDays);
                 return new UsageRow(g.Key.Bucket, g.Key.StorageClass, Of("current"), Of("noncurrent"), Of("early-delete"), Of("incomplete-upload"),
-                    g.Sum(l => l.Cost), 0);
+                    g.Sum(l => l.Cost), incomplete.GetValueOrDefault(g.Key));
             })
             .ToList();
-        // Incomplete-upload bytes are the bucket's (uploads are not split by class here): on its first row, or a row of
-        // its own when the bill has none yet.
-        foreach (var (bucket, bytes) in incomplete)
-        {
-            var first = rows.FindIndex(r => r.Bucket == bucket);
-            if (first >= 0) rows[first] = rows[first] with { IncompleteUploadBytes = bytes };
-            else rows.Add(new UsageRow(bucket, "STANDARD", 0, 0, 0, 0, 0, bytes));
-        }
+        // A class whose uploads in progress have not been billed a byte-day yet gets a row of its own.
+        foreach (var ((bucket, storageClass), bytes) in incomplete)
+            if (!rows.Exists(r => r.Bucket == bucket && r.StorageClass == storageClass))
+                rows.Add(new UsageRow(bucket, storageClass, 0, 0, 0, 0, 0, bytes));
         return rows.OrderBy(r => r.Bucket, StringComparer.Ordinal).ThenBy(r => r.StorageClass, StringComparer.Ordinal).ToArray();
     }
 
@@ -48,6 +45,6 @@ public static class UsageRows
 
     public static string Number(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 
-    private static string Field(string text) =>
+    public static string Field(string text) =>
         text.IndexOfAny([',', '"', '\r', '\n']) < 0 ? text : "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }

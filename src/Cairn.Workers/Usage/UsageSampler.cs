@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using Cairn.Index.Billing;
+using Cairn.Index.Buckets;
+using Cairn.Index.Objects;
+using Cairn.Index.Shards;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Cairn.Workers.Usage;
+
+/// <summary>
+/// The one measure of usage over time: every <see cref="UsageOptions.Interval"/> (and at start) a walk of each bucket over the
+/// ranges this node leads counts objects, bytes and byte-days per bucket and storage class; the result is kept in memory as
+/// <see cref="Latest"/> (what /metrics and the console's buckets page show, so neither walks the index) and appended to the
+/// <see cref="UsageHistory"/>. A node alone measures everything; in a cluster the nodes' samples add up to the cluster's.
+/// </summary>
+public sealed partial class UsageSampler(IndexRouter index, BucketCatalog buckets, IWorkOwnership ownership, StorageMeter meter, UsageHistory history,
+    UsageOptions options, TimeProvider time, ILogger<UsageSampler> log) : BackgroundService
+{
+    private volatile UsageSample? latest;
+
+    /// <summary>The last sample taken since the process started; null before the first walk finished.</summary>
+    public UsageSample? Latest => latest;
+
+    public UsageHistory History => history;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Interval, time);
+        // The first sample at start, so figures exist soon after.
+        do
+        {
+            try
+            {
+                await SampleAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                LogSampleFailed(e);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Measures now, publishes the sample as <see cref="Latest"/> and appends it to the history.</summary>
+    public async Task<UsageSample> SampleAsync(CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var tally = new UsageTally(meter);
+        foreach (var bucket in await buckets.ListAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var uploads = new List<KeyUpload>();
+            await foreach (var window in BucketVersionWalk.WindowsAsync(index, bucket.Name, ownership.Tends, cancellationToken).ConfigureAwait(false))
+            {
+                // A range this node leads is local: its window is the range's whole share of the bucket, read once, ledger included.
+                tally.AddLedger(window.Snapshot, bucket.Name);
+                foreach (var key in BucketVersionWalk.Walk(window.Snapshot, window.From, window.To, bucket.Name, uploads)) tally.AddKey(bucket.Name, key);
+            }
+            foreach (var upload in uploads) tally.AddUpload(bucket.Name, upload);
+        }
+        var sample = new UsageSample(meter.Now, Stopwatch.GetElapsedTime(started).TotalSeconds, tally.Classes());
+        latest = sample;
+        history.Append(sample);
+        return sample;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Measuring usage per bucket failed; the next interval tries again")]
+    private partial void LogSampleFailed(Exception e);
+}
