@@ -99,7 +99,7 @@ public static class NodeHost
                 Transport = clusterOptions.Transport with { Tls = options.Tls is { } files ? ClusterTls.Create(files, certificate!) : null },
             };
             node = ClusterDrives(node, clusterOptions);
-            var localDrives = LocalDrives(node);
+            var localDrives = LocalDrives(node, time);
             var raftLogging = earlyLogging;
             var wire = new ClusterWire(clusterOptions.Wire, clusterOptions.NodeId, raftLogging.CreateLogger<ClusterWire>());
             if (clusterOptions.Wire != WireVersion.Release)
@@ -123,7 +123,7 @@ public static class NodeHost
         {
             node.Validate();
             media = node.Media(classes);
-            drives = LocalDrives(node);
+            drives = LocalDrives(node, time);
         }
 
         // Lifecycle, restores and the bill act on this node's clock held back to the cluster's: one node running ahead acts no earlier.
@@ -297,6 +297,7 @@ public static class NodeHost
         s.AddHostedService<DriveMonitor>();
         s.AddSingleton(options.Durability);
         s.AddSingleton<DurabilityLedger>();
+        s.AddSingleton(new DurabilityHistoryFile(Path.Combine(dataPath, "durability-history.json")));
         s.AddSingleton<DurabilityHistory>();
         s.AddSingleton(options.Usage);
         s.AddSingleton(sp => new Workers.Usage.UsageHistory(Path.Combine(dataPath, "usage"), options.Usage, time.GetUtcNow()));
@@ -305,6 +306,7 @@ public static class NodeHost
         s.AddHostedService(sp => sp.GetRequiredService<DurabilityHistory>());
         s.AddSingleton<LayoutWorkGate>();
         s.AddSingleton<ScrubProgress>();
+        s.AddSingleton<RepairBacklog>();
         s.AddSingleton<ScrubAndRepair>();
         s.AddSingleton<FragmentMover>();
         s.AddHostedService(sp => sp.GetRequiredService<FragmentMover>());
@@ -446,8 +448,8 @@ public static class NodeHost
         };
     }
 
-    private static IReadOnlyDictionary<string, IFragmentStore> LocalDrives(NodeConfiguration node) =>
-        node.Drives.Select((d, i) => (IFragmentStore)new LocalDrive(node.DriveId(i), d.Path)).ToDictionary(d => d.DriveId, StringComparer.Ordinal);
+    private static IReadOnlyDictionary<string, IFragmentStore> LocalDrives(NodeConfiguration node, TimeProvider time) =>
+        node.Drives.Select((d, i) => (IFragmentStore)new LocalDrive(node.DriveId(i), d.Path, time)).ToDictionary(d => d.DriveId, StringComparer.Ordinal);
 
     public static IPEndPoint ParseEndpoint(string address)
     {

@@ -9,35 +9,24 @@ public sealed class DurabilityLedger(DurabilityOptions options, TimeProvider tim
 {
     private readonly object gate = new();
     private long scrubs, blobsScrubbed, bytesScrubbed, fragmentsLost, fragmentsRebuilt, bytesRebuilt, unrepairable;
-    private long fragmentsVerified, passBlobs, passBytes;
-    private bool scrubbing;
+    private long fragmentsVerified;
     private TimeSpan repairTime;
     private DateTimeOffset? lastScrub;
 
-    /// <summary>A scrub pass begins: its progress counts from zero.</summary>
-    public void ScrubStarted()
+    /// <summary>
+    /// One blob verified by the running scrub: <paramref name="fragments"/> of its fragments read whole. The pass's own
+    /// progress (blobs and bytes so far of its totals) is <see cref="ScrubProgress"/>'s.
+    /// </summary>
+    public void Verified(long fragments)
     {
-        lock (gate) { scrubbing = true; passBlobs = 0; passBytes = 0; }
-    }
-
-    /// <summary>One blob verified by the running scrub: <paramref name="fragments"/> of its fragments read whole, <paramref name="bytes"/> read.</summary>
-    public void Verified(long fragments, long bytes)
-    {
-        lock (gate) { fragmentsVerified += fragments; passBlobs++; passBytes += bytes; }
-    }
-
-    /// <summary>The scrub pass ended, finished or not.</summary>
-    public void ScrubEnded()
-    {
-        lock (gate) scrubbing = false;
+        lock (gate) fragmentsVerified += fragments;
     }
 
     /// <summary>The counters as they stand, for metrics: cheap, no estimate computed.</summary>
     public DurabilityTotals Totals()
     {
         lock (gate)
-            return new DurabilityTotals(scrubs, lastScrub, scrubbing, passBlobs, passBytes, blobsScrubbed, bytesScrubbed, fragmentsVerified,
-                fragmentsLost, fragmentsRebuilt, bytesRebuilt, unrepairable);
+            return new DurabilityTotals(scrubs, lastScrub, blobsScrubbed, bytesScrubbed, fragmentsVerified, fragmentsLost, fragmentsRebuilt, bytesRebuilt, unrepairable);
     }
 
     public void Scrubbed(long blobs, long bytes, long lost)
@@ -114,12 +103,8 @@ public sealed record DurabilityOptions
     public long RebalanceBytesPerSecond { get; init; } = 64L * 1024 * 1024;
 }
 
-/// <summary>
-/// The durability counters since this process started, and the scrub pass running (or the last one): blobs and bytes it
-/// verified so far.
-/// </summary>
-public sealed record DurabilityTotals(long Scrubs, DateTimeOffset? LastScrub, bool Scrubbing, long PassBlobs, long PassBytes, long BlobsScrubbed,
-    long BytesScrubbed, long FragmentsVerified, long FragmentsLost, long FragmentsRebuilt, long BytesRebuilt, long UnrepairableBlobs);
+/// <summary>The durability counters since this process started (a scrub pass's progress is <see cref="ScrubReport"/>).</summary>
+public sealed record DurabilityTotals(long Scrubs, DateTimeOffset? LastScrub, long BlobsScrubbed, long BytesScrubbed, long FragmentsVerified, long FragmentsLost, long FragmentsRebuilt, long BytesRebuilt, long UnrepairableBlobs);
 
 public sealed record DurabilityReport(long Scrubs, DateTimeOffset? LastScrub, long BlobsScrubbed, long BytesScrubbed, long FragmentsLost,
     long FragmentsRebuilt, long BytesRebuilt, long UnrepairableBlobs, double RepairSeconds, double RepairBytesPerSecond, double MeanTimeToRepairHours,

@@ -127,29 +127,21 @@ public sealed partial class ScrubAndRepair(BlobBookkeeping bookkeeping, ObjectCa
             }
         figures.Scrubbing(totalBlobs, totalBytes);
         var clock = Stopwatch.StartNew();
-        ledger.ScrubStarted();
-        try
+        await foreach (var reference in bookkeeping.ReferencesAsync(cancellationToken).ConfigureAwait(false))
         {
-            await foreach (var reference in bookkeeping.ReferencesAsync(cancellationToken).ConfigureAwait(false))
+            if (reference.Layout is not { } layout) continue;
+            var (bad, read) = await repair.VerifyAsync(layout, cancellationToken).ConfigureAwait(false);
+            count++;
+            bytes += read;
+            ledger.Verified(layout.TotalFragments - bad.Count);
+            figures.Scrubbed(read, bad.Count);
+            progress?.Report(count);
+            if (bad.Count > 0)
             {
-                if (reference.Layout is not { } layout) continue;
-                var (bad, read) = await repair.VerifyAsync(layout, cancellationToken).ConfigureAwait(false);
-                count++;
-                bytes += read;
-                ledger.Verified(layout.TotalFragments - bad.Count, read);
-                figures.Scrubbed(read, bad.Count);
-                progress?.Report(count);
-                if (bad.Count > 0)
-                {
-                    lost += bad.Count;
-                    damaged.Add((reference, new BlobDamage(layout, bad)));
-                }
-                await Pacing.PaceAsync(bytes, clock, options.ScrubBytesPerSecond, cancellationToken).ConfigureAwait(false);
+                lost += bad.Count;
+                damaged.Add((reference, new BlobDamage(layout, bad)));
             }
-        }
-        finally
-        {
-            ledger.ScrubEnded();
+            await Pacing.PaceAsync(bytes, clock, options.ScrubBytesPerSecond, cancellationToken).ConfigureAwait(false);
         }
         ledger.Scrubbed(count, bytes, lost);
         LogScrubbed(count, bytes, lost);

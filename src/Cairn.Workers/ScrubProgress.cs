@@ -11,7 +11,11 @@ namespace Cairn.Workers;
 /// <param name="EtaSeconds">The time left in this phase at the rate so far; null when not known.</param>
 public sealed record ScrubReport(long Pass, string Kind, string State, long BlobsTotal, long BlobsScrubbed, long BytesTotal, long BytesVerified,
     long BlobsDamaged, long FragmentsLost, long BlobsToRepair, long BlobsRepaired, long FragmentsRebuilt, double BytesPerSecond, double? EtaSeconds,
-    DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
+    DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt)
+{
+    /// <summary>A pass is under way (counting, scrubbing or repairing).</summary>
+    public bool Running => State != "idle";
+}
 
 /// <summary>The running figures of scrub and repair: updated by the one pass at a time, read by the admin API at any moment.</summary>
 public sealed class ScrubProgress(TimeProvider time)

@@ -8,14 +8,26 @@ using Microsoft.Playwright;
 
 namespace Cairn.WebConsole.Tests;
 
+/// <summary>
+/// The console's server for the operator's pages: drives counted (swept) every second, and scrub slowed to 32 KiB/s so a pass
+/// lasts long enough to be watched.
+/// </summary>
+public sealed class OperatorPagesFixture : ConsoleFixture
+{
+    protected override string[] ServerArguments => [.. base.ServerArguments, "--gc-interval", "00:00:01", "--scrub-rate", "32768", "--scrub-interval", "0"];
+}
+
 /// <summary>The operator's pages, as root sees them: storage and durability, usage and billing, activity.</summary>
-public sealed partial class OperatorPagesTests(ConsoleFixture fixture) : IClassFixture<ConsoleFixture>
+public sealed partial class OperatorPagesTests(OperatorPagesFixture fixture) : IClassFixture<OperatorPagesFixture>
 {
     [Fact]
     public async Task Storage_page_lists_the_drives_and_draws_the_durability_race()
     {
         var bucket = await fixture.NewBucketAsync("storage");
         await fixture.S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "a", ContentBody = new string('x', 40_000) });
+        // The page shows times to the second: a count in the second after this one surely saw the PUT's fragments.
+        var now = DateTimeOffset.UtcNow;
+        var written = new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero).AddSeconds(1);
         var page = await fixture.NewPageAsync();
         await fixture.SignInAsync(page);
         await OpenAsync(page, "Storage", "/storage");
@@ -25,10 +37,24 @@ public sealed partial class OperatorPagesTests(ConsoleFixture fixture) : IClassF
         var rows = drives.Locator("tbody tr");
         Assert.True(await rows.CountAsync() >= 1);
         await Assertions.Expect(rows.First.Locator("td").Nth(1)).ToHaveTextAsync("online");
-        // The object's fragments are on the drives: the table counts them.
+        // The object's fragments are on the drives: the table counts them as of each drive's last count (a sweep a second
+        // here), shown with its time; a reload shows the next count, one taken after the PUT.
         var fragments = 0L;
-        for (var i = 0; i < await rows.CountAsync(); i++)
-            fragments += long.Parse(await rows.Nth(i).Locator("td").Nth(2).InnerTextAsync(), NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+        var counted = DateTimeOffset.MinValue;
+        for (var attempt = 0; attempt < 20 && counted < written; attempt++)
+        {
+            if (attempt > 0)
+            {
+                await Task.Delay(500);
+                await page.ReloadAsync();
+            }
+            var cells = rows.First.Locator("td");
+            counted = DateTimeOffset.ParseExact(await cells.Nth(4).InnerTextAsync(), "yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+            fragments = 0;
+            for (var i = 0; i < await rows.CountAsync(); i++)
+                fragments += long.Parse(await rows.Nth(i).Locator("td").Nth(2).InnerTextAsync(), NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+        }
+        Assert.True(counted >= written, $"the last count is from {counted:O}, before the PUT at {written:O}");
         Assert.True(fragments >= 1, $"{fragments} fragments listed");
 
         var chart = page.GetByRole(AriaRole.Img, new() { Name = "Fragments lost and rebuilt over time" });
@@ -54,8 +80,15 @@ public sealed partial class OperatorPagesTests(ConsoleFixture fixture) : IClassF
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Scrub started.");
         var pass = page.Locator("section.progress h3");
         await Assertions.Expect(pass).ToHaveTextAsync(new Regex(@"^Pass \d+ \(scrub\): "));
-        // The page reloads itself while the pass runs; it ends idle with every blob counted and scrubbed.
+        // At 32 KiB/s the pass takes seconds: the page opens on it running, buttons off.
+        await Assertions.Expect(page.Locator("section.progress[data-running=true]")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Start scrub", Exact = true })).ToBeDisabledAsync();
+        // The page follows the pass in place (the section fetched again each second), without reloading: a mark left on
+        // this document is still there once the pass is over, and the section climbed to idle with every blob scrubbed.
+        await page.EvaluateAsync("() => { window.sameDocument = true; }");
+        await Assertions.Expect(pass).ToHaveTextAsync(new Regex(@"\(scrub\): scrubbing$"));
         await Assertions.Expect(pass).ToHaveTextAsync(new Regex(@"\(scrub\): idle$"), new() { Timeout = 30_000 });
+        Assert.True(await page.EvaluateAsync<bool>("() => window.sameDocument === true"), "the page reloaded to follow the pass");
         var scrubbed = MatchCount().Match(await page.Locator("section.progress dd").First.InnerTextAsync());
         Assert.True(scrubbed.Success);
         Assert.Equal(scrubbed.Groups[1].Value, scrubbed.Groups[2].Value);

@@ -61,6 +61,33 @@ public sealed class FragmentTests : IDisposable
     }
 
     [Fact]
+    public async Task A_listing_run_to_its_end_is_the_drives_census_and_a_replaced_drive_starts_at_zero()
+    {
+        using (var first = await store.WriteAsync(new MemoryStream(new byte[1000]))) { }
+        using (var second = await store.WriteAsync(new MemoryStream(new byte[70_000]))) { }
+        var files = new DirectoryInfo(Path.Combine(root, "fragments")).EnumerateFiles("*", SearchOption.AllDirectories).ToArray();
+
+        // The next process: no count until the drive is listed; a listing left early counts nothing.
+        var reopened = new LocalDrive("d0", root);
+        Assert.Null(reopened.Stats().Census);
+        await foreach (var _ in reopened.ListAsync()) break;
+        Assert.Null(reopened.Stats().Census);
+        var before = DateTimeOffset.UtcNow;
+        Assert.Equal(2, (await reopened.ListAsync().ToListAsync()).Count);
+        var census = reopened.Stats().Census;
+        Assert.NotNull(census);
+        Assert.Equal((2L, files.Sum(f => f.Length)), (census.Fragments, census.Bytes));
+        Assert.InRange(census.At, before, DateTimeOffset.UtcNow);
+
+        // The disk fails and an empty one is mounted at the same path: it holds nothing, whatever the last count said.
+        Directory.Delete(root, recursive: true);
+        Assert.Null(reopened.Stats().Census);
+        Directory.CreateDirectory(root);
+        Assert.True(reopened.TryInitialize());
+        Assert.Equal((0L, 0L), (reopened.Stats().Census!.Fragments, reopened.Stats().Census!.Bytes));
+    }
+
+    [Fact]
     public async Task A_drive_on_a_file_system_without_direct_io_falls_back_to_the_page_cache()
     {
         if (!Directory.Exists("/dev/shm")) return; // tmpfs refuses O_DIRECT; without one there is nothing to fall back from

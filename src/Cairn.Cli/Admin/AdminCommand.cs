@@ -36,7 +36,7 @@ public static class AdminCommand
         });
         admin.Add(usage);
 
-        var drives = new Command("drives", "Per-drive state, fragment count and bytes");
+        var drives = new Command("drives", "Per-drive node, state, fragment count and bytes: every drive listed now (exact; as long as the walk)");
         drives.SetAction((parse, ct) => RunAsync(parse, endpoint, json, "drives", ct, RenderDrives));
         admin.Add(drives);
 
@@ -192,9 +192,10 @@ public static class AdminCommand
 
     private static void RenderDrives(JsonElement drives)
     {
-        var table = new Table().AddColumns("Drive", "State", "Fragments", "Bytes", "Free", "Path");
+        var table = new Table().AddColumns("Drive", "Node", "State", "Fragments", "Bytes", "Free", "Path");
         foreach (var d in drives.EnumerateArray())
-            table.AddRow(Markup.Escape(d.GetProperty("id").GetString()!), d.GetProperty("state").GetString()!, d.GetProperty("fragments").GetInt64().ToString(),
+            table.AddRow(Markup.Escape(d.GetProperty("id").GetString()!), Markup.Escape(d.GetProperty("node").GetString()!), d.GetProperty("state").GetString()!,
+                d.GetProperty("fragments").GetInt64().ToString(),
                 Bytes(d.GetProperty("fragmentBytes").GetInt64()), Bytes(d.GetProperty("freeBytes").GetInt64()), Markup.Escape(d.GetProperty("path").GetString()!));
         AnsiConsole.Write(table);
     }

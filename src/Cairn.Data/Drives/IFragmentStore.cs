@@ -30,6 +30,10 @@ public interface IFragmentStore
 
     ValueTask DeleteAsync(string blobId, int slot, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Every fragment file on the drive. A listing that runs to its end is also the drive's count of what it holds
+    /// (<see cref="DriveStats.Census"/>): the owner's orphan sweep lists its drives at start and every sweep interval.
+    /// </summary>
     IAsyncEnumerable<FragmentInfo> ListAsync(CancellationToken cancellationToken = default);
 
     DriveStats Stats();
@@ -64,4 +68,8 @@ public interface IFragmentSource : IDisposable
 
 public sealed record FragmentInfo(string BlobId, int Slot, long Length, DateTimeOffset LastWrite);
 
-public sealed record DriveStats(string DriveId, string Path, long TotalBytes, long FreeBytes, bool Online);
+/// <param name="Census">What the drive held at its last full listing; null while offline or before one.</param>
+public sealed record DriveStats(string DriveId, string Path, long TotalBytes, long FreeBytes, bool Online, FragmentCensus? Census = null);
+
+/// <summary>The fragments a drive held and their bytes on disk, counted by a full listing that ended at <paramref name="At"/>.</summary>
+public sealed record FragmentCensus(long Fragments, long Bytes, DateTimeOffset At);

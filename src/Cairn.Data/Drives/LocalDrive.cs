@@ -9,12 +9,15 @@ namespace Cairn.Data.Drives;
 public sealed class LocalDrive : IFragmentStore
 {
     private readonly string fragments;
+    private readonly TimeProvider time;
+    private FragmentCensus? census;
 
     // 2 MiB stages: large enough that direct writes run at disk speed, few enough to stay small in RSS.
     private readonly AlignedBufferPool stages = new(2 * 1024 * 1024, keep: 16);
 
-    public LocalDrive(string id, string path)
+    public LocalDrive(string id, string path, TimeProvider? time = null)
     {
+        this.time = time ?? TimeProvider.System;
         DriveId = id;
         Path = System.IO.Path.GetFullPath(path);
         fragments = System.IO.Path.Combine(Path, "fragments");
@@ -49,6 +52,8 @@ public sealed class LocalDrive : IFragmentStore
             DirectorySync.Sync(fragments);
             DirectorySync.Sync(Path);
             DeleteDeadRebuilds();
+            // A drive set up just now (new, or a replaced disk) holds nothing: a count from before it failed is no longer true.
+            Volatile.Write(ref census, new FragmentCensus(0, 0, time.GetUtcNow()));
             Volatile.Write(ref started, 1);
             return true;
         }
@@ -119,9 +124,14 @@ public sealed class LocalDrive : IFragmentStore
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// The fragment files folder by folder. One that runs to its end records what it saw as the drive's census: a count the
+    /// walks the drive needs anyway (the orphan sweep's) make on the way, never a walk of its own.
+    /// </summary>
     public async IAsyncEnumerable<FragmentInfo> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         if (!IsOnline) yield break;
+        long count = 0, bytes = 0;
         foreach (var folder in Directory.EnumerateDirectories(fragments))
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -130,17 +140,20 @@ public sealed class LocalDrive : IFragmentStore
                 var dot = info.Name.LastIndexOf('.');
                 // Files that are not "blob.slot" (a rebuild that died before its rename) are not fragments.
                 if (dot <= 0 || !int.TryParse(info.Name.AsSpan(dot + 1), out var slot)) continue;
+                count++;
+                bytes += info.Length;
                 yield return new FragmentInfo(info.Name[..dot], slot, info.Length, info.LastWriteTimeUtc);
             }
             await Task.Yield();
         }
+        Volatile.Write(ref census, new FragmentCensus(count, bytes, time.GetUtcNow()));
     }
 
     public DriveStats Stats()
     {
         if (!IsOnline) return new DriveStats(DriveId, Path, 0, 0, false);
         var drive = new DriveInfo(Path);
-        return new DriveStats(DriveId, Path, drive.TotalSize, drive.AvailableFreeSpace, true);
+        return new DriveStats(DriveId, Path, drive.TotalSize, drive.AvailableFreeSpace, true, Volatile.Read(ref census));
     }
 
     private string FileOf(string blobId, int slot) =>

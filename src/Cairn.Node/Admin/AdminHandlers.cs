@@ -154,6 +154,10 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
         return new AdminUsageHistory([.. samples]);
     }
 
+    /// <summary>
+    /// Every drive listed now, local and other nodes' (each listed by its own node): exact, and as slow as the walk. The
+    /// listings also refresh each drive's census, which the cheap views (the cluster's drives, durability, metrics) show.
+    /// </summary>
     private async Task<AdminDriveState[]> DrivesAsync(CancellationToken cancellationToken)
     {
         var result = new List<AdminDriveState>();
@@ -170,18 +174,23 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
                 (fragments, bytes) = (0, 0);
             }
             var stats = drive.Stats();
-            result.Add(new AdminDriveState(drive.DriveId, stats.Path, stats.Online ? "online" : "offline", fragments, bytes, stats.TotalBytes, stats.FreeBytes));
+            result.Add(new AdminDriveState(drive.DriveId, cluster.NodeOf(drive.DriveId), stats.Path, stats.Online ? "online" : "offline", fragments, bytes,
+                stats.TotalBytes, stats.FreeBytes));
         }
         return [.. result];
     }
 
+    /// <summary>
+    /// The estimates, with the bytes a drive failure puts to rebuild taken from the fullest drive's census (its filesystem's
+    /// used bytes before its first count): no drive is walked for them.
+    /// </summary>
     private async Task<DurabilityReport> DurabilityAsync(CancellationToken cancellationToken)
     {
-        var drives = await DrivesAsync(cancellationToken).ConfigureAwait(false);
-        var perDrive = drives.Length == 0 ? 0 : drives.Max(d => d.FragmentBytes);
+        var drives = blobs.Drives.Values.Select(d => d.Stats()).ToArray();
+        var perDrive = drives.Length == 0 ? 0 : drives.Max(d => d.Census?.Bytes ?? (d.Online ? d.TotalBytes - d.FreeBytes : 0));
         var unavailable = availability.Unavailable();
         var margins = StripeDurability.Census(await bookkeeping.ReferencesAsync(cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false), unavailable);
-        return ledger.Report(drives.Length, drives.Count(d => !unavailable.Contains(d.Id)), code.DataFragments, code.ParityFragments, perDrive, margins);
+        return ledger.Report(drives.Length, drives.Count(d => !unavailable.Contains(d.DriveId)), code.DataFragments, code.ParityFragments, perDrive, margins);
     }
 
     private async Task<AdminScrubReport> RepairAsync(CancellationToken cancellationToken)
@@ -269,7 +278,7 @@ public sealed record AdminUsage(AdminBucketUsage[] Buckets);
 
 public sealed record AdminUsageHistory(Workers.Usage.UsageSample[] Samples);
 
-public sealed record AdminDriveState(string Id, string Path, string State, long Fragments, long FragmentBytes, long TotalBytes, long FreeBytes);
+public sealed record AdminDriveState(string Id, string Node, string Path, string State, long Fragments, long FragmentBytes, long TotalBytes, long FreeBytes);
 
 public sealed record AdminScrubReport(long BlobsScrubbed, long BytesVerified, long BlobsDamaged, long FragmentsLost,
     long? BlobsRepaired, long? FragmentsRebuilt, long? BlobsLeftDegraded, long? BlobsUnrepairable);

@@ -70,12 +70,19 @@ public sealed class ClusterStatus(ClusterRuntime? cluster, IReadOnlyDictionary<s
             evacuations.Select(e => new AdminEvacuation(e.DriveId, map!.Drive(e.DriveId)?.NodeId ?? "", e.FragmentsRemaining, e.BytesRemaining, e.Evacuated)).ToArray());
     }
 
+    /// <summary>The node a drive belongs to: its node in the cluster map, or <c>local</c> for a store alone.</summary>
+    public string NodeOf(string driveId) => cluster is null ? "local" : cluster.Map.Drive(driveId)?.NodeId ?? "";
+
     private static string? LeaderOf(ClusterMap map, RangeDescriptor range, RangeReplica replica) =>
         replica.Leader is not { } leader ? null
             : range.Members.FirstOrDefault(m => ClusterRuntime.ClusterEndPoint(map.Node(m)!).ToString() == leader.ToString());
 
+    /// <summary>Each drive as its node last reported it (a remote drive's stats come from its owner), with its census.</summary>
     private static AdminClusterDrive[] Drives(IEnumerable<IFragmentStore> drives) =>
-        drives.Select(d => d.Stats()).Select(s => new AdminClusterDrive(s.DriveId, s.Online ? "online" : "offline", s.TotalBytes, s.FreeBytes)).ToArray();
+        drives.Select(d => d.Stats()).Select(s => new AdminClusterDrive(s.DriveId, s.Online ? "online" : "offline", s.TotalBytes, s.FreeBytes)
+        {
+            Path = s.Path, Fragments = s.Census?.Fragments, FragmentBytes = s.Census?.Bytes, CountedAt = s.Census?.At,
+        }).ToArray();
 
     private static long Used(DriveStats stats) => stats.Online ? stats.TotalBytes - stats.FreeBytes : 0;
 
@@ -83,7 +90,19 @@ public sealed class ClusterStatus(ClusterRuntime? cluster, IReadOnlyDictionary<s
         Directory.Exists(path) ? new DirectoryInfo(path).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length) : 0;
 }
 
-public sealed record AdminClusterDrive(string Id, string State, long TotalBytes, long FreeBytes);
+/// <param name="Path">The drive's folder on its node; for another node's drive, the address its stats come from.</param>
+public sealed record AdminClusterDrive(string Id, string State, long TotalBytes, long FreeBytes)
+{
+    public string Path { get; init; } = "";
+
+    /// <summary>Fragments the drive held at its last full listing (its node's orphan sweep: at start and every --gc-interval); null before one.</summary>
+    public long? Fragments { get; init; }
+
+    public long? FragmentBytes { get; init; }
+
+    /// <summary>When that listing ended.</summary>
+    public DateTimeOffset? CountedAt { get; init; }
+}
 
 /// <param name="Leaving">The operator drained it: its replicas, leaderships and fragments are moving away.</param>
 /// <param name="Replicas">How many ranges it holds a replica of.</param>

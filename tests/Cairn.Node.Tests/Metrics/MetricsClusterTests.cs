@@ -2,12 +2,12 @@ using Cairn.Testing;
 
 namespace Cairn.Node.Tests.Metrics;
 
-/// <summary>Three `cairn server` processes in one cluster, counting per-bucket figures every second.</summary>
+/// <summary>Three `cairn server` processes in one cluster, counting per-bucket figures and sweeping (so counting) their drives every second.</summary>
 public sealed class MetricsCluster : IAsyncLifetime
 {
     public LocalClusterProcesses Cluster { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Cluster = await LocalClusterProcesses.StartAsync(3, ["--metrics-usage-interval", "1s"]);
+    public async Task InitializeAsync() => Cluster = await LocalClusterProcesses.StartAsync(3, ["--metrics-usage-interval", "1s", "--gc-interval", "00:00:01"]);
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 }
@@ -56,6 +56,49 @@ public sealed class MetricsClusterTests(MetricsCluster fixture) : IClassFixture<
             var total = (await ScrapeEveryNodeAsync()).Sum(s => s.Value("cairn_bucket_objects", ("bucket", bucket), ("storage_class", "STANDARD")));
             if (total == 1) break;
             Assert.True(total == 0 && DateTime.UtcNow < deadline + TimeSpan.FromSeconds(10), $"the cluster's nodes count {total} objects in {bucket}");
+            await Task.Delay(500);
+        }
+    }
+
+    [Fact]
+    public async Task Every_node_counts_its_own_drives_and_any_node_shows_every_drive_with_its_node()
+    {
+        using var s3 = fixture.Cluster.Nodes[0].Server.Client();
+        var bucket = ServerFixture.NewBucketName("census");
+        await s3.PutBucketAsync(bucket);
+        for (var i = 0; i < 3; i++)
+            await s3.PutObjectAsync(new Amazon.S3.Model.PutObjectRequest { BucketName = bucket, Key = $"k{i}", InputStream = new MemoryStream(new byte[100_000]) });
+
+        // Each node's /metrics counts its own drives only, as many fragments as their folders hold; node 0's cluster view shows
+        // every node's drives, under their node, with the counts their owners reported (stats come from the owner).
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var problems = new List<string>();
+            var owned = new Dictionary<string, (string Node, long Files)>();
+            foreach (var node in fixture.Cluster.Nodes)
+            {
+                var own = (await node.Server.AdminAsync("cluster")).GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("id").GetString() == node.Id)
+                    .GetProperty("drives").EnumerateArray().Select(d => (Id: d.GetProperty("id").GetString()!, Path: d.GetProperty("path").GetString()!)).ToArray();
+                var scrape = await Scrapes.ScrapeAsync(node.Server);
+                var exported = scrape.Series("cairn_drive_fragments").Select(x => x.Labels["drive"]).Order().ToArray();
+                if (!exported.SequenceEqual(own.Select(d => d.Id).Order())) problems.Add($"{node.Id} exports counts of [{string.Join(',', exported)}]");
+                foreach (var (id, path) in own)
+                {
+                    var files = Directory.EnumerateFiles(Path.Combine(path, "fragments"), "*", SearchOption.AllDirectories).LongCount();
+                    owned[id] = (node.Id, files);
+                    if (scrape.Value("cairn_drive_fragments", ("drive", id)) != files) problems.Add($"{node.Id}: {id} counted {scrape.Value("cairn_drive_fragments", ("drive", id))}, holds {files}");
+                }
+            }
+            var seen = (await fixture.Cluster.Nodes[0].Server.AdminAsync("cluster")).GetProperty("nodes").EnumerateArray()
+                .SelectMany(n => n.GetProperty("drives").EnumerateArray().Select(d => (Node: n.GetProperty("id").GetString()!, Id: d.GetProperty("id").GetString()!,
+                    Fragments: d.GetProperty("fragments").ValueKind == System.Text.Json.JsonValueKind.Number ? d.GetProperty("fragments").GetInt64() : -1))).ToArray();
+            if (seen.Length != owned.Count) problems.Add($"node 0 shows {seen.Length} drives, the nodes own {owned.Count}");
+            foreach (var (node, id, fragments) in seen)
+                if (!owned.TryGetValue(id, out var owner) || owner.Node != node || owner.Files != fragments)
+                    problems.Add($"node 0 shows {id} on {node} with {fragments} fragments");
+            if (problems.Count == 0 && owned.Values.Sum(o => o.Files) >= 3) break;
+            Assert.True(DateTime.UtcNow < deadline, string.Join("; ", problems));
             await Task.Delay(500);
         }
     }

@@ -22,9 +22,11 @@ public sealed class MetricsTests(MetricsServerFixture fixture) : IClassFixture<M
             ["cairn_index_commit_duration_seconds"] = "histogram",
             ["cairn_bucket_objects"] = "gauge", ["cairn_bucket_bytes"] = "gauge", ["cairn_bucket_usage_sampled_timestamp_seconds"] = "gauge",
             ["cairn_drive_state"] = "gauge", ["cairn_drive_capacity_bytes"] = "gauge", ["cairn_drive_free_bytes"] = "gauge", ["cairn_drive_used_bytes"] = "gauge",
+            ["cairn_drive_fragments"] = "gauge", ["cairn_drive_fragment_bytes"] = "gauge", ["cairn_drive_fragments_counted_timestamp_seconds"] = "gauge",
             ["cairn_fragments_verified_total"] = "counter", ["cairn_fragments_lost_total"] = "counter", ["cairn_fragments_rebuilt_total"] = "counter",
             ["cairn_repair_queue_depth"] = "gauge", ["cairn_scrub_running"] = "gauge", ["cairn_scrub_passes_total"] = "counter",
-            ["cairn_scrub_pass_blobs_verified"] = "gauge", ["cairn_lifecycle_actions_total"] = "counter", ["cairn_gc_backlog_blobs"] = "gauge",
+            ["cairn_scrub_pass_blobs_verified"] = "gauge", ["cairn_scrub_pass_blobs"] = "gauge", ["cairn_scrub_pass_verified_bytes"] = "gauge",
+            ["cairn_scrub_pass_bytes"] = "gauge", ["cairn_lifecycle_actions_total"] = "counter", ["cairn_gc_backlog_blobs"] = "gauge",
             ["cairn_gc_freed_blobs_total"] = "counter",
         };
         foreach (var (name, type) in expected)
@@ -116,6 +118,49 @@ public sealed class MetricsTests(MetricsServerFixture fixture) : IClassFixture<M
     }
 
     [Fact]
+    public async Task Every_drive_reports_the_fragments_it_holds_as_of_its_last_count()
+    {
+        var bucket = await fixture.NewBucketAsync("census");
+        for (var i = 0; i < 4; i++)
+            await fixture.S3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = $"c{i}", InputStream = new MemoryStream(new byte[30_000 + i]) });
+        var written = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
+
+        // The files on each drive now; a count taken after the PUTs (the sweep lists the drives every second) must match them.
+        Dictionary<string, (long Files, long Bytes)> OnDisk() => fixture.DriveIds.ToDictionary(d => d, d =>
+        {
+            var files = new DirectoryInfo(Path.Combine(fixture.DrivesRoot, d, "fragments")).EnumerateFiles("*", SearchOption.AllDirectories).ToArray();
+            return ((long)files.Length, files.Sum(f => f.Length));
+        });
+        var disk = OnDisk();
+        var scrape = await Scrapes.ScrapeUntilAsync(Server, s =>
+        {
+            disk = OnDisk();
+            return fixture.DriveIds.All(d => s.Value("cairn_drive_fragments_counted_timestamp_seconds", ("drive", d)) > written
+                && s.Value("cairn_drive_fragments", ("drive", d)) == disk[d].Files);
+        }, TimeSpan.FromSeconds(20));
+        foreach (var drive in fixture.DriveIds)
+        {
+            Assert.True(disk[drive].Files >= 4, $"{drive} holds {disk[drive].Files} fragments: every blob is coded 2+1 over the three drives");
+            Assert.Equal(disk[drive].Bytes, scrape.Value("cairn_drive_fragment_bytes", ("drive", drive)));
+        }
+
+        // The admin API's cluster view shows the same counts, with each drive's node and the time of its count.
+        var node = (await Server.AdminAsync("cluster")).GetProperty("nodes").EnumerateArray().Single();
+        Assert.Equal("local", node.GetProperty("id").GetString());
+        foreach (var drive in node.GetProperty("drives").EnumerateArray())
+        {
+            var id = drive.GetProperty("id").GetString()!;
+            Assert.True(drive.GetProperty("fragments").GetInt64() >= 4);
+            Assert.True(drive.GetProperty("countedAt").GetDateTimeOffset().ToUnixTimeSeconds() > written);
+            Assert.EndsWith(id, drive.GetProperty("path").GetString()!);
+        }
+        // `cairn admin drives` lists every drive now: exact, with its node.
+        var listed = (await Server.AdminAsync("drives")).EnumerateArray().ToDictionary(d => d.GetProperty("id").GetString()!);
+        Assert.All(listed.Values, d => Assert.Equal("local", d.GetProperty("node").GetString()));
+        Assert.Equal(fixture.DriveIds.Order(), listed.Keys.Order());
+    }
+
+    [Fact]
     public async Task Scrub_counts_the_fragments_it_verified_and_gc_the_blobs_it_freed()
     {
         var bucket = await fixture.NewBucketAsync("scrub");
@@ -131,7 +176,11 @@ public sealed class MetricsTests(MetricsServerFixture fixture) : IClassFixture<M
         // Every blob is coded 2+1: scrub reads three whole fragments of each.
         Assert.Equal(3 * blobs, after.Value("cairn_fragments_verified_total") - before.Value("cairn_fragments_verified_total"));
         Assert.Equal(1, after.Value("cairn_scrub_passes_total") - before.Value("cairn_scrub_passes_total"));
+        // The pass's progress, done of total, as the admin API's scrub/progress reports it: the finished pass did all it counted.
         Assert.Equal(blobs, after.Value("cairn_scrub_pass_blobs_verified"));
+        Assert.Equal(blobs, after.Value("cairn_scrub_pass_blobs"));
+        Assert.Equal(report.GetProperty("bytesVerified").GetInt64(), after.Value("cairn_scrub_pass_verified_bytes"));
+        Assert.Equal(after.Value("cairn_scrub_pass_bytes"), after.Value("cairn_scrub_pass_verified_bytes"));
         Assert.Equal(0, after.Value("cairn_scrub_running"));
         Assert.Equal(0, after.Value("cairn_fragments_lost_total") - before.Value("cairn_fragments_lost_total"));
 

@@ -4,9 +4,9 @@ namespace Cairn.WebConsole.Pages.Operator;
 
 // The parts of the admin API's answers (src/Cairn.Node/Admin) that the operator pages show; JSON in camelCase.
 
-public sealed record DriveFigures(string Id, string Path, string State, long Fragments, long FragmentBytes, long TotalBytes, long FreeBytes);
-
-public sealed record ClusterDriveFigures(string Id, string State, long TotalBytes, long FreeBytes);
+/// <summary>A drive as its node reports it; its fragments as of <paramref name="CountedAt"/> (null before its first count).</summary>
+public sealed record ClusterDriveFigures(string Id, string State, string Path, long TotalBytes, long FreeBytes, long? Fragments, long? FragmentBytes,
+    DateTimeOffset? CountedAt);
 
 public sealed record NodeFigures(string Id, string State, string S3Address, ClusterDriveFigures[] Drives, long UsedBytes);
 

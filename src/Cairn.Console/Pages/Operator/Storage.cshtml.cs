@@ -14,7 +14,8 @@ namespace Cairn.WebConsole.Pages.Operator;
 [Navigation("Storage", "/storage", Order = 20, OperatorOnly = true)]
 public sealed partial class StorageModel(AdminApi admin, IHostApplicationLifetime lifetime, TimeProvider time, ILogger<StorageModel> log) : PageModel
 {
-    public IReadOnlyList<DriveFigures> Drives { get; private set; } = [];
+    /// <summary>Every drive with its node, as each node reports its own (no drive is walked for this page).</summary>
+    public IReadOnlyList<(string Node, ClusterDriveFigures Drive)> Drives { get; private set; } = [];
 
     /// <summary>The nodes of the cluster; empty for a store alone.</summary>
     public IReadOnlyList<NodeFigures> Nodes { get; private set; } = [];
@@ -30,19 +31,27 @@ public sealed partial class StorageModel(AdminApi admin, IHostApplicationLifetim
     public async Task OnGetAsync()
     {
         var (session, ct) = (HttpContext.Session(), HttpContext.RequestAborted);
-        Drives = (await admin.GetAsync(session, "drives", ct)).Read<DriveFigures[]>();
         var cluster = (await admin.GetAsync(session, "cluster", ct)).Read<ClusterFigures>();
         Nodes = cluster.Node == "local" ? [] : cluster.Nodes;
+        Drives = cluster.Nodes.SelectMany(n => n.Drives.Select(d => (n.Id, d))).ToArray();
         Durability = (await admin.GetAsync(session, "durability", ct)).Read<DurabilityFigures>();
         History = (await admin.GetAsync(session, "durability/history", ct)).Read<DurabilitySampleFigures[]>();
         Scrub = (await admin.GetAsync(session, "scrub/progress", ct)).Read<ScrubFigures>();
         Chart = LineChart.Render("Fragments lost and rebuilt over time",
-            $"Since the node started: {Durability.FragmentsLost} fragments lost, {Durability.FragmentsRebuilt} rebuilt; {History[^1].RepairQueue} blobs waiting for repair.",
+            $"{History[^1].FragmentsLost} fragments lost and {History[^1].FragmentsRebuilt} rebuilt since the history began ({Durability.FragmentsLost} and "
+            + $"{Durability.FragmentsRebuilt} since the node started); {History[^1].RepairQueue} blobs waiting for repair.",
             [
                 new("Fragments lost", "lost", History.Select(s => (s.At, (double)s.FragmentsLost)).ToArray()),
                 new("Fragments rebuilt", "rebuilt", History.Select(s => (s.At, (double)s.FragmentsRebuilt)).ToArray()),
                 new("Repair queue (blobs)", "queue", History.Select(s => (s.At, (double)s.RepairQueue)).ToArray()),
             ]);
+    }
+
+    /// <summary>The scrub and repair section alone, as the page shows it: what operator.js swaps in while a pass runs.</summary>
+    public async Task<IActionResult> OnGetProgressAsync()
+    {
+        var progress = (await admin.GetAsync(HttpContext.Session(), "scrub/progress", HttpContext.RequestAborted)).Read<ScrubFigures>();
+        return Partial("_ScrubProgress", progress);
     }
 
     public Task<IActionResult> OnPostScrubAsync() => StartAsync("scrub", "Scrub");
@@ -51,7 +60,7 @@ public sealed partial class StorageModel(AdminApi admin, IHostApplicationLifetim
 
     /// <summary>
     /// The admin call runs the whole pass before it answers, so it is started and not awaited (it outlives this request,
-    /// not the process); the page shows the pass once it has begun, then follows it from scrub/progress.
+    /// not the process); the page shows the pass once it has begun, then follows it from scrub/progress (the progress handler).
     /// </summary>
     private async Task<IActionResult> StartAsync(string call, string what)
     {
@@ -72,6 +81,8 @@ public sealed partial class StorageModel(AdminApi admin, IHostApplicationLifetim
     public static string Bytes(long bytes) => Sizes.Text(bytes);
 
     public static string Count(long count) => count.ToString("N0", CultureInfo.InvariantCulture);
+
+    public static string Time(DateTimeOffset? at) => at?.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) ?? "";
 
     public static string Nines(double nines) => double.IsFinite(nines) ? nines.ToString("0.0", CultureInfo.InvariantCulture) + " nines" : "no loss expected";
 
