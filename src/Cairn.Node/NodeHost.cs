@@ -262,6 +262,7 @@ public static class NodeHost
         s.AddSingleton(sp => new ClusterStatus(cluster, drives, sp.GetRequiredService<ServerInfo>(), sp.GetRequiredService<IWorkOwnership>(),
             sp.GetRequiredService<ScrubAndRepair>(), sp.GetRequiredService<IndexRouter>(), sp.GetRequiredService<FragmentMover>(), sp.GetRequiredService<IEvacuation>()));
         s.AddSingleton(sp => new ClusterAudit(sp.GetRequiredService<Cairn.Core.Observability.IAuditLog>(), cluster));
+        s.AddSingleton<Cairn.Core.Observability.IAuditReader>(sp => sp.GetRequiredService<ClusterAudit>());
         s.AddSingleton<IAdminApi, AdminHandlers>();
         s.AddSingleton<ArchiveAccess>();
         s.AddSingleton<ExpirationHeader>();

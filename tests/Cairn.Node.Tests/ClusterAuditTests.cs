@@ -40,11 +40,33 @@ public sealed class ClusterAuditTests : IAsyncLifetime
         Assert.Equal(new[] { deleteId }, (await AuditAsync(cluster["n1"], "--bucket", bucket, "--since", "1h", "--limit", "1")).Entries.Select(e => e.GetProperty("requestId").GetString()));
         Assert.Empty((await AuditAsync(cluster["n2"], "--bucket", bucket, "--until", "2000-01-01T00:00:00+00:00")).Entries);
 
+        // The console's Activity page on n1 reads the same merged log: the entries served by n2 and n3, with their nodes.
+        var activity = await ConsoleActivityAsync(cluster["n1"], bucket);
+        foreach (var (id, node) in new[] { (putId, "n2"), (deleteId, "n3") })
+            Assert.Matches($"<td class=\"mono\">{id}</td>\\s*<td>{node}</td>", activity);
+
         // n3 down: its entries are missing and the answer says so; the others' are answered all the same.
         cluster["n3"].Server.Kill();
         var (left, down) = await AuditAsync(cluster["n1"], "--bucket", bucket);
         Assert.Equal(new[] { putId, createId }, left.Select(e => e.GetProperty("requestId").GetString()));
         Assert.Contains("node n3 (" + cluster["n3"].ClusterAddress + ") did not answer", down, StringComparison.Ordinal);
+    }
+
+    /// <summary>Signs in to a node's console (its S3 port, path /console) as the root and reads the Activity page for a bucket.</summary>
+    private static async Task<string> ConsoleActivityAsync(ClusterNodeProcess via, string bucket)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { CookieContainer = new System.Net.CookieContainer(), AllowAutoRedirect = true });
+        var signIn = await http.GetStringAsync(via.Server.Endpoint + "/console/sign-in");
+        var token = System.Text.RegularExpressions.Regex.Match(signIn, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        Assert.NotEqual("", token);
+        using var posted = await http.PostAsync(via.Server.Endpoint + "/console/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token,
+            ["accessKeyId"] = ServerProcess.AccessKey,
+            ["secretKey"] = ServerProcess.SecretKey,
+        }));
+        Assert.DoesNotContain("/sign-in", posted.RequestMessage!.RequestUri!.AbsolutePath);
+        return await http.GetStringAsync(via.Server.Endpoint + "/console/activity?bucket=" + Uri.EscapeDataString(bucket));
     }
 
     /// <summary>`cairn admin audit ARGS --json` through a node: the entries (a JSON object per line) and what it wrote on stderr.</summary>

@@ -50,3 +50,9 @@ public interface IAuditLog
 
     IAsyncEnumerable<AuditEntry> ReadAsync(AuditQuery query, CancellationToken cancellationToken = default);
 }
+
+/// <summary>The audit log as an operator reads it: a node alone reads its own files; a cluster node, every node's entries.</summary>
+public interface IAuditReader
+{
+    IAsyncEnumerable<AuditEntry> ReadAsync(AuditQuery query, CancellationToken cancellationToken = default);
+}

@@ -2,6 +2,7 @@ using System.Globalization;
 using Cairn.Core.Errors;
 using Cairn.Core.Observability;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Extensions;
 
 namespace Cairn.Node.Audit;
 
@@ -30,6 +31,19 @@ public static class AuditQueryText
         Limit: Text(query, "limit") is not { } limit ? 100
             : int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxLimit ? n
             : throw Invalid("limit", limit, $"a number from 1 to {MaxLimit}"));
+
+    /// <summary>The query as the admin API's query string: what a node forwards to the others of its cluster.</summary>
+    public static QueryString Format(AuditQuery query)
+    {
+        var builder = new QueryBuilder();
+        if (query.Since is { } since) builder.Add("since", since.ToString("O", CultureInfo.InvariantCulture));
+        if (query.Until is { } until) builder.Add("until", until.ToString("O", CultureInfo.InvariantCulture));
+        foreach (var (name, value) in new[] { ("actor", query.Actor), ("api", query.Api), ("action", query.Action), ("bucket", query.Bucket) })
+            if (value is not null) builder.Add(name, value);
+        if (query.FailuresOnly) builder.Add("failures", "true");
+        builder.Add("limit", query.Limit.ToString(CultureInfo.InvariantCulture));
+        return builder.ToQueryString();
+    }
 
     private static string? Text(IQueryCollection query, string name) => query[name].ToString() is { Length: > 0 } value ? value : null;
 

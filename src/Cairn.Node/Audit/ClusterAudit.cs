@@ -17,7 +17,7 @@ namespace Cairn.Node.Audit;
 /// does not answer within the transport's request deadline is reported, not waited for: the others' entries are
 /// answered all the same. A node outside a cluster answers its own entries, without a node name.
 /// </summary>
-public sealed class ClusterAudit(IAuditLog local, ClusterRuntime? cluster)
+public sealed class ClusterAudit(IAuditLog local, ClusterRuntime? cluster) : IAuditReader
 {
     public const string Route = "/cluster/v1/audit";
 
@@ -42,6 +42,12 @@ public sealed class ClusterAudit(IAuditLog local, ClusterRuntime? cluster)
         // Each node's answer is newest first in the order written; a stable sort by time keeps that order among equal times.
         var merged = answers.SelectMany(a => a.Entries).OrderByDescending(e => e.Time).Take(query.Limit).ToArray();
         return new AdminAudit(merged, answers.Select(a => a.Unreachable).OfType<AdminAuditUnreachable>().ToArray());
+    }
+
+    /// <summary>What the console's Activity page reads: the whole cluster's entries (a node that does not answer is left out).</summary>
+    public async IAsyncEnumerable<AuditEntry> ReadAsync(AuditQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var entry in (await ReadAsync(query, AuditQueryText.Format(query), cancellationToken).ConfigureAwait(false)).Entries) yield return entry;
     }
 
     private async Task<AuditEntry[]> AskAsync(ClusterNode node, QueryString text, CancellationToken cancellationToken)

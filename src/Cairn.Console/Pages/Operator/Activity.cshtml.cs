@@ -5,9 +5,9 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Cairn.WebConsole.Pages.Operator;
 
-/// <summary>The audit log, newest first: filtered by actor, bucket, action or failures, a page at a time.</summary>
+/// <summary>The audit log (in a cluster, every node's), newest first: filtered by actor, bucket, action or failures, a page at a time.</summary>
 [Navigation("Activity", "/activity", Order = 40, OperatorOnly = true)]
-public sealed class ActivityModel(IEnumerable<IAuditLog> logs) : PageModel
+public sealed class ActivityModel(IEnumerable<IAuditReader> logs) : PageModel
 {
     public const int PageSize = 25;
 
