@@ -33,10 +33,18 @@ public sealed record ClassUsageFigures(string Bucket, string StorageClass, long 
     public double ByteDays => CurrentByteDays + NoncurrentByteDays + IncompleteUploadByteDays + EarlyDeleteByteDays;
 }
 
-/// <summary>One sample of the node's usage sampler (admin <c>usage/history</c>, <c>usage/latest</c>).</summary>
+/// <summary>One sample of usage (admin <c>usage/history</c>, <c>usage/latest</c>): in a cluster, the nodes' shares added up.</summary>
 public sealed record UsageSampleFigures(DateTimeOffset At, ClassUsageFigures[] Classes);
 
-public sealed record UsageHistoryFigures(UsageSampleFigures[] Samples);
+/// <summary>A node of the cluster that did not answer a read of every node's part.</summary>
+public sealed record UnreachableFigures(string Node, string ClusterAddress, string Error)
+{
+    /// <summary>What the pages say of such nodes: that the figures miss their shares.</summary>
+    public static string? Notice(IReadOnlyList<UnreachableFigures>? nodes) => nodes is not { Count: > 0 } ? null
+        : $"{(nodes.Count == 1 ? "Node" : "Nodes")} {string.Join(", ", nodes.Select(n => n.Node))} did not answer: {(nodes.Count == 1 ? "its share is" : "their shares are")} missing from these figures.";
+}
+
+public sealed record UsageHistoryFigures(UsageSampleFigures[] Samples, UnreachableFigures[]? Unreachable = null);
 
 public sealed record BillLineFigures(string Bucket, string StorageClass, string Kind, double ByteDays, double GibMonths, decimal Cost);
 
