@@ -21,7 +21,7 @@ namespace Cairn.Node.Admin;
 public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, BlobStore blobs, ServerInfo server, FrontDoorOptions options,
     ScrubAndRepair scrubber, DurabilityLedger ledger, ErasureSettings code, LifecyclePass lifecycle, BillCalculator billing, ClusterStatus cluster,
     ObjectCatalog objects, BlobBookkeeping bookkeeping, IDriveAvailability availability, ReturnedDriveRepair refill, ClusterAudit audit,
-    DurabilityHistory history, Usage.ClusterUsage usageShares, TimeProvider time,
+    Durability.ClusterDurability race, Usage.ClusterUsage usageShares, TimeProvider time,
     Cluster.RangeSplitter? splitter = null,
     Cluster.NodeAdmission? admission = null, Cluster.NodeDeparture? departure = null, Cluster.RangeMerger? merger = null, Cluster.DriveDrain? drain = null) : IAdminApi
 {
@@ -42,8 +42,14 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
             ("GET", Prefix + "durability") => await DurabilityAsync(http.RequestAborted).ConfigureAwait(false),
             ("POST", Prefix + "scrub") => ScrubReport((await scrubber.ScrubAsync(null, http.RequestAborted).ConfigureAwait(false)), null),
             ("POST", Prefix + "repair") => await RepairAsync(http.RequestAborted).ConfigureAwait(false),
-            ("GET", Prefix + "scrub/progress") => scrubber.Progress,
-            ("GET", Prefix + "durability/history") => history.Samples(),
+            ("GET", Prefix + "scrub/progress") => http.Request.Query["scope"].ToString() switch
+            {
+                "" or "cluster" => await race.ScrubAsync(http.RequestAborted).ConfigureAwait(false),
+                // The pass of this node: what a caller that started one here follows (pass numbers are per node).
+                "node" => scrubber.Progress,
+                var other => throw new S3Exception(S3ErrorCode.InvalidArgument, $"scope must be cluster or node, not '{other}'."),
+            },
+            ("GET", Prefix + "durability/history") => await race.HistoryAsync(http.RequestAborted).ConfigureAwait(false),
             ("GET", Prefix + "audit") => await audit.ReadAsync(AuditQueryText.Parse(http.Request.Query), http.Request.QueryString, http.RequestAborted).ConfigureAwait(false),
             ("POST", Prefix + "lifecycle/run") => await LifecycleRunAsync(http.Request.Query["bucket"].ToString(), http.RequestAborted).ConfigureAwait(false),
             ("GET", Prefix + "cluster") => await cluster.ReportAsync(http.RequestAborted).ConfigureAwait(false),
@@ -175,7 +181,9 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
         var perDrive = drives.Length == 0 ? 0 : drives.Max(d => d.Census?.Bytes ?? (d.Online ? d.TotalBytes - d.FreeBytes : 0));
         var unavailable = availability.Unavailable();
         var margins = StripeDurability.Census(await bookkeeping.ReferencesAsync(cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false), unavailable);
-        return ledger.Report(drives.Length, drives.Count(d => !unavailable.Contains(d.DriveId)), code.DataFragments, code.ParityFragments, perDrive, margins);
+        var (totals, unreachable) = await race.TotalsAsync(cancellationToken).ConfigureAwait(false);
+        return ledger.Report(totals, drives.Length, drives.Count(d => !unavailable.Contains(d.DriveId)), code.DataFragments, code.ParityFragments, perDrive, margins)
+            with { Unreachable = unreachable };
     }
 
     private async Task<AdminScrubReport> RepairAsync(CancellationToken cancellationToken)
@@ -279,7 +287,7 @@ public sealed record AdminBillLine(string Bucket, string StorageClass, string Ki
 /// <summary>A bill; priced from the usage samples, it names the nodes whose shares it is missing.</summary>
 public sealed record AdminBill(DateTimeOffset At, AdminBillLine[] Lines, decimal StorageCost, decimal EarlyDeleteCost, decimal IncompleteUploadCost, decimal TotalCost)
 {
-    public Cluster.UnreachableNode[] Unreachable { get; init; } = [];
+    public Workers.UnreachableNode[] Unreachable { get; init; } = [];
 }
 
 public static class AdminJson

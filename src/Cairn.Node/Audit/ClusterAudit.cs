@@ -1,5 +1,6 @@
 using Cairn.Core.Observability;
 using Cairn.Node.Cluster;
+using Cairn.Workers;
 using Cairn.Transport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -1,12 +1,10 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Cairn.Cluster.Map;
+using Cairn.Workers;
 using Microsoft.AspNetCore.Http;
 
 namespace Cairn.Node.Cluster;
-
-/// <summary>A node that did not answer a read asked of every node, and why.</summary>
-public sealed record UnreachableNode(string Node, string ClusterAddress, string Error);
 
 /// <summary>Each node's answer to a read asked of every node, and the nodes that did not answer.</summary>
 public sealed record NodeAnswers<T>(IReadOnlyList<(string Node, T Answer)> Answers, UnreachableNode[] Unreachable);

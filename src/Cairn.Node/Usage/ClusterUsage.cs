@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Cairn.Node.Cluster;
+using Cairn.Workers;
 using Cairn.Transport;
 using Cairn.Workers.Usage;
 using Microsoft.AspNetCore.Builder;

@@ -41,15 +41,11 @@ public sealed partial class UsageSampler(IndexRouter index, BucketCatalog bucket
                 LogSampleFailed(e);
             }
             var now = time.GetUtcNow();
-            var next = NextBoundary(now, options.Interval);
+            var next = NodeShares.NextBoundary(now, options.Interval);
             await Task.Delay(next - now, time, stoppingToken).ConfigureAwait(false);
             at = next;
         }
     }
-
-    /// <summary>The first multiple of <paramref name="interval"/> since the Unix epoch after <paramref name="now"/>.</summary>
-    public static DateTimeOffset NextBoundary(DateTimeOffset now, TimeSpan interval) =>
-        DateTimeOffset.UnixEpoch.AddTicks(((now - DateTimeOffset.UnixEpoch).Ticks / interval.Ticks + 1) * interval.Ticks);
 
     /// <summary>
     /// Measures now, publishes the sample as <see cref="Latest"/> and appends it to the history. The sample is stamped

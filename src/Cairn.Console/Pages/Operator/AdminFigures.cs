@@ -14,13 +14,13 @@ public sealed record ClusterFigures(string Node, NodeFigures[] Nodes);
 
 public sealed record DurabilityFigures(long Scrubs, DateTimeOffset? LastScrub, long FragmentsLost, long FragmentsRebuilt, long UnrepairableBlobs,
     double MeanTimeToRepairHours, int Drives, int DrivesAvailable, int DataFragments, int ParityFragments, double EstimatedAnnualNines,
-    long Stripes, long StripesLost, double StoreAnnualNines);
+    long Stripes, long StripesLost, double StoreAnnualNines, UnreachableFigures[]? Unreachable = null);
 
 public sealed record DurabilitySampleFigures(DateTimeOffset At, long FragmentsLost, long FragmentsRebuilt, long RepairQueue);
 
 public sealed record ScrubFigures(long Pass, string Kind, string State, long BlobsTotal, long BlobsScrubbed, long BytesTotal, long BytesVerified,
     long BlobsDamaged, long FragmentsLost, long BlobsToRepair, long BlobsRepaired, long FragmentsRebuilt, double BytesPerSecond, double? EtaSeconds,
-    DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt)
+    DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Node = null)
 {
     public bool Running => State != "idle";
 }

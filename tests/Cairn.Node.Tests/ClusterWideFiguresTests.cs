@@ -9,15 +9,17 @@ using static Cairn.Node.Tests.ClusterRanges;
 namespace Cairn.Node.Tests;
 
 /// <summary>
-/// A cluster's usage is the sum of its nodes' shares: with a bucket over three ranges, each led by another node, every
-/// node's `usage/latest`, `usage/history`, sampled bill and console pages show the whole bucket, though each node measured
-/// one range of it; a node that does not answer is named, and its share is missing.
+/// The figures each node keeps of its own part, read as the whole store's through any node. Usage: with a bucket over
+/// three ranges, each led by another node, every node's `usage/latest`, `usage/history`, sampled bill and console pages
+/// show the whole bucket, though each node measured one range of it; a node that does not answer is named, and its share
+/// is missing. Durability: a repair run on n2 shows in the figures, the race's history and the scrub progress read
+/// through n1, whose own ledger counted nothing.
 /// </summary>
-public sealed class ClusterUsageTests : IAsyncLifetime
+public sealed class ClusterWideFiguresTests : IAsyncLifetime
 {
     private LocalClusterProcesses cluster = null!;
 
-    public async Task InitializeAsync() => cluster = await LocalClusterProcesses.StartAsync(3, ["--usage-interval", "1s"]);
+    public async Task InitializeAsync() => cluster = await LocalClusterProcesses.StartAsync(3, ["--usage-interval", "1s", "--scrub-interval", "0"]);
 
     public async Task DisposeAsync() => await cluster.DisposeAsync();
 
@@ -39,7 +41,7 @@ public sealed class ClusterUsageTests : IAsyncLifetime
 
         // Each node's own share (its /metrics) is a part: no node counted the whole bucket.
         long[] shares = [];
-        await EventuallyAsync(async () => (shares = await Task.WhenAll(cluster.Nodes.Select(n => SharedObjectsAsync(n.Server, bucket)))).Sum() == 3,
+        await EventuallyAsync(async () => (shares = await Task.WhenAll(cluster.Nodes.Select(n => MetricAsync(n.Server, $"cairn_bucket_objects{{bucket=\"{bucket}\",storage_class=\"STANDARD\"}}")))).Sum() == 3,
             "the nodes' shares of the bucket adding up to 3 objects");
         Assert.All(shares, share => Assert.True(share < 3, $"one node counted the whole bucket: {string.Join(", ", shares)}"));
 
@@ -87,6 +89,46 @@ public sealed class ClusterUsageTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_repair_run_on_n2_shows_in_the_figures_history_and_progress_read_through_n1()
+    {
+        var bucket = ServerFixture.NewBucketName("race");
+        using (var n1 = cluster.Client(cluster["n1"]))
+        {
+            await n1.PutBucketAsync(bucket);
+            await n1.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "precious", InputStream = new MemoryStream(new byte[300_000]) });
+        }
+        var fragments = Directory.EnumerateFiles(Path.Combine(cluster["n3"].Server.DataPath, "drives", "d0", "fragments"), "*", SearchOption.AllDirectories).ToArray();
+        Assert.NotEmpty(fragments);
+        File.Delete(fragments[0]);
+
+        var run = await ProcessRunner.RunAsync(ServerProcess.CairnCommand("admin", "repair", "--json", "--endpoint", cluster["n2"].Server.Endpoint));
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var summary = JsonDocument.Parse(run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement;
+        Assert.True(summary.GetProperty("fragmentsRebuilt").GetInt64() >= 1, run.Stdout);
+
+        // n1 ran nothing: its own counters (its /metrics) are zero, yet what it answers is the store's.
+        Assert.Equal(0, await MetricAsync(cluster["n1"].Server, "cairn_fragments_rebuilt_total"));
+        var durability = await cluster["n1"].Server.AdminAsync("durability");
+        Assert.True(durability.GetProperty("fragmentsLost").GetInt64() >= 1, durability.ToString());
+        Assert.True(durability.GetProperty("fragmentsRebuilt").GetInt64() >= 1, durability.ToString());
+        Assert.Equal(1, durability.GetProperty("scrubs").GetInt64());
+        Assert.Empty(durability.GetProperty("unreachable").EnumerateArray());
+
+        var history = await AdminGetAsync(cluster["n1"].Server, "durability/history");
+        var last = history.EnumerateArray().Last();
+        Assert.True(last.GetProperty("fragmentsLost").GetInt64() >= 1 && last.GetProperty("fragmentsRebuilt").GetInt64() >= 1, last.ToString());
+
+        var progress = await AdminGetAsync(cluster["n1"].Server, "scrub/progress");
+        Assert.Equal(("n2", "idle"), (progress.GetProperty("node").GetString(), progress.GetProperty("state").GetString()));
+        Assert.Equal(1, progress.GetProperty("pass").GetInt64());
+
+        // The console's storage page on n1 shows n2's pass.
+        using var console = await ConsoleSignIn.AsRootAsync(cluster["n1"].Server);
+        var page = WebUtility.HtmlDecode(await console.GetStringAsync(cluster["n1"].Server.Endpoint + "/console/storage"));
+        Assert.Matches(@"Pass 1 \([a-z-]+\) on n2: idle", page);
+    }
+
     /// <summary>The bucket's STANDARD figures in one sample: objects, current bytes, current byte-days (null when it has none).</summary>
     private static (long Objects, long CurrentBytes, double ByteDays)? Standard(JsonElement sample, string bucket) =>
         sample.ValueKind != JsonValueKind.Object ? null : sample.GetProperty("classes").EnumerateArray()
@@ -94,13 +136,12 @@ public sealed class ClusterUsageTests : IAsyncLifetime
             .Select(c => ((long, long, double)?)(c.GetProperty("objects").GetInt64(), c.GetProperty("currentBytes").GetInt64(), c.GetProperty("currentByteDays").GetDouble()))
             .SingleOrDefault();
 
-    /// <summary>The bucket's objects in the node's own latest sample, from its /metrics (0 when it shows none).</summary>
-    private static async Task<long> SharedObjectsAsync(ServerProcess server, string bucket)
+    /// <summary>A series of the node's own /metrics: the sum of the lines of that name and labels (0 when it shows none).</summary>
+    private static async Task<long> MetricAsync(ServerProcess server, string series)
     {
         using var http = new HttpClient();
         var text = await http.GetStringAsync(server.Endpoint + "/metrics");
-        return Regex.Matches(text, $"^cairn_bucket_objects\\{{bucket=\"{bucket}\",storage_class=\"STANDARD\"\\}} (\\d+)", RegexOptions.Multiline)
-            .Sum(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+        return Regex.Matches(text, $"^{Regex.Escape(series)} (\\d+)", RegexOptions.Multiline).Sum(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
     }
 
     private static async Task<JsonElement> AdminGetAsync(ServerProcess server, string call)
