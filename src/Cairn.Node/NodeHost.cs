@@ -304,6 +304,9 @@ public static class NodeHost
         s.AddSingleton(sp => new Workers.Usage.UsageHistory(Path.Combine(dataPath, "usage"), options.Usage, time.GetUtcNow()));
         s.AddSingleton<Workers.Usage.UsageSampler>();
         s.AddHostedService(sp => sp.GetRequiredService<Workers.Usage.UsageSampler>());
+        s.AddSingleton(sp => new Durability.ClusterDurability(sp.GetRequiredService<DurabilityLedger>(), sp.GetRequiredService<DurabilityHistory>(),
+            sp.GetRequiredService<ScrubProgress>(), cluster));
+        s.AddSingleton(sp => new Usage.ClusterUsage(sp.GetRequiredService<Workers.Usage.UsageSampler>(), options.Usage, cluster));
         s.AddHostedService(sp => sp.GetRequiredService<DurabilityHistory>());
         s.AddSingleton<LayoutWorkGate>();
         s.AddSingleton<ScrubProgress>();
@@ -366,6 +369,9 @@ public static class NodeHost
                 endpoints.MapJoin(() => cluster.Meta, cluster.Options.Secret, cluster.Options.Time);
                 endpoints.MapMetaGroup(() => cluster.Meta, cluster.Options.Secret);
                 ClusterAudit.MapAudit(endpoints, app.Services.GetRequiredService<Cairn.Core.Observability.IAuditLog>(), cluster.Options.Secret);
+                Durability.ClusterDurability.MapDurability(endpoints, app.Services.GetRequiredService<DurabilityLedger>(),
+                    app.Services.GetRequiredService<DurabilityHistory>(), app.Services.GetRequiredService<ScrubProgress>(), cluster.Options.Secret);
+                Usage.ClusterUsage.MapUsage(endpoints, app.Services.GetRequiredService<Workers.Usage.UsageSampler>(), cluster.Options.Secret);
             });
             branch.Run(http => { http.Response.StatusCode = StatusCodes.Status404NotFound; return Task.CompletedTask; });
         });

@@ -7,7 +7,17 @@ namespace Cairn.Workers;
 /// One point of the durability race: fragments lost and rebuilt so far (since the history began: a restart carries the counts
 /// on), and blobs waiting for repair (<see cref="RepairBacklog"/>).
 /// </summary>
-public sealed record DurabilitySample(DateTimeOffset At, long FragmentsLost, long FragmentsRebuilt, long RepairQueue);
+public sealed record DurabilitySample(DateTimeOffset At, long FragmentsLost, long FragmentsRebuilt, long RepairQueue)
+{
+    /// <summary>
+    /// A cluster's race from its nodes' histories: each node counts what its own scrubs and repairs found and rebuilt, and
+    /// its own repair queue, so the counts add up per instant (<see cref="NodeShares"/>).
+    /// </summary>
+    public static IReadOnlyList<DurabilitySample> Sum(IReadOnlyList<IReadOnlyList<DurabilitySample>> perNode) =>
+        NodeShares.SumPerInstant(perNode, s => s.At,
+            (at, shares) => new DurabilitySample(at, shares.Sum(s => s.FragmentsLost), shares.Sum(s => s.FragmentsRebuilt), shares.Sum(s => s.RepairQueue)),
+            2 * DurabilityHistory.Interval);
+}
 
 /// <summary>
 /// The durability race over time, for the console's chart: a sample a minute of the <see cref="DurabilityLedger"/>'s totals
@@ -50,13 +60,13 @@ public sealed partial class DurabilityHistory : BackgroundService
         return result;
     }
 
-    /// <summary>Takes a sample and saves the history.</summary>
-    public void Record()
+    /// <summary>Takes a sample, stamped <paramref name="at"/> (the boundary it was due at) or now, and saves the history.</summary>
+    public void Record(DateTimeOffset? at = null)
     {
         DurabilitySample[] samples;
         lock (gate)
         {
-            Add(Now());
+            Add(at is { } boundary ? Now() with { At = boundary } : Now());
             samples = Kept();
         }
         lock (saving)
@@ -94,9 +104,15 @@ public sealed partial class DurabilityHistory : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval, time);
-        do Record();
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        // At start, then on the minute's boundaries: a cluster's nodes sample at the same instants, and their counts add up.
+        Record();
+        while (true)
+        {
+            var now = time.GetUtcNow();
+            var next = NodeShares.NextBoundary(now, Interval);
+            await Task.Delay(next - now, time, stoppingToken).ConfigureAwait(false);
+            Record(next);
+        }
     }
 
     /// <summary>A last sample at stop, so a restart's chart goes on from the figures the node stopped with.</summary>

@@ -26,7 +26,8 @@ public sealed class DurabilityLedger(DurabilityOptions options, TimeProvider tim
     public DurabilityTotals Totals()
     {
         lock (gate)
-            return new DurabilityTotals(scrubs, lastScrub, blobsScrubbed, bytesScrubbed, fragmentsVerified, fragmentsLost, fragmentsRebuilt, bytesRebuilt, unrepairable);
+            return new DurabilityTotals(scrubs, lastScrub, blobsScrubbed, bytesScrubbed, fragmentsVerified, fragmentsLost, fragmentsRebuilt, bytesRebuilt, unrepairable,
+                repairTime.TotalSeconds);
     }
 
     public void Scrubbed(long blobs, long bytes, long lost)
@@ -51,23 +52,21 @@ public sealed class DurabilityLedger(DurabilityOptions options, TimeProvider tim
     }
 
     /// <summary>
-    /// The figures so far and both estimates: the drive-level one (every m+1 drives assumed to share a stripe) and the
+    /// The figures of <paramref name="totals"/> (this ledger's, or a cluster's nodes' summed) and both estimates: the drive-level one (every m+1 drives assumed to share a stripe) and the
     /// store's, from <paramref name="margins"/>, the stripes as they are now (see <see cref="StripeDurability"/>).
     /// </summary>
-    public DurabilityReport Report(int drives, int drivesAvailable, int dataFragments, int parityFragments, long bytesPerDrive, IReadOnlyList<StripeMargins> margins)
+    public DurabilityReport Report(DurabilityTotals totals, int drives, int drivesAvailable, int dataFragments, int parityFragments, long bytesPerDrive,
+        IReadOnlyList<StripeMargins> margins)
     {
-        lock (gate)
-        {
-            // Repair throughput as measured; before any repair, the configured assumption.
-            var rate = repairTime > TimeSpan.Zero && bytesRebuilt > 0 ? bytesRebuilt / repairTime.TotalSeconds : options.AssumedRepairBytesPerSecond;
-            var rebuildHours = bytesPerDrive / rate / 3600.0;
-            var mttrHours = options.DetectionHours + rebuildHours;
-            var nines = AnnualNines(drives, parityFragments, options.AnnualFailureRate, mttrHours);
-            var storeNines = StripeDurability.Nines(StripeDurability.AnnualLossProbability(margins, drives, drivesAvailable, options.AnnualFailureRate, mttrHours));
-            return new DurabilityReport(scrubs, lastScrub, blobsScrubbed, bytesScrubbed, fragmentsLost, fragmentsRebuilt, bytesRebuilt, unrepairable,
-                repairTime.TotalSeconds, rate, mttrHours, options.AnnualFailureRate, drives, dataFragments, parityFragments, nines,
-                drivesAvailable, margins.Sum(m => m.Stripes), margins.Where(m => m.Margin < 0).Sum(m => m.Stripes), margins, storeNines);
-        }
+        // Repair throughput as measured; before any repair, the configured assumption.
+        var rate = totals.RepairSeconds > 0 && totals.BytesRebuilt > 0 ? totals.BytesRebuilt / totals.RepairSeconds : options.AssumedRepairBytesPerSecond;
+        var rebuildHours = bytesPerDrive / rate / 3600.0;
+        var mttrHours = options.DetectionHours + rebuildHours;
+        var nines = AnnualNines(drives, parityFragments, options.AnnualFailureRate, mttrHours);
+        var storeNines = StripeDurability.Nines(StripeDurability.AnnualLossProbability(margins, drives, drivesAvailable, options.AnnualFailureRate, mttrHours));
+        return new DurabilityReport(totals.Scrubs, totals.LastScrub, totals.BlobsScrubbed, totals.BytesScrubbed, totals.FragmentsLost, totals.FragmentsRebuilt,
+            totals.BytesRebuilt, totals.UnrepairableBlobs, totals.RepairSeconds, rate, mttrHours, options.AnnualFailureRate, drives, dataFragments, parityFragments,
+            nines, drivesAvailable, margins.Sum(m => m.Stripes), margins.Where(m => m.Margin < 0).Sum(m => m.Stripes), margins, storeNines);
     }
 
     /// <summary>
@@ -104,9 +103,20 @@ public sealed record DurabilityOptions
 }
 
 /// <summary>The durability counters since this process started (a scrub pass's progress is <see cref="ScrubReport"/>).</summary>
-public sealed record DurabilityTotals(long Scrubs, DateTimeOffset? LastScrub, long BlobsScrubbed, long BytesScrubbed, long FragmentsVerified, long FragmentsLost, long FragmentsRebuilt, long BytesRebuilt, long UnrepairableBlobs);
+public sealed record DurabilityTotals(long Scrubs, DateTimeOffset? LastScrub, long BlobsScrubbed, long BytesScrubbed, long FragmentsVerified, long FragmentsLost,
+    long FragmentsRebuilt, long BytesRebuilt, long UnrepairableBlobs, double RepairSeconds)
+{
+    /// <summary>Several ledgers' counts as one (a cluster's nodes': each counts the scrubs and repairs it ran).</summary>
+    public static DurabilityTotals Sum(IReadOnlyCollection<DurabilityTotals> ledgers) => new(ledgers.Sum(t => t.Scrubs), ledgers.Max(t => t.LastScrub),
+        ledgers.Sum(t => t.BlobsScrubbed), ledgers.Sum(t => t.BytesScrubbed), ledgers.Sum(t => t.FragmentsVerified), ledgers.Sum(t => t.FragmentsLost),
+        ledgers.Sum(t => t.FragmentsRebuilt), ledgers.Sum(t => t.BytesRebuilt), ledgers.Sum(t => t.UnrepairableBlobs), ledgers.Sum(t => t.RepairSeconds));
+}
 
 public sealed record DurabilityReport(long Scrubs, DateTimeOffset? LastScrub, long BlobsScrubbed, long BytesScrubbed, long FragmentsLost,
     long FragmentsRebuilt, long BytesRebuilt, long UnrepairableBlobs, double RepairSeconds, double RepairBytesPerSecond, double MeanTimeToRepairHours,
     double DriveAnnualFailureRate, int Drives, int DataFragments, int ParityFragments, double EstimatedAnnualNines,
-    int DrivesAvailable, long Stripes, long StripesLost, IReadOnlyList<StripeMargins> StripeMargins, double StoreAnnualNines);
+    int DrivesAvailable, long Stripes, long StripesLost, IReadOnlyList<StripeMargins> StripeMargins, double StoreAnnualNines)
+{
+    /// <summary>The nodes of a cluster whose scrub and repair counts are missing from these figures.</summary>
+    public UnreachableNode[] Unreachable { get; init; } = [];
+}

@@ -15,6 +15,16 @@ public sealed record ScrubReport(long Pass, string Kind, string State, long Blob
 {
     /// <summary>A pass is under way (counting, scrubbing or repairing).</summary>
     public bool Running => State != "idle";
+
+    /// <summary>The node that runs or ran this pass, in a cluster (null alone).</summary>
+    public string? Node { get; init; }
+
+    /// <summary>
+    /// Of a cluster's nodes' passes, the one an operator watches: the latest started of those running, else the latest
+    /// finished (scheduled passes run on the repair owner, a pass asked for on the node it was asked of).
+    /// </summary>
+    public static ScrubReport Watched(IReadOnlyCollection<ScrubReport> passes) =>
+        passes.Where(p => p.Running).MaxBy(p => p.StartedAt) ?? passes.MaxBy(p => p.FinishedAt ?? p.StartedAt ?? DateTimeOffset.MinValue)!;
 }
 
 /// <summary>The running figures of scrub and repair: updated by the one pass at a time, read by the admin API at any moment.</summary>

@@ -147,6 +147,41 @@ public sealed class AccessLoggingTests(AccessLogServerFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task A_copy_out_of_a_logged_bucket_is_logged_there_as_the_copys_read()
+    {
+        var (source, target) = await BucketsAsync(versioned: true);
+        var destination = await fixture.NewBucketAsync("unlogged");
+        await logs.EnableAsync(source, target, "logs/", admitted: source);
+        var put = await S3.PutObjectAsync(new PutObjectRequest { BucketName = source, Key = "src/a b.txt", ContentBody = "copy me, please" });
+        var copy = await S3.CopyObjectAsync(new CopyObjectRequest
+        {
+            SourceBucket = source, SourceKey = "src/a b.txt", SourceVersionId = put.VersionId, DestinationBucket = destination, DestinationKey = "copy",
+        });
+        var upload = await S3.InitiateMultipartUploadAsync(destination, "assembled");
+        var part = await S3.CopyPartAsync(new CopyPartRequest
+        {
+            SourceBucket = source, SourceKey = "src/a b.txt", DestinationBucket = destination, DestinationKey = "assembled", UploadId = upload.UploadId, PartNumber = 1,
+        });
+        // A copy whose source does not exist read nothing: no record in the source's log.
+        var missing = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => S3.CopyObjectAsync(source, "absent", destination, "never"));
+        Assert.Equal("NoSuchKey", missing.ErrorCode);
+
+        var records = await logs.WaitForAsync(target, "logs/", put.ResponseMetadata.RequestId, copy.ResponseMetadata.RequestId, part.ResponseMetadata.RequestId);
+        // The copies' own records are in their destination's log (none here); the source's log holds their reads.
+        Assert.Contains(put.ResponseMetadata.RequestId, records.ByRequest.Keys);
+        Assert.DoesNotContain(copy.ResponseMetadata.RequestId, records.ByRequest.Keys);
+        Assert.DoesNotContain(part.ResponseMetadata.RequestId, records.ByRequest.Keys);
+        var objectRead = Assert.Single(records.CopyReads(copy.ResponseMetadata.RequestId));
+        AssertRecord(objectRead, "REST.COPY.OBJECT_GET", "src/a%20b.txt", "200", "-", sent: "-", size: "15");
+        Assert.Equal((source, put.VersionId), (objectRead.Groups["bucket"].Value, objectRead.Groups["version"].Value));
+        Assert.StartsWith($"PUT /{destination}/copy", objectRead.Groups["uri"].Value, StringComparison.Ordinal);
+        var partRead = Assert.Single(records.CopyReads(part.ResponseMetadata.RequestId));
+        AssertRecord(partRead, "REST.COPY.PART_GET", "src/a%20b.txt", "200", "-", sent: "-", size: "15");
+        Assert.Equal("-", partRead.Groups["version"].Value);
+        Assert.Empty(records.CopyReads(missing.RequestId));
+    }
+
+    [Fact]
     public async Task DeleteObjects_is_one_MULTI_OBJECT_DELETE_record_and_one_BATCH_DELETE_OBJECT_record_per_object_deleted()
     {
         var (source, target) = await BucketsAsync(versioned: true);

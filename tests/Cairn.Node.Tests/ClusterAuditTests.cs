@@ -52,20 +52,10 @@ public sealed class ClusterAuditTests : IAsyncLifetime
         Assert.Contains("node n3 (" + cluster["n3"].ClusterAddress + ") did not answer", down, StringComparison.Ordinal);
     }
 
-    /// <summary>Signs in to a node's console (its S3 port, path /console) as the root and reads the Activity page for a bucket.</summary>
+    /// <summary>Signs in to a node's console as the root and reads the Activity page for a bucket.</summary>
     private static async Task<string> ConsoleActivityAsync(ClusterNodeProcess via, string bucket)
     {
-        using var http = new HttpClient(new SocketsHttpHandler { CookieContainer = new System.Net.CookieContainer(), AllowAutoRedirect = true });
-        var signIn = await http.GetStringAsync(via.Server.Endpoint + "/console/sign-in");
-        var token = System.Text.RegularExpressions.Regex.Match(signIn, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
-        Assert.NotEqual("", token);
-        using var posted = await http.PostAsync(via.Server.Endpoint + "/console/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = token,
-            ["accessKeyId"] = ServerProcess.AccessKey,
-            ["secretKey"] = ServerProcess.SecretKey,
-        }));
-        Assert.DoesNotContain("/sign-in", posted.RequestMessage!.RequestUri!.AbsolutePath);
+        using var http = await ConsoleSignIn.AsRootAsync(via.Server);
         return await http.GetStringAsync(via.Server.Endpoint + "/console/activity?bucket=" + Uri.EscapeDataString(bucket));
     }
 

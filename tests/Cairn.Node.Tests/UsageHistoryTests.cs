@@ -144,6 +144,24 @@ public sealed class UsageHistoryTests(UsageServerFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public void Nodes_shares_add_up_at_each_instant_and_a_stale_share_does_not_count()
+    {
+        var t = new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero);
+        static UsageSample Share(DateTimeOffset at, string bucket, long objects) =>
+            new(at, 0.5, [new Cairn.Index.Billing.ClassUsage(bucket, "STANDARD", objects, objects * 10, 0, 0, objects, 0, 0, 0)]);
+        var interval = TimeSpan.FromMinutes(5);
+        var n1 = new[] { Share(t, "a", 1), Share(t + interval, "a", 2), Share(t + 2 * interval, "a", 3) };
+        // n2 restarted: its first sample falls between the boundaries, then it is on them again.
+        var n2 = new[] { Share(t, "a", 10), Share(t + interval + TimeSpan.FromSeconds(7), "b", 5), Share(t + 2 * interval, "b", 6) };
+        // n3 went down after its first sample: three intervals on, it no longer counts.
+        var n3 = new[] { Share(t, "a", 100) };
+        var sums = UsageShares.Sum([n1, n2, n3], 2 * interval);
+        Assert.Equal([t, t + interval, t + interval + TimeSpan.FromSeconds(7), t + 2 * interval], sums.Select(s => s.At));
+        string Figures(UsageSample s) => string.Join(" ", s.Classes.Select(c => $"{c.Bucket}:{c.Objects}/{c.CurrentBytes}"));
+        Assert.Equal(["a:111/1110", "a:112/1120", "a:102/1020 b:5/50", "a:3/30 b:6/60"], sums.Select(Figures));
+    }
+
+    [Fact]
     public void A_line_cut_short_by_a_crash_is_dropped_at_start_and_the_next_sample_appends_after_it()
     {
         var folder = Path.Combine(Path.GetTempPath(), "cairn-usage-" + Guid.NewGuid().ToString("N")[..8]);

@@ -125,6 +125,7 @@ public static class AdminCommand
                 : await AnsiConsole.Status().StartAsync($"{call}…", _ => send());
             if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(doc.RootElement, new JsonSerializerOptions { WriteIndented = true }));
             else render(doc.RootElement);
+            WarnUnreachable(doc.RootElement, "its share is missing from these figures");
             return 0;
         }
         catch (Exception e) when (e is AdminCallFailed or HttpRequestException)
@@ -132,6 +133,19 @@ public static class AdminCommand
             Console.Error.WriteLine($"cairn admin: {e.Message}");
             return 1;
         }
+    }
+
+    /// <summary>
+    /// The nodes of a cluster that did not answer a read made of every node's part (an answer's <c>unreachable</c>), on
+    /// stderr so that --json output stays the answer: what is missing from it, the reader must know.
+    /// </summary>
+    internal static void WarnUnreachable(JsonElement answer, string consequence)
+    {
+        if (answer.ValueKind != JsonValueKind.Object || !answer.TryGetProperty("unreachable", out var unreachable) || unreachable.ValueKind != JsonValueKind.Array) return;
+        foreach (var node in unreachable.EnumerateArray())
+            Console.Error.WriteLine($"cairn admin: node {Text(node, "node")} ({Text(node, "clusterAddress")}) did not answer; {consequence}: {Text(node, "error")}");
+
+        static string Text(JsonElement e, string name) => e.TryGetProperty(name, out var v) ? v.ToString() : "?";
     }
 
     /// <summary>A client of the server --endpoint names, or null (and the reason on stderr) when it is not an absolute URL.</summary>

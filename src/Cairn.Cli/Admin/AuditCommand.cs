@@ -45,10 +45,7 @@ internal static class AuditCommand
                     foreach (var entry in entries.EnumerateArray()) Console.WriteLine(JsonSerializer.Serialize(entry));
                 else
                     Render(entries);
-                // A node that did not answer: its entries are missing, which the reader must know (on stderr, so --json output stays entries).
-                if (answer.RootElement.TryGetProperty("unreachable", out var unreachable))
-                    foreach (var node in unreachable.EnumerateArray())
-                        Console.Error.WriteLine($"cairn admin: node {Text(node, "node")} ({Text(node, "clusterAddress")}) did not answer; its entries are missing: {Text(node, "error")}");
+                AdminCommand.WarnUnreachable(answer.RootElement, "its entries are missing");
                 return 0;
             }
             catch (Exception e) when (e is AdminCallFailed or HttpRequestException)

@@ -89,7 +89,7 @@ internal static class ScrubCommand
     {
         try
         {
-            using var document = await client.GetAsync("scrub/progress", cancellationToken);
+            using var document = await client.GetAsync("scrub/progress?scope=node", cancellationToken);
             return document.RootElement.Clone();
         }
         catch (Exception e) when (e is AdminCallFailed or HttpRequestException)

@@ -10,7 +10,7 @@ namespace Cairn.WebConsole.S3;
 public sealed record BucketSummary(string Name, DateTime? Created, string Versioning, int? LifecycleRules, long? Objects, long? Bytes);
 
 /// <summary>The buckets page's rows, and when their object counts and sizes were measured (null: not shown, or not measured yet).</summary>
-public sealed record BucketSummaryList(IReadOnlyList<BucketSummary> Buckets, DateTimeOffset? CountedAt);
+public sealed record BucketSummaryList(IReadOnlyList<BucketSummary> Buckets, DateTimeOffset? CountedAt, string? Missing = null);
 
 /// <summary>
 /// What the buckets page shows of each bucket: versioning and lifecycle from S3 (two calls a bucket, a few buckets at
@@ -23,9 +23,8 @@ public sealed class BucketSummaries(AdminApi admin)
     public async Task<BucketSummaryList> ReadAsync(ConsoleSession session, CancellationToken cancellationToken)
     {
         var buckets = (await session.S3.ListBucketsAsync(new ListBucketsRequest(), cancellationToken).ConfigureAwait(false)).Buckets ?? [];
-        var latest = session.IsRoot
-            ? (await admin.GetAsync(session, "usage/latest", cancellationToken).ConfigureAwait(false)).Read<UsageHistoryFigures>().Samples.SingleOrDefault()
-            : null;
+        var sampled = session.IsRoot ? (await admin.GetAsync(session, "usage/latest", cancellationToken).ConfigureAwait(false)).Read<UsageHistoryFigures>() : null;
+        var latest = sampled?.Samples.SingleOrDefault();
         var usage = (latest?.Classes ?? []).GroupBy(c => c.Bucket, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (Objects: g.Sum(c => c.Objects), Bytes: g.Sum(c => c.CurrentBytes)), StringComparer.Ordinal);
         var rows = new BucketSummary[buckets.Count];
@@ -38,7 +37,7 @@ public sealed class BucketSummaries(AdminApi admin)
             var (objects, bytes) = usage.GetValueOrDefault(name);
             rows[i] = new BucketSummary(name, buckets[i].CreationDate, versioning, rules, latest is null ? null : objects, latest is null ? null : bytes);
         }).ConfigureAwait(false);
-        return new BucketSummaryList(rows, latest?.At);
+        return new BucketSummaryList(rows, latest?.At, UnreachableFigures.Notice(sampled?.Unreachable));
     }
 
     private static async Task<string> VersioningAsync(IAmazonS3 s3, string bucket, CancellationToken cancellationToken)

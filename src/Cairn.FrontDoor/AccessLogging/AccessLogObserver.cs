@@ -9,9 +9,10 @@ namespace Cairn.FrontDoor.AccessLogging;
 /// known to be logged: most buckets are not, so most requests are never formatted.
 /// </summary>
 /// <param name="ChangesLogging">A PutBucketLogging: the bucket's logging configuration must be read again.</param>
-public sealed record AccessLogEntry(string Bucket, DateTimeOffset Time, RequestRecord Request, bool ChangesLogging)
+/// <param name="CopySourceSide">The read half of a copy, logged in the source's bucket (<see cref="RequestRecord.CopySource"/>).</param>
+public sealed record AccessLogEntry(string Bucket, DateTimeOffset Time, RequestRecord Request, bool ChangesLogging, bool CopySourceSide = false)
 {
-    public IEnumerable<string> Lines() => AccessLogRecord.Lines(Request);
+    public IEnumerable<string> Lines() => CopySourceSide ? [AccessLogRecord.CopySourceLine(Request)] : AccessLogRecord.Lines(Request);
 }
 
 /// <summary>
@@ -34,5 +35,7 @@ public sealed class AccessLogObserver : IRequestObserver
         if (record.Bucket is null || record.Api is not ("s3" or "website") || !Core.Names.BucketName.IsValid(record.Bucket)) return;
         queue.Writer.TryWrite(new AccessLogEntry(record.Bucket, record.Started, record,
             record.Operation == S3Operation.PutBucketLogging));
+        // A copy is a GET and a PUT: S3 logs the GET in the source's bucket as well.
+        if (record.CopySource is { } source) queue.Writer.TryWrite(new AccessLogEntry(source.Bucket, record.Started, record, false, CopySourceSide: true));
     }
 }

@@ -10,7 +10,7 @@ namespace Cairn.FrontDoor.AccessLogging;
 /// One request as lines of S3's server access log format: space-separated fields in S3's order, <c>-</c> for what is
 /// unknown or does not apply. A request is one record, except DeleteObjects, which S3 logs as its
 /// REST.POST.MULTI_OBJECT_DELETE record followed by one BATCH.DELETE.OBJECT record per object deleted, under the same
-/// request id. The first field, the bucket owner's canonical id, is added at delivery (the owner is read with the bucket's
+/// request id, and a copy, whose read S3 logs in the source's bucket as well (<see cref="CopySourceLine"/>). The first field, the bucket owner's canonical id, is added at delivery (the owner is read with the bucket's
 /// logging configuration), so <see cref="Lines"/> writes the fields from the bucket on.
 /// </summary>
 public static class AccessLogRecord
@@ -18,21 +18,39 @@ public static class AccessLogRecord
     /// <summary>The operation S3 names each object a DeleteObjects request deleted.</summary>
     public const string BatchDelete = "BATCH.DELETE.OBJECT";
 
+    /// <summary>The read half of a CopyObject, in the source's bucket.</summary>
+    public const string CopyObjectGet = "REST.COPY.OBJECT_GET";
+
+    /// <summary>The read half of an UploadPartCopy, in the source's bucket.</summary>
+    public const string CopyPartGet = "REST.COPY.PART_GET";
+
     public static IEnumerable<string> Lines(RequestRecord r)
     {
-        yield return Line(r, AccessLogOperations.Name(r.Operation, r.Method, r.Api), r.Key, r.RequestedVersionId, r.Status, r.BytesSent, r.ObjectSize);
+        yield return Line(r, r.Bucket, AccessLogOperations.Name(r.Operation, r.Method, r.Api), r.Key, r.RequestedVersionId, r.Status, r.BytesSent, r.ObjectSize);
         // Each deleted object: its key and the version named, the 204 its own DELETE would answer, the request's times; no bytes.
         foreach (var deleted in r.BatchDeletions)
-            yield return Line(r, BatchDelete, deleted.Key, deleted.VersionId, StatusCodes.Status204NoContent, bytesSent: 0, objectSize: null);
+            yield return Line(r, r.Bucket, BatchDelete, deleted.Key, deleted.VersionId, StatusCodes.Status204NoContent, bytesSent: 0, objectSize: null);
+    }
+
+    /// <summary>
+    /// The read half of a copy, for the source's bucket: REST.COPY.OBJECT_GET (REST.COPY.PART_GET for UploadPartCopy) on the
+    /// source key and the version the copy named, with the source's size, the request's status, times and URI; no bytes
+    /// go to the client from it.
+    /// </summary>
+    public static string CopySourceLine(RequestRecord r)
+    {
+        var source = r.CopySource ?? throw new InvalidOperationException("Not a copy.");
+        var operation = r.Operation == Routing.S3Operation.UploadPartCopy ? CopyPartGet : CopyObjectGet;
+        return Line(r, source.Bucket, operation, source.Key, source.VersionId, r.Status, bytesSent: 0, source.Size);
     }
 
     /// <summary>The fields after the bucket owner: bucket, [time], remote IP, requester, request id, operation, key, "request-URI", status,
     /// error code, bytes sent, object size, total time, turn-around time, "referer", "user-agent", version id, host id, signature
     /// version, cipher suite, authentication type, host header, TLS version, access point ARN, ACL required, source region.</summary>
-    private static string Line(RequestRecord r, string operation, string? key, string? versionId, int status, long bytesSent, long? objectSize)
+    private static string Line(RequestRecord r, string? bucket, string operation, string? key, string? versionId, int status, long bytesSent, long? objectSize)
     {
         var line = new StringBuilder(320);
-        Field(line, r.Bucket);
+        Field(line, bucket);
         line.Append(" [").Append(r.Started.UtcDateTime.ToString("dd/MMM/yyyy:HH:mm:ss", CultureInfo.InvariantCulture)).Append(" +0000]");
         Field(line, r.RemoteAddress);
         Field(line, Requester(r.Auth?.Principal));

@@ -114,6 +114,7 @@ public sealed class MultipartHandlers(ObjectCatalog objects, UploadCatalog uploa
         Preconditions.CheckCopySource(s3.Header, source);
         archive.RequireReadable(source);
         var (offset, length) = CopyRange(s3.Header("x-amz-copy-source-range"), source.Size);
+        if (Observability.RequestRecord.Of(s3.Http) is { } record) record.CopySource = new Observability.CopySourceRead(sourceBucket, sourceName, sourceVersionId, source.Size);
 
         var algorithms = UploadAlgorithm(upload) is { } a ? new[] { a } : [];
         await using var stream = reader.OpenStream(source, sourceKey, offset, length, s3.Aborted);

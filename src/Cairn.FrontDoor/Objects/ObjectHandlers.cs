@@ -132,7 +132,8 @@ public sealed class ObjectHandlers(ObjectCatalog objects, ObjectWriter writer, O
         var sourceKey = keys.Open(source.Encryption, s3.Request, CustomerKey.CopySourcePrefix);
         Preconditions.CheckCopySource(s3.Header, source);
         archive.RequireReadable(source);
-        if (Observability.RequestRecord.Of(s3.Http) is { } record) record.ObjectSize = source.Size;
+        if (Observability.RequestRecord.Of(s3.Http) is { } record)
+            (record.ObjectSize, record.CopySource) = (source.Size, new Observability.CopySourceRead(sourceBucket, sourceName, sourceVersionId, source.Size));
 
         var replace = Replaces(s3, "x-amz-metadata-directive", "metadata");
         var tags = Replaces(s3, "x-amz-tagging-directive", "tagging") ? ObjectTags.FromHeader(s3.Request) : source.Tags;

@@ -105,6 +105,9 @@ public sealed class RequestRecord
     /// <summary>An ACL grant, not a policy, allowed the request (S3's access log says so in its aclRequired field).</summary>
     public bool AclRequired { get; set; }
 
+    /// <summary>The object a copy read (CopyObject, UploadPartCopy), once it was found readable: S3 logs the read in its bucket too.</summary>
+    public CopySourceRead? CopySource { get; set; }
+
     /// <summary>The objects a DeleteObjects request deleted, in its order (S3 logs each as BATCH.DELETE.OBJECT); empty for other requests.</summary>
     public IReadOnlyList<BatchDeletion> BatchDeletions => batchDeletions ?? [];
 
@@ -183,3 +186,6 @@ public sealed class RequestRecord
 
 /// <summary>One object a DeleteObjects request deleted: its key and the version the request named (null: the current one).</summary>
 public sealed record BatchDeletion(string Key, string? VersionId);
+
+/// <summary>The source of a copy: its bucket and key, the version the request named (null: the current one) and its size.</summary>
+public sealed record CopySourceRead(string Bucket, string Key, string? VersionId, long Size);

@@ -18,6 +18,18 @@ public sealed record ClassUsage(string Bucket, string StorageClass, long Objects
         MeterKind.IncompleteUpload => IncompleteUploadByteDays,
         _ => EarlyDeleteByteDays,
     };
+
+    /// <summary>
+    /// Figures added up per storage class and the bucket <paramref name="bucketOf"/> names (the figures' own, or one name
+    /// for all), in bucket then class order (ordinal): several nodes' shares of a bucket, or a class over the buckets.
+    /// </summary>
+    public static ClassUsage[] Sum(IEnumerable<ClassUsage> figures, Func<ClassUsage, string> bucketOf) =>
+        figures.GroupBy(c => (Bucket: bucketOf(c), c.StorageClass))
+            .OrderBy(g => g.Key.Bucket, StringComparer.Ordinal).ThenBy(g => g.Key.StorageClass, StringComparer.Ordinal)
+            .Select(g => new ClassUsage(g.Key.Bucket, g.Key.StorageClass, g.Sum(c => c.Objects), g.Sum(c => c.CurrentBytes), g.Sum(c => c.NoncurrentBytes),
+                g.Sum(c => c.IncompleteUploadBytes), g.Sum(c => c.CurrentByteDays), g.Sum(c => c.NoncurrentByteDays), g.Sum(c => c.IncompleteUploadByteDays),
+                g.Sum(c => c.EarlyDeleteByteDays)))
+            .ToArray();
 }
 
 /// <summary>

@@ -21,7 +21,7 @@ namespace Cairn.Node.Admin;
 public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, BlobStore blobs, ServerInfo server, FrontDoorOptions options,
     ScrubAndRepair scrubber, DurabilityLedger ledger, ErasureSettings code, LifecyclePass lifecycle, BillCalculator billing, ClusterStatus cluster,
     ObjectCatalog objects, BlobBookkeeping bookkeeping, IDriveAvailability availability, ReturnedDriveRepair refill, ClusterAudit audit,
-    DurabilityHistory history, Workers.Usage.UsageSampler usageSampler, TimeProvider time,
+    Durability.ClusterDurability race, Usage.ClusterUsage usageShares, TimeProvider time,
     Cluster.RangeSplitter? splitter = null,
     Cluster.NodeAdmission? admission = null, Cluster.NodeDeparture? departure = null, Cluster.RangeMerger? merger = null, Cluster.DriveDrain? drain = null) : IAdminApi
 {
@@ -36,14 +36,20 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
         {
             ("GET", Prefix + "info") => await InfoAsync(http.RequestAborted).ConfigureAwait(false),
             ("GET", Prefix + "usage") => await UsageAsync(http.Request.Query["bucket"].ToString(), http.RequestAborted).ConfigureAwait(false),
-            ("GET", Prefix + "usage/history") => UsageHistory(http.Request.Query),
-            ("GET", Prefix + "usage/latest") => new AdminUsageHistory(usageSampler.Latest is { } latest ? [latest] : []),
+            ("GET", Prefix + "usage/history") => await usageShares.HistoryAsync(Usage.UsageQueryText.Parse(http.Request.Query), http.RequestAborted).ConfigureAwait(false),
+            ("GET", Prefix + "usage/latest") => await usageShares.LatestAsync(new Workers.Usage.UsageQuery(), http.RequestAborted).ConfigureAwait(false),
             ("GET", Prefix + "drives") => await DrivesAsync(http.RequestAborted).ConfigureAwait(false),
             ("GET", Prefix + "durability") => await DurabilityAsync(http.RequestAborted).ConfigureAwait(false),
             ("POST", Prefix + "scrub") => ScrubReport((await scrubber.ScrubAsync(null, http.RequestAborted).ConfigureAwait(false)), null),
             ("POST", Prefix + "repair") => await RepairAsync(http.RequestAborted).ConfigureAwait(false),
-            ("GET", Prefix + "scrub/progress") => scrubber.Progress,
-            ("GET", Prefix + "durability/history") => history.Samples(),
+            ("GET", Prefix + "scrub/progress") => http.Request.Query["scope"].ToString() switch
+            {
+                "" or "cluster" => await race.ScrubAsync(http.RequestAborted).ConfigureAwait(false),
+                // The pass of this node: what a caller that started one here follows (pass numbers are per node).
+                "node" => scrubber.Progress,
+                var other => throw new S3Exception(S3ErrorCode.InvalidArgument, $"scope must be cluster or node, not '{other}'."),
+            },
+            ("GET", Prefix + "durability/history") => await race.HistoryAsync(http.RequestAborted).ConfigureAwait(false),
             ("GET", Prefix + "audit") => await audit.ReadAsync(AuditQueryText.Parse(http.Request.Query), http.Request.QueryString, http.RequestAborted).ConfigureAwait(false),
             ("POST", Prefix + "lifecycle/run") => await LifecycleRunAsync(http.Request.Query["bucket"].ToString(), http.RequestAborted).ConfigureAwait(false),
             ("GET", Prefix + "cluster") => await cluster.ReportAsync(http.RequestAborted).ConfigureAwait(false),
@@ -59,7 +65,7 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
             ("GET", Prefix + "billing") => http.Request.Query["sample"].ToString() switch
             {
                 "" => await BillingAsync(http.Request.Query["bucket"].ToString(), http.RequestAborted).ConfigureAwait(false),
-                "latest" => SampledBill(http.Request.Query["bucket"].ToString()),
+                "latest" => await SampledBillAsync(http.Request.Query["bucket"].ToString(), http.RequestAborted).ConfigureAwait(false),
                 var other => throw new S3Exception(S3ErrorCode.InvalidArgument, $"sample must be latest (the bill of the usage sampler's latest sample), not '{other}'."),
             },
             _ => throw new S3Exception(S3ErrorCode.NotImplemented, $"Unknown admin call {method} {path}"),
@@ -139,21 +145,6 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
         return new AdminUsage(figures.Select(f => new AdminBucketUsage(f.Bucket, f.Objects, f.LiveBytes, f.NoncurrentVersions, f.NoncurrentBytes, f.DeleteMarkers, f.IncompleteUploadParts, f.IncompleteUploadBytes, f.TotalBytes)).ToArray());
     }
 
-    /// <summary>The usage sampler's history in [from, to] (ISO 8601 times, either may be left out), of one bucket or all, or summed per class.</summary>
-    private AdminUsageHistory UsageHistory(IQueryCollection query)
-    {
-        DateTimeOffset? Time(string name) =>
-            query[name].ToString() is not { Length: > 0 } text ? null
-            : DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at
-            : throw new S3Exception(S3ErrorCode.InvalidArgument, $"{name} must be an ISO 8601 time, not '{text}'.");
-        var (from, to, bucket, group) = (Time("from"), Time("to"), query["bucket"].ToString(), query["group"].ToString());
-        if (group is not ("" or "class")) throw new S3Exception(S3ErrorCode.InvalidArgument, $"group must be class (figures summed over the buckets), not '{group}'.");
-        var samples = usageSampler.History.Read(from, to);
-        if (bucket.Length > 0) samples = samples.Select(s => s.OfBucket(bucket));
-        if (group == "class") samples = samples.Select(s => s.PerClass());
-        return new AdminUsageHistory([.. samples]);
-    }
-
     /// <summary>
     /// Every drive listed now, local and other nodes' (each listed by its own node): exact, and as slow as the walk. The
     /// listings also refresh each drive's census, which the cheap views (the cluster's drives, durability, metrics) show.
@@ -190,7 +181,9 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
         var perDrive = drives.Length == 0 ? 0 : drives.Max(d => d.Census?.Bytes ?? (d.Online ? d.TotalBytes - d.FreeBytes : 0));
         var unavailable = availability.Unavailable();
         var margins = StripeDurability.Census(await bookkeeping.ReferencesAsync(cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false), unavailable);
-        return ledger.Report(drives.Length, drives.Count(d => !unavailable.Contains(d.DriveId)), code.DataFragments, code.ParityFragments, perDrive, margins);
+        var (totals, unreachable) = await race.TotalsAsync(cancellationToken).ConfigureAwait(false);
+        return ledger.Report(totals, drives.Length, drives.Count(d => !unavailable.Contains(d.DriveId)), code.DataFragments, code.ParityFragments, perDrive, margins)
+            with { Unreachable = unreachable };
     }
 
     private async Task<AdminScrubReport> RepairAsync(CancellationToken cancellationToken)
@@ -223,11 +216,12 @@ public sealed class AdminHandlers(BucketCatalog buckets, BucketUsage usage, Blob
         return Bill(await billing.ComputeAsync(names, cancellationToken).ConfigureAwait(false));
     }
 
-    /// <summary>The bill as of the usage sampler's latest sample: no walk of the index (an empty bill, now, before the first sample).</summary>
-    private AdminBill SampledBill(string bucket)
+    /// <summary>The bill as of the usage samplers' latest sum: no walk of the index (an empty bill, now, before the first sample).</summary>
+    private async Task<AdminBill> SampledBillAsync(string bucket, CancellationToken cancellationToken)
     {
-        if (usageSampler.Latest is not { } sample) return Bill(new Bill(time.GetUtcNow(), []));
-        return Bill(billing.Price(sample.At, (bucket.Length > 0 ? sample.OfBucket(bucket) : sample).Classes));
+        var latest = await usageShares.LatestAsync(new Workers.Usage.UsageQuery(Bucket: bucket.Length > 0 ? bucket : null), cancellationToken).ConfigureAwait(false);
+        var bill = latest.Samples is [var sample] ? Bill(billing.Price(sample.At, sample.Classes)) : Bill(new Bill(time.GetUtcNow(), []));
+        return bill with { Unreachable = latest.Unreachable };
     }
 
     private static AdminBill Bill(Bill bill)
@@ -276,7 +270,6 @@ public sealed record AdminBucketUsage(string Bucket, long Objects, long LiveByte
 
 public sealed record AdminUsage(AdminBucketUsage[] Buckets);
 
-public sealed record AdminUsageHistory(Workers.Usage.UsageSample[] Samples);
 
 public sealed record AdminDriveState(string Id, string Node, string Path, string State, long Fragments, long FragmentBytes, long TotalBytes, long FreeBytes);
 
@@ -291,7 +284,11 @@ public sealed record AdminLifecycleRun(int Actions, LifecycleOutcome[] Outcomes)
 
 public sealed record AdminBillLine(string Bucket, string StorageClass, string Kind, double ByteDays, double GibMonths, decimal Cost);
 
-public sealed record AdminBill(DateTimeOffset At, AdminBillLine[] Lines, decimal StorageCost, decimal EarlyDeleteCost, decimal IncompleteUploadCost, decimal TotalCost);
+/// <summary>A bill; priced from the usage samples, it names the nodes whose shares it is missing.</summary>
+public sealed record AdminBill(DateTimeOffset At, AdminBillLine[] Lines, decimal StorageCost, decimal EarlyDeleteCost, decimal IncompleteUploadCost, decimal TotalCost)
+{
+    public Workers.UnreachableNode[] Unreachable { get; init; } = [];
+}
 
 public static class AdminJson
 {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Cairn.Core.Errors;
 using Cairn.Core.Observability;
+using Cairn.Node.Admin;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Extensions;
 
@@ -45,12 +46,10 @@ public static class AuditQueryText
         return builder.ToQueryString();
     }
 
-    private static string? Text(IQueryCollection query, string name) => query[name].ToString() is { Length: > 0 } value ? value : null;
+    private static string? Text(IQueryCollection query, string name) => AdminQueryValues.Text(query, name);
 
     private static DateTimeOffset? Time(IQueryCollection query, string name) =>
-        Text(query, name) is not { } text ? null
-        : DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at
-        : throw Invalid(name, text, "an ISO 8601 time such as 2026-11-30T13:00:00Z");
+        AdminQueryValues.Time(query, name, text => Invalid(name, text, "an ISO 8601 time such as 2026-11-30T13:00:00Z"));
 
     private static S3Exception Invalid(string name, string value, string expected) =>
         new(S3ErrorCode.InvalidArgument, $"Audit query parameter {name}='{value}' is not {expected}.");

@@ -1,8 +1,6 @@
-using System.Net.Http.Json;
-using System.Text.Json;
-using Cairn.Cluster.Map;
 using Cairn.Core.Observability;
 using Cairn.Node.Cluster;
+using Cairn.Workers;
 using Cairn.Transport;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -24,40 +22,17 @@ public sealed class ClusterAudit(IAuditLog local, ClusterRuntime? cluster) : IAu
     public async Task<AdminAudit> ReadAsync(AuditQuery query, QueryString text, CancellationToken cancellationToken)
     {
         if (cluster is null) return new AdminAudit(await local.ReadAsync(query, cancellationToken).ToArrayAsync(cancellationToken).ConfigureAwait(false), []);
-        var self = cluster.Options.NodeId;
-        var answers = await Task.WhenAll(cluster.Map.Nodes.Where(n => n.State != NodeState.Removed).Select(async node =>
-        {
-            try
-            {
-                var entries = node.Id == self
-                    ? await local.ReadAsync(query, cancellationToken).ToArrayAsync(cancellationToken).ConfigureAwait(false)
-                    : await AskAsync(node, text, cancellationToken).ConfigureAwait(false);
-                return (Entries: entries.Select(e => e with { Node = node.Id }).ToArray(), Unreachable: (AdminAuditUnreachable?)null);
-            }
-            catch (Exception e) when (e is HttpRequestException or OperationCanceledException or JsonException && !cancellationToken.IsCancellationRequested)
-            {
-                return ([], new AdminAuditUnreachable(node.Id, node.ClusterAddress, e.Message));
-            }
-        })).ConfigureAwait(false);
+        var answers = await new ClusterFanOut(cluster).AskAsync(
+            ct => local.ReadAsync(query, ct).ToArrayAsync(ct).AsTask(), Route, text, AuditFileLog.Json, cancellationToken).ConfigureAwait(false);
         // Each node's answer is newest first in the order written; a stable sort by time keeps that order among equal times.
-        var merged = answers.SelectMany(a => a.Entries).OrderByDescending(e => e.Time).Take(query.Limit).ToArray();
-        return new AdminAudit(merged, answers.Select(a => a.Unreachable).OfType<AdminAuditUnreachable>().ToArray());
+        var merged = answers.Answers.SelectMany(a => a.Answer.Select(e => e with { Node = a.Node })).OrderByDescending(e => e.Time).Take(query.Limit).ToArray();
+        return new AdminAudit(merged, answers.Unreachable);
     }
 
     /// <summary>What the console's Activity page reads: the whole cluster's entries (a node that does not answer is left out).</summary>
     public async IAsyncEnumerable<AuditEntry> ReadAsync(AuditQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         foreach (var entry in (await ReadAsync(query, AuditQueryText.Format(query), cancellationToken).ConfigureAwait(false)).Entries) yield return entry;
-    }
-
-    private async Task<AuditEntry[]> AskAsync(ClusterNode node, QueryString text, CancellationToken cancellationToken)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(cluster!.Options.Transport.RequestTimeout);
-        using var response = await cluster.Http.GetAsync(new Uri(ClusterRuntime.ClusterBase(node), Route + text.ToUriComponent()), deadline.Token).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
-            throw new HttpRequestException($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(deadline.Token).ConfigureAwait(false)}".Trim());
-        return await response.Content.ReadFromJsonAsync<AuditEntry[]>(AuditFileLog.Json, deadline.Token).ConfigureAwait(false) ?? [];
     }
 
     /// <summary>The node's half: its own entries that match the query (checked by the asking node's admin route already).</summary>
@@ -70,7 +45,4 @@ public sealed class ClusterAudit(IAuditLog local, ClusterRuntime? cluster) : IAu
 }
 
 /// <summary>The admin API's audit answer: the entries, newest first, and the nodes whose entries are missing from it.</summary>
-public sealed record AdminAudit(AuditEntry[] Entries, AdminAuditUnreachable[] Unreachable);
-
-/// <summary>A node that did not answer the audit read, and why.</summary>
-public sealed record AdminAuditUnreachable(string Node, string ClusterAddress, string Error);
+public sealed record AdminAudit(AuditEntry[] Entries, UnreachableNode[] Unreachable);

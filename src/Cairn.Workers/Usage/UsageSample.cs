@@ -4,7 +4,7 @@ namespace Cairn.Workers.Usage;
 
 /// <summary>
 /// One measure of usage: when it was taken, how long the walk took, and per bucket and storage class what is stored and the
-/// byte-days billed so far (<see cref="ClassUsage"/>). In a cluster, of the ranges the measuring node leads.
+/// byte-days billed so far (<see cref="ClassUsage"/>). In a cluster, a node's sample is of the ranges it leads; <see cref="UsageShares"/> adds the nodes' up.
 /// </summary>
 public sealed record UsageSample(DateTimeOffset At, double MeasuredSeconds, IReadOnlyList<ClassUsage> Classes)
 {
@@ -15,12 +15,5 @@ public sealed record UsageSample(DateTimeOffset At, double MeasuredSeconds, IRea
     public UsageSample OfBucket(string bucket) => this with { Classes = Classes.Where(c => c.Bucket == bucket).ToArray() };
 
     /// <summary>The figures of each storage class summed over the buckets, bucket <see cref="AllBuckets"/>.</summary>
-    public UsageSample PerClass() => this with
-    {
-        Classes = Classes.GroupBy(c => c.StorageClass, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new ClassUsage(AllBuckets, g.Key, g.Sum(c => c.Objects), g.Sum(c => c.CurrentBytes), g.Sum(c => c.NoncurrentBytes),
-                g.Sum(c => c.IncompleteUploadBytes), g.Sum(c => c.CurrentByteDays), g.Sum(c => c.NoncurrentByteDays), g.Sum(c => c.IncompleteUploadByteDays),
-                g.Sum(c => c.EarlyDeleteByteDays)))
-            .ToArray(),
-    };
+    public UsageSample PerClass() => this with { Classes = ClassUsage.Sum(Classes, _ => AllBuckets) };
 }

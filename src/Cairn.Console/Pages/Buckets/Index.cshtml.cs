@@ -20,11 +20,14 @@ public sealed class BucketsModel(BucketSummaries summaries) : PageModel
     /// <summary>When the node's usage sampler measured the counts and sizes shown; null before its first sample.</summary>
     public DateTimeOffset? CountedAt { get; private set; }
 
+    /// <summary>The nodes of the cluster whose shares of the counts did not come, said in words (null: none).</summary>
+    public string? Missing { get; private set; }
+
     public async Task OnGetAsync()
     {
         var session = HttpContext.Session();
         var list = await summaries.ReadAsync(session, HttpContext.RequestAborted);
-        (Buckets, CountedAt, Counted) = (list.Buckets, list.CountedAt, session.IsRoot);
+        (Buckets, CountedAt, Counted, Missing) = (list.Buckets, list.CountedAt, session.IsRoot, list.Missing);
     }
 
     public async Task<IActionResult> OnPostCreateAsync(string name)

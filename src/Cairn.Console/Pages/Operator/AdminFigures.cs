@@ -14,13 +14,13 @@ public sealed record ClusterFigures(string Node, NodeFigures[] Nodes);
 
 public sealed record DurabilityFigures(long Scrubs, DateTimeOffset? LastScrub, long FragmentsLost, long FragmentsRebuilt, long UnrepairableBlobs,
     double MeanTimeToRepairHours, int Drives, int DrivesAvailable, int DataFragments, int ParityFragments, double EstimatedAnnualNines,
-    long Stripes, long StripesLost, double StoreAnnualNines);
+    long Stripes, long StripesLost, double StoreAnnualNines, UnreachableFigures[]? Unreachable = null);
 
 public sealed record DurabilitySampleFigures(DateTimeOffset At, long FragmentsLost, long FragmentsRebuilt, long RepairQueue);
 
 public sealed record ScrubFigures(long Pass, string Kind, string State, long BlobsTotal, long BlobsScrubbed, long BytesTotal, long BytesVerified,
     long BlobsDamaged, long FragmentsLost, long BlobsToRepair, long BlobsRepaired, long FragmentsRebuilt, double BytesPerSecond, double? EtaSeconds,
-    DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt)
+    DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Node = null)
 {
     public bool Running => State != "idle";
 }
@@ -33,10 +33,18 @@ public sealed record ClassUsageFigures(string Bucket, string StorageClass, long 
     public double ByteDays => CurrentByteDays + NoncurrentByteDays + IncompleteUploadByteDays + EarlyDeleteByteDays;
 }
 
-/// <summary>One sample of the node's usage sampler (admin <c>usage/history</c>, <c>usage/latest</c>).</summary>
+/// <summary>One sample of usage (admin <c>usage/history</c>, <c>usage/latest</c>): in a cluster, the nodes' shares added up.</summary>
 public sealed record UsageSampleFigures(DateTimeOffset At, ClassUsageFigures[] Classes);
 
-public sealed record UsageHistoryFigures(UsageSampleFigures[] Samples);
+/// <summary>A node of the cluster that did not answer a read of every node's part.</summary>
+public sealed record UnreachableFigures(string Node, string ClusterAddress, string Error)
+{
+    /// <summary>What the pages say of such nodes: that the figures miss their shares.</summary>
+    public static string? Notice(IReadOnlyList<UnreachableFigures>? nodes) => nodes is not { Count: > 0 } ? null
+        : $"{(nodes.Count == 1 ? "Node" : "Nodes")} {string.Join(", ", nodes.Select(n => n.Node))} did not answer: {(nodes.Count == 1 ? "its share is" : "their shares are")} missing from these figures.";
+}
+
+public sealed record UsageHistoryFigures(UsageSampleFigures[] Samples, UnreachableFigures[]? Unreachable = null);
 
 public sealed record BillLineFigures(string Bucket, string StorageClass, string Kind, double ByteDays, double GibMonths, decimal Cost);
 

@@ -26,6 +26,9 @@ public sealed partial class StorageModel(AdminApi admin, IHostApplicationLifetim
 
     public ScrubFigures Scrub { get; private set; } = null!;
 
+    /// <summary>The nodes of the cluster whose scrub and repair counts did not come, said in words (null: none).</summary>
+    public string? Missing { get; private set; }
+
     public string Chart { get; private set; } = "";
 
     public async Task OnGetAsync()
@@ -35,11 +38,12 @@ public sealed partial class StorageModel(AdminApi admin, IHostApplicationLifetim
         Nodes = cluster.Node == "local" ? [] : cluster.Nodes;
         Drives = cluster.Nodes.SelectMany(n => n.Drives.Select(d => (n.Id, d))).ToArray();
         Durability = (await admin.GetAsync(session, "durability", ct)).Read<DurabilityFigures>();
+        Missing = UnreachableFigures.Notice(Durability.Unreachable);
         History = (await admin.GetAsync(session, "durability/history", ct)).Read<DurabilitySampleFigures[]>();
         Scrub = (await admin.GetAsync(session, "scrub/progress", ct)).Read<ScrubFigures>();
         Chart = LineChart.Render("Fragments lost and rebuilt over time",
             $"{History[^1].FragmentsLost} fragments lost and {History[^1].FragmentsRebuilt} rebuilt since the history began ({Durability.FragmentsLost} and "
-            + $"{Durability.FragmentsRebuilt} since the node started); {History[^1].RepairQueue} blobs waiting for repair.",
+            + $"{Durability.FragmentsRebuilt} since the nodes started); {History[^1].RepairQueue} blobs waiting for repair.",
             [
                 new("Fragments lost", "lost", History.Select(s => (s.At, (double)s.FragmentsLost)).ToArray()),
                 new("Fragments rebuilt", "rebuilt", History.Select(s => (s.At, (double)s.FragmentsRebuilt)).ToArray()),
@@ -65,12 +69,13 @@ public sealed partial class StorageModel(AdminApi admin, IHostApplicationLifetim
     private async Task<IActionResult> StartAsync(string call, string what)
     {
         var (session, ct) = (HttpContext.Session(), HttpContext.RequestAborted);
-        var before = (await admin.GetAsync(session, "scrub/progress", ct)).Read<ScrubFigures>().Pass;
+        // This node's own pass numbers: the pass started here is the first after the one it reports now.
+        var before = (await admin.GetAsync(session, "scrub/progress?scope=node", ct)).Read<ScrubFigures>().Pass;
         var pass = admin.SendAsync(session, HttpMethod.Post, call, lifetime.ApplicationStopping);
         _ = pass.ContinueWith(t => { t.Result.Dispose(); }, TaskContinuationOptions.OnlyOnRanToCompletion);
         _ = pass.ContinueWith(t => LogFailed(call, t.Exception!.GetBaseException().Message), TaskContinuationOptions.OnlyOnFaulted);
         var deadline = time.GetTimestamp();
-        while (!pass.IsCompleted && (await admin.GetAsync(session, "scrub/progress", ct)).Read<ScrubFigures>().Pass == before
+        while (!pass.IsCompleted && (await admin.GetAsync(session, "scrub/progress?scope=node", ct)).Read<ScrubFigures>().Pass == before
                && time.GetElapsedTime(deadline) < TimeSpan.FromSeconds(5))
             await Task.Delay(TimeSpan.FromMilliseconds(50), time, ct);
         if (pass.IsFaulted) throw pass.Exception!.GetBaseException(); // e.g. refused at once: shown as a message

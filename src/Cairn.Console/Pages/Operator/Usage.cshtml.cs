@@ -28,6 +28,9 @@ public sealed class UsageModel(AdminApi admin) : PageModel
     /// <summary>The sampler's latest sample (null before its first).</summary>
     public UsageSampleFigures? Latest { get; private set; }
 
+    /// <summary>Why the figures may fall short: the nodes of the cluster whose usage shares did not come (null: none).</summary>
+    public string? Missing { get; private set; }
+
     public string BytesChart { get; private set; } = "";
 
     public string ByteDaysChart { get; private set; } = "";
@@ -70,7 +73,8 @@ public sealed class UsageModel(AdminApi admin) : PageModel
     private async Task ReadBillAsync()
     {
         var (session, ct) = (HttpContext.Session(), HttpContext.RequestAborted);
-        Latest = (await admin.GetAsync(session, "usage/latest", ct)).Read<UsageHistoryFigures>().Samples.SingleOrDefault();
+        var latest = (await admin.GetAsync(session, "usage/latest", ct)).Read<UsageHistoryFigures>();
+        (Latest, Missing) = (latest.Samples.SingleOrDefault(), UnreachableFigures.Notice(latest.Unreachable));
         Bill = (await admin.GetAsync(session, "billing?sample=latest", ct)).Read<BillFigures>();
         Rows = UsageRows.From(Bill, Latest);
     }
