@@ -107,6 +107,7 @@ public static class AdminCommand
         billing.SetAction((parse, ct) => RunAsync(parse, endpoint, json, WithBucket("billing", parse.GetValue(billingBucket)), ct, RenderBill));
         admin.Add(billing);
         admin.Add(UserCommand.Create(endpoint, json));
+        admin.Add(GroupCommand.Create(endpoint, json));
         admin.Add(AuditCommand.Create(endpoint, json));
         return admin;
     }
