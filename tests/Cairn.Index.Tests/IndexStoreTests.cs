@@ -8,7 +8,7 @@ public sealed class IndexStoreTests : IDisposable
     private readonly string path = Path.Combine(Path.GetTempPath(), "cairn-store-" + Guid.NewGuid().ToString("N"));
 
     [Fact]
-    public void TableFilesCarryABloomFilter()
+    public void Table_files_carry_a_Bloom_filter_and_a_reopened_store_reads_as_before()
     {
         using (var store = IndexStore.Open(path))
         {
