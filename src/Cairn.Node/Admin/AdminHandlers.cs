@@ -270,7 +270,6 @@ public sealed record AdminBucketUsage(string Bucket, long Objects, long LiveByte
 
 public sealed record AdminUsage(AdminBucketUsage[] Buckets);
 
-
 public sealed record AdminDriveState(string Id, string Node, string Path, string State, long Fragments, long FragmentBytes, long TotalBytes, long FreeBytes);
 
 public sealed record AdminScrubReport(long BlobsScrubbed, long BytesVerified, long BlobsDamaged, long FragmentsLost,
