@@ -10,8 +10,8 @@ namespace Cairn.Node.Tests;
 
 /// <summary>
 /// The figures each node keeps of its own part, read as the whole store's through any node. Usage: with a bucket over
-/// three ranges, each led by another node, every node's `usage/latest`, `usage/history`, sampled bill and console pages
-/// show the whole bucket, though each node measured one range of it; a node that does not answer is named, and its share
+/// three ranges led by different nodes, every node's `usage/latest`, `usage/history`, sampled bill and console pages
+/// show the whole bucket, though no node measured all of it; a node that does not answer is named, and its share
 /// is missing. Durability: a repair run on n2 shows in the figures, the race's history and the scrub progress read
 /// through n1, whose own ledger counted nothing.
 /// </summary>
@@ -30,8 +30,10 @@ public sealed class ClusterWideFiguresTests : IAsyncLifetime
         using (var n1 = cluster.Client(cluster["n1"])) await n1.PutBucketAsync(bucket);
         await ClusterViews.SplitAsync(cluster["n1"], bucket, "k1");
         await ClusterViews.SplitAsync(cluster["n1"], bucket, "k2");
-        // Three ranges over three nodes: leadership spreads to one range each, so each node measures one third of the bucket.
-        await WaitForRangesAsync(cluster, r => r.Count == 3 && r.Select(x => x.Leader).Distinct().Count() == 3, "three ranges led by three nodes", TimeSpan.FromSeconds(90));
+        // Three ranges, one key each, their leaders spread over at least two nodes (LeadershipSpread moves them one
+        // resignation at a time, and an election may hand a range back): no node measures the whole bucket.
+        await WaitForRangesAsync(cluster, r => r.Count == 3 && r.Select(x => x.Leader).Distinct().Count() >= 2, "three ranges led by two nodes or more",
+            TimeSpan.FromSeconds(90));
         var sizes = new Dictionary<string, int> { ["k0"] = 1_000, ["k1"] = 2_000, ["k2"] = 4_000 };
         foreach (var ((key, size), node) in sizes.Zip(cluster.Nodes))
         {
