@@ -26,12 +26,14 @@ public sealed class RangeReplica : IAsyncDisposable
     private readonly RangeStateMachine stateMachine;
 
     private readonly bool muxed;
+    private readonly TimeSpan electionTimeout;
     private long leaderChanges;
 
     private RangeReplica(RangeGroup group, IPEndPoint address, RangeStore store, RangeStateMachine stateMachine, WriteAheadLog log,
         RaftCluster cluster, AppliedCommands<CommandOutcome> applied, RangeForwarding? forwarding, RangeReplicaOptions options, bool muxed)
     {
         this.muxed = muxed;
+        electionTimeout = TimeSpan.FromMilliseconds(options.UpperElectionTimeoutMs);
         Group = group;
         Address = address;
         this.store = store;
@@ -86,6 +88,34 @@ public sealed class RangeReplica : IAsyncDisposable
 
     /// <summary>Gives up leading (the members elect another leader); false when this member did not lead.</summary>
     public ValueTask<bool> ResignAsync(CancellationToken cancellationToken) => ((DotNext.Net.Cluster.ICluster)cluster).ResignAsync(cancellationToken);
+
+    /// <summary>
+    /// Gives up leading and stands for no election for four election timeouts, so another member takes the range: after a
+    /// bare resignation the resigned member won its range straight back, resignation after resignation (a full test run
+    /// saw 18 in 90 s), its fresh leadership turning the others' pre-votes away. It still votes and replicates meanwhile;
+    /// should no other member win, it stands again afterwards. False when this member did not lead.
+    /// </summary>
+    public async Task<bool> StepAsideAsync(CancellationToken cancellationToken)
+    {
+        if (!await ResignAsync(cancellationToken).ConfigureAwait(false)) return false;
+        if (!await cluster.EnableStandbyModeAsync(cancellationToken).ConfigureAwait(false)) return true;
+        try
+        {
+            await Task.Delay(4 * electionTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            try
+            {
+                await cluster.RevertToNormalModeAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                // The replica stopped meanwhile (its range moved away, or the node is stopping).
+            }
+        }
+        return true;
+    }
 
     public bool IsLeader => !cluster.LeadershipToken.IsCancellationRequested;
 

@@ -8,8 +8,9 @@ namespace Cairn.Node.Cluster;
 /// <summary>
 /// Keeps range leadership spread over the nodes: DotNext has no leadership transfer, and leadership piles up on
 /// whichever node won the first elections, so a node leading more ranges than its share (the ranges over the up
-/// nodes, rounded up) resigns one of them every <see cref="ClusterOptions.LeadershipCheckInterval"/>; the members
-/// elect another leader. A node that wins the resigned range back tries again on its next pass, and a node pushed
+/// nodes, rounded up) resigns one of them every <see cref="ClusterOptions.LeadershipCheckInterval"/> and stays out of the
+/// election that follows (<see cref="RangeReplica.StepAsideAsync"/>); the members elect another leader. A node that still
+/// wins the resigned range back (no other member could) tries again on its next pass, and a node pushed
 /// over its share by another's resignation does the same, so the count settles within the share on every node.
 /// </summary>
 public sealed partial class LeadershipSpread(ClusterRuntime cluster, TimeProvider time, ILogger<LeadershipSpread> log) : BackgroundService
@@ -29,7 +30,7 @@ public sealed partial class LeadershipSpread(ClusterRuntime cluster, TimeProvide
             try
             {
                 // The newest range first: the first range's leader also runs the background work, which need not move.
-                await led[0].ResignAsync(stoppingToken).ConfigureAwait(false);
+                await led[0].StepAsideAsync(stoppingToken).ConfigureAwait(false);
                 LogResigned(led[0].Group.Id, led.Length, share);
             }
             catch (Exception e) when (e is not OperationCanceledException)
