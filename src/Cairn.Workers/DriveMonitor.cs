@@ -12,6 +12,7 @@ namespace Cairn.Workers;
 public sealed partial class DriveMonitor(IReadOnlyDictionary<string, IFragmentStore> drives, DriveReturns returns, TimeProvider time, ILogger<DriveMonitor> log) : BackgroundService
 {
     private readonly Dictionary<string, bool> lastSeen = [];
+    private readonly Dictionary<string, DateTimeOffset?> lastSetUp = [];
     private readonly HashSet<string> seenOnline = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -26,6 +27,7 @@ public sealed partial class DriveMonitor(IReadOnlyDictionary<string, IFragmentSt
         foreach (var drive in drives.Values)
         {
             var online = drive.TryInitialize();
+            var setUp = online ? drive.Stats().SetUpAt : null;
             if (lastSeen.TryGetValue(drive.DriveId, out var was) && was != online)
             {
                 if (online)
@@ -36,6 +38,13 @@ public sealed partial class DriveMonitor(IReadOnlyDictionary<string, IFragmentSt
                 }
                 else LogLost(drive.DriveId);
             }
+            else if (online && was && setUp is not null && lastSetUp.TryGetValue(drive.DriveId, out var before) && setUp != before)
+            {
+                // Set up empty again between two looks, never seen offline (swapped within a second, or this node too busy to look).
+                LogReplaced(drive.DriveId);
+                returns.Post(drive.DriveId);
+            }
+            if (online) lastSetUp[drive.DriveId] = setUp;
             lastSeen[drive.DriveId] = online;
             if (online) seenOnline.Add(drive.DriveId);
         }
@@ -46,4 +55,7 @@ public sealed partial class DriveMonitor(IReadOnlyDictionary<string, IFragmentSt
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Drive {Drive} is back online")]
     private partial void LogReturned(string drive);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Drive {Drive} was replaced by an empty disk (set up again while online)")]
+    private partial void LogReplaced(string drive);
 }

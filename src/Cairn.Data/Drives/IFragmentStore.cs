@@ -69,7 +69,12 @@ public interface IFragmentSource : IDisposable
 public sealed record FragmentInfo(string BlobId, int Slot, long Length, DateTimeOffset LastWrite);
 
 /// <param name="Census">What the drive held at its last full listing; null while offline or before one.</param>
-public sealed record DriveStats(string DriveId, string Path, long TotalBytes, long FreeBytes, bool Online, FragmentCensus? Census = null);
+/// <param name="SetUpAt">
+/// When its node last set the drive up empty (its folders made on a new or replaced disk): a later time than the last one
+/// seen means the disk was replaced, even when nobody saw it offline in between.
+/// </param>
+public sealed record DriveStats(string DriveId, string Path, long TotalBytes, long FreeBytes, bool Online, FragmentCensus? Census = null,
+    DateTimeOffset? SetUpAt = null);
 
 /// <summary>The fragments a drive held and their bytes on disk, counted by a full listing that ended at <paramref name="At"/>.</summary>
 public sealed record FragmentCensus(long Fragments, long Bytes, DateTimeOffset At);

@@ -11,6 +11,7 @@ public sealed class LocalDrive : IFragmentStore
     private readonly string fragments;
     private readonly TimeProvider time;
     private FragmentCensus? census;
+    private long setUpAtTicks; // UTC ticks of the last set-up; 0: not set up by this process (the drive was in place at start)
 
     // 2 MiB stages: large enough that direct writes run at disk speed, few enough to stay small in RSS.
     private readonly AlignedBufferPool stages = new(2 * 1024 * 1024, keep: 16);
@@ -53,7 +54,9 @@ public sealed class LocalDrive : IFragmentStore
             DirectorySync.Sync(Path);
             DeleteDeadRebuilds();
             // A drive set up just now (new, or a replaced disk) holds nothing: a count from before it failed is no longer true.
-            Volatile.Write(ref census, new FragmentCensus(0, 0, time.GetUtcNow()));
+            var now = time.GetUtcNow();
+            Volatile.Write(ref census, new FragmentCensus(0, 0, now));
+            Volatile.Write(ref setUpAtTicks, now.UtcTicks);
             Volatile.Write(ref started, 1);
             return true;
         }
@@ -153,7 +156,9 @@ public sealed class LocalDrive : IFragmentStore
     {
         if (!IsOnline) return new DriveStats(DriveId, Path, 0, 0, false);
         var drive = new DriveInfo(Path);
-        return new DriveStats(DriveId, Path, drive.TotalSize, drive.AvailableFreeSpace, true, Volatile.Read(ref census));
+        var setUp = Volatile.Read(ref setUpAtTicks);
+        return new DriveStats(DriveId, Path, drive.TotalSize, drive.AvailableFreeSpace, true, Volatile.Read(ref census),
+            setUp == 0 ? null : new DateTimeOffset(setUp, TimeSpan.Zero));
     }
 
     private string FileOf(string blobId, int slot) =>
