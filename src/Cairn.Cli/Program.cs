@@ -16,7 +16,9 @@ var root = new RootCommand("Cairn: an S3-compatible object store.")
     SimulateCommand.Create(),
 };
 var parsed = root.Parse(args);
-var exitCode = await parsed.InvokeAsync();
+// SIGTERM or Ctrl+C cancels the command's token; System.CommandLine then ends the process with 143 after 2 s unless told
+// otherwise. A server's orderly stop, or `cluster local` stopping its nodes (10 s grace), can take longer on a busy machine.
+var exitCode = await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) });
 
 // A usage error exits 2, as getopt-style tools do, so a script can tell it from a command's own failure (1).
 return parsed.Errors.Count > 0 ? 2 : exitCode;
