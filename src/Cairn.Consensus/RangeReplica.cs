@@ -27,6 +27,7 @@ public sealed class RangeReplica : IAsyncDisposable
 
     private readonly bool muxed;
     private readonly TimeSpan electionTimeout;
+    private volatile bool stopping;
     private long leaderChanges;
 
     private RangeReplica(RangeGroup group, IPEndPoint address, RangeStore store, RangeStateMachine stateMachine, WriteAheadLog log,
@@ -107,7 +108,8 @@ public sealed class RangeReplica : IAsyncDisposable
         {
             try
             {
-                await cluster.RevertToNormalModeAsync(CancellationToken.None).ConfigureAwait(false);
+                // A member being stopped stays in standby (DisposeAsync): stepping aside must not undo that.
+                if (!stopping) await cluster.RevertToNormalModeAsync(CancellationToken.None).ConfigureAwait(false);
             }
             catch (ObjectDisposedException)
             {
@@ -187,6 +189,7 @@ public sealed class RangeReplica : IAsyncDisposable
         // Standby first: StopAsync closes the server before it leaves the follower state and waits (up to the
         // request timeout) for open connections to drain, and meanwhile the election timer runs with no
         // heartbeat coming in; a member being stopped must not stand for election (see AggressiveLeaderStickiness).
+        stopping = true;
         await cluster.EnableStandbyModeAsync(CancellationToken.None).ConfigureAwait(false);
         await cluster.StopAsync(CancellationToken.None).ConfigureAwait(false);
         cluster.Dispose();
